@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { orderStatusSchema } from './order-status.js';
+
+export const isoDateTime = z.iso.datetime({ offset: true });
+
+export const latitudeSchema = z.number().min(-90).max(90);
+export const longitudeSchema = z.number().min(-180).max(180);
+
+export const addressSchema = z.object({
+  line1: z.string().trim().min(1).max(200),
+  line2: z.string().trim().max(200).optional(),
+  city: z.string().trim().min(1).max(100),
+  postcode: z.string().trim().min(1).max(20),
+  country: z.string().trim().length(2),
+  lat: latitudeSchema.optional(),
+  lng: longitudeSchema.optional(),
+});
+export type Address = z.infer<typeof addressSchema>;
+
+export const customerSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(254),
+});
+export type Customer = z.infer<typeof customerSchema>;
+
+export const orderItemSchema = z.object({
+  sku: z.string().trim().min(1).max(64),
+  name: z.string().trim().min(1).max(200),
+  quantity: z.number().int().min(1).max(1000),
+  unitPriceCents: z.number().int().min(0),
+});
+export type OrderItem = z.infer<typeof orderItemSchema>;
+
+export const statusHistoryEntrySchema = z.object({
+  status: orderStatusSchema,
+  at: isoDateTime,
+  note: z.string().max(500).optional(),
+});
+export type OrderStatusHistoryEntry = z.infer<typeof statusHistoryEntrySchema>;
+
+export const orderNumberSchema = z.string().regex(/^OP-[0-9A-Z]{6,12}$/, 'expected an order number like OP-7K2M9Q');
+
+/** The public shape of an order: what the API returns and what order.created carries. */
+export const orderSnapshotSchema = z.object({
+  id: z.uuid(),
+  orderNumber: orderNumberSchema,
+  customer: customerSchema,
+  items: z.array(orderItemSchema).min(1),
+  deliveryAddress: addressSchema,
+  status: orderStatusSchema,
+  trackingNumber: z.string().nullable(),
+  history: z.array(statusHistoryEntrySchema),
+  version: z.number().int().min(1),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+export type OrderSnapshot = z.infer<typeof orderSnapshotSchema>;

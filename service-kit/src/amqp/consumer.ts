@@ -1,0 +1,146 @@
+import { EventEmitter } from 'node:events';
+import type { ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { z } from 'zod';
+import type { Logger } from '../logger.js';
+import type { AmqpConnection } from './connection.js';
+import { assertConsumerQueue, DEAD_LETTER_EXCHANGE, namespaced, type QueueBinding } from './topology.js';
+
+export interface ConsumerEvents<T> {
+  acked: [message: T];
+  'dead-lettered': [reason: string, raw: string];
+  requeued: [message: T, error: Error];
+}
+
+export interface EventConsumerOptions<S extends z.ZodType> {
+  connection: AmqpConnection;
+  namespace: string;
+  /** Queue name before namespacing, e.g. `notifier`. */
+  queue: string;
+  /** Exchange names before namespacing, with their routing patterns. */
+  bindings: QueueBinding[];
+  schema: S;
+  handle: (message: z.infer<S>) => Promise<void>;
+  logger: Logger;
+  prefetch?: number;
+  /** Delay before a message whose handler failed is put back, so a failing dependency is not hammered. */
+  retryDelayMs?: number;
+}
+
+export interface EventConsumer<T> extends EventEmitter<ConsumerEvents<T>> {
+  start(): Promise<void>;
+  /** Stops taking new messages and waits for the ones in flight to be acked or requeued. */
+  stop(): Promise<void>;
+  readonly inFlight: number;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+/**
+ * Durable queue, manual acks, prefetch. A message that is not JSON or fails the schema is
+ * rejected without requeue, so RabbitMQ moves it to `<queue>.dlq`; the reason is logged.
+ * A handler error requeues the message after a delay (at-least-once).
+ */
+export function createEventConsumer<S extends z.ZodType>(options: EventConsumerOptions<S>): EventConsumer<z.infer<S>> {
+  type T = z.infer<S>;
+  const { connection, namespace, schema, handle, logger } = options;
+  const queue = namespaced(namespace, options.queue);
+  const bindings = options.bindings.map((b) => ({ exchange: namespaced(namespace, b.exchange), pattern: b.pattern }));
+  const emitter = new EventEmitter<ConsumerEvents<T>>();
+  const inFlight = new Set<Promise<void>>();
+  let channel: ChannelWrapper | undefined;
+  let stopping = false;
+  // Delivery tags belong to the channel that delivered them. Acking one on a channel created
+  // after a reconnect fails with "unknown delivery tag" and closes that channel too, so a
+  // message from an older channel is left alone: RabbitMQ redelivers it.
+  let generation = 0;
+  const generationOf = new WeakMap<ConsumeMessage, number>();
+  const settle = (msg: ConsumeMessage, how: 'ack' | 'dead-letter' | 'requeue'): boolean => {
+    if (!channel || generationOf.get(msg) !== generation) {
+      logger.warn({ queue, messageId: msg.properties.messageId }, 'channel replaced since delivery; leaving the message for redelivery');
+      return false;
+    }
+    if (how === 'ack') channel.ack(msg);
+    else channel.nack(msg, false, how === 'requeue');
+    return true;
+  };
+
+  const deadLetter = (msg: ConsumeMessage, reason: string) => {
+    const raw = msg.content.toString('utf8');
+    logger.error({ queue, reason, messageId: msg.properties.messageId, routingKey: msg.fields.routingKey, sample: raw.slice(0, 200) },
+      'invalid message moved to the dead-letter queue');
+    if (settle(msg, 'dead-letter')) emitter.emit('dead-lettered', reason, raw);
+  };
+
+  const process = async (msg: ConsumeMessage) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(msg.content.toString('utf8'));
+    } catch (err) {
+      deadLetter(msg, `not JSON: ${(err as Error).message}`);
+      return;
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      deadLetter(msg, `failed validation: ${describeIssues(parsed.error)}`);
+      return;
+    }
+    const message = parsed.data as T;
+    try {
+      await handle(message);
+      if (settle(msg, 'ack')) emitter.emit('acked', message);
+    } catch (err) {
+      const error = err as Error;
+      logger.warn({ queue, err: error.message, ...idsOf(message) }, 'handler failed; message will be redelivered');
+      await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 500));
+      if (settle(msg, 'requeue')) emitter.emit('requeued', message, error);
+    }
+  };
+
+  const onMessage = (msg: ConsumeMessage) => {
+    generationOf.set(msg, generation);
+    const work = process(msg).catch((err: Error) => logger.error({ queue, err: err.message }, 'consumer failure'));
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+
+  return Object.assign(emitter, {
+    get inFlight() {
+      return inFlight.size;
+    },
+    async start() {
+      stopping = false;
+      channel = connection.manager.createChannel({
+        name: `consumer:${queue}`,
+        confirm: false,
+        setup: async (ch: ConfirmChannel) => {
+          await assertConsumerQueue(ch, { queue, deadLetterExchange: namespaced(namespace, DEAD_LETTER_EXCHANGE), bindings });
+        },
+      });
+      channel.on('connect', () => {
+        generation += 1;
+      });
+      await channel.waitForConnect();
+      await channel.consume(queue, onMessage, { noAck: false, prefetch: options.prefetch ?? 32 });
+      logger.info({ queue, bindings }, 'consuming');
+    },
+    async stop() {
+      if (!channel || stopping) return;
+      stopping = true;
+      await channel.cancelAll().catch(() => undefined);
+      await Promise.allSettled([...inFlight]);
+      await channel.close();
+      channel = undefined;
+    },
+  }) as EventConsumer<T>;
+}
+
+function idsOf(message: unknown): Record<string, unknown> {
+  if (message && typeof message === 'object') {
+    const m = message as Record<string, unknown>;
+    return { eventId: m.id, orderId: m.orderId, type: m.type, version: m.version };
+  }
+  return {};
+}

@@ -1,0 +1,48 @@
+import type { ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel } from 'amqplib';
+import { domainEventSchema, exchangeForEvent, EXCHANGES, type DomainEvent } from '@orderpulse/contracts';
+import type { Logger } from '../logger.js';
+import type { AmqpConnection } from './connection.js';
+import { assertEventExchange, namespaced } from './topology.js';
+
+export interface EventPublisher {
+  /** Validates, publishes persistently and resolves once RabbitMQ has confirmed the message. */
+  publish(event: DomainEvent): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EventPublisherOptions {
+  connection: AmqpConnection;
+  namespace: string;
+  logger: Logger;
+  publishTimeoutMs?: number;
+  onPublished?: (event: DomainEvent) => void;
+}
+
+export function createEventPublisher(options: EventPublisherOptions): EventPublisher {
+  const { connection, namespace, logger } = options;
+  const channel: ChannelWrapper = connection.manager.createChannel({
+    name: 'event-publisher',
+    confirm: true,
+    publishTimeout: options.publishTimeoutMs ?? 10_000,
+    setup: async (ch: ConfirmChannel) => {
+      for (const exchange of Object.values(EXCHANGES)) await assertEventExchange(ch, namespaced(namespace, exchange));
+    },
+  });
+  return {
+    async publish(event) {
+      const valid = domainEventSchema.parse(event);
+      const exchange = namespaced(namespace, exchangeForEvent(valid.type));
+      await channel.publish(exchange, valid.type, Buffer.from(JSON.stringify(valid)), {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: valid.id,
+        timestamp: Math.floor(Date.parse(valid.occurredAt) / 1000),
+        type: valid.type,
+      });
+      logger.debug({ eventId: valid.id, orderId: valid.orderId, type: valid.type, version: valid.version }, 'event published');
+      options.onPublished?.(valid);
+    },
+    close: () => channel.close(),
+  };
+}

@@ -1,0 +1,43 @@
+/** Typed errors carry their HTTP status; the error middleware turns them into JSON once. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class BadRequestError extends HttpError {
+  constructor(message: string, readonly fields: FieldProblem[] = []) {
+    super(400, 'bad_request', message, fields.length ? { fields } : undefined);
+  }
+}
+export class UnauthorizedError extends HttpError {
+  constructor(message = 'a valid bearer token is required') {
+    super(401, 'unauthorized', message);
+  }
+}
+export class ForbiddenError extends HttpError {
+  constructor(message = 'this token may not do that') {
+    super(403, 'forbidden', message);
+  }
+}
+export class NotFoundError extends HttpError {
+  constructor(message: string) {
+    super(404, 'not_found', message);
+  }
+}
+export class ConflictError extends HttpError {
+  constructor(message: string, details?: unknown) {
+    super(409, 'conflict', message, details);
+  }
+}

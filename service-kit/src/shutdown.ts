@@ -1,0 +1,35 @@
+import type { Logger } from './logger.js';
+
+export type Closer = { name: string; close: () => Promise<unknown> };
+
+/**
+ * On SIGTERM/SIGINT: runs the closers in order (stop intake first, connections last), then
+ * exits 0; exits 1 if that takes longer than `timeoutMs`. Only a `main.ts` calls this.
+ */
+export function installGracefulShutdown(logger: Logger, closers: Closer[], timeoutMs = 10_000): () => Promise<void> {
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return shuttingDown;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    shuttingDown = (async () => {
+      for (const closer of closers) {
+        try {
+          await closer.close();
+        } catch (err) {
+          logger.warn({ err: (err as Error).message, closer: closer.name }, 'error while closing');
+        }
+      }
+      logger.info('shutdown complete');
+      clearTimeout(timer);
+    })();
+    return shuttingDown;
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(0)));
+  process.once('SIGINT', () => void shutdown('SIGINT').then(() => process.exit(0)));
+  return () => shutdown('manual');
+}

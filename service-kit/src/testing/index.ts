@@ -1,0 +1,4 @@
+export * from './wait-for.js';
+export * from './probe.js';
+export * from './dependencies.js';
+export * from './amqp-cleanup.js';
