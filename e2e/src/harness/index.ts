@@ -1,0 +1,5 @@
+export * from './paths.js';
+export * from './service-process.js';
+export * from './system.js';
+export * from './orders-client.js';
+export * from './mqtt-recorder.js';

@@ -1,0 +1,51 @@
+import type { OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export interface NewOrder {
+  customer: { name: string; email: string };
+  items: Array<{ sku: string; name: string; quantity: number; unitPriceCents: number }>;
+  deliveryAddress: { line1: string; city: string; postcode: string; country: string; lat?: number; lng?: number };
+}
+
+export function aNewOrder(overrides: Partial<NewOrder> = {}): NewOrder {
+  return {
+    customer: { name: 'Grace Hopper', email: 'grace@example.com' },
+    items: [{ sku: 'MUG-01', name: 'Enamel mug', quantity: 1, unitPriceCents: 1200 }],
+    deliveryAddress: { line1: '12 Harbour Road', city: 'Bristol', postcode: 'BS1 5TY', country: 'GB', lat: 51.4495, lng: -2.5966 },
+    ...overrides,
+  };
+}
+
+/** A thin client for orders-service, used by the tests and by `npm start` to seed demo data. */
+export class OrdersClient {
+  constructor(private readonly baseUrl: string, private readonly token?: string) {}
+
+  private async call<T>(method: string, path: string, body?: unknown, rawBody?: string): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined || rawBody !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  createOrder(order: NewOrder = aNewOrder()) {
+    return this.call<OrderSnapshot & { trackingToken?: string }>('POST', '/orders', order);
+  }
+
+  getOrder(id: string) {
+    return this.call<OrderSnapshot>('GET', `/orders/${id}`);
+  }
+
+  changeStatus(id: string, body: { status: OrderStatus; note?: string; trackingNumber?: string } | Record<string, unknown>) {
+    return this.call<OrderSnapshot>('PATCH', `/orders/${id}/status`, body);
+  }
+
+  patchRaw(id: string, rawBody: string) {
+    return this.call<unknown>('PATCH', `/orders/${id}/status`, undefined, rawBody);
+  }
+}

@@ -1,0 +1,114 @@
+import { DEFAULT_PORTS } from '@orderpulse/service-kit';
+import { freePort } from '@orderpulse/service-kit/testing';
+import { ENTRY_POINTS, type ServiceName } from './paths.js';
+import { startServiceProcess, type ServiceProcess } from './service-process.js';
+
+export interface SystemPorts {
+  web: number;
+  orders: number;
+  notifier: number;
+  brokerHttp: number;
+  mqtt: number;
+  mqttWs: number;
+}
+
+export interface SystemOptions {
+  amqpUrl: string;
+  /** Isolates exchanges and queues; empty for the real (un-prefixed) topology. */
+  namespace: string;
+  /** `'free'` picks free ports (tests); `'default'` uses DESIGN.md's ports (npm start). */
+  ports: 'free' | 'default';
+  services?: ServiceName[];
+  logLevel?: string;
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+  onLine?: (name: string, line: string) => void;
+}
+
+export interface RunningSystem {
+  ports: SystemPorts;
+  urls: { web: string; orders: string; notifier: string; brokerHttp: string; mqtt: string; mqttWs: string };
+  processes: Map<ServiceName, ServiceProcess>;
+  /** Starts a service again (after a stop or kill) with the same settings. */
+  restart(name: ServiceName): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
+  if (mode === 'default') {
+    return {
+      web: DEFAULT_PORTS.WEB_PORT,
+      orders: DEFAULT_PORTS.ORDERS_PORT,
+      notifier: DEFAULT_PORTS.NOTIFIER_PORT,
+      brokerHttp: DEFAULT_PORTS.BROKER_HTTP_PORT,
+      mqtt: DEFAULT_PORTS.MQTT_PORT,
+      mqttWs: DEFAULT_PORTS.MQTT_WS_PORT,
+    };
+  }
+  return {
+    web: await freePort(),
+    orders: await freePort(),
+    notifier: await freePort(),
+    brokerHttp: await freePort(),
+    mqtt: await freePort(),
+    mqttWs: await freePort(),
+  };
+}
+
+const START_ORDER: ServiceName[] = ['broker', 'orders', 'notifier', 'web'];
+
+/** Broker, services and web-client as real child processes, in dependency order. */
+export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
+  const ports = await allocatePorts(options.ports);
+  const host = '127.0.0.1';
+  const urls = {
+    web: `http://${host}:${ports.web}`,
+    orders: `http://${host}:${ports.orders}`,
+    notifier: `http://${host}:${ports.notifier}`,
+    brokerHttp: `http://${host}:${ports.brokerHttp}`,
+    mqtt: `mqtt://${host}:${ports.mqtt}`,
+    mqttWs: `ws://${host}:${ports.mqttWs}/mqtt`,
+  };
+  const common = {
+    AMQP_URL: options.amqpUrl,
+    AMQP_NAMESPACE: options.namespace,
+    LOG_LEVEL: options.logLevel ?? 'info',
+    NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'development',
+  };
+  const settings: Record<ServiceName, { env: Record<string, string>; readyUrl: string }> = {
+    broker: {
+      env: { BROKER_HTTP_PORT: String(ports.brokerHttp), MQTT_PORT: String(ports.mqtt), MQTT_WS_PORT: String(ports.mqttWs) },
+      readyUrl: `${urls.brokerHttp}/readyz`,
+    },
+    orders: { env: { ORDERS_PORT: String(ports.orders) }, readyUrl: `${urls.orders}/readyz` },
+    notifier: { env: { NOTIFIER_PORT: String(ports.notifier), MQTT_URL: urls.mqtt }, readyUrl: `${urls.notifier}/readyz` },
+    web: {
+      env: { WEB_PORT: String(ports.web), MQTT_WS_URL: urls.mqttWs, ORDERS_URL: urls.orders },
+      readyUrl: `${urls.web}/healthz`,
+    },
+  };
+  const wanted = START_ORDER.filter((name) => !options.services || options.services.includes(name));
+  const processes = new Map<ServiceName, ServiceProcess>();
+
+  const start = async (name: ServiceName) => {
+    const process = await startServiceProcess({
+      name,
+      entry: ENTRY_POINTS[name],
+      env: { ...common, ...settings[name].env, ...(options.env?.[name] ?? {}) },
+      readyUrl: settings[name].readyUrl,
+      ...(options.onLine ? { onLine: options.onLine } : {}),
+    });
+    processes.set(name, process);
+    return process;
+  };
+  const stop = async () => {
+    for (const name of [...wanted].reverse()) await processes.get(name)?.stop();
+  };
+
+  try {
+    for (const name of wanted) await start(name);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { ports, urls, processes, restart: start, stop };
+}

@@ -1,0 +1,98 @@
+import type { OrderCreatedEvent, OrderEvent, OrderSnapshot } from '@orderpulse/contracts';
+import {
+  DuplicateOrderNumberError,
+  type ListOrdersQuery,
+  type ListPosition,
+  type OrderPage,
+  type OrderRepository,
+  type StoredOrder,
+} from './order-repository.js';
+
+/** Newest first: createdAt descending, then id descending. Negative when `a` comes first. */
+function newestFirst(a: ListPosition, b: ListPosition): number {
+  const byTime = Date.parse(b.createdAt) - Date.parse(a.createdAt);
+  if (byTime !== 0) return byTime;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function oldestPendingAt(stored: StoredOrder): string {
+  return stored.pendingEvents.reduce((min, e) => (e.occurredAt < min ? e.occurredAt : min), '\uffff');
+}
+
+/**
+ * The zero-setup store: data lives as long as the process. Everything going in or out is
+ * copied, so callers can never change stored state except through these methods.
+ */
+export function createInMemoryOrderRepository(): OrderRepository {
+  const orders = new Map<string, StoredOrder>();
+  let closed = false;
+
+  return {
+    async insert(order: OrderSnapshot, created: OrderCreatedEvent) {
+      for (const stored of orders.values()) {
+        if (stored.order.orderNumber === order.orderNumber) throw new DuplicateOrderNumberError(order.orderNumber);
+      }
+      if (orders.has(order.id)) throw new Error(`order ${order.id} already exists`);
+      orders.set(order.id, structuredClone({ order, pendingEvents: [created] }));
+    },
+
+    async update(next: OrderSnapshot, expectedVersion: number, event: OrderEvent) {
+      const stored = orders.get(next.id);
+      if (!stored || stored.order.version !== expectedVersion) return false;
+      orders.set(next.id, structuredClone({ order: next, pendingEvents: [...stored.pendingEvents, event] }));
+      return true;
+    },
+
+    async findById(id) {
+      const stored = orders.get(id);
+      return stored ? structuredClone(stored) : null;
+    },
+
+    async findByOrderNumber(orderNumber) {
+      for (const stored of orders.values()) {
+        if (stored.order.orderNumber === orderNumber) return structuredClone(stored.order);
+      }
+      return null;
+    },
+
+    async list(query: ListOrdersQuery): Promise<OrderPage> {
+      const { status, limit, after } = query;
+      const matching = [...orders.values()]
+        .map((stored) => stored.order)
+        .filter((order) => !status || order.status === status)
+        .filter((order) => !after || newestFirst(after, order) < 0)
+        .sort(newestFirst);
+      const items = structuredClone(matching.slice(0, limit));
+      const last = items[items.length - 1];
+      return matching.length > limit && last ? { items, next: { createdAt: last.createdAt, id: last.id } } : { items };
+    },
+
+    async listWithPendingEvents(limit) {
+      const pending = [...orders.values()]
+        .filter((stored) => stored.pendingEvents.length > 0)
+        .sort((a, b) => byCodePoint(oldestPendingAt(a), oldestPendingAt(b)) || byCodePoint(a.order.id, b.order.id));
+      return structuredClone(pending.slice(0, limit));
+    },
+
+    async removePendingEvent(orderId, eventId) {
+      const stored = orders.get(orderId);
+      if (stored) stored.pendingEvents = stored.pendingEvents.filter((event) => event.id !== eventId);
+    },
+
+    async countPendingEvents() {
+      let count = 0;
+      for (const stored of orders.values()) count += stored.pendingEvents.length;
+      return count;
+    },
+
+    isReady: () => !closed,
+
+    async close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { OrderCreatedEvent, OrderEvent, OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
+
+/** An order as stored: its public snapshot plus the events not yet confirmed by RabbitMQ (the outbox). */
+export interface StoredOrder {
+  order: OrderSnapshot;
+  pendingEvents: OrderEvent[];
+}
+
+/** Position in the newest-first listing: orders strictly older than this one come next. */
+export interface ListPosition {
+  createdAt: string;
+  id: string;
+}
+
+export interface ListOrdersQuery {
+  status?: OrderStatus;
+  limit: number;
+  after?: ListPosition;
+}
+
+export interface OrderPage {
+  items: OrderSnapshot[];
+  /** Present when more orders follow the last item. */
+  next?: ListPosition;
+}
+
+export class DuplicateOrderNumberError extends Error {
+  constructor(readonly orderNumber: string) {
+    super(`order number ${orderNumber} is already taken`);
+    this.name = 'DuplicateOrderNumberError';
+  }
+}
+
+/**
+ * Every write is one atomic single-document operation that stores the change together with
+ * the event announcing it, so an event can never be lost or be published for a change that
+ * was not saved.
+ */
+export interface OrderRepository {
+  /** Inserts a new order with its order.created event pending. Throws DuplicateOrderNumberError. */
+  insert(order: OrderSnapshot, created: OrderCreatedEvent): Promise<void>;
+  /**
+   * Replaces the order's state with `next` and appends `event` to its pending events, only if
+   * the stored version is still `expectedVersion`. False when it is not (or the order is gone).
+   */
+  update(next: OrderSnapshot, expectedVersion: number, event: OrderEvent): Promise<boolean>;
+  findById(id: string): Promise<StoredOrder | null>;
+  findByOrderNumber(orderNumber: string): Promise<OrderSnapshot | null>;
+  /** Newest first (createdAt, then id, descending). */
+  list(query: ListOrdersQuery): Promise<OrderPage>;
+  /** Orders that have pending events, the one with the oldest pending event first. */
+  listWithPendingEvents(limit: number): Promise<StoredOrder[]>;
+  /** Drops a published event from the order's outbox; a no-op when it is already gone. */
+  removePendingEvent(orderId: string, eventId: string): Promise<void>;
+  countPendingEvents(): Promise<number>;
+  isReady(): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
+import * as amqplib from 'amqplib';
+import { orderEventSchema, type OrderEvent } from '@orderpulse/contracts';
+import { createAmqpConnection, createEventConsumer, createEventPublisher, createLogger, namespaced, type AmqpConnection } from '../src/index.js';
+import { deleteAmqpNamespace, nextEvent, testNamespace, waitFor } from '../src/testing/index.js';
+
+const url = process.env.AMQP_URL as string;
+const logger = createLogger('amqp-test', 'silent');
+
+function aStatusEvent(orderId: string, version: number): OrderEvent {
+  return {
+    id: randomUUID(),
+    type: 'order.status_changed',
+    orderId,
+    version,
+    occurredAt: new Date().toISOString(),
+    data: { orderNumber: 'OP-ABCDEF12', from: 'pending', to: 'confirmed', trackingNumber: null, history: [] },
+  };
+}
+
+describe('AMQP publisher and consumer against a real RabbitMQ', () => {
+  const namespace = testNamespace('kit');
+  let connection: AmqpConnection;
+  let raw: amqplib.ChannelModel;
+  let rawChannel: amqplib.Channel;
+  const handled: OrderEvent[] = [];
+  let failNext = 0;
+  const consumer = () =>
+    createEventConsumer({
+      connection,
+      namespace,
+      queue: 'kit-test',
+      bindings: [{ exchange: 'orders', pattern: 'order.*' }],
+      schema: orderEventSchema,
+      logger,
+      retryDelayMs: 10,
+      handle: async (event) => {
+        if (failNext > 0) {
+          failNext -= 1;
+          throw new Error('dependency down');
+        }
+        handled.push(event);
+      },
+    });
+  let running: ReturnType<typeof consumer>;
+
+  beforeAll(async () => {
+    connection = createAmqpConnection({ url, logger, name: 'kit-test' });
+    await connection.waitUntilConnected(5_000);
+    running = consumer();
+    await running.start();
+    raw = await amqplib.connect(url);
+    rawChannel = await raw.createChannel();
+  });
+  afterAll(async () => {
+    await running.stop();
+    await connection.close();
+    await raw.close();
+    await deleteAmqpNamespace(url, namespace, ['kit-test']);
+  });
+
+  it('when an event is published, then the consumer receives and acks it', async () => {
+    const publisher = createEventPublisher({ connection, namespace, logger });
+    const event = aStatusEvent(randomUUID(), 2);
+    const acked = nextEvent<[OrderEvent]>(running, 'acked', 5_000, (e) => e.id === event.id);
+    await publisher.publish(event);
+    const [received] = await acked;
+    expect(received).toEqual(event);
+    await publisher.close();
+  });
+
+  it('when an event is invalid, then the publisher refuses it before it reaches RabbitMQ', async () => {
+    const publisher = createEventPublisher({ connection, namespace, logger });
+    await expect(publisher.publish({ ...aStatusEvent(randomUUID(), 2), version: 0 })).rejects.toThrow(/version/);
+    await publisher.close();
+  });
+
+  it('when a message is not JSON or fails the schema, then it is dead-lettered and the next good one is consumed', async () => {
+    const exchange = namespaced(namespace, 'orders');
+    const deadLettered = new Promise<string[]>((resolve) => {
+      const reasons: string[] = [];
+      running.on('dead-lettered', (reason) => {
+        reasons.push(reason);
+        if (reasons.length === 2) resolve(reasons);
+      });
+    });
+    rawChannel.publish(exchange, 'order.status_changed', Buffer.from('{not json'));
+    rawChannel.publish(exchange, 'order.status_changed', Buffer.from(JSON.stringify({ ...aStatusEvent(randomUUID(), 3), orderId: 'x' })));
+    const good = aStatusEvent(randomUUID(), 3);
+    const acked = nextEvent<[OrderEvent]>(running, 'acked', 5_000, (e) => e.id === good.id);
+    rawChannel.publish(exchange, 'order.status_changed', Buffer.from(JSON.stringify(good)));
+
+    const reasons = await deadLettered;
+    expect(reasons[0]).toMatch(/not JSON/);
+    expect(reasons[1]).toMatch(/orderId/);
+    await acked;
+    const dlq = namespaced(namespace, 'kit-test.dlq');
+    const count = await waitFor(async () => {
+      const q = await rawChannel.checkQueue(dlq);
+      return q.messageCount === 2 && q.messageCount;
+    }, 'two messages in the dead-letter queue');
+    expect(count).toBe(2);
+  });
+
+  it('when the handler fails, then the message is requeued and handled on redelivery', async () => {
+    const publisher = createEventPublisher({ connection, namespace, logger });
+    const event = aStatusEvent(randomUUID(), 5);
+    failNext = 1;
+    const requeued = nextEvent(running, 'requeued', 5_000);
+    const acked = nextEvent<[OrderEvent]>(running, 'acked', 5_000, (e) => e.id === event.id);
+    await publisher.publish(event);
+    await requeued;
+    await acked;
+    expect(handled.filter((e) => e.id === event.id)).toHaveLength(1);
+    await publisher.close();
+  });
+});

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
+import Router from '@koa/router';
+import { z } from 'zod';
+import { ConflictError, NotFoundError, createHttpApp, createLogger, createMetricsRegistry, listen, validate, type RunningServer } from '../src/index.js';
+
+describe('createHttpApp', () => {
+  let server: RunningServer;
+  let ready = true;
+
+  beforeAll(async () => {
+    const app = createHttpApp({ logger: createLogger('test', 'silent'), registry: createMetricsRegistry('test'), readiness: () => ({ amqp: ready }) });
+    const router = new Router();
+    router.post('/things', (ctx) => {
+      const body = validate(z.object({ name: z.string().min(1), count: z.number().int() }), ctx.request.body);
+      ctx.status = 201;
+      ctx.body = body;
+    });
+    router.get('/things/:id', () => {
+      throw new NotFoundError('no thing with that id');
+    });
+    router.put('/things/:id', () => {
+      throw new ConflictError('thing is frozen', { allowed: [] });
+    });
+    router.get('/boom', () => {
+      throw new Error('secret internals');
+    });
+    app.use(router.routes());
+    server = await listen(app, 0);
+  });
+  afterAll(() => server.close());
+
+  const call = async (path: string, init?: RequestInit) => {
+    const res = await fetch(`${server.url}${path}`, init);
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+  const post = (body: string) => call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  it('when the body is valid, then the route answers', async () => {
+    expect(await post('{"name":"a","count":1}')).toEqual({ status: 201, body: { name: 'a', count: 1 } });
+  });
+
+  it('when a field is wrong, then 400 names it', async () => {
+    const res = await post('{"name":"a","count":"many"}');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.fields[0].field).toBe('count');
+    expect(res.body.error.message).toMatch(/count/);
+  });
+
+  it('when the body is not JSON, then 400 says so', async () => {
+    const res = await post('{"name":');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/not valid JSON/);
+  });
+
+  it('when typed errors are thrown, then their status and code are kept', async () => {
+    expect(await call('/things/1')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect(await call('/things/1', { method: 'PUT' })).toMatchObject({ status: 409, body: { error: { code: 'conflict', details: { allowed: [] } } } });
+  });
+
+  it('when an unexpected error is thrown, then 500 hides the internals', async () => {
+    const res = await call('/boom');
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(res.body)).not.toMatch(/secret/);
+  });
+
+  it('when no route matches, then 404 is JSON', async () => {
+    expect(await call('/nowhere')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+  });
+
+  it('when a dependency is down, then /readyz says which, while /healthz stays up', async () => {
+    ready = false;
+    expect(await call('/readyz')).toEqual({ status: 503, body: { status: 'not ready', checks: { amqp: false } } });
+    expect((await call('/healthz')).status).toBe(200);
+    ready = true;
+    expect((await call('/readyz')).status).toBe(200);
+  });
+
+  it('when /metrics is scraped, then request latency by route is there', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/things"/);
+  });
+});
