@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoDateTime, orderNumberSchema, orderSnapshotSchema, statusHistoryEntrySchema } from './order.js';
 import { orderStatusSchema } from './order-status.js';
+import { deliverySnapshotSchema, positionSchema, riderIdSchema } from './delivery.js';
 
 /** Exchanges are topic exchanges; the routing key is the event type. */
 export const EXCHANGES = { orders: 'orders', delivery: 'delivery' } as const;
@@ -39,9 +40,41 @@ export const orderEventSchema = z.discriminatedUnion('type', [orderCreatedEventS
 export type OrderEvent = z.infer<typeof orderEventSchema>;
 export type OrderEventType = OrderEvent['type'];
 
-/** Every event, whichever exchange it travels on. Delivery events join this union. */
-export const domainEventSchema = orderEventSchema;
-export type DomainEvent = OrderEvent;
+/** Delivery events: `orderId` is the delivery's order, `version` the delivery's own version. */
+const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed'>(type: T) =>
+  z.object({ ...envelopeBase, type: z.literal(type), data: deliverySnapshotSchema });
+
+export const deliveryCreatedEventSchema = deliverySnapshotEvent('delivery.created');
+export const deliveryAssignedEventSchema = deliverySnapshotEvent('delivery.assigned');
+export const deliveryStatusChangedEventSchema = deliverySnapshotEvent('delivery.status_changed');
+export const deliveryLocationUpdatedEventSchema = z.object({
+  ...envelopeBase,
+  type: z.literal('delivery.location_updated'),
+  data: positionSchema.extend({ deliveryId: z.uuid(), riderId: riderIdSchema }),
+});
+export type DeliveryCreatedEvent = z.infer<typeof deliveryCreatedEventSchema>;
+export type DeliveryAssignedEvent = z.infer<typeof deliveryAssignedEventSchema>;
+export type DeliveryStatusChangedEvent = z.infer<typeof deliveryStatusChangedEventSchema>;
+export type DeliveryLocationUpdatedEvent = z.infer<typeof deliveryLocationUpdatedEventSchema>;
+
+export const deliveryEventSchema = z.discriminatedUnion('type', [
+  deliveryCreatedEventSchema,
+  deliveryAssignedEventSchema,
+  deliveryStatusChangedEventSchema,
+  deliveryLocationUpdatedEventSchema,
+]);
+export type DeliveryEvent = z.infer<typeof deliveryEventSchema>;
+
+/** Every event, whichever exchange it travels on. */
+export const domainEventSchema = z.discriminatedUnion('type', [
+  orderCreatedEventSchema,
+  orderStatusChangedEventSchema,
+  deliveryCreatedEventSchema,
+  deliveryAssignedEventSchema,
+  deliveryStatusChangedEventSchema,
+  deliveryLocationUpdatedEventSchema,
+]);
+export type DomainEvent = z.infer<typeof domainEventSchema>;
 
 export function exchangeForEvent(type: DomainEvent['type']): ExchangeName {
   return type.startsWith('order.') ? EXCHANGES.orders : EXCHANGES.delivery;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { isoDateTime, orderNumberSchema } from './order.js';
+import { addressSchema, isoDateTime, latitudeSchema, longitudeSchema, orderNumberSchema } from './order.js';
 import { orderStatusSchema } from './order-status.js';
+import { deliveryStatusSchema, riderReportedStatusSchema } from './delivery-status.js';
+import { deliveryHistoryEntrySchema, positionSchema, riderIdSchema } from './delivery.js';
 
 /** Retained on `orders/<orderId>/status`. */
 export const orderStatusMessageSchema = z.object({
@@ -25,3 +27,59 @@ export const adminFeedMessageSchema = z.object({
   data: z.unknown(),
 });
 export type AdminFeedMessage = z.infer<typeof adminFeedMessageSchema>;
+
+export const etaSchema = z.object({
+  at: isoDateTime,
+  minutes: z.number().min(0),
+  distanceKm: z.number().min(0),
+  /** When the rider position this estimate is based on was reported, so a page can say how fresh it is. */
+  basedOnPositionAt: isoDateTime,
+});
+export type Eta = z.infer<typeof etaSchema>;
+
+/** Retained on `orders/<orderId>/tracking`. */
+export const orderTrackingMessageSchema = z.object({
+  orderId: z.uuid(),
+  deliveryId: z.uuid(),
+  status: deliveryStatusSchema,
+  rider: z.object({ id: riderIdSchema, name: z.string() }).optional(),
+  history: z.array(deliveryHistoryEntrySchema),
+  eta: etaSchema.optional(),
+  failureReason: z.string().optional(),
+  version: z.number().int().min(1),
+});
+export type OrderTrackingMessage = z.infer<typeof orderTrackingMessageSchema>;
+
+/** Retained on `orders/<orderId>/location`. */
+export const orderLocationMessageSchema = positionSchema.extend({ version: z.number().int().min(1).optional() });
+export type OrderLocationMessage = z.infer<typeof orderLocationMessageSchema>;
+
+/** Retained on `riders/<riderId>/assignments`: the rider's open deliveries. */
+export const riderAssignmentsMessageSchema = z.object({
+  riderId: riderIdSchema,
+  deliveries: z.array(
+    z.object({
+      deliveryId: z.uuid(),
+      orderId: z.uuid(),
+      orderNumber: orderNumberSchema,
+      status: deliveryStatusSchema,
+      address: addressSchema,
+    }),
+  ),
+  updatedAt: isoDateTime,
+});
+export type RiderAssignmentsMessage = z.infer<typeof riderAssignmentsMessageSchema>;
+
+/** Published by a rider's device on `riders/<riderId>/deliveries/<deliveryId>/status`. */
+export const riderStatusReportSchema = z.object({
+  status: riderReportedStatusSchema,
+  at: isoDateTime,
+  note: z.string().max(500).optional(),
+  lat: latitudeSchema.optional(),
+  lng: longitudeSchema.optional(),
+});
+export type RiderStatusReport = z.infer<typeof riderStatusReportSchema>;
+
+/** Published by a rider's device on `riders/<riderId>/location`. */
+export const riderLocationReportSchema = positionSchema;
+export type RiderLocationReport = z.infer<typeof riderLocationReportSchema>;

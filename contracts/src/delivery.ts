@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { addressSchema, isoDateTime, latitudeSchema, longitudeSchema, orderNumberSchema } from './order.js';
+import { deliveryStatusSchema } from './delivery-status.js';
+
+export const riderIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a rider id of letters, digits, - or _');
+
+export const riderSchema = z.object({
+  id: riderIdSchema,
+  name: z.string().trim().min(1).max(100),
+  phone: z.string().trim().max(40).optional(),
+  createdAt: isoDateTime,
+});
+export type Rider = z.infer<typeof riderSchema>;
+
+export const positionSchema = z.object({
+  lat: latitudeSchema,
+  lng: longitudeSchema,
+  heading: z.number().min(0).max(360).optional(),
+  at: isoDateTime,
+});
+export type Position = z.infer<typeof positionSchema>;
+
+export const deliveryHistoryEntrySchema = z.object({
+  status: deliveryStatusSchema,
+  at: isoDateTime,
+  note: z.string().max(500).optional(),
+  lat: latitudeSchema.optional(),
+  lng: longitudeSchema.optional(),
+});
+export type DeliveryHistoryEntry = z.infer<typeof deliveryHistoryEntrySchema>;
+
+export const deliverySnapshotSchema = z.object({
+  id: z.uuid(),
+  orderId: z.uuid(),
+  orderNumber: orderNumberSchema,
+  status: deliveryStatusSchema,
+  rider: z.object({ id: riderIdSchema, name: z.string() }).nullable(),
+  address: addressSchema,
+  history: z.array(deliveryHistoryEntrySchema),
+  lastPosition: positionSchema.nullable(),
+  failureReason: z.string().max(500).nullable(),
+  version: z.number().int().min(1),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+export type DeliverySnapshot = z.infer<typeof deliverySnapshotSchema>;
