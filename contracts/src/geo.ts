@@ -25,6 +25,6 @@ export interface EtaEstimate {
 export function estimateArrival(position: LatLng & { at: string }, destination: LatLng, averageSpeedKmh: number): EtaEstimate {
   const distanceKm = greatCircleKm(position, destination);
   const minutes = (distanceKm / averageSpeedKmh) * 60;
-  const at = new Date(Date.parse(position.at) + minutes * 60_000).toISOString();
+  const at = new Date(Date.parse(position.at) + Math.round(minutes * 60) * 1000).toISOString();
   return { at, minutes: Math.round(minutes * 10) / 10, distanceKm: Math.round(distanceKm * 1000) / 1000, basedOnPositionAt: position.at };
 }
