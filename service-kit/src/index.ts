@@ -11,3 +11,4 @@ export * from './http/errors.js';
 export * from './http/validate.js';
 export * from './http/app.js';
 export * from './http/listen.js';
+export * from './auth/tokens.js';
