@@ -1,0 +1,184 @@
+import mqtt from 'mqtt';
+import type { z } from 'zod';
+import { decodePayload } from './decode-payload.js';
+import { topicMatches } from './topic-filter.js';
+import { TypedEmitter } from './typed-emitter.js';
+import { VersionGate } from './version-gate.js';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface LiveClientEvents extends Record<string, unknown[]> {
+  state: [state: ConnectionState];
+  /** A payload that was not JSON or failed its schema; it was dropped. */
+  invalid: [topic: string, reason: string];
+  /** A valid message older than (or as old as) what was already delivered; it was dropped. */
+  stale: [topic: string, version: number, latest: number];
+  /** The broker refused the subscription (SUBACK 0x80). */
+  denied: [topicFilter: string];
+  /** The broker refused the connection (CONNACK return code); no retries follow. */
+  refused: [reason: string];
+  error: [error: Error];
+}
+
+/** The part of mqtt.js's client this wrapper uses; tests pass a fake. */
+export interface MqttClientLike {
+  on(event: 'connect' | 'reconnect' | 'close' | 'offline' | 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'message', listener: (topic: string, payload: Uint8Array) => void): unknown;
+  subscribe(topic: string, options: { qos: 1 }, callback: (error: Error | null, granted?: { topic: string; qos: number }[]) => void): unknown;
+  unsubscribe(topic: string): unknown;
+  end(force: boolean, options: object, callback: () => void): unknown;
+}
+
+export type ConnectFn = (url: string, options: mqtt.IClientOptions) => MqttClientLike;
+
+export interface LiveClientOptions {
+  url: string;
+  /** Prefix of the random client id, e.g. `track`. */
+  clientIdPrefix: string;
+  username?: string;
+  password?: string;
+  reconnectPeriodMs?: number;
+  maxPayloadBytes?: number;
+  connect?: ConnectFn;
+  /** Whether the device has a network at all; decides between `reconnecting` and `offline`. */
+  isNetworkOnline?: () => boolean;
+}
+
+export interface LiveSubscription<T> {
+  /** A topic or a topic filter with `+`/`#`. */
+  topic: string;
+  schema: z.ZodType<T>;
+  onMessage: (message: T, topic: string) => void;
+  /** Ordering key; defaults to the message's `version`. Without one, every valid message is delivered. */
+  versionOf?: (message: T) => number | undefined;
+}
+
+interface ActiveSubscription {
+  filter: string;
+  deliver: (topic: string, payload: Uint8Array) => void;
+}
+
+const defaultVersionOf = (message: unknown): number | undefined => {
+  const version = (message as { version?: unknown } | null)?.version;
+  return typeof version === 'number' ? version : undefined;
+};
+
+/**
+ * A browser MQTT client over WebSocket: QoS 1 subscriptions, payloads validated against
+ * contracts' schemas, per-topic version ordering and a simple connection state.
+ */
+export class LiveClient extends TypedEmitter<LiveClientEvents> {
+  private readonly client: MqttClientLike;
+  private readonly subscriptions = new Set<ActiveSubscription>();
+  private readonly maxPayloadBytes: number;
+  private readonly isNetworkOnline: () => boolean;
+  private current: ConnectionState = 'connecting';
+  private everConnected = false;
+  private closed = false;
+  private refused = false;
+
+  constructor(options: LiveClientOptions) {
+    super();
+    if (!/^wss?:\/\//.test(options.url)) throw new Error(`MQTT URL must be ws:// or wss:// in the browser, got ${options.url}`);
+    this.maxPayloadBytes = options.maxPayloadBytes ?? 64 * 1024;
+    this.isNetworkOnline = options.isNetworkOnline ?? (() => globalThis.navigator?.onLine ?? true);
+    const connect: ConnectFn = options.connect ?? ((url, opts) => mqtt.connect(url, opts));
+    this.client = connect(options.url, {
+      clientId: `${options.clientIdPrefix}-${Math.random().toString(36).slice(2, 10)}`,
+      protocolVersion: 4,
+      clean: true,
+      // mqtt.js resubscribes after a reconnect; the broker then resends retained state.
+      resubscribe: true,
+      reconnectPeriod: options.reconnectPeriodMs ?? 1_000,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      ...(options.username !== undefined ? { username: options.username } : {}),
+      ...(options.password !== undefined ? { password: options.password } : {}),
+    });
+    this.client.on('connect', () => {
+      this.everConnected = true;
+      this.setState('live');
+    });
+    this.client.on('reconnect', () => this.setState(this.disconnectedState()));
+    this.client.on('offline', () => this.setState(this.disconnectedState()));
+    this.client.on('close', () => this.setState(this.disconnectedState()));
+    this.client.on('end', () => this.setState('offline'));
+    this.client.on('error', (error) => this.onError(error));
+    this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Subscribes at QoS 1; the returned function unsubscribes. */
+  subscribe<T>(subscription: LiveSubscription<T>): () => void {
+    const entry: ActiveSubscription = { filter: subscription.topic, deliver: this.deliverer(subscription) };
+    this.subscriptions.add(entry);
+    this.client.subscribe(subscription.topic, { qos: 1 }, (error, granted) => {
+      if (error) this.emit('error', error);
+      else if (granted?.some((g) => g.qos === 0x80)) this.emit('denied', subscription.topic);
+    });
+    return () => {
+      this.subscriptions.delete(entry);
+      const stillWanted = [...this.subscriptions].some((s) => s.filter === subscription.topic);
+      if (!stillWanted) this.client.unsubscribe(subscription.topic);
+    };
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return new Promise((resolve) => {
+      this.client.end(false, {}, () => {
+        this.setState('offline');
+        resolve();
+      });
+    });
+  }
+
+  /** Decode, validate, order, deliver; each subscription orders its own topics. */
+  private deliverer<T>(subscription: LiveSubscription<T>): (topic: string, payload: Uint8Array) => void {
+    const gate = new VersionGate();
+    const versionOf = subscription.versionOf ?? defaultVersionOf;
+    return (topic, payload) => {
+      const decoded = decodePayload(payload, subscription.schema, this.maxPayloadBytes);
+      if (!decoded.ok) {
+        this.emit('invalid', topic, decoded.reason);
+        return;
+      }
+      const version = versionOf(decoded.value);
+      if (version !== undefined && !gate.admit(topic, version)) {
+        this.emit('stale', topic, version, gate.latestFor(topic) ?? version);
+        return;
+      }
+      subscription.onMessage(decoded.value, topic);
+    };
+  }
+
+  private onMessage(topic: string, payload: Uint8Array): void {
+    for (const { filter, deliver } of this.subscriptions) if (topicMatches(filter, topic)) deliver(topic, payload);
+  }
+
+  private onError(error: Error): void {
+    // mqtt.js gives CONNACK refusals a numeric code and does not retry them.
+    if (typeof (error as { code?: unknown }).code === 'number') {
+      this.refused = true;
+      this.setState('offline');
+      this.emit('refused', error.message);
+      return;
+    }
+    this.emit('error', error);
+  }
+
+  private disconnectedState(): ConnectionState {
+    if (this.closed || this.refused || !this.isNetworkOnline()) return 'offline';
+    return this.everConnected ? 'reconnecting' : 'connecting';
+  }
+
+  private setState(next: ConnectionState): void {
+    if (next === this.current) return;
+    this.current = next;
+    this.emit('state', next);
+  }
+}

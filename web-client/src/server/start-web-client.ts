@@ -1,0 +1,24 @@
+import { listen, type Logger } from '@orderpulse/service-kit';
+import { assertAppsBuilt, defaultPublicDir } from './assets.js';
+import { BROWSER_APPS } from './browser-apps.js';
+import type { WebClientConfig } from './config.js';
+import { createWebClientApp } from './web-client-app.js';
+
+export interface StartedWebClient {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartWebClientOptions {
+  /** Where Vite put the apps; defaults to this package's `dist/public`. */
+  publicDir?: string;
+}
+
+/** Checks the apps are built, then listens on `WEB_PORT` (0 picks a free port). */
+export async function startWebClient(config: WebClientConfig, logger: Logger, options: StartWebClientOptions = {}): Promise<StartedWebClient> {
+  const publicDir = options.publicDir ?? defaultPublicDir();
+  await assertAppsBuilt(publicDir, BROWSER_APPS);
+  const running = await listen(createWebClientApp({ config, logger, publicDir }), config.WEB_PORT, config.HOST);
+  return { port: running.port, url: running.url, close: running.close };
+}

@@ -1,0 +1,23 @@
+import type Koa from 'koa';
+import { createHttpApp, createMetricsRegistry, type Logger } from '@orderpulse/service-kit';
+import { serveAssets } from './assets.js';
+import { toClientConfig, type WebClientConfig } from './config.js';
+import { createRoutes } from './routes.js';
+import { securityHeaders } from './security-headers.js';
+
+export interface WebClientAppOptions {
+  config: WebClientConfig;
+  logger: Logger;
+  publicDir: string;
+}
+
+/** The Koa app without a listener: scaffold, security headers, static bundles, app pages. */
+export function createWebClientApp({ config, logger, publicDir }: WebClientAppOptions): Koa {
+  const clientConfig = toClientConfig(config);
+  const app = createHttpApp({ logger, registry: createMetricsRegistry('web-client'), readiness: () => ({}) });
+  const router = createRoutes({ publicDir, clientConfig });
+  app.use(securityHeaders(clientConfig));
+  app.use(serveAssets(publicDir));
+  app.use(router.routes());
+  return app;
+}

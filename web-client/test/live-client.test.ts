@@ -1,0 +1,150 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from '@jest/globals';
+import { orderStatusMessageSchema, topics } from '@orderpulse/contracts';
+import { LiveClient, type ConnectionState, type MqttClientLike } from '../src/apps/shared/mqtt-live-client.js';
+import { aStatusMessage, encode } from './support/factories.js';
+
+/** Stands in for mqtt.js: records calls and lets the test play the broker. */
+class FakeMqtt extends EventEmitter implements MqttClientLike {
+  readonly subscribed: { topic: string; qos: number }[] = [];
+  readonly unsubscribed: string[] = [];
+  grantQos = 1;
+  subscribe(topic: string, options: { qos: 1 }, callback: (error: Error | null, granted?: { topic: string; qos: number }[]) => void) {
+    this.subscribed.push({ topic, qos: options.qos });
+    callback(null, [{ topic, qos: this.grantQos }]);
+  }
+  unsubscribe(topic: string) {
+    this.unsubscribed.push(topic);
+  }
+  end(_force: boolean, _options: object, callback: () => void) {
+    this.emit('end');
+    callback();
+  }
+}
+
+function setup(options: { online?: () => boolean } = {}) {
+  const fake = new FakeMqtt();
+  let seenOptions: Record<string, unknown> = {};
+  const client = new LiveClient({
+    url: 'ws://broker.test/mqtt',
+    clientIdPrefix: 'track',
+    username: 'customer',
+    password: 'secret',
+    connect: (_url, opts) => {
+      seenOptions = opts as Record<string, unknown>;
+      return fake;
+    },
+    ...(options.online ? { isNetworkOnline: options.online } : {}),
+  });
+  const states: ConnectionState[] = [];
+  client.on('state', (s) => states.push(s));
+  return { fake, client, states, options: () => seenOptions };
+}
+
+const ORDER = '3f1c8a52-9a7e-4a31-9a55-2d6b1f1e8c11';
+const TOPIC = topics.orderStatus(ORDER);
+
+describe('LiveClient', () => {
+  it('when created, then it connects with the credentials, a prefixed client id and a clean session', () => {
+    const { options, client } = setup();
+    expect(client.state).toBe('connecting');
+    expect(options()).toMatchObject({ username: 'customer', password: 'secret', clean: true, resubscribe: true, protocolVersion: 4 });
+    expect(String(options().clientId)).toMatch(/^track-[a-z0-9]+$/);
+  });
+
+  it('when the URL is not a WebSocket URL, then it refuses to start', () => {
+    expect(() => new LiveClient({ url: 'mqtt://broker.test:1883', clientIdPrefix: 'x', connect: () => new FakeMqtt() })).toThrow(/ws:\/\//);
+  });
+
+  it('when the connection comes, drops and comes back, then the state goes connecting → live → reconnecting → live', () => {
+    const { fake, states } = setup();
+    fake.emit('connect');
+    fake.emit('close');
+    fake.emit('offline');
+    fake.emit('reconnect');
+    fake.emit('connect');
+    expect(states).toEqual(['live', 'reconnecting', 'live']);
+  });
+
+  it('when the device has no network, then a drop reads as offline', () => {
+    const { fake, states } = setup({ online: () => false });
+    fake.emit('connect');
+    fake.emit('close');
+    expect(states).toEqual(['live', 'offline']);
+  });
+
+  it('when the broker refuses the credentials, then the state is offline and a refusal is reported', () => {
+    const { fake, client, states } = setup();
+    const refusals: string[] = [];
+    client.on('refused', (reason) => refusals.push(reason));
+    fake.emit('error', Object.assign(new Error('Connection refused: Not authorized'), { code: 5 }));
+    fake.emit('close');
+    expect(states).toEqual(['offline']);
+    expect(refusals).toEqual(['Connection refused: Not authorized']);
+  });
+
+  it('when subscribing, then it asks for QoS 1 and reports a refused subscription', () => {
+    const { fake, client } = setup();
+    const denied: string[] = [];
+    client.on('denied', (topic) => denied.push(topic));
+    fake.grantQos = 0x80;
+    client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: () => undefined });
+    expect(fake.subscribed).toEqual([{ topic: TOPIC, qos: 1 }]);
+    expect(denied).toEqual([TOPIC]);
+  });
+
+  it('when versions arrive out of order or twice, then only newer ones are delivered', () => {
+    const { fake, client } = setup();
+    const delivered: number[] = [];
+    const stale: [number, number][] = [];
+    client.on('stale', (_topic, version, latest) => stale.push([version, latest]));
+    client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: (m) => delivered.push(m.version) });
+    for (const version of [2, 3, 1, 3, 5]) fake.emit('message', TOPIC, encode(aStatusMessage({ orderId: ORDER, version })));
+    expect(delivered).toEqual([2, 3, 5]);
+    expect(stale).toEqual([[1, 3], [3, 3]]);
+  });
+
+  it('when versions come on different topics of a wildcard subscription, then each topic is ordered on its own', () => {
+    const { fake, client } = setup();
+    const delivered: string[] = [];
+    client.subscribe({ topic: 'orders/+/status', schema: orderStatusMessageSchema, onMessage: (m, topic) => delivered.push(`${topic}@${m.version}`) });
+    const other = '9b2e4f10-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+    fake.emit('message', TOPIC, encode(aStatusMessage({ orderId: ORDER, version: 4 })));
+    fake.emit('message', topics.orderStatus(other), encode(aStatusMessage({ orderId: other, version: 1 })));
+    fake.emit('message', 'orders/x/tracking', encode(aStatusMessage({ version: 9 })));
+    expect(delivered).toEqual([`${TOPIC}@4`, `orders/${other}/status@1`]);
+  });
+
+  it.each([
+    ['not JSON', new TextEncoder().encode('{nope'), /not UTF-8 JSON/],
+    ['the wrong shape', encode({ orderId: ORDER, status: 'teleported', version: 1 }), /failed validation/],
+    ['too big', encode({ pad: 'x'.repeat(70_000) }), /exceeds/],
+  ])('when a payload is %s, then it is reported and nothing is delivered', (_what, payload, reason) => {
+    const { fake, client } = setup();
+    const invalid: string[] = [];
+    const delivered: unknown[] = [];
+    client.on('invalid', (_topic, why) => invalid.push(why));
+    client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: (m) => delivered.push(m) });
+    fake.emit('message', TOPIC, payload);
+    expect(delivered).toEqual([]);
+    expect(invalid).toEqual([expect.stringMatching(reason)]);
+  });
+
+  it('when the last subscription to a topic goes, then the broker subscription goes too', () => {
+    const { fake, client } = setup();
+    const first = client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: () => undefined });
+    const second = client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: () => undefined });
+    first();
+    expect(fake.unsubscribed).toEqual([]);
+    second();
+    expect(fake.unsubscribed).toEqual([TOPIC]);
+  });
+
+  it('when closed, then the state is offline and stays so', async () => {
+    const { fake, client, states } = setup();
+    fake.emit('connect');
+    await client.close();
+    fake.emit('close');
+    expect(states).toEqual(['live', 'offline']);
+  });
+});
