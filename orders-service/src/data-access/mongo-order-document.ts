@@ -1,0 +1,109 @@
+import { Schema } from 'mongoose';
+import { ORDER_STATUSES, type OrderEvent, type OrderSnapshot, type OrderStatus } from '@orderpulse/contracts';
+
+/** How an order is stored in MongoDB: the snapshot with real dates, keyed by the order id. */
+export interface OrderDocument {
+  _id: string;
+  orderNumber: string;
+  customer: OrderSnapshot['customer'];
+  items: OrderSnapshot['items'];
+  deliveryAddress: OrderSnapshot['deliveryAddress'];
+  status: OrderStatus;
+  trackingNumber: string | null;
+  history: Array<{ status: OrderStatus; at: Date; note?: string }>;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The outbox: events written with the change that caused them, removed once RabbitMQ confirms. */
+  pendingEvents: OrderEvent[];
+}
+
+// Annotated as a plain Schema: the inferred type is too large to emit, and OrderDocument types the model.
+export const orderSchema: Schema = new Schema(
+  {
+    _id: { type: String, required: true },
+    orderNumber: { type: String, required: true, unique: true },
+    customer: { name: { type: String, required: true }, email: { type: String, required: true } },
+    items: [
+      {
+        _id: false,
+        sku: { type: String, required: true },
+        name: { type: String, required: true },
+        quantity: { type: Number, required: true },
+        unitPriceCents: { type: Number, required: true },
+      },
+    ],
+    deliveryAddress: {
+      line1: { type: String, required: true },
+      line2: String,
+      city: { type: String, required: true },
+      postcode: { type: String, required: true },
+      country: { type: String, required: true },
+      lat: Number,
+      lng: Number,
+    },
+    status: { type: String, enum: ORDER_STATUSES, required: true },
+    trackingNumber: { type: String, default: null },
+    history: [{ _id: false, status: { type: String, enum: ORDER_STATUSES, required: true }, at: { type: Date, required: true }, note: String }],
+    version: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    // An untyped array: events are stored as given (plain JSON), so the relay publishes exactly what was written.
+    pendingEvents: { type: Array, default: [] },
+  },
+  { versionKey: false, autoIndex: false, minimize: false, collection: 'orders' },
+);
+orderSchema.index({ createdAt: -1, _id: -1 });
+orderSchema.index({ status: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ 'pendingEvents.occurredAt': 1 });
+
+/** JSON round trip: drops `undefined` keys, which the driver would otherwise store as null. */
+export function plainJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The fields a status change may alter; id, number, customer, items and address never change. */
+export function mutableFieldsOf(order: OrderSnapshot) {
+  return {
+    status: order.status,
+    trackingNumber: order.trackingNumber,
+    history: plainJson(order.history).map((entry) => ({ ...entry, at: new Date(entry.at) })),
+    version: order.version,
+    updatedAt: new Date(order.updatedAt),
+  };
+}
+
+export function toOrderDocument(order: OrderSnapshot, pendingEvents: OrderEvent[]): OrderDocument {
+  const plain = plainJson(order);
+  return {
+    _id: plain.id,
+    orderNumber: plain.orderNumber,
+    customer: plain.customer,
+    items: plain.items,
+    deliveryAddress: plain.deliveryAddress,
+    ...mutableFieldsOf(plain),
+    createdAt: new Date(plain.createdAt),
+    pendingEvents: plainJson(pendingEvents),
+  };
+}
+
+export function toOrderSnapshot(doc: Omit<OrderDocument, 'pendingEvents'>): OrderSnapshot {
+  return {
+    id: doc._id,
+    orderNumber: doc.orderNumber,
+    customer: { name: doc.customer.name, email: doc.customer.email },
+    items: doc.items.map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
+    deliveryAddress: withoutAbsent(doc.deliveryAddress),
+    status: doc.status,
+    trackingNumber: doc.trackingNumber ?? null,
+    history: doc.history.map((entry) => withoutAbsent({ status: entry.status, at: entry.at.toISOString(), note: entry.note })),
+    version: doc.version,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
+}
+
+/** MongoDB hands back optional fields as null or missing; the snapshot has them missing. */
+function withoutAbsent<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
+}

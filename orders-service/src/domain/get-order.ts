@@ -1,0 +1,9 @@
+import type { OrderSnapshot } from '@orderpulse/contracts';
+import { OrderNotFoundError } from './order-errors.js';
+import type { OrderUseCaseDeps } from './order-use-case-deps.js';
+
+export async function getOrder(deps: Pick<OrderUseCaseDeps, 'repository'>, orderId: string): Promise<OrderSnapshot> {
+  const stored = await deps.repository.findById(orderId);
+  if (!stored) throw new OrderNotFoundError(orderId);
+  return stored.order;
+}

@@ -1,0 +1,36 @@
+import { ConfigError, createLogger, DependencyUnavailableError, installGracefulShutdown } from '@orderpulse/service-kit';
+import { loadOrdersConfig } from './config.js';
+import { startOrdersService } from './service.js';
+
+const SERVICE = 'orders-service';
+
+/** The only place that reads the environment; prints one line and exits 1 when it cannot start. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadOrdersConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    createLogger(SERVICE).fatal(err.message);
+    process.exit(1);
+  }
+  const logger = createLogger(SERVICE, config.LOG_LEVEL);
+  try {
+    const service = await startOrdersService(config, logger);
+    installGracefulShutdown(logger, service.closers);
+    logger.info({ url: service.url, namespace: config.AMQP_NAMESPACE || '(none)' }, 'orders-service listening');
+  } catch (err) {
+    logger.fatal(startFailureMessage(err, config.ORDERS_PORT, config.HOST));
+    process.exit(1);
+  }
+}
+
+function startFailureMessage(err: unknown, port: number, host: string): string {
+  if (err instanceof DependencyUnavailableError) return err.message;
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    return `port ${port} on ${host} is already in use: stop whatever holds it or set ORDERS_PORT to a free port`;
+  }
+  return `orders-service failed to start: ${(err as Error).stack ?? String(err)}`;
+}
+
+void main();

@@ -1,0 +1,37 @@
+import { Counter, Gauge, type Registry } from '@orderpulse/service-kit';
+import type { OrderRepository } from '../data-access/order-repository.js';
+
+export interface OutboxMetrics {
+  published: Counter<'type'>;
+  publishFailures: Counter<'type'>;
+}
+
+/** Outbox depth is read from the store at scrape time, so it also counts what other instances left pending. */
+export function createOutboxMetrics(registry: Registry, repository: Pick<OrderRepository, 'countPendingEvents'>): OutboxMetrics {
+  new Gauge({
+    name: 'outbox_pending_events',
+    help: 'Events written with an order change but not yet confirmed by RabbitMQ',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await repository.countPendingEvents());
+      } catch {
+        // The store is unreachable: keep the last known depth rather than failing the whole scrape.
+      }
+    },
+  });
+  return {
+    published: new Counter({
+      name: 'outbox_events_published_total',
+      help: 'Events published with a RabbitMQ confirm and removed from the outbox, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    publishFailures: new Counter({
+      name: 'outbox_publish_failures_total',
+      help: 'Publish attempts that failed and were left pending for a later sweep, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+  };
+}

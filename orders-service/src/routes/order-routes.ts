@@ -1,0 +1,45 @@
+import Router from '@koa/router';
+import { validate } from '@orderpulse/service-kit';
+import { changeOrderStatus } from '../domain/change-order-status.js';
+import { createOrder } from '../domain/create-order.js';
+import { getOrder } from '../domain/get-order.js';
+import { listOrders } from '../domain/list-orders.js';
+import type { OrderUseCaseDeps } from '../domain/order-use-case-deps.js';
+import { encodeCursor } from './order-cursor.js';
+import { requestBody } from './request-body.js';
+import { changeStatusBodySchema, createOrderBodySchema, listOrdersQuerySchema, orderIdParamsSchema } from './request-schemas.js';
+import type { OrderRouteGuards } from './route-guards.js';
+
+export function orderRoutes(deps: OrderUseCaseDeps, guards: OrderRouteGuards): Router {
+  const router = new Router({ prefix: '/orders' });
+
+  router.post('/', guards.createOrder, async (ctx) => {
+    const input = validate(createOrderBodySchema, requestBody(ctx));
+    const order = await createOrder(deps, input);
+    ctx.state.logContext = { orderId: order.id };
+    ctx.status = 201;
+    ctx.set('Location', `/orders/${order.id}`);
+    ctx.body = order;
+  });
+
+  router.get('/', guards.listOrders, async (ctx) => {
+    const { status, limit, cursor } = validate(listOrdersQuerySchema, ctx.query, 'query');
+    const page = await listOrders(deps, { limit, ...(status ? { status } : {}), ...(cursor ? { after: cursor } : {}) });
+    ctx.body = { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+  });
+
+  router.get('/:id', guards.getOrder, async (ctx) => {
+    const { id } = validate(orderIdParamsSchema, ctx.params, 'path');
+    ctx.state.logContext = { orderId: id };
+    ctx.body = await getOrder(deps, id);
+  });
+
+  router.patch('/:id/status', guards.changeOrderStatus, async (ctx) => {
+    const { id } = validate(orderIdParamsSchema, ctx.params, 'path');
+    ctx.state.logContext = { orderId: id };
+    const change = validate(changeStatusBodySchema, requestBody(ctx));
+    ctx.body = await changeOrderStatus(deps, { orderId: id, ...change });
+  });
+
+  return router;
+}

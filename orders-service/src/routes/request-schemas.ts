@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { addressSchema, customerSchema, orderItemSchema, orderNumberSchema, orderStatusSchema } from '@orderpulse/contracts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/list-orders.js';
+import { cursorSchema } from './order-cursor.js';
+
+export const orderIdParamsSchema = z.object({ id: z.uuid() });
+
+export const createOrderBodySchema = z.object({
+  customer: customerSchema,
+  items: z.array(orderItemSchema).min(1).max(100),
+  deliveryAddress: addressSchema,
+});
+
+export const listOrdersQuerySchema = z.object({
+  status: orderStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: cursorSchema.optional(),
+});
+
+export const changeStatusBodySchema = z.object({
+  status: orderStatusSchema,
+  note: z.string().trim().min(1).max(500).optional(),
+  trackingNumber: z.string().trim().min(1).max(100).optional(),
+});
+
+export const trackingLookupBodySchema = z.object({
+  orderNumber: z.string().trim().toUpperCase().pipe(orderNumberSchema),
+  email: z.string().trim().pipe(z.email()),
+});

@@ -1,0 +1,109 @@
+import {
+  createAmqpConnection,
+  createEventPublisher,
+  createMetricsRegistry,
+  listen,
+  type AmqpConnection,
+  type Closer,
+  type EventPublisher,
+  type Logger,
+  type Registry,
+} from '@orderpulse/service-kit';
+import { createOrdersApp } from './app.js';
+import type { OrdersConfig } from './config.js';
+import { openOrderRepository } from './data-access/open-order-repository.js';
+import type { OrderRepository } from './data-access/order-repository.js';
+import { createOutboxMetrics } from './messaging/outbox-metrics.js';
+import { OutboxRelay } from './messaging/outbox-relay.js';
+import type { OrderRouteGuards } from './routes/route-guards.js';
+
+export type { OrdersConfig } from './config.js';
+export { loadOrdersConfig } from './config.js';
+
+/** Replacements for what the service would otherwise build itself. What is passed in is not closed by close(). */
+export interface OrdersServiceOverrides {
+  repository?: OrderRepository;
+  publisher?: Pick<EventPublisher, 'publish'>;
+  clock?: () => Date;
+  guards?: Partial<OrderRouteGuards>;
+}
+
+export interface RunningOrdersService {
+  port: number;
+  url: string;
+  repository: OrderRepository;
+  relay: OutboxRelay;
+  connection: AmqpConnection;
+  registry: Registry;
+  /** In shutdown order: HTTP, relay, publisher, RabbitMQ, store. For service-kit's installGracefulShutdown. */
+  closers: Closer[];
+  close(): Promise<void>;
+}
+
+const AMQP_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens the store and RabbitMQ, starts the outbox relay and listens. A dependency that is down
+ * rejects with service-kit's DependencyUnavailableError after closing whatever was opened.
+ */
+export async function startOrdersService(
+  config: OrdersConfig,
+  logger: Logger,
+  overrides: OrdersServiceOverrides = {},
+): Promise<RunningOrdersService> {
+  // Each resource is put in front as it is created, so the list is always in shutdown order.
+  const closers: Closer[] = [];
+  const closeAll = async () => {
+    for (const closer of closers.splice(0)) {
+      await closer.close().catch((err: Error) => logger.warn({ closer: closer.name, err: err.message }, 'error while closing'));
+    }
+  };
+  try {
+    const repository = overrides.repository ?? (await openOrderRepository(config.MONGO_URL, logger));
+    if (!overrides.repository) closers.unshift({ name: 'order store', close: () => repository.close() });
+
+    const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'orders-service' });
+    closers.unshift({ name: 'RabbitMQ connection', close: () => connection.close() });
+    await connection.waitUntilConnected(AMQP_CONNECT_TIMEOUT_MS);
+
+    let publisher = overrides.publisher;
+    if (!publisher) {
+      const own = createEventPublisher({ connection, namespace: config.AMQP_NAMESPACE, logger });
+      closers.unshift({ name: 'event publisher', close: () => own.close() });
+      publisher = own;
+    }
+
+    const registry = createMetricsRegistry('orders-service');
+    const metrics = createOutboxMetrics(registry, repository);
+    const relay = new OutboxRelay({ repository, publisher, logger, metrics, sweepIntervalMs: config.OUTBOX_SWEEP_MS });
+    closers.unshift({ name: 'outbox relay', close: () => relay.stop() });
+
+    const app = createOrdersApp({
+      repository,
+      outbox: relay,
+      clock: overrides.clock ?? (() => new Date()),
+      logger,
+      registry,
+      readiness: () => ({ amqp: connection.isConnected(), store: repository.isReady() }),
+      corsOrigins: config.CORS_ORIGINS,
+      ...(overrides.guards ? { guards: overrides.guards } : {}),
+    });
+    const server = await listen(app, config.ORDERS_PORT, config.HOST);
+    closers.unshift({ name: 'HTTP server', close: () => server.close() });
+    relay.start();
+
+    return {
+      port: server.port,
+      url: server.url,
+      repository,
+      relay,
+      connection,
+      registry,
+      closers: [...closers],
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,198 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { DuplicateOrderNumberError, type OrderRepository } from '../../src/data-access/order-repository.js';
+import { anOrder, at, changedTo, createdEventOf } from './order-factories.js';
+
+export interface RepositoryUnderTest {
+  repository: OrderRepository;
+  /** Closes the repository and removes whatever it stored. */
+  dispose(): Promise<void>;
+}
+
+/** One behaviour for every adapter: each runs this same suite (see order-repository.test.ts). */
+export function describeOrderRepositoryContract(name: string, factory: () => Promise<RepositoryUnderTest>): void {
+  describe(`order repository contract: ${name}`, () => {
+    let subject: RepositoryUnderTest;
+    let repo: OrderRepository;
+    beforeEach(async () => {
+      subject = await factory();
+      repo = subject.repository;
+    });
+    afterEach(async () => {
+      await subject.dispose();
+    });
+
+    async function inserted(overrides: Parameters<typeof anOrder>[0] = {}) {
+      const order = anOrder(overrides);
+      const created = createdEventOf(order);
+      await repo.insert(order, created);
+      return { order, created };
+    }
+
+    describe('create and read', () => {
+      it('when an order is inserted, then it reads back with its order.created event pending', async () => {
+        const { order, created } = await inserted();
+        expect(repo.isReady()).toBe(true);
+        expect(await repo.findById(order.id)).toEqual({ order, pendingEvents: [created] });
+        expect(await repo.findByOrderNumber(order.orderNumber)).toEqual(order);
+      });
+
+      it('when optional fields are present or absent, then they round-trip exactly', async () => {
+        const withAll = await inserted({
+          deliveryAddress: { line1: '2 High St', line2: 'Flat 3', city: 'Leeds', postcode: 'LS1 1AA', country: 'GB', lat: 53.8, lng: -1.55 },
+          history: [{ status: 'pending', at: at(0), note: 'gift wrap' }],
+          trackingNumber: 'TRK-1',
+        });
+        const withNone = await inserted({ deliveryAddress: { line1: '2 High St', city: 'Leeds', postcode: 'LS1 1AA', country: 'GB' } });
+        expect((await repo.findById(withAll.order.id))?.order).toStrictEqual(withAll.order);
+        expect((await repo.findById(withNone.order.id))?.order).toStrictEqual(withNone.order);
+      });
+
+      it('when an id or order number is unknown, then reads return null', async () => {
+        await inserted();
+        expect(await repo.findById('00000000-0000-4000-8000-000000000000')).toBeNull();
+        expect(await repo.findByOrderNumber('OP-NOPE0000')).toBeNull();
+      });
+
+      it('when an order number is taken, then the insert fails with DuplicateOrderNumberError and stores nothing', async () => {
+        const { order, created } = await inserted();
+        const clash = anOrder({ orderNumber: order.orderNumber });
+        await expect(repo.insert(clash, createdEventOf(clash))).rejects.toBeInstanceOf(DuplicateOrderNumberError);
+        expect(await repo.findById(clash.id)).toBeNull();
+        expect(await repo.findById(order.id)).toEqual({ order, pendingEvents: [created] });
+      });
+
+      it('when a caller mutates what it read, then the stored order does not change', async () => {
+        const { order } = await inserted();
+        const read = await repo.findById(order.id);
+        read!.order.status = 'cancelled';
+        read!.pendingEvents.length = 0;
+        const again = await repo.findById(order.id);
+        expect(again?.order.status).toBe('pending');
+        expect(again?.pendingEvents).toHaveLength(1);
+      });
+    });
+
+    describe('optimistic updates with the outbox', () => {
+      it('when the expected version matches, then the new state and its event are stored together', async () => {
+        const { order, created } = await inserted();
+        const { next, event } = changedTo(order, 'confirmed', at(5));
+        expect(await repo.update(next, 1, event)).toBe(true);
+        expect(await repo.findById(order.id)).toEqual({ order: next, pendingEvents: [created, event] });
+      });
+
+      it('when the expected version is stale, then neither the state nor the event is written', async () => {
+        const { order } = await inserted();
+        const first = changedTo(order, 'confirmed', at(5));
+        await repo.update(first.next, 1, first.event);
+        const before = await repo.findById(order.id);
+        const stale = changedTo(order, 'cancelled', at(6));
+        expect(await repo.update(stale.next, 1, stale.event)).toBe(false);
+        expect(await repo.findById(order.id)).toEqual(before);
+      });
+
+      it('when two writers race from the same version, then exactly one wins', async () => {
+        const { order, created } = await inserted();
+        const a = changedTo(order, 'confirmed', at(5));
+        const b = changedTo(order, 'cancelled', at(5));
+        const results = await Promise.all([repo.update(a.next, 1, a.event), repo.update(b.next, 1, b.event)]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = results[0] ? a : b;
+        expect(await repo.findById(order.id)).toEqual({ order: winner.next, pendingEvents: [created, winner.event] });
+      });
+
+      it('when the order does not exist, then the update reports false and creates nothing', async () => {
+        const ghost = anOrder();
+        const { next, event } = changedTo(ghost, 'confirmed', at(5));
+        expect(await repo.update(next, 1, event)).toBe(false);
+        expect(await repo.findById(ghost.id)).toBeNull();
+      });
+    });
+
+    describe('listing', () => {
+      async function fiveOrders() {
+        const statuses = ['pending', 'confirmed', 'pending', 'cancelled', 'pending'] as const;
+        const orders = [];
+        for (const [i, status] of statuses.entries()) orders.push((await inserted({ status, createdAt: at(i) })).order);
+        return orders;
+      }
+
+      it('when listing everything, then orders come newest first without their outbox', async () => {
+        const orders = await fiveOrders();
+        const page = await repo.list({ limit: 10 });
+        expect(page.items).toEqual([...orders].reverse());
+        expect(page.next).toBeUndefined();
+      });
+
+      it('when paging with the returned position, then every order appears once, in order', async () => {
+        const orders = await fiveOrders();
+        const seen = [];
+        let page = await repo.list({ limit: 2 });
+        seen.push(...page.items);
+        while (page.next) {
+          page = await repo.list({ limit: 2, after: page.next });
+          seen.push(...page.items);
+        }
+        expect(seen.map((o) => o.id)).toEqual([...orders].reverse().map((o) => o.id));
+      });
+
+      it('when orders share a creation time, then paging still neither skips nor repeats', async () => {
+        const ids = [];
+        for (let i = 0; i < 5; i += 1) ids.push((await inserted({ createdAt: at(1) })).order.id);
+        const first = await repo.list({ limit: 3 });
+        const second = await repo.list({ limit: 3, after: first.next! });
+        const listed = [...first.items, ...second.items].map((o) => o.id);
+        expect(listed).toEqual([...ids].sort().reverse());
+        expect(second.next).toBeUndefined();
+      });
+
+      it('when filtering by status, then only that status is listed and paged', async () => {
+        const orders = await fiveOrders();
+        const pendingNewestFirst = orders.filter((o) => o.status === 'pending').reverse();
+        const first = await repo.list({ status: 'pending', limit: 2 });
+        expect(first.items).toEqual(pendingNewestFirst.slice(0, 2));
+        const second = await repo.list({ status: 'pending', limit: 2, after: first.next! });
+        expect(second.items).toEqual(pendingNewestFirst.slice(2));
+        expect(second.next).toBeUndefined();
+        expect((await repo.list({ status: 'delivered', limit: 5 })).items).toEqual([]);
+      });
+    });
+
+    describe('relay queries', () => {
+      it('when orders have pending events, then they are listed by their oldest pending event, up to the limit', async () => {
+        const early = await inserted({ createdAt: at(1) });
+        const later = await inserted({ createdAt: at(2) });
+        const settled = await inserted({ createdAt: at(0) });
+        await repo.removePendingEvent(settled.order.id, settled.created.id);
+        // `early` is published, then changes again after `later` was created: its oldest pending event is now the newest.
+        await repo.removePendingEvent(early.order.id, early.created.id);
+        const change = changedTo(early.order, 'confirmed', at(3));
+        await repo.update(change.next, 1, change.event);
+
+        const pending = await repo.listWithPendingEvents(10);
+        expect(pending.map((s) => s.order.id)).toEqual([later.order.id, early.order.id]);
+        expect(pending[1]).toEqual({ order: change.next, pendingEvents: [change.event] });
+        expect((await repo.listWithPendingEvents(1)).map((s) => s.order.id)).toEqual([later.order.id]);
+      });
+
+      it('when a published event is removed, then only that event leaves the outbox', async () => {
+        const { order, created } = await inserted();
+        const change = changedTo(order, 'confirmed', at(5));
+        await repo.update(change.next, 1, change.event);
+        expect(await repo.countPendingEvents()).toBe(2);
+
+        await repo.removePendingEvent(order.id, created.id);
+        expect((await repo.findById(order.id))?.pendingEvents).toEqual([change.event]);
+        expect(await repo.countPendingEvents()).toBe(1);
+
+        await repo.removePendingEvent(order.id, created.id);
+        await repo.removePendingEvent('00000000-0000-4000-8000-000000000000', change.event.id);
+        expect(await repo.countPendingEvents()).toBe(1);
+
+        await repo.removePendingEvent(order.id, change.event.id);
+        expect(await repo.countPendingEvents()).toBe(0);
+        expect(await repo.listWithPendingEvents(10)).toEqual([]);
+        expect((await repo.findById(order.id))?.order).toEqual(change.next);
+      });
+    });
+  });
+}

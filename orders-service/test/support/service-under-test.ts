@@ -1,0 +1,24 @@
+import { createLogger } from '@orderpulse/service-kit';
+import { loadOrdersConfig } from '../../src/config.js';
+import { startOrdersService, type OrdersServiceOverrides, type RunningOrdersService } from '../../src/service.js';
+
+export function amqpUrl(): string {
+  const url = process.env.AMQP_URL;
+  if (!url) throw new Error('AMQP_URL is unset: run the tests through the root jest config, whose globalSetup finds RabbitMQ');
+  return url;
+}
+
+/** Real time, but strictly increasing, so orders created in the same millisecond still list in creation order. */
+export function steppingClock(): () => Date {
+  let last = 0;
+  return () => {
+    last = Math.max(Date.now(), last + 1);
+    return new Date(last);
+  };
+}
+
+/** The real service on a free port with the in-memory store and the test run's RabbitMQ namespace. */
+export function startServiceUnderTest(namespace: string, overrides: OrdersServiceOverrides = {}): Promise<RunningOrdersService> {
+  const config = loadOrdersConfig({ ORDERS_PORT: '0', AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: '200' });
+  return startOrdersService(config, createLogger('orders-service-test', 'silent'), { clock: steppingClock(), ...overrides });
+}
