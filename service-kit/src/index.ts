@@ -12,3 +12,4 @@ export * from './http/validate.js';
 export * from './http/app.js';
 export * from './http/listen.js';
 export * from './auth/tokens.js';
+export * from './startup-error.js';

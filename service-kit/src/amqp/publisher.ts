@@ -29,6 +29,9 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
       for (const exchange of Object.values(EXCHANGES)) await assertEventExchange(ch, namespaced(namespace, exchange));
     },
   });
+  // A setup that fails (e.g. the channel is closed while it declares the exchanges) is reported
+  // as an 'error' event; without a listener that would crash the process.
+  channel.on('error', (err: Error) => logger.warn({ err: err.message }, 'event publisher channel error'));
   return {
     async publish(event) {
       const valid = domainEventSchema.parse(event);

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { commonConfig, DEFAULT_PORTS, loadConfig, port, positiveInt, text } from '@orderpulse/service-kit';
+
+const brokerConfigShape = {
+  NODE_ENV: commonConfig.NODE_ENV,
+  LOG_LEVEL: commonConfig.LOG_LEVEL,
+  HOST: text('127.0.0.1'),
+  MQTT_PORT: port(DEFAULT_PORTS.MQTT_PORT),
+  MQTT_WS_PORT: port(DEFAULT_PORTS.MQTT_WS_PORT),
+  BROKER_HTTP_PORT: port(DEFAULT_PORTS.BROKER_HTTP_PORT),
+  /** PUBLISH payloads larger than this are refused and their sender disconnected. */
+  MAX_PAYLOAD_BYTES: positiveInt(16_384),
+};
+
+export type BrokerConfig = z.infer<z.ZodObject<typeof brokerConfigShape>>;
+
+export const MQTT_WS_PATH = '/mqtt';
+
+export function loadBrokerConfig(env: Record<string, string | undefined>): BrokerConfig {
+  return loadConfig(brokerConfigShape, env);
+}

@@ -1,0 +1,32 @@
+import type { EventEmitter } from 'node:events';
+import { Aedes } from 'aedes';
+import type { Logger } from '@orderpulse/service-kit';
+import type { AuthHooks } from './auth/index.js';
+import type { BrokerMetrics } from './metrics.js';
+
+export interface CreateAedesOptions {
+  hooks: AuthHooks;
+  logger: Logger;
+  metrics: BrokerMetrics;
+  /** A subscriber whose socket stays full this long is dropped instead of stalling delivery to everyone. */
+  drainTimeoutMs?: number;
+}
+
+/** The MQTT core with our hooks and observability; it takes any duplex stream (see transports/). */
+export async function createAedes({ hooks, logger, metrics, drainTimeoutMs = 10_000 }: CreateAedesOptions): Promise<Aedes> {
+  const aedes = await Aedes.createBroker({ ...hooks, drainTimeout: drainTimeoutMs });
+  aedes.on('client', (client) => {
+    metrics.connections.inc({ transport: client.req ? 'websocket' : 'tcp' });
+    logger.debug({ clientId: client.id }, 'client connected');
+  });
+  aedes.on('clientDisconnect', (client) => logger.debug({ clientId: client.id }, 'client disconnected'));
+  aedes.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'client connection closed on error'));
+  aedes.on('connectionError', (_client, err) => logger.debug({ err: err.message }, 'connection failed before CONNECT'));
+  aedes.on('publish', (packet, client) => {
+    if (client) metrics.published.inc({ qos: String(packet.qos), retained: String(packet.retain) });
+  });
+  // Persistence failures surface here; without a listener they would crash the process.
+  const emitter: EventEmitter = aedes;
+  emitter.on('error', (err: Error) => logger.error({ err: err.message }, 'broker error'));
+  return aedes;
+}

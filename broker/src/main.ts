@@ -1,0 +1,26 @@
+import { createLogger, describeStartupError, installGracefulShutdown, type Logger } from '@orderpulse/service-kit';
+import { loadBrokerConfig, type BrokerConfig } from './config.js';
+import { createBroker } from './create-broker.js';
+
+function exitWith(logger: Logger, err: unknown, ports: Record<string, number> = {}): never {
+  logger.fatal(`broker cannot start: ${describeStartupError(err, ports)}`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config: BrokerConfig;
+  try {
+    config = loadBrokerConfig(process.env);
+  } catch (err) {
+    exitWith(createLogger('broker'), err);
+  }
+  const logger = createLogger('broker', config.LOG_LEVEL);
+  try {
+    const broker = await createBroker(config, logger);
+    installGracefulShutdown(logger, [{ name: 'broker', close: broker.close }]);
+  } catch (err) {
+    exitWith(logger, err, { MQTT_PORT: config.MQTT_PORT, MQTT_WS_PORT: config.MQTT_WS_PORT, BROKER_HTTP_PORT: config.BROKER_HTTP_PORT });
+  }
+}
+
+void main();

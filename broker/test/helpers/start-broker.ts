@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import { createBroker, type BrokerSettings, type RunningBroker } from '../../src/create-broker.js';
+
+export function testBrokerSettings(overrides: Partial<BrokerSettings> = {}): BrokerSettings {
+  return { HOST: '127.0.0.1', MQTT_PORT: 0, MQTT_WS_PORT: 0, BROKER_HTTP_PORT: 0, MAX_PAYLOAD_BYTES: 1024, ...overrides };
+}
+
+export interface TestBroker extends RunningBroker {
+  tcpUrl: string;
+  wsUrl: string;
+  httpUrl: string;
+}
+
+/** The real broker on free ports. */
+export async function startTestBroker(logger: Logger, overrides: Partial<BrokerSettings> = {}): Promise<TestBroker> {
+  const broker = await createBroker(testBrokerSettings(overrides), logger);
+  return {
+    ...broker,
+    tcpUrl: `mqtt://127.0.0.1:${broker.tcpPort}`,
+    wsUrl: `ws://127.0.0.1:${broker.wsPort}/mqtt`,
+    httpUrl: `http://127.0.0.1:${broker.httpPort}`,
+  };
+}

@@ -1,0 +1,119 @@
+import { connect, type MqttClient } from 'mqtt';
+import { Backoff, DependencyUnavailableError, type BackoffOptions, type Logger } from '@orderpulse/service-kit';
+import { withDeadline } from './deadline.js';
+import type { MqttMessage } from './handlers/order-event.js';
+
+export interface MqttPublisherOptions {
+  url: string;
+  clientId: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  logger: Logger;
+  connectTimeoutMs: number;
+  /** Budget for one publish: waiting for a connection plus waiting for the PUBACK. */
+  publishTimeoutMs: number;
+  reconnectBackoff?: BackoffOptions;
+  onPubAck?: (message: MqttMessage, seconds: number) => void;
+}
+
+export interface MqttPublisher {
+  /** Publishes at QoS 1; resolves only once the broker's PUBACK is in, rejects on timeout. */
+  publish(message: MqttMessage): Promise<void>;
+  isConnected(): boolean;
+  close(): Promise<void>;
+}
+
+/** One line for a failed first connection: a refused CONNECT is not the same as no broker. */
+export function mqttStartFailureMessage(url: string, err: unknown): string {
+  // mqtt.js gives a CONNACK refusal a numeric return code; socket errors carry string codes.
+  if (typeof (err as { code?: unknown })?.code === 'number') {
+    return `MQTT broker at ${url} refused the connection (${(err as Error).message}): check MQTT_USERNAME and MQTT_PASSWORD`;
+  }
+  return `MQTT broker is not reachable at ${url}: start it (\`node broker/dist/main.js\`) or point MQTT_URL at a running broker`;
+}
+
+function nextConnect(client: MqttClient, timeoutMs: number): Promise<void> {
+  if (client.connected) return Promise.resolve();
+  let onConnect!: () => void;
+  const connected = new Promise<void>((resolve) => (onConnect = resolve));
+  client.once('connect', onConnect);
+  return withDeadline(connected, timeoutMs, 'waiting for the MQTT broker').finally(() => client.off('connect', onConnect));
+}
+
+/** Start-up does not retry: the first refused, failed or timed-out attempt is final. */
+function firstConnect(client: MqttClient, timeoutMs: number): Promise<void> {
+  let settle!: (err?: Error) => void;
+  const outcome = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
+  const onConnect = () => settle();
+  const onError = (err: Error) => settle(err);
+  const onClose = () => settle(new Error('connection closed'));
+  client.once('connect', onConnect).once('error', onError).once('close', onClose);
+  return withDeadline(outcome, timeoutMs, 'connecting to the MQTT broker').finally(() => {
+    client.off('connect', onConnect).off('error', onError).off('close', onClose);
+  });
+}
+
+/**
+ * One mqtt.js client, connected before this resolves (else DependencyUnavailableError). It
+ * reconnects by itself with capped exponential backoff; mqtt.js only knows a fixed period, so
+ * its own reconnect is off and `reconnect()` is called from here.
+ */
+export async function connectMqttPublisher(options: MqttPublisherOptions): Promise<MqttPublisher> {
+  const { url, logger, publishTimeoutMs } = options;
+  const client = connect(url, {
+    clientId: options.clientId,
+    ...(options.username ? { username: options.username } : {}),
+    ...(options.password ? { password: options.password } : {}),
+    protocolVersion: 4,
+    clean: true,
+    keepalive: 15,
+    reconnectPeriod: 0,
+    connectTimeout: options.connectTimeoutMs,
+  });
+  const backoff = new Backoff(options.reconnectBackoff ?? { initialMs: 100, maxMs: 5_000 });
+  let closing = false;
+  let everConnected = false;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+
+  client.on('error', (err) => logger.debug({ err: err.message }, 'MQTT client error'));
+  client.on('connect', () => {
+    if (everConnected) logger.info({ url, attempts: backoff.attempts }, 'reconnected to the MQTT broker');
+    else logger.info({ url, clientId: options.clientId }, 'connected to the MQTT broker');
+    everConnected = true;
+    backoff.reset();
+  });
+  client.on('close', () => {
+    if (closing || !everConnected || reconnectTimer) return;
+    const delay = backoff.nextDelayMs();
+    if (backoff.attempts === 1) logger.warn({ url }, 'MQTT connection lost; reconnecting with backoff');
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      if (!closing) client.reconnect();
+    }, delay);
+  });
+
+  try {
+    await firstConnect(client, options.connectTimeoutMs);
+  } catch (err) {
+    closing = true;
+    await client.endAsync(true);
+    throw new DependencyUnavailableError(mqttStartFailureMessage(url, err));
+  }
+
+  return {
+    async publish(message) {
+      const deadline = performance.now() + publishTimeoutMs;
+      await nextConnect(client, deadline - performance.now());
+      const sent = performance.now();
+      const acked = client.publishAsync(message.topic, message.payload, { qos: 1, retain: message.retain });
+      await withDeadline(acked, deadline - sent, `PUBACK for ${message.topic}`);
+      options.onPubAck?.(message, (performance.now() - sent) / 1000);
+    },
+    isConnected: () => client.connected,
+    async close() {
+      closing = true;
+      clearTimeout(reconnectTimer);
+      await client.endAsync(!client.connected);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { OrderEvent } from '@orderpulse/contracts';
+import type { Logger } from '@orderpulse/service-kit';
+import type { PublishedEvents } from './dedupe.js';
+import { messagesForOrderEvent } from './handlers/order-event.js';
+import type { NotifierMetrics } from './metrics.js';
+import type { MqttPublisher } from './mqtt-publisher.js';
+import type { SerialByKey } from './serial-by-key.js';
+
+export interface NotifyOrderEventDeps {
+  publisher: MqttPublisher;
+  published: PublishedEvents;
+  serial: SerialByKey;
+  logger: Logger;
+  metrics: Pick<NotifierMetrics, 'published' | 'deduped'>;
+  maxPayloadBytes: number;
+}
+
+/**
+ * The consumer's handler: events of one order run one at a time, in arrival order. An event
+ * already published (same id, or a version not above the last one published for its order) is
+ * acked without publishing. Otherwise it resolves only once the broker has acknowledged both
+ * MQTT messages, so the AMQP ack follows the PUBACKs; a failed publish rejects and the message
+ * is requeued.
+ */
+export function createOrderEventNotifier(deps: NotifyOrderEventDeps): (event: OrderEvent) => Promise<void> {
+  const { publisher, published, serial, logger, metrics, maxPayloadBytes } = deps;
+
+  const notify = async (event: OrderEvent) => {
+    const ids = { eventId: event.id, orderId: event.orderId, type: event.type, version: event.version };
+    const verdict = published.verdict(event);
+    if (!verdict.publish) {
+      metrics.deduped.inc({ reason: verdict.reason });
+      logger.debug({ ...ids, reason: verdict.reason, publishedVersion: verdict.publishedVersion }, 'event already published; acking without publishing');
+      return;
+    }
+    const { status, messages } = messagesForOrderEvent(event, published.progressOf(event.orderId), maxPayloadBytes);
+    await Promise.all(
+      messages.map(async (message) => {
+        await publisher.publish(message);
+        metrics.published.inc({ kind: message.kind });
+      }),
+    );
+    published.record(event, { version: status.version, trackingNumber: status.trackingNumber });
+    logger.debug({ ...ids, status: status.status }, 'event published to MQTT');
+  };
+
+  return (event) => serial.run(event.orderId, () => notify(event));
+}

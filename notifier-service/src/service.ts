@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { OrderEvent } from '@orderpulse/contracts';
+import {
+  createAmqpConnection,
+  createHttpApp,
+  createMetricsRegistry,
+  listen,
+  type Closer,
+  type EventConsumer,
+  type Logger,
+  type Registry,
+} from '@orderpulse/service-kit';
+import type { NotifierConfig } from './config.js';
+import { createNotifierConsumer } from './consumer.js';
+import { PublishedEvents } from './dedupe.js';
+import { createNotifierMetrics } from './metrics.js';
+import { connectMqttPublisher, type MqttPublisher } from './mqtt-publisher.js';
+import { createOrderEventNotifier } from './notify-order-event.js';
+import { createSerialByKey } from './serial-by-key.js';
+
+export type NotifierSettings = Omit<NotifierConfig, 'NODE_ENV' | 'LOG_LEVEL'>;
+
+export interface RunningNotifier {
+  consumer: EventConsumer<OrderEvent>;
+  publisher: MqttPublisher;
+  registry: Registry;
+  httpPort: number;
+  url: string;
+  /** In shutdown order: consumer (finishes in-flight messages), MQTT, RabbitMQ, HTTP. */
+  closers: Closer[];
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to RabbitMQ and the MQTT broker (either one unreachable: DependencyUnavailableError),
+ * serves health and metrics, and starts consuming. Whatever started is closed again when a later
+ * step fails.
+ */
+export async function startNotifier(config: NotifierSettings, logger: Logger): Promise<RunningNotifier> {
+  // Kept in shutdown order as each part starts: consumer, mqtt, amqp, http.
+  const closers: Closer[] = [];
+  const closeAll = async () => {
+    for (const closer of closers) {
+      await closer.close().catch((err: Error) => logger.warn({ err: err.message, closer: closer.name }, 'error while closing'));
+    }
+  };
+  try {
+    const registry = createMetricsRegistry('notifier-service');
+    const metrics = createNotifierMetrics(registry);
+
+    const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'notifier-service' });
+    closers.unshift({ name: 'amqp', close: () => connection.close() });
+    await connection.waitUntilConnected(config.CONNECT_TIMEOUT_MS);
+
+    const publisher = await connectMqttPublisher({
+      url: config.MQTT_URL,
+      clientId: `notifier-${randomUUID().slice(0, 8)}`,
+      username: config.MQTT_USERNAME,
+      password: config.MQTT_PASSWORD,
+      logger,
+      connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
+      publishTimeoutMs: config.MQTT_PUBLISH_TIMEOUT_MS,
+      onPubAck: (_message, seconds) => metrics.pubAckSeconds.observe(seconds),
+    });
+    closers.unshift({ name: 'mqtt', close: () => publisher.close() });
+
+    const app = createHttpApp({
+      logger,
+      registry,
+      readiness: () => ({ amqp: connection.isConnected(), mqtt: publisher.isConnected() }),
+    });
+    const http = await listen(app, config.NOTIFIER_PORT, config.HOST);
+    closers.push({ name: 'http', close: () => http.close() });
+
+    const consumer = createNotifierConsumer({
+      connection,
+      namespace: config.AMQP_NAMESPACE,
+      prefetch: config.PREFETCH,
+      retryDelayMs: config.RETRY_DELAY_MS,
+      logger,
+      handle: createOrderEventNotifier({
+        publisher,
+        published: new PublishedEvents(config.DEDUPE_CAPACITY),
+        serial: createSerialByKey(),
+        logger,
+        metrics,
+        maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES,
+      }),
+    });
+    consumer.on('acked', () => metrics.consumed.inc({ outcome: 'acked' }));
+    consumer.on('dead-lettered', () => metrics.consumed.inc({ outcome: 'dead_lettered' }));
+    consumer.on('requeued', () => metrics.consumed.inc({ outcome: 'requeued' }));
+    closers.unshift({ name: 'consumer', close: () => consumer.stop() });
+    await consumer.start();
+
+    let closing: Promise<void> | undefined;
+    return { consumer, publisher, registry, httpPort: http.port, url: http.url, closers, close: () => (closing ??= closeAll()) };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

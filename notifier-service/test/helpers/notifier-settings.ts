@@ -1,0 +1,16 @@
+import type { NotifierSettings } from '../../src/service.js';
+
+export function testNotifierSettings(overrides: Partial<NotifierSettings> & Pick<NotifierSettings, 'AMQP_NAMESPACE' | 'MQTT_URL'>): NotifierSettings {
+  return {
+    AMQP_URL: process.env.AMQP_URL as string,
+    NOTIFIER_PORT: 0,
+    HOST: '127.0.0.1',
+    PREFETCH: 16,
+    MQTT_PUBLISH_TIMEOUT_MS: 1_000,
+    CONNECT_TIMEOUT_MS: 3_000,
+    MQTT_MAX_PAYLOAD_BYTES: 16_384,
+    DEDUPE_CAPACITY: 1_000,
+    RETRY_DELAY_MS: 100,
+    ...overrides,
+  };
+}
