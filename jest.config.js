@@ -6,4 +6,6 @@ module.exports = {
   globalSetup: '<rootDir>/jest.global-setup.js',
   globalTeardown: '<rootDir>/jest.global-teardown.js',
   maxWorkers: 2,
+  // A global option: per-project configs cannot set it.
+  testTimeout: 30_000,
 };

@@ -16,5 +16,4 @@ module.exports = (dir) => ({
     '^@orderpulse/service-kit/testing$': `${root}/service-kit/src/testing/index.ts`,
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testTimeout: 30_000,
 });
