@@ -59,7 +59,6 @@ function printWelcome(system: RunningSystem, seeded: SeededOrder[]): void {
   const lines = [
     '',
     'orderpulse is running',
-    `  admin console     ${urls.web}/admin`,
     `  orders API        ${urls.orders}   (try: curl ${urls.orders}/orders)`,
     `  MQTT (TCP)        ${urls.mqtt}`,
     `  MQTT (WebSocket)  ${urls.mqttWs}`,
