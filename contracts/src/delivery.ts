@@ -20,6 +20,15 @@ export const positionSchema = z.object({
 });
 export type Position = z.infer<typeof positionSchema>;
 
+export const etaSchema = z.object({
+  at: isoDateTime,
+  minutes: z.number().min(0),
+  distanceKm: z.number().min(0),
+  /** When the rider position this estimate is based on was reported, so a page can say how fresh it is. */
+  basedOnPositionAt: isoDateTime,
+});
+export type Eta = z.infer<typeof etaSchema>;
+
 export const deliveryHistoryEntrySchema = z.object({
   status: deliveryStatusSchema,
   at: isoDateTime,
@@ -38,6 +47,8 @@ export const deliverySnapshotSchema = z.object({
   address: addressSchema,
   history: z.array(deliveryHistoryEntrySchema),
   lastPosition: positionSchema.nullable(),
+  /** From the last position to the address (needs the address's lat/lng); null when unknown. */
+  eta: etaSchema.nullable(),
   failureReason: z.string().max(500).nullable(),
   version: z.number().int().min(1),
   createdAt: isoDateTime,

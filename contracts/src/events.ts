@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoDateTime, orderNumberSchema, orderSnapshotSchema, statusHistoryEntrySchema } from './order.js';
 import { orderStatusSchema } from './order-status.js';
-import { deliverySnapshotSchema, positionSchema, riderIdSchema } from './delivery.js';
+import { deliverySnapshotSchema, etaSchema, positionSchema, riderIdSchema } from './delivery.js';
 
 /** Exchanges are topic exchanges; the routing key is the event type. */
 export const EXCHANGES = { orders: 'orders', delivery: 'delivery' } as const;
@@ -50,7 +50,7 @@ export const deliveryStatusChangedEventSchema = deliverySnapshotEvent('delivery.
 export const deliveryLocationUpdatedEventSchema = z.object({
   ...envelopeBase,
   type: z.literal('delivery.location_updated'),
-  data: positionSchema.extend({ deliveryId: z.uuid(), riderId: riderIdSchema }),
+  data: positionSchema.extend({ deliveryId: z.uuid(), riderId: riderIdSchema, eta: etaSchema.optional() }),
 });
 export type DeliveryCreatedEvent = z.infer<typeof deliveryCreatedEventSchema>;
 export type DeliveryAssignedEvent = z.infer<typeof deliveryAssignedEventSchema>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { addressSchema, isoDateTime, latitudeSchema, longitudeSchema, orderNumberSchema } from './order.js';
 import { orderStatusSchema } from './order-status.js';
 import { deliveryStatusSchema, riderReportedStatusSchema } from './delivery-status.js';
-import { deliveryHistoryEntrySchema, positionSchema, riderIdSchema } from './delivery.js';
+import { deliveryHistoryEntrySchema, etaSchema, positionSchema, riderIdSchema } from './delivery.js';
 
 /** Retained on `orders/<orderId>/status`. */
 export const orderStatusMessageSchema = z.object({
@@ -28,15 +28,6 @@ export const adminFeedMessageSchema = z.object({
 });
 export type AdminFeedMessage = z.infer<typeof adminFeedMessageSchema>;
 
-export const etaSchema = z.object({
-  at: isoDateTime,
-  minutes: z.number().min(0),
-  distanceKm: z.number().min(0),
-  /** When the rider position this estimate is based on was reported, so a page can say how fresh it is. */
-  basedOnPositionAt: isoDateTime,
-});
-export type Eta = z.infer<typeof etaSchema>;
-
 /** Retained on `orders/<orderId>/tracking`. */
 export const orderTrackingMessageSchema = z.object({
   orderId: z.uuid(),
@@ -50,8 +41,11 @@ export const orderTrackingMessageSchema = z.object({
 });
 export type OrderTrackingMessage = z.infer<typeof orderTrackingMessageSchema>;
 
-/** Retained on `orders/<orderId>/location`. */
-export const orderLocationMessageSchema = positionSchema.extend({ version: z.number().int().min(1).optional() });
+/** Retained on `orders/<orderId>/location`: the rider's last position and the ETA it gives. */
+export const orderLocationMessageSchema = positionSchema.extend({
+  version: z.number().int().min(1).optional(),
+  eta: etaSchema.optional(),
+});
 export type OrderLocationMessage = z.infer<typeof orderLocationMessageSchema>;
 
 /** Retained on `riders/<riderId>/assignments`: the rider's open deliveries. */
