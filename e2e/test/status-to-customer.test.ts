@@ -4,7 +4,7 @@ import type { OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
 import { topics } from '@orderpulse/contracts';
 import { namespaced } from '@orderpulse/service-kit';
 import { deleteAmqpNamespace, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
-import { MqttRecorder, OrdersClient, startSystem, type RunningSystem } from '../src/harness/index.js';
+import { MqttRecorder, OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
 
@@ -19,16 +19,26 @@ describe('when an admin changes an order, then its subscribed customer sees it l
   let customer: MqttRecorder;
   let admin: MqttRecorder;
   let order: OrderSnapshot;
+  let tokens: TestTokens;
   const latencies: Array<{ status: string; version: number; ms: number }> = [];
 
   beforeAll(async () => {
     system = await startSystem({ amqpUrl, namespace, ports: 'free', services: ['broker', 'orders', 'notifier'], logLevel: 'info' });
-    orders = new OrdersClient(system.urls.orders);
-    admin = await MqttRecorder.connect(system.urls.mqtt, [topics.adminOrders()], { clientId: `admin-${namespace}` });
+    tokens = new TestTokens(system.jwtSecret);
+    orders = new OrdersClient(system.urls.orders, await tokens.admin());
+    admin = await MqttRecorder.connect(system.urls.mqtt, [topics.adminOrders()], {
+      clientId: `admin-${namespace}`,
+      username: 'admin',
+      password: await tokens.admin(),
+    });
     const created = await orders.createOrder();
     expect(created.status).toBe(201);
     order = created.body;
-    customer = await MqttRecorder.connect(system.urls.mqtt, [topics.orderStatus(order.id)], { clientId: `customer-${namespace}` });
+    customer = await MqttRecorder.connect(system.urls.mqtt, [topics.orderStatus(order.id)], {
+      clientId: `customer-${namespace}`,
+      username: 'customer',
+      password: await tokens.customer(order.id),
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -80,7 +90,11 @@ describe('when an admin changes an order, then its subscribed customer sees it l
   });
 
   it('then a subscriber that connects afterwards gets the latest status at once, retained', async () => {
-    const late = await MqttRecorder.connect(system.urls.mqtt, [topics.orderStatus(order.id)], { clientId: `late-${namespace}` });
+    const late = await MqttRecorder.connect(system.urls.mqtt, [topics.orderStatus(order.id)], {
+      clientId: `late-${namespace}`,
+      username: 'customer',
+      password: await tokens.customer(order.id),
+    });
     try {
       const message = await late.waitFor((ms) => ms[0], 'the retained status', 2_000);
       expect(message.retained).toBe(true);

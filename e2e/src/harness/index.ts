@@ -3,3 +3,4 @@ export * from './service-process.js';
 export * from './system.js';
 export * from './orders-client.js';
 export * from './mqtt-recorder.js';
+export * from './tokens.js';

@@ -7,6 +7,7 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 export const ENTRY_POINTS = {
   broker: join(REPO_ROOT, 'broker/dist/main.js'),
   orders: join(REPO_ROOT, 'orders-service/dist/main.js'),
+  delivery: join(REPO_ROOT, 'delivery-service/dist/main.js'),
   notifier: join(REPO_ROOT, 'notifier-service/dist/main.js'),
   web: join(REPO_ROOT, 'web-client/dist/server/main.js'),
 } as const;

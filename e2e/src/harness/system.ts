@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DEFAULT_PORTS } from '@orderpulse/service-kit';
 import { freePort } from '@orderpulse/service-kit/testing';
 import { ENTRY_POINTS, type ServiceName } from './paths.js';
@@ -6,6 +7,7 @@ import { startServiceProcess, type ServiceProcess } from './service-process.js';
 export interface SystemPorts {
   web: number;
   orders: number;
+  delivery: number;
   notifier: number;
   brokerHttp: number;
   mqtt: number;
@@ -16,6 +18,8 @@ export interface SystemOptions {
   amqpUrl: string;
   /** Isolates exchanges and queues; empty for the real (un-prefixed) topology. */
   namespace: string;
+  /** Defaults to a fresh random secret per system. */
+  jwtSecret?: string;
   /** `'free'` picks free ports (tests); `'default'` uses DESIGN.md's ports (npm start). */
   ports: 'free' | 'default';
   services?: ServiceName[];
@@ -26,7 +30,9 @@ export interface SystemOptions {
 
 export interface RunningSystem {
   ports: SystemPorts;
-  urls: { web: string; orders: string; notifier: string; brokerHttp: string; mqtt: string; mqttWs: string };
+  urls: { web: string; orders: string; delivery: string; notifier: string; brokerHttp: string; mqtt: string; mqttWs: string };
+  /** The secret every process signs and checks tokens with; tests mint tokens with it. */
+  jwtSecret: string;
   processes: Map<ServiceName, ServiceProcess>;
   /** Starts a service again (after a stop or kill) with the same settings. */
   restart(name: ServiceName): Promise<ServiceProcess>;
@@ -38,6 +44,7 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
     return {
       web: DEFAULT_PORTS.WEB_PORT,
       orders: DEFAULT_PORTS.ORDERS_PORT,
+      delivery: DEFAULT_PORTS.DELIVERY_PORT,
       notifier: DEFAULT_PORTS.NOTIFIER_PORT,
       brokerHttp: DEFAULT_PORTS.BROKER_HTTP_PORT,
       mqtt: DEFAULT_PORTS.MQTT_PORT,
@@ -47,6 +54,7 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
   return {
     web: await freePort(),
     orders: await freePort(),
+    delivery: await freePort(),
     notifier: await freePort(),
     brokerHttp: await freePort(),
     mqtt: await freePort(),
@@ -54,7 +62,7 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
   };
 }
 
-const START_ORDER: ServiceName[] = ['broker', 'orders', 'notifier', 'web'];
+const START_ORDER: ServiceName[] = ['broker', 'orders', 'delivery', 'notifier', 'web'];
 
 /** Broker, services and web-client as real child processes, in dependency order. */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
@@ -63,12 +71,15 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const urls = {
     web: `http://${host}:${ports.web}`,
     orders: `http://${host}:${ports.orders}`,
+    delivery: `http://${host}:${ports.delivery}`,
     notifier: `http://${host}:${ports.notifier}`,
     brokerHttp: `http://${host}:${ports.brokerHttp}`,
     mqtt: `mqtt://${host}:${ports.mqtt}`,
     mqttWs: `ws://${host}:${ports.mqttWs}/mqtt`,
   };
+  const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
   const common = {
+    JWT_SECRET: jwtSecret,
     AMQP_URL: options.amqpUrl,
     AMQP_NAMESPACE: options.namespace,
     LOG_LEVEL: options.logLevel ?? 'info',
@@ -80,9 +91,16 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       readyUrl: `${urls.brokerHttp}/readyz`,
     },
     orders: { env: { ORDERS_PORT: String(ports.orders) }, readyUrl: `${urls.orders}/readyz` },
-    notifier: { env: { NOTIFIER_PORT: String(ports.notifier), MQTT_URL: urls.mqtt }, readyUrl: `${urls.notifier}/readyz` },
+    delivery: {
+      env: { DELIVERY_PORT: String(ports.delivery), MQTT_URL: urls.mqtt, MQTT_CLIENT_ID: `delivery-service-${options.namespace || 'main'}` },
+      readyUrl: `${urls.delivery}/readyz`,
+    },
+    notifier: {
+      env: { NOTIFIER_PORT: String(ports.notifier), MQTT_URL: urls.mqtt, DELIVERY_URL: urls.delivery },
+      readyUrl: `${urls.notifier}/readyz`,
+    },
     web: {
-      env: { WEB_PORT: String(ports.web), MQTT_WS_URL: urls.mqttWs, ORDERS_URL: urls.orders },
+      env: { WEB_PORT: String(ports.web), MQTT_WS_URL: urls.mqttWs, ORDERS_URL: urls.orders, DELIVERY_URL: urls.delivery },
       readyUrl: `${urls.web}/healthz`,
     },
   };
@@ -110,5 +128,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await stop();
     throw err;
   }
-  return { ports, urls, processes, restart: start, stop };
+  return { ports, urls, jwtSecret, processes, restart: start, stop };
 }
