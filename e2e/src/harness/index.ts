@@ -4,3 +4,4 @@ export * from './system.js';
 export * from './orders-client.js';
 export * from './mqtt-recorder.js';
 export * from './tokens.js';
+export * from './delivery-client.js';
