@@ -13,3 +13,7 @@ export * from './http/app.js';
 export * from './http/listen.js';
 export * from './auth/tokens.js';
 export * from './startup-error.js';
+export * from './outbox/outbox-store.js';
+export * from './outbox/outbox-metrics.js';
+export * from './outbox/outbox-relay.js';
+export * from './http/auth.js';
