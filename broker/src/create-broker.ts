@@ -1,4 +1,4 @@
-import { createHttpApp, createMetricsRegistry, listen, type Logger } from '@orderpulse/service-kit';
+import { createHttpApp, createMetricsRegistry, createTokenService, listen, type Logger } from '@orderpulse/service-kit';
 import { createAuthHooks } from './auth/index.js';
 import { MQTT_WS_PATH, type BrokerConfig } from './config.js';
 import { createAedes } from './create-aedes.js';
@@ -7,7 +7,7 @@ import { listenTcp } from './transports/tcp.js';
 import type { Transport } from './transports/transport.js';
 import { listenWebSocket } from './transports/websocket.js';
 
-export type BrokerSettings = Pick<BrokerConfig, 'HOST' | 'MQTT_PORT' | 'MQTT_WS_PORT' | 'BROKER_HTTP_PORT' | 'MAX_PAYLOAD_BYTES'>;
+export type BrokerSettings = Pick<BrokerConfig, 'HOST' | 'MQTT_PORT' | 'MQTT_WS_PORT' | 'BROKER_HTTP_PORT' | 'MAX_PAYLOAD_BYTES' | 'JWT_SECRET'>;
 
 export interface RunningBroker {
   tcpPort: number;
@@ -29,9 +29,11 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
   };
   try {
     const metrics = createBrokerMetrics(createMetricsRegistry('broker'));
+    const tokens = createTokenService(config.JWT_SECRET);
     const hooks = createAuthHooks({
       logger,
       maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
+      verifyToken: tokens.verify,
       onRefused: (reason) => metrics.refused.inc({ reason }),
     });
     const aedes = await createAedes({ hooks, logger, metrics });

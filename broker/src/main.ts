@@ -1,5 +1,5 @@
 import { createLogger, describeStartupError, installGracefulShutdown, type Logger } from '@orderpulse/service-kit';
-import { loadBrokerConfig, type BrokerConfig } from './config.js';
+import { loadBrokerConfig, usesDevJwtSecret, type BrokerConfig } from './config.js';
 import { createBroker } from './create-broker.js';
 
 function exitWith(logger: Logger, err: unknown, ports: Record<string, number> = {}): never {
@@ -15,6 +15,13 @@ async function main(): Promise<void> {
     exitWith(createLogger('broker'), err);
   }
   const logger = createLogger('broker', config.LOG_LEVEL);
+  if (usesDevJwtSecret(config)) {
+    logger.warn(
+      { setting: 'JWT_SECRET' },
+      'JWT_SECRET is unset (or the development default): MQTT tokens are checked with the public development secret, so anyone can mint one. ' +
+        'Set JWT_SECRET to the secret the services sign with (refused when NODE_ENV=production).',
+    );
+  }
   try {
     const broker = await createBroker(config, logger);
     installGracefulShutdown(logger, [{ name: 'broker', close: broker.close }]);

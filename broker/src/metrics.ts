@@ -1,14 +1,16 @@
 import { Counter, Gauge, type Registry } from '@orderpulse/service-kit';
+import { REFUSAL_REASONS } from './auth/hook-types.js';
 
 export interface BrokerMetrics {
   registry: Registry;
   connections: Counter<'transport'>;
   published: Counter<'qos' | 'retained'>;
+  /** Labelled with a RefusalReason; every reason starts at 0 so dashboards see it before the first refusal. */
   refused: Counter<'reason'>;
 }
 
 export function createBrokerMetrics(registry: Registry): BrokerMetrics {
-  return {
+  const metrics: BrokerMetrics = {
     registry,
     connections: new Counter({
       name: 'mqtt_connections_total',
@@ -24,11 +26,13 @@ export function createBrokerMetrics(registry: Registry): BrokerMetrics {
     }),
     refused: new Counter({
       name: 'mqtt_refusals_total',
-      help: 'Publishes and subscriptions refused by the auth hooks, by reason',
+      help: 'Connections, subscriptions, publishes and deliveries refused by the auth hooks, by reason',
       labelNames: ['reason'],
       registers: [registry],
     }),
   };
+  for (const reason of REFUSAL_REASONS) metrics.refused.inc({ reason }, 0);
+  return metrics;
 }
 
 /** Read when scraped, so it can never drift from the broker's own count. */

@@ -1,13 +1,16 @@
 import { afterEach, beforeEach, describe, it, expect, jest } from '@jest/globals';
-import type { Aedes } from 'aedes';
-import type { IConnackPacket, IPublishPacket, ISubackPacket } from 'mqtt-packet';
+import type { Aedes, Client } from 'aedes';
+import type { IPublishPacket } from 'mqtt-packet';
+import { topics } from '@orderpulse/contracts';
 import { Registry } from '@orderpulse/service-kit';
-import { createAuthHooks, type AuthHooks } from '../src/auth/index.js';
+import { waitFor } from '@orderpulse/service-kit/testing';
+import { createAuthHooks, type AuthHooks, type RefusalReason } from '../src/auth/index.js';
 import { createAedes } from '../src/create-aedes.js';
 import { createBrokerMetrics } from '../src/metrics.js';
 import { captureLogger, type CapturedLogger } from './helpers/capture-logger.js';
 import { duplexPair } from './helpers/duplex-pair.js';
 import { PacketClient } from './helpers/packet-client.js';
+import { credentialsOf, IDS, testTokens, type Persona } from './helpers/personas.js';
 
 /** The real hooks, each wrapped in a spy that calls through. */
 function spiedHooks(real: AuthHooks) {
@@ -19,11 +22,15 @@ function spiedHooks(real: AuthHooks) {
   };
 }
 
+const { orderA, orderB } = IDS;
+
 describe('auth hooks, over in-memory streams', () => {
   let aedes: Aedes;
   let hooks: ReturnType<typeof spiedHooks>;
   let log: CapturedLogger;
+  let refusals: RefusalReason[];
   const clients: PacketClient[] = [];
+  const registered: string[] = [];
 
   const attach = () => {
     const [clientSide, brokerSide] = duplexPair();
@@ -32,18 +39,24 @@ describe('auth hooks, over in-memory streams', () => {
     clients.push(client);
     return client;
   };
-  const subscribed = async (clientId: string, topic: string) => {
+  const connectAs = async (persona: Persona, clientId: string) => {
     const client = attach();
-    await client.connect(clientId);
-    client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos: 1 }] });
-    await client.next<ISubackPacket>('suback');
+    const connack = await client.connect(clientId, await credentialsOf(persona));
+    expect(connack.returnCode).toBe(0);
     return client;
   };
-
-  beforeEach(async () => {
-    log = captureLogger();
-    hooks = spiedHooks(createAuthHooks({ logger: log.logger, maxPayloadBytes: 64 }));
+  const start = async (override: Partial<AuthHooks> = {}) => {
+    const real = createAuthHooks({ logger: log.logger, maxPayloadBytes: 64, verifyToken: testTokens().verify, onRefused: (r) => refusals.push(r) });
+    hooks = spiedHooks({ ...real, ...override });
     aedes = await createAedes({ hooks, logger: log.logger, metrics: createBrokerMetrics(new Registry()) });
+    aedes.on('client', (client: Client) => registered.push(client.id));
+  };
+  const linesWith = (msg: string) => log.lines.filter((l) => l.msg === msg);
+
+  beforeEach(() => {
+    log = captureLogger();
+    refusals = [];
+    registered.length = 0;
   });
 
   afterEach(async () => {
@@ -51,80 +64,100 @@ describe('auth hooks, over in-memory streams', () => {
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
   });
 
-  it('when a client connects, then authenticate sees its id, username and password and the CONNACK accepts', async () => {
-    const connack = await attach().connect('c-auth', { username: 'alice', password: Buffer.from('secret') });
-    expect(connack.returnCode).toBe(0);
-    expect(hooks.authenticate).toHaveBeenCalledTimes(1);
-    const [client, username, password] = hooks.authenticate.mock.calls[0]!;
-    expect(client.id).toBe('c-auth');
-    expect(username).toBe('alice');
-    expect(password?.toString()).toBe('secret');
+  describe('with the real hooks', () => {
+    beforeEach(() => start());
+
+    it('when a customer connects with its token, then the CONNACK accepts and aedes registers it under an id scoped by role and subject', async () => {
+      await connectAs('customerA', 'tab-1');
+      const [, username, password] = hooks.authenticate.mock.calls[0]!;
+      expect(username).toBe('customer');
+      expect(password?.toString()).toMatch(/^ey/);
+      expect(registered).toEqual([`customer:${encodeURIComponent(`customer:${orderA}`)}:tab-1`]);
+    });
+
+    it('when an anonymous client connects, then CONNACK 5 answers, the connection closes and one refusal is logged and counted', async () => {
+      const client = attach();
+      expect((await client.connect('anon-1')).returnCode).toBe(5);
+      await client.waitUntilClosed();
+      expect(registered).toEqual([]);
+      expect(linesWith('connect refused')).toEqual([
+        expect.objectContaining({ level: 40, clientId: 'anon-1', role: null, sub: null, reason: 'connect_anonymous', username: null }),
+      ]);
+      expect(refusals).toEqual(['connect_anonymous']);
+    });
+
+    it("when a customer subscribes to another order, then SUBACK 128 answers, it stays connected and the refusal is logged once with who and what", async () => {
+      const client = await connectAs('customerA', 'tab-2');
+      expect(await client.subscribe(topics.orderStatus(orderB))).toBe(128);
+      expect(await client.subscribe(topics.orderStatus(orderA))).toBe(1);
+      expect(client.closed).toBe(false);
+      expect(linesWith('subscription refused')).toEqual([
+        expect.objectContaining({
+          level: 40,
+          clientId: 'tab-2',
+          role: 'customer',
+          sub: `customer:${orderA}`,
+          topic: topics.orderStatus(orderB),
+          reason: 'subscribe_not_authorized',
+          detail: 'outside the topics a customer may subscribe to',
+        }),
+      ]);
+      expect(refusals).toEqual(['subscribe_not_authorized']);
+    });
+
+    it('when a customer publishes, then it is disconnected without a PUBACK, nobody receives it and the refusal is logged', async () => {
+      const watcher = await connectAs('customerA', 'watcher');
+      expect(await watcher.subscribe(topics.orderStatus(orderA))).toBe(1);
+      const offender = await connectAs('customerA', 'offender');
+      expect(await offender.publish(topics.orderStatus(orderA), '{"status":"delivered"}')).toBe('closed');
+      expect(linesWith('publish refused')).toEqual([
+        expect.objectContaining({ clientId: 'offender', role: 'customer', topic: topics.orderStatus(orderA), reason: 'publish_not_authorized' }),
+      ]);
+
+      const notifier = await connectAs('notifier', 'notifier');
+      expect(await notifier.publish(topics.orderStatus(orderA), '{"status":"shipped"}')).toBe('puback');
+      await watcher.next('publish');
+      expect(watcher.publishes().map((p) => p.payload.toString())).toEqual(['{"status":"shipped"}']);
+    });
+
+    it('when a payload is over the limit, then even the notifier is disconnected and the refusal is logged with its size', async () => {
+      const notifier = await connectAs('notifier', 'big');
+      expect(await notifier.publish(topics.adminOrders(), 'x'.repeat(65))).toBe('closed');
+      expect(linesWith('publish refused: payload too large')).toEqual([
+        expect.objectContaining({ clientId: 'big', role: 'service', sub: 'notifier', bytes: 65, maxPayloadBytes: 64, reason: 'payload_too_large' }),
+      ]);
+      expect(refusals).toEqual(['payload_too_large']);
+    });
+
+    it('when a retained message reaches a late subscriber, then authorizeForward decides that delivery too', async () => {
+      const notifier = await connectAs('notifier', 'notifier');
+      expect(await notifier.publish(topics.orderStatus(orderA), 'kept', true)).toBe('puback');
+      expect(hooks.authorizeForward).not.toHaveBeenCalled();
+      const late = await connectAs('customerA', 'late');
+      expect(await late.subscribe(topics.orderStatus(orderA))).toBe(1);
+      const delivered = await late.next<IPublishPacket>('publish');
+      expect(delivered.retain).toBe(true);
+      expect(hooks.authorizeForward).toHaveBeenCalledWith(expect.objectContaining({ id: expect.stringMatching(/:late$/) }), expect.objectContaining({ topic: topics.orderStatus(orderA) }));
+    });
   });
 
-  it('when a client subscribes, then authorizeSubscribe sees the filter and the SUBACK grants QoS 1', async () => {
-    const client = attach();
-    await client.connect('c-sub');
-    client.send({ cmd: 'subscribe', messageId: 7, subscriptions: [{ topic: 'orders/+/status', qos: 1 }] });
-    const suback = await client.next<ISubackPacket>('suback');
-    expect(suback.granted).toEqual([1]);
-    expect(hooks.authorizeSubscribe).toHaveBeenCalledWith(
-      expect.objectContaining({ id: 'c-sub' }),
-      expect.objectContaining({ topic: 'orders/+/status', qos: 1 }),
-      expect.any(Function),
-    );
-  });
+  describe('when the subscribe rule is bypassed (a bug upstream)', () => {
+    const permissiveSubscribe: AuthHooks['authorizeSubscribe'] = (_client, subscription, done) => done(null, subscription);
+    beforeEach(() => start({ authorizeSubscribe: permissiveSubscribe }));
 
-  it('when a client publishes, then authorizePublish sees it and authorizeForward runs for the subscriber', async () => {
-    const subscriber = await subscribed('c-sub', 'orders/o1/status');
-    const publisher = attach();
-    await publisher.connect('c-pub');
-    publisher.send({ cmd: 'publish', topic: 'orders/o1/status', payload: Buffer.from('{"v":1}'), qos: 1, messageId: 3, retain: false, dup: false });
-    await publisher.next('puback');
-    const delivered = await subscriber.next<IPublishPacket>('publish');
-    expect(delivered.payload.toString()).toBe('{"v":1}');
-    expect(hooks.authorizePublish).toHaveBeenCalledWith(
-      expect.objectContaining({ id: 'c-pub' }),
-      expect.objectContaining({ topic: 'orders/o1/status' }),
-      expect.any(Function),
-    );
-    expect(hooks.authorizeForward).toHaveBeenCalledWith(expect.objectContaining({ id: 'c-sub' }), expect.objectContaining({ topic: 'orders/o1/status' }));
-  });
-
-  it('when a retained message reaches a late subscriber, then authorizeForward runs for that delivery too', async () => {
-    const publisher = attach();
-    await publisher.connect('c-pub');
-    publisher.send({ cmd: 'publish', topic: 'orders/o2/status', payload: Buffer.from('kept'), qos: 1, messageId: 1, retain: true, dup: false });
-    await publisher.next('puback');
-    expect(hooks.authorizeForward).not.toHaveBeenCalled();
-    const late = await subscribed('c-late', 'orders/o2/status');
-    const delivered = await late.next<IPublishPacket>('publish');
-    expect(delivered.retain).toBe(true);
-    expect(hooks.authorizeForward).toHaveBeenCalledWith(expect.objectContaining({ id: 'c-late' }), expect.objectContaining({ topic: 'orders/o2/status' }));
-  });
-
-  it('when a payload is over the limit, then the sender is disconnected, nobody receives it and the refusal is logged', async () => {
-    const subscriber = await subscribed('c-sub', 'orders/o3/status');
-    const publisher = attach();
-    await publisher.connect('c-big');
-    publisher.send({ cmd: 'publish', topic: 'orders/o3/status', payload: Buffer.alloc(65, 'x'), qos: 1, messageId: 1, retain: false, dup: false });
-    await publisher.waitUntilClosed();
-    expect(publisher.received.some((p) => p.cmd === 'puback')).toBe(false);
-    expect(log.lines).toContainEqual(expect.objectContaining({ clientId: 'c-big', topic: 'orders/o3/status', bytes: 65, msg: 'publish refused: payload too large' }));
-
-    // A later message on the same topic arrives alone: the refused one was never routed.
-    const next = attach();
-    await next.connect('c-small');
-    next.send({ cmd: 'publish', topic: 'orders/o3/status', payload: Buffer.alloc(64, 'y'), qos: 1, messageId: 1, retain: false, dup: false });
-    await subscriber.next('publish');
-    expect(subscriber.received.filter((p) => p.cmd === 'publish').map((p) => (p as IPublishPacket).payload.length)).toEqual([64]);
-  });
-
-  it('when a client publishes to $SYS, then it is refused and disconnected', async () => {
-    const client = attach();
-    const connack: IConnackPacket = await client.connect('c-sys');
-    expect(connack.returnCode).toBe(0);
-    client.send({ cmd: 'publish', topic: '$SYS/fake/heartbeat', payload: Buffer.from('x'), qos: 0, retain: false, dup: false });
-    await client.waitUntilClosed();
-    expect(log.lines).toContainEqual(expect.objectContaining({ clientId: 'c-sys', topic: '$SYS/fake/heartbeat', msg: 'publish refused' }));
+    it("then authorizeForward alone keeps order A's retained status from customer B's wildcard, and says so", async () => {
+      const notifier = await connectAs('notifier', 'notifier');
+      expect(await notifier.publish(topics.orderStatus(orderA), 'for A only', true)).toBe('puback');
+      expect(await notifier.publish(topics.orderStatus(orderB), 'for B', true)).toBe('puback');
+      const b = await connectAs('customerB', 'b');
+      expect(await b.subscribe('orders/#')).toBe(1);
+      await b.next('publish');
+      await waitFor(() => linesWith('delivery withheld').length > 0, "the withheld delivery of A's status");
+      expect(linesWith('delivery withheld')).toEqual([
+        expect.objectContaining({ clientId: 'b', role: 'customer', topic: topics.orderStatus(orderA), retained: true, reason: 'forward_not_authorized' }),
+      ]);
+      expect(b.publishes().map((p) => p.payload.toString())).toEqual(['for B']);
+      expect(refusals).toEqual(['forward_not_authorized']);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
 import { captureLogger } from './helpers/capture-logger.js';
-import { connectRecording, endAll, type RecordingClient } from './helpers/mqtt-clients.js';
+import { connectAs, endAll, type RecordingClient } from './helpers/mqtt-clients.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
 
 describe('the broker health and metrics endpoints', () => {
@@ -9,7 +9,7 @@ describe('the broker health and metrics endpoints', () => {
 
   beforeAll(async () => {
     broker = await startTestBroker(captureLogger('warn').logger);
-    clients = [await connectRecording(broker.tcpUrl, { clientId: 'm-tcp' }), await connectRecording(broker.wsUrl, { clientId: 'm-ws' })];
+    clients = [await connectAs(broker.tcpUrl, 'notifier', { clientId: 'm-tcp' }), await connectAs(broker.wsUrl, 'admin', { clientId: 'm-ws' })];
     await clients[0]!.client.publishAsync('admin/orders', 'a', { qos: 1 });
     await clients[0]!.client.publishAsync('orders/o1/status', 'b', { qos: 1, retain: true });
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
 import { waitFor } from '@orderpulse/service-kit/testing';
 import { captureLogger, type CapturedLogger } from './helpers/capture-logger.js';
-import { connectRecording, endAll, type RecordingClient } from './helpers/mqtt-clients.js';
+import { connectAs, endAll, type RecordingClient } from './helpers/mqtt-clients.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
 
 describe('when a client publishes a payload over MAX_PAYLOAD_BYTES', () => {
@@ -14,9 +14,9 @@ describe('when a client publishes a payload over MAX_PAYLOAD_BYTES', () => {
   beforeAll(async () => {
     log = captureLogger('info');
     broker = await startTestBroker(log.logger, { MAX_PAYLOAD_BYTES: 100 });
-    subscriber = await connectRecording(broker.wsUrl, { clientId: 'watcher' });
+    subscriber = await connectAs(broker.wsUrl, 'admin', { clientId: 'watcher' });
     await subscriber.client.subscribeAsync(topic, { qos: 1 });
-    offender = await connectRecording(broker.tcpUrl, { clientId: 'offender' });
+    offender = await connectAs(broker.tcpUrl, 'notifier', { clientId: 'offender' });
     const closed = new Promise<void>((resolve) => offender.client.once('close', () => resolve()));
     offender.client.publish(topic, 'x'.repeat(101), { qos: 1 });
     await closed;
@@ -34,7 +34,7 @@ describe('when a client publishes a payload over MAX_PAYLOAD_BYTES', () => {
   });
 
   it('then no subscriber receives it, while a payload at the limit still goes through', async () => {
-    const polite = await connectRecording(broker.tcpUrl, { clientId: 'polite' });
+    const polite = await connectAs(broker.tcpUrl, 'notifier', { clientId: 'polite' });
     try {
       await polite.client.publishAsync(topic, 'y'.repeat(100), { qos: 1 });
       await waitFor(() => subscriber.messages.length > 0, 'the message at the limit');

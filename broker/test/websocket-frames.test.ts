@@ -3,7 +3,8 @@ import * as mqttPacket from 'mqtt-packet';
 import { WebSocket } from 'ws';
 import { waitFor } from '@orderpulse/service-kit/testing';
 import { captureLogger } from './helpers/capture-logger.js';
-import { connectRecording, endAll } from './helpers/mqtt-clients.js';
+import { connectAs, endAll } from './helpers/mqtt-clients.js';
+import { credentialsOf } from './helpers/personas.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
 
 /** Decodes a buffer that must hold whole packets only. */
@@ -28,11 +29,14 @@ describe('MQTT over WebSocket framing', () => {
     const ws = new WebSocket(broker.wsUrl, 'mqtt');
     ws.on('message', (data: Buffer) => frames.push(data));
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    ws.send(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 0, clientId: 'raw-ws' }));
+    const { username, password } = await credentialsOf('admin');
+    ws.send(
+      mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 0, clientId: 'raw-ws', username, password: Buffer.from(password!) }),
+    );
     ws.send(mqttPacket.generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'orders/frames/status', qos: 1 }] }));
     await waitFor(() => frames.length >= 2, 'CONNACK and SUBACK');
 
-    const publisher = await connectRecording(broker.tcpUrl, { clientId: 'frames-pub' });
+    const publisher = await connectAs(broker.tcpUrl, 'notifier', { clientId: 'frames-pub' });
     await publisher.client.publishAsync('orders/frames/status', '{"status":"shipped"}', { qos: 1 });
     await waitFor(() => frames.length >= 3, 'the PUBLISH frame');
     await endAll([publisher]);

@@ -1,36 +1,36 @@
-import type { Logger } from '@orderpulse/service-kit';
-import type { AuthorizePublishHook, RefusalReason } from './hook-types.js';
+import type { AuthorizePublishHook } from './hook-types.js';
+import { whoOf, type RefuseFn } from './refusals.js';
 import type { Sessions } from './sessions.js';
 import { publishDecision } from './topic-rules.js';
 
 export interface AuthorizePublishOptions {
   sessions: Sessions;
-  logger: Logger;
+  refuse: RefuseFn;
   maxPayloadBytes: number;
-  onRefused: (reason: RefusalReason) => void;
 }
 
 /**
- * Refuses payloads over the limit, then asks the topic rules. MQTT 3.1.1 has no negative
- * PUBACK, so a refusal closes the sender's connection [MQTT-3.3.5-2]; aedes does that when
- * the callback gets an error.
+ * Refuses payloads over the limit, then asks the topic rules. MQTT 3.1.1 has no negative PUBACK:
+ * the server must either acknowledge as usual or close the connection [MQTT-3.3.5-2]. We close
+ * it (aedes does when the callback gets an error): a silent drop would let a misbehaving client
+ * believe its message went through, while a disconnect shows up on both sides and in the log.
+ * Also runs for wills; a will whose client is gone is refused.
  */
-export function createAuthorizePublish(options: AuthorizePublishOptions): AuthorizePublishHook {
-  const { sessions, logger, maxPayloadBytes, onRefused } = options;
+export function createAuthorizePublish({ sessions, refuse, maxPayloadBytes }: AuthorizePublishOptions): AuthorizePublishHook {
   return (client, packet, done) => {
-    const clientId = client?.id ?? null;
+    const session = client ? sessions.get(client) : undefined;
+    const clientId = session?.clientId ?? client?.id ?? null;
     const { topic } = packet;
     const bytes = Buffer.byteLength(packet.payload);
     if (bytes > maxPayloadBytes) {
-      logger.warn({ clientId, topic, bytes, maxPayloadBytes }, 'publish refused: payload too large');
-      onRefused('payload_too_large');
-      done(new Error(`payload of ${bytes} bytes exceeds the limit of ${maxPayloadBytes}`));
+      const detail = `payload of ${bytes} bytes exceeds the limit of ${maxPayloadBytes}`;
+      refuse({ reason: 'payload_too_large', detail, clientId, who: whoOf(session), topic, context: { bytes, maxPayloadBytes } });
+      done(new Error(detail));
       return;
     }
-    const decision = publishDecision(client ? sessions.get(client) : undefined, topic);
+    const decision = publishDecision(session?.access, topic);
     if (!decision.allow) {
-      logger.warn({ clientId, topic, reason: decision.reason }, 'publish refused');
-      onRefused('publish_not_authorized');
+      refuse({ reason: 'publish_not_authorized', detail: decision.reason, clientId, who: whoOf(session), topic });
       done(new Error(decision.reason));
       return;
     }

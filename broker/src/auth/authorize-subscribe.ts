@@ -1,25 +1,31 @@
-import type { Logger } from '@orderpulse/service-kit';
-import type { AuthorizeSubscribeHook, RefusalReason } from './hook-types.js';
+import type { AuthorizeSubscribeHook } from './hook-types.js';
+import { whoOf, type RefuseFn } from './refusals.js';
 import type { Sessions } from './sessions.js';
 import { subscribeDecision } from './topic-rules.js';
 
 export interface AuthorizeSubscribeOptions {
   sessions: Sessions;
-  logger: Logger;
-  onRefused: (reason: RefusalReason) => void;
+  refuse: RefuseFn;
 }
 
-export function createAuthorizeSubscribe({ sessions, logger, onRefused }: AuthorizeSubscribeOptions): AuthorizeSubscribeHook {
+/** Also runs when aedes restores a persistent session's subscriptions, so those are re-checked. */
+export function createAuthorizeSubscribe({ sessions, refuse }: AuthorizeSubscribeOptions): AuthorizeSubscribeHook {
   return (client, subscription, done) => {
-    const decision = subscribeDecision(sessions.get(client), subscription.topic);
+    const session = sessions.get(client);
+    const decision = subscribeDecision(session?.access, subscription.topic);
     if (decision.allow) {
       done(null, subscription);
       return;
     }
-    logger.warn({ clientId: client.id, topic: subscription.topic, reason: decision.reason }, 'subscription refused');
-    onRefused('subscribe_not_authorized');
-    // A null subscription answers SUBACK 0x80 for this filter and keeps the client connected;
-    // an error would disconnect it.
+    refuse({
+      reason: 'subscribe_not_authorized',
+      detail: decision.reason,
+      clientId: session?.clientId ?? client.id,
+      who: whoOf(session),
+      topic: subscription.topic,
+    });
+    // [MQTT-3.9.3] a null subscription answers SUBACK 0x80 for this filter and keeps the client
+    // connected; an error would disconnect it.
     done(null, null);
   };
 }

@@ -12,4 +12,17 @@ export interface AuthHooks {
   authorizeForward: AuthorizeForwardHook;
 }
 
-export type RefusalReason = 'payload_too_large' | 'publish_not_authorized' | 'subscribe_not_authorized';
+/** The `reason` label of `mqtt_refusals_total` and of every refusal log line; a closed set. */
+export const REFUSAL_REASONS = [
+  'connect_anonymous',
+  'connect_token_invalid',
+  'connect_token_expired',
+  'connect_role_mismatch',
+  'subscribe_not_authorized',
+  'publish_not_authorized',
+  'payload_too_large',
+  'forward_not_authorized',
+] as const;
+
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+export type ConnectRefusalReason = Extract<RefusalReason, `connect_${string}`>;

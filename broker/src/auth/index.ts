@@ -3,25 +3,32 @@ import { createAuthenticate } from './authenticate.js';
 import { createAuthorizeForward } from './authorize-forward.js';
 import { createAuthorizePublish } from './authorize-publish.js';
 import { createAuthorizeSubscribe } from './authorize-subscribe.js';
+import type { VerifyToken } from './credentials.js';
 import type { AuthHooks, RefusalReason } from './hook-types.js';
+import { createRefuse } from './refusals.js';
 import { createSessions } from './sessions.js';
 
-export type { AuthHooks, RefusalReason } from './hook-types.js';
+export { REFUSAL_REASONS, type AuthHooks, type RefusalReason } from './hook-types.js';
+export { scopedClientId } from './client-id.js';
+export type { VerifyToken } from './credentials.js';
 export * from './topic-rules.js';
 
 export interface AuthHooksOptions {
   logger: Logger;
   maxPayloadBytes: number;
+  /** Checks an MQTT password: service-kit's TokenService#verify over the shared JWT_SECRET. */
+  verifyToken: VerifyToken;
   onRefused?: (reason: RefusalReason) => void;
 }
 
 /** The four aedes hooks, sharing one record of who each client authenticated as. */
-export function createAuthHooks({ logger, maxPayloadBytes, onRefused = () => undefined }: AuthHooksOptions): AuthHooks {
+export function createAuthHooks({ logger, maxPayloadBytes, verifyToken, onRefused = () => undefined }: AuthHooksOptions): AuthHooks {
   const sessions = createSessions();
+  const refuse = createRefuse(logger, onRefused);
   return {
-    authenticate: createAuthenticate({ sessions, logger }),
-    authorizePublish: createAuthorizePublish({ sessions, logger, maxPayloadBytes, onRefused }),
-    authorizeSubscribe: createAuthorizeSubscribe({ sessions, logger, onRefused }),
-    authorizeForward: createAuthorizeForward({ sessions, logger }),
+    authenticate: createAuthenticate({ sessions, verifyToken, refuse, logger }),
+    authorizePublish: createAuthorizePublish({ sessions, refuse, maxPayloadBytes }),
+    authorizeSubscribe: createAuthorizeSubscribe({ sessions, refuse }),
+    authorizeForward: createAuthorizeForward({ sessions, refuse }),
   };
 }

@@ -1,11 +1,61 @@
 /**
- * Who may do what on which topic. Pure (no sockets, no aedes types) so it is tested as a table.
- * Permissive for now: the security issue fills these in from DESIGN.md's "Who may do what".
+ * Who may subscribe to, publish on and receive which topics: DESIGN.md "Who may do what" as
+ * data. Pure (no sockets, no aedes types): it takes verified token claims and a topic.
+ *
+ * Every right is a grant (an MQTT filter). A subscription is allowed when one grant covers the
+ * whole filter, so a wildcard can never reach past what is granted; a publish or a delivery is
+ * allowed when one grant matches the topic. Receiving uses the subscribe grants, so a retained
+ * message or a broad filter cannot deliver what the client could not have subscribed to.
  */
-export interface Principal {
-  role: 'anonymous';
-  clientId: string;
-  username?: string;
+import type { Role, TokenClaims } from '@orderpulse/contracts';
+import { covers, hasWildcard, isValidFilter, isValidTopicName, levelsOf, type Levels } from './topic-filter.js';
+
+interface GrantList {
+  subscribe: readonly string[];
+  publish: readonly string[];
+}
+
+const NOTHING: GrantList = { subscribe: [], publish: [] };
+
+/** The notifier is the only writer of order, admin and assignment topics; it may read them too. */
+const NOTIFIER_TOPICS = ['orders/#', 'admin/#', 'riders/+/assignments'];
+
+const SERVICE_GRANTS: Record<Extract<TokenClaims, { role: 'service' }>['sub'], GrantList> = {
+  notifier: { subscribe: NOTIFIER_TOPICS, publish: NOTIFIER_TOPICS },
+  // Ingests what riders report; it publishes nothing over MQTT (its events go to RabbitMQ).
+  'delivery-service': { subscribe: ['riders/+/deliveries/+/status', 'riders/+/location'], publish: [] },
+  'orders-service': NOTHING,
+};
+
+/** Ids in claims are validated by tokenClaimsSchema (uuid, rider-id pattern): no `/`, `+` or `#`. */
+function grantsFor(claims: TokenClaims): GrantList {
+  switch (claims.role) {
+    case 'customer': {
+      const order = `orders/${claims.orderId}`;
+      return { subscribe: [`${order}/status`, `${order}/tracking`, `${order}/location`], publish: [] };
+    }
+    case 'rider': {
+      const own = `riders/${claims.riderId}`;
+      // The broker cannot know which deliveries are assigned; delivery-service refuses the rest.
+      return { subscribe: [`${own}/#`], publish: [`${own}/deliveries/+/status`, `${own}/location`] };
+    }
+    case 'admin':
+      return { subscribe: ['orders/#', 'admin/#', 'riders/#', '$SYS/#'], publish: [] };
+    case 'service':
+      return SERVICE_GRANTS[claims.sub];
+  }
+}
+
+/** What one authenticated client may do, prepared once at CONNECT. */
+export interface Access {
+  readonly role: Role;
+  readonly subscribe: readonly Levels[];
+  readonly publish: readonly Levels[];
+}
+
+export function accessFor(claims: TokenClaims): Access {
+  const grants = grantsFor(claims);
+  return { role: claims.role, subscribe: grants.subscribe.map(levelsOf), publish: grants.publish.map(levelsOf) };
 }
 
 export type Decision = { allow: true } | { allow: false; reason: string };
@@ -16,18 +66,35 @@ function deny(reason: string): Decision {
   return { allow: false, reason };
 }
 
-/** `principal` is undefined for a will published after its client is gone. */
-export function publishDecision(_principal: Principal | undefined, topic: string): Decision {
-  // [MQTT-4.7.2-1] `$` topics belong to the server; aedes publishes its heartbeats under `$SYS/`.
-  if (topic.startsWith('$SYS')) return deny('$SYS topics are reserved for the broker');
-  return ALLOW;
+const NOT_AUTHENTICATED = deny('no authenticated client');
+
+function anyCovers(grants: readonly Levels[], filter: string): boolean {
+  const levels = levelsOf(filter);
+  return grants.some((grant) => covers(grant, levels));
 }
 
-export function subscribeDecision(_principal: Principal | undefined, _topicFilter: string): Decision {
-  return ALLOW;
+export function subscribeDecision(access: Access | undefined, filter: string): Decision {
+  if (!access) return NOT_AUTHENTICATED;
+  if (!isValidFilter(filter)) return deny('not a valid topic filter');
+  if (access.role === 'customer' && hasWildcard(filter)) return deny('customers may not use wildcards');
+  if (anyCovers(access.subscribe, filter)) return ALLOW;
+  if (filter.startsWith('$')) return deny('$SYS is for admins only');
+  return deny(`outside the topics a ${access.role} may subscribe to`);
+}
+
+/** `access` is undefined for a will published after its client is gone: refused. */
+export function publishDecision(access: Access | undefined, topic: string): Decision {
+  if (!access) return NOT_AUTHENTICATED;
+  if (!isValidTopicName(topic)) return deny('not a valid topic name');
+  // [MQTT-4.7.2-1] `$` topics belong to the server; aedes publishes its heartbeats under `$SYS/`.
+  if (topic.startsWith('$')) return deny('$ topics are reserved for the broker');
+  if (anyCovers(access.publish, topic)) return ALLOW;
+  return deny(`outside the topics a ${access.role} may publish to`);
 }
 
 /** Runs for every delivery, retained messages included, so it must stay cheap. */
-export function forwardDecision(_principal: Principal | undefined, _topic: string): Decision {
-  return ALLOW;
+export function forwardDecision(access: Access | undefined, topic: string): Decision {
+  if (!access) return NOT_AUTHENTICATED;
+  if (anyCovers(access.subscribe, topic)) return ALLOW;
+  return deny(`outside the topics a ${access.role} may receive`);
 }

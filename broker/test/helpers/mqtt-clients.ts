@@ -1,4 +1,5 @@
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { credentialsOf, type Persona } from './personas.js';
 
 export interface ReceivedMessage {
   topic: string;
@@ -22,6 +23,25 @@ export async function connectRecording(url: string, options: IClientOptions = {}
   return { client, messages };
 }
 
+/** A recording mqtt.js client that presents the persona's token (test secret). */
+export async function connectAs(url: string, persona: Persona, options: IClientOptions = {}): Promise<RecordingClient> {
+  return connectRecording(url, { ...(await credentialsOf(persona)), ...options });
+}
+
 export async function endAll(clients: Array<RecordingClient | MqttClient | undefined>): Promise<void> {
   await Promise.all(clients.map((c) => (c && 'client' in c ? c.client : c)?.endAsync(true)));
+}
+
+/**
+ * Subscribes at QoS 1 and resolves with the granted code. mqtt.js rejects a SUBACK 128 with an
+ * error carrying the packet; that is an answer here, not a failure.
+ */
+export async function grantedQos(recording: RecordingClient, filter: string): Promise<number | undefined> {
+  try {
+    return (await recording.client.subscribeAsync(filter, { qos: 1 }))[0]?.qos;
+  } catch (err) {
+    const granted = (err as { packet?: { granted?: Array<number | object> } }).packet?.granted?.[0];
+    if (typeof granted === 'number') return granted;
+    throw err;
+  }
 }

@@ -2,15 +2,23 @@ import type { Duplex } from 'node:stream';
 import * as mqttPacket from 'mqtt-packet';
 import { waitFor } from '@orderpulse/service-kit/testing';
 
+export interface PacketCredentials {
+  username?: string;
+  password?: string | Buffer;
+}
+
 /** Speaks raw MQTT 3.1.1 packets over a stream and records every packet it receives. */
 export class PacketClient {
   readonly received: mqttPacket.Packet[] = [];
   closed = false;
+  private nextMessageId = 1;
 
   constructor(private readonly stream: Duplex) {
     const parser = mqttPacket.parser({ protocolVersion: 4 });
     parser.on('packet', (packet: mqttPacket.Packet) => this.received.push(packet));
     stream.on('data', (chunk: Buffer) => parser.parse(chunk));
+    // A WebSocket stream only ends its readable side when the broker hangs up; a socket closes.
+    stream.on('end', () => (this.closed = true));
     stream.on('close', () => (this.closed = true));
     stream.on('error', () => undefined);
   }
@@ -19,9 +27,43 @@ export class PacketClient {
     this.stream.write(mqttPacket.generate(packet));
   }
 
-  async connect(clientId: string, credentials: { username?: string; password?: Buffer } = {}): Promise<mqttPacket.IConnackPacket> {
-    this.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 0, clientId, ...credentials });
+  async connect(clientId: string, credentials: PacketCredentials = {}, clean = true): Promise<mqttPacket.IConnackPacket> {
+    const { username, password } = credentials;
+    this.send({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clean,
+      keepalive: 0,
+      clientId,
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password: Buffer.from(password) } : {}),
+    });
     return this.next<mqttPacket.IConnackPacket>('connack');
+  }
+
+  /** Subscribes to one filter at QoS 1 and resolves with the granted code (1, or 128 when refused). */
+  async subscribe(topic: string): Promise<number> {
+    const messageId = this.nextMessageId++;
+    this.send({ cmd: 'subscribe', messageId, subscriptions: [{ topic, qos: 1 }] });
+    const suback = await this.next<mqttPacket.ISubackPacket>('suback', (p) => p.messageId === messageId);
+    return suback.granted[0] as number;
+  }
+
+  /** Publishes at QoS 1; resolves 'puback' when acknowledged, 'closed' when the broker hung up instead. */
+  async publish(topic: string, payload: string, retain = false): Promise<'puback' | 'closed'> {
+    const messageId = this.nextMessageId++;
+    this.send({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, messageId, retain, dup: false });
+    return waitFor(
+      () => (this.received.some((p) => p.cmd === 'puback' && p.messageId === messageId) ? 'puback' : this.closed && 'closed'),
+      `a PUBACK for ${topic} or the connection to close`,
+      5_000,
+      5,
+    );
+  }
+
+  publishes(): mqttPacket.IPublishPacket[] {
+    return this.received.filter((p): p is mqttPacket.IPublishPacket => p.cmd === 'publish');
   }
 
   next<P extends mqttPacket.Packet>(cmd: P['cmd'], match: (packet: P) => boolean = () => true): Promise<P> {

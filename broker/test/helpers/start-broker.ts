@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { createBroker, type BrokerSettings, type RunningBroker } from '../../src/create-broker.js';
+import { TEST_JWT_SECRET } from './personas.js';
 
 export function testBrokerSettings(overrides: Partial<BrokerSettings> = {}): BrokerSettings {
-  return { HOST: '127.0.0.1', MQTT_PORT: 0, MQTT_WS_PORT: 0, BROKER_HTTP_PORT: 0, MAX_PAYLOAD_BYTES: 1024, ...overrides };
+  return { HOST: '127.0.0.1', MQTT_PORT: 0, MQTT_WS_PORT: 0, BROKER_HTTP_PORT: 0, MAX_PAYLOAD_BYTES: 1024, JWT_SECRET: TEST_JWT_SECRET, ...overrides };
 }
 
 export interface TestBroker extends RunningBroker {
@@ -11,7 +12,7 @@ export interface TestBroker extends RunningBroker {
   httpUrl: string;
 }
 
-/** The real broker on free ports. */
+/** The real broker on free ports, checking tokens with TEST_JWT_SECRET. */
 export async function startTestBroker(logger: Logger, overrides: Partial<BrokerSettings> = {}): Promise<TestBroker> {
   const broker = await createBroker(testBrokerSettings(overrides), logger);
   return {

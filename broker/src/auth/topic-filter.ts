@@ -1,0 +1,49 @@
+/**
+ * MQTT 3.1.1 topic-filter algebra (§4.7), pure. Topics and filters are compared level by level
+ * after one split, so the per-delivery check stays cheap.
+ */
+export type Levels = readonly string[];
+
+export function levelsOf(topicOrFilter: string): Levels {
+  return topicOrFilter.split('/');
+}
+
+export function hasWildcard(topicOrFilter: string): boolean {
+  return topicOrFilter.includes('+') || topicOrFilter.includes('#');
+}
+
+/** [MQTT-4.7.1-2] `#` stands alone and last; [MQTT-4.7.1-3] `+` fills a whole level; [MQTT-4.7.3-1] not empty. */
+export function isValidFilter(filter: string): boolean {
+  if (filter.length === 0) return false;
+  const levels = levelsOf(filter);
+  return levels.every((level, i) => {
+    if (level === '#') return i === levels.length - 1;
+    if (level === '+') return true;
+    return !hasWildcard(level);
+  });
+}
+
+/** [MQTT-3.3.2-2] a topic name in a PUBLISH has no wildcards; [MQTT-4.7.3-1] and is not empty. */
+export function isValidTopicName(topic: string): boolean {
+  return topic.length > 0 && !hasWildcard(topic);
+}
+
+/**
+ * True when every topic `filter` can match is also matched by `grant`. A topic name is a
+ * filter that matches only itself, so `covers(grant, topic)` is also "grant matches topic".
+ */
+export function covers(grant: Levels, filter: Levels): boolean {
+  // [MQTT-4.7.2-1] a filter starting with a wildcard never matches a `$` topic.
+  const first = grant[0];
+  if ((first === '#' || first === '+') && filter[0]?.startsWith('$')) return false;
+  for (let i = 0; i < grant.length; i += 1) {
+    const g = grant[i];
+    // `#` matches this level, everything below it, and the parent level itself [MQTT-4.7.1-2].
+    if (g === '#') return true;
+    const f = filter[i];
+    if (f === undefined || f === '#') return false;
+    if (g === '+') continue;
+    if (f !== g) return false;
+  }
+  return filter.length === grant.length;
+}
