@@ -1,0 +1,64 @@
+import { relative } from 'node:path';
+import { DEFAULT_PORTS } from '@orderpulse/service-kit';
+import { ENTRY_POINTS, REPO_ROOT, type ServiceName } from '../harness/paths.js';
+
+/** One process that ships as its own image and compose service. */
+export interface Deployable {
+  /** The compose service, the Dockerfile target and the workspace folder share this name. */
+  name: string;
+  /** The e2e harness's name for it. */
+  harnessName: ServiceName;
+  /** The compiled entry point, relative to the repository root (the harness runs the same file). */
+  entry: string;
+  /** The env key of its HTTP port (/healthz, /readyz, /metrics). */
+  httpPortKey: keyof typeof DEFAULT_PORTS;
+  /** Every port it listens on, by env key: published as is (DESIGN.md's table). */
+  ports: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
+  /** Built files it serves besides its code, relative to the repository root. */
+  assets?: string[];
+}
+
+const entry = (name: ServiceName) => relative(REPO_ROOT, ENTRY_POINTS[name]).split('\\').join('/');
+
+export const DEPLOYABLES: readonly Deployable[] = [
+  {
+    name: 'broker',
+    harnessName: 'broker',
+    entry: entry('broker'),
+    httpPortKey: 'BROKER_HTTP_PORT',
+    ports: { BROKER_HTTP_PORT: DEFAULT_PORTS.BROKER_HTTP_PORT, MQTT_PORT: DEFAULT_PORTS.MQTT_PORT, MQTT_WS_PORT: DEFAULT_PORTS.MQTT_WS_PORT },
+  },
+  { name: 'orders-service', harnessName: 'orders', entry: entry('orders'), httpPortKey: 'ORDERS_PORT', ports: { ORDERS_PORT: DEFAULT_PORTS.ORDERS_PORT } },
+  { name: 'delivery-service', harnessName: 'delivery', entry: entry('delivery'), httpPortKey: 'DELIVERY_PORT', ports: { DELIVERY_PORT: DEFAULT_PORTS.DELIVERY_PORT } },
+  { name: 'notifier-service', harnessName: 'notifier', entry: entry('notifier'), httpPortKey: 'NOTIFIER_PORT', ports: { NOTIFIER_PORT: DEFAULT_PORTS.NOTIFIER_PORT } },
+  {
+    name: 'web-client',
+    harnessName: 'web',
+    entry: entry('web'),
+    httpPortKey: 'WEB_PORT',
+    ports: { WEB_PORT: DEFAULT_PORTS.WEB_PORT },
+    // `vite build` puts the browser apps there; the server refuses to start without them.
+    assets: ['web-client/dist/public'],
+  },
+];
+
+/** Third-party services compose runs beside them, and what each must publish (nothing: internal only). */
+export const INFRASTRUCTURE = {
+  rabbitmq: { image: /^rabbitmq:3\.13-management(\b|$)/, publishes: [15672], dataPath: '/var/lib/rabbitmq' },
+  mongo: { image: /^mongo:7(\b|$)/, publishes: [] as number[], dataPath: '/data/db' },
+  redis: { image: /^redis:7(\b|$)/, publishes: [] as number[], dataPath: '/data' },
+} as const;
+
+export type InfrastructureName = keyof typeof INFRASTRUCTURE;
+
+/** Env keys whose values are secrets: they may only come from a required variable. */
+export const SECRET_KEY = /(SECRET|PASSWORD|PASS|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIALS)$/i;
+
+/** Settings each deployable needs in compose, beyond its ports, NODE_ENV and HOST. */
+export const REQUIRED_SETTINGS: Record<string, string[]> = {
+  broker: ['JWT_SECRET'],
+  'orders-service': ['JWT_SECRET', 'AMQP_URL', 'MONGO_URL', 'ADMIN_USERNAME', 'ADMIN_PASSWORD'],
+  'delivery-service': ['JWT_SECRET', 'AMQP_URL', 'MONGO_URL', 'MQTT_URL'],
+  'notifier-service': ['JWT_SECRET', 'AMQP_URL', 'MQTT_URL', 'DELIVERY_URL'],
+  'web-client': ['MQTT_WS_URL', 'ORDERS_URL', 'DELIVERY_URL'],
+};

@@ -1,0 +1,39 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const KEY = /^\s*([A-Z][A-Z0-9_]*)\s*:/gm;
+
+function configFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return configFiles(path);
+    return entry.name === 'config.ts' ? [path] : [];
+  });
+}
+
+function keysIn(text: string): string[] {
+  return [...text.matchAll(KEY)].map((match) => match[1] as string);
+}
+
+/** The keys of service-kit's `commonConfig`, which services spread into their own shape. */
+function commonKeys(repoRoot: string): string[] {
+  const text = readFileSync(join(repoRoot, 'service-kit/src/config.ts'), 'utf8');
+  const block = /export const commonConfig = \{([\s\S]*?)\n\};/.exec(text)?.[1] ?? '';
+  return keysIn(block);
+}
+
+/**
+ * The env keys a workspace's config schema declares (every `config.ts` under its src, plus
+ * service-kit's common keys when it spreads `...commonConfig`). Only main.ts reads the
+ * environment, through these schemas, so a key missing here is ignored at run time.
+ */
+export function settingsReadBy(repoRoot: string, dir: string): Set<string> {
+  const keys = new Set<string>();
+  for (const file of configFiles(join(repoRoot, dir, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    keysIn(text).forEach((key) => keys.add(key));
+    if (text.includes('...commonConfig')) commonKeys(repoRoot).forEach((key) => keys.add(key));
+  }
+  return keys;
+}
