@@ -1,13 +1,30 @@
-import { commonConfig, DEFAULT_PORTS, loadConfig, optionalText, port, positiveInt, text } from '@orderpulse/service-kit';
+import { z } from 'zod';
+import {
+  commonConfig,
+  ConfigError,
+  DEFAULT_PORTS,
+  DEV_JWT_SECRET,
+  loadConfig,
+  optionalText,
+  port,
+  positiveInt,
+  text,
+} from '@orderpulse/service-kit';
 
 export const notifierConfigShape = {
   ...commonConfig,
   NOTIFIER_PORT: port(DEFAULT_PORTS.NOTIFIER_PORT),
   HOST: text('127.0.0.1'),
   MQTT_URL: text(`mqtt://127.0.0.1:${DEFAULT_PORTS.MQTT_PORT}`),
-  /** Optional until the security issue hands the notifier a service token. */
+  /** Signs the notifier's service token (MQTT password, delivery-service calls); the broker's secret. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+  /** Override the service-token login (`service` / a token signed with JWT_SECRET). */
   MQTT_USERNAME: optionalText(),
   MQTT_PASSWORD: optionalText(),
+  /** delivery-service, asked for a rider's open deliveries. */
+  DELIVERY_URL: z.url({ protocol: /^https?$/ }).default(`http://127.0.0.1:${DEFAULT_PORTS.DELIVERY_PORT}`),
+  /** How long one request to delivery-service may take before the event is requeued. */
+  DELIVERY_TIMEOUT_MS: positiveInt(3_000),
   /** Unacked AMQP messages in flight at once; events of one order still run one at a time. */
   PREFETCH: positiveInt(32),
   /** How long a publish may wait for the broker (connection + PUBACK) before the event is requeued. */
@@ -16,15 +33,25 @@ export const notifierConfigShape = {
   CONNECT_TIMEOUT_MS: positiveInt(5_000),
   /** Must not exceed the broker's MAX_PAYLOAD_BYTES; larger admin-feed payloads are cut down. */
   MQTT_MAX_PAYLOAD_BYTES: positiveInt(16_384),
-  /** Event ids and orders remembered for dropping duplicates and stale versions. */
+  /** Event ids, orders and deliveries remembered for dropping duplicates and stale versions. */
   DEDUPE_CAPACITY: positiveInt(50_000),
+  /** Orders whose last tracking message is kept, to republish it with the ETA of a new position. */
+  TRACKING_CACHE_CAPACITY: positiveInt(10_000),
   /** Pause before a message whose publish failed is put back on the queue. */
   RETRY_DELAY_MS: positiveInt(500),
 };
 
 export type NotifierConfig = ReturnType<typeof loadNotifierConfig>;
 
-/** Throws service-kit's ConfigError naming every bad key. */
+/** Throws service-kit's ConfigError naming every bad key; the dev JWT_SECRET is refused in production. */
 export function loadNotifierConfig(env: Record<string, string | undefined>) {
-  return loadConfig(notifierConfigShape, env);
+  const config = loadConfig(notifierConfigShape, env);
+  if (config.NODE_ENV === 'production' && usesDevJwtSecret(config)) {
+    throw new ConfigError(['JWT_SECRET: the development default may not be used when NODE_ENV=production; set the secret the broker uses']);
+  }
+  return config;
+}
+
+export function usesDevJwtSecret(config: { JWT_SECRET: string }): boolean {
+  return config.JWT_SECRET === DEV_JWT_SECRET;
 }

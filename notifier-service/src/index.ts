@@ -1,4 +1,6 @@
 export { startNotifier, type NotifierSettings, type RunningNotifier } from './service.js';
 export { loadNotifierConfig, type NotifierConfig } from './config.js';
-export { messagesForOrderEvent, type MqttMessage } from './handlers/order-event.js';
+export { messagesForOrderEvent } from './handlers/order-event.js';
+export { messagesForDeliveryEvent } from './handlers/delivery-event.js';
+export type { MqttMessage } from './mqtt-message.js';
 export { NOTIFIER_QUEUE } from './consumer.js';

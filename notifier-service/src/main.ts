@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   try {
     const notifier = await startNotifier(config, logger);
     installGracefulShutdown(logger, notifier.closers);
-    logger.info({ url: notifier.url, mqtt: config.MQTT_URL, namespace: config.AMQP_NAMESPACE || '(none)', prefetch: config.PREFETCH }, `${SERVICE} running`);
+    logger.info({ url: notifier.url, mqtt: config.MQTT_URL, delivery: config.DELIVERY_URL, namespace: config.AMQP_NAMESPACE || '(none)', prefetch: config.PREFETCH }, `${SERVICE} running`);
   } catch (err) {
     exitWith(logger, err, { NOTIFIER_PORT: config.NOTIFIER_PORT });
   }

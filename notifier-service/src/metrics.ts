@@ -17,7 +17,7 @@ export function createNotifierMetrics(registry: Registry): NotifierMetrics {
     }),
     published: new Counter({
       name: 'notifier_mqtt_messages_published_total',
-      help: 'MQTT messages the broker acknowledged, by kind (order-status, admin-feed)',
+      help: 'MQTT messages the broker acknowledged, by kind (order-status, order-tracking, order-location, rider-assignments, admin-feed)',
       labelNames: ['kind'],
       registers: [registry],
     }),

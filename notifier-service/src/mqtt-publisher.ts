@@ -1,13 +1,14 @@
 import { connect, type MqttClient } from 'mqtt';
 import { Backoff, DependencyUnavailableError, type BackoffOptions, type Logger } from '@orderpulse/service-kit';
 import { withDeadline } from './deadline.js';
-import type { MqttMessage } from './handlers/order-event.js';
+import type { MqttCredentialSource } from './mqtt-credentials.js';
+import type { MqttMessage } from './mqtt-message.js';
 
 export interface MqttPublisherOptions {
   url: string;
   clientId: string;
-  username?: string | undefined;
-  password?: string | undefined;
+  /** Asked before every CONNECT, so a reconnect presents a freshly signed token. */
+  credentials: MqttCredentialSource;
   logger: Logger;
   connectTimeoutMs: number;
   /** Budget for one publish: waiting for a connection plus waiting for the PUBACK. */
@@ -24,10 +25,10 @@ export interface MqttPublisher {
 }
 
 /** One line for a failed first connection: a refused CONNECT is not the same as no broker. */
-export function mqttStartFailureMessage(url: string, err: unknown): string {
+export function mqttStartFailureMessage(url: string, err: unknown, credentialSettings: string): string {
   // mqtt.js gives a CONNACK refusal a numeric return code; socket errors carry string codes.
   if (typeof (err as { code?: unknown })?.code === 'number') {
-    return `MQTT broker at ${url} refused the connection (${(err as Error).message}): check MQTT_USERNAME and MQTT_PASSWORD`;
+    return `MQTT broker at ${url} refused the connection (${(err as Error).message}): check ${credentialSettings}`;
   }
   return `MQTT broker is not reachable at ${url}: start it (\`node broker/dist/main.js\`) or point MQTT_URL at a running broker`;
 }
@@ -59,11 +60,10 @@ function firstConnect(client: MqttClient, timeoutMs: number): Promise<void> {
  * its own reconnect is off and `reconnect()` is called from here.
  */
 export async function connectMqttPublisher(options: MqttPublisherOptions): Promise<MqttPublisher> {
-  const { url, logger, publishTimeoutMs } = options;
+  const { url, logger, publishTimeoutMs, credentials } = options;
   const client = connect(url, {
+    ...(await credentials.next()),
     clientId: options.clientId,
-    ...(options.username ? { username: options.username } : {}),
-    ...(options.password ? { password: options.password } : {}),
     protocolVersion: 4,
     clean: true,
     keepalive: 15,
@@ -82,22 +82,34 @@ export async function connectMqttPublisher(options: MqttPublisherOptions): Promi
     everConnected = true;
     backoff.reset();
   });
-  client.on('close', () => {
+  const scheduleReconnect = () => {
     if (closing || !everConnected || reconnectTimer) return;
     const delay = backoff.nextDelayMs();
     if (backoff.attempts === 1) logger.warn({ url }, 'MQTT connection lost; reconnecting with backoff');
-    reconnectTimer = setTimeout(() => {
+    reconnectTimer = setTimeout(() => void reconnect(), delay);
+  };
+  // mqtt.js builds each CONNECT from `client.options`, so new credentials go there first.
+  const reconnect = async () => {
+    try {
+      const { username, password } = await credentials.next();
+      Object.assign(client.options, { username, password });
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'could not get MQTT credentials; trying again with backoff');
       reconnectTimer = undefined;
-      if (!closing) client.reconnect();
-    }, delay);
-  });
+      scheduleReconnect();
+      return;
+    }
+    reconnectTimer = undefined;
+    if (!closing) client.reconnect();
+  };
+  client.on('close', scheduleReconnect);
 
   try {
     await firstConnect(client, options.connectTimeoutMs);
   } catch (err) {
     closing = true;
     await client.endAsync(true);
-    throw new DependencyUnavailableError(mqttStartFailureMessage(url, err));
+    throw new DependencyUnavailableError(mqttStartFailureMessage(url, err, credentials.settings));
   }
 
   return {

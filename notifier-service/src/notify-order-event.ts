@@ -1,14 +1,17 @@
 import type { OrderEvent } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
 import type { PublishedEvents } from './dedupe.js';
-import { messagesForOrderEvent } from './handlers/order-event.js';
+import { messagesForOrderEvent, type OrderProgress } from './handlers/order-event.js';
 import type { NotifierMetrics } from './metrics.js';
 import type { MqttPublisher } from './mqtt-publisher.js';
 import type { SerialByKey } from './serial-by-key.js';
+import { settleAll } from './settle-all.js';
 
 export interface NotifyOrderEventDeps {
   publisher: MqttPublisher;
-  published: PublishedEvents;
+  /** Keyed by order id. */
+  published: PublishedEvents<OrderProgress>;
+  /** Keyed by order id and shared with delivery events. */
   serial: SerialByKey;
   logger: Logger;
   metrics: Pick<NotifierMetrics, 'published' | 'deduped'>;
@@ -16,7 +19,7 @@ export interface NotifyOrderEventDeps {
 }
 
 /**
- * The consumer's handler: events of one order run one at a time, in arrival order. An event
+ * The handler for `order.*`: events of one order run one at a time, in arrival order. An event
  * already published (same id, or a version not above the last one published for its order) is
  * acked without publishing. Otherwise it resolves only once the broker has acknowledged both
  * MQTT messages, so the AMQP ack follows the PUBACKs; a failed publish rejects and the message
@@ -27,20 +30,21 @@ export function createOrderEventNotifier(deps: NotifyOrderEventDeps): (event: Or
 
   const notify = async (event: OrderEvent) => {
     const ids = { eventId: event.id, orderId: event.orderId, type: event.type, version: event.version };
-    const verdict = published.verdict(event);
+    const key = { id: event.id, aggregateId: event.orderId, version: event.version };
+    const verdict = published.verdict(key);
     if (!verdict.publish) {
       metrics.deduped.inc({ reason: verdict.reason });
       logger.debug({ ...ids, reason: verdict.reason, publishedVersion: verdict.publishedVersion }, 'event already published; acking without publishing');
       return;
     }
     const { status, messages } = messagesForOrderEvent(event, published.progressOf(event.orderId), maxPayloadBytes);
-    await Promise.all(
+    await settleAll(
       messages.map(async (message) => {
         await publisher.publish(message);
         metrics.published.inc({ kind: message.kind });
       }),
     );
-    published.record(event, { version: status.version, trackingNumber: status.trackingNumber });
+    published.record(key, { version: status.version, trackingNumber: status.trackingNumber });
     logger.debug({ ...ids, status: status.status }, 'event published to MQTT');
   };
 

@@ -1,27 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderEvent } from '@orderpulse/contracts';
+import type { DomainEvent } from '@orderpulse/contracts';
 import {
   createAmqpConnection,
   createHttpApp,
   createMetricsRegistry,
+  createTokenService,
   listen,
   type Closer,
   type EventConsumer,
   type Logger,
   type Registry,
 } from '@orderpulse/service-kit';
-import type { NotifierConfig } from './config.js';
+import { usesDevJwtSecret, type NotifierConfig } from './config.js';
 import { createNotifierConsumer } from './consumer.js';
-import { PublishedEvents } from './dedupe.js';
+import { createEventHandler } from './create-event-handler.js';
 import { createNotifierMetrics } from './metrics.js';
+import { mqttCredentialSource } from './mqtt-credentials.js';
 import { connectMqttPublisher, type MqttPublisher } from './mqtt-publisher.js';
-import { createOrderEventNotifier } from './notify-order-event.js';
-import { createSerialByKey } from './serial-by-key.js';
+import { createRiderAssignmentsClient } from './rider-assignments-client.js';
+import { createServiceTokens } from './service-token.js';
 
 export type NotifierSettings = Omit<NotifierConfig, 'NODE_ENV' | 'LOG_LEVEL'>;
 
 export interface RunningNotifier {
-  consumer: EventConsumer<OrderEvent>;
+  consumer: EventConsumer<DomainEvent>;
   publisher: MqttPublisher;
   registry: Registry;
   httpPort: number;
@@ -45,6 +47,10 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     }
   };
   try {
+    if (usesDevJwtSecret(config)) {
+      logger.warn('JWT_SECRET is not set: signing the service token with the development secret; set JWT_SECRET (the broker\'s) outside development');
+    }
+    const serviceTokens = createServiceTokens(createTokenService(config.JWT_SECRET));
     const registry = createMetricsRegistry('notifier-service');
     const metrics = createNotifierMetrics(registry);
 
@@ -55,8 +61,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     const publisher = await connectMqttPublisher({
       url: config.MQTT_URL,
       clientId: `notifier-${randomUUID().slice(0, 8)}`,
-      username: config.MQTT_USERNAME,
-      password: config.MQTT_PASSWORD,
+      credentials: mqttCredentialSource({ username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD }, serviceTokens),
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
       publishTimeoutMs: config.MQTT_PUBLISH_TIMEOUT_MS,
@@ -78,13 +83,14 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       prefetch: config.PREFETCH,
       retryDelayMs: config.RETRY_DELAY_MS,
       logger,
-      handle: createOrderEventNotifier({
+      handle: createEventHandler({
         publisher,
-        published: new PublishedEvents(config.DEDUPE_CAPACITY),
-        serial: createSerialByKey(),
+        assignments: createRiderAssignmentsClient({ baseUrl: config.DELIVERY_URL, token: serviceTokens.current, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
         logger,
         metrics,
         maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES,
+        dedupeCapacity: config.DEDUPE_CAPACITY,
+        trackingCacheCapacity: config.TRACKING_CACHE_CAPACITY,
       }),
     });
     consumer.on('acked', () => metrics.consumed.inc({ outcome: 'acked' }));

@@ -1,40 +1,29 @@
 import { describe, it, expect } from '@jest/globals';
 import { createMetricsRegistry } from '@orderpulse/service-kit';
 import { PublishedEvents } from '../src/dedupe.js';
-import type { MqttMessage } from '../src/handlers/order-event.js';
+import type { OrderProgress } from '../src/handlers/order-event.js';
+import type { MqttMessage } from '../src/mqtt-message.js';
 import { createNotifierMetrics } from '../src/metrics.js';
-import type { MqttPublisher } from '../src/mqtt-publisher.js';
 import { createOrderEventNotifier } from '../src/notify-order-event.js';
 import { createSerialByKey } from '../src/serial-by-key.js';
 import { captureLogger } from './helpers/capture-logger.js';
 import { anOrderHistory } from './helpers/events.js';
+import { fakePublisher, tick } from './helpers/fake-publisher.js';
 
-/** A publisher whose PUBACKs the test hands out one by one. */
-function fakePublisher() {
-  const pending: Array<{ message: MqttMessage; ack: () => void; fail: (err: Error) => void }> = [];
-  const acked: MqttMessage[] = [];
-  const publisher: MqttPublisher = {
-    publish: (message) =>
-      new Promise<void>((resolve, reject) => {
-        pending.push({ message, ack: () => (acked.push(message), resolve()), fail: reject });
-      }),
-    isConnected: () => true,
-    close: async () => undefined,
-  };
+function orderFakePublisher() {
+  const fake = fakePublisher();
   const versionsOf = (list: Array<{ message: MqttMessage }> | MqttMessage[]) =>
     list.map((m) => ('message' in m ? m.message : m)).filter((m) => m.kind === 'order-status').map((m) => JSON.parse(m.payload).version as number);
-  return { publisher, pending, acked, versionsOf };
+  return { ...fake, versionsOf };
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-
 function setup() {
-  const fake = fakePublisher();
+  const fake = orderFakePublisher();
   const metrics = createNotifierMetrics(createMetricsRegistry('test'));
   const log = captureLogger();
   const notify = createOrderEventNotifier({
     publisher: fake.publisher,
-    published: new PublishedEvents(100),
+    published: new PublishedEvents<OrderProgress>(100),
     serial: createSerialByKey(),
     logger: log.logger,
     metrics,

@@ -1,18 +1,11 @@
-import {
-  adminFeedMessageSchema,
-  orderStatusMessageSchema,
-  topics,
-  type AdminFeedMessage,
-  type OrderEvent,
-  type OrderStatusMessage,
-} from '@orderpulse/contracts';
-import type { OrderProgress } from '../dedupe.js';
+import { orderStatusMessageSchema, topics, type OrderEvent, type OrderStatusMessage } from '@orderpulse/contracts';
+import type { MqttMessage } from '../mqtt-message.js';
+import { adminFeedMessage } from './admin-feed.js';
 
-export interface MqttMessage {
-  kind: 'order-status' | 'admin-feed';
-  topic: string;
-  payload: string;
-  retain: boolean;
+/** What the notifier last published for one order. */
+export interface OrderProgress {
+  version: number;
+  trackingNumber: string | null;
 }
 
 export interface OrderEventMessages {
@@ -39,31 +32,14 @@ export function orderStatusOf(event: OrderEvent, previous: OrderProgress | undef
   });
 }
 
-/** The live-console entry; its `data` is cut down when the message would exceed the broker's limit. */
-export function adminFeedOf(event: OrderEvent, status: OrderStatusMessage, maxPayloadBytes: number): AdminFeedMessage {
-  const entry = adminFeedMessageSchema.parse({
-    eventId: event.id,
-    type: event.type,
-    orderId: event.orderId,
-    orderNumber: status.orderNumber,
-    status: status.status,
-    version: event.version,
-    occurredAt: event.occurredAt,
-    data: event.data,
-  });
-  if (Buffer.byteLength(JSON.stringify(entry)) <= maxPayloadBytes) return entry;
-  return { ...entry, data: { truncated: true, reason: `event data exceeds the ${maxPayloadBytes}-byte MQTT payload limit` } };
-}
-
 /** Everything one order event becomes on MQTT: the retained status, then the admin feed entry. */
 export function messagesForOrderEvent(event: OrderEvent, previous: OrderProgress | undefined, maxPayloadBytes: number): OrderEventMessages {
   const status = orderStatusOf(event, previous);
-  const admin = adminFeedOf(event, status, maxPayloadBytes);
   return {
     status,
     messages: [
       { kind: 'order-status', topic: topics.orderStatus(event.orderId), payload: JSON.stringify(status), retain: true },
-      { kind: 'admin-feed', topic: topics.adminOrders(), payload: JSON.stringify(admin), retain: false },
+      adminFeedMessage(event, { orderNumber: status.orderNumber, status: status.status }, maxPayloadBytes),
     ],
   };
 }

@@ -1,8 +1,8 @@
 import * as amqplib from 'amqplib';
-import { EXCHANGES, type OrderEvent } from '@orderpulse/contracts';
+import { EXCHANGES, exchangeForEvent, type DomainEvent, type ExchangeName } from '@orderpulse/contracts';
 import { namespaced } from '@orderpulse/service-kit';
 
-/** Publishes to the namespaced `orders` exchange the way orders-service does (persistent, confirmed). */
+/** Publishes to the namespaced event exchanges the way the services do (persistent, confirmed). */
 export class AmqpEvents {
   private constructor(
     private readonly connection: amqplib.ChannelModel,
@@ -15,13 +15,17 @@ export class AmqpEvents {
     return new AmqpEvents(connection, await connection.createConfirmChannel(), namespace);
   }
 
-  async publish(event: OrderEvent): Promise<void> {
-    await this.publishRaw(event.type, JSON.stringify(event), event.id);
+  /** On `orders` for order.*, on `delivery` for delivery.*. */
+  async publish(event: DomainEvent): Promise<void> {
+    await this.publishRaw(event.type, JSON.stringify(event), event.id, exchangeForEvent(event.type));
   }
 
-  async publishRaw(routingKey: string, body: string, messageId?: string): Promise<void> {
-    const exchange = namespaced(this.namespace, EXCHANGES.orders);
-    this.channel.publish(exchange, routingKey, Buffer.from(body), { persistent: true, contentType: 'application/json', ...(messageId ? { messageId } : {}) });
+  async publishRaw(routingKey: string, body: string, messageId?: string, exchange: ExchangeName = EXCHANGES.orders): Promise<void> {
+    this.channel.publish(namespaced(this.namespace, exchange), routingKey, Buffer.from(body), {
+      persistent: true,
+      contentType: 'application/json',
+      ...(messageId ? { messageId } : {}),
+    });
     await this.channel.waitForConfirms();
   }
 

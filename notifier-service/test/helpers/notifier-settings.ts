@@ -1,3 +1,4 @@
+import { DEV_JWT_SECRET } from '@orderpulse/service-kit';
 import type { NotifierSettings } from '../../src/service.js';
 
 export function testNotifierSettings(overrides: Partial<NotifierSettings> & Pick<NotifierSettings, 'AMQP_NAMESPACE' | 'MQTT_URL'>): NotifierSettings {
@@ -11,6 +12,11 @@ export function testNotifierSettings(overrides: Partial<NotifierSettings> & Pick
     MQTT_MAX_PAYLOAD_BYTES: 16_384,
     DEDUPE_CAPACITY: 1_000,
     RETRY_DELAY_MS: 100,
+    JWT_SECRET: DEV_JWT_SECRET,
+    // Nothing listens here unless a test starts a fake delivery-service and passes its URL.
+    DELIVERY_URL: 'http://127.0.0.1:9',
+    DELIVERY_TIMEOUT_MS: 1_000,
+    TRACKING_CACHE_CAPACITY: 1_000,
     ...overrides,
   };
 }

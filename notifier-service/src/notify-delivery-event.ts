@@ -1,0 +1,61 @@
+import type { DeliveryEvent, OrderTrackingMessage } from '@orderpulse/contracts';
+import type { Logger } from '@orderpulse/service-kit';
+import type { BoundedLru } from './bounded-lru.js';
+import type { PublishedEvents } from './dedupe.js';
+import { deliveryIdOf, messagesForDeliveryEvent } from './handlers/delivery-event.js';
+import type { NotifierMetrics } from './metrics.js';
+import type { MqttPublisher } from './mqtt-publisher.js';
+import type { RefreshRiderAssignments } from './refresh-rider-assignments.js';
+import type { SerialByKey } from './serial-by-key.js';
+import { settleAll } from './settle-all.js';
+
+export interface NotifyDeliveryEventDeps {
+  publisher: MqttPublisher;
+  /** Keyed by delivery id: a delivery's versions are never compared with its order's. */
+  published: PublishedEvents;
+  /** The last tracking message published per order id. */
+  tracking: BoundedLru<string, OrderTrackingMessage>;
+  refreshRider: RefreshRiderAssignments;
+  /** Keyed by order id and shared with order events, so one order's updates stay in order. */
+  serial: SerialByKey;
+  logger: Logger;
+  metrics: Pick<NotifierMetrics, 'published' | 'deduped'>;
+  maxPayloadBytes: number;
+}
+
+/**
+ * The consumer's handler for `delivery.*`: an event already published (same id, or a version not
+ * above the last one published for its delivery) is acked without publishing. Otherwise the
+ * order's tracking and location, the admin feed and the lists of the riders concerned are
+ * published, and it resolves only once the broker has acknowledged all of them; any failure
+ * (a PUBACK timeout, delivery-service not answering) rejects and the message is requeued.
+ */
+export function createDeliveryEventNotifier(deps: NotifyDeliveryEventDeps): (event: DeliveryEvent) => Promise<void> {
+  const { publisher, published, tracking, refreshRider, serial, logger, metrics, maxPayloadBytes } = deps;
+
+  const notify = async (event: DeliveryEvent) => {
+    const deliveryId = deliveryIdOf(event);
+    const key = { id: event.id, aggregateId: deliveryId, version: event.version };
+    const cause = { eventId: event.id, orderId: event.orderId, deliveryId };
+    const ids = { ...cause, type: event.type, version: event.version, riderId: event.type === 'delivery.location_updated' ? event.data.riderId : event.data.rider?.id };
+    const verdict = published.verdict(key);
+    if (!verdict.publish) {
+      metrics.deduped.inc({ reason: verdict.reason });
+      logger.debug({ ...ids, reason: verdict.reason, publishedVersion: verdict.publishedVersion }, 'event already published; acking without publishing');
+      return;
+    }
+    const next = messagesForDeliveryEvent(event, tracking.get(event.orderId), maxPayloadBytes);
+    await settleAll([
+      ...next.messages.map(async (message) => {
+        await publisher.publish(message);
+        metrics.published.inc({ kind: message.kind });
+      }),
+      ...next.riders.map((riderId) => refreshRider(riderId, cause)),
+    ]);
+    if (next.tracking) tracking.set(event.orderId, next.tracking);
+    published.record(key, { version: event.version });
+    logger.debug({ ...ids, riders: next.riders, retracked: next.tracking !== undefined }, 'event published to MQTT');
+  };
+
+  return (event) => serial.run(event.orderId, () => notify(event));
+}
