@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import {
   commonConfig,
-  ConfigError,
   DEFAULT_PORTS,
-  DEV_JWT_SECRET,
+  devDefaultSecretsIn,
+  jwtSecretConfig,
   loadConfig,
   optionalText,
   port,
   positiveInt,
+  refuseDevSecretsInProduction,
   text,
 } from '@orderpulse/service-kit';
 
@@ -17,7 +18,7 @@ export const notifierConfigShape = {
   HOST: text('127.0.0.1'),
   MQTT_URL: text(`mqtt://127.0.0.1:${DEFAULT_PORTS.MQTT_PORT}`),
   /** Signs the notifier's service token (MQTT password, delivery-service calls); the broker's secret. */
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+  ...jwtSecretConfig,
   /** Override the service-token login (`service` / a token signed with JWT_SECRET). */
   MQTT_USERNAME: optionalText(),
   MQTT_PASSWORD: optionalText(),
@@ -45,13 +46,9 @@ export type NotifierConfig = ReturnType<typeof loadNotifierConfig>;
 
 /** Throws service-kit's ConfigError naming every bad key; the dev JWT_SECRET is refused in production. */
 export function loadNotifierConfig(env: Record<string, string | undefined>) {
-  const config = loadConfig(notifierConfigShape, env);
-  if (config.NODE_ENV === 'production' && usesDevJwtSecret(config)) {
-    throw new ConfigError(['JWT_SECRET: the development default may not be used when NODE_ENV=production; set the secret the broker uses']);
-  }
-  return config;
+  return refuseDevSecretsInProduction(loadConfig(notifierConfigShape, env));
 }
 
 export function usesDevJwtSecret(config: { JWT_SECRET: string }): boolean {
-  return config.JWT_SECRET === DEV_JWT_SECRET;
+  return devDefaultSecretsIn(config).includes('JWT_SECRET');
 }

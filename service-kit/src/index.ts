@@ -18,3 +18,4 @@ export * from './outbox/outbox-metrics.js';
 export * from './outbox/outbox-relay.js';
 export * from './http/auth.js';
 export * from './persistence/journaled-map.js';
+export * from './secrets-config.js';
