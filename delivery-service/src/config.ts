@@ -1,14 +1,55 @@
-import { commonConfig, DEFAULT_PORTS, loadConfig, port, text } from '@orderpulse/service-kit';
+import { z } from 'zod';
+import {
+  commonConfig,
+  DEFAULT_PORTS,
+  devDefaultSecretsIn,
+  jwtSecretConfig,
+  loadConfig,
+  optionalText,
+  port,
+  positiveInt,
+  refuseDevSecretsInProduction,
+  text,
+} from '@orderpulse/service-kit';
 
 export const deliveryConfigShape = {
   ...commonConfig,
   DELIVERY_PORT: port(DEFAULT_PORTS.DELIVERY_PORT),
   HOST: text('127.0.0.1'),
+  /** The broker riders publish to; the ingest connects as username `service` with a token it signs itself. */
   MQTT_URL: text(`mqtt://127.0.0.1:${DEFAULT_PORTS.MQTT_PORT}`),
+  /** Fixed, so the broker keeps this service's persistent session (and queued rider messages) across restarts. */
+  MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('delivery-service'),
+  /** Unset: deliveries live in memory only (a warning says so at start-up), or in files under DATA_DIR. */
+  MONGO_URL: optionalText(),
+  /** Without MONGO_URL: journal the store to files in `<DATA_DIR>/delivery-service/` so it survives restarts. */
+  DATA_DIR: optionalText(),
+  /** Signs rider tokens and this service's own broker token; shared with the broker. Dev default refused in production. */
+  ...jwtSecretConfig,
+  RIDER_TOKEN_TTL_SECONDS: positiveInt(12 * 3600),
+  /** This service's MQTT password; re-signed on reconnect once it is past half its life. */
+  SERVICE_TOKEN_TTL_SECONDS: positiveInt(24 * 3600),
+  /** Average rider speed used for the ETA. */
+  AVERAGE_SPEED_KMH: z.coerce.number().positive().max(300).default(25),
+  /** How often the outbox relay republishes events that are still pending. */
+  OUTBOX_SWEEP_MS: positiveInt(1_000),
+  /** How long start-up waits for RabbitMQ and for the MQTT broker before giving up. */
+  CONNECT_TIMEOUT_MS: positiveInt(5_000),
+  /** Browser origins allowed to call the API, comma separated; `*` allows any. */
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean)),
 };
 
 export type DeliveryConfig = ReturnType<typeof loadDeliveryConfig>;
 
+/** Throws service-kit's ConfigError naming every bad key (and the dev JWT secret in production). */
 export function loadDeliveryConfig(env: Record<string, string | undefined>) {
-  return loadConfig(deliveryConfigShape, env);
+  return refuseDevSecretsInProduction(loadConfig(deliveryConfigShape, env));
+}
+
+/** True when tokens are signed with the well-known development secret, i.e. anyone can mint them. */
+export function usesDevJwtSecret(config: { JWT_SECRET: string }): boolean {
+  return devDefaultSecretsIn(config).includes('JWT_SECRET');
 }

@@ -1,12 +1,54 @@
-import { describe, it, expect } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, DEV_JWT_SECRET } from '@orderpulse/service-kit';
 import { loadDeliveryConfig } from '../src/index.js';
 
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadDeliveryConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
 describe('delivery-service config', () => {
-  it('when nothing is set, then it listens on 3002 and reaches the broker on 1884', () => {
-    expect(loadDeliveryConfig({})).toMatchObject({ DELIVERY_PORT: 3002, MQTT_URL: 'mqtt://127.0.0.1:1884' });
+  it('when nothing is set, then the local defaults apply', () => {
+    const config = loadDeliveryConfig({});
+    expect(config).toMatchObject({
+      DELIVERY_PORT: 3002,
+      HOST: '127.0.0.1',
+      MQTT_URL: 'mqtt://127.0.0.1:1884',
+      MQTT_CLIENT_ID: 'delivery-service',
+      JWT_SECRET: DEV_JWT_SECRET,
+      AVERAGE_SPEED_KMH: 25,
+      OUTBOX_SWEEP_MS: 1000,
+      CORS_ORIGINS: ['*'],
+    });
+    expect(config.MONGO_URL).toBeUndefined();
   });
 
-  it('when the port is not a number, then it refuses to start', () => {
-    expect(() => loadDeliveryConfig({ DELIVERY_PORT: 'x' })).toThrow(/DELIVERY_PORT/);
+  it('when values are given, then they are parsed', () => {
+    const config = loadDeliveryConfig({
+      DELIVERY_PORT: '0',
+      AVERAGE_SPEED_KMH: '12.5',
+      MQTT_CLIENT_ID: 'delivery-2',
+      JWT_SECRET: 'x'.repeat(40),
+      CORS_ORIGINS: 'http://a:3000, http://b',
+      MONGO_URL: 'mongodb://db/delivery',
+    });
+    expect(config).toMatchObject({ DELIVERY_PORT: 0, AVERAGE_SPEED_KMH: 12.5, MQTT_CLIENT_ID: 'delivery-2', CORS_ORIGINS: ['http://a:3000', 'http://b'] });
+  });
+
+  it('when values are invalid, then ConfigError names every bad key', () => {
+    const problems = problemsOf({ DELIVERY_PORT: 'x', AVERAGE_SPEED_KMH: '0', JWT_SECRET: 'short', MQTT_CLIENT_ID: 'has space' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['AVERAGE_SPEED_KMH', 'DELIVERY_PORT', 'JWT_SECRET', 'MQTT_CLIENT_ID']);
+  });
+
+  it('when NODE_ENV is production, then the development JWT secret is refused, and a real one accepted', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'JWT_SECRET: the development default may not be used when NODE_ENV=production; set your own',
+    ]);
+    expect(loadDeliveryConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }).JWT_SECRET).toBe('s'.repeat(32));
   });
 });

@@ -1,10 +1,14 @@
+import type { DeliveryStatusChangedEvent, OrderEvent } from '@orderpulse/contracts';
 import {
   createAmqpConnection,
   createEventPublisher,
   createMetricsRegistry,
+  createOutboxMetrics,
   listen,
+  OutboxRelay,
   type AmqpConnection,
   type Closer,
+  type EventConsumer,
   type EventPublisher,
   type Logger,
   type Registry,
@@ -13,8 +17,8 @@ import { createOrdersApp } from './app.js';
 import type { OrdersConfig } from './config.js';
 import { openOrderRepository } from './data-access/open-order-repository.js';
 import type { OrderRepository } from './data-access/order-repository.js';
-import { createOutboxMetrics } from './messaging/outbox-metrics.js';
-import { OutboxRelay } from './messaging/outbox-relay.js';
+import { createDeliveryEventsConsumer } from './messaging/delivery-events-consumer.js';
+import { orderOutboxStore } from './messaging/order-outbox-store.js';
 import type { OrderRouteGuards } from './routes/route-guards.js';
 
 export type { OrdersConfig } from './config.js';
@@ -24,6 +28,8 @@ export { loadOrdersConfig } from './config.js';
 export interface OrdersServiceOverrides {
   repository?: OrderRepository;
   publisher?: Pick<EventPublisher, 'publish'>;
+  /** Pause before a delivery event whose handling failed is put back on the queue. */
+  consumerRetryDelayMs?: number;
   clock?: () => Date;
   guards?: Partial<OrderRouteGuards>;
 }
@@ -32,10 +38,12 @@ export interface RunningOrdersService {
   port: number;
   url: string;
   repository: OrderRepository;
-  relay: OutboxRelay;
+  relay: OutboxRelay<OrderEvent>;
+  /** Consumes `delivery.status_changed` (queue `orders-service.delivery`) to move orders along. */
+  deliveryConsumer: EventConsumer<DeliveryStatusChangedEvent>;
   connection: AmqpConnection;
   registry: Registry;
-  /** In shutdown order: HTTP, relay, publisher, RabbitMQ, store. For service-kit's installGracefulShutdown. */
+  /** In shutdown order: HTTP, delivery consumer, relay, publisher, RabbitMQ, store. For service-kit's installGracefulShutdown. */
   closers: Closer[];
   close(): Promise<void>;
 }
@@ -74,15 +82,29 @@ export async function startOrdersService(
     }
 
     const registry = createMetricsRegistry('orders-service');
-    const metrics = createOutboxMetrics(registry, repository);
-    const relay = new OutboxRelay({ repository, publisher, logger, metrics, sweepIntervalMs: config.OUTBOX_SWEEP_MS });
+    const metrics = createOutboxMetrics(registry, () => repository.countPendingEvents());
+    const relay = new OutboxRelay<OrderEvent>({
+      store: orderOutboxStore(repository),
+      publisher,
+      logger,
+      metrics,
+      sweepIntervalMs: config.OUTBOX_SWEEP_MS,
+      aggregateIdField: 'orderId',
+    });
     closers.unshift({ name: 'outbox relay', close: () => relay.stop() });
 
+    const deps = { repository, outbox: relay, clock: overrides.clock ?? (() => new Date()), logger };
+    const deliveryConsumer = createDeliveryEventsConsumer({
+      connection,
+      namespace: config.AMQP_NAMESPACE,
+      deps,
+      ...(overrides.consumerRetryDelayMs ? { retryDelayMs: overrides.consumerRetryDelayMs } : {}),
+    });
+    closers.unshift({ name: 'delivery events consumer', close: () => deliveryConsumer.stop() });
+    await deliveryConsumer.start();
+
     const app = createOrdersApp({
-      repository,
-      outbox: relay,
-      clock: overrides.clock ?? (() => new Date()),
-      logger,
+      ...deps,
       registry,
       readiness: () => ({ amqp: connection.isConnected(), store: repository.isReady() }),
       corsOrigins: config.CORS_ORIGINS,
@@ -97,6 +119,7 @@ export async function startOrdersService(
       url: server.url,
       repository,
       relay,
+      deliveryConsumer,
       connection,
       registry,
       closers: [...closers],

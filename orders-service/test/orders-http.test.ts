@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { orderSnapshotSchema, type OrderSnapshot } from '@orderpulse/contracts';
 import { deleteAmqpNamespace, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { DELIVERY_EVENTS_QUEUE } from '../src/messaging/delivery-events-consumer.js';
 import type { RunningOrdersService } from '../src/service.js';
 import { httpClient } from './support/http-client.js';
 import { aNewOrder } from './support/order-factories.js';
@@ -17,7 +18,7 @@ describe('orders HTTP API', () => {
   });
   afterAll(async () => {
     await service?.close();
-    await deleteAmqpNamespace(amqpUrl(), namespace, []);
+    await deleteAmqpNamespace(amqpUrl(), namespace, [DELIVERY_EVENTS_QUEUE]);
   });
 
   async function placeOrder(overrides: Parameters<typeof aNewOrder>[0] = {}): Promise<OrderSnapshot> {

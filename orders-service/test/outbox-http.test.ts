@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { OrderEvent, OrderSnapshot } from '@orderpulse/contracts';
 import { deleteAmqpNamespace, nextEvent, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
 import { createInMemoryOrderRepository } from '../src/data-access/in-memory-order-repository.js';
+import { DELIVERY_EVENTS_QUEUE } from '../src/messaging/delivery-events-consumer.js';
 import type { RunningOrdersService } from '../src/service.js';
 import { httpClient } from './support/http-client.js';
 import { aNewOrder } from './support/order-factories.js';
@@ -21,7 +22,7 @@ describe('outbox over RabbitMQ', () => {
   });
   afterAll(async () => {
     await probe?.close();
-    await deleteAmqpNamespace(amqpUrl(), namespace, []);
+    await deleteAmqpNamespace(amqpUrl(), namespace, [DELIVERY_EVENTS_QUEUE]);
   });
 
   async function start(...args: Parameters<typeof startServiceUnderTest> extends [string, ...infer R] ? R : never) {

@@ -2,11 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
 import * as amqplib from 'amqplib';
 import { orderEventSchema, type OrderEvent } from '@orderpulse/contracts';
-import { createAmqpConnection, createEventConsumer, createEventPublisher, createLogger, namespaced, type AmqpConnection } from '../src/index.js';
+import {
+  createAmqpConnection,
+  createEventConsumer,
+  createEventPublisher,
+  createLogger,
+  namespaced,
+  UnprocessableMessageError,
+  type AmqpConnection,
+} from '../src/index.js';
 import { deleteAmqpNamespace, nextEvent, testNamespace, waitFor } from '../src/testing/index.js';
 
 const url = process.env.AMQP_URL as string;
 const logger = createLogger('amqp-test', 'silent');
+/** The test handler refuses events at this version as unprocessable. */
+const UNPROCESSABLE_VERSION = 99;
 
 function aStatusEvent(orderId: string, version: number): OrderEvent {
   return {
@@ -36,6 +46,7 @@ describe('AMQP publisher and consumer against a real RabbitMQ', () => {
       logger,
       retryDelayMs: 10,
       handle: async (event) => {
+        if (event.version === UNPROCESSABLE_VERSION) throw new UnprocessableMessageError(`order ${event.orderId} can never be applied`);
         if (failNext > 0) {
           failNext -= 1;
           throw new Error('dependency down');
@@ -113,6 +124,26 @@ describe('AMQP publisher and consumer against a real RabbitMQ', () => {
     await requeued;
     await acked;
     expect(handled.filter((e) => e.id === event.id)).toHaveLength(1);
+    await publisher.close();
+  });
+
+  it('when the handler says a message is unprocessable, then it is dead-lettered with that reason, not redelivered', async () => {
+    const publisher = createEventPublisher({ connection, namespace, logger });
+    const event = aStatusEvent(randomUUID(), UNPROCESSABLE_VERSION);
+    const dlq = namespaced(namespace, 'kit-test.dlq');
+    const before = (await rawChannel.checkQueue(dlq)).messageCount;
+    const deadLettered = nextEvent<[string, string]>(running, 'dead-lettered', 5_000, (_reason, raw) => raw.includes(event.id));
+    let requeues = 0;
+    const countRequeues = (e: OrderEvent) => void (e.id === event.id && (requeues += 1));
+    running.on('requeued', countRequeues);
+
+    await publisher.publish(event);
+
+    const [reason] = await deadLettered;
+    expect(reason).toBe(`unprocessable: order ${event.orderId} can never be applied`);
+    await waitFor(async () => (await rawChannel.checkQueue(dlq)).messageCount === before + 1, 'the message in the dead-letter queue');
+    expect(requeues).toBe(0);
+    running.off('requeued', countRequeues);
     await publisher.close();
   });
 });

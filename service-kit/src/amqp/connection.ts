@@ -58,7 +58,8 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
     findServers: async () => {
       if (!firstAttempt) {
         const delay = backoff.nextDelayMs();
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        // Unref'd: a retry pending when the connection is closed must not keep the process alive.
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
       }
       firstAttempt = false;
       return url;

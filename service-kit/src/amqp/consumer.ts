@@ -34,6 +34,18 @@ export interface EventConsumer<T> extends EventEmitter<ConsumerEvents<T>> {
   readonly inFlight: number;
 }
 
+/**
+ * Thrown by a handler for a message that is valid but can never be applied (e.g. it refers to
+ * something this service will never know): the message goes to the dead-letter queue with this
+ * reason instead of being redelivered forever.
+ */
+export class UnprocessableMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnprocessableMessageError';
+  }
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
@@ -41,7 +53,8 @@ function describeIssues(error: z.ZodError): string {
 /**
  * Durable queue, manual acks, prefetch. A message that is not JSON or fails the schema is
  * rejected without requeue, so RabbitMQ moves it to `<queue>.dlq`; the reason is logged.
- * A handler error requeues the message after a delay (at-least-once).
+ * A handler error requeues the message after a delay (at-least-once); an
+ * UnprocessableMessageError dead-letters it instead.
  */
 export function createEventConsumer<S extends z.ZodType>(options: EventConsumerOptions<S>): EventConsumer<z.infer<S>> {
   type T = z.infer<S>;
@@ -92,6 +105,10 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
       await handle(message);
       if (settle(msg, 'ack')) emitter.emit('acked', message);
     } catch (err) {
+      if (err instanceof UnprocessableMessageError) {
+        deadLetter(msg, `unprocessable: ${err.message}`);
+        return;
+      }
       const error = err as Error;
       logger.warn({ queue, err: error.message, ...idsOf(message) }, 'handler failed; message will be redelivered');
       await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 500));

@@ -1,20 +1,22 @@
-import { Counter, Gauge, type Registry } from '@orderpulse/service-kit';
-import type { OrderRepository } from '../data-access/order-repository.js';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface OutboxMetrics {
   published: Counter<'type'>;
   publishFailures: Counter<'type'>;
 }
 
-/** Outbox depth is read from the store at scrape time, so it also counts what other instances left pending. */
-export function createOutboxMetrics(registry: Registry, repository: Pick<OrderRepository, 'countPendingEvents'>): OutboxMetrics {
+/**
+ * `outbox_pending_events` is read from the store at scrape time (`countPending`), so it also
+ * counts what other instances left pending.
+ */
+export function createOutboxMetrics(registry: Registry, countPending: () => Promise<number>): OutboxMetrics {
   new Gauge({
     name: 'outbox_pending_events',
-    help: 'Events written with an order change but not yet confirmed by RabbitMQ',
+    help: 'Events written with a change but not yet confirmed by RabbitMQ',
     registers: [registry],
     async collect() {
       try {
-        this.set(await repository.countPendingEvents());
+        this.set(await countPending());
       } catch {
         // The store is unreachable: keep the last known depth rather than failing the whole scrape.
       }

@@ -1,0 +1,86 @@
+import type { DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot } from '@orderpulse/contracts';
+import { DuplicateDeliveryError, type DeliveryQuery, type DeliveryRepository, type StoredDelivery } from './delivery-store.js';
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Newest first: createdAt descending, then id descending. */
+function newestFirst(a: DeliverySnapshot, b: DeliverySnapshot): number {
+  return Date.parse(b.createdAt) - Date.parse(a.createdAt) || byCodePoint(b.id, a.id);
+}
+
+function oldestPendingAt(stored: StoredDelivery): string {
+  return stored.pendingEvents.reduce((min, e) => (e.occurredAt < min ? e.occurredAt : min), '\uffff');
+}
+
+function matches(delivery: DeliverySnapshot, query: DeliveryQuery): boolean {
+  if (query.orderId && delivery.orderId !== query.orderId) return false;
+  if (query.riderId && delivery.rider?.id !== query.riderId) return false;
+  if (query.statuses?.length && !query.statuses.includes(delivery.status)) return false;
+  return true;
+}
+
+/**
+ * Deliveries in a Map: a plain one lives as long as the process, a JournaledMap survives
+ * restarts. Everything in or out is copied, and every change is a `set`, never an in-place edit.
+ */
+export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery> = new Map()): DeliveryRepository {
+
+  return {
+    async insert(delivery: DeliverySnapshot, created: DeliveryCreatedEvent) {
+      for (const stored of deliveries.values()) {
+        if (stored.delivery.orderId === delivery.orderId) throw new DuplicateDeliveryError(delivery.orderId);
+      }
+      if (deliveries.has(delivery.id)) throw new Error(`delivery ${delivery.id} already exists`);
+      deliveries.set(delivery.id, structuredClone({ delivery, pendingEvents: [created] }));
+    },
+
+    async update(next: DeliverySnapshot, expectedVersion: number, event: DeliveryEvent) {
+      const stored = deliveries.get(next.id);
+      if (!stored || stored.delivery.version !== expectedVersion) return false;
+      deliveries.set(next.id, structuredClone({ delivery: next, pendingEvents: [...stored.pendingEvents, event] }));
+      return true;
+    },
+
+    async findById(id) {
+      const stored = deliveries.get(id);
+      return stored ? structuredClone(stored) : null;
+    },
+
+    async findByOrderId(orderId) {
+      for (const stored of deliveries.values()) if (stored.delivery.orderId === orderId) return structuredClone(stored.delivery);
+      return null;
+    },
+
+    async list(query) {
+      const found = [...deliveries.values()].map((s) => s.delivery).filter((d) => matches(d, query));
+      return structuredClone(found.sort(newestFirst).slice(0, query.limit));
+    },
+
+    async idsWithPendingEvents(limit) {
+      return [...deliveries.values()]
+        .filter((stored) => stored.pendingEvents.length > 0)
+        .sort((a, b) => byCodePoint(oldestPendingAt(a), oldestPendingAt(b)) || byCodePoint(a.delivery.id, b.delivery.id))
+        .slice(0, limit)
+        .map((stored) => stored.delivery.id);
+    },
+
+    async pendingEventsOf(id) {
+      return structuredClone(deliveries.get(id)?.pendingEvents ?? []);
+    },
+
+    async removePendingEvent(id, eventId) {
+      const stored = deliveries.get(id);
+      if (stored?.pendingEvents.some((event) => event.id === eventId)) {
+        deliveries.set(id, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
+      }
+    },
+
+    async countPendingEvents() {
+      let count = 0;
+      for (const stored of deliveries.values()) count += stored.pendingEvents.length;
+      return count;
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { Rider } from '@orderpulse/contracts';
+import type { DeliveryStore, KnownOrder, StoredDelivery } from './delivery-store.js';
+import { createInMemoryDeliveries } from './in-memory-deliveries.js';
+import { createInMemoryOrderDirectory } from './in-memory-order-directory.js';
+import { createInMemoryRiders } from './in-memory-riders.js';
+
+/** Where the zero-setup store keeps its documents, by id. */
+export interface DeliveryMaps {
+  deliveries: Map<string, StoredDelivery>;
+  riders: Map<string, Rider>;
+  orders: Map<string, KnownOrder>;
+}
+
+/** The zero-setup store over plain Maps (data lives as long as the process) or journaled ones. */
+export function createInMemoryDeliveryStore(
+  maps: DeliveryMaps = { deliveries: new Map(), riders: new Map(), orders: new Map() },
+  onClose: () => void = () => undefined,
+): DeliveryStore {
+  let closed = false;
+  return {
+    deliveries: createInMemoryDeliveries(maps.deliveries),
+    riders: createInMemoryRiders(maps.riders),
+    orders: createInMemoryOrderDirectory(maps.orders),
+    isReady: () => !closed,
+    async close() {
+      if (closed) return;
+      closed = true;
+      onClose();
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { Schema } from 'mongoose';
+import { DELIVERY_STATUSES, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
+
+/** How a delivery is stored in MongoDB: the snapshot with real dates, keyed by the delivery id. */
+export interface DeliveryDocument {
+  _id: string;
+  orderId: string;
+  orderNumber: string;
+  status: DeliveryStatus;
+  rider: { id: string; name: string } | null;
+  address: DeliverySnapshot['address'];
+  history: Array<{ status: DeliveryStatus; at: Date; note?: string; lat?: number; lng?: number }>;
+  lastPosition: { lat: number; lng: number; heading?: number; at: Date } | null;
+  eta: { at: Date; minutes: number; distanceKm: number; basedOnPositionAt: Date } | null;
+  failureReason: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The outbox: events written with the change that caused them, removed once RabbitMQ confirms. */
+  pendingEvents: DeliveryEvent[];
+}
+
+const nested = (shape: Record<string, unknown>) => new Schema(shape, { _id: false });
+const required = (type: unknown) => ({ type, required: true });
+
+/** A fresh definition per schema: mongoose keeps what it is given. */
+export const addressShape = () => ({
+  line1: required(String),
+  line2: String,
+  city: required(String),
+  postcode: required(String),
+  country: required(String),
+  lat: Number,
+  lng: Number,
+});
+
+// Annotated as a plain Schema: the inferred type is too large to emit, and DeliveryDocument types the model.
+export const deliverySchema: Schema = new Schema(
+  {
+    _id: required(String),
+    orderId: { type: String, required: true, unique: true },
+    orderNumber: required(String),
+    status: { type: String, enum: DELIVERY_STATUSES, required: true },
+    rider: { type: nested({ id: required(String), name: required(String) }), default: null },
+    address: nested(addressShape()),
+    history: [nested({ status: { type: String, enum: DELIVERY_STATUSES, required: true }, at: required(Date), note: String, lat: Number, lng: Number })],
+    lastPosition: { type: nested({ lat: required(Number), lng: required(Number), heading: Number, at: required(Date) }), default: null },
+    eta: {
+      type: nested({ at: required(Date), minutes: required(Number), distanceKm: required(Number), basedOnPositionAt: required(Date) }),
+      default: null,
+    },
+    failureReason: { type: String, default: null },
+    version: required(Number),
+    createdAt: required(Date),
+    updatedAt: required(Date),
+    // An untyped array: events are stored as given (plain JSON), so the relay publishes exactly what was written.
+    pendingEvents: { type: Array, default: [] },
+  },
+  { versionKey: false, autoIndex: false, minimize: false, collection: 'deliveries' },
+);
+deliverySchema.index({ createdAt: -1, _id: -1 });
+deliverySchema.index({ 'rider.id': 1, status: 1, createdAt: -1 });
+deliverySchema.index({ 'pendingEvents.occurredAt': 1 });
+
+/** JSON round trip: drops `undefined` keys, which the driver would otherwise store as null. */
+export function plainJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** MongoDB hands back optional fields as null or missing; the snapshot has them missing. */
+export function withoutAbsent<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
+/** The fields a change may alter; id, order and address never change. */
+export function mutableFieldsOf(delivery: DeliverySnapshot) {
+  const plain = plainJson(delivery);
+  return {
+    status: plain.status,
+    rider: plain.rider ? { id: plain.rider.id, name: plain.rider.name } : null,
+    history: plain.history.map((entry) => ({ ...entry, at: new Date(entry.at) })),
+    lastPosition: plain.lastPosition ? { ...plain.lastPosition, at: new Date(plain.lastPosition.at) } : null,
+    eta: plain.eta ? { ...plain.eta, at: new Date(plain.eta.at), basedOnPositionAt: new Date(plain.eta.basedOnPositionAt) } : null,
+    failureReason: plain.failureReason,
+    version: plain.version,
+    updatedAt: new Date(plain.updatedAt),
+  };
+}
+
+export function toDeliveryDocument(delivery: DeliverySnapshot, pendingEvents: DeliveryEvent[]): DeliveryDocument {
+  const plain = plainJson(delivery);
+  return {
+    _id: plain.id,
+    orderId: plain.orderId,
+    orderNumber: plain.orderNumber,
+    address: plain.address,
+    ...mutableFieldsOf(plain),
+    createdAt: new Date(plain.createdAt),
+    pendingEvents: plainJson(pendingEvents),
+  };
+}
+
+export function toDeliverySnapshot(doc: Omit<DeliveryDocument, 'pendingEvents'>): DeliverySnapshot {
+  const { lastPosition, eta } = doc;
+  return {
+    id: doc._id,
+    orderId: doc.orderId,
+    orderNumber: doc.orderNumber,
+    status: doc.status,
+    rider: doc.rider ? { id: doc.rider.id, name: doc.rider.name } : null,
+    address: withoutAbsent({ ...doc.address }),
+    history: doc.history.map((h) => withoutAbsent({ status: h.status, at: h.at.toISOString(), note: h.note, lat: h.lat, lng: h.lng })),
+    lastPosition: lastPosition
+      ? withoutAbsent({ lat: lastPosition.lat, lng: lastPosition.lng, heading: lastPosition.heading, at: lastPosition.at.toISOString() })
+      : null,
+    eta: eta
+      ? { at: eta.at.toISOString(), minutes: eta.minutes, distanceKm: eta.distanceKm, basedOnPositionAt: eta.basedOnPositionAt.toISOString() }
+      : null,
+    failureReason: doc.failureReason ?? null,
+    version: doc.version,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,36 @@
+import { Schema, type Connection } from 'mongoose';
+import type { KnownOrder, OrderDirectory } from './delivery-store.js';
+import { addressShape, plainJson, withoutAbsent } from './mongo-delivery-document.js';
+
+export interface KnownOrderDocument {
+  _id: string;
+  orderNumber: string;
+  address: KnownOrder['address'];
+}
+
+export const knownOrderSchema: Schema = new Schema(
+  { _id: { type: String, required: true }, orderNumber: { type: String, required: true }, address: new Schema(addressShape(), { _id: false }) },
+  { versionKey: false, autoIndex: false, collection: 'known_orders' },
+);
+
+export async function openMongoOrderDirectory(connection: Connection): Promise<OrderDirectory> {
+  const orders = connection.model<KnownOrderDocument>('KnownOrder', knownOrderSchema);
+  return {
+    async remember(order) {
+      try {
+        await orders.updateOne(
+          { _id: order.orderId },
+          { $setOnInsert: { orderNumber: order.orderNumber, address: plainJson(order.address) } },
+          { upsert: true },
+        );
+      } catch (err) {
+        // Two upserts of the same new order raced; the one that won stored the same data.
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
+    },
+    async find(orderId) {
+      const doc = await orders.findById(orderId).lean<KnownOrderDocument>();
+      return doc ? { orderId: doc._id, orderNumber: doc.orderNumber, address: withoutAbsent({ ...doc.address }) } : null;
+    },
+  };
+}

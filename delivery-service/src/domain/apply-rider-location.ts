@@ -1,0 +1,44 @@
+import type { DeliverySnapshot, DeliveryStatus, RiderLocationReport } from '@orderpulse/contracts';
+import { locationUpdatedEvent } from './delivery-events.js';
+import { withPosition } from './delivery-changes.js';
+import { NoDeliveryInProgressError } from './delivery-errors.js';
+import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { writeDeliveryChange } from './write-delivery-change.js';
+
+/** The deliveries a rider's position is about: the ones on their way to the customer. */
+export const IN_PROGRESS: readonly DeliveryStatus[] = ['picked_up', 'in_transit'];
+
+/** More than a rider can carry; a bound so one report cannot turn into unbounded writes. */
+const MAX_CARRIED = 50;
+
+export interface LocationOutcome {
+  /** Deliveries that took the position, at their new version. */
+  updated: DeliverySnapshot[];
+  /** Deliveries that already had this position or a newer one (a redelivered or late report). */
+  unchanged: number;
+}
+
+/**
+ * A rider's position applies to every delivery they have picked up or carry: each gets the
+ * position, a fresh ETA and a delivery.location_updated event at its next version. A position
+ * no newer than the one stored is a repeat (or arrived late) and changes nothing. No delivery in
+ * progress: refused.
+ */
+export async function applyRiderLocation(deps: DeliveryUseCaseDeps, riderId: string, report: RiderLocationReport): Promise<LocationOutcome> {
+  const carried = await deps.store.deliveries.list({ riderId, statuses: IN_PROGRESS, limit: MAX_CARRIED });
+  if (carried.length === 0) throw new NoDeliveryInProgressError(riderId);
+  const position = { ...report, at: new Date(report.at).toISOString() };
+  const now = deps.clock();
+  const outcome: LocationOutcome = { updated: [], unchanged: 0 };
+  for (const { id } of carried) {
+    const result = await writeDeliveryChange(deps, id, (current) => {
+      if (current.rider?.id !== riderId || !IN_PROGRESS.includes(current.status)) return { unchanged: 'no longer in progress for this rider' };
+      if (current.lastPosition && Date.parse(current.lastPosition.at) >= Date.parse(position.at)) return { unchanged: 'position not newer' };
+      const next = withPosition(current, position, now, deps.averageSpeedKmh);
+      return { next, event: locationUpdatedEvent(next, riderId, position) };
+    });
+    if (result.changed) outcome.updated.push(result.delivery);
+    else outcome.unchanged += 1;
+  }
+  return outcome;
+}

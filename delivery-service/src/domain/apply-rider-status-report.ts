@@ -1,0 +1,41 @@
+import { canTransitionDelivery, type RiderStatusReport } from '@orderpulse/contracts';
+import { snapshotEvent } from './delivery-events.js';
+import { withStatus } from './delivery-changes.js';
+import { DeliveryNotAssignedError, DeliveryNotFoundError, InvalidDeliveryTransitionError } from './delivery-errors.js';
+import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { writeDeliveryChange, type DeliveryWriteResult } from './write-delivery-change.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface RiderStatus {
+  riderId: string;
+  deliveryId: string;
+  report: RiderStatusReport;
+}
+
+/**
+ * A rider's status report from the road. Refused (a domain error, nothing written) when the
+ * delivery is unknown, not assigned to this rider, or the transition is not allowed. A report
+ * whose status and time are already in the history is a redelivery of one already applied:
+ * nothing is written (`changed: false`). Statuses form no cycles, so this cannot hide a real
+ * second report.
+ */
+export async function applyRiderStatusReport(deps: DeliveryUseCaseDeps, input: RiderStatus): Promise<DeliveryWriteResult> {
+  const { riderId, deliveryId, report } = input;
+  if (!UUID.test(deliveryId)) throw new DeliveryNotFoundError(deliveryId);
+  const at = new Date(report.at).toISOString();
+  const position = report.lat !== undefined && report.lng !== undefined ? { lat: report.lat, lng: report.lng, at } : undefined;
+  const now = deps.clock();
+  return writeDeliveryChange(deps, deliveryId, (current) => {
+    if (current.rider?.id !== riderId) throw new DeliveryNotAssignedError(riderId, deliveryId);
+    if (current.history.some((entry) => entry.status === report.status && entry.at === at)) return { unchanged: 'repeat of a report already applied' };
+    if (!canTransitionDelivery(current.status, report.status)) throw new InvalidDeliveryTransitionError(current.status, report.status);
+    const next = withStatus(
+      current,
+      { status: report.status, at, ...(report.note !== undefined ? { note: report.note } : {}), ...(position ? { position } : {}) },
+      now,
+      deps.averageSpeedKmh,
+    );
+    return { next, event: snapshotEvent('delivery.status_changed', next) };
+  });
+}

@@ -1,0 +1,12 @@
+import type { Logger, OutboxNudge } from '@orderpulse/service-kit';
+import type { DeliveryStore } from '../data-access/delivery-store.js';
+
+export interface DeliveryUseCaseDeps {
+  store: Pick<DeliveryStore, 'deliveries' | 'riders' | 'orders'>;
+  /** Nudged with the delivery id after each write, so its event goes out at once. */
+  outbox: OutboxNudge;
+  clock: () => Date;
+  logger: Logger;
+  /** For the ETA from the rider's last position to the address. */
+  averageSpeedKmh: number;
+}

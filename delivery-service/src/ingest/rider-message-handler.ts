@@ -1,0 +1,77 @@
+import { parseTopic, riderLocationReportSchema, riderStatusReportSchema } from '@orderpulse/contracts';
+import { HttpError } from '@orderpulse/service-kit';
+import type { z } from 'zod';
+import { applyRiderLocation } from '../domain/apply-rider-location.js';
+import { applyRiderStatusReport } from '../domain/apply-rider-status-report.js';
+import { ConcurrentDeliveryUpdateError } from '../domain/delivery-errors.js';
+import type { DeliveryUseCaseDeps } from '../domain/delivery-use-case-deps.js';
+
+/** The broker refuses larger payloads too; this keeps JSON.parse bounded whatever the broker does. */
+export const MAX_REPORT_BYTES = 16 * 1024;
+
+export type ReportKind = 'status' | 'location';
+
+export type RiderMessageOutcome =
+  | { result: 'applied'; kind: ReportKind; riderId: string; deliveryIds: string[] }
+  | { result: 'duplicate'; kind: ReportKind; riderId: string; deliveryIds: string[] }
+  | { result: 'refused'; kind?: ReportKind; riderId?: string; deliveryId?: string; reason: string };
+
+export type RiderMessageHandler = (topic: string, payload: Buffer) => Promise<RiderMessageOutcome>;
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
+}
+
+/** A domain refusal (unknown, not assigned, invalid transition, nothing in progress); not a failure worth retrying. */
+function isRefusal(err: unknown): err is HttpError {
+  return err instanceof HttpError && err.status < 500 && !(err instanceof ConcurrentDeliveryUpdateError);
+}
+
+/**
+ * Turns one MQTT message from a rider into a use case call. Bad input and domain refusals come
+ * back as `refused` (logged with rider, delivery and reason; nothing written). Anything else,
+ * such as a store that is down, is thrown: the caller retries and does not acknowledge.
+ */
+export function createRiderMessageHandler(deps: DeliveryUseCaseDeps): RiderMessageHandler {
+  const { logger } = deps;
+  const refuse = (outcome: Extract<RiderMessageOutcome, { result: 'refused' }>): RiderMessageOutcome => {
+    logger.warn({ riderId: outcome.riderId, deliveryId: outcome.deliveryId, kind: outcome.kind, reason: outcome.reason }, 'rider report refused');
+    return outcome;
+  };
+
+  return async (topic, payload) => {
+    const parsed = parseTopic(topic);
+    if (!parsed || (parsed.kind !== 'rider-delivery-status' && parsed.kind !== 'rider-location')) {
+      return refuse({ result: 'refused', reason: `not a rider report topic: ${topic.slice(0, 200)}` });
+    }
+    const kind: ReportKind = parsed.kind === 'rider-location' ? 'location' : 'status';
+    const { riderId } = parsed;
+    const deliveryId = parsed.kind === 'rider-delivery-status' ? parsed.deliveryId : undefined;
+    const ids = { kind, riderId, ...(deliveryId ? { deliveryId } : {}) };
+    if (payload.length > MAX_REPORT_BYTES) return refuse({ result: 'refused', ...ids, reason: `payload of ${payload.length} bytes exceeds ${MAX_REPORT_BYTES}` });
+
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch (err) {
+      return refuse({ result: 'refused', ...ids, reason: `malformed JSON: ${(err as Error).message}` });
+    }
+    try {
+      if (deliveryId) {
+        const report = riderStatusReportSchema.safeParse(json);
+        if (!report.success) return refuse({ result: 'refused', ...ids, reason: `invalid status report: ${describeIssues(report.error)}` });
+        const written = await applyRiderStatusReport(deps, { riderId, deliveryId, report: report.data });
+        if (!written.changed) logger.info({ riderId, deliveryId, why: written.why }, 'rider status report ignored');
+        return { result: written.changed ? 'applied' : 'duplicate', kind, riderId, deliveryIds: [deliveryId] };
+      }
+      const report = riderLocationReportSchema.safeParse(json);
+      if (!report.success) return refuse({ result: 'refused', ...ids, reason: `invalid location report: ${describeIssues(report.error)}` });
+      const outcome = await applyRiderLocation(deps, riderId, report.data);
+      if (outcome.updated.length === 0) logger.debug({ riderId, unchanged: outcome.unchanged }, 'rider location not newer; ignored');
+      return { result: outcome.updated.length ? 'applied' : 'duplicate', kind, riderId, deliveryIds: outcome.updated.map((d) => d.id) };
+    } catch (err) {
+      if (isRefusal(err)) return refuse({ result: 'refused', ...ids, reason: err.message });
+      throw err;
+    }
+  };
+}

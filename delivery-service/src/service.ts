@@ -1,0 +1,168 @@
+import type { DeliveryEvent, OrderEvent } from '@orderpulse/contracts';
+import {
+  createAmqpConnection,
+  createEventPublisher,
+  createMetricsRegistry,
+  createOutboxMetrics,
+  createTokenService,
+  listen,
+  OutboxRelay,
+  type AmqpConnection,
+  type Closer,
+  type EventConsumer,
+  type Logger,
+  type Registry,
+  type TokenService,
+} from '@orderpulse/service-kit';
+import { createDeliveryApp } from './app.js';
+import { usesDevJwtSecret, type DeliveryConfig } from './config.js';
+import type { DeliveryStore } from './data-access/delivery-store.js';
+import { openDeliveryStore } from './data-access/open-delivery-store.js';
+import type { DeliveryUseCaseDeps } from './domain/delivery-use-case-deps.js';
+import { createRiderMessageHandler } from './ingest/rider-message-handler.js';
+import { createRiderIngest, type RiderIngest } from './ingest/rider-ingest.js';
+import { createServiceCredentials } from './ingest/service-credentials.js';
+import { createOrderEventHandler } from './messaging/handle-order-event.js';
+import { createOrderEventsConsumer } from './messaging/order-events-consumer.js';
+import { instrumentIntakes } from './metrics.js';
+import type { DeliveryRouteGuards } from './routes/route-guards.js';
+
+/** Replacements for what the service would otherwise build itself. What is passed in is not closed by close(). */
+export interface DeliveryServiceOverrides {
+  store?: DeliveryStore;
+  publisher?: { publish(event: DeliveryEvent): Promise<void> };
+  clock?: () => Date;
+  guards?: Partial<DeliveryRouteGuards>;
+  /** Pause before an order event whose handling failed is put back on the queue. */
+  consumerRetryDelayMs?: number;
+  /** Redeliveries of a shipped order whose order.created was never seen, before it is dead-lettered. */
+  unknownOrderAttempts?: number;
+}
+
+export interface RunningDeliveryService {
+  port: number;
+  url: string;
+  store: DeliveryStore;
+  relay: OutboxRelay<DeliveryEvent>;
+  /** Consumes order.created / order.status_changed (queue `delivery-service.orders`). */
+  consumer: EventConsumer<OrderEvent>;
+  ingest: RiderIngest;
+  tokens: TokenService;
+  connection: AmqpConnection;
+  registry: Registry;
+  /** In shutdown order: HTTP, rider ingest, consumer, relay, publisher, RabbitMQ, store. */
+  closers: Closer[];
+  close(): Promise<void>;
+}
+
+const DEFAULT_UNKNOWN_ORDER_ATTEMPTS = 20;
+
+/**
+ * Opens the store, RabbitMQ and the MQTT broker, starts the outbox relay, the order-events
+ * consumer and the rider ingest, and listens. A dependency that is down rejects with
+ * service-kit's DependencyUnavailableError after closing whatever was opened.
+ */
+export async function startDeliveryService(
+  config: DeliveryConfig,
+  logger: Logger,
+  overrides: DeliveryServiceOverrides = {},
+): Promise<RunningDeliveryService> {
+  // Each resource is put in front as it is created, so the list is always in shutdown order.
+  const closers: Closer[] = [];
+  const closeAll = async () => {
+    for (const closer of closers.splice(0)) {
+      await closer.close().catch((err: Error) => logger.warn({ closer: closer.name, err: err.message }, 'error while closing'));
+    }
+  };
+  try {
+    if (usesDevJwtSecret(config)) {
+      logger.warn('JWT_SECRET is not set: tokens are signed with the PUBLIC DEVELOPMENT SECRET (refused when NODE_ENV=production)');
+    }
+    const tokens = createTokenService(config.JWT_SECRET);
+    const store = overrides.store ?? (await openDeliveryStore(config, logger));
+    if (!overrides.store) closers.unshift({ name: 'delivery store', close: () => store.close() });
+
+    const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'delivery-service' });
+    closers.unshift({ name: 'RabbitMQ connection', close: () => connection.close() });
+    await connection.waitUntilConnected(config.CONNECT_TIMEOUT_MS);
+
+    let publisher = overrides.publisher;
+    if (!publisher) {
+      const own = createEventPublisher({ connection, namespace: config.AMQP_NAMESPACE, logger });
+      closers.unshift({ name: 'event publisher', close: () => own.close() });
+      publisher = own;
+    }
+
+    const registry = createMetricsRegistry('delivery-service');
+    const relay = new OutboxRelay<DeliveryEvent>({
+      store: store.deliveries,
+      publisher,
+      logger,
+      metrics: createOutboxMetrics(registry, () => store.deliveries.countPendingEvents()),
+      sweepIntervalMs: config.OUTBOX_SWEEP_MS,
+      aggregateIdField: 'deliveryId',
+    });
+    closers.unshift({ name: 'outbox relay', close: () => relay.stop() });
+
+    const deps: DeliveryUseCaseDeps = {
+      store,
+      outbox: relay,
+      clock: overrides.clock ?? (() => new Date()),
+      logger,
+      averageSpeedKmh: config.AVERAGE_SPEED_KMH,
+    };
+
+    const consumer = createOrderEventsConsumer({
+      connection,
+      namespace: config.AMQP_NAMESPACE,
+      logger,
+      handle: createOrderEventHandler(deps, { unknownOrderAttempts: overrides.unknownOrderAttempts ?? DEFAULT_UNKNOWN_ORDER_ATTEMPTS }),
+      ...(overrides.consumerRetryDelayMs ? { retryDelayMs: overrides.consumerRetryDelayMs } : {}),
+    });
+    closers.unshift({ name: 'order events consumer', close: () => consumer.stop() });
+
+    const ingest = createRiderIngest({
+      url: config.MQTT_URL,
+      clientId: config.MQTT_CLIENT_ID,
+      credentials: createServiceCredentials({ tokens, ttlSeconds: config.SERVICE_TOKEN_TTL_SECONDS }),
+      handle: createRiderMessageHandler(deps),
+      logger,
+      connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
+    });
+    instrumentIntakes(registry, ingest, consumer);
+    closers.unshift({ name: 'rider ingest', close: () => ingest.stop() });
+    await ingest.start();
+    await consumer.start();
+
+    const app = createDeliveryApp({
+      ...deps,
+      tokens,
+      riderTokenTtlSeconds: config.RIDER_TOKEN_TTL_SECONDS,
+      registry,
+      readiness: () => ({ amqp: connection.isConnected(), mqtt: ingest.isConnected(), store: store.isReady() }),
+      corsOrigins: config.CORS_ORIGINS,
+      ...(overrides.guards ? { guards: overrides.guards } : {}),
+    });
+    const server = await listen(app, config.DELIVERY_PORT, config.HOST);
+    closers.unshift({ name: 'HTTP server', close: () => server.close() });
+    relay.start();
+
+    let closing: Promise<void> | undefined;
+    return {
+      port: server.port,
+      url: server.url,
+      store,
+      relay,
+      consumer,
+      ingest,
+      tokens,
+      connection,
+      registry,
+      closers: [...closers],
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

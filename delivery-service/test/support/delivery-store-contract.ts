@@ -1,0 +1,240 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { DeliverySnapshot, DeliveryStatus } from '@orderpulse/contracts';
+import { DuplicateDeliveryError, DuplicateRiderError, type DeliveryStore } from '../../src/data-access/delivery-store.js';
+import { locationUpdatedEvent, snapshotEvent } from '../../src/domain/delivery-events.js';
+import { aDelivery, anAddress, aRider, at } from './factories.js';
+
+export interface StoreUnderTest {
+  store: DeliveryStore;
+  /** Closes the store and removes whatever it stored. */
+  dispose(): Promise<void>;
+}
+
+/** The delivery moved to `status` at `when`, at the next version, with the event announcing it. */
+function changed(delivery: DeliverySnapshot, status: DeliveryStatus, when: string) {
+  const next: DeliverySnapshot = {
+    ...delivery,
+    status,
+    rider: delivery.rider ?? { id: 'rider-1', name: 'Rosa' },
+    history: [...delivery.history, { status, at: when }],
+    version: delivery.version + 1,
+    updatedAt: when,
+  };
+  return { next, event: snapshotEvent('delivery.status_changed', next) };
+}
+
+/** One behaviour for every adapter: each runs this same suite (see delivery-store.test.ts). */
+export function describeDeliveryStoreContract(name: string, factory: () => Promise<StoreUnderTest>): void {
+  describe(`delivery store contract: ${name}`, () => {
+    let subject: StoreUnderTest;
+    let store: DeliveryStore;
+    beforeEach(async () => {
+      subject = await factory();
+      store = subject.store;
+    });
+    afterEach(async () => {
+      await subject.dispose();
+    });
+
+    async function inserted(overrides: Partial<DeliverySnapshot> = {}) {
+      const delivery = aDelivery(overrides);
+      const created = snapshotEvent('delivery.created', delivery);
+      await store.deliveries.insert(delivery, created);
+      return { delivery, created };
+    }
+
+    describe('deliveries: create and read', () => {
+      it('when a delivery is inserted, then it reads back by id and by order with its delivery.created event pending', async () => {
+        const { delivery, created } = await inserted();
+        expect(store.isReady()).toBe(true);
+        expect(await store.deliveries.findById(delivery.id)).toEqual({ delivery, pendingEvents: [created] });
+        expect(await store.deliveries.findByOrderId(delivery.orderId)).toEqual(delivery);
+      });
+
+      it('when every optional field is present or absent, then each round-trips exactly', async () => {
+        const full = await inserted({
+          status: 'in_transit',
+          rider: { id: 'rider-7', name: 'Rosa' },
+          address: anAddress({ line2: 'Flat 3' }),
+          history: [
+            { status: 'awaiting_assignment', at: at(0) },
+            { status: 'assigned', at: at(1), note: 'nearest rider' },
+            { status: 'picked_up', at: at(2), lat: 51.45, lng: -2.58 },
+          ],
+          lastPosition: { lat: 51.451, lng: -2.59, heading: 270, at: at(3) },
+          eta: { at: at(9), minutes: 6.5, distanceKm: 2.1, basedOnPositionAt: at(3) },
+          failureReason: null,
+        });
+        const bare = await inserted({
+          address: { line1: '1 Main St', city: 'Leeds', postcode: 'LS1 1AA', country: 'GB' },
+          lastPosition: { lat: 1, lng: 2, at: at(1) },
+        });
+        const failed = await inserted({ status: 'failed', failureReason: 'nobody home' });
+        expect((await store.deliveries.findById(full.delivery.id))?.delivery).toStrictEqual(full.delivery);
+        expect((await store.deliveries.findById(bare.delivery.id))?.delivery).toStrictEqual(bare.delivery);
+        expect((await store.deliveries.findById(failed.delivery.id))?.delivery).toStrictEqual(failed.delivery);
+      });
+
+      it('when an id or order is unknown, then reads return null', async () => {
+        await inserted();
+        expect(await store.deliveries.findById('00000000-0000-4000-8000-000000000000')).toBeNull();
+        expect(await store.deliveries.findByOrderId('00000000-0000-4000-8000-000000000000')).toBeNull();
+      });
+
+      it('when the order already has a delivery, then the insert fails with DuplicateDeliveryError and stores nothing', async () => {
+        const { delivery, created } = await inserted();
+        const second = aDelivery({ orderId: delivery.orderId });
+        await expect(store.deliveries.insert(second, snapshotEvent('delivery.created', second))).rejects.toBeInstanceOf(DuplicateDeliveryError);
+        expect(await store.deliveries.findById(second.id)).toBeNull();
+        expect(await store.deliveries.findById(delivery.id)).toEqual({ delivery, pendingEvents: [created] });
+      });
+
+      it('when a caller mutates what it read, then the stored delivery does not change', async () => {
+        const { delivery } = await inserted();
+        const read = await store.deliveries.findById(delivery.id);
+        read!.delivery.status = 'failed';
+        read!.pendingEvents.length = 0;
+        const again = await store.deliveries.findById(delivery.id);
+        expect(again?.delivery.status).toBe('awaiting_assignment');
+        expect(again?.pendingEvents).toHaveLength(1);
+      });
+    });
+
+    describe('deliveries: optimistic updates with the outbox', () => {
+      it('when the expected version matches, then the new state and its event are stored together', async () => {
+        const { delivery, created } = await inserted();
+        const { next, event } = changed(delivery, 'assigned', at(5));
+        expect(await store.deliveries.update(next, 1, event)).toBe(true);
+        expect(await store.deliveries.findById(delivery.id)).toEqual({ delivery: next, pendingEvents: [created, event] });
+      });
+
+      it('when a location event is stored, then its position and ETA are kept as written', async () => {
+        const { delivery, created } = await inserted({ status: 'picked_up', rider: { id: 'rider-1', name: 'Rosa' } });
+        const position = { lat: 51.46, lng: -2.58, heading: 90, at: at(6) };
+        const next = { ...delivery, lastPosition: position, eta: { at: at(20), minutes: 14, distanceKm: 4.6, basedOnPositionAt: at(6) }, version: 2, updatedAt: at(6) };
+        const event = locationUpdatedEvent(next, 'rider-1', position);
+        expect(await store.deliveries.update(next, 1, event)).toBe(true);
+        expect(await store.deliveries.findById(delivery.id)).toEqual({ delivery: next, pendingEvents: [created, event] });
+      });
+
+      it('when the expected version is stale, then neither the state nor the event is written', async () => {
+        const { delivery } = await inserted();
+        const first = changed(delivery, 'assigned', at(5));
+        await store.deliveries.update(first.next, 1, first.event);
+        const before = await store.deliveries.findById(delivery.id);
+        const stale = changed(delivery, 'failed', at(6));
+        expect(await store.deliveries.update(stale.next, 1, stale.event)).toBe(false);
+        expect(await store.deliveries.findById(delivery.id)).toEqual(before);
+      });
+
+      it('when two writers race from the same version, then exactly one wins', async () => {
+        const { delivery, created } = await inserted();
+        const a = changed(delivery, 'assigned', at(5));
+        const b = changed(delivery, 'failed', at(5));
+        const results = await Promise.all([store.deliveries.update(a.next, 1, a.event), store.deliveries.update(b.next, 1, b.event)]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = results[0] ? a : b;
+        expect(await store.deliveries.findById(delivery.id)).toEqual({ delivery: winner.next, pendingEvents: [created, winner.event] });
+      });
+
+      it('when the delivery does not exist, then the update reports false and creates nothing', async () => {
+        const ghost = aDelivery();
+        const { next, event } = changed(ghost, 'assigned', at(5));
+        expect(await store.deliveries.update(next, 1, event)).toBe(false);
+        expect(await store.deliveries.findById(ghost.id)).toBeNull();
+      });
+    });
+
+    describe('deliveries: listing', () => {
+      it('when listing, then deliveries come newest first, filtered by order, rider and statuses, up to the limit', async () => {
+        const rosa = { id: 'rosa', name: 'Rosa' };
+        const a = (await inserted({ createdAt: at(1), status: 'assigned', rider: rosa })).delivery;
+        const b = (await inserted({ createdAt: at(2), status: 'in_transit', rider: rosa })).delivery;
+        const c = (await inserted({ createdAt: at(3), status: 'delivered', rider: rosa })).delivery;
+        const d = (await inserted({ createdAt: at(4) })).delivery;
+
+        expect((await store.deliveries.list({ limit: 10 })).map((x) => x.id)).toEqual([d.id, c.id, b.id, a.id]);
+        expect((await store.deliveries.list({ limit: 2 })).map((x) => x.id)).toEqual([d.id, c.id]);
+        expect(await store.deliveries.list({ orderId: b.orderId, limit: 10 })).toEqual([b]);
+        expect((await store.deliveries.list({ riderId: 'rosa', limit: 10 })).map((x) => x.id)).toEqual([c.id, b.id, a.id]);
+        const open = await store.deliveries.list({ riderId: 'rosa', statuses: ['assigned', 'picked_up', 'in_transit'], limit: 10 });
+        expect(open.map((x) => x.id)).toEqual([b.id, a.id]);
+        expect(await store.deliveries.list({ riderId: 'nobody', limit: 10 })).toEqual([]);
+      });
+
+      it('when deliveries share a creation time, then the id breaks the tie', async () => {
+        const ids = [];
+        for (let i = 0; i < 4; i += 1) ids.push((await inserted({ createdAt: at(1) })).delivery.id);
+        expect((await store.deliveries.list({ limit: 10 })).map((x) => x.id)).toEqual([...ids].sort().reverse());
+      });
+    });
+
+    describe('deliveries: outbox queries', () => {
+      it('when deliveries have pending events, then their ids are listed by their oldest pending event, up to the limit', async () => {
+        const early = await inserted({ createdAt: at(1) });
+        const later = await inserted({ createdAt: at(2) });
+        const settled = await inserted({ createdAt: at(0) });
+        await store.deliveries.removePendingEvent(settled.delivery.id, settled.created.id);
+        await store.deliveries.removePendingEvent(early.delivery.id, early.created.id);
+        const change = changed(early.delivery, 'assigned', at(3));
+        await store.deliveries.update(change.next, 1, change.event);
+
+        expect(await store.deliveries.idsWithPendingEvents(10)).toEqual([later.delivery.id, early.delivery.id]);
+        expect(await store.deliveries.idsWithPendingEvents(1)).toEqual([later.delivery.id]);
+        expect(await store.deliveries.pendingEventsOf(early.delivery.id)).toEqual([change.event]);
+        expect(await store.deliveries.pendingEventsOf('00000000-0000-4000-8000-000000000000')).toEqual([]);
+      });
+
+      it('when a published event is removed, then only that event leaves the outbox', async () => {
+        const { delivery, created } = await inserted();
+        const change = changed(delivery, 'assigned', at(5));
+        await store.deliveries.update(change.next, 1, change.event);
+        expect(await store.deliveries.countPendingEvents()).toBe(2);
+
+        await store.deliveries.removePendingEvent(delivery.id, created.id);
+        expect(await store.deliveries.pendingEventsOf(delivery.id)).toEqual([change.event]);
+        await store.deliveries.removePendingEvent(delivery.id, created.id);
+        await store.deliveries.removePendingEvent('00000000-0000-4000-8000-000000000000', change.event.id);
+        expect(await store.deliveries.countPendingEvents()).toBe(1);
+
+        await store.deliveries.removePendingEvent(delivery.id, change.event.id);
+        expect(await store.deliveries.countPendingEvents()).toBe(0);
+        expect(await store.deliveries.idsWithPendingEvents(10)).toEqual([]);
+        expect((await store.deliveries.findById(delivery.id))?.delivery).toEqual(change.next);
+      });
+    });
+
+    describe('riders', () => {
+      it('when riders are inserted, then they read back by id and list oldest first, phone only when given', async () => {
+        const later = aRider({ createdAt: at(2), phone: '+44 7700 900123' });
+        const earlier = aRider({ createdAt: at(1) });
+        await store.riders.insert(later);
+        await store.riders.insert(earlier);
+        expect(await store.riders.findById(later.id)).toStrictEqual(later);
+        expect(await store.riders.findById(earlier.id)).toStrictEqual(earlier);
+        expect(await store.riders.findById('nobody')).toBeNull();
+        expect(await store.riders.list()).toStrictEqual([earlier, later]);
+      });
+
+      it('when a rider id is taken, then the insert fails with DuplicateRiderError and the first rider stays', async () => {
+        const rider = aRider();
+        await store.riders.insert(rider);
+        await expect(store.riders.insert({ ...rider, name: 'Impostor' })).rejects.toBeInstanceOf(DuplicateRiderError);
+        expect(await store.riders.findById(rider.id)).toStrictEqual(rider);
+      });
+    });
+
+    describe('order directory', () => {
+      it('when an order is remembered twice, then the first address is kept and reads back exactly', async () => {
+        const first = { orderId: aDelivery().orderId, orderNumber: 'OP-ABCDEF12', address: anAddress({ line2: 'Flat 3' }) };
+        await store.orders.remember(first);
+        await store.orders.remember({ ...first, address: anAddress({ city: 'Elsewhere' }) });
+        expect(await store.orders.find(first.orderId)).toStrictEqual(first);
+        const noCoordinates = { orderId: aDelivery().orderId, orderNumber: 'OP-ABCDEF13', address: { line1: '1 Main St', city: 'Leeds', postcode: 'LS1 1AA', country: 'GB' } };
+        await store.orders.remember(noCoordinates);
+        expect(await store.orders.find(noCoordinates.orderId)).toStrictEqual(noCoordinates);
+        expect(await store.orders.find('00000000-0000-4000-8000-000000000000')).toBeNull();
+      });
+    });
+  });
+}

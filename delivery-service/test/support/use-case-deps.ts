@@ -1,0 +1,30 @@
+import { createLogger, type Logger } from '@orderpulse/service-kit';
+import type { DeliveryStore } from '../../src/data-access/delivery-store.js';
+import { createInMemoryDeliveryStore } from '../../src/data-access/in-memory-delivery-store.js';
+import type { DeliveryUseCaseDeps } from '../../src/domain/delivery-use-case-deps.js';
+
+export interface TestDeps extends DeliveryUseCaseDeps {
+  store: DeliveryStore;
+  /** Delivery ids the outbox was kicked for, in order. */
+  kicked: string[];
+  /** Moves the clock on. */
+  setNow(now: Date): void;
+}
+
+export const TEST_SPEED_KMH = 20;
+
+export function testDeps(overrides: { store?: DeliveryStore; now?: Date; logger?: Logger } = {}): TestDeps {
+  const kicked: string[] = [];
+  let now = overrides.now ?? new Date('2026-11-26T12:00:00.000Z');
+  return {
+    store: overrides.store ?? createInMemoryDeliveryStore(),
+    outbox: { kick: (id) => kicked.push(id) },
+    clock: () => now,
+    logger: overrides.logger ?? createLogger('delivery-test', 'silent'),
+    averageSpeedKmh: TEST_SPEED_KMH,
+    kicked,
+    setNow: (next) => {
+      now = next;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/** What the relay needs to know about an event: its id (for removal), type (for metrics) and version (for order). */
+export interface OutboxEvent {
+  id: string;
+  type: string;
+  version: number;
+}
+
+/**
+ * Where a service keeps the events written together with the change that caused them (the
+ * outbox), one list per aggregate (an order, a delivery). The relay reads and trims it.
+ */
+export interface OutboxStore<E extends OutboxEvent> {
+  /** Ids of aggregates that have pending events, the one whose oldest pending event is oldest first. */
+  idsWithPendingEvents(limit: number): Promise<string[]>;
+  /** The aggregate's pending events, in any order (the relay sorts them by version); [] when it is unknown. */
+  pendingEventsOf(aggregateId: string): Promise<E[]>;
+  /** Drops a published event; a no-op when it (or the aggregate) is already gone. */
+  removePendingEvent(aggregateId: string, eventId: string): Promise<void>;
+}
+
+/** Tells the relay an aggregate has a new pending event, so it need not wait for its next sweep. */
+export interface OutboxNudge {
+  kick(aggregateId: string): void;
+}

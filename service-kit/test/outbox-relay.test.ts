@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createLogger, createOutboxMetrics, OutboxRelay, Registry } from '../src/index.js';
+import { nextEvent, waitFor } from '../src/testing/index.js';
+import { aggregateWithEvents, createInMemoryOutboxStore, type TestEvent } from './support/in-memory-outbox-store.js';
+
+/** Records what it publishes; each publish takes a few event-loop turns, like a broker round trip. */
+function recordingPublisher(options: { failFor?: Set<string> } = {}) {
+  const published: TestEvent[] = [];
+  const inFlight = new Map<string, number>();
+  let maxInFlightPerAggregate = 0;
+  return {
+    published,
+    maxInFlightPerAggregate: () => maxInFlightPerAggregate,
+    failFor: options.failFor ?? new Set<string>(),
+    async publish(event: TestEvent) {
+      const now = (inFlight.get(event.aggregateId) ?? 0) + 1;
+      inFlight.set(event.aggregateId, now);
+      maxInFlightPerAggregate = Math.max(maxInFlightPerAggregate, now);
+      try {
+        for (let i = 0; i < 3; i += 1) await new Promise((resolve) => setImmediate(resolve));
+        if (this.failFor.has(event.id)) throw new Error('broker said no');
+        published.push(event);
+      } finally {
+        inFlight.set(event.aggregateId, now - 1);
+      }
+    },
+  };
+}
+
+describe('outbox relay', () => {
+  const relays: OutboxRelay<TestEvent>[] = [];
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+  });
+
+  function setUp(publisher = recordingPublisher(), sweepIntervalMs = 60_000, batchSize?: number) {
+    const store = createInMemoryOutboxStore();
+    const registry = new Registry();
+    const metrics = createOutboxMetrics(registry, async () => store.count());
+    const relay = new OutboxRelay<TestEvent>({
+      store,
+      publisher,
+      metrics,
+      sweepIntervalMs,
+      logger: createLogger('relay-test', 'silent'),
+      ...(batchSize ? { batchSize } : {}),
+    });
+    relays.push(relay);
+    const metric = async (name: string, labels: Record<string, string> = {}) => {
+      const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
+      return values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
+    };
+    return { store, relay, publisher, metric };
+  }
+
+  it('when an aggregate has several pending events, then they are published in version order and removed', async () => {
+    const { store, relay, publisher, metric } = setUp();
+    const events = aggregateWithEvents(store, 3);
+    expect(await metric('outbox_pending_events')).toBe(3);
+
+    await relay.sweep();
+
+    expect(publisher.published.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect(await store.pendingEventsOf(events[0]!.aggregateId)).toEqual([]);
+    expect(await metric('outbox_pending_events')).toBe(0);
+    expect(await metric('outbox_events_published_total', { type: 'thing.changed' })).toBe(2);
+    expect(await metric('outbox_events_published_total', { type: 'thing.created' })).toBe(1);
+  });
+
+  it('when the store returns events out of order, then they still go out by version', async () => {
+    const { store, relay, publisher } = setUp();
+    const [v1, v2] = aggregateWithEvents(store, 3);
+    await store.removePendingEvent(v1!.aggregateId, v1!.id);
+    await store.removePendingEvent(v2!.aggregateId, v2!.id);
+    store.append(v2!);
+    store.append(v1!);
+    await relay.sweep();
+    expect(publisher.published.map((e) => e.version)).toEqual([1, 2, 3]);
+  });
+
+  it('when kicks and sweeps overlap, then an aggregate never has two publishes in flight and each event goes out once', async () => {
+    const { store, relay, publisher } = setUp();
+    const events = aggregateWithEvents(store, 3);
+    const other = aggregateWithEvents(store, 3, 1);
+
+    for (let i = 0; i < 5; i += 1) relay.kick(events[0]!.aggregateId);
+    await Promise.all([relay.sweep(), relay.sweep()]);
+    await waitFor(() => store.count() === 0, 'the outbox to drain');
+
+    expect(publisher.maxInFlightPerAggregate()).toBe(1);
+    const versionsOf = (id: string) => publisher.published.filter((e) => e.aggregateId === id).map((e) => e.version);
+    expect(versionsOf(events[0]!.aggregateId)).toEqual([1, 2, 3]);
+    expect(versionsOf(other[0]!.aggregateId)).toEqual([1, 2, 3]);
+  });
+
+  it('when an aggregate changes while its events are being published, then the new event follows the earlier ones', async () => {
+    const { store, relay, publisher } = setUp();
+    const events = aggregateWithEvents(store, 3);
+    const aggregateId = events[0]!.aggregateId;
+    relay.kick(aggregateId);
+    store.append({ ...events[2]!, id: 'fourth', version: 4 });
+    relay.kick(aggregateId);
+
+    await waitFor(() => publisher.published.length === 4, 'four events published');
+    expect(publisher.published.map((e) => e.version)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('when a publish fails, then that event and the later ones stay pending until a later sweep succeeds', async () => {
+    const { store, relay, publisher, metric } = setUp();
+    const events = aggregateWithEvents(store, 3);
+    publisher.failFor.add(events[1]!.id);
+    const failed = nextEvent<[TestEvent, Error]>(relay, 'publish-failed');
+
+    await relay.sweep();
+
+    const [failedEvent, error] = await failed;
+    expect(failedEvent.id).toBe(events[1]!.id);
+    expect(error.message).toBe('broker said no');
+    expect(publisher.published.map((e) => e.version)).toEqual([1]);
+    expect((await store.pendingEventsOf(events[0]!.aggregateId)).map((e) => e.version)).toEqual([2, 3]);
+    expect(await metric('outbox_publish_failures_total', { type: 'thing.changed' })).toBe(1);
+
+    publisher.failFor.clear();
+    await relay.sweep();
+    expect(publisher.published.map((e) => e.version)).toEqual([1, 2, 3]);
+    expect(store.count()).toBe(0);
+  });
+
+  it('when more aggregates are pending than one batch holds, then one sweep publishes them all', async () => {
+    const { store, relay, publisher } = setUp(recordingPublisher(), 60_000, 2);
+    for (let i = 0; i < 5; i += 1) aggregateWithEvents(store, 1, i);
+    const published = new Set<string>();
+    relay.on('published', (event) => published.add(event.id));
+    await relay.sweep();
+    expect(publisher.published).toHaveLength(5);
+    expect(published.size).toBe(5);
+  });
+
+  it('when started, then it publishes what was already pending and then sweeps periodically', async () => {
+    const { store, relay, publisher } = setUp(recordingPublisher(), 20);
+    const before = aggregateWithEvents(store, 3);
+    relay.start();
+    await waitFor(() => publisher.published.length === 3, 'the start-up sweep');
+
+    // Written behind the relay's back (no kick): only the periodic sweep can find it.
+    const after = aggregateWithEvents(store, 3, 1);
+    await waitFor(() => publisher.published.length === 6, 'a periodic sweep');
+    expect(publisher.published.map((e) => e.id)).toEqual([...before, ...after].map((e) => e.id));
+  });
+
+  it('when stopped, then kicks and sweeps publish nothing and pending events stay for the next relay', async () => {
+    const { store, relay, publisher } = setUp();
+    await relay.stop();
+    const events = aggregateWithEvents(store, 3);
+    relay.kick(events[0]!.aggregateId);
+    await relay.sweep();
+    expect(publisher.published).toEqual([]);
+    expect(store.count()).toBe(3);
+  });
+});
