@@ -1,14 +1,14 @@
 import type Koa from 'koa';
-import { createHttpApp, type ReadinessChecks, type Registry } from '@orderpulse/service-kit';
+import { createHttpApp, type ReadinessChecks, type Registry, type TokenService } from '@orderpulse/service-kit';
 import { deliveryRoutes } from './routes/delivery-routes.js';
 import { riderRoutes, type RiderRouteDeps } from './routes/rider-routes.js';
-import { OPEN_ACCESS, type DeliveryRouteGuards } from './routes/route-guards.js';
+import { createDeliveryGuards } from './auth/delivery-guards.js';
 
 export interface DeliveryAppDeps extends RiderRouteDeps {
+  /** Signs rider tokens and checks every bearer token. */
+  tokens: TokenService;
   registry: Registry;
   readiness: ReadinessChecks;
-  /** Per-route access checks; routes left out stay open. */
-  guards?: Partial<DeliveryRouteGuards>;
   corsOrigins?: string[];
 }
 
@@ -16,7 +16,7 @@ export interface DeliveryAppDeps extends RiderRouteDeps {
 export function createDeliveryApp(deps: DeliveryAppDeps): Koa {
   const { logger, registry, readiness, corsOrigins } = deps;
   const app = createHttpApp({ logger, registry, readiness, ...(corsOrigins ? { corsOrigins } : {}) });
-  const guards: DeliveryRouteGuards = { ...OPEN_ACCESS, ...deps.guards };
+  const guards = createDeliveryGuards(deps.tokens, deps);
   for (const router of [deliveryRoutes(deps, guards), riderRoutes(deps, guards)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   }

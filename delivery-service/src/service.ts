@@ -25,14 +25,12 @@ import { createServiceCredentials } from './ingest/service-credentials.js';
 import { createOrderEventHandler } from './messaging/handle-order-event.js';
 import { createOrderEventsConsumer } from './messaging/order-events-consumer.js';
 import { instrumentIntakes } from './metrics.js';
-import type { DeliveryRouteGuards } from './routes/route-guards.js';
 
 /** Replacements for what the service would otherwise build itself. What is passed in is not closed by close(). */
 export interface DeliveryServiceOverrides {
   store?: DeliveryStore;
   publisher?: { publish(event: DeliveryEvent): Promise<void> };
   clock?: () => Date;
-  guards?: Partial<DeliveryRouteGuards>;
   /** Pause before an order event whose handling failed is put back on the queue. */
   consumerRetryDelayMs?: number;
   /** Redeliveries of a shipped order whose order.created was never seen, before it is dead-lettered. */
@@ -141,7 +139,6 @@ export async function startDeliveryService(
       registry,
       readiness: () => ({ amqp: connection.isConnected(), mqtt: ingest.isConnected(), store: store.isReady() }),
       corsOrigins: config.CORS_ORIGINS,
-      ...(overrides.guards ? { guards: overrides.guards } : {}),
     });
     const server = await listen(app, config.DELIVERY_PORT, config.HOST);
     closers.unshift({ name: 'HTTP server', close: () => server.close() });

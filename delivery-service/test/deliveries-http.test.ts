@@ -3,7 +3,7 @@ import { deliverySnapshotSchema, riderAssignmentsMessageSchema, type DeliverySna
 import { deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
 import { httpClient } from './support/http-client.js';
 import { assignedTo, storedDelivery, storedRider } from './support/stored.js';
-import { amqpUrl, DELIVERY_QUEUES, startServiceUnderTest, type ServiceUnderTest } from './support/service-under-test.js';
+import { amqpUrl, DELIVERY_QUEUES, startServiceUnderTest, type ServiceUnderTest, adminToken } from './support/service-under-test.js';
 
 const UNKNOWN = '00000000-0000-4000-8000-00000000abcd';
 const fieldsOf = (body: { error: { details: { fields: Array<{ field: string }> } } }) => body.error.details.fields.map((f) => f.field);
@@ -15,7 +15,7 @@ describe('deliveries HTTP API', () => {
 
   beforeAll(async () => {
     sut = await startServiceUnderTest(namespace);
-    api = httpClient(sut.service.url);
+    api = httpClient(sut.service.url, await adminToken(sut));
   });
   afterAll(async () => {
     await sut?.close();

@@ -5,7 +5,7 @@ import { bindDeliveryExchangeProbe, rawOrdersPublisher, type DeliveryExchangePro
 import { anOrder, orderCreated, orderStatusChanged } from './support/factories.js';
 import { httpClient } from './support/http-client.js';
 import { connectRider, type RiderDevice } from './support/ingest-under-test.js';
-import { amqpUrl, DELIVERY_QUEUES, startServiceUnderTest, type ServiceUnderTest } from './support/service-under-test.js';
+import { amqpUrl, DELIVERY_QUEUES, startServiceUnderTest, type ServiceUnderTest, adminToken } from './support/service-under-test.js';
 
 describe('a delivery from shipping to the door, through the whole service', () => {
   const namespace = testNamespace('delivery-flow');
@@ -28,7 +28,7 @@ describe('a delivery from shipping to the door, through the whole service', () =
   });
 
   it('when an order ships, a rider is assigned over HTTP and reports over MQTT, then every change goes out as a delivery.* event in version order', async () => {
-    const api = httpClient(sut.service.url);
+    const api = httpClient(sut.service.url, await adminToken(sut));
     const order = anOrder();
     await orders.publish('order.created', orderCreated(order));
     await orders.publish('order.status_changed', orderStatusChanged(order));

@@ -1,15 +1,15 @@
 import type Koa from 'koa';
 import { createHttpApp, type ReadinessChecks, type Registry } from '@orderpulse/service-kit';
 import type { OrderUseCaseDeps } from './domain/order-use-case-deps.js';
+import type { OrderAccess } from './auth/order-access.js';
+import { authRoutes } from './routes/auth-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
-import { OPEN_ACCESS, type OrderRouteGuards } from './routes/route-guards.js';
 import { trackingRoutes } from './routes/tracking-routes.js';
 
 export interface OrdersAppDeps extends OrderUseCaseDeps {
   registry: Registry;
   readiness: ReadinessChecks;
-  /** Per-route access checks; routes left out stay open. */
-  guards?: Partial<OrderRouteGuards>;
+  access: OrderAccess;
   corsOrigins?: string[];
 }
 
@@ -17,8 +17,8 @@ export interface OrdersAppDeps extends OrderUseCaseDeps {
 export function createOrdersApp(deps: OrdersAppDeps): Koa {
   const { logger, registry, readiness, corsOrigins } = deps;
   const app = createHttpApp({ logger, registry, readiness, ...(corsOrigins ? { corsOrigins } : {}) });
-  const guards: OrderRouteGuards = { ...OPEN_ACCESS, ...deps.guards };
-  for (const router of [orderRoutes(deps, guards), trackingRoutes(deps, guards)]) {
+  const { access } = deps;
+  for (const router of [authRoutes(access, logger), orderRoutes(deps, access), trackingRoutes(deps, access)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   }
   return app;

@@ -1,12 +1,22 @@
 import { z } from 'zod';
-import { commonConfig, DEFAULT_PORTS, loadConfig, optionalText, port, positiveInt, text } from '@orderpulse/service-kit';
+import { commonConfig, DEFAULT_PORTS, jwtSecretConfig, loadConfig, optionalText, port, positiveInt, refuseDevSecretsInProduction, text } from '@orderpulse/service-kit';
 
 export const ordersConfigShape = {
   ...commonConfig,
   ORDERS_PORT: port(DEFAULT_PORTS.ORDERS_PORT),
   HOST: text('127.0.0.1'),
-  /** Unset: orders live in memory only (a warning says so at start-up). */
+  /** Unset: orders live in memory only (a warning says so at start-up), or in files under DATA_DIR. */
   MONGO_URL: optionalText(),
+  /** Without MONGO_URL: journal the store to `<DATA_DIR>/orders-service/` so it survives restarts. */
+  DATA_DIR: optionalText(),
+  /** Signs customer tracking tokens and admin tokens, and checks every bearer token. */
+  ...jwtSecretConfig,
+  /** The console's login. The default password is refused when NODE_ENV=production. */
+  ADMIN_USERNAME: text('admin'),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('change-me'),
+  ADMIN_TOKEN_TTL_SECONDS: positiveInt(8 * 3600),
+  /** How long a tracking link works. */
+  CUSTOMER_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
   /** How often the outbox relay republishes events that are still pending. */
   OUTBOX_SWEEP_MS: positiveInt(1_000),
   /**
@@ -21,7 +31,7 @@ export const ordersConfigShape = {
 
 export type OrdersConfig = ReturnType<typeof loadOrdersConfig>;
 
-/** Throws service-kit's ConfigError naming every bad key. */
+/** Throws service-kit's ConfigError naming every bad key, or a development secret in production. */
 export function loadOrdersConfig(env: Record<string, string | undefined>) {
-  return loadConfig(ordersConfigShape, env);
+  return refuseDevSecretsInProduction(loadConfig(ordersConfigShape, env));
 }

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, DependencyUnavailableError, installGracefulShutdown } from '@orderpulse/service-kit';
+import { ConfigError, createLogger, DependencyUnavailableError, devDefaultSecretsIn, installGracefulShutdown } from '@orderpulse/service-kit';
 import { loadOrdersConfig } from './config.js';
 import { startOrdersService } from './service.js';
 
@@ -15,6 +15,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(SERVICE, config.LOG_LEVEL);
+  for (const key of devDefaultSecretsIn(config)) {
+    logger.warn({ setting: key }, `${key} is the development default: anyone can mint tokens or log in as admin; set it (refused when NODE_ENV=production)`);
+  }
   try {
     const service = await startOrdersService(config, logger);
     installGracefulShutdown(logger, service.closers);

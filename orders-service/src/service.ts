@@ -4,6 +4,7 @@ import {
   createEventPublisher,
   createMetricsRegistry,
   createOutboxMetrics,
+  createTokenService,
   listen,
   OutboxRelay,
   type AmqpConnection,
@@ -19,7 +20,7 @@ import { openOrderRepository } from './data-access/open-order-repository.js';
 import type { OrderRepository } from './data-access/order-repository.js';
 import { createDeliveryEventsConsumer } from './messaging/delivery-events-consumer.js';
 import { orderOutboxStore } from './messaging/order-outbox-store.js';
-import type { OrderRouteGuards } from './routes/route-guards.js';
+import { createOrderAccess } from './auth/order-access.js';
 
 export type { OrdersConfig } from './config.js';
 export { loadOrdersConfig } from './config.js';
@@ -31,7 +32,6 @@ export interface OrdersServiceOverrides {
   /** Pause before a delivery event whose handling failed is put back on the queue. */
   consumerRetryDelayMs?: number;
   clock?: () => Date;
-  guards?: Partial<OrderRouteGuards>;
 }
 
 export interface RunningOrdersService {
@@ -67,7 +67,7 @@ export async function startOrdersService(
     }
   };
   try {
-    const repository = overrides.repository ?? (await openOrderRepository(config.MONGO_URL, logger));
+    const repository = overrides.repository ?? (await openOrderRepository(config, logger));
     if (!overrides.repository) closers.unshift({ name: 'order store', close: () => repository.close() });
 
     const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'orders-service' });
@@ -108,7 +108,12 @@ export async function startOrdersService(
       registry,
       readiness: () => ({ amqp: connection.isConnected(), store: repository.isReady() }),
       corsOrigins: config.CORS_ORIGINS,
-      ...(overrides.guards ? { guards: overrides.guards } : {}),
+      access: createOrderAccess({
+        tokens: createTokenService(config.JWT_SECRET),
+        admin: { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD },
+        adminTokenTtlSeconds: config.ADMIN_TOKEN_TTL_SECONDS,
+        customerTokenTtlSeconds: config.CUSTOMER_TOKEN_TTL_SECONDS,
+      }),
     });
     const server = await listen(app, config.ORDERS_PORT, config.HOST);
     closers.unshift({ name: 'HTTP server', close: () => server.close() });

@@ -9,7 +9,7 @@ import { deliveryStatusChanged } from './support/delivery-events.js';
 import { httpClient } from './support/http-client.js';
 import { aNewOrder } from './support/order-factories.js';
 import { bindOrdersExchangeProbe, type OrdersExchangeProbe } from './support/orders-exchange-probe.js';
-import { amqpUrl, startServiceUnderTest } from './support/service-under-test.js';
+import { amqpUrl, startServiceUnderTest, adminToken } from './support/service-under-test.js';
 
 describe('delivery events from RabbitMQ (queue orders-service.delivery)', () => {
   const namespace = testNamespace('orders-delivery');
@@ -22,7 +22,7 @@ describe('delivery events from RabbitMQ (queue orders-service.delivery)', () => 
   beforeAll(async () => {
     probe = await bindOrdersExchangeProbe(amqpUrl(), namespace);
     service = await startServiceUnderTest(namespace, { consumerRetryDelayMs: 20 });
-    api = httpClient(service.url);
+    api = httpClient(service.url, await adminToken());
     connection = await amqplib.connect(amqpUrl());
     channel = await connection.createConfirmChannel();
   });

@@ -7,7 +7,7 @@ import type { RunningOrdersService } from '../src/service.js';
 import { httpClient } from './support/http-client.js';
 import { aNewOrder } from './support/order-factories.js';
 import { bindOrdersExchangeProbe, type OrdersExchangeProbe } from './support/orders-exchange-probe.js';
-import { amqpUrl, startServiceUnderTest } from './support/service-under-test.js';
+import { amqpUrl, startServiceUnderTest, adminToken } from './support/service-under-test.js';
 
 describe('outbox over RabbitMQ', () => {
   const namespace = testNamespace('orders-outbox');
@@ -28,12 +28,12 @@ describe('outbox over RabbitMQ', () => {
   async function start(...args: Parameters<typeof startServiceUnderTest> extends [string, ...infer R] ? R : never) {
     const service = await startServiceUnderTest(namespace, ...args);
     services.push(service);
-    return { service, api: httpClient(service.url) };
+    return { service, api: httpClient(service.url, await adminToken()) };
   }
 
   it('when an order is created and changed, then both events reach a queue bound to the orders exchange, in order', async () => {
     const { service, api } = await start();
-    const order = (await api.post('/orders', aNewOrder())).body as OrderSnapshot;
+    const { trackingToken: _token, ...order } = (await api.post('/orders', aNewOrder())).body as OrderSnapshot & { trackingToken: string };
     expect((await api.patch(`/orders/${order.id}/status`, { status: 'confirmed' })).status).toBe(200);
 
     const changed = await probe.waitForEvent('order.status_changed', (e) => e.orderId === order.id && e.version === 2);
@@ -52,7 +52,7 @@ describe('outbox over RabbitMQ', () => {
     const repository = createInMemoryOrderRepository();
     const first = await start({ repository });
     await first.service.relay.stop();
-    const order = (await first.api.post('/orders', aNewOrder())).body as OrderSnapshot;
+    const { trackingToken: _token, ...order } = (await first.api.post('/orders', aNewOrder())).body as OrderSnapshot & { trackingToken: string };
     expect((await repository.findById(order.id))?.pendingEvents.map((e) => e.type)).toEqual(['order.created']);
     await first.service.close();
 

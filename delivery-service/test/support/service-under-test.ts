@@ -65,3 +65,8 @@ export async function startServiceUnderTest(
     throw err;
   }
 }
+
+/** An admin token the service under test accepts. */
+export function adminToken(sut: ServiceUnderTest): Promise<string> {
+  return sut.service.tokens.sign({ role: 'admin', sub: 'test-admin' }, 600);
+}

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_PORTS } from '@orderpulse/service-kit';
 import { freePort } from '@orderpulse/service-kit/testing';
 import { ENTRY_POINTS, type ServiceName } from './paths.js';
@@ -20,6 +23,8 @@ export interface SystemOptions {
   namespace: string;
   /** Defaults to a fresh random secret per system. */
   jwtSecret?: string;
+  /** Where orders-service and delivery-service journal their stores; defaults to a fresh temp dir. */
+  dataDir?: string;
   /** `'free'` picks free ports (tests); `'default'` uses DESIGN.md's ports (npm start). */
   ports: 'free' | 'default';
   services?: ServiceName[];
@@ -33,6 +38,7 @@ export interface RunningSystem {
   urls: { web: string; orders: string; delivery: string; notifier: string; brokerHttp: string; mqtt: string; mqttWs: string };
   /** The secret every process signs and checks tokens with; tests mint tokens with it. */
   jwtSecret: string;
+  dataDir: string;
   processes: Map<ServiceName, ServiceProcess>;
   /** Starts a service again (after a stop or kill) with the same settings. */
   restart(name: ServiceName): Promise<ServiceProcess>;
@@ -78,6 +84,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     mqttWs: `ws://${host}:${ports.mqttWs}/mqtt`,
   };
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'orderpulse-'));
   const common = {
     JWT_SECRET: jwtSecret,
     AMQP_URL: options.amqpUrl,
@@ -90,9 +97,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       env: { BROKER_HTTP_PORT: String(ports.brokerHttp), MQTT_PORT: String(ports.mqtt), MQTT_WS_PORT: String(ports.mqttWs) },
       readyUrl: `${urls.brokerHttp}/readyz`,
     },
-    orders: { env: { ORDERS_PORT: String(ports.orders) }, readyUrl: `${urls.orders}/readyz` },
+    orders: { env: { ORDERS_PORT: String(ports.orders), DATA_DIR: dataDir }, readyUrl: `${urls.orders}/readyz` },
     delivery: {
-      env: { DELIVERY_PORT: String(ports.delivery), MQTT_URL: urls.mqtt, MQTT_CLIENT_ID: `delivery-service-${options.namespace || 'main'}` },
+      env: { DELIVERY_PORT: String(ports.delivery), DATA_DIR: dataDir, MQTT_URL: urls.mqtt, MQTT_CLIENT_ID: `delivery-service-${options.namespace || 'main'}` },
       readyUrl: `${urls.delivery}/readyz`,
     },
     notifier: {
@@ -128,5 +135,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await stop();
     throw err;
   }
-  return { ports, urls, jwtSecret, processes, restart: start, stop };
+  return { ports, urls, jwtSecret, dataDir, processes, restart: start, stop };
 }

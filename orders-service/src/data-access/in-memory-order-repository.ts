@@ -24,11 +24,11 @@ function oldestPendingAt(stored: StoredOrder): string {
 }
 
 /**
- * The zero-setup store: data lives as long as the process. Everything going in or out is
- * copied, so callers can never change stored state except through these methods.
+ * The zero-setup store: data lives as long as `orders` does (a plain Map: the process; a
+ * service-kit JournaledMap: across restarts). Everything going in or out is copied, and stored
+ * values are only ever replaced, never mutated, so a journal sees every change.
  */
-export function createInMemoryOrderRepository(): OrderRepository {
-  const orders = new Map<string, StoredOrder>();
+export function createInMemoryOrderRepository(orders: Map<string, StoredOrder> = new Map(), onClose: () => void = () => undefined): OrderRepository {
   let closed = false;
 
   return {
@@ -80,7 +80,9 @@ export function createInMemoryOrderRepository(): OrderRepository {
 
     async removePendingEvent(orderId, eventId) {
       const stored = orders.get(orderId);
-      if (stored) stored.pendingEvents = stored.pendingEvents.filter((event) => event.id !== eventId);
+      if (stored?.pendingEvents.some((event) => event.id === eventId)) {
+        orders.set(orderId, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
+      }
     },
 
     async countPendingEvents() {
@@ -92,7 +94,9 @@ export function createInMemoryOrderRepository(): OrderRepository {
     isReady: () => !closed,
 
     async close() {
+      if (closed) return;
       closed = true;
+      onClose();
     },
   };
 }

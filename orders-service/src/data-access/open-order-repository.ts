@@ -1,14 +1,26 @@
-import type { Logger } from '@orderpulse/service-kit';
+import { join } from 'node:path';
+import { JournaledMap, type Logger } from '@orderpulse/service-kit';
 import { createInMemoryOrderRepository } from './in-memory-order-repository.js';
 import { connectMongoOrderRepository } from './mongo-order-repository.js';
-import type { OrderRepository } from './order-repository.js';
+import type { OrderRepository, StoredOrder } from './order-repository.js';
 
-/** MongoDB when a URL is given; otherwise memory, with a warning nobody can miss. */
-export async function openOrderRepository(mongoUrl: string | undefined, logger: Logger): Promise<OrderRepository> {
-  if (mongoUrl) return connectMongoOrderRepository({ url: mongoUrl, logger });
+export interface StoreSettings {
+  MONGO_URL?: string | undefined;
+  DATA_DIR?: string | undefined;
+}
+
+/** MongoDB when a URL is given; else memory journaled to DATA_DIR; else memory, with a warning nobody can miss. */
+export async function openOrderRepository(settings: StoreSettings, logger: Logger): Promise<OrderRepository> {
+  if (settings.MONGO_URL) return connectMongoOrderRepository({ url: settings.MONGO_URL, logger });
+  if (settings.DATA_DIR) {
+    const file = join(settings.DATA_DIR, 'orders-service', 'orders.jsonl');
+    logger.warn({ store: 'journal', file }, `MONGO_URL is not set: orders are kept in memory and journaled to ${file} (one process per file)`);
+    const orders = JournaledMap.open<StoredOrder>(file);
+    return createInMemoryOrderRepository(orders, () => orders.close());
+  }
   logger.warn(
     { store: 'in-memory' },
-    'MONGO_URL is not set: orders are kept IN MEMORY ONLY and WILL NOT SURVIVE A RESTART (set MONGO_URL to keep them)',
+    'MONGO_URL is not set: orders are kept IN MEMORY ONLY and WILL NOT SURVIVE A RESTART (set MONGO_URL, or DATA_DIR for files)',
   );
   return createInMemoryOrderRepository();
 }

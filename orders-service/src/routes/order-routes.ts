@@ -8,10 +8,11 @@ import type { OrderUseCaseDeps } from '../domain/order-use-case-deps.js';
 import { encodeCursor } from './order-cursor.js';
 import { requestBody } from './request-body.js';
 import { changeStatusBodySchema, createOrderBodySchema, listOrdersQuerySchema, orderIdParamsSchema } from './request-schemas.js';
-import type { OrderRouteGuards } from './route-guards.js';
+import type { OrderAccess } from '../auth/order-access.js';
 
-export function orderRoutes(deps: OrderUseCaseDeps, guards: OrderRouteGuards): Router {
+export function orderRoutes(deps: OrderUseCaseDeps, access: OrderAccess): Router {
   const router = new Router({ prefix: '/orders' });
+  const { guards } = access;
 
   router.post('/', guards.createOrder, async (ctx) => {
     const input = validate(createOrderBodySchema, requestBody(ctx));
@@ -19,7 +20,7 @@ export function orderRoutes(deps: OrderUseCaseDeps, guards: OrderRouteGuards): R
     ctx.state.logContext = { orderId: order.id };
     ctx.status = 201;
     ctx.set('Location', `/orders/${order.id}`);
-    ctx.body = order;
+    ctx.body = { ...order, trackingToken: await access.trackingToken(order.id) };
   });
 
   router.get('/', guards.listOrders, async (ctx) => {

@@ -27,3 +27,8 @@ export const trackingLookupBodySchema = z.object({
   orderNumber: z.string().trim().toUpperCase().pipe(orderNumberSchema),
   email: z.string().trim().pipe(z.email()),
 });
+
+export const loginBodySchema = z.object({
+  username: z.string().min(1).max(200),
+  password: z.string().min(1).max(200),
+});

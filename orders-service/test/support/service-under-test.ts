@@ -1,4 +1,4 @@
-import { createLogger } from '@orderpulse/service-kit';
+import { createLogger, createTokenService, DEV_JWT_SECRET } from '@orderpulse/service-kit';
 import { loadOrdersConfig } from '../../src/config.js';
 import { startOrdersService, type OrdersServiceOverrides, type RunningOrdersService } from '../../src/service.js';
 
@@ -22,3 +22,10 @@ export function startServiceUnderTest(namespace: string, overrides: OrdersServic
   const config = loadOrdersConfig({ ORDERS_PORT: '0', AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: '200' });
   return startOrdersService(config, createLogger('orders-service-test', 'silent'), { clock: steppingClock(), ...overrides });
 }
+
+/** A token signed with the secret the service under test runs with (the development default). */
+export function signTestToken(claims: Parameters<ReturnType<typeof createTokenService>['sign']>[0], ttlSeconds = 600): Promise<string> {
+  return createTokenService(DEV_JWT_SECRET).sign(claims, ttlSeconds);
+}
+
+export const adminToken = () => signTestToken({ role: 'admin', sub: 'test-admin' });

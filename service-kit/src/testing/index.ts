@@ -2,3 +2,4 @@ export * from './wait-for.js';
 export * from './probe.js';
 export * from './dependencies.js';
 export * from './amqp-cleanup.js';
+export * from './json-client.js';
