@@ -33,8 +33,22 @@ export class OrdersClient {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
+  async logIn(username: string, password: string): Promise<{ token: string; expiresAt: string }> {
+    const res = await this.call<{ token: string; expiresAt: string }>('POST', '/auth/login', { username, password });
+    if (res.status !== 200) throw new Error(`admin login failed (${res.status}): check ADMIN_USERNAME / ADMIN_PASSWORD`);
+    return res.body;
+  }
+
+  listOrders(limit = 20, status?: string) {
+    return this.call<{ items: OrderSnapshot[]; nextCursor: string | null }>('GET', `/orders?limit=${limit}${status ? `&status=${status}` : ''}`);
+  }
+
+  lookUp(orderNumber: string, email: string) {
+    return this.call<{ orderId: string; orderNumber: string; trackingToken: string }>('POST', '/tracking/lookup', { orderNumber, email });
+  }
+
   createOrder(order: NewOrder = aNewOrder()) {
-    return this.call<OrderSnapshot & { trackingToken?: string }>('POST', '/orders', order);
+    return this.call<OrderSnapshot & { trackingToken: string }>('POST', '/orders', order);
   }
 
   getOrder(id: string) {

@@ -1,14 +1,20 @@
-import { createAmqpConnection, createLogger, DependencyUnavailableError } from '@orderpulse/service-kit';
+import { join } from 'node:path';
+import { createAmqpConnection, createLogger, DependencyUnavailableError, DEV_JWT_SECRET } from '@orderpulse/service-kit';
+import { DeliveryClient } from '../harness/delivery-client.js';
+import { OrdersClient } from '../harness/orders-client.js';
+import { REPO_ROOT } from '../harness/paths.js';
 import { startSystem, type RunningSystem } from '../harness/system.js';
 import { createLinePrinter } from './pretty-lines.js';
-import { seedDemoOrders, type SeededOrder } from './seed.js';
+import { demoOrders, type DemoOrder } from './demo-orders.js';
+import { seedDemoRiders, type SeededRider } from './seed.js';
 
-/** `npm start`: the whole system as child processes with readable logs, seeded with demo orders. */
+/** `npm start`: the whole system as child processes with readable logs, seeded with demo data. */
 async function main(): Promise<void> {
-  const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const env = process.env;
+  const amqpUrl = env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   await assertRabbitMqReachable(amqpUrl);
 
-  const printLine = createLinePrinter(['broker', 'orders', 'notifier', 'web'], process.stdout.isTTY === true);
+  const printLine = createLinePrinter(['broker', 'orders', 'delivery', 'notifier', 'web'], process.stdout.isTTY === true);
   let system: RunningSystem | undefined;
   const stop = async (code: number) => {
     await system?.stop();
@@ -20,9 +26,11 @@ async function main(): Promise<void> {
   try {
     system = await startSystem({
       amqpUrl,
-      namespace: process.env.AMQP_NAMESPACE ?? '',
+      namespace: env.AMQP_NAMESPACE ?? '',
       ports: 'default',
-      logLevel: process.env.LOG_LEVEL ?? 'info',
+      jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+      dataDir: env.DATA_DIR ?? join(REPO_ROOT, '.data'),
+      logLevel: env.LOG_LEVEL ?? 'info',
       onLine: printLine,
     });
   } catch (err) {
@@ -36,8 +44,11 @@ async function main(): Promise<void> {
     });
   }
 
-  const seeded = await seedDemoOrders(system.urls.orders);
-  printWelcome(system, seeded);
+  const login = await new OrdersClient(system.urls.orders).logIn(env.ADMIN_USERNAME ?? 'admin', env.ADMIN_PASSWORD ?? 'change-me');
+  const orders = await demoOrders(new OrdersClient(system.urls.orders, login.token));
+  const riders = await seedDemoRiders(new DeliveryClient(system.urls.delivery, login.token));
+  const hasAdminConsole = (await fetch(`${system.urls.web}/admin`)).status === 200;
+  printWelcome(system, orders, riders, hasAdminConsole);
 }
 
 async function assertRabbitMqReachable(url: string): Promise<void> {
@@ -52,21 +63,20 @@ async function assertRabbitMqReachable(url: string): Promise<void> {
   }
 }
 
-function printWelcome(system: RunningSystem, seeded: SeededOrder[]): void {
+function printWelcome(system: RunningSystem, orders: DemoOrder[], riders: SeededRider[], hasAdminConsole: boolean): void {
   const { urls } = system;
-  const link = (order: SeededOrder) =>
-    `${urls.web}/track/${order.id}${order.trackingToken ? `?t=${order.trackingToken}` : ''}`;
   const lines = [
     '',
     'orderpulse is running',
-    `  orders API        ${urls.orders}   (try: curl ${urls.orders}/orders)`,
-    `  MQTT (TCP)        ${urls.mqtt}`,
-    `  MQTT (WebSocket)  ${urls.mqttWs}`,
-    '  customer tracking pages for the demo orders:',
-    ...seeded.map((o) => `    ${o.orderNumber} (${o.status.padEnd(10)}) ${link(o)}`),
-    '  change one and watch its page update:',
-    `    curl -X PATCH ${urls.orders}/orders/${seeded[0]?.id}/status -H 'content-type: application/json' -d '{"status":"confirmed"}'`,
-    'Ctrl-C stops everything.',
+    ...(hasAdminConsole ? [`  admin console     ${urls.web}/admin   (admin / the ADMIN_PASSWORD, default change-me)`] : []),
+    `  orders API        ${urls.orders}`,
+    `  delivery API      ${urls.delivery}`,
+    `  MQTT              ${urls.mqtt}  and  ${urls.mqttWs}`,
+    '  customer tracking pages:',
+    ...orders.map((o) => `    ${o.orderNumber} (${o.status.padEnd(16)}) ${urls.web}/track/${o.id}?t=${o.trackingToken}`),
+    '  rider apps:',
+    ...riders.map((r) => `    ${r.name.padEnd(16)} ${urls.web}/rider?t=${r.token}`),
+    'Data is kept in .data/ (delete it to start over). Ctrl-C stops everything.',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
