@@ -174,7 +174,8 @@ describe('when a rider reports progress, then the customer sees it live', () => 
   }, 60_000);
 
   it('when a rider sends bad input, then it is refused and logged, nothing changes, and the next good report applies', async () => {
-    const { delivery } = await shippedOrderWithCustomer();
+    const { delivery, customer } = await shippedOrderWithCustomer();
+    await customer.close();
     expect((await deliveries.assign(delivery.id, riderId)).status).toBe(200);
     const other = (await deliveries.createRider({ name: 'Someone Else' })).body;
     const otherRider = await MqttRecorder.connect(system.urls.mqtt, [], {

@@ -181,6 +181,8 @@ describe('notifier: RabbitMQ delivery events become tracking, location and rider
     await waitFor(() => tracking(orderId).length === 1, 'the delivery\'s tracking');
     expect(tracking(orderId)[0]).toMatchObject({ deliveryId: t.deliveryId, version: 1, status: 'awaiting_assignment' });
     expect(payloadsOn(topics.orderStatus(orderId)).map((p) => p.version)).toEqual([1, 2, 3, 4, 5]);
+    // The feed message is published next to the tracking one; its PUBACK, not its arrival here, gates the ack.
+    await waitFor(() => payloadsOn(topics.adminOrders()).filter((p) => p.orderId === orderId).length === 6, 'six admin feed messages');
     expect(payloadsOn(topics.adminOrders()).filter((p) => p.orderId === orderId).map((p) => [p.type, p.version])).toEqual([
       ['order.created', 1],
       ...[2, 3, 4, 5].map((v) => ['order.status_changed', v]),

@@ -16,6 +16,12 @@ class FakeMqtt extends EventEmitter implements MqttClientLike {
   unsubscribe(topic: string) {
     this.unsubscribed.push(topic);
   }
+  readonly published: { topic: string; message: string; qos: number; retain: boolean }[] = [];
+  publishError: Error | undefined;
+  publish(topic: string, message: string, options: { qos: 1; retain: false }, callback: (error?: Error) => void) {
+    this.published.push({ topic, message, ...options });
+    callback(this.publishError);
+  }
   end(_force: boolean, _options: object, callback: () => void) {
     this.emit('end');
     callback();
@@ -138,6 +144,14 @@ describe('LiveClient', () => {
     expect(fake.unsubscribed).toEqual([]);
     second();
     expect(fake.unsubscribed).toEqual([TOPIC]);
+  });
+
+  it('when publishing, then the message goes as JSON at QoS 1, not retained, and a failure rejects', async () => {
+    const { fake, client } = setup();
+    await client.publish('riders/r-1/location', { lat: 1, lng: 2 });
+    expect(fake.published).toEqual([{ topic: 'riders/r-1/location', message: '{"lat":1,"lng":2}', qos: 1, retain: false }]);
+    fake.publishError = new Error('not authorized');
+    await expect(client.publish('riders/r-1/location', {})).rejects.toThrow('not authorized');
   });
 
   it('when closed, then the state is offline and stays so', async () => {

@@ -66,6 +66,15 @@ describe('web-client server', () => {
     expect(await bare.text()).toBe(await withId.text());
   });
 
+  it.each(['/admin', '/rider'])('when %s is requested, then its own app is served under the same CSP', async (path) => {
+    const res = await fetch(`${web.url}${path}?t=x`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await res.text();
+    expect(html).toContain(`/assets/${path.slice(1)}-`);
+    expect(html).not.toBe(await (await fetch(`${web.url}/track`)).text());
+  });
+
   it('when / is requested, then it redirects to the tracking app', async () => {
     const res = await fetch(`${web.url}/`, { redirect: 'manual' });
     expect(res.status).toBe(302);

@@ -10,7 +10,7 @@ function browserAt(href: string, stored: Record<string, string> = {}) {
   const sources: TokenSources = {
     location: { href },
     history: { state: null, replaceState: (_state, _unused, url) => void replaced.push(String(url)) },
-    storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) },
+    storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v), removeItem: (k) => void storage.delete(k) },
   };
   return { sources, storage, replaced };
 }

@@ -16,16 +16,19 @@ function keysIn(text: string): string[] {
   return [...text.matchAll(KEY)].map((match) => match[1] as string);
 }
 
-/** The keys of service-kit's `commonConfig`, which services spread into their own shape. */
-function commonKeys(repoRoot: string): string[] {
-  const text = readFileSync(join(repoRoot, 'service-kit/src/config.ts'), 'utf8');
-  const block = /export const commonConfig = \{([\s\S]*?)\n\};/.exec(text)?.[1] ?? '';
-  return keysIn(block);
+/** The keys of a shape service-kit exports (`commonConfig`, `jwtSecretConfig`, ...), which services spread into their own. */
+function sharedShapeKeys(repoRoot: string, name: string): string[] {
+  for (const file of ['config.ts', 'secrets-config.ts']) {
+    const text = readFileSync(join(repoRoot, 'service-kit/src', file), 'utf8');
+    const block = new RegExp(`export const ${name} = \\{([\\s\\S]*?)\\n\\};`).exec(text)?.[1];
+    if (block) return keysIn(block);
+  }
+  return [];
 }
 
 /**
  * The env keys a workspace's config schema declares (every `config.ts` under its src, plus
- * service-kit's common keys when it spreads `...commonConfig`). Only main.ts reads the
+ * the keys of each service-kit shape it spreads, e.g. `...commonConfig`). Only main.ts reads the
  * environment, through these schemas, so a key missing here is ignored at run time.
  */
 export function settingsReadBy(repoRoot: string, dir: string): Set<string> {
@@ -33,7 +36,7 @@ export function settingsReadBy(repoRoot: string, dir: string): Set<string> {
   for (const file of configFiles(join(repoRoot, dir, 'src'))) {
     const text = readFileSync(file, 'utf8');
     keysIn(text).forEach((key) => keys.add(key));
-    if (text.includes('...commonConfig')) commonKeys(repoRoot).forEach((key) => keys.add(key));
+    for (const [, shape] of text.matchAll(/\.\.\.(\w+Config)\b/g)) sharedShapeKeys(repoRoot, shape as string).forEach((key) => keys.add(key));
   }
   return keys;
 }

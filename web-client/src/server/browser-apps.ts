@@ -5,8 +5,12 @@ export interface BrowserApp {
   routes: string[];
 }
 
-/** admin and rider join here (and in vite.config.mts) when they are built. */
-export const BROWSER_APPS: readonly BrowserApp[] = [{ name: 'track', routes: ['/track', '/track/:orderId'] }];
+/** Keep in step with the `apps` list in vite.config.mts. */
+export const BROWSER_APPS: readonly BrowserApp[] = [
+  { name: 'track', routes: ['/track', '/track/:orderId'] },
+  { name: 'admin', routes: ['/admin'] },
+  { name: 'rider', routes: ['/rider'] },
+];
 
 /** Where `/` sends a visitor. */
 export const DEFAULT_APP_PATH = '/track';

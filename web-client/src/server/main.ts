@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   installGracefulShutdown(logger, [{ name: 'http server', close: web.close }]);
   logger.info(
     { url: web.url, mqttWsUrl: config.MQTT_WS_URL, ordersUrl: config.ORDERS_URL, deliveryUrl: config.DELIVERY_URL },
-    `web-client listening: open ${web.url}/track/<orderId>`,
+    `web-client listening: ${web.url}/track (customers), ${web.url}/admin (console), ${web.url}/rider (riders)`,
   );
 }
 

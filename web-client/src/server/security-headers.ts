@@ -6,6 +6,9 @@ export function contentSecurityPolicy(client: ClientConfigBody): string {
   const origins = [client.mqttWsUrl, client.ordersUrl, client.deliveryUrl].map((url) => new URL(url).origin);
   return [
     "default-src 'self'",
+    // Bundles only: no inline scripts, no eval (zod runs jitless), no inline style attributes.
+    "script-src 'self'",
+    "style-src 'self'",
     `connect-src 'self' ${[...new Set(origins)].join(' ')}`,
     "img-src 'self' data:",
     // mqtt.js runs its keepalive timers in a blob: worker so background tabs are not throttled.

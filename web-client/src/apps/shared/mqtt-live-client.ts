@@ -27,6 +27,7 @@ export interface MqttClientLike {
   on(event: 'message', listener: (topic: string, payload: Uint8Array) => void): unknown;
   subscribe(topic: string, options: { qos: 1 }, callback: (error: Error | null, granted?: { topic: string; qos: number }[]) => void): unknown;
   unsubscribe(topic: string): unknown;
+  publish(topic: string, message: string, options: { qos: 1; retain: false }, callback: (error?: Error) => void): unknown;
   end(force: boolean, options: object, callback: () => void): unknown;
 }
 
@@ -125,6 +126,16 @@ export class LiveClient extends TypedEmitter<LiveClientEvents> {
       const stillWanted = [...this.subscriptions].some((s) => s.filter === subscription.topic);
       if (!stillWanted) this.client.unsubscribe(subscription.topic);
     };
+  }
+
+  /**
+   * Publishes JSON at QoS 1; resolves when the broker acknowledges it. While disconnected mqtt.js
+   * queues the message and sends it after reconnecting.
+   */
+  publish(topic: string, message: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.client.publish(topic, JSON.stringify(message), { qos: 1, retain: false }, (error) => (error ? reject(error) : resolve()));
+    });
   }
 
   close(): Promise<void> {

@@ -1,4 +1,7 @@
 import { topics } from '@orderpulse/contracts';
+import { takeTokenFromUrl, writeStored, type StorageLike, type TokenSources } from '../shared/url-token.js';
+
+export type { TokenSources } from '../shared/url-token.js';
 
 export type TrackRoute = { kind: 'lookup' } | { kind: 'order'; orderId: string } | { kind: 'invalid' };
 
@@ -25,34 +28,14 @@ export function isValidOrderId(orderId: string): boolean {
   }
 }
 
-export interface TokenSources {
-  location: Pick<Location, 'href'>;
-  history: Pick<History, 'replaceState' | 'state'>;
-  storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
-}
-
 const storageKey = (orderId: string) => `orderpulse:track-token:${orderId}`;
 
-/**
- * The customer's token arrives once as `?t=`; it is moved into sessionStorage and taken out of
- * the address bar so it does not end up in bookmarks, screenshots or shared links.
- */
-export function takeTrackingToken(orderId: string, { location, history, storage }: TokenSources): string | undefined {
-  const url = new URL(location.href);
-  const fromUrl = url.searchParams.get('t');
-  if (fromUrl) {
-    try {
-      storage?.setItem(storageKey(orderId), fromUrl);
-    } catch {
-      // Storage can be disabled (private mode); the token still works for this page view.
-    }
-    url.searchParams.delete('t');
-    history.replaceState(history.state, '', `${url.pathname}${url.search}${url.hash}`);
-    return fromUrl;
-  }
-  try {
-    return storage?.getItem(storageKey(orderId)) ?? undefined;
-  } catch {
-    return undefined;
-  }
+/** The customer's token for this order: from `?t=` (then moved out of the URL) or sessionStorage. */
+export function takeTrackingToken(orderId: string, sources: TokenSources): string | undefined {
+  return takeTokenFromUrl(storageKey(orderId), sources);
+}
+
+/** After a lookup, so the order's page opens without the token in its URL. */
+export function rememberTrackingToken(orderId: string, token: string, storage: StorageLike | undefined): void {
+  writeStored(storage, storageKey(orderId), token);
 }

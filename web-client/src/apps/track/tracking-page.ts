@@ -1,50 +1,117 @@
-import { orderStatusMessageSchema, topics } from '@orderpulse/contracts';
-import { fetchClientConfig } from '../shared/client-config.js';
-import { LiveClient } from '../shared/mqtt-live-client.js';
+import { orderLocationMessageSchema, orderStatusMessageSchema, orderTrackingMessageSchema, topics } from '@orderpulse/contracts';
+import { ApiClient, ApiError } from '../shared/api-client.js';
+import { describeApiError } from '../shared/api-error-text.js';
+import { fetchClientConfig, type ClientConfig } from '../shared/client-config.js';
+import { indicatorState } from '../shared/connection-indicator.js';
+import { FallbackPoller } from '../shared/fallback-poller.js';
+import { openLiveConnection } from '../shared/live-connection.js';
+import type { ConnectionState } from '../shared/mqtt-live-client.js';
+import { OrdersApi } from '../shared/orders-api.js';
+import { ORDER_STATUS_LABELS } from '../shared/status-labels.js';
+import { createStatusNotifications } from './status-notifications.js';
+import { TrackingState } from './tracking-state.js';
 import { createTrackingView } from './tracking-view.js';
 
-/** Customers authenticate to the broker as `customer` with their tracking token as password. */
-const CUSTOMER_USERNAME = 'customer';
+/** While MQTT is down the page asks orders-service this often. */
+const POLL_INTERVAL_MS = 3_000;
+/** A first connection that takes longer than this starts polling meanwhile. */
+const FIRST_CONNECT_GRACE_MS = 3_000;
 
-export async function startTrackingPage(container: HTMLElement, orderId: string, token: string | undefined): Promise<LiveClient | undefined> {
+const NOT_ACCEPTED = 'This tracking link was not accepted. It may have expired; open the newest link from your e-mail.';
+const NOT_THIS_ORDER = 'This tracking link does not give access to this order.';
+
+/**
+ * The customer's page for one order: the snapshot over HTTP (full history and the address),
+ * then live status, tracking and location over MQTT; polling while MQTT is unavailable.
+ */
+export async function startTrackingPage(container: HTMLElement, orderId: string, token: string | undefined): Promise<void> {
   const view = createTrackingView(orderId);
   container.replaceChildren(view.root);
+  if (!token) {
+    view.showConnection('offline');
+    view.showAccessError('This tracking link is incomplete: it carries no access key. Open the full link from your order confirmation.');
+    return;
+  }
 
-  let mqttWsUrl: string;
+  let config: ClientConfig;
   try {
-    ({ mqttWsUrl } = await fetchClientConfig());
+    config = await fetchClientConfig();
   } catch (err) {
     console.error('could not load the client configuration', err);
     view.showConnection('offline');
     view.showProblem('Live tracking is unavailable right now. Please reload the page in a moment.');
-    return undefined;
+    return;
   }
 
-  const client = new LiveClient({
-    url: mqttWsUrl,
-    clientIdPrefix: 'track',
-    ...(token ? { username: CUSTOMER_USERNAME, password: token } : {}),
+  const state = new TrackingState(orderId);
+  const orders = new OrdersApi(new ApiClient({ baseUrl: config.ordersUrl, token: () => token }));
+  const notifications = createStatusNotifications();
+  view.extras.append(notifications.element);
+  let liveState: ConnectionState = 'connecting';
+  let denied = false;
+  let announcedStatus: string | undefined;
+
+  const refresh = () => {
+    if (denied) return;
+    view.render(state);
+    view.tick(state, Date.now());
+    const order = state.order;
+    if (!order || order.status === announcedStatus) return;
+    if (announcedStatus !== undefined) {
+      notifications.notify(`${order.orderNumber}: ${ORDER_STATUS_LABELS[order.status]}`, `Your order is now “${ORDER_STATUS_LABELS[order.status]}”.`, order.orderId);
+    }
+    announcedStatus = order.status;
+  };
+
+  const fetchSnapshot = async (signal?: AbortSignal) => {
+    try {
+      const snapshot = await orders.getOrder(orderId, signal);
+      if (state.applySnapshot(snapshot)) refresh();
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') return;
+      if (err instanceof ApiError && (err.isAccessDenied || err.status === 404)) deny(err.status === 401 ? NOT_ACCEPTED : NOT_THIS_ORDER);
+      else console.warn(`could not fetch the order: ${describeApiError(err)}`);
+    }
+  };
+
+  const poller = new FallbackPoller({
+    poll: fetchSnapshot,
+    intervalMs: POLL_INTERVAL_MS,
+    graceMs: FIRST_CONNECT_GRACE_MS,
+    onActiveChange: () => showConnection(),
   });
-  client.on('state', (state) => view.showConnection(state));
+  const showConnection = () => {
+    if (!denied) view.showConnection(indicatorState(liveState, poller.active));
+  };
+
+  const client = openLiveConnection({ url: config.mqttWsUrl, role: 'customer', token, clientIdPrefix: 'track' });
+  const ticker = setInterval(() => view.tick(state, Date.now()), 1_000);
+  function deny(text: string): void {
+    if (denied) return;
+    denied = true;
+    poller.dispose();
+    clearInterval(ticker);
+    void client.close();
+    view.showConnection('offline');
+    view.showAccessError(text);
+  }
+
+  client.on('state', (next) => {
+    liveState = next;
+    poller.update(next);
+    showConnection();
+  });
   client.on('refused', (reason) => {
     console.warn(`live updates refused: ${reason}`);
-    view.showProblem('This tracking link was not accepted. It may have expired; open the newest link from your e-mail.');
+    deny(NOT_ACCEPTED);
   });
-  client.on('denied', () => view.showProblem('This tracking link does not give access to this order.'));
-  client.on('invalid', (topic, reason) => console.warn(`ignored an invalid message on ${topic}: ${reason}`));
-  client.on('stale', (topic, version, latest) => console.info(`ignored stale message on ${topic}: version ${version}, showing version ${latest}`));
-  client.on('error', (error) => console.warn(`live updates: ${error.message}`));
-
-  client.subscribe({
-    topic: topics.orderStatus(orderId),
-    schema: orderStatusMessageSchema,
-    onMessage: (message) => {
-      if (message.orderId !== orderId) {
-        console.warn(`ignored a status for order ${message.orderId} on this order's topic`);
-        return;
-      }
-      view.showStatus(message);
-    },
+  client.on('denied', (topic) => {
+    console.warn(`subscription refused: ${topic}`);
+    deny(NOT_THIS_ORDER);
   });
-  return client;
+  client.subscribe({ topic: topics.orderStatus(orderId), schema: orderStatusMessageSchema, onMessage: (m) => state.applyStatus(m) && refresh() });
+  client.subscribe({ topic: topics.orderTracking(orderId), schema: orderTrackingMessageSchema, onMessage: (m) => state.applyTracking(m) && refresh() });
+  client.subscribe({ topic: topics.orderLocation(orderId), schema: orderLocationMessageSchema, onMessage: (m) => state.applyLocation(m) && refresh() });
+  poller.update(client.state);
+  await fetchSnapshot();
 }

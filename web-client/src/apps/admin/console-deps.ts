@@ -1,0 +1,16 @@
+import type { DeliveryApi } from '../shared/delivery-api.js';
+import type { LiveClient } from '../shared/mqtt-live-client.js';
+import type { OrdersApi } from '../shared/orders-api.js';
+import type { OrdersStore } from './orders-store.js';
+import type { RidersModel } from './riders-model.js';
+
+/** What the console's parts share; built once by console-page.ts. */
+export interface ConsoleDeps {
+  orders: OrdersApi;
+  delivery: DeliveryApi;
+  store: OrdersStore;
+  riders: RidersModel;
+  live: LiveClient;
+  /** Turns a failed call into text to show; a 401 also ends the session. */
+  failed(err: unknown): string;
+}

@@ -1,0 +1,41 @@
+import type { AdminFeedMessage } from '@orderpulse/contracts';
+import { statusLabel } from '../shared/status-labels.js';
+
+const asRecord = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * One line for the live feed, from any entry on `admin/orders`. Position updates carry no order
+ * number; `orderNumberOf` looks it up among the orders the console knows.
+ */
+export function describeFeedEntry(entry: AdminFeedMessage, orderNumberOf: (orderId: string) => string | undefined = () => undefined): string {
+  const data = asRecord(entry.data);
+  const order = entry.orderNumber ?? text(data.orderNumber) ?? orderNumberOf(entry.orderId) ?? `order ${entry.orderId.slice(0, 8)}`;
+  switch (entry.type) {
+    case 'order.created':
+      return `New order ${order}`;
+    case 'order.status_changed': {
+      const from = text(data.from);
+      const to = text(data.to) ?? entry.status;
+      return `${order}: ${from ? `${statusLabel(from)} → ` : ''}${to ? statusLabel(to) : 'status changed'}`;
+    }
+    case 'delivery.created':
+      return `${order}: delivery created, waiting for a rider`;
+    case 'delivery.assigned':
+      return `${order}: assigned to ${text(asRecord(data.rider).name) ?? 'a rider'}`;
+    case 'delivery.status_changed':
+      return `${order}: delivery ${entry.status ? statusLabel(entry.status).toLowerCase() : 'changed'}`;
+    case 'delivery.location_updated': {
+      const lat = typeof data.lat === 'number' ? data.lat.toFixed(4) : '?';
+      const lng = typeof data.lng === 'number' ? data.lng.toFixed(4) : '?';
+      return `${order}: rider at ${lat}, ${lng}`;
+    }
+    default:
+      return `${order}: ${entry.type}${entry.status ? ` (${statusLabel(entry.status)})` : ''}`;
+  }
+}
+
+/** Position updates come every second while a rider moves; the feed keeps only the latest. */
+export function replacesPrevious(previous: AdminFeedMessage | undefined, next: AdminFeedMessage): boolean {
+  return previous?.type === 'delivery.location_updated' && next.type === 'delivery.location_updated' && previous.orderId === next.orderId;
+}
