@@ -8,6 +8,7 @@ import {
   listen,
   OutboxRelay,
   type AmqpConnection,
+  CloserStack,
   type Closer,
   type EventConsumer,
   type Logger,
@@ -65,29 +66,23 @@ export async function startDeliveryService(
   logger: Logger,
   overrides: DeliveryServiceOverrides = {},
 ): Promise<RunningDeliveryService> {
-  // Each resource is put in front as it is created, so the list is always in shutdown order.
-  const closers: Closer[] = [];
-  const closeAll = async () => {
-    for (const closer of closers.splice(0)) {
-      await closer.close().catch((err: Error) => logger.warn({ closer: closer.name, err: err.message }, 'error while closing'));
-    }
-  };
+  const closers = new CloserStack(logger);
   try {
     if (usesDevJwtSecret(config)) {
       logger.warn('JWT_SECRET is not set: tokens are signed with the PUBLIC DEVELOPMENT SECRET (refused when NODE_ENV=production)');
     }
     const tokens = createTokenService(config.JWT_SECRET);
     const store = overrides.store ?? (await openDeliveryStore(config, logger));
-    if (!overrides.store) closers.unshift({ name: 'delivery store', close: () => store.close() });
+    if (!overrides.store) closers.add('delivery store', () => store.close());
 
     const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'delivery-service' });
-    closers.unshift({ name: 'RabbitMQ connection', close: () => connection.close() });
+    closers.add('RabbitMQ connection', () => connection.close());
     await connection.waitUntilConnected(config.CONNECT_TIMEOUT_MS);
 
     let publisher = overrides.publisher;
     if (!publisher) {
       const own = createEventPublisher({ connection, namespace: config.AMQP_NAMESPACE, logger });
-      closers.unshift({ name: 'event publisher', close: () => own.close() });
+      closers.add('event publisher', () => own.close());
       publisher = own;
     }
 
@@ -100,7 +95,7 @@ export async function startDeliveryService(
       sweepIntervalMs: config.OUTBOX_SWEEP_MS,
       aggregateIdField: 'deliveryId',
     });
-    closers.unshift({ name: 'outbox relay', close: () => relay.stop() });
+    closers.add('outbox relay', () => relay.stop());
 
     const deps: DeliveryUseCaseDeps = {
       store,
@@ -117,7 +112,7 @@ export async function startDeliveryService(
       handle: createOrderEventHandler(deps, { unknownOrderAttempts: overrides.unknownOrderAttempts ?? DEFAULT_UNKNOWN_ORDER_ATTEMPTS }),
       ...(overrides.consumerRetryDelayMs ? { retryDelayMs: overrides.consumerRetryDelayMs } : {}),
     });
-    closers.unshift({ name: 'order events consumer', close: () => consumer.stop() });
+    closers.add('order events consumer', () => consumer.stop());
 
     const ingest = createRiderIngest({
       url: config.MQTT_URL,
@@ -128,7 +123,7 @@ export async function startDeliveryService(
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
     });
     instrumentIntakes(registry, ingest, consumer);
-    closers.unshift({ name: 'rider ingest', close: () => ingest.stop() });
+    closers.add('rider ingest', () => ingest.stop());
     await ingest.start();
     await consumer.start();
 
@@ -141,10 +136,9 @@ export async function startDeliveryService(
       corsOrigins: config.CORS_ORIGINS,
     });
     const server = await listen(app, config.DELIVERY_PORT, config.HOST);
-    closers.unshift({ name: 'HTTP server', close: () => server.close() });
+    closers.add('HTTP server', () => server.close());
     relay.start();
 
-    let closing: Promise<void> | undefined;
     return {
       port: server.port,
       url: server.url,
@@ -155,11 +149,11 @@ export async function startDeliveryService(
       tokens,
       connection,
       registry,
-      closers: [...closers],
-      close: () => (closing ??= closeAll()),
+      closers: closers.closers,
+      close: () => closers.closeAll(),
     };
   } catch (err) {
-    await closeAll();
+    await closers.closeAll();
     throw err;
   }
 }

@@ -8,6 +8,7 @@ import {
   listen,
   OutboxRelay,
   type AmqpConnection,
+  CloserStack,
   type Closer,
   type EventConsumer,
   type EventPublisher,
@@ -59,25 +60,19 @@ export async function startOrdersService(
   logger: Logger,
   overrides: OrdersServiceOverrides = {},
 ): Promise<RunningOrdersService> {
-  // Each resource is put in front as it is created, so the list is always in shutdown order.
-  const closers: Closer[] = [];
-  const closeAll = async () => {
-    for (const closer of closers.splice(0)) {
-      await closer.close().catch((err: Error) => logger.warn({ closer: closer.name, err: err.message }, 'error while closing'));
-    }
-  };
+  const closers = new CloserStack(logger);
   try {
     const repository = overrides.repository ?? (await openOrderRepository(config, logger));
-    if (!overrides.repository) closers.unshift({ name: 'order store', close: () => repository.close() });
+    if (!overrides.repository) closers.add('order store', () => repository.close());
 
     const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'orders-service' });
-    closers.unshift({ name: 'RabbitMQ connection', close: () => connection.close() });
+    closers.add('RabbitMQ connection', () => connection.close());
     await connection.waitUntilConnected(AMQP_CONNECT_TIMEOUT_MS);
 
     let publisher = overrides.publisher;
     if (!publisher) {
       const own = createEventPublisher({ connection, namespace: config.AMQP_NAMESPACE, logger });
-      closers.unshift({ name: 'event publisher', close: () => own.close() });
+      closers.add('event publisher', () => own.close());
       publisher = own;
     }
 
@@ -91,7 +86,7 @@ export async function startOrdersService(
       sweepIntervalMs: config.OUTBOX_SWEEP_MS,
       aggregateIdField: 'orderId',
     });
-    closers.unshift({ name: 'outbox relay', close: () => relay.stop() });
+    closers.add('outbox relay', () => relay.stop());
 
     const deps = { repository, outbox: relay, clock: overrides.clock ?? (() => new Date()), logger };
     const deliveryConsumer = createDeliveryEventsConsumer({
@@ -100,7 +95,7 @@ export async function startOrdersService(
       deps,
       ...(overrides.consumerRetryDelayMs ? { retryDelayMs: overrides.consumerRetryDelayMs } : {}),
     });
-    closers.unshift({ name: 'delivery events consumer', close: () => deliveryConsumer.stop() });
+    closers.add('delivery events consumer', () => deliveryConsumer.stop());
     await deliveryConsumer.start();
 
     const app = createOrdersApp({
@@ -116,7 +111,7 @@ export async function startOrdersService(
       }),
     });
     const server = await listen(app, config.ORDERS_PORT, config.HOST);
-    closers.unshift({ name: 'HTTP server', close: () => server.close() });
+    closers.add('HTTP server', () => server.close());
     relay.start();
 
     return {
@@ -127,11 +122,11 @@ export async function startOrdersService(
       deliveryConsumer,
       connection,
       registry,
-      closers: [...closers],
-      close: closeAll,
+      closers: closers.closers,
+      close: () => closers.closeAll(),
     };
   } catch (err) {
-    await closeAll();
+    await closers.closeAll();
     throw err;
   }
 }

@@ -33,3 +33,33 @@ export function installGracefulShutdown(logger: Logger, closers: Closer[], timeo
   process.once('SIGINT', () => void shutdown('SIGINT').then(() => process.exit(0)));
   return () => shutdown('manual');
 }
+
+/**
+ * The resources a service opened, in shutdown order: each one added goes in front, so the last
+ * opened (usually the HTTP server) closes first and the first opened (the store) last.
+ * `closeAll` runs once however often it is called, and logs but survives a failing closer.
+ */
+export class CloserStack {
+  private readonly stack: Closer[] = [];
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly logger: Logger) {}
+
+  add(name: string, close: () => Promise<unknown>): void {
+    this.stack.unshift({ name, close });
+  }
+
+  /** A copy, in shutdown order, for installGracefulShutdown. */
+  get closers(): Closer[] {
+    return [...this.stack];
+  }
+
+  closeAll(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const closer of this.stack.splice(0)) {
+        await closer.close().catch((err: Error) => this.logger.warn({ closer: closer.name, err: err.message }, 'error while closing'));
+      }
+    })();
+    return this.closing;
+  }
+}

@@ -3,3 +3,4 @@ export * from './probe.js';
 export * from './dependencies.js';
 export * from './amqp-cleanup.js';
 export * from './json-client.js';
+export * from './capture-logger.js';
