@@ -19,3 +19,4 @@ export * from './outbox/outbox-relay.js';
 export * from './http/auth.js';
 export * from './persistence/journaled-map.js';
 export * from './secrets-config.js';
+export * from './persistence/mongo-connection.js';

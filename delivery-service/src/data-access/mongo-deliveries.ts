@@ -1,12 +1,8 @@
 import type { Connection, QueryFilter } from 'mongoose';
 import type { DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot } from '@orderpulse/contracts';
+import { isDuplicateKeyError } from '@orderpulse/service-kit';
 import { DuplicateDeliveryError, type DeliveryQuery, type DeliveryRepository } from './delivery-store.js';
 import { deliverySchema, mutableFieldsOf, plainJson, toDeliveryDocument, toDeliverySnapshot, type DeliveryDocument } from './mongo-delivery-document.js';
-
-function isDuplicateKey(err: unknown, field: string): boolean {
-  const e = err as { code?: number; keyPattern?: Record<string, unknown> };
-  return e?.code === 11000 && Boolean(e.keyPattern && field in e.keyPattern);
-}
 
 /** Deliveries in the `deliveries` collection; every write is a single-document operation. */
 export async function openMongoDeliveries(connection: Connection): Promise<DeliveryRepository> {
@@ -19,7 +15,7 @@ export async function openMongoDeliveries(connection: Connection): Promise<Deliv
       try {
         await deliveries.create(toDeliveryDocument(delivery, [created]));
       } catch (err) {
-        if (isDuplicateKey(err, 'orderId')) throw new DuplicateDeliveryError(delivery.orderId);
+        if (isDuplicateKeyError(err, 'orderId')) throw new DuplicateDeliveryError(delivery.orderId);
         throw err;
       }
     },

@@ -1,6 +1,6 @@
-import mongoose, { type QueryFilter } from 'mongoose';
+import type { QueryFilter } from 'mongoose';
 import type { OrderCreatedEvent, OrderEvent, OrderSnapshot } from '@orderpulse/contracts';
-import { DependencyUnavailableError, type Logger } from '@orderpulse/service-kit';
+import { isDuplicateKeyError, isMongoConnected, openMongoConnection, type Logger } from '@orderpulse/service-kit';
 import { mutableFieldsOf, orderSchema, plainJson, toOrderDocument, toOrderSnapshot, type OrderDocument } from './mongo-order-document.js';
 import { DuplicateOrderNumberError, type ListOrdersQuery, type OrderPage, type OrderRepository } from './order-repository.js';
 
@@ -12,44 +12,18 @@ export interface MongoOrderRepositoryOptions {
   connectTimeoutMs?: number;
 }
 
-const CONNECTED = 1;
-
-function redactMongoUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
-}
-
-function isDuplicateOrderNumber(err: unknown): boolean {
-  const e = err as { code?: number; keyPattern?: Record<string, unknown> };
-  return e?.code === 11000 && Boolean(e.keyPattern && 'orderNumber' in e.keyPattern);
-}
-
 /** The MongoDB adapter: used whenever MONGO_URL is set. Rejects with one actionable line when MongoDB is down. */
 export async function connectMongoOrderRepository(options: MongoOrderRepositoryOptions): Promise<OrderRepository> {
-  const { url, logger } = options;
-  const connection = mongoose.createConnection(url, {
-    serverSelectionTimeoutMS: options.connectTimeoutMs ?? 5_000,
-    ...(options.dbName ? { dbName: options.dbName } : {}),
-  });
-  try {
-    await connection.asPromise();
-  } catch (err) {
-    await connection.close().catch(() => undefined);
-    logger.debug({ err: (err as Error).message }, 'MongoDB connection failed');
-    throw new DependencyUnavailableError(
-      `MongoDB is not reachable at ${redactMongoUrl(url)}: start it (e.g. \`docker compose up mongo\`) ` +
-        'or unset MONGO_URL to keep orders in memory',
-    );
-  }
+  const connection = await openMongoConnection({ ...options, whatIsKept: 'orders' });
   const orders = connection.model<OrderDocument>('Order', orderSchema);
   await orders.createIndexes();
-  logger.info({ url: redactMongoUrl(url) }, 'connected to MongoDB');
 
   return {
     async insert(order: OrderSnapshot, created: OrderCreatedEvent) {
       try {
         await orders.create(toOrderDocument(order, [created]));
       } catch (err) {
-        if (isDuplicateOrderNumber(err)) throw new DuplicateOrderNumberError(order.orderNumber);
+        if (isDuplicateKeyError(err, 'orderNumber')) throw new DuplicateOrderNumberError(order.orderNumber);
         throw err;
       }
     },
@@ -112,7 +86,7 @@ export async function connectMongoOrderRepository(options: MongoOrderRepositoryO
       return row?.count ?? 0;
     },
 
-    isReady: () => connection.readyState === CONNECTED,
+    isReady: () => isMongoConnected(connection),
 
     close: () => connection.close(),
   };

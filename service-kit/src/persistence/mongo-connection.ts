@@ -1,0 +1,49 @@
+import mongoose, { type Connection } from 'mongoose';
+import { DependencyUnavailableError } from '../amqp/connection.js';
+import type { Logger } from '../logger.js';
+
+const CONNECTED = 1;
+
+export function redactMongoUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}
+
+/** True when `err` is MongoDB's duplicate-key error (11000) on an index over `field`. */
+export function isDuplicateKeyError(err: unknown, field: string): boolean {
+  const e = err as { code?: number; keyPattern?: Record<string, unknown> };
+  return e?.code === 11000 && Boolean(e.keyPattern && field in e.keyPattern);
+}
+
+export function isMongoConnected(connection: Connection): boolean {
+  return connection.readyState === CONNECTED;
+}
+
+export interface MongoConnectionOptions {
+  url: string;
+  logger: Logger;
+  /** What the service keeps in memory when MONGO_URL is unset, for the error line ("orders"). */
+  whatIsKept: string;
+  dbName?: string;
+  connectTimeoutMs?: number;
+}
+
+/** A mongoose connection, or one actionable DependencyUnavailableError line when MongoDB is down. */
+export async function openMongoConnection(options: MongoConnectionOptions): Promise<Connection> {
+  const { url, logger } = options;
+  const connection = mongoose.createConnection(url, {
+    serverSelectionTimeoutMS: options.connectTimeoutMs ?? 5_000,
+    ...(options.dbName ? { dbName: options.dbName } : {}),
+  });
+  try {
+    await connection.asPromise();
+  } catch (err) {
+    await connection.close().catch(() => undefined);
+    logger.debug({ err: (err as Error).message }, 'MongoDB connection failed');
+    throw new DependencyUnavailableError(
+      `MongoDB is not reachable at ${redactMongoUrl(url)}: start it (e.g. \`docker compose up mongo\`) ` +
+        `or unset MONGO_URL to keep ${options.whatIsKept} in memory`,
+    );
+  }
+  logger.info({ url: redactMongoUrl(url) }, 'connected to MongoDB');
+  return connection;
+}
