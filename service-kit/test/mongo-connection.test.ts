@@ -1,0 +1,24 @@
+import { describe, it, expect } from '@jest/globals';
+import { DependencyUnavailableError, createLogger, isDuplicateKeyError, openMongoConnection, redactMongoUrl } from '../src/index.js';
+
+describe('MongoDB connection helper', () => {
+  it('when nothing answers at MONGO_URL, then one actionable line says what to start or unset', async () => {
+    const error = await openMongoConnection({
+      url: 'mongodb://user:secret@127.0.0.1:9/orders',
+      logger: createLogger('test', 'silent'),
+      whatIsKept: 'orders',
+      connectTimeoutMs: 300,
+    }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(DependencyUnavailableError);
+    expect((error as Error).message).toBe(
+      'MongoDB is not reachable at mongodb://user:***@127.0.0.1:9/orders: start it (e.g. `docker compose up mongo`) or unset MONGO_URL to keep orders in memory',
+    );
+  });
+
+  it('hides the password of a URL and recognises duplicate keys by field', () => {
+    expect(redactMongoUrl('mongodb://a:b@h/db')).toBe('mongodb://a:***@h/db');
+    expect(isDuplicateKeyError({ code: 11000, keyPattern: { orderId: 1 } }, 'orderId')).toBe(true);
+    expect(isDuplicateKeyError({ code: 11000, keyPattern: { orderId: 1 } }, 'orderNumber')).toBe(false);
+    expect(isDuplicateKeyError(new Error('x'), 'orderId')).toBe(false);
+  });
+});
