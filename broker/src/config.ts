@@ -12,6 +12,13 @@ const brokerConfigShape = {
   MAX_PAYLOAD_BYTES: positiveInt(16_384),
   /** Checks the tokens clients present as their MQTT password; shared with the services that sign them. */
   ...jwtSecretConfig,
+  /** Set to share subscriptions, retained messages and persistent sessions with other brokers; unset keeps everything in memory. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Prefix for Redis keys and pub/sub channels, so several broker groups (or test runs) can share one Redis. */
+  REDIS_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/, 'only a-z, 0-9 and -').default(''),
 };
 
 export type BrokerConfig = z.infer<z.ZodObject<typeof brokerConfigShape>>;

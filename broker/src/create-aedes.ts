@@ -10,11 +10,13 @@ export interface CreateAedesOptions {
   metrics: BrokerMetrics;
   /** A subscriber whose socket stays full this long is dropped instead of stalling delivery to everyone. */
   drainTimeoutMs?: number;
+  /** State shared with other brokers (see redis-state.ts); default: in memory, this broker only. */
+  shared?: { mq: object; persistence: object };
 }
 
 /** The MQTT core with our hooks and observability; it takes any duplex stream (see transports/). */
-export async function createAedes({ hooks, logger, metrics, drainTimeoutMs = 10_000 }: CreateAedesOptions): Promise<Aedes> {
-  const aedes = await Aedes.createBroker({ ...hooks, drainTimeout: drainTimeoutMs });
+export async function createAedes({ hooks, logger, metrics, drainTimeoutMs = 10_000, shared }: CreateAedesOptions): Promise<Aedes> {
+  const aedes = await Aedes.createBroker({ ...hooks, drainTimeout: drainTimeoutMs, ...(shared && { mq: shared.mq, persistence: shared.persistence }) });
   aedes.on('client', (client) => {
     metrics.connections.inc({ transport: client.req ? 'websocket' : 'tcp' });
     logger.debug({ clientId: client.id }, 'client connected');

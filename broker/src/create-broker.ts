@@ -3,11 +3,17 @@ import { createAuthHooks } from './auth/index.js';
 import { MQTT_WS_PATH, type BrokerConfig } from './config.js';
 import { createAedes } from './create-aedes.js';
 import { createBrokerMetrics, registerConnectedClientsGauge } from './metrics.js';
+import { connectRedisState, describeRedisUrl, type RedisState } from './redis-state.js';
 import { listenTcp } from './transports/tcp.js';
 import type { Transport } from './transports/transport.js';
 import { listenWebSocket } from './transports/websocket.js';
 
-export type BrokerSettings = Pick<BrokerConfig, 'HOST' | 'MQTT_PORT' | 'MQTT_WS_PORT' | 'BROKER_HTTP_PORT' | 'MAX_PAYLOAD_BYTES' | 'JWT_SECRET'>;
+export type BrokerSettings = Pick<BrokerConfig, 'HOST' | 'MQTT_PORT' | 'MQTT_WS_PORT' | 'BROKER_HTTP_PORT' | 'MAX_PAYLOAD_BYTES' | 'JWT_SECRET'> &
+  Partial<Pick<BrokerConfig, 'REDIS_URL' | 'REDIS_NAMESPACE'>>;
+
+/** How long closing aedes may take when its mq is Redis (a dead Redis can hold QUIT forever), and when Redis is already away. */
+const SHARED_CLOSE_TIMEOUT_MS = 10_000;
+const SHARED_CLOSE_TIMEOUT_REDIS_DOWN_MS = 1_000;
 
 export interface RunningBroker {
   tcpPort: number;
@@ -20,6 +26,8 @@ export interface RunningBroker {
 /**
  * Aedes over TCP and WebSocket plus its health/metrics HTTP server; ports may be 0. Parts are
  * closed in the reverse of their start order, also when a later part fails to start.
+ * With REDIS_URL, subscriptions, messages, retained messages and persistent sessions are shared
+ * with every broker using the same Redis (and REDIS_NAMESPACE).
  */
 export async function createBroker(config: BrokerSettings, logger: Logger): Promise<RunningBroker> {
   const host = config.HOST;
@@ -36,15 +44,24 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
       verifyToken: tokens.verify,
       onRefused: (reason) => metrics.refused.inc({ reason }),
     });
-    const aedes = await createAedes({ hooks, logger, metrics });
-    started.push(() => new Promise((resolve) => aedes.close(() => resolve())));
+    let redis: RedisState | undefined;
+    if (config.REDIS_URL) {
+      redis = await connectRedisState({ url: config.REDIS_URL, namespace: config.REDIS_NAMESPACE ?? '', logger });
+      started.push(redis.close);
+    }
+    const aedes = await createAedes({ hooks, logger, metrics, ...(redis && { shared: redis }) });
+    started.push(() => closeAedes(aedes, redis && (redis.isReady() ? SHARED_CLOSE_TIMEOUT_MS : SHARED_CLOSE_TIMEOUT_REDIS_DOWN_MS), logger));
     registerConnectedClientsGauge(metrics.registry, () => aedes.connectedClients);
 
     const transports: Transport[] = [];
     const app = createHttpApp({
       logger,
       registry: metrics.registry,
-      readiness: () => ({ broker: !aedes.closed, listeners: transports.length === 2 && transports.every((t) => t.isListening()) }),
+      readiness: () => ({
+        broker: !aedes.closed,
+        listeners: transports.length === 2 && transports.every((t) => t.isListening()),
+        ...(redis && { redis: redis.isReady() }),
+      }),
     });
     const http = await listen(app, config.BROKER_HTTP_PORT, host);
     started.push(http.close);
@@ -60,8 +77,9 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     started.push(ws.close);
     transports.push(tcp, ws);
 
+    const sharedState = config.REDIS_URL ? `redis ${describeRedisUrl(config.REDIS_URL)}${config.REDIS_NAMESPACE ? `, namespace ${config.REDIS_NAMESPACE}` : ''}` : 'in memory';
     logger.info(
-      { mqtt: `mqtt://${host}:${tcp.port}`, ws: `ws://${host}:${ws.port}${MQTT_WS_PATH}`, http: http.url, maxPayloadBytes: config.MAX_PAYLOAD_BYTES },
+      { mqtt: `mqtt://${host}:${tcp.port}`, ws: `ws://${host}:${ws.port}${MQTT_WS_PATH}`, http: http.url, maxPayloadBytes: config.MAX_PAYLOAD_BYTES, sharedState },
       'broker listening',
     );
     let closing: Promise<void> | undefined;
@@ -70,4 +88,21 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     await closeStarted();
     throw err;
   }
+}
+
+/** Resolves when aedes has closed, or after timeoutMs (logged) so a dead Redis cannot hold the shutdown. */
+function closeAedes(aedes: { close(cb: () => void): void }, timeoutMs: number | undefined, logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            logger.warn({ timeoutMs }, 'aedes did not close in time (Redis unreachable?); closing the connections anyway');
+            resolve();
+          }, timeoutMs);
+    aedes.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

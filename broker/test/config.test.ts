@@ -26,4 +26,23 @@ describe('broker configuration', () => {
   it('when JWT_SECRET is shorter than 32 characters, then loading refuses', () => {
     expect(() => loadBrokerConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET: must be at least 32 characters/);
   });
+
+  it('when REDIS_URL is unset, then the broker keeps its state in memory (no Redis settings)', () => {
+    const config = loadBrokerConfig({});
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.REDIS_NAMESPACE).toBe('');
+  });
+
+  it('when REDIS_URL and REDIS_NAMESPACE are set, then both are used', () => {
+    const config = loadBrokerConfig({ REDIS_URL: 'redis://:pw@redis:6379/2', REDIS_NAMESPACE: 'orderpulse-prod' });
+    expect(config.REDIS_URL).toBe('redis://:pw@redis:6379/2');
+    expect(config.REDIS_NAMESPACE).toBe('orderpulse-prod');
+  });
+
+  it.each([
+    [{ REDIS_URL: 'http://redis:6379' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ REDIS_NAMESPACE: 'Prod:*' }, /REDIS_NAMESPACE: only a-z, 0-9 and -/],
+  ])('when %j, then loading refuses, naming the key', (env, message) => {
+    expect(() => loadBrokerConfig(env)).toThrow(message);
+  });
 });

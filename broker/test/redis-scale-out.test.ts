@@ -1,0 +1,182 @@
+import { afterEach, describe, it, expect } from '@jest/globals';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { topics } from '@orderpulse/contracts';
+import { freePort, waitFor } from '@orderpulse/service-kit/testing';
+import { captureLogger } from './helpers/capture-logger.js';
+import { connectAs, endAll, type ReceivedMessage, type RecordingClient } from './helpers/mqtt-clients.js';
+import { credentialsOf, IDS, type Persona } from './helpers/personas.js';
+import { countNamespace, deleteNamespace, redisTarget, uniqueNamespace } from './helpers/redis.js';
+import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
+
+/**
+ * Two brokers (A and B, both in this process, on free ports) sharing one Redis: mqemitter-redis
+ * for live messages, aedes-persistence-redis for retained messages and persistent sessions.
+ * Each test uses its own REDIS_NAMESPACE (key and pub/sub channel prefix) and deletes its keys.
+ */
+const target = redisTarget();
+if ('skipReason' in target) process.stdout.write(`\n[redis-scale-out] skipped: ${target.skipReason}\n`);
+const describeWithRedis = 'skipReason' in target ? describe.skip : describe;
+const redisUrl = 'url' in target ? target.url : '';
+
+/** Generous: the brokers, Redis and the load generator share two cores when the whole suite runs. */
+const WAIT_MS = 15_000;
+const TEST_TIMEOUT_MS = 45_000;
+
+const { orderA, riderX } = IDS;
+
+interface SessionClient {
+  client: MqttClient;
+  messages: ReceivedMessage[];
+  sessionPresent: boolean;
+}
+
+/**
+ * A persistent-session (clean: false) client whose message listener is attached before CONNECT, so
+ * queued messages that arrive in the same read as the CONNACK are not missed.
+ */
+async function connectSession(url: string, persona: Persona, clientId: string, options: IClientOptions = {}): Promise<SessionClient> {
+  const messages: ReceivedMessage[] = [];
+  const client = connect(url, { ...(await credentialsOf(persona)), clientId, clean: false, reconnectPeriod: 0, connectTimeout: 5_000, ...options });
+  client.on('message', (topic, payload, packet) => messages.push({ topic, payload: payload.toString('utf8'), qos: packet.qos, retain: packet.retain }));
+  const sessionPresent = await new Promise<boolean>((resolve, reject) => {
+    client.once('connect', (connack) => resolve(connack.sessionPresent));
+    client.once('error', reject);
+    client.once('close', () => reject(new Error(`${clientId} was closed before CONNACK`)));
+  });
+  return { client, messages, sessionPresent };
+}
+
+async function connectedClients(broker: TestBroker): Promise<number | undefined> {
+  const text = await (await fetch(`${broker.httpUrl}/metrics`)).text();
+  const match = /^mqtt_connected_clients(?:\{[^}]*\})? (\d+)$/m.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+describeWithRedis(`several brokers sharing state through Redis (${redisUrl})`, () => {
+  const log = captureLogger('warn');
+  let namespace = '';
+  let brokers: TestBroker[] = [];
+  let clients: Array<RecordingClient | MqttClient> = [];
+
+  /** Brokers A and B on free ports, sharing this test's namespace. */
+  async function startPair(label: string): Promise<[TestBroker, TestBroker]> {
+    namespace = uniqueNamespace(label);
+    const settings = { REDIS_URL: redisUrl, REDIS_NAMESPACE: namespace };
+    const a = await startTestBroker(log.logger, settings);
+    brokers.push(a);
+    const b = await startTestBroker(log.logger, settings);
+    brokers.push(b);
+    return [a, b];
+  }
+  async function connectTo(broker: TestBroker, persona: Persona, clientId: string): Promise<RecordingClient> {
+    const recording = await connectAs(broker.tcpUrl, persona, { clientId });
+    clients.push(recording);
+    return recording;
+  }
+
+  afterEach(async () => {
+    await endAll(clients);
+    clients = [];
+    await Promise.all(brokers.map((broker) => broker.close()));
+    brokers = [];
+    if (namespace) {
+      await deleteNamespace(redisUrl, namespace);
+      expect(await countNamespace(redisUrl, namespace)).toBe(0);
+      namespace = '';
+    }
+    // Nothing a broker logged at warn or above (e.g. a Redis error) may go unnoticed.
+    expect(log.lines).toEqual([]);
+  });
+
+  it(
+    'when both brokers are up, then /readyz on each reports redis next to its own checks',
+    async () => {
+      const pair = await startPair('ready');
+      for (const broker of pair) {
+        const res = await fetch(`${broker.httpUrl}/readyz`);
+        expect(res.status).toBe(200);
+        expect(await res.json()).toEqual({ status: 'ready', checks: { broker: true, listeners: true, redis: true } });
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'when a customer subscribes on A and the notifier publishes through B, then the customer receives it live',
+    async () => {
+      const [a, b] = await startPair('live');
+      const topic = topics.orderStatus(orderA);
+      const customer = await connectTo(a, 'customerA', 'customer-a-browser');
+      expect((await customer.client.subscribeAsync(topic, { qos: 1 }))[0]?.qos).toBe(1);
+
+      const notifier = await connectTo(b, 'notifier', 'notifier-1');
+      await notifier.client.publishAsync(topic, '{"status":"preparing"}', { qos: 1 });
+
+      const received = await waitFor(() => customer.messages.length > 0 && customer.messages, 'the message published through B', WAIT_MS);
+      expect(received).toEqual([{ topic, payload: '{"status":"preparing"}', qos: 1, retain: false }]);
+      expect(notifier.messages).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'when the notifier retains a status through B, then a customer who subscribes on A afterwards gets it, flagged retained',
+    async () => {
+      const [a, b] = await startPair('retained');
+      const topic = topics.orderStatus(orderA);
+      const notifier = await connectTo(b, 'notifier', 'notifier-1');
+      await notifier.client.publishAsync(topic, '{"status":"placed"}', { qos: 1, retain: true });
+      // The PUBACK comes after the retained message is stored in Redis.
+      await notifier.client.publishAsync(topic, '{"status":"preparing"}', { qos: 1, retain: true });
+
+      const customer = await connectTo(a, 'customerA', 'customer-a-browser');
+      await customer.client.subscribeAsync(topic, { qos: 1 });
+      const received = await waitFor(() => customer.messages.length > 0 && customer.messages, 'the retained status on A', WAIT_MS);
+      expect(received).toEqual([{ topic, payload: '{"status":"preparing"}', qos: 1, retain: true }]);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'when a rider with a persistent session on A goes offline and assignments are published through B, then reconnecting to B delivers them',
+    async () => {
+      const [a, b] = await startPair('session');
+      const topic = topics.riderAssignments(riderX);
+      const clientId = 'rider-x-phone';
+
+      const first = await connectSession(a.tcpUrl, 'riderX', clientId);
+      clients.push(first.client);
+      expect(first.sessionPresent).toBe(false);
+      expect((await first.client.subscribeAsync(topic, { qos: 1 }))[0]?.qos).toBe(1);
+      await first.client.endAsync();
+      // A has let go of the connection: from now on the session exists only in Redis.
+      await waitFor(async () => (await connectedClients(a)) === 0, 'A to notice the rider left', WAIT_MS);
+
+      const notifier = await connectTo(b, 'notifier', 'notifier-1');
+      const sent = ['{"n":1}', '{"n":2}', '{"n":3}'];
+      for (const payload of sent) await notifier.client.publishAsync(topic, payload, { qos: 1 });
+
+      const again = await connectSession(b.tcpUrl, 'riderX', clientId);
+      clients.push(again.client);
+      expect(again.sessionPresent).toBe(true);
+      const received = await waitFor(() => again.messages.length >= sent.length && again.messages, 'the queued assignments on B', WAIT_MS);
+      expect(received).toEqual(sent.map((payload) => ({ topic, payload, qos: 1, retain: false })));
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe('a broker whose Redis does not answer', () => {
+  it(
+    'when REDIS_URL points at nothing, then the start is refused naming the Redis (without the password) instead of waiting forever',
+    async () => {
+      const port = await freePort();
+      const log = captureLogger('warn');
+      const started = startTestBroker(log.logger, { REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${port}/0` });
+      await expect(started).rejects.toThrow(`cannot connect to Redis at redis://127.0.0.1:${port}/0 (REDIS_URL)`);
+      await started.catch((err: Error) => expect(err.message).not.toContain('hunter2'));
+      expect(JSON.stringify(log.lines)).not.toContain('hunter2');
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
