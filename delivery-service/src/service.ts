@@ -1,6 +1,7 @@
 import type { DeliveryEvent, OrderEvent } from '@orderpulse/contracts';
 import {
   createAmqpConnection,
+  namespaced,
   createEventPublisher,
   createMetricsRegistry,
   createOutboxMetrics,
@@ -75,7 +76,7 @@ export async function startDeliveryService(
     const store = overrides.store ?? (await openDeliveryStore(config, logger));
     if (!overrides.store) closers.add('delivery store', () => store.close());
 
-    const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'delivery-service' });
+    const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: namespaced(config.AMQP_NAMESPACE, 'delivery-service') });
     closers.add('RabbitMQ connection', () => connection.close());
     await connection.waitUntilConnected(config.CONNECT_TIMEOUT_MS);
 

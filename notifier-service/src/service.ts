@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@orderpulse/contracts';
 import {
   createAmqpConnection,
+  namespaced,
   createHttpApp,
   createMetricsRegistry,
   createTokenService,
@@ -54,7 +55,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     const registry = createMetricsRegistry('notifier-service');
     const metrics = createNotifierMetrics(registry);
 
-    const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'notifier-service' });
+    const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: namespaced(config.AMQP_NAMESPACE, 'notifier-service') });
     closers.unshift({ name: 'amqp', close: () => connection.close() });
     await connection.waitUntilConnected(config.CONNECT_TIMEOUT_MS);
 

@@ -1,6 +1,7 @@
 import type { DeliveryStatusChangedEvent, OrderEvent } from '@orderpulse/contracts';
 import {
   createAmqpConnection,
+  namespaced,
   createEventPublisher,
   createMetricsRegistry,
   createOutboxMetrics,
@@ -65,7 +66,7 @@ export async function startOrdersService(
     const repository = overrides.repository ?? (await openOrderRepository(config, logger));
     if (!overrides.repository) closers.add('order store', () => repository.close());
 
-    const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'orders-service' });
+    const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: namespaced(config.AMQP_NAMESPACE, 'orders-service') });
     closers.add('RabbitMQ connection', () => connection.close());
     await connection.waitUntilConnected(AMQP_CONNECT_TIMEOUT_MS);
 

@@ -1,0 +1,2 @@
+export * from './stream-driver.js';
+export * from './order-subscribers.js';
