@@ -31,4 +31,9 @@ export class BoundedLru<K, V> {
       if (!oldest.done) this.entries.delete(oldest.value);
     }
   }
+
+  /** Oldest first, without touching recency. */
+  values(): IterableIterator<V> {
+    return this.entries.values();
+  }
 }

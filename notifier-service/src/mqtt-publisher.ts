@@ -1,5 +1,6 @@
 import { connect, type MqttClient } from 'mqtt';
 import { Backoff, DependencyUnavailableError, type BackoffOptions, type Logger } from '@orderpulse/service-kit';
+import { BoundedLru } from './bounded-lru.js';
 import { withDeadline } from './deadline.js';
 import type { MqttCredentialSource } from './mqtt-credentials.js';
 import type { MqttMessage } from './mqtt-message.js';
@@ -14,6 +15,8 @@ export interface MqttPublisherOptions {
   /** Budget for one publish: waiting for a connection plus waiting for the PUBACK. */
   publishTimeoutMs: number;
   reconnectBackoff?: BackoffOptions;
+  /** Retained topics whose last message is kept to publish again after a reconnect. */
+  retainedMemoryCapacity?: number;
   onPubAck?: (message: MqttMessage, seconds: number) => void;
 }
 
@@ -71,14 +74,25 @@ export async function connectMqttPublisher(options: MqttPublisherOptions): Promi
     connectTimeout: options.connectTimeoutMs,
   });
   const backoff = new Backoff(options.reconnectBackoff ?? { initialMs: 100, maxMs: 5_000 });
+  // A broker that restarted without shared storage has lost every retained message: a page
+  // opening then would find no state. The last retained message of each topic is kept and sent
+  // again on every reconnect, before any publish that waited for the connection (this listener
+  // runs first), so nothing older overtakes something newer. Clients drop the repeat by version.
+  const retained = new BoundedLru<string, MqttMessage>(options.retainedMemoryCapacity ?? 100_000);
   let closing = false;
   let everConnected = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
 
   client.on('error', (err) => logger.debug({ err: err.message }, 'MQTT client error'));
   client.on('connect', () => {
-    if (everConnected) logger.info({ url, attempts: backoff.attempts }, 'reconnected to the MQTT broker');
-    else logger.info({ url, clientId: options.clientId }, 'connected to the MQTT broker');
+    if (everConnected) {
+      logger.info({ url, attempts: backoff.attempts, retainedRepublished: retained.size }, 'reconnected to the MQTT broker');
+      for (const message of retained.values()) {
+        client.publish(message.topic, message.payload, { qos: 1, retain: true }, (err) => {
+          if (err) logger.warn({ topic: message.topic, err: err.message }, 'retained state not republished; the next change of that topic restores it');
+        });
+      }
+    } else logger.info({ url, clientId: options.clientId }, 'connected to the MQTT broker');
     everConnected = true;
     backoff.reset();
   });
@@ -116,6 +130,7 @@ export async function connectMqttPublisher(options: MqttPublisherOptions): Promi
     async publish(message) {
       const deadline = performance.now() + publishTimeoutMs;
       await nextConnect(client, deadline - performance.now());
+      if (message.retain) retained.set(message.topic, message);
       const sent = performance.now();
       const acked = client.publishAsync(message.topic, message.payload, { qos: 1, retain: message.retain });
       await withDeadline(acked, deadline - sent, `PUBACK for ${message.topic}`);
