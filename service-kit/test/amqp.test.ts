@@ -147,3 +147,45 @@ describe('AMQP publisher and consumer against a real RabbitMQ', () => {
     await publisher.close();
   });
 });
+
+describe('AMQP consumer across a reconnect', () => {
+  const namespace = testNamespace('kit-reconnect');
+  let connection: AmqpConnection;
+
+  afterAll(async () => {
+    await connection?.close();
+    await deleteAmqpNamespace(url, namespace, ['kit-reconnect']);
+  });
+
+  it('when the connection is replaced mid-stream, then every message is still acked (none stuck on the new channel)', async () => {
+    connection = createAmqpConnection({ url, logger, name: 'kit-reconnect', backoff: { initialMs: 20, maxMs: 200 } });
+    await connection.waitUntilConnected(5_000);
+    const acked = new Set<string>();
+    const consumer = createEventConsumer({
+      connection,
+      namespace,
+      queue: 'kit-reconnect',
+      bindings: [{ exchange: 'orders', pattern: 'order.*' }],
+      schema: orderEventSchema,
+      logger,
+      prefetch: 8,
+      retryDelayMs: 10,
+      handle: () => new Promise((resolve) => setImmediate(resolve)),
+    });
+    consumer.on('acked', (event) => acked.add(event.id));
+    await consumer.start();
+    const publisher = createEventPublisher({ connection, namespace, logger });
+    const events = Array.from({ length: 200 }, (_, i) => aStatusEvent(randomUUID(), i + 2));
+    const halfway = waitFor(() => acked.size >= 50, 'the first 50 acks');
+    const publishing = (async () => {
+      for (const event of events) await publisher.publish(event).catch(() => publisher.publish(event));
+    })();
+    await halfway;
+    connection.manager.reconnect();
+    await publishing;
+    await waitFor(() => events.every((e) => acked.has(e.id)), 'every event to be acked after the reconnect', 20_000);
+    expect(events.filter((e) => !acked.has(e.id))).toEqual([]);
+    await publisher.close();
+    await consumer.stop();
+  }, 40_000);
+});

@@ -133,12 +133,14 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
         name: `consumer:${queue}`,
         confirm: false,
         setup: async (ch: ConfirmChannel) => {
+          // A new channel: bump the generation here, because amqp-connection-manager re-attaches
+          // consumers right after the setups and only then emits 'connect'; messages delivered in
+          // between must count as the new channel's, or they would never be acked.
+          generation += 1;
           await assertConsumerQueue(ch, { queue, deadLetterExchange: namespaced(namespace, DEAD_LETTER_EXCHANGE), bindings });
         },
       });
-      channel.on('connect', () => {
-        generation += 1;
-      });
+      channel.on('error', (err: Error) => logger.warn({ queue, err: err.message }, 'consumer channel error; it is re-created on the next connection'));
       await channel.waitForConnect();
       await channel.consume(queue, onMessage, { noAck: false, prefetch: options.prefetch ?? 32 });
       logger.info({ queue, bindings }, 'consuming');
