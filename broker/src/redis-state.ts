@@ -75,7 +75,7 @@ export async function connectRedisState({ url, namespace = '', logger, connectTi
   for (const conn of connections) {
     conn.on('error', (err: Error) => {
       lastError = err;
-      if (starting) return; // a failed start is reported by the error it throws
+      if (starting || closing) return; // a failed start is reported by the error it throws; a close is no outage
       if (!down) logger.warn({ redis: where, err: err.message }, 'redis connection failed; shared broker state unavailable until it is back');
       down = true;
     });
