@@ -1,18 +1,14 @@
 import type { DeliveryEvent, OrderEvent } from '@orderpulse/contracts';
 import {
-  createAmqpConnection,
-  namespaced,
-  createEventPublisher,
-  createMetricsRegistry,
-  createOutboxMetrics,
-  createTokenService,
-  listen,
-  OutboxRelay,
   type AmqpConnection,
-  CloserStack,
   type Closer,
+  CloserStack,
+  createTokenService,
   type EventConsumer,
+  listen,
   type Logger,
+  openEventPipeline,
+  OutboxRelay,
   type Registry,
   type TokenService,
 } from '@orderpulse/service-kit';
@@ -76,27 +72,19 @@ export async function startDeliveryService(
     const store = overrides.store ?? (await openDeliveryStore(config, logger));
     if (!overrides.store) closers.add('delivery store', () => store.close());
 
-    const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: namespaced(config.AMQP_NAMESPACE, 'delivery-service') });
-    closers.add('RabbitMQ connection', () => connection.close());
-    await connection.waitUntilConnected(config.CONNECT_TIMEOUT_MS);
-
-    let publisher = overrides.publisher;
-    if (!publisher) {
-      const own = createEventPublisher({ connection, namespace: config.AMQP_NAMESPACE, logger });
-      closers.add('event publisher', () => own.close());
-      publisher = own;
-    }
-
-    const registry = createMetricsRegistry('delivery-service');
-    const relay = new OutboxRelay<DeliveryEvent>({
-      store: store.deliveries,
-      publisher,
+    const { connection, registry, relay } = await openEventPipeline<DeliveryEvent>({
+      service: 'delivery-service',
+      amqpUrl: config.AMQP_URL,
+      namespace: config.AMQP_NAMESPACE,
+      connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
       logger,
-      metrics: createOutboxMetrics(registry, () => store.deliveries.countPendingEvents()),
+      closers,
+      store: store.deliveries,
+      countPendingEvents: () => store.deliveries.countPendingEvents(),
       sweepIntervalMs: config.OUTBOX_SWEEP_MS,
       aggregateIdField: 'deliveryId',
+      ...(overrides.publisher ? { publisher: overrides.publisher } : {}),
     });
-    closers.add('outbox relay', () => relay.stop());
 
     const deps: DeliveryUseCaseDeps = {
       store,

@@ -1,19 +1,15 @@
 import type { DeliveryStatusChangedEvent, OrderEvent } from '@orderpulse/contracts';
 import {
-  createAmqpConnection,
-  namespaced,
-  createEventPublisher,
-  createMetricsRegistry,
-  createOutboxMetrics,
-  createTokenService,
-  listen,
-  OutboxRelay,
   type AmqpConnection,
-  CloserStack,
   type Closer,
+  CloserStack,
+  createTokenService,
   type EventConsumer,
   type EventPublisher,
+  listen,
   type Logger,
+  openEventPipeline,
+  OutboxRelay,
   type Registry,
 } from '@orderpulse/service-kit';
 import { createOrdersApp } from './app.js';
@@ -66,28 +62,19 @@ export async function startOrdersService(
     const repository = overrides.repository ?? (await openOrderRepository(config, logger));
     if (!overrides.repository) closers.add('order store', () => repository.close());
 
-    const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: namespaced(config.AMQP_NAMESPACE, 'orders-service') });
-    closers.add('RabbitMQ connection', () => connection.close());
-    await connection.waitUntilConnected(AMQP_CONNECT_TIMEOUT_MS);
-
-    let publisher = overrides.publisher;
-    if (!publisher) {
-      const own = createEventPublisher({ connection, namespace: config.AMQP_NAMESPACE, logger });
-      closers.add('event publisher', () => own.close());
-      publisher = own;
-    }
-
-    const registry = createMetricsRegistry('orders-service');
-    const metrics = createOutboxMetrics(registry, () => repository.countPendingEvents());
-    const relay = new OutboxRelay<OrderEvent>({
-      store: orderOutboxStore(repository),
-      publisher,
+    const { connection, registry, relay } = await openEventPipeline<OrderEvent>({
+      service: 'orders-service',
+      amqpUrl: config.AMQP_URL,
+      namespace: config.AMQP_NAMESPACE,
+      connectTimeoutMs: AMQP_CONNECT_TIMEOUT_MS,
       logger,
-      metrics,
+      closers,
+      store: orderOutboxStore(repository),
+      countPendingEvents: () => repository.countPendingEvents(),
       sweepIntervalMs: config.OUTBOX_SWEEP_MS,
       aggregateIdField: 'orderId',
+      ...(overrides.publisher ? { publisher: overrides.publisher } : {}),
     });
-    closers.add('outbox relay', () => relay.stop());
 
     const deps = { repository, outbox: relay, clock: overrides.clock ?? (() => new Date()), logger };
     const deliveryConsumer = createDeliveryEventsConsumer({

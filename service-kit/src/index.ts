@@ -20,3 +20,4 @@ export * from './http/auth.js';
 export * from './persistence/journaled-map.js';
 export * from './secrets-config.js';
 export * from './persistence/mongo-connection.js';
+export * from './outbox/open-event-pipeline.js';
