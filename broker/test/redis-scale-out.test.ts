@@ -1,11 +1,17 @@
 import { afterEach, describe, it, expect } from '@jest/globals';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { topics } from '@orderpulse/contracts';
-import { freePort, waitFor } from '@orderpulse/service-kit/testing';
 import { captureLogger } from './helpers/capture-logger.js';
 import { connectAs, endAll, type ReceivedMessage, type RecordingClient } from './helpers/mqtt-clients.js';
 import { credentialsOf, IDS, type Persona } from './helpers/personas.js';
-import { countNamespace, deleteNamespace, redisTarget, uniqueNamespace } from './helpers/redis.js';
+import {
+  countRedisNamespace as countNamespace,
+  deleteRedisNamespace as deleteNamespace,
+  freePort,
+  redisTarget,
+  uniqueRedisNamespace as uniqueNamespace,
+  waitFor,
+} from '@orderpulse/service-kit/testing';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
 
 /**

@@ -21,7 +21,7 @@ import { createRiderMessageHandler } from './ingest/rider-message-handler.js';
 import { createRiderIngest, type RiderIngest } from './ingest/rider-ingest.js';
 import { createServiceCredentials } from './ingest/service-credentials.js';
 import { createOrderEventHandler } from './messaging/handle-order-event.js';
-import { createOrderEventsConsumer } from './messaging/order-events-consumer.js';
+import { createOrderEventsConsumer, ORDER_EVENTS_QUEUE } from './messaging/order-events-consumer.js';
 import { instrumentIntakes } from './metrics.js';
 
 /** Replacements for what the service would otherwise build itself. What is passed in is not closed by close(). */
@@ -111,7 +111,7 @@ export async function startDeliveryService(
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
     });
-    instrumentIntakes(registry, ingest, consumer);
+    instrumentIntakes(registry, ingest, consumer, ORDER_EVENTS_QUEUE);
     closers.add('rider ingest', () => ingest.stop());
     await ingest.start();
     await consumer.start();

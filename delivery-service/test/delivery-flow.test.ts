@@ -60,6 +60,6 @@ describe('a delivery from shipping to the door, through the whole service', () =
     expect(location.data).toMatchObject({ deliveryId: delivery.id, riderId: rider.id, lat: 51.46, lng: -2.58, at: at(1), eta: { basedOnPositionAt: at(1) } });
     const metrics = await (await fetch(`${sut.service.url}/metrics`)).text();
     expect(metrics).toMatch(/^rider_reports_total\{kind="status",result="applied"[^}]*\} 2$/m);
-    expect(metrics).toMatch(/^order_events_consumed_total\{outcome="acked"[^}]*\} 2$/m);
+    expect(metrics).toMatch(/^amqp_events_consumed_total\{queue="delivery-service.orders",outcome="acked"[^}]*\} 2$/m);
   });
 });

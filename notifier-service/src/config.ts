@@ -38,6 +38,14 @@ export const notifierConfigShape = {
   DEDUPE_CAPACITY: positiveInt(50_000),
   /** Orders whose last tracking message is kept, to republish it with the ETA of a new position. */
   TRACKING_CACHE_CAPACITY: positiveInt(10_000),
+  /** Shared ledger and per-order locks, so several notifiers can consume one queue; unset: memory (one notifier). */
+  REDIS_URL: optionalText(),
+  /** Key prefix in that Redis, to keep systems sharing one Redis apart. */
+  REDIS_NAMESPACE: text(''),
+  /** How long an order's lock outlives a notifier that died holding it; above the publish and delivery timeouts. */
+  LOCK_TTL_MS: positiveInt(15_000),
+  /** How long to wait for an order's lock held by another notifier before requeueing the event. */
+  LOCK_WAIT_MS: positiveInt(2_000),
   /** Pause before a message whose publish failed is put back on the queue. */
   RETRY_DELAY_MS: positiveInt(500),
 };

@@ -1,7 +1,6 @@
 import { Counter, Histogram, type Registry } from '@orderpulse/service-kit';
 
 export interface NotifierMetrics {
-  consumed: Counter<'outcome'>;
   published: Counter<'kind'>;
   deduped: Counter<'reason'>;
   pubAckSeconds: Histogram;
@@ -9,12 +8,6 @@ export interface NotifierMetrics {
 
 export function createNotifierMetrics(registry: Registry): NotifierMetrics {
   return {
-    consumed: new Counter({
-      name: 'notifier_events_consumed_total',
-      help: 'AMQP messages settled by the notifier, by outcome (acked, dead_lettered, requeued)',
-      labelNames: ['outcome'],
-      registers: [registry],
-    }),
     published: new Counter({
       name: 'notifier_mqtt_messages_published_total',
       help: 'MQTT messages the broker acknowledged, by kind (order-status, order-tracking, order-location, rider-assignments, admin-feed)',

@@ -1,8 +1,7 @@
-import type { DeliveryEvent, OrderTrackingMessage } from '@orderpulse/contracts';
+import type { DeliveryEvent } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
-import type { BoundedLru } from './bounded-lru.js';
-import type { PublishedEvents } from './dedupe.js';
 import { deliveryIdOf, messagesForDeliveryEvent } from './handlers/delivery-event.js';
+import type { PublishedLedger, TrackingStore } from './ledger/ledger.js';
 import type { NotifierMetrics } from './metrics.js';
 import type { MqttPublisher } from './mqtt-publisher.js';
 import type { RefreshRiderAssignments } from './refresh-rider-assignments.js';
@@ -12,9 +11,9 @@ import { settleAll } from './settle-all.js';
 export interface NotifyDeliveryEventDeps {
   publisher: MqttPublisher;
   /** Keyed by delivery id: a delivery's versions are never compared with its order's. */
-  published: PublishedEvents;
+  published: PublishedLedger;
   /** The last tracking message published per order id. */
-  tracking: BoundedLru<string, OrderTrackingMessage>;
+  tracking: TrackingStore;
   refreshRider: RefreshRiderAssignments;
   /** Keyed by order id and shared with order events, so one order's updates stay in order. */
   serial: SerialByKey;
@@ -38,13 +37,13 @@ export function createDeliveryEventNotifier(deps: NotifyDeliveryEventDeps): (eve
     const key = { id: event.id, aggregateId: deliveryId, version: event.version };
     const cause = { eventId: event.id, orderId: event.orderId, deliveryId };
     const ids = { ...cause, type: event.type, version: event.version, riderId: event.type === 'delivery.location_updated' ? event.data.riderId : event.data.rider?.id };
-    const verdict = published.verdict(key);
+    const verdict = await published.verdict(key);
     if (!verdict.publish) {
       metrics.deduped.inc({ reason: verdict.reason });
       logger.debug({ ...ids, reason: verdict.reason, publishedVersion: verdict.publishedVersion }, 'event already published; acking without publishing');
       return;
     }
-    const next = messagesForDeliveryEvent(event, tracking.get(event.orderId), maxPayloadBytes);
+    const next = messagesForDeliveryEvent(event, await tracking.get(event.orderId), maxPayloadBytes);
     await settleAll([
       ...next.messages.map(async (message) => {
         await publisher.publish(message);
@@ -52,9 +51,9 @@ export function createDeliveryEventNotifier(deps: NotifyDeliveryEventDeps): (eve
       }),
       ...next.riders.map((riderId) => refreshRider(riderId, cause)),
     ]);
-    if (next.tracking) tracking.set(event.orderId, next.tracking);
-    published.record(key, { version: event.version });
-    logger.debug({ ...ids, riders: next.riders, retracked: next.tracking !== undefined }, 'event published to MQTT');
+    if (next.tracking) await tracking.set(event.orderId, next.tracking);
+    await published.record(key, { version: event.version });
+    logger.info({ ...ids, riders: next.riders, retracked: next.tracking !== undefined }, 'event published to MQTT');
   };
 
   return (event) => serial.run(event.orderId, () => notify(event));

@@ -1,7 +1,7 @@
 import type { OrderEvent } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
-import type { PublishedEvents } from './dedupe.js';
 import { messagesForOrderEvent, type OrderProgress } from './handlers/order-event.js';
+import type { PublishedLedger } from './ledger/ledger.js';
 import type { NotifierMetrics } from './metrics.js';
 import type { MqttPublisher } from './mqtt-publisher.js';
 import type { SerialByKey } from './serial-by-key.js';
@@ -10,7 +10,7 @@ import { settleAll } from './settle-all.js';
 export interface NotifyOrderEventDeps {
   publisher: MqttPublisher;
   /** Keyed by order id. */
-  published: PublishedEvents<OrderProgress>;
+  published: PublishedLedger<OrderProgress>;
   /** Keyed by order id and shared with delivery events. */
   serial: SerialByKey;
   logger: Logger;
@@ -31,21 +31,21 @@ export function createOrderEventNotifier(deps: NotifyOrderEventDeps): (event: Or
   const notify = async (event: OrderEvent) => {
     const ids = { eventId: event.id, orderId: event.orderId, type: event.type, version: event.version };
     const key = { id: event.id, aggregateId: event.orderId, version: event.version };
-    const verdict = published.verdict(key);
+    const verdict = await published.verdict(key);
     if (!verdict.publish) {
       metrics.deduped.inc({ reason: verdict.reason });
       logger.debug({ ...ids, reason: verdict.reason, publishedVersion: verdict.publishedVersion }, 'event already published; acking without publishing');
       return;
     }
-    const { status, messages } = messagesForOrderEvent(event, published.progressOf(event.orderId), maxPayloadBytes);
+    const { status, messages } = messagesForOrderEvent(event, await published.progressOf(event.orderId), maxPayloadBytes);
     await settleAll(
       messages.map(async (message) => {
         await publisher.publish(message);
         metrics.published.inc({ kind: message.kind });
       }),
     );
-    published.record(key, { version: status.version, trackingNumber: status.trackingNumber });
-    logger.debug({ ...ids, status: status.status }, 'event published to MQTT');
+    await published.record(key, { version: status.version, trackingNumber: status.trackingNumber });
+    logger.info({ ...ids, status: status.status }, 'event published to MQTT');
   };
 
   return (event) => serial.run(event.orderId, () => notify(event));

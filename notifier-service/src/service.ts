@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@orderpulse/contracts';
 import {
+  countConsumedEvents,
   createAmqpConnection,
   namespaced,
   createHttpApp,
@@ -13,8 +14,9 @@ import {
   type Registry,
 } from '@orderpulse/service-kit';
 import { usesDevJwtSecret, type NotifierConfig } from './config.js';
-import { createNotifierConsumer } from './consumer.js';
+import { createNotifierConsumer, NOTIFIER_QUEUE } from './consumer.js';
 import { createEventHandler } from './create-event-handler.js';
+import { openNotifierLedger } from './ledger/open-ledger.js';
 import { createNotifierMetrics } from './metrics.js';
 import { mqttCredentialSource } from './mqtt-credentials.js';
 import { connectMqttPublisher, type MqttPublisher } from './mqtt-publisher.js';
@@ -29,7 +31,7 @@ export interface RunningNotifier {
   registry: Registry;
   httpPort: number;
   url: string;
-  /** In shutdown order: consumer (finishes in-flight messages), MQTT, RabbitMQ, HTTP. */
+  /** In shutdown order: consumer (finishes in-flight messages), MQTT, ledger, RabbitMQ, HTTP. */
   closers: Closer[];
   close(): Promise<void>;
 }
@@ -40,7 +42,7 @@ export interface RunningNotifier {
  * step fails.
  */
 export async function startNotifier(config: NotifierSettings, logger: Logger): Promise<RunningNotifier> {
-  // Kept in shutdown order as each part starts: consumer, mqtt, amqp, http.
+  // Kept in shutdown order as each part starts: consumer, mqtt, ledger, amqp, http.
   const closers: Closer[] = [];
   const closeAll = async () => {
     for (const closer of closers) {
@@ -59,6 +61,9 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     closers.unshift({ name: 'amqp', close: () => connection.close() });
     await connection.waitUntilConnected(config.CONNECT_TIMEOUT_MS);
 
+    const ledger = await openNotifierLedger(config, logger);
+    closers.unshift({ name: 'ledger', close: () => ledger.close() });
+
     const publisher = await connectMqttPublisher({
       url: config.MQTT_URL,
       clientId: `notifier-${randomUUID().slice(0, 8)}`,
@@ -73,7 +78,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     const app = createHttpApp({
       logger,
       registry,
-      readiness: () => ({ amqp: connection.isConnected(), mqtt: publisher.isConnected() }),
+      readiness: () => ({ amqp: connection.isConnected(), mqtt: publisher.isConnected(), ...(ledger.shared && { redis: ledger.isReady() }) }),
     });
     const http = await listen(app, config.NOTIFIER_PORT, config.HOST);
     closers.push({ name: 'http', close: () => http.close() });
@@ -87,16 +92,13 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       handle: createEventHandler({
         publisher,
         assignments: createRiderAssignmentsClient({ baseUrl: config.DELIVERY_URL, token: serviceTokens.current, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
+        ledger,
         logger,
         metrics,
         maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES,
-        dedupeCapacity: config.DEDUPE_CAPACITY,
-        trackingCacheCapacity: config.TRACKING_CACHE_CAPACITY,
       }),
     });
-    consumer.on('acked', () => metrics.consumed.inc({ outcome: 'acked' }));
-    consumer.on('dead-lettered', () => metrics.consumed.inc({ outcome: 'dead_lettered' }));
-    consumer.on('requeued', () => metrics.consumed.inc({ outcome: 'requeued' }));
+    countConsumedEvents(registry, consumer, NOTIFIER_QUEUE);
     closers.unshift({ name: 'consumer', close: () => consumer.stop() });
     await consumer.start();
 

@@ -112,8 +112,8 @@ describe('notifier: RabbitMQ order events become MQTT messages', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { amqp: true, mqtt: true } });
     const text = await (await fetch(`${notifier.url}/metrics`)).text();
-    expect(text).toMatch(/^notifier_events_consumed_total\{outcome="acked"[^}]*\} \d+$/m);
-    expect(text).toMatch(/^notifier_events_consumed_total\{outcome="dead_lettered"[^}]*\} 2$/m);
+    expect(text).toMatch(/^amqp_events_consumed_total\{queue="notifier",outcome="acked"[^}]*\} \d+$/m);
+    expect(text).toMatch(/^amqp_events_consumed_total\{queue="notifier",outcome="dead_lettered"[^}]*\} 2$/m);
     expect(text).toMatch(/^notifier_mqtt_messages_published_total\{kind="order-status"[^}]*\} 16$/m);
     expect(text).toMatch(/^notifier_mqtt_puback_seconds_count\{[^}]*\} 32$/m);
   });

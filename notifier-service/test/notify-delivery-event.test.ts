@@ -1,8 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import type { OrderTrackingMessage } from '@orderpulse/contracts';
 import { createMetricsRegistry } from '@orderpulse/service-kit';
-import { BoundedLru } from '../src/bounded-lru.js';
-import { PublishedEvents } from '../src/dedupe.js';
+import { inMemoryPublishedLedger, inMemoryTrackingStore } from '../src/ledger/in-memory-ledger.js';
 import { createNotifierMetrics } from '../src/metrics.js';
 import { createDeliveryEventNotifier } from '../src/notify-delivery-event.js';
 import type { RefreshCause } from '../src/refresh-rider-assignments.js';
@@ -16,11 +14,11 @@ const ANN = { id: 'rider-ann', name: 'Ann' };
 function setup(refresh: (riderId: string, cause: RefreshCause) => Promise<void> = async () => undefined) {
   const fake = fakePublisher();
   const refreshes: Array<{ riderId: string; cause: RefreshCause }> = [];
-  const tracking = new BoundedLru<string, OrderTrackingMessage>(100);
+  const tracking = inMemoryTrackingStore(100);
   const log = captureLogger();
   const notify = createDeliveryEventNotifier({
     publisher: fake.publisher,
-    published: new PublishedEvents(100),
+    published: inMemoryPublishedLedger(100),
     tracking,
     refreshRider: (riderId, cause) => {
       refreshes.push({ riderId, cause });
@@ -59,7 +57,7 @@ describe('createDeliveryEventNotifier', () => {
     expect(resolved).toBe(false);
     pending[1]!.ack();
     await done;
-    expect(tracking.get(t.orderId)).toMatchObject({ deliveryId: t.deliveryId, version: 2, rider: ANN });
+    expect(await tracking.get(t.orderId)).toMatchObject({ deliveryId: t.deliveryId, version: 2, rider: ANN });
   });
 
   it('when the rider\'s list cannot be fetched, then it rejects only after its publishes settled, remembers nothing, and the redelivery publishes again', async () => {
@@ -76,12 +74,12 @@ describe('createDeliveryEventNotifier', () => {
     expect(settled).toBe(false); // the tracking PUBACK is still outstanding
     pending.splice(0).forEach((p) => p.ack());
     await expect(first).rejects.toThrow('503');
-    expect(tracking.get(t.orderId)).toBeUndefined();
+    expect(await tracking.get(t.orderId)).toBeUndefined();
 
     fail = false;
     await notifyAcked(assigned);
     expect(acked.filter((m) => m.kind === 'order-tracking')).toHaveLength(2);
-    expect(tracking.get(t.orderId)).toMatchObject({ version: 2 });
+    expect(await tracking.get(t.orderId)).toMatchObject({ version: 2 });
   });
 
   it('when positions follow a snapshot, then each republishes the remembered tracking with its ETA, and an older one is dropped as stale', async () => {

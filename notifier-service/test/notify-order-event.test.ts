@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { createMetricsRegistry } from '@orderpulse/service-kit';
-import { PublishedEvents } from '../src/dedupe.js';
+import { inMemoryPublishedLedger } from '../src/ledger/in-memory-ledger.js';
 import type { OrderProgress } from '../src/handlers/order-event.js';
 import type { MqttMessage } from '../src/mqtt-message.js';
 import { createNotifierMetrics } from '../src/metrics.js';
@@ -23,7 +23,7 @@ function setup() {
   const log = captureLogger();
   const notify = createOrderEventNotifier({
     publisher: fake.publisher,
-    published: new PublishedEvents<OrderProgress>(100),
+    published: inMemoryPublishedLedger<OrderProgress>(100),
     serial: createSerialByKey(),
     logger: log.logger,
     metrics,

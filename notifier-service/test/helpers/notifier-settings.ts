@@ -17,6 +17,9 @@ export function testNotifierSettings(overrides: Partial<NotifierSettings> & Pick
     DELIVERY_URL: 'http://127.0.0.1:9',
     DELIVERY_TIMEOUT_MS: 1_000,
     TRACKING_CACHE_CAPACITY: 1_000,
+    REDIS_NAMESPACE: '',
+    LOCK_TTL_MS: 15_000,
+    LOCK_WAIT_MS: 2_000,
     ...overrides,
   };
 }

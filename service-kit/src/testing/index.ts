@@ -4,3 +4,5 @@ export * from './dependencies.js';
 export * from './amqp-cleanup.js';
 export * from './json-client.js';
 export * from './capture-logger.js';
+export * from './redis.js';
+export * from './postgres.js';

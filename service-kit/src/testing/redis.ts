@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { answersSync } from './probe-sync.js';
 
 export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -12,32 +12,20 @@ export type RedisTarget = { url: string; source: 'env' | 'local' } | { skipReaso
  */
 export function redisTarget(env: Record<string, string | undefined> = process.env): RedisTarget {
   if (env.REDIS_URL) return { url: env.REDIS_URL, source: 'env' };
-  const probe = spawnSync(
-    process.execPath,
-    [
-      '-e',
-      `const s = require('node:net').connect(6379, '127.0.0.1');
-       s.setTimeout(1000, () => process.exit(2));
-       s.on('error', () => process.exit(3));
-       s.on('connect', () => s.write('PING\\r\\n'));
-       s.on('data', (d) => process.exit(String(d).startsWith('+PONG') ? 0 : 4));`,
-    ],
-    { timeout: 5_000 },
-  );
-  if (probe.status === 0) return { url: LOCAL_REDIS_URL, source: 'local' };
+  if (answersSync(6379, 'PING\r\n', '+PONG')) return { url: LOCAL_REDIS_URL, source: 'local' };
   return { skipReason: 'REDIS_URL is unset and no Redis answers PING on 127.0.0.1:6379 (start one with `redis-server --daemonize yes` or set REDIS_URL)' };
 }
 
 let counter = 0;
 
 /** A REDIS_NAMESPACE no other test (or concurrent test run) uses. */
-export function uniqueNamespace(label: string): string {
+export function uniqueRedisNamespace(label: string): string {
   counter += 1;
   return `op-test-${label}-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
 
 /** Deletes every key under `<namespace>:` and resolves with how many there were. */
-export async function deleteNamespace(url: string, namespace: string): Promise<number> {
+export async function deleteRedisNamespace(url: string, namespace: string): Promise<number> {
   const redis = new Redis(url, { lazyConnect: true });
   try {
     await redis.connect();
@@ -52,7 +40,7 @@ export async function deleteNamespace(url: string, namespace: string): Promise<n
 }
 
 /** How many keys exist under `<namespace>:`. */
-export async function countNamespace(url: string, namespace: string): Promise<number> {
+export async function countRedisNamespace(url: string, namespace: string): Promise<number> {
   const redis = new Redis(url, { lazyConnect: true });
   try {
     await redis.connect();
