@@ -32,9 +32,10 @@ describe('when an admin changes an order, then its subscribed customer sees it l
   let order: OrderSnapshot;
   let tokens: TestTokens;
   const latencies: Array<{ status: string; version: number; ms: number }> = [];
+  const logLines: string[] = [];
 
   beforeAll(async () => {
-    system = await startSystem({ amqpUrl, namespace, ports: 'free', services: ['broker', 'orders', 'notifier'], logLevel: 'info' });
+    system = await startSystem({ amqpUrl, namespace, ports: 'free', services: ['broker', 'orders', 'notifier'], logLevel: 'info', onLine: (_service, line) => logLines.push(line) });
     tokens = new TestTokens(system.jwtSecret);
     orders = new OrdersClient(system.urls.orders, await tokens.admin());
     admin = await MqttRecorder.connect(system.urls.mqtt, [topics.adminOrders()], {
@@ -88,6 +89,20 @@ describe('when an admin changes an order, then its subscribed customer sees it l
       ['shipped', 4],
     ]);
     expect(customer.on(topics.orderStatus(order.id)).at(-1)?.payload.trackingNumber).toBe('TRK-123');
+  });
+
+  it('then one grep for the order id follows the change from the HTTP request to the MQTT publish', async () => {
+    const trail = logLines.filter((line) => line.startsWith('{') && line.includes(order.id)).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const changed = trail.find((l) => l.msg === 'order status changed' && l.to === 'confirmed');
+    expect(changed).toMatchObject({ service: 'orders-service', orderId: order.id, version: 2 });
+    const eventId = changed!.eventId as string;
+    expect(trail).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ service: 'orders-service', msg: 'request', method: 'PATCH', path: `/orders/${order.id}/status`, status: 200 }),
+        expect.objectContaining({ service: 'orders-service', msg: 'event published', eventId, orderId: order.id }),
+        expect.objectContaining({ service: 'notifier-service', msg: 'event published to MQTT', eventId, orderId: order.id, version: 2 }),
+      ]),
+    );
   });
 
   it('then the admin feed saw every change', async () => {

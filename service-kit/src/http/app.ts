@@ -4,6 +4,8 @@ import { Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { HttpError } from './errors.js';
 
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export type ReadinessChecks = () => Record<string, boolean>;
 
 export interface HttpAppOptions {
@@ -49,7 +51,8 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       duration.observe({ method: ctx.method, route, status: String(ctx.status) }, seconds);
-      const level = ctx.status >= 500 ? 'error' : ctx.status >= 400 ? 'info' : 'debug';
+      // Writes are worth a line each (they start the trail of an update); reads would drown the log.
+      const level = ctx.status >= 500 ? 'error' : ctx.status >= 400 || !READ_METHODS.has(ctx.method) ? 'info' : 'debug';
       logger[level]({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1e4) / 10, ...(ctx.state.logContext ?? {}) }, 'request');
     }
   });
