@@ -10,6 +10,7 @@ import { createInMemoryOrderRepository } from '../src/data-access/in-memory-orde
 import { connectMongoOrderRepository } from '../src/data-access/mongo-order-repository.js';
 import { describeOrderRepositoryContract } from './support/order-repository-contract.js';
 import { anOrder, createdEventOf } from './support/order-factories.js';
+import { aTestSchema, connectTestRepository, describePostgresSkipped, dropSchema, testPostgresUrl } from './support/postgres.js';
 
 describeOrderRepositoryContract('in-memory', async () => {
   const repository = createInMemoryOrderRepository();
@@ -74,4 +75,21 @@ if (mongoUrl) {
   describe.skip(`order repository contract: mongoose (skipped: ${reason})`, () => {
     it('runs the same contract against MongoDB', () => undefined);
   });
+}
+
+const postgresUrl = testPostgresUrl();
+if (postgresUrl) {
+  describeOrderRepositoryContract('postgres', async () => {
+    const schema = aTestSchema('orders_contract');
+    const repository = await connectTestRepository(postgresUrl, schema);
+    return {
+      repository,
+      dispose: async () => {
+        await repository.close();
+        await dropSchema(postgresUrl, schema);
+      },
+    };
+  });
+} else {
+  describePostgresSkipped('the PostgreSQL order repository contract');
 }

@@ -42,6 +42,11 @@ export interface RunningSystem {
   processes: Map<ServiceName, ServiceProcess>;
   /** Starts a service again (after a stop or kill) with the same settings. */
   restart(name: ServiceName): Promise<ServiceProcess>;
+  /**
+   * Starts one more instance of an HTTP service on a fresh port, with the same settings plus
+   * `env` (scale-out tests); it is stopped with the system.
+   */
+  addInstance(name: ScalableService, label: string, env?: Record<string, string>): Promise<{ process: ServiceProcess; url: string }>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +72,10 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
     mqttWs: await freePort(),
   };
 }
+
+/** The services that run as several instances behind one address, and the variable naming their HTTP port. */
+const HTTP_PORT_VARIABLE = { orders: 'ORDERS_PORT', delivery: 'DELIVERY_PORT', notifier: 'NOTIFIER_PORT', web: 'WEB_PORT' } as const;
+export type ScalableService = keyof typeof HTTP_PORT_VARIABLE;
 
 const START_ORDER: ServiceName[] = ['broker', 'orders', 'delivery', 'notifier', 'web'];
 
@@ -125,7 +134,22 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     processes.set(name, process);
     return process;
   };
+  const extraInstances: ServiceProcess[] = [];
+  const addInstance = async (name: ScalableService, label: string, env: Record<string, string> = {}) => {
+    const port = await freePort();
+    const url = `http://${host}:${port}`;
+    const process = await startServiceProcess({
+      name: label,
+      entry: ENTRY_POINTS[name],
+      env: { ...common, ...settings[name].env, ...(options.env?.[name] ?? {}), [HTTP_PORT_VARIABLE[name]]: String(port), ...env },
+      readyUrl: `${url}${name === 'web' ? '/healthz' : '/readyz'}`,
+      ...(options.onLine ? { onLine: options.onLine } : {}),
+    });
+    extraInstances.push(process);
+    return { process, url };
+  };
   const stop = async () => {
+    for (const extra of extraInstances.reverse()) await extra.stop();
     for (const name of [...wanted].reverse()) await processes.get(name)?.stop();
   };
 
@@ -135,5 +159,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await stop();
     throw err;
   }
-  return { ports, urls, jwtSecret, dataDir, processes, restart: start, stop };
+  return { ports, urls, jwtSecret, dataDir, processes, restart: start, addInstance, stop };
 }
