@@ -3,6 +3,7 @@ import {
   type AmqpConnection,
   type Closer,
   CloserStack,
+  countConsumedEvents,
   createTokenService,
   type EventConsumer,
   type EventPublisher,
@@ -16,7 +17,7 @@ import { createOrdersApp } from './app.js';
 import type { OrdersConfig } from './config.js';
 import { openOrderRepository } from './data-access/open-order-repository.js';
 import type { OrderRepository } from './data-access/order-repository.js';
-import { createDeliveryEventsConsumer } from './messaging/delivery-events-consumer.js';
+import { createDeliveryEventsConsumer, DELIVERY_EVENTS_QUEUE } from './messaging/delivery-events-consumer.js';
 import { orderOutboxStore } from './messaging/order-outbox-store.js';
 import { createOrderAccess } from './auth/order-access.js';
 
@@ -83,6 +84,7 @@ export async function startOrdersService(
       deps,
       ...(overrides.consumerRetryDelayMs ? { retryDelayMs: overrides.consumerRetryDelayMs } : {}),
     });
+    countConsumedEvents(registry, deliveryConsumer, DELIVERY_EVENTS_QUEUE);
     closers.add('delivery events consumer', () => deliveryConsumer.stop());
     await deliveryConsumer.start();
 

@@ -97,5 +97,9 @@ describe('delivery events from RabbitMQ (queue orders-service.delivery)', () => 
       return q.messageCount >= 1 && q.messageCount;
     }, 'the dead-letter queue to hold the bad message');
     expect(dlq).toBe(1);
+
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/^amqp_events_consumed_total\{queue="orders-service.delivery",outcome="dead_lettered"[^}]*\} 1$/m);
+    expect(metrics).toMatch(/^amqp_events_consumed_total\{queue="orders-service.delivery",outcome="acked"[^}]*\} [1-9]\d*$/m);
   });
 });
