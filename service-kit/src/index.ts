@@ -23,3 +23,4 @@ export * from './secrets-config.js';
 export * from './persistence/mongo-connection.js';
 export * from './outbox/open-event-pipeline.js';
 export * from './redis/redis-clients.js';
+export * from './amqp/dead-letters.js';
