@@ -15,7 +15,9 @@ import {
   checkHealthchecks,
   checkNoLiteralSecrets,
   checkPorts,
+  checkAlertRules,
   checkPrometheusConfig,
+  registeredMetricNames,
   checkRestartPolicies,
   checkServicesPresent,
   checkVolumes,
@@ -36,15 +38,13 @@ import { REPO_ROOT } from '../src/harness/paths.js';
 const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');
 const ENV_EXAMPLE = join(REPO_ROOT, 'deploy/.env.example');
 const PROMETHEUS = join(REPO_ROOT, 'deploy/prometheus.yml');
+const ALERTS = join(REPO_ROOT, 'deploy/alerts.yml');
 
 /**
  * Settings compose already passes that a service's config schema does not declare yet (they are
  * ignored until it does). Anything else compose sets must be read by the service: a typo fails.
  */
-const NOT_READ_YET: Record<string, string[]> = {
-  // Scale-out: several brokers sharing state through Redis (DESIGN.md, "Running").
-  broker: ['REDIS_URL'],
-};
+const NOT_READ_YET: Record<string, string[]> = {};
 
 describe('docker compose deployment files (checked without a Docker engine)', () => {
   const compose = loadCompose(COMPOSE_FILE);
@@ -120,6 +120,16 @@ describe('docker compose deployment files (checked without a Docker engine)', ()
 
   it('when Prometheus runs (profile observability), then it scrapes every service /metrics', () => {
     expect(checkPrometheusConfig(PROMETHEUS, compose.resolved)).toEqual([]);
+  });
+
+  it('then every alert rule reads metrics the services really register', () => {
+    const registered = registeredMetricNames(REPO_ROOT, ['service-kit', 'broker', 'orders-service', 'delivery-service', 'notifier-service', 'web-client']);
+    expect(registered.has('amqp_events_consumed_total')).toBe(true);
+    expect(checkAlertRules(ALERTS, registered)).toEqual([]);
+    // The check itself catches a renamed metric.
+    expect(checkAlertRules(ALERTS, new Set([...registered].filter((name) => name !== 'outbox_pending_events')))).toEqual([
+      'OrderpulseOutboxBacklog reads outbox_pending_events, which no service registers',
+    ]);
   });
 
   it('when setting up, then deploy/.env.example names every required variable and holds no secret', () => {

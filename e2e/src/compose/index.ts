@@ -9,3 +9,4 @@ export * from './dockerfile-rules.js';
 export * from './interpolate.js';
 export * from './settings-read.js';
 export * from './workspaces.js';
+export * from './alert-rules.js';
