@@ -36,6 +36,28 @@ export interface RedisState {
 type MQEmitter = EventEmitter & { close(cb: () => void): void; closed?: boolean; closing?: boolean; state: EventEmitter };
 type MQEmitterRedisPrefix = new (prefix: string, options: object) => MQEmitter;
 
+type SubscriptionStore = { addSubscriptions(client: object, subs: object[]): Promise<unknown> };
+
+/**
+ * aedes calls `addSubscriptions` once per topic of a persistent session's SUBSCRIBE, each time
+ * with the packet's whole list, concurrently. aedes-persistence-redis then waits for its own
+ * broadcast keyed by client id and first topic, so the identical calls overwrite each other's
+ * waiter and the SUBACK of a multi-topic SUBSCRIBE never comes. One store per list fixes it.
+ */
+export function coalesceAddSubscriptions<P extends SubscriptionStore>(persistence: P): P {
+  const add = persistence.addSubscriptions.bind(persistence);
+  const stored = new WeakMap<object[], Promise<unknown>>();
+  persistence.addSubscriptions = (client, subs) => {
+    let pending = stored.get(subs);
+    if (!pending) {
+      pending = add(client, subs);
+      stored.set(subs, pending);
+    }
+    return pending;
+  };
+  return persistence;
+}
+
 /** Connects to Redis (refusing the start when it does not answer in time) and builds `mq` and `persistence`. */
 export async function connectRedisState({ url, namespace = '', logger, connectTimeoutMs = 10_000, closeTimeoutMs = 5_000 }: RedisStateOptions): Promise<RedisState> {
   const where = describeRedisUrl(url);
@@ -57,7 +79,7 @@ export async function connectRedisState({ url, namespace = '', logger, connectTi
     : (mqemitterRedis(mqOptions) as unknown as MQEmitter);
   // mqemitter-redis re-emits connection and publish errors here; without a listener they would crash the process.
   mq.state.on('error', (err: Error) => logger.debug({ redis: where, err: err.message }, 'mqemitter-redis error'));
-  const persistence = aedesPersistenceRedis({ conn: db });
+  const persistence = coalesceAddSubscriptions(aedesPersistenceRedis({ conn: db }) as unknown as SubscriptionStore & { destroy(): Promise<void> });
 
   let closing: Promise<void> | undefined;
   const close = async () => {

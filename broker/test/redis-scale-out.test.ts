@@ -174,6 +174,24 @@ describeWithRedis(`several brokers sharing state through Redis (${redisUrl})`, (
     },
     TEST_TIMEOUT_MS,
   );
+  it(
+    'when a persistent session subscribes to several topics in one SUBSCRIBE, then it gets its SUBACK and messages through the other broker',
+    async () => {
+      const [a, b] = await startPair('multi');
+      const assignments = topics.riderAssignments(riderX);
+      const rider = await connectSession(a.tcpUrl, 'riderX', 'rider-x-tablet');
+      clients.push(rider.client);
+      // aedes stores the whole list once per topic, concurrently; before the fix this SUBACK never came.
+      const granted = await rider.client.subscribeAsync([assignments, `riders/${riderX}/deliveries/+/status`, topics.riderLocation(riderX)], { qos: 1 });
+      expect(granted.map((g) => g.qos)).toEqual([1, 1, 1]);
+
+      const notifier = await connectTo(b, 'notifier', 'notifier-multi');
+      await notifier.client.publishAsync(assignments, '{"n":1}', { qos: 1 });
+      const received = await waitFor(() => rider.messages.length > 0 && rider.messages, 'the assignment through B', WAIT_MS);
+      expect(received).toEqual([{ topic: assignments, payload: '{"n":1}', qos: 1, retain: false }]);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 
 describe('a broker whose Redis does not answer', () => {
