@@ -10,3 +10,4 @@ export * from './interpolate.js';
 export * from './settings-read.js';
 export * from './workspaces.js';
 export * from './alert-rules.js';
+export * from './compose-as-processes.js';

@@ -1,0 +1,135 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@orderpulse/service-kit/testing';
+import { ENTRY_POINTS } from '../harness/paths.js';
+import { startServiceProcess, type ServiceProcess } from '../harness/service-process.js';
+import { environmentOf, type ComposeDocument } from './compose-file.js';
+import { DEPLOYABLES, type Deployable } from './deployables.js';
+
+/** Where the engines compose would run are reached instead, on this machine. */
+export interface LocalEngines {
+  amqpUrl: string;
+  /** Isolates exchanges and queues (compose runs un-namespaced on its own RabbitMQ). */
+  amqpNamespace: string;
+  redisUrl: string;
+  /** Isolates Redis keys and channels, for the same reason. */
+  redisNamespace: string;
+  /** A MongoDB to use for `MONGO_URL`; without one, the services journal to a temp DATA_DIR. */
+  mongoUrl?: string;
+}
+
+export interface ComposeProcess {
+  service: string;
+  replica: number;
+  process: ServiceProcess;
+  httpUrl: string;
+  env: Record<string, string>;
+}
+
+export interface ComposeAsProcesses {
+  processes: ComposeProcess[];
+  /** Each compose port (as published) and the free local port standing in for it. */
+  ports: Map<number, number>;
+  /** What had to differ from the compose file, for the test log. */
+  substitutions: string[];
+  stop(): Promise<void>;
+}
+
+/** Deployables in an order that respects their `depends_on` among each other. */
+export function startOrder(document: ComposeDocument): Deployable[] {
+  const names = new Set(DEPLOYABLES.map((d) => d.name));
+  const ordered: Deployable[] = [];
+  const visit = (deployable: Deployable, path: string[]) => {
+    if (ordered.includes(deployable)) return;
+    if (path.includes(deployable.name)) throw new Error(`depends_on cycle: ${[...path, deployable.name].join(' → ')}`);
+    const dependsOn = document.services[deployable.name]?.depends_on ?? {};
+    for (const dependency of Array.isArray(dependsOn) ? dependsOn : Object.keys(dependsOn)) {
+      const other = DEPLOYABLES.find((d) => d.name === dependency);
+      if (other && names.has(dependency)) visit(other, [...path, deployable.name]);
+    }
+    ordered.push(deployable);
+  };
+  for (const deployable of DEPLOYABLES) visit(deployable, []);
+  return ordered;
+}
+
+/**
+ * Rewrites one service's compose environment for this machine: container host names become
+ * 127.0.0.1, every published port a free local one (in `*_PORT` values and inside URLs), and the
+ * engines' URLs the local engines'. Everything else (NODE_ENV=production, secrets, timeouts) is
+ * kept as compose passes it.
+ */
+export function localEnvironment(composeEnv: Record<string, string>, ports: Map<number, number>, engines: LocalEngines, dataDir: string): Record<string, string> {
+  const deployableHosts = DEPLOYABLES.map((d) => d.name).concat('localhost');
+  const rewriteUrl = (value: string) => {
+    let url = value;
+    for (const host of deployableHosts) url = url.replace(new RegExp(`//${host}:(\\d+)`, 'g'), (_m, port: string) => `//127.0.0.1:${ports.get(Number(port)) ?? port}`);
+    return url;
+  };
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(composeEnv)) {
+    if (key === 'AMQP_URL') env[key] = engines.amqpUrl;
+    else if (key === 'REDIS_URL') env[key] = engines.redisUrl;
+    else if (key === 'MONGO_URL') {
+      if (engines.mongoUrl) env[key] = `${engines.mongoUrl.replace(/\/[^/]*$/, '')}/${value.split('/').pop()}`;
+      else env.DATA_DIR = dataDir;
+    } else if (key === 'HOST') env[key] = '127.0.0.1';
+    else if (/_PORT$/.test(key) && ports.has(Number(value))) env[key] = String(ports.get(Number(value)));
+    else env[key] = rewriteUrl(value);
+  }
+  env.AMQP_NAMESPACE = engines.amqpNamespace;
+  if (env.REDIS_URL) env.REDIS_NAMESPACE = engines.redisNamespace;
+  return env;
+}
+
+/**
+ * docker-compose.yml run as local processes: each deployable's compiled entry point (the one its
+ * image runs) with the environment compose gives it, in `depends_on` order, each considered
+ * started once its health endpoint answers; `replicas` starts more of one service the way
+ * `docker compose up --scale` would (each on its own HTTP port, as containers have their own).
+ */
+export async function startComposeAsProcesses(
+  document: ComposeDocument,
+  engines: LocalEngines,
+  options: { replicas?: Record<string, number>; onLine?: (name: string, line: string) => void } = {},
+): Promise<ComposeAsProcesses> {
+  const ports = new Map<number, number>();
+  for (const deployable of DEPLOYABLES) {
+    for (const port of Object.values(deployable.ports)) if (port !== undefined && !ports.has(port)) ports.set(port, await freePort());
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'orderpulse-compose-'));
+  const substitutions = [
+    `engines: AMQP ${engines.amqpUrl.replace(/\/\/[^@]*@/, '//')} (namespace ${engines.amqpNamespace}), Redis ${engines.redisUrl} (namespace ${engines.redisNamespace})`,
+    engines.mongoUrl ? 'MongoDB from MONGO_URL' : `no MongoDB here: MONGO_URL replaced by DATA_DIR=${dataDir}`,
+    `ports: ${[...ports].map(([from, to]) => `${from}→${to}`).join(', ')}`,
+  ];
+  const processes: ComposeProcess[] = [];
+  const stop = async () => {
+    for (const running of [...processes].reverse()) await running.process.stop();
+  };
+  try {
+    for (const deployable of startOrder(document)) {
+      const composeEnv = environmentOf(document.services[deployable.name] ?? {});
+      const base = localEnvironment(composeEnv, ports, engines, dataDir);
+      const replicas = options.replicas?.[deployable.name] ?? 1;
+      for (let replica = 1; replica <= replicas; replica += 1) {
+        const env = { ...base };
+        if (replica > 1) env[deployable.httpPortKey] = String(await freePort());
+        const httpUrl = `http://127.0.0.1:${env[deployable.httpPortKey]}`;
+        const process = await startServiceProcess({
+          name: replicas > 1 ? `${deployable.name}-${replica}` : deployable.name,
+          entry: ENTRY_POINTS[deployable.harnessName],
+          env,
+          readyUrl: `${httpUrl}${deployable.name === 'web-client' ? '/healthz' : '/readyz'}`,
+          ...(options.onLine ? { onLine: options.onLine } : {}),
+        });
+        processes.push({ service: deployable.name, replica, process, httpUrl, env });
+      }
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { processes, ports, substitutions, stop };
+}

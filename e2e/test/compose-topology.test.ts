@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
+import { topics } from '@orderpulse/contracts';
+import { deleteAmqpNamespace, deleteRedisNamespace, redisTarget, testNamespace, uniqueRedisNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { loadCompose, startComposeAsProcesses, type ComposeAsProcesses, type ComposeProcess } from '../src/compose/index.js';
+import { DeliveryClient, MqttRecorder, OrdersClient, REPO_ROOT } from '../src/harness/index.js';
+
+/**
+ * No Docker engine runs here, so docker-compose.yml's topology runs as processes: every
+ * deployable's built entry point with exactly the environment compose gives it (production
+ * mode, secrets from the env file, the other containers' URLs), only host names and published
+ * ports mapped to this machine, RabbitMQ and Redis local, and the notifier scaled to two as
+ * `docker compose up --scale notifier-service=2` would. Then a customer follows an order from
+ * the admin's PATCH and a rider's report, over the WebSocket URL the web-client hands browsers.
+ */
+const amqpUrl = process.env.AMQP_URL as string;
+const redis = redisTarget();
+if ('skipReason' in redis) process.stdout.write(`\n[compose-topology] skipped: ${redis.skipReason}\n`);
+const describeWithRedis = 'skipReason' in redis ? describe.skip : describe;
+
+const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
+
+describeWithRedis('docker-compose.yml run as processes (no Docker engine here)', () => {
+  const amqpNamespace = testNamespace('compose');
+  const redisNamespace = uniqueRedisNamespace('compose');
+  const secrets = {
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ADMIN_USERNAME: 'ops',
+    ADMIN_PASSWORD: randomBytes(16).toString('hex'),
+    RABBITMQ_PASSWORD: randomBytes(12).toString('hex'),
+  };
+  let topology: ComposeAsProcesses;
+  const only = (service: string): ComposeProcess => {
+    const found = topology.processes.filter((p) => p.service === service);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  beforeAll(async () => {
+    const compose = loadCompose(join(REPO_ROOT, 'docker-compose.yml'), { ...secrets, COMPOSE_PROJECT_NAME: 'orderpulse' });
+    topology = await startComposeAsProcesses(
+      compose.resolved,
+      { amqpUrl, amqpNamespace, redisUrl: 'url' in redis ? redis.url : '', redisNamespace, ...(process.env.MONGO_URL ? { mongoUrl: process.env.MONGO_URL } : {}) },
+      { replicas: { 'notifier-service': 2 } },
+    );
+    process.stdout.write(`\n[compose-topology] ${topology.substitutions.join('; ')}\n`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await topology?.stop();
+    await deleteAmqpNamespace(amqpUrl, amqpNamespace, QUEUES);
+    if ('url' in redis) await deleteRedisNamespace(redis.url, redisNamespace);
+  }, 60_000);
+
+  it('then every deployable runs in production mode with the settings compose gives it, the notifier twice', () => {
+    expect(topology.processes.map((p) => `${p.service}#${p.replica}`).sort()).toEqual(
+      ['broker#1', 'delivery-service#1', 'notifier-service#1', 'notifier-service#2', 'orders-service#1', 'web-client#1'],
+    );
+    for (const { env } of topology.processes) expect(env.NODE_ENV).toBe('production');
+    expect(only('broker').env.REDIS_URL).toBeTruthy();
+    expect(only('orders-service').env.ADMIN_USERNAME).toBe('ops');
+    expect(only('delivery-service').env.MQTT_URL).toBe(`mqtt://127.0.0.1:${topology.ports.get(1884)}`);
+  });
+
+  it('then the web-client hands browsers URLs that reach the broker and the services', async () => {
+    const web = only('web-client');
+    const page = await fetch(`${web.httpUrl}/track`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+    const config = (await (await fetch(`${web.httpUrl}/config.json`)).json()) as Record<string, string>;
+    expect(Object.values(config)).toEqual(
+      expect.arrayContaining([`ws://127.0.0.1:${topology.ports.get(8083)}/mqtt`, `http://127.0.0.1:${topology.ports.get(3001)}`]),
+    );
+  });
+
+  it('when an admin ships an order and a rider picks it up, then the customer sees both over the WebSocket', async () => {
+    const web = only('web-client');
+    const browser = (await (await fetch(`${web.httpUrl}/config.json`)).json()) as Record<string, string>;
+    const wsUrl = Object.values(browser).find((v) => v.startsWith('ws://'))!;
+    const ordersUrl = only('orders-service').httpUrl;
+    const login = await new OrdersClient(ordersUrl).logIn(secrets.ADMIN_USERNAME, secrets.ADMIN_PASSWORD);
+    const orders = new OrdersClient(ordersUrl, login.token);
+    const deliveries = new DeliveryClient(only('delivery-service').httpUrl, login.token);
+
+    const created = await orders.createOrder();
+    expect(created.status).toBe(201);
+    const order = created.body;
+    const customer = await MqttRecorder.connect(wsUrl, [topics.orderStatus(order.id), topics.orderTracking(order.id)], {
+      clientId: `customer-${order.id.slice(0, 8)}`,
+      username: 'customer',
+      password: order.trackingToken,
+    });
+    const rider = (await deliveries.createRider({ name: 'Ada Compose' })).body;
+    const riderToken = (await deliveries.riderToken(rider.id)).body.token;
+    const riderClient = await MqttRecorder.connect(`mqtt://127.0.0.1:${topology.ports.get(1884)}`, [], { clientId: `rider-${rider.id}`.slice(0, 60), username: 'rider', password: riderToken });
+    try {
+      for (const status of ['confirmed', 'processing', 'shipped'] as const) {
+        expect((await orders.changeStatus(order.id, status === 'shipped' ? { status, trackingNumber: 'TRK-C1' } : { status })).status).toBe(200);
+      }
+      await customer.waitFor((ms) => ms.find((m) => m.topic === topics.orderStatus(order.id) && m.payload.status === 'shipped'), 'shipped on the status topic');
+      const delivery = await waitFor(() => deliveries.deliveryOf(order.id), 'the delivery created from the shipped event');
+      expect((await deliveries.assign(delivery.id, rider.id)).status).toBe(200);
+      await customer.waitFor((ms) => ms.find((m) => m.topic === topics.orderTracking(order.id) && m.payload.status === 'assigned'), 'tracking: assigned');
+
+      await riderClient.client.publishAsync(
+        topics.riderDeliveryStatus(rider.id, delivery.id),
+        JSON.stringify({ status: 'picked_up', at: new Date().toISOString(), lat: 51.45, lng: -2.59 }),
+        { qos: 1 },
+      );
+      await customer.waitFor((ms) => ms.find((m) => m.topic === topics.orderTracking(order.id) && m.payload.status === 'picked_up'), 'tracking: picked_up');
+      const outForDelivery = await customer.waitFor(
+        (ms) => ms.find((m) => m.topic === topics.orderStatus(order.id) && m.payload.status === 'out_for_delivery'),
+        'status: out_for_delivery',
+      );
+      expect(outForDelivery.payload.version).toBe(5);
+    } finally {
+      await customer.close();
+      await riderClient.close();
+    }
+  }, 60_000);
+});
