@@ -21,6 +21,17 @@ describe('token service', () => {
     await expect(tokens.verify(token)).rejects.toThrow('token expired');
   });
 
+  it('when a token verified before expires, then the remembered verdict is not used: it is refused as expired', async () => {
+    let clock = Date.now();
+    const tokens = createTokenService(SECRET, () => clock);
+    const token = await tokens.sign({ role: 'admin', sub: 'admin' }, 60);
+    const first = await tokens.verify(token);
+    first.sub = 'tampered by the caller';
+    expect(await tokens.verify(token)).toMatchObject({ role: 'admin', sub: 'admin' });
+    clock += 61_000;
+    await expect(tokens.verify(token)).rejects.toThrow('token expired');
+  });
+
   it('when a token is signed with another secret, then it is refused', async () => {
     const other = createTokenService('another-secret-that-is-also-long-0123456789');
     await expect(tokens.verify(await other.sign({ role: 'admin', sub: 'admin' }, 60))).rejects.toBeInstanceOf(InvalidTokenError);

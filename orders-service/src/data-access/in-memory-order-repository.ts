@@ -30,14 +30,16 @@ function oldestPendingAt(stored: StoredOrder): string {
  */
 export function createInMemoryOrderRepository(orders: Map<string, StoredOrder> = new Map(), onClose: () => void = () => undefined): OrderRepository {
   let closed = false;
+  // Order numbers never change: an index instead of a scan of every order per insert and lookup.
+  const idByOrderNumber = new Map<string, string>();
+  for (const [id, stored] of orders) idByOrderNumber.set(stored.order.orderNumber, id);
 
   return {
     async insert(order: OrderSnapshot, created: OrderCreatedEvent) {
-      for (const stored of orders.values()) {
-        if (stored.order.orderNumber === order.orderNumber) throw new DuplicateOrderNumberError(order.orderNumber);
-      }
+      if (idByOrderNumber.has(order.orderNumber)) throw new DuplicateOrderNumberError(order.orderNumber);
       if (orders.has(order.id)) throw new Error(`order ${order.id} already exists`);
       orders.set(order.id, structuredClone({ order, pendingEvents: [created] }));
+      idByOrderNumber.set(order.orderNumber, order.id);
     },
 
     async update(next: OrderSnapshot, expectedVersion: number, event: OrderEvent) {
@@ -53,10 +55,9 @@ export function createInMemoryOrderRepository(orders: Map<string, StoredOrder> =
     },
 
     async findByOrderNumber(orderNumber) {
-      for (const stored of orders.values()) {
-        if (stored.order.orderNumber === orderNumber) return structuredClone(stored.order);
-      }
-      return null;
+      const id = idByOrderNumber.get(orderNumber);
+      const stored = id === undefined ? undefined : orders.get(id);
+      return stored ? structuredClone(stored.order) : null;
     },
 
     async list(query: ListOrdersQuery): Promise<OrderPage> {
