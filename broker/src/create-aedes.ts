@@ -1,8 +1,10 @@
 import type { EventEmitter } from 'node:events';
 import { Aedes } from 'aedes';
+import memoryPersistence from 'aedes-persistence';
 import type { Logger } from '@orderpulse/service-kit';
 import type { AuthHooks } from './auth/index.js';
 import type { BrokerMetrics } from './metrics.js';
+import { indexRetainedByTopic, type RetainedStore } from './retained-index.js';
 
 export interface CreateAedesOptions {
   hooks: AuthHooks;
@@ -16,7 +18,9 @@ export interface CreateAedesOptions {
 
 /** The MQTT core with our hooks and observability; it takes any duplex stream (see transports/). */
 export async function createAedes({ hooks, logger, metrics, drainTimeoutMs = 10_000, shared }: CreateAedesOptions): Promise<Aedes> {
-  const aedes = await Aedes.createBroker({ ...hooks, drainTimeout: drainTimeoutMs, ...(shared && { mq: shared.mq, persistence: shared.persistence }) });
+  // Called without a callback, aedes-persistence's storeRetained returns a promise (what aedes 1.x uses).
+  const persistence = shared?.persistence ?? indexRetainedByTopic(memoryPersistence() as unknown as RetainedStore);
+  const aedes = await Aedes.createBroker({ ...hooks, drainTimeout: drainTimeoutMs, persistence, ...(shared && { mq: shared.mq }) });
   aedes.on('client', (client) => {
     metrics.connections.inc({ transport: client.req ? 'websocket' : 'tcp' });
     logger.debug({ clientId: client.id }, 'client connected');
@@ -24,8 +28,9 @@ export async function createAedes({ hooks, logger, metrics, drainTimeoutMs = 10_
   aedes.on('clientDisconnect', (client) => logger.debug({ clientId: client.id }, 'client disconnected'));
   aedes.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'client connection closed on error'));
   aedes.on('connectionError', (_client, err) => logger.debug({ err: err.message }, 'connection failed before CONNECT'));
+  // Runs for every message: a plain counter, labelled when /metrics is scraped.
   aedes.on('publish', (packet, client) => {
-    if (client) metrics.published.inc({ qos: String(packet.qos), retained: String(packet.retain) });
+    if (client) metrics.countPublished(packet.qos, packet.retain);
   });
   // Persistence failures surface here; without a listener they would crash the process.
   const emitter: EventEmitter = aedes;

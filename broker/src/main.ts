@@ -1,3 +1,5 @@
+// First: swaps the `debug` module for silent loggers before aedes/mqtt-packet load (see the file).
+import './quiet-debug.js';
 import { createLogger, describeStartupError, installGracefulShutdown, type Logger } from '@orderpulse/service-kit';
 import { loadBrokerConfig, usesDevJwtSecret, type BrokerConfig } from './config.js';
 import { createBroker } from './create-broker.js';

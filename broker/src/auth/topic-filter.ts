@@ -1,6 +1,7 @@
 /**
- * MQTT 3.1.1 topic-filter algebra (§4.7), pure. Topics and filters are compared level by level
- * after one split, so the per-delivery check stays cheap.
+ * MQTT 3.1.1 topic-filter algebra (§4.7), pure. Filters are compared level by level after one
+ * split; topic names (every publish and every delivery) are matched in place by grantMatches,
+ * which allocates nothing.
  */
 export type Levels = readonly string[];
 
@@ -46,4 +47,40 @@ export function covers(grant: Levels, filter: Levels): boolean {
     if (f !== g) return false;
   }
   return filter.length === grant.length;
+}
+
+const HASH = 35; // '#'
+const DOLLAR = 36; // '$'
+
+/**
+ * `covers(grant, levelsOf(topic))` for one topic, without splitting it: walks the topic string
+ * level by level, so the per-message checks (publish, every delivery) allocate nothing.
+ */
+export function grantMatches(grant: Levels, topic: string): boolean {
+  // [MQTT-4.7.2-1] a filter starting with a wildcard never matches a `$` topic.
+  const first = grant[0];
+  if ((first === '#' || first === '+') && topic.charCodeAt(0) === DOLLAR) return false;
+  const length = topic.length;
+  let start = 0; // start of the topic's current level; length + 1 once every level is used
+  for (let i = 0; i < grant.length; i += 1) {
+    const g = grant[i] as string;
+    // `#` matches this level, everything below it, and the parent level itself [MQTT-4.7.1-2].
+    if (g === '#') return true;
+    if (start > length) return false; // the topic has fewer levels than the grant
+    let end = topic.indexOf('/', start);
+    if (end === -1) end = length;
+    const size = end - start;
+    if (size === 1 && topic.charCodeAt(start) === HASH) return false; // a `#` level is never covered by less
+    if (g !== '+' && (size !== g.length || !topic.startsWith(g, start))) return false;
+    start = end + 1;
+  }
+  return start === length + 1;
+}
+
+/** True when one of the grants matches the topic (see grantMatches). */
+export function anyGrantMatches(grants: readonly Levels[], topic: string): boolean {
+  for (let i = 0; i < grants.length; i += 1) {
+    if (grantMatches(grants[i] as Levels, topic)) return true;
+  }
+  return false;
 }

@@ -8,7 +8,7 @@
  * message or a broad filter cannot deliver what the client could not have subscribed to.
  */
 import type { Role, TokenClaims } from '@orderpulse/contracts';
-import { covers, hasWildcard, isValidFilter, isValidTopicName, levelsOf, type Levels } from './topic-filter.js';
+import { anyGrantMatches, covers, hasWildcard, isValidFilter, isValidTopicName, levelsOf, type Levels } from './topic-filter.js';
 
 interface GrantList {
   subscribe: readonly string[];
@@ -88,13 +88,13 @@ export function publishDecision(access: Access | undefined, topic: string): Deci
   if (!isValidTopicName(topic)) return deny('not a valid topic name');
   // [MQTT-4.7.2-1] `$` topics belong to the server; aedes publishes its heartbeats under `$SYS/`.
   if (topic.startsWith('$')) return deny('$ topics are reserved for the broker');
-  if (anyCovers(access.publish, topic)) return ALLOW;
+  if (anyGrantMatches(access.publish, topic)) return ALLOW;
   return deny(`outside the topics a ${access.role} may publish to`);
 }
 
-/** Runs for every delivery, retained messages included, so it must stay cheap. */
+/** Runs for every delivery, retained messages included, so it must stay cheap: it allocates nothing when it allows. */
 export function forwardDecision(access: Access | undefined, topic: string): Decision {
   if (!access) return NOT_AUTHENTICATED;
-  if (anyCovers(access.subscribe, topic)) return ALLOW;
+  if (anyGrantMatches(access.subscribe, topic)) return ALLOW;
   return deny(`outside the topics a ${access.role} may receive`);
 }

@@ -1,12 +1,15 @@
 import { createServer, type Socket } from 'node:net';
 import type { Aedes } from 'aedes';
+import { installFastPublish, markFastPublish } from './fast-publish.js';
 import { listenOn, type Transport } from './transport.js';
 
 /** MQTT over TCP: each socket goes straight to the broker. */
 export async function listenTcp(aedes: Aedes, port: number, host: string): Promise<Transport> {
+  installFastPublish();
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
+    markFastPublish(socket);
     socket.once('close', () => sockets.delete(socket));
     aedes.handle(socket);
   });

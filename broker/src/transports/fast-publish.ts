@@ -1,0 +1,162 @@
+import type { Writable } from 'node:stream';
+import * as mqttPacket from 'mqtt-packet';
+
+/**
+ * Every delivery aedes makes goes through mqtt-packet's `writeToStream(packet, client.conn)`,
+ * which writes a PUBLISH as 5–6 chunks (header, length, topic length, topic, message id,
+ * payload) inside cork/uncork, with several `debug()` calls on the way; for one message fanned
+ * out to N subscribers it encodes the same bytes N times. For streams our transports hand to
+ * aedes (marked with FAST_PUBLISH), PUBLISH packets are instead encoded here into one buffer and
+ * written with a single `write`:
+ * - QoS 0: the bytes are the same for every subscriber, so the last encoding is reused while
+ *   the same payload goes to the same topic with the same flags (a fan-out), and shared;
+ * - QoS 1/2: the same, copied with this delivery's message id patched in.
+ * PUBACKs (one per QoS 1 message a publisher sends) are written as one 4-byte buffer too.
+ * Everything else (other packets, other streams, anything unusual) goes to mqtt-packet as before.
+ * aedes speaks MQTT 3.1.1 and calls writeToStream without options, so the encoding is 3.1.1's.
+ */
+export const FAST_PUBLISH = Symbol('orderpulse.fastPublish');
+
+/**
+ * Writes one encoded PUBLISH for a stream by another route than `stream.write` (e.g. straight to
+ * the socket as a WebSocket frame), or returns undefined when it cannot right now; returns what
+ * `stream.write` would (false: wait for the stream's 'drain').
+ */
+export type PublishWriter = (bytes: Buffer) => boolean | undefined;
+
+type Marked = Writable & { [FAST_PUBLISH]?: true | PublishWriter };
+
+/** Marks a stream (a socket, or a WebSocket stream) as one we created for aedes. */
+export function markFastPublish(stream: Writable, writer?: PublishWriter): void {
+  (stream as Marked)[FAST_PUBLISH] = writer ?? true;
+}
+
+interface PublishLike {
+  cmd?: string;
+  topic?: unknown;
+  payload?: unknown;
+  qos?: number;
+  retain?: boolean;
+  dup?: boolean;
+  messageId?: number;
+}
+
+type WriteToStream = (packet: PublishLike, stream: Writable, opts?: object) => boolean;
+
+const EMPTY = Buffer.alloc(0);
+const MAX_REMAINING_LENGTH = 268_435_455;
+
+interface Encoded {
+  payload: unknown;
+  topic: string;
+  header: number;
+  bytes: Buffer;
+  /** Where the message id goes (QoS > 0). */
+  idOffset: number;
+}
+
+/** The last encoding: one message to many subscribers is written back to back (mqemitter order). */
+let last: Encoded | undefined;
+
+function varIntLength(n: number): number {
+  return n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : 4;
+}
+
+function encode(topic: string, payload: Buffer, header: number, qos: number): Encoded | undefined {
+  const topicBytes = Buffer.byteLength(topic);
+  if (topicBytes > 65_535) return undefined;
+  const remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + payload.length;
+  if (remaining > MAX_REMAINING_LENGTH) return undefined;
+  const bytes = Buffer.allocUnsafe(1 + varIntLength(remaining) + remaining);
+  let offset = 0;
+  bytes[offset++] = header;
+  let length = remaining;
+  do {
+    let digit = length % 128;
+    length = Math.floor(length / 128);
+    if (length > 0) digit |= 0x80;
+    bytes[offset++] = digit;
+  } while (length > 0);
+  bytes[offset++] = topicBytes >> 8;
+  bytes[offset++] = topicBytes & 0xff;
+  offset += bytes.write(topic, offset, 'utf8');
+  const idOffset = offset;
+  if (qos > 0) {
+    bytes[offset++] = 0;
+    bytes[offset++] = 0;
+  }
+  payload.copy(bytes, offset);
+  return { payload, topic, header, bytes, idOffset };
+}
+
+/** One PUBLISH packet as one buffer, or undefined to leave it to mqtt-packet. */
+export function encodePublish(packet: PublishLike): Buffer | undefined {
+  const { topic } = packet;
+  if (typeof topic !== 'string' || topic.length === 0) return undefined;
+  const qos = packet.qos || 0;
+  if (qos !== 0 && qos !== 1 && qos !== 2) return undefined;
+  const id = packet.messageId;
+  if (qos > 0 && (typeof id !== 'number' || id < 0 || id > 65_535)) return undefined;
+  const payload = packet.payload || EMPTY;
+  const header = 0x30 | (packet.dup ? 0x08 : 0) | (qos << 1) | (packet.retain ? 0x01 : 0);
+  let encoded = last;
+  if (encoded === undefined || encoded.payload !== payload || encoded.topic !== topic || encoded.header !== header) {
+    let bytes: Buffer;
+    if (Buffer.isBuffer(payload)) bytes = payload;
+    else if (typeof payload === 'string') bytes = Buffer.from(payload);
+    else return undefined;
+    encoded = encode(topic, bytes, header, qos);
+    if (encoded === undefined) return undefined;
+    // Keyed by the original payload (a string payload is re-encoded each time it is not the last).
+    encoded.payload = payload;
+    last = encoded;
+  }
+  if (qos === 0) return encoded.bytes;
+  const copy = Buffer.allocUnsafe(encoded.bytes.length);
+  encoded.bytes.copy(copy);
+  copy[encoded.idOffset] = (id as number) >> 8;
+  copy[encoded.idOffset + 1] = (id as number) & 0xff;
+  return copy;
+}
+
+/** A 3.1.1 PUBACK (one per QoS 1 message received from a publisher), or undefined to leave it to mqtt-packet. */
+export function encodePuback(packet: PublishLike): Buffer | undefined {
+  const id = packet.messageId;
+  if (typeof id !== 'number' || id < 0 || id > 65_535) return undefined;
+  const bytes = Buffer.allocUnsafe(4);
+  bytes[0] = 0x40;
+  bytes[1] = 2;
+  bytes[2] = id >> 8;
+  bytes[3] = id & 0xff;
+  return bytes;
+}
+
+let installed = false;
+
+/**
+ * Wraps mqtt-packet's writeToStream (the module aedes writes every packet with) once per process.
+ * Only PUBLISH and PUBACK packets to streams marked with FAST_PUBLISH take the new path.
+ */
+export function installFastPublish(): void {
+  if (installed) return;
+  installed = true;
+  const target = ((mqttPacket as unknown as { default?: object }).default ?? mqttPacket) as { writeToStream: WriteToStream };
+  const original = target.writeToStream;
+  const writeToStream: WriteToStream = (packet, stream, opts) => {
+    const mark = (stream as Marked)[FAST_PUBLISH];
+    if (mark !== undefined && opts === undefined && (packet.cmd === 'publish' || packet.cmd === 'puback')) {
+      const bytes = packet.cmd === 'publish' ? encodePublish(packet) : encodePuback(packet);
+      if (bytes !== undefined) {
+        if (mark !== true) {
+          const written = mark(bytes);
+          if (written !== undefined) return written;
+        }
+        return stream.write(bytes);
+      }
+    }
+    return original(packet, stream, opts);
+  };
+  const cacheNumbers = Object.getOwnPropertyDescriptor(original, 'cacheNumbers');
+  if (cacheNumbers) Object.defineProperty(writeToStream, 'cacheNumbers', cacheNumbers);
+  target.writeToStream = writeToStream;
+}
