@@ -1,0 +1,85 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { readProcessCpu, readRssBytes } from '../lib/index.js';
+
+/** Bytes a process has read and written through system calls so far (/proc/<pid>/io rchar/wchar). */
+export function readProcessIo(pid: number): { rchar: number; wchar: number } {
+  const text = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  return { rchar: field('rchar'), wchar: field('wchar') };
+}
+
+/** The RabbitMQ server's Erlang VM (beam.smp), if one runs on this machine; shared with everything else using it. */
+export function findRabbitMqPid(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'beam.smp') continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('rabbit')) return Number(entry);
+    } catch {
+      // process went away
+    }
+  }
+  return undefined;
+}
+
+export interface ProcessSample {
+  cpuMs: number;
+  rssBytes: number;
+  rchar: number;
+  wchar: number;
+}
+
+function sample(pid: number): ProcessSample | undefined {
+  try {
+    const cpu = readProcessCpu(pid);
+    let io = { rchar: NaN, wchar: NaN };
+    try {
+      io = readProcessIo(pid);
+    } catch {
+      // /proc/<pid>/io may be unreadable
+    }
+    return { cpuMs: cpu.userMs + cpu.systemMs, rssBytes: readRssBytes(pid), ...io };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ProcessUsage {
+  cpuSeconds: number;
+  /** RSS at the end of the window. */
+  rssMiB: number;
+  /** Bytes written by system calls in the window (sockets, pipes and files). */
+  wcharBytes: number;
+}
+
+/** CPU (and written bytes) of named processes over a window, from /proc. */
+export class ProcessWindow {
+  private start = new Map<string, ProcessSample>();
+  private startWall = 0;
+
+  constructor(private readonly pids: () => Record<string, number | undefined>) {}
+
+  begin(): void {
+    this.start.clear();
+    for (const [name, pid] of Object.entries(this.pids())) {
+      const s = pid ? sample(pid) : undefined;
+      if (s) this.start.set(name, s);
+    }
+    this.startWall = performance.now();
+  }
+
+  end(): { wallSeconds: number; usage: Record<string, ProcessUsage> } {
+    const usage: Record<string, ProcessUsage> = {};
+    for (const [name, pid] of Object.entries(this.pids())) {
+      const before = this.start.get(name);
+      const after = pid ? sample(pid) : undefined;
+      if (!before || !after) continue;
+      usage[name] = {
+        cpuSeconds: (after.cpuMs - before.cpuMs) / 1000,
+        rssMiB: after.rssBytes / 2 ** 20,
+        wcharBytes: after.wchar - before.wchar,
+      };
+    }
+    return { wallSeconds: (performance.now() - this.startWall) / 1000, usage };
+  }
+}
