@@ -1,25 +1,12 @@
 // orders-service's own Jest globalSetup (the root one finds RabbitMQ and MongoDB): finds the
 // PostgreSQL the repository tests run against, once per run. Loaded outside Jest's module
-// resolution, so it imports nothing from the workspace.
-import { connect } from 'node:net';
+// mapping, so it takes service-kit's probe from its build, as the root setup does.
 import { Client } from 'pg';
+import { isPortOpen } from '../../../service-kit/dist/testing/probe.js';
 
 export type PostgresResolution = { url: string; source: 'env' | 'local' } | { skipReason: string };
 
 export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
-
-function isPortOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 /**
  * PostgreSQL for tests: `POSTGRES_URL` when given (a server that is down then fails the tests),
