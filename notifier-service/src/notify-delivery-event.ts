@@ -1,6 +1,6 @@
 import type { DeliveryEvent } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
-import { deliveryIdOf, messagesForDeliveryEvent } from './handlers/delivery-event.js';
+import { deliveryIdOf, ledgerKeyOf, messagesForDeliveryEvent } from './handlers/delivery-event.js';
 import type { PublishedLedger, TrackingStore } from './ledger/ledger.js';
 import type { NotifierMetrics } from './metrics.js';
 import type { MqttPublisher } from './mqtt-publisher.js';
@@ -10,7 +10,7 @@ import { settleAll } from './settle-all.js';
 
 export interface NotifyDeliveryEventDeps {
   publisher: MqttPublisher;
-  /** Keyed by delivery id: a delivery's versions are never compared with its order's. */
+  /** Keyed by ledgerKeyOf: a delivery's versions are never compared with its order's. */
   published: PublishedLedger;
   /** The last tracking message published per order id. */
   tracking: TrackingStore;
@@ -24,7 +24,8 @@ export interface NotifyDeliveryEventDeps {
 
 /**
  * The consumer's handler for `delivery.*`: an event already published (same id, or a version not
- * above the last one published for its delivery) is acked without publishing. Otherwise the
+ * above the last one published, or below one already attempted, for its delivery) is acked
+ * without publishing. Otherwise the
  * order's tracking and location, the admin feed and the lists of the riders concerned are
  * published, and it resolves only once the broker has acknowledged all of them; any failure
  * (a PUBACK timeout, delivery-service not answering) rejects and the message is requeued.
@@ -34,13 +35,13 @@ export function createDeliveryEventNotifier(deps: NotifyDeliveryEventDeps): (eve
 
   const notify = async (event: DeliveryEvent) => {
     const deliveryId = deliveryIdOf(event);
-    const key = { id: event.id, aggregateId: deliveryId, version: event.version };
+    const key = { id: event.id, aggregateId: ledgerKeyOf(event), version: event.version };
     const cause = { eventId: event.id, orderId: event.orderId, deliveryId };
     const ids = { ...cause, type: event.type, version: event.version, riderId: event.type === 'delivery.location_updated' ? event.data.riderId : event.data.rider?.id };
-    const verdict = await published.verdict(key);
-    if (!verdict.publish) {
-      metrics.deduped.inc({ reason: verdict.reason });
-      logger.debug({ ...ids, reason: verdict.reason, publishedVersion: verdict.publishedVersion }, 'event already published; acking without publishing');
+    const claim = await published.claim(key);
+    if (!claim.publish) {
+      metrics.deduped.inc({ reason: claim.reason });
+      logger.debug({ ...ids, reason: claim.reason, publishedVersion: claim.publishedVersion }, 'event already published or overtaken; acking without publishing');
       return;
     }
     const next = messagesForDeliveryEvent(event, await tracking.get(event.orderId), maxPayloadBytes);

@@ -31,13 +31,13 @@ export function createOrderEventNotifier(deps: NotifyOrderEventDeps): (event: Or
   const notify = async (event: OrderEvent) => {
     const ids = { eventId: event.id, orderId: event.orderId, type: event.type, version: event.version };
     const key = { id: event.id, aggregateId: event.orderId, version: event.version };
-    const verdict = await published.verdict(key);
-    if (!verdict.publish) {
-      metrics.deduped.inc({ reason: verdict.reason });
-      logger.debug({ ...ids, reason: verdict.reason, publishedVersion: verdict.publishedVersion }, 'event already published; acking without publishing');
+    const claim = await published.claim(key);
+    if (!claim.publish) {
+      metrics.deduped.inc({ reason: claim.reason });
+      logger.debug({ ...ids, reason: claim.reason, publishedVersion: claim.publishedVersion }, 'event already published or overtaken; acking without publishing');
       return;
     }
-    const { status, messages } = messagesForOrderEvent(event, await published.progressOf(event.orderId), maxPayloadBytes);
+    const { status, messages } = messagesForOrderEvent(event, claim.progress, maxPayloadBytes);
     await settleAll(
       messages.map(async (message) => {
         await publisher.publish(message);

@@ -98,6 +98,14 @@ describe('retrack', () => {
     const located = t.located({ lat: 51.5, lng: -0.1 });
     expect(retrack({ ...tracking, version: located.version }, located)).toBeUndefined();
   });
+
+  it('when the remembered tracking is more than one version behind the position, then nothing is republished (the missing version may be a status change)', () => {
+    const { t, tracking } = pickedUp();
+    t.statusChanged('in_transit');
+    const located = t.located({ lat: 51.5, lng: -0.1 });
+    expect(retrack(tracking, located)).toBeUndefined();
+    expect(retrack({ ...tracking, version: located.version - 1 }, located)).toMatchObject({ version: located.version });
+  });
 });
 
 describe('trackingMessage', () => {

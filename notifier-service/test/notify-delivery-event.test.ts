@@ -82,18 +82,53 @@ describe('createDeliveryEventNotifier', () => {
     expect(await tracking.get(t.orderId)).toMatchObject({ version: 2 });
   });
 
-  it('when positions follow a snapshot, then each republishes the remembered tracking with its ETA, and an older one is dropped as stale', async () => {
+  it('when positions follow a snapshot in order, then each republishes the remembered tracking with its ETA', async () => {
+    const { notifyAcked, acked } = setup();
+    const t = new DeliveryTimeline();
+    await notifyAcked(t.created());
+    await notifyAcked(t.located({ lat: 51.5, lng: -0.1 }, anEta(20)));
+    await notifyAcked(t.located({ lat: 51.52, lng: -0.1 }, anEta(10)));
+    const trackings = acked.filter((m) => m.kind === 'order-tracking').map((m) => JSON.parse(m.payload));
+    expect(trackings.map((p) => [p.version, p.eta?.minutes])).toEqual([[1, undefined], [2, 20], [3, 10]]);
+    expect(acked.filter((m) => m.kind === 'order-location')).toHaveLength(2);
+  });
+
+  it('when a position skips a version, then only its location goes out (the gap may be a status change), and an older position is dropped as stale', async () => {
     const { notifyAcked, acked, log } = setup();
     const t = new DeliveryTimeline();
     await notifyAcked(t.created());
-    const stale = t.located({ lat: 51.5, lng: -0.1 }, anEta(20));
-    const fresh = t.located({ lat: 51.52, lng: -0.1 }, anEta(10));
-    await notifyAcked(fresh);
-    await notifyAcked(stale);
-    const trackings = acked.filter((m) => m.kind === 'order-tracking').map((m) => JSON.parse(m.payload));
-    expect(trackings.map((p) => [p.version, p.eta?.minutes])).toEqual([[1, undefined], [3, 10]]);
-    expect(acked.filter((m) => m.kind === 'order-location')).toHaveLength(1);
-    expect(log.lines).toContainEqual(expect.objectContaining({ reason: 'stale', deliveryId: t.deliveryId, eventId: stale.id, riderId: 'nobody' }));
+    const older = t.located({ lat: 51.5, lng: -0.1 }, anEta(20));
+    const newer = t.located({ lat: 51.52, lng: -0.1 }, anEta(10));
+    await notifyAcked(newer);
+    await notifyAcked(older);
+    expect(acked.filter((m) => m.kind === 'order-tracking').map((m) => JSON.parse(m.payload).version)).toEqual([1]);
+    expect(acked.filter((m) => m.kind === 'order-location').map((m) => JSON.parse(m.payload).version)).toEqual([3]);
+    expect(log.lines).toContainEqual(expect.objectContaining({ reason: 'stale', deliveryId: t.deliveryId, eventId: older.id, riderId: 'nobody' }));
+  });
+
+  it('when two status changes fail after their tracking went out, then the older one retried publishes nothing, a position meanwhile does not overtake them, and the newer one lands last', async () => {
+    let fail = false;
+    const { notifyAcked, acked, tracking } = setup(async () => {
+      if (fail) throw new Error('delivery-service did not answer');
+    });
+    const t = new DeliveryTimeline();
+    await notifyAcked(t.created());
+    await notifyAcked(t.assigned(ANN));
+    const pickedUp = t.statusChanged('picked_up');
+    const inTransit = t.statusChanged('in_transit');
+    const position = t.located({ lat: 51.5, lng: -0.1 }, anEta(8));
+    fail = true;
+    await expect(notifyAcked(pickedUp)).rejects.toThrow('did not answer');
+    await expect(notifyAcked(inTransit)).rejects.toThrow('did not answer');
+    await notifyAcked(position);
+    fail = false;
+    await notifyAcked(pickedUp);
+    await notifyAcked(inTransit);
+
+    const trackings = acked.filter((m) => m.kind === 'order-tracking').map((m) => JSON.parse(m.payload) as { version: number; status: string });
+    expect(trackings.map((p) => `${p.version} ${p.status}`)).toEqual(['1 awaiting_assignment', '2 assigned', '3 picked_up', '4 in_transit', '4 in_transit']);
+    expect(acked.filter((m) => m.kind === 'order-location').map((m) => JSON.parse(m.payload).version)).toEqual([5]);
+    expect(await tracking.get(t.orderId)).toMatchObject({ status: 'in_transit', version: 4 });
   });
 
   it('when two deliveries share an order, then each delivery\'s versions are judged on their own', async () => {

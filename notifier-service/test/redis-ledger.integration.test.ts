@@ -33,20 +33,29 @@ describeWithRedis(`the notifier ledger and locks in Redis (${redisUrl})`, () => 
     const theirs = redisPublishedLedger<OrderProgress>(b, prefix, 'order');
     const orderId = randomUUID();
     const v3 = { id: randomUUID(), aggregateId: orderId, version: 3 };
-    expect(await theirs.verdict(v3)).toEqual({ publish: true });
+    expect(await theirs.claim(v3)).toEqual({ publish: true });
 
     await mine.record(v3, { version: 3, trackingNumber: 'TRK-9' });
 
-    expect(await theirs.verdict(v3)).toEqual({ publish: false, reason: 'duplicate' });
-    expect(await theirs.verdict({ id: randomUUID(), aggregateId: orderId, version: 2 })).toEqual({ publish: false, reason: 'stale', publishedVersion: 3 });
-    expect(await theirs.verdict({ id: randomUUID(), aggregateId: orderId, version: 4 })).toEqual({ publish: true });
-    expect(await theirs.progressOf(orderId)).toEqual({ version: 3, trackingNumber: 'TRK-9' });
+    expect(await theirs.claim(v3)).toEqual({ publish: false, reason: 'duplicate' });
+    expect(await theirs.claim({ id: randomUUID(), aggregateId: orderId, version: 2 })).toEqual({ publish: false, reason: 'stale', publishedVersion: 3 });
+    expect(await theirs.claim({ id: randomUUID(), aggregateId: orderId, version: 4 })).toEqual({ publish: true, progress: { version: 3, trackingNumber: 'TRK-9' } });
+  });
+
+  it('when one notifier began version 5 and failed, then the other finds version 4 stale and may retry version 5', async () => {
+    const mine = redisPublishedLedger<OrderProgress>(a, prefix, 'order');
+    const theirs = redisPublishedLedger<OrderProgress>(b, prefix, 'order');
+    const orderId = randomUUID();
+    const v5 = { id: randomUUID(), aggregateId: orderId, version: 5 };
+    expect(await mine.claim(v5)).toEqual({ publish: true });
+    expect(await theirs.claim({ id: randomUUID(), aggregateId: orderId, version: 4 })).toEqual({ publish: false, reason: 'stale', publishedVersion: 5 });
+    expect(await theirs.claim(v5)).toEqual({ publish: true });
   });
 
   it('when orders and deliveries share an id, then their versions are kept apart', async () => {
     const id = randomUUID();
     await redisPublishedLedger(a, prefix, 'order').record({ id: randomUUID(), aggregateId: id, version: 7 }, { version: 7 });
-    expect(await redisPublishedLedger(b, prefix, 'delivery').verdict({ id: randomUUID(), aggregateId: id, version: 1 })).toEqual({ publish: true });
+    expect(await redisPublishedLedger(b, prefix, 'delivery').claim({ id: randomUUID(), aggregateId: id, version: 1 })).toEqual({ publish: true });
   });
 
   it('when one notifier stores a tracking message, then the other reads it back', async () => {

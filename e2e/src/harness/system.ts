@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PORTS } from '@orderpulse/service-kit';
 import { freePort } from '@orderpulse/service-kit/testing';
+import { logFileFromEnv } from './log-file.js';
 import { ENTRY_POINTS, type ServiceName } from './paths.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 
@@ -98,7 +99,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     JWT_SECRET: jwtSecret,
     AMQP_URL: options.amqpUrl,
     AMQP_NAMESPACE: options.namespace,
-    LOG_LEVEL: options.logLevel ?? 'info',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? options.logLevel ?? 'info',
     NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'development',
   };
   const settings: Record<ServiceName, { env: Record<string, string>; readyUrl: string }> = {
@@ -120,6 +121,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       readyUrl: `${urls.web}/healthz`,
     },
   };
+  const toFile = logFileFromEnv(options.namespace);
+  const onLine = toFile && options.onLine ? (name: string, line: string) => (toFile(name, line), options.onLine!(name, line)) : (toFile ?? options.onLine);
   const wanted = START_ORDER.filter((name) => !options.services || options.services.includes(name));
   const processes = new Map<ServiceName, ServiceProcess>();
 
@@ -129,7 +132,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       entry: ENTRY_POINTS[name],
       env: { ...common, ...settings[name].env, ...(options.env?.[name] ?? {}) },
       readyUrl: settings[name].readyUrl,
-      ...(options.onLine ? { onLine: options.onLine } : {}),
+      ...(onLine ? { onLine } : {}),
     });
     processes.set(name, process);
     return process;
@@ -143,7 +146,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       entry: ENTRY_POINTS[name],
       env: { ...common, ...settings[name].env, ...(options.env?.[name] ?? {}), [HTTP_PORT_VARIABLE[name]]: String(port), ...env },
       readyUrl: `${url}${name === 'web' ? '/healthz' : '/readyz'}`,
-      ...(options.onLine ? { onLine: options.onLine } : {}),
+      ...(onLine ? { onLine } : {}),
     });
     extraInstances.push(process);
     return { process, url };

@@ -27,6 +27,16 @@ export function deliveryIdOf(event: DeliveryEvent): string {
   return event.type === 'delivery.location_updated' ? event.data.deliveryId : event.data.id;
 }
 
+/**
+ * The notifier's ledger keeps a delivery's snapshots and its positions apart. Snapshots carry
+ * the whole delivery, so a newer one makes an older one redundant; a position does not: were
+ * it to make a snapshot that is still being retried stale, that status would never reach the
+ * tracking topic.
+ */
+export function ledgerKeyOf(event: DeliveryEvent): string {
+  return event.type === 'delivery.location_updated' ? `${event.data.deliveryId}/location` : event.data.id;
+}
+
 /** The retained tracking message a delivery snapshot gives; `version` is the delivery's. */
 export function trackingOf(event: DeliverySnapshotEvent): OrderTrackingMessage {
   const { id, status, rider, history, eta, failureReason } = event.data;
@@ -50,10 +60,13 @@ export function locationOf(event: DeliveryLocationUpdatedEvent): OrderLocationMe
 /**
  * The last tracking message of the same delivery with the ETA the new position gives (none when
  * the position gives none: an ETA from an older position would mislead) and the new version.
- * Undefined when the notifier does not have that delivery's tracking message.
+ * Only when that message is the version just before the position's: after a gap, the missing
+ * version may be a status change not yet published, and a tracking message carrying the
+ * position's version would make it stale. Undefined when there is nothing safe to publish (the
+ * position still goes out on the location topic, which has its own ETA).
  */
 export function retrack(previous: OrderTrackingMessage | undefined, event: DeliveryLocationUpdatedEvent): OrderTrackingMessage | undefined {
-  if (!previous || previous.deliveryId !== event.data.deliveryId || previous.version >= event.version) return undefined;
+  if (!previous || previous.deliveryId !== event.data.deliveryId || previous.version !== event.version - 1) return undefined;
   const { eta: _olderEta, ...rest } = previous;
   return { ...rest, ...(event.data.eta ? { eta: event.data.eta } : {}), version: event.version };
 }

@@ -7,8 +7,7 @@ import type { KeyedLocks, PublishedLedger, TrackingStore } from './ledger.js';
 export function inMemoryPublishedLedger<P extends { version: number } = { version: number }>(capacity: number): PublishedLedger<P> {
   const published = new PublishedEvents<P>(capacity);
   return {
-    verdict: async (event) => published.verdict(event),
-    progressOf: async (aggregateId) => published.progressOf(aggregateId),
+    claim: async (event) => published.claim(event),
     record: async (event, progress) => published.record(event, progress),
   };
 }

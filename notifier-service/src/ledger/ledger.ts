@@ -1,5 +1,5 @@
 import type { OrderTrackingMessage } from '@orderpulse/contracts';
-import type { EventKey, Verdict } from '../dedupe.js';
+import type { Claim, EventKey } from '../dedupe.js';
 
 /**
  * What one aggregate kind's events have already been published: the notifier's memory for
@@ -7,8 +7,11 @@ import type { EventKey, Verdict } from '../dedupe.js';
  * notifiers consume the same queue.
  */
 export interface PublishedLedger<P extends { version: number } = { version: number }> {
-  verdict(event: EventKey): Promise<Verdict>;
-  progressOf(aggregateId: string): Promise<P | undefined>;
+  /**
+   * Publish or not, in one step with claiming the version (see PublishedEvents.claim): once an
+   * attempt at version n has begun, versions below n are stale even if that attempt fails.
+   */
+  claim(event: EventKey): Promise<Claim<P>>;
   /** Call only once the broker has acknowledged every message of the event. */
   record(event: EventKey, progress: P): Promise<void>;
 }

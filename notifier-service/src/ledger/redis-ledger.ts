@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OrderTrackingMessage } from '@orderpulse/contracts';
 import type { Redis } from 'ioredis';
-import type { EventKey, Verdict } from '../dedupe.js';
+import type { Claim, EventKey } from '../dedupe.js';
 import type { KeyedLocks, PublishedLedger, TrackingStore } from './ledger.js';
 
 const DAY_SECONDS = 24 * 3_600;
@@ -10,21 +10,37 @@ const DAY_SECONDS = 24 * 3_600;
 const EVENT_ID_TTL_SECONDS = 2 * DAY_SECONDS;
 const PROGRESS_TTL_SECONDS = 30 * DAY_SECONDS;
 
+/**
+ * PublishedEvents.claim in one round trip and atomically among notifiers. KEYS: event id,
+ * progress (the last published version's JSON), begun (the highest version attempted).
+ * ARGV: version, TTL in seconds. Replies {'duplicate'}, {'stale', version} or {'publish', progress}.
+ */
+const CLAIM_SCRIPT = `
+if redis.call('exists', KEYS[1]) == 1 then return {'duplicate'} end
+local version = tonumber(ARGV[1])
+local progress = redis.call('get', KEYS[2])
+if progress then
+  local published = cjson.decode(progress).version
+  if version <= published then return {'stale', tostring(published)} end
+end
+local begun = tonumber(redis.call('get', KEYS[3]) or '0')
+if version < begun then return {'stale', tostring(begun)} end
+redis.call('set', KEYS[3], ARGV[1], 'EX', ARGV[2])
+return {'publish', progress or ''}
+`;
+
 /** Shared by every notifier using the same Redis and prefix. */
 export function redisPublishedLedger<P extends { version: number }>(redis: Redis, prefix: string, kind: string): PublishedLedger<P> {
   const eventKey = (id: string) => `${prefix}event:${id}`;
   const progressKey = (aggregateId: string) => `${prefix}${kind}:${aggregateId}`;
+  const begunKey = (aggregateId: string) => `${prefix}${kind}-begun:${aggregateId}`;
   return {
-    async verdict(event: EventKey): Promise<Verdict> {
-      const [seen, progress] = await redis.mget(eventKey(event.id), progressKey(event.aggregateId));
-      if (seen) return { publish: false, reason: 'duplicate' };
-      const published = progress ? (JSON.parse(progress) as P) : undefined;
-      if (published && event.version <= published.version) return { publish: false, reason: 'stale', publishedVersion: published.version };
-      return { publish: true };
-    },
-    async progressOf(aggregateId) {
-      const progress = await redis.get(progressKey(aggregateId));
-      return progress ? (JSON.parse(progress) as P) : undefined;
+    async claim(event: EventKey): Promise<Claim<P>> {
+      const keys = [eventKey(event.id), progressKey(event.aggregateId), begunKey(event.aggregateId)];
+      const [outcome, detail] = (await redis.eval(CLAIM_SCRIPT, keys.length, ...keys, event.version, PROGRESS_TTL_SECONDS)) as [string, string?];
+      if (outcome === 'duplicate') return { publish: false, reason: 'duplicate' };
+      if (outcome === 'stale') return { publish: false, reason: 'stale', publishedVersion: Number(detail) };
+      return detail ? { publish: true, progress: JSON.parse(detail) as P } : { publish: true };
     },
     async record(event, progress) {
       await redis
