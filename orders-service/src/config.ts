@@ -28,6 +28,26 @@ export const ordersConfigShape = {
   ADMIN_TOKEN_TTL_SECONDS: positiveInt(8 * 3600),
   /** How long a tracking link works. */
   CUSTOMER_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
+  /**
+   * Brute-force brake on POST /auth/login: after this many wrong logins from one client address,
+   * or for one username, within LOGIN_WINDOW_SECONDS, further logins get 429 (the password is not
+   * even checked) until that window ends. A correct login clears both counts. Counted per process:
+   * with several instances, each keeps its own count.
+   */
+  LOGIN_MAX_FAILURES: positiveInt(10),
+  LOGIN_WINDOW_SECONDS: positiveInt(15 * 60),
+  /**
+   * The same for POST /tracking/lookup, per client address and per order number: failed lookups
+   * (no order with that number and email) before 429, and the window they are counted in.
+   */
+  TRACKING_LOOKUP_MAX_FAILURES: positiveInt(10),
+  TRACKING_LOOKUP_WINDOW_SECONDS: positiveInt(15 * 60),
+  /**
+   * Reverse proxies in front of this service that append the client's address to X-Forwarded-For
+   * (a load balancer: 1). 0: the header is ignored, since any client can send it, and the client
+   * address is the TCP peer; behind a proxy that would make every client one address to the limits above.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
   /** How often the outbox relay republishes events that are still pending. */
   OUTBOX_SWEEP_MS: positiveInt(1_000),
   /**

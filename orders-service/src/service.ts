@@ -93,6 +93,11 @@ export async function startOrdersService(
       registry,
       readiness: () => ({ amqp: connection.isConnected(), store: repository.isReady() }),
       corsOrigins: config.CORS_ORIGINS,
+      trustProxyHops: config.TRUST_PROXY_HOPS,
+      attemptLimits: {
+        login: { maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_WINDOW_SECONDS },
+        trackingLookup: { maxFailures: config.TRACKING_LOOKUP_MAX_FAILURES, windowSeconds: config.TRACKING_LOOKUP_WINDOW_SECONDS },
+      },
       access: createOrderAccess({
         tokens: createTokenService(config.JWT_SECRET),
         admin: { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD },

@@ -24,6 +24,31 @@ describe('orders config', () => {
     expect(config).toMatchObject({ ORDERS_PORT: 0, OUTBOX_SWEEP_MS: 250, MONGO_URL: 'mongodb://db/orders', CORS_ORIGINS: ['http://a:3000', 'http://b'] });
   });
 
+  it('when the brute-force settings are unset, then 10 failures per 15 minutes apply and X-Forwarded-For is not trusted', () => {
+    expect(loadOrdersConfig({})).toMatchObject({
+      LOGIN_MAX_FAILURES: 10,
+      LOGIN_WINDOW_SECONDS: 900,
+      TRACKING_LOOKUP_MAX_FAILURES: 10,
+      TRACKING_LOOKUP_WINDOW_SECONDS: 900,
+      TRUST_PROXY_HOPS: 0,
+    });
+  });
+
+  it('when brute-force settings are given, then they are parsed, and a zero budget or window or a negative hop count is refused', () => {
+    const config = loadOrdersConfig({ LOGIN_MAX_FAILURES: '5', LOGIN_WINDOW_SECONDS: '60', TRACKING_LOOKUP_MAX_FAILURES: '20', TRACKING_LOOKUP_WINDOW_SECONDS: '300', TRUST_PROXY_HOPS: '2' });
+    expect(config).toMatchObject({ LOGIN_MAX_FAILURES: 5, LOGIN_WINDOW_SECONDS: 60, TRACKING_LOOKUP_MAX_FAILURES: 20, TRACKING_LOOKUP_WINDOW_SECONDS: 300, TRUST_PROXY_HOPS: 2 });
+    const bad = { LOGIN_MAX_FAILURES: '0', LOGIN_WINDOW_SECONDS: 'soon', TRACKING_LOOKUP_MAX_FAILURES: '-1', TRACKING_LOOKUP_WINDOW_SECONDS: '0', TRUST_PROXY_HOPS: '-1' };
+    const error = (() => {
+      try {
+        loadOrdersConfig(bad);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(Object.keys(bad).sort());
+  });
+
   it('when a value is invalid, then ConfigError names every bad key', () => {
     const error = (() => {
       try {

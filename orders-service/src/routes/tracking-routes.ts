@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import type { OrderSnapshot } from '@orderpulse/contracts';
-import { validate } from '@orderpulse/service-kit';
+import { TooManyAttemptsError, validate, type FailedAttemptLimiter } from '@orderpulse/service-kit';
 import { lookUpTracking } from '../domain/look-up-tracking.js';
+import { TrackingLookupFailedError } from '../domain/order-errors.js';
 import type { OrderUseCaseDeps } from '../domain/order-use-case-deps.js';
 import { requestBody } from './request-body.js';
 import { trackingLookupBodySchema } from './request-schemas.js';
@@ -12,12 +13,39 @@ async function trackingAccess(order: OrderSnapshot, access: OrderAccess) {
   return { orderId: order.id, orderNumber: order.orderNumber, trackingToken: await access.trackingToken(order.id) };
 }
 
-export function trackingRoutes(deps: Pick<OrderUseCaseDeps, 'repository'>, access: OrderAccess): Router {
+/**
+ * `failedLookups` counts lookups that matched no order, per client address and per order number,
+ * and refuses with 429 past the budget before the store is asked. A successful lookup does not
+ * count, but does not clear earlier failures either: knowing one's own order must not buy more
+ * guesses at other people's.
+ */
+export function trackingRoutes(
+  deps: Pick<OrderUseCaseDeps, 'repository' | 'logger'>,
+  access: OrderAccess,
+  failedLookups: FailedAttemptLimiter,
+): Router {
   const router = new Router({ prefix: '/tracking' });
 
   router.post('/lookup', access.guards.lookUpTracking, async (ctx) => {
     const lookup = validate(trackingLookupBodySchema, requestBody(ctx));
-    const order = await lookUpTracking(deps, lookup);
+    const attempt = failedLookups.begin([`ip:${ctx.ip}`, `order:${lookup.orderNumber}`]);
+    if (!attempt.allowed) {
+      const error = new TooManyAttemptsError(attempt.retryAfterMs, 'failed lookups');
+      deps.logger.warn(
+        { ip: ctx.ip, orderNumber: lookup.orderNumber, retryAfterSeconds: error.retryAfterSeconds },
+        'tracking lookup refused: too many failed lookups',
+      );
+      throw error;
+    }
+    let order: OrderSnapshot;
+    try {
+      order = await lookUpTracking(deps, lookup);
+    } catch (err) {
+      if (err instanceof TrackingLookupFailedError) attempt.failed();
+      else attempt.cancelled();
+      throw err;
+    }
+    attempt.succeeded();
     ctx.state.logContext = { orderId: order.id };
     ctx.body = await trackingAccess(order, access);
   });

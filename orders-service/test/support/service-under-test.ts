@@ -1,4 +1,4 @@
-import { createLogger, createTokenService, DEV_JWT_SECRET } from '@orderpulse/service-kit';
+import { createLogger, createTokenService, DEV_JWT_SECRET, type Logger } from '@orderpulse/service-kit';
 import { loadOrdersConfig } from '../../src/config.js';
 import { startOrdersService, type OrdersServiceOverrides, type RunningOrdersService } from '../../src/service.js';
 
@@ -17,10 +17,28 @@ export function steppingClock(): () => Date {
   };
 }
 
+/** steppingClock, moved forward on demand (e.g. past a rate-limit window) without waiting. */
+export function adjustableClock(): { clock: () => Date; advance(ms: number): void } {
+  const real = steppingClock();
+  let offset = 0;
+  return {
+    clock: () => new Date(real().getTime() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
+export interface ServiceUnderTestOptions {
+  /** Settings on top of the test defaults, as environment variables. */
+  env?: Record<string, string>;
+  logger?: Logger;
+}
+
 /** The real service on a free port with the in-memory store and the test run's RabbitMQ namespace. */
-export function startServiceUnderTest(namespace: string, overrides: OrdersServiceOverrides = {}): Promise<RunningOrdersService> {
-  const config = loadOrdersConfig({ ORDERS_PORT: '0', AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: '200' });
-  return startOrdersService(config, createLogger('orders-service-test', 'silent'), { clock: steppingClock(), ...overrides });
+export function startServiceUnderTest(namespace: string, overrides: OrdersServiceOverrides = {}, options: ServiceUnderTestOptions = {}): Promise<RunningOrdersService> {
+  const config = loadOrdersConfig({ ORDERS_PORT: '0', AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: '200', ...options.env });
+  return startOrdersService(config, options.logger ?? createLogger('orders-service-test', 'silent'), { clock: steppingClock(), ...overrides });
 }
 
 /** A token signed with the secret the service under test runs with (the development default). */

@@ -14,6 +14,13 @@ export interface HttpAppOptions {
   readiness: ReadinessChecks;
   /** Allowed browser origins for CORS; `*` allows any. Empty: no CORS headers. */
   corsOrigins?: string[];
+  /**
+   * Reverse proxies in front of the service that append the client's address to X-Forwarded-For.
+   * 0 (the default): the header is ignored and `ctx.ip` is the socket's peer, since any client can
+   * send the header. n: `ctx.ip` is the n-th address from the right of X-Forwarded-For, the one
+   * the outermost trusted proxy saw (anything further left was sent by the client).
+   */
+  trustProxyHops?: number;
 }
 
 /**
@@ -23,7 +30,10 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): Koa {
   const { logger, registry, readiness } = options;
   const app = new Koa();
-  app.proxy = false;
+  const hops = options.trustProxyHops ?? 0;
+  if (!Number.isInteger(hops) || hops < 0) throw new RangeError(`trustProxyHops must be a whole number >= 0, not ${hops}`);
+  app.proxy = hops > 0;
+  app.maxIpsCount = hops;
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency by method, route and status',
@@ -40,6 +50,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       const status = err instanceof HttpError ? err.status : statusOf(err);
       ctx.status = status;
       if (err instanceof HttpError) {
+        if (err.headers) ctx.set(err.headers);
         ctx.body = { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
       } else if (status < 500) {
         ctx.body = { error: { code: 'bad_request', message: (err as Error).message } };
