@@ -43,6 +43,7 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
       maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
       verifyToken: tokens.verify,
       onRefused: (reason) => metrics.refused.inc({ reason }),
+      onTokenExpired: () => metrics.tokenExpiredDisconnects.inc(),
     });
     let redis: RedisState | undefined;
     if (config.REDIS_URL) {

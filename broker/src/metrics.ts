@@ -10,6 +10,8 @@ export interface BrokerMetrics {
   countPublished(qos: number, retain: boolean): void;
   /** Labelled with a RefusalReason; every reason starts at 0 so dashboards see it before the first refusal. */
   refused: Counter<'reason'>;
+  /** Not a refusal: tokens expire in normal use, and their clients reconnect with fresh ones. */
+  tokenExpiredDisconnects: Counter;
 }
 
 const QOS_LABELS = ['0', '1', '2'] as const;
@@ -48,6 +50,11 @@ export function createBrokerMetrics(registry: Registry): BrokerMetrics {
       name: 'mqtt_refusals_total',
       help: 'Connections, subscriptions, publishes and deliveries refused by the auth hooks, by reason',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    tokenExpiredDisconnects: new Counter({
+      name: 'mqtt_token_expired_disconnects_total',
+      help: 'Connections the broker closed because their token expired while they were connected',
       registers: [registry],
     }),
   };

@@ -9,9 +9,10 @@ const check = (username: string | undefined, password: string | undefined) =>
   checkCredentials(username, password === undefined ? undefined : Buffer.from(password), verify);
 
 describe('checking CONNECT credentials', () => {
-  it('when the username is the role of a valid token, then the claims come back without exp', async () => {
+  it("when the username is the role of a valid token, then the claims come back without exp, and the token's expiry in ms beside them", async () => {
     const token = await testTokens().sign(CLAIMS.riderX, 60);
-    expect(await check('rider', token)).toEqual({ ok: true, claims: CLAIMS.riderX });
+    const { exp } = await verify(token);
+    expect(await check('rider', token)).toEqual({ ok: true, claims: CLAIMS.riderX, expiresAtMs: exp * 1000 });
   });
 
   it.each([

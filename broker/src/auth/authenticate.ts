@@ -3,6 +3,7 @@ import { scopedClientId } from './client-id.js';
 import { checkCredentials, type VerifyToken } from './credentials.js';
 import type { AuthenticateHook } from './hook-types.js';
 import type { RefuseFn } from './refusals.js';
+import type { WatchExpiry } from './session-expiry.js';
 import type { Sessions } from './sessions.js';
 import { accessFor } from './topic-rules.js';
 
@@ -10,6 +11,7 @@ export interface AuthenticateOptions {
   sessions: Sessions;
   verifyToken: VerifyToken;
   refuse: RefuseFn;
+  watchExpiry: WatchExpiry;
   logger: Logger;
 }
 
@@ -21,10 +23,11 @@ function notAuthorized(): AuthenticateError {
 }
 
 /**
- * Verifies the token, records the session, then scopes the client id by role and subject
- * before aedes registers the client, takes over an older connection or resumes a session.
+ * Verifies the token, records the session and arms its expiry, then scopes the client id by
+ * role and subject before aedes registers the client, takes over an older connection or
+ * resumes a session.
  */
-export function createAuthenticate({ sessions, verifyToken, refuse, logger }: AuthenticateOptions): AuthenticateHook {
+export function createAuthenticate({ sessions, verifyToken, refuse, watchExpiry, logger }: AuthenticateOptions): AuthenticateHook {
   return (client, username, password, done) => {
     const clientId = client.id;
     void checkCredentials(username, password, verifyToken).then((check) => {
@@ -34,8 +37,10 @@ export function createAuthenticate({ sessions, verifyToken, refuse, logger }: Au
         done(notAuthorized(), false);
         return;
       }
-      const { claims } = check;
-      sessions.set(client, { clientId, claims, access: accessFor(claims) });
+      const { claims, expiresAtMs } = check;
+      const session = { clientId, claims, access: accessFor(claims), expiresAtMs };
+      sessions.set(client, session);
+      watchExpiry(client, session);
       client.id = scopedClientId(claims, clientId);
       logger.debug({ clientId, role: claims.role, sub: claims.sub }, 'client authenticated');
       done(null, true);

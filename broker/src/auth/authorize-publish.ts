@@ -1,5 +1,5 @@
 import type { AuthorizePublishHook } from './hook-types.js';
-import { whoOf, type RefuseFn } from './refusals.js';
+import { expiredSessionRefusal, whoOf, type RefuseFn } from './refusals.js';
 import type { Sessions } from './sessions.js';
 import { publishDecision } from './topic-rules.js';
 
@@ -10,17 +10,24 @@ export interface AuthorizePublishOptions {
 }
 
 /**
- * Refuses payloads over the limit, then asks the topic rules. MQTT 3.1.1 has no negative PUBACK:
- * the server must either acknowledge as usual or close the connection [MQTT-3.3.5-2]. We close
- * it (aedes does when the callback gets an error): a silent drop would let a misbehaving client
- * believe its message went through, while a disconnect shows up on both sides and in the log.
- * Also runs for wills; a will whose client is gone is refused.
+ * Refuses a client whose token has expired (its expiry timer may be late) and payloads over the
+ * limit, then asks the topic rules. MQTT 3.1.1 has no negative PUBACK: the server must either
+ * acknowledge as usual or close the connection [MQTT-3.3.5-2]. We close it (aedes does when
+ * the callback gets an error): a silent drop would let a misbehaving client believe its message
+ * went through, while a disconnect shows up on both sides and in the log.
+ * Also runs for wills; a will whose client is gone, or whose token has expired, is refused.
  */
 export function createAuthorizePublish({ sessions, refuse, maxPayloadBytes }: AuthorizePublishOptions): AuthorizePublishHook {
   return (client, packet, done) => {
     const session = client ? sessions.get(client) : undefined;
     const clientId = session?.clientId ?? client?.id ?? null;
     const { topic } = packet;
+    const expired = expiredSessionRefusal(session);
+    if (expired) {
+      refuse({ reason: 'publish_token_expired', ...expired, clientId, who: whoOf(session), topic });
+      done(new Error(expired.detail));
+      return;
+    }
     const bytes = Buffer.byteLength(packet.payload);
     if (bytes > maxPayloadBytes) {
       const detail = `payload of ${bytes} bytes exceeds the limit of ${maxPayloadBytes}`;

@@ -1,5 +1,5 @@
 import type { AuthorizeSubscribeHook } from './hook-types.js';
-import { whoOf, type RefuseFn } from './refusals.js';
+import { expiredSessionRefusal, whoOf, type RefuseFn } from './refusals.js';
 import type { Sessions } from './sessions.js';
 import { subscribeDecision } from './topic-rules.js';
 
@@ -12,6 +12,13 @@ export interface AuthorizeSubscribeOptions {
 export function createAuthorizeSubscribe({ sessions, refuse }: AuthorizeSubscribeOptions): AuthorizeSubscribeHook {
   return (client, subscription, done) => {
     const session = sessions.get(client);
+    const expired = expiredSessionRefusal(session);
+    if (expired) {
+      refuse({ reason: 'subscribe_token_expired', ...expired, clientId: session?.clientId ?? client.id, who: whoOf(session), topic: subscription.topic });
+      // Unlike a refused filter, this closes the connection: its session is over.
+      done(new Error(expired.detail), null);
+      return;
+    }
     const decision = subscribeDecision(session?.access, subscription.topic);
     if (decision.allow) {
       done(null, subscription);

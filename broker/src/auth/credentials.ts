@@ -5,7 +5,7 @@ import type { ConnectRefusalReason } from './hook-types.js';
 export type VerifyToken = TokenService['verify'];
 
 export type CredentialCheck =
-  | { ok: true; claims: TokenClaims }
+  | { ok: true; claims: TokenClaims; expiresAtMs: number }
   | { ok: false; reason: ConnectRefusalReason; detail: string; claims?: TokenClaims };
 
 /**
@@ -18,9 +18,11 @@ export async function checkCredentials(username: string | undefined, password: B
     return { ok: false, reason: 'connect_anonymous', detail: 'no username or password: anonymous clients are refused' };
   }
   let claims: TokenClaims;
+  let expiresAtMs: number;
   try {
-    const { exp: _exp, ...verified } = await verify(password.toString('utf8'));
+    const { exp, ...verified } = await verify(password.toString('utf8'));
     claims = verified as TokenClaims;
+    expiresAtMs = exp * 1000;
   } catch (err) {
     const detail = err instanceof Error ? err.message : 'token invalid';
     return { ok: false, reason: detail === 'token expired' ? 'connect_token_expired' : 'connect_token_invalid', detail };
@@ -28,5 +30,5 @@ export async function checkCredentials(username: string | undefined, password: B
   if (username !== claims.role) {
     return { ok: false, reason: 'connect_role_mismatch', detail: `username '${username}' is not the token's role '${claims.role}'`, claims };
   }
-  return { ok: true, claims };
+  return { ok: true, claims, expiresAtMs };
 }

@@ -19,7 +19,9 @@ export const REFUSAL_REASONS = [
   'connect_token_expired',
   'connect_role_mismatch',
   'subscribe_not_authorized',
+  'subscribe_token_expired',
   'publish_not_authorized',
+  'publish_token_expired',
   'payload_too_large',
   'forward_not_authorized',
 ] as const;

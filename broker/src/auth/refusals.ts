@@ -1,6 +1,6 @@
 import type { Logger } from '@orderpulse/service-kit';
 import type { RefusalReason } from './hook-types.js';
-import type { Session } from './sessions.js';
+import { isExpired, type Session } from './sessions.js';
 
 export interface Refusal {
   reason: RefusalReason;
@@ -24,7 +24,9 @@ const MESSAGES: Record<RefusalReason, string> = {
   connect_token_expired: 'connect refused',
   connect_role_mismatch: 'connect refused',
   subscribe_not_authorized: 'subscription refused',
+  subscribe_token_expired: 'subscription refused: token expired',
   publish_not_authorized: 'publish refused',
+  publish_token_expired: 'publish refused: token expired',
   payload_too_large: 'publish refused: payload too large',
   forward_not_authorized: 'delivery withheld',
 };
@@ -41,4 +43,13 @@ export function createRefuse(logger: Logger, count: (reason: RefusalReason) => v
 
 export function whoOf(session: Session | undefined): Refusal['who'] {
   return session ? { role: session.claims.role, sub: session.claims.sub } : undefined;
+}
+
+/**
+ * The refusal fields for a session whose token has expired while its expiry timer has not
+ * closed the connection yet (a timer can fire late); undefined while the session is valid.
+ */
+export function expiredSessionRefusal(session: Session | undefined): Pick<Refusal, 'detail' | 'context'> | undefined {
+  if (!session || !isExpired(session)) return undefined;
+  return { detail: 'token expired while connected', context: { expiresAt: new Date(session.expiresAtMs).toISOString() } };
 }

@@ -8,6 +8,8 @@ export interface Session {
   clientId: string;
   claims: TokenClaims;
   access: Access;
+  /** When the token expires (its `exp`, in ms since the epoch); the session ends then. */
+  expiresAtMs: number;
 }
 
 /** Sessions by client; an entry goes with its client object, so nothing needs cleaning up. */
@@ -15,4 +17,9 @@ export type Sessions = WeakMap<Client, Session>;
 
 export function createSessions(): Sessions {
   return new WeakMap();
+}
+
+/** Same boundary as the token check at CONNECT: a token is expired from its `exp` second on. */
+export function isExpired(session: Session, nowMs = Date.now()): boolean {
+  return nowMs >= session.expiresAtMs;
 }
