@@ -82,6 +82,7 @@ export async function startDeliveryService(
       store: store.deliveries,
       countPendingEvents: () => store.deliveries.countPendingEvents(),
       sweepIntervalMs: config.OUTBOX_SWEEP_MS,
+      sweepGraceMs: config.OUTBOX_SWEEP_GRACE_MS,
       aggregateIdField: 'deliveryId',
       ...(overrides.publisher ? { publisher: overrides.publisher } : {}),
     });

@@ -51,6 +51,12 @@ export const ordersConfigShape = {
   /** How often the outbox relay republishes events that are still pending. */
   OUTBOX_SWEEP_MS: positiveInt(1_000),
   /**
+   * Sweeps leave events written less than this long ago to the instance that wrote them (it is
+   * publishing them already), so instances sharing one outbox do not publish each other's fresh
+   * events twice. 0 turns it off.
+   */
+  OUTBOX_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(1_000),
+  /**
    * Browser origins allowed to call the API (the web-client's pages call it directly), comma
    * separated; `*` allows any. Tokens travel in the Authorization header, never in cookies.
    */

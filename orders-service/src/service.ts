@@ -73,6 +73,7 @@ export async function startOrdersService(
       store: orderOutboxStore(repository),
       countPendingEvents: () => repository.countPendingEvents(),
       sweepIntervalMs: config.OUTBOX_SWEEP_MS,
+      sweepGraceMs: config.OUTBOX_SWEEP_GRACE_MS,
       aggregateIdField: 'orderId',
       ...(overrides.publisher ? { publisher: overrides.publisher } : {}),
     });

@@ -33,7 +33,7 @@ describe('outbox relay', () => {
     await Promise.all(relays.splice(0).map((r) => r.stop()));
   });
 
-  function setUp(publisher = recordingPublisher(), sweepIntervalMs = 60_000, batchSize?: number) {
+  function setUp(publisher = recordingPublisher(), sweepIntervalMs = 60_000, batchSize?: number, sweepGraceMs?: number) {
     const store = createInMemoryOutboxStore();
     const registry = new Registry();
     const metrics = createOutboxMetrics(registry, async () => store.count());
@@ -44,6 +44,7 @@ describe('outbox relay', () => {
       sweepIntervalMs,
       logger: createLogger('relay-test', 'silent'),
       ...(batchSize ? { batchSize } : {}),
+      ...(sweepGraceMs !== undefined ? { sweepGraceMs } : {}),
     });
     relays.push(relay);
     const metric = async (name: string, labels: Record<string, string> = {}) => {
@@ -156,5 +157,56 @@ describe('outbox relay', () => {
     await relay.sweep();
     expect(publisher.published).toEqual([]);
     expect(store.count()).toBe(3);
+  });
+
+  describe('with a sweep grace (several instances share one outbox)', () => {
+    /** An aggregate whose events were written `agesMs` ago (v1 oldest). */
+    function aggregateWrittenAgo(store: ReturnType<typeof setUp>['store'], agesMs: number[]) {
+      const events = aggregateWithEvents(store, agesMs.length);
+      const now = Date.now();
+      events.forEach((e, i) => {
+        void store.removePendingEvent(e.aggregateId, e.id);
+        e.occurredAt = new Date(now - agesMs[i]!).toISOString();
+        store.append(e);
+      });
+      return events;
+    }
+
+    it('when a sweep finds events written moments ago, then it leaves them (their writer is publishing them) and publishes the older ones', async () => {
+      const { store, relay, publisher } = setUp(recordingPublisher(), 60_000, undefined, 1_000);
+      const old = aggregateWrittenAgo(store, [5_000, 4_000]);
+      const fresh = aggregateWrittenAgo(store, [100]);
+      await relay.sweep();
+      expect(publisher.published.map((e) => e.id)).toEqual(old.map((e) => e.id));
+      expect(await store.pendingEventsOf(fresh[0]!.aggregateId)).toHaveLength(1);
+    });
+
+    it('when an aggregate has an old event followed by a fresh one, then the sweep stops before the fresh one and a kick publishes it', async () => {
+      const { store, relay, publisher } = setUp(recordingPublisher(), 60_000, undefined, 1_000);
+      const [v1, v2] = aggregateWrittenAgo(store, [5_000, 50]);
+      await relay.sweep();
+      expect(publisher.published.map((e) => e.version)).toEqual([1]);
+      relay.kick(v1!.aggregateId);
+      await waitFor(() => publisher.published.length === 2, 'the kick to publish the fresh event');
+      expect(publisher.published.map((e) => e.id)).toEqual([v1!.id, v2!.id]);
+    });
+
+    it('when an event is dated in the future beyond the grace (a clock far off), then the sweep publishes it rather than wait for ever', async () => {
+      const { store, relay, publisher } = setUp(recordingPublisher(), 60_000, undefined, 1_000);
+      aggregateWrittenAgo(store, [-60_000]);
+      await relay.sweep();
+      expect(publisher.published).toHaveLength(1);
+    });
+
+    it('when a kick comes while a sweep is draining the aggregate, then the fresh event still goes out in that drain', async () => {
+      const { store, relay, publisher } = setUp(recordingPublisher(), 60_000, undefined, 1_000);
+      const [v1] = aggregateWrittenAgo(store, [5_000]);
+      const sweeping = relay.sweep();
+      store.append({ ...v1!, id: 'fresh', version: 2, occurredAt: new Date().toISOString() });
+      relay.kick(v1!.aggregateId);
+      await sweeping;
+      await waitFor(() => publisher.published.length === 2, 'the fresh event');
+      expect(publisher.published.map((e) => e.version)).toEqual([1, 2]);
+    });
   });
 });

@@ -21,6 +21,8 @@ export interface EventPipelineOptions<E extends DomainEvent> {
   store: OutboxStore<E>;
   countPendingEvents: () => Promise<number>;
   sweepIntervalMs: number;
+  /** See OutboxRelayOptions.sweepGraceMs. */
+  sweepGraceMs?: number;
   aggregateIdField: string;
   /** Replaces the confirm publisher (tests); not closed here. */
   publisher?: Pick<EventPublisher, 'publish'>;
@@ -57,6 +59,7 @@ export async function openEventPipeline<E extends DomainEvent>(options: EventPip
     logger,
     metrics: createOutboxMetrics(registry, options.countPendingEvents),
     sweepIntervalMs: options.sweepIntervalMs,
+    ...(options.sweepGraceMs !== undefined ? { sweepGraceMs: options.sweepGraceMs } : {}),
     aggregateIdField: options.aggregateIdField,
   });
   closers.add('outbox relay', () => relay.stop());

@@ -15,6 +15,12 @@ export interface OutboxRelayOptions<E extends OutboxEvent> {
   logger: Logger;
   metrics?: OutboxMetrics;
   sweepIntervalMs: number;
+  /**
+   * Sweeps leave events younger than this to the relay that wrote them (it was kicked and is
+   * publishing them now). With several instances on one shared outbox this is what keeps a
+   * sweep from publishing another instance's fresh events a second time. Kicks ignore it.
+   */
+  sweepGraceMs?: number;
   /** Aggregates read per query while sweeping. */
   batchSize?: number;
   /** Log field naming the aggregate id, e.g. `orderId` or `deliveryId`. */
@@ -23,8 +29,10 @@ export interface OutboxRelayOptions<E extends OutboxEvent> {
 
 interface Drain {
   promise: Promise<void>;
-  /** Set when the aggregate was kicked while draining: read it again before finishing. */
+  /** Set when the aggregate was kicked or swept while draining: read it again before finishing. */
   again: boolean;
+  /** Set when one of those was a kick: the next pass publishes fresh events too. */
+  kickedAgain: boolean;
 }
 
 /**
@@ -67,7 +75,7 @@ export class OutboxRelay<E extends OutboxEvent> extends EventEmitter<OutboxRelay
   }
 
   kick(aggregateId: string): void {
-    if (!this.stopped) void this.drain(aggregateId);
+    if (!this.stopped) void this.drain(aggregateId, true);
   }
 
   /** One pass over every aggregate with pending events; concurrent calls share the pass in progress. */
@@ -84,7 +92,7 @@ export class OutboxRelay<E extends OutboxEvent> extends EventEmitter<OutboxRelay
       for (;;) {
         const before = this.publishedCount;
         const ids = await this.options.store.idsWithPendingEvents(this.batchSize);
-        await Promise.all(ids.map((id) => this.drain(id)));
+        await Promise.all(ids.map((id) => this.drain(id, false)));
         // A full batch may hide more aggregates; go on only while events are actually leaving.
         if (ids.length < this.batchSize || this.publishedCount === before || this.stopped) return;
       }
@@ -94,17 +102,20 @@ export class OutboxRelay<E extends OutboxEvent> extends EventEmitter<OutboxRelay
   }
 
   /** At most one drain per aggregate at a time: this is what keeps its events in order. */
-  private drain(aggregateId: string): Promise<void> {
+  private drain(aggregateId: string, kicked: boolean): Promise<void> {
     const running = this.drains.get(aggregateId);
     if (running) {
       running.again = true;
+      running.kickedAgain ||= kicked;
       return running.promise;
     }
-    const drain: Drain = { promise: Promise.resolve(), again: false };
+    const drain: Drain = { promise: Promise.resolve(), again: false, kickedAgain: kicked };
     drain.promise = (async () => {
       do {
+        const freshToo = drain.kickedAgain;
         drain.again = false;
-        await this.publishPendingOf(aggregateId).catch((err: Error) => {
+        drain.kickedAgain = false;
+        await this.publishPendingOf(aggregateId, freshToo ? 0 : (this.options.sweepGraceMs ?? 0)).catch((err: Error) => {
           this.options.logger.error({ [this.idField]: aggregateId, err: err.message }, 'outbox drain failed; retrying on the next sweep');
         });
       } while (drain.again && !this.stopped);
@@ -113,11 +124,17 @@ export class OutboxRelay<E extends OutboxEvent> extends EventEmitter<OutboxRelay
     return drain.promise;
   }
 
-  private async publishPendingOf(aggregateId: string): Promise<void> {
+  /**
+   * Publishes the aggregate's pending events in order, stopping at the first one written less
+   * than `graceMs` from now (either way: a writer's clock may run a little ahead of ours).
+   */
+  private async publishPendingOf(aggregateId: string, graceMs: number): Promise<void> {
     const { store, publisher, logger, metrics } = this.options;
     const events = [...(await store.pendingEventsOf(aggregateId))].sort((a, b) => a.version - b.version);
+    const now = Date.now();
     for (const event of events) {
       if (this.stopped) return;
+      if (graceMs > 0 && event.occurredAt !== undefined && Math.abs(now - Date.parse(event.occurredAt)) < graceMs) return;
       const ids = { [this.idField]: aggregateId, ...correlationOf(event), eventId: event.id, type: event.type, version: event.version };
       try {
         await publisher.publish(event);

@@ -1,8 +1,13 @@
-/** What the relay needs to know about an event: its id (for removal), type (for metrics) and version (for order). */
+/**
+ * What the relay needs to know about an event: its id (for removal), type (for metrics), version
+ * (for order) and, when it has one, when it was written (ISO time; sweeps leave fresh events to
+ * the writer's own relay).
+ */
 export interface OutboxEvent {
   id: string;
   type: string;
   version: number;
+  occurredAt?: string;
 }
 
 /**
