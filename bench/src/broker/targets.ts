@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '@orderpulse/service-kit/testing';
 import { BENCH_DIR, killOnExit, pinnedCommand, pinProcess, processAffinity, registerCleanup } from '../lib/index.js';
 import type { Endpoint, Transport } from './protocol.js';
 
@@ -25,17 +26,6 @@ export interface Target {
 
 export const HOST = '127.0.0.1';
 export const BROKER_CPU = '0';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
