@@ -19,7 +19,8 @@ import { dropPostgresSchema } from '../src/harness/postgres-schema.js';
  * sharing one PostgreSQL (each with its own outbox relay, both consuming delivery events) and two
  * notifiers sharing a Redis ledger consume the same queues. 1,000 status changes are spread over
  * both orders-service instances; every customer must end on the order's final version and never
- * see a version go backwards, and the broker's retained state must be the final one. Then late
+ * see a version go backwards, the broker's retained state must be the final one, and the two
+ * outboxes together must send each event exactly once. Then late
  * copies of older events arrive (what an outbox relay that stalled between publishing and
  * deleting sends): a notifier that only remembered what it published itself would republish
  * them over the newer state; the shared ledger drops them.
@@ -170,6 +171,9 @@ describeScaledOut('two orders-services and two notifiers as competing consumers'
     // may be missing from the count: one that reached the queue after a newer one is dropped.)
     expect(published.every((count) => count > 0)).toBe(true);
     expect(relayed.every((count) => count > 0)).toBe(true);
+    // The two outboxes share one table and take turns per order (an advisory lock in PostgreSQL):
+    // every event left exactly once, its creation included.
+    expect(relayed.reduce((sum, count) => sum + count, 0)).toBe(ORDERS * (LIFECYCLE.length + 1));
   }, 180_000);
 
   it('when late copies of older events arrive at both notifiers, then they are dropped and nobody goes back', async () => {

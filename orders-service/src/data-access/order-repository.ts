@@ -53,6 +53,8 @@ export interface OrderRepository {
   /** Drops a published event from the order's outbox; a no-op when it is already gone. */
   removePendingEvent(orderId: string, eventId: string): Promise<void>;
   countPendingEvents(): Promise<number>;
+  /** See service-kit's OutboxStore.exclusiveDrain: stores shared by several orders-services have it. */
+  exclusiveDrain?<T>(orderId: string, drain: () => Promise<T>): Promise<T>;
   isReady(): boolean;
   close(): Promise<void>;
 }

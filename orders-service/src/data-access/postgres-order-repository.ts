@@ -15,6 +15,8 @@ export interface PostgresOrderRepositoryOptions {
   applicationName?: string;
   /** How often the database is probed while it is unreachable, so readiness comes back without traffic. */
   probeIntervalMs?: number;
+  /** How long a relay waits for another process's drain of the same order before giving up until the next sweep. */
+  drainLockTimeoutMs?: number;
 }
 
 export const DEFAULT_POSTGRES_SCHEMA = 'public';
@@ -71,6 +73,16 @@ export async function connectPostgresOrderRepository(options: PostgresOrderRepos
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'orders-service',
   });
+  // Drain locks hold their connection while the drain reads and trims the outbox through the
+  // main pool: a pool of their own, so waiting drains can never starve the drains they wait for.
+  const drainLocks = new Pool({
+    connectionString: url,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    max: options.poolSize ?? 10,
+    application_name: `${options.applicationName ?? 'orders-service'}:outbox-drain-locks`,
+    options: `-c lock_timeout=${options.drainLockTimeoutMs ?? 10_000}`,
+  });
+  drainLocks.on('error', () => undefined); // a broken idle lock connection holds no lock; the main pool reports outages
 
   let ready = true;
   let closed = false;
@@ -111,7 +123,7 @@ export async function connectPostgresOrderRepository(options: PostgresOrderRepos
     await createTables(pool, schema);
   } catch (err) {
     closed = true;
-    await pool.end().catch(() => undefined);
+    await Promise.all([pool.end().catch(() => undefined), drainLocks.end().catch(() => undefined)]);
     logger.debug({ err: (err as Error).message }, 'PostgreSQL connection failed');
     throw new DependencyUnavailableError(
       isConnectionError(err)
@@ -218,12 +230,33 @@ export async function connectPostgresOrderRepository(options: PostgresOrderRepos
 
     isReady: () => ready && !closed,
 
+    async exclusiveDrain(orderId, drain) {
+      // A session-level advisory lock per order (keyed by schema and order id): released by the
+      // unlock, or by PostgreSQL when this process dies and its connection goes.
+      const key = [`orderpulse:order_outbox:${schema}`, orderId];
+      const client = await drainLocks.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', key);
+      } catch (err) {
+        client.release(err as Error);
+        throw err;
+      }
+      try {
+        return await drain();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', key).then(
+          () => client.release(),
+          (err: Error) => client.release(err), // dropping the connection releases the lock
+        );
+      }
+    },
+
     async close() {
       if (closed) return;
       closed = true;
       ready = false;
       clearInterval(probe);
-      await pool.end();
+      await Promise.all([pool.end(), drainLocks.end()]);
     },
   };
 }

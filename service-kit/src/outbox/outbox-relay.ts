@@ -115,7 +115,10 @@ export class OutboxRelay<E extends OutboxEvent> extends EventEmitter<OutboxRelay
         const freshToo = drain.kickedAgain;
         drain.again = false;
         drain.kickedAgain = false;
-        await this.publishPendingOf(aggregateId, freshToo ? 0 : (this.options.sweepGraceMs ?? 0)).catch((err: Error) => {
+        const graceMs = freshToo ? 0 : (this.options.sweepGraceMs ?? 0);
+        const { store } = this.options;
+        const pass = () => this.publishPendingOf(aggregateId, graceMs);
+        await (store.exclusiveDrain ? store.exclusiveDrain(aggregateId, pass) : pass()).catch((err: Error) => {
           this.options.logger.error({ [this.idField]: aggregateId, err: err.message }, 'outbox drain failed; retrying on the next sweep');
         });
       } while (drain.again && !this.stopped);

@@ -21,6 +21,13 @@ export interface OutboxStore<E extends OutboxEvent> {
   pendingEventsOf(aggregateId: string): Promise<E[]>;
   /** Drops a published event; a no-op when it (or the aggregate) is already gone. */
   removePendingEvent(aggregateId: string, eventId: string): Promise<void>;
+  /**
+   * Runs one drain of the aggregate's outbox while no other process's relay drains it, waiting
+   * for one that does. Stores that several processes share implement it, so two relays neither
+   * publish the same event twice nor send one aggregate's events out of order; stores one
+   * process owns need none (the relay already drains each aggregate one at a time).
+   */
+  exclusiveDrain?<T>(aggregateId: string, drain: () => Promise<T>): Promise<T>;
 }
 
 /** Tells the relay an aggregate has a new pending event, so it need not wait for its next sweep. */
