@@ -159,6 +159,28 @@ describe('outbox relay', () => {
     expect(store.count()).toBe(3);
   });
 
+  it('when the store offers exclusive drains (shared by several processes), then every publish happens inside one', async () => {
+    const { store, relay, publisher } = setUp();
+    const events = aggregateWithEvents(store, 2);
+    const inside = new Set<string>();
+    const drains: string[] = [];
+    const publishedInside: boolean[] = [];
+    store.exclusiveDrain = async <T>(aggregateId: string, drain: () => Promise<T>): Promise<T> => {
+      drains.push(aggregateId);
+      inside.add(aggregateId);
+      try {
+        return await drain();
+      } finally {
+        inside.delete(aggregateId);
+      }
+    };
+    relay.on('published', (event) => publishedInside.push(inside.has(event.aggregateId)));
+    await relay.sweep();
+    expect(publisher.published.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect(drains).toEqual([events[0]!.aggregateId]);
+    expect(publishedInside).toEqual([true, true]);
+  });
+
   describe('with a sweep grace (several instances share one outbox)', () => {
     /** An aggregate whose events were written `agesMs` ago (v1 oldest). */
     function aggregateWrittenAgo(store: ReturnType<typeof setUp>['store'], agesMs: number[]) {
