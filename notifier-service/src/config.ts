@@ -19,7 +19,11 @@ export const notifierConfigShape = {
   MQTT_URL: text(`mqtt://127.0.0.1:${DEFAULT_PORTS.MQTT_PORT}`),
   /** Signs the notifier's service token (MQTT password, delivery-service calls); the broker's secret. */
   ...jwtSecretConfig,
-  /** Override the service-token login (`service` / a token signed with JWT_SECRET). */
+  /**
+   * Override the service-token login (`service` / a token signed with JWT_SECRET). A fixed
+   * MQTT_PASSWORD token stops working when it expires: the broker closes the connection then and
+   * refuses the same token on reconnect; leave it unset to have a fresh token signed every time.
+   */
   MQTT_USERNAME: optionalText(),
   MQTT_PASSWORD: optionalText(),
   /** delivery-service, asked for a rider's open deliveries. */
