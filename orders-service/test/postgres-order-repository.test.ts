@@ -399,6 +399,25 @@ if (!postgresUrl) {
         expect(await repo.findById(order.id)).toEqual({ order, pendingEvents: [created] });
       });
 
+      it('then a drain holding its order lock loses the lock with the connection, the process does not crash, and drains work again once it is back', async () => {
+        const repo = await connectTestRepository(throughProxy(), schema, { probeIntervalMs: 50, connectTimeoutMs: 2_000 });
+        opened.push(repo);
+        const { order } = await inserted(repo);
+        let cutWhileHeld!: () => void;
+        const held = new Promise<void>((resolve) => (cutWhileHeld = resolve));
+        const draining = repo.exclusiveDrain!(order.id, async () => {
+          await proxy.cut(); // the lock connection drops while this drain holds the lock
+          cutWhileHeld();
+          return 'drained';
+        });
+        await held;
+        await expect(draining).resolves.toBe('drained'); // what the drain did stands; the lost unlock is the server's to clean up
+        await expect(repo.exclusiveDrain!(order.id, async () => 'too early')).rejects.toThrow();
+
+        await proxy.restore();
+        await waitFor(async () => (await repo.exclusiveDrain!(order.id, async () => 'again').catch(() => undefined)) === 'again', 'a drain to get the lock again');
+      });
+
       it('then the HTTP API answers 5xx and /readyz 503 naming the store, and recovers when it is back', async () => {
         const repository = await connectTestRepository(throughProxy(), schema, { probeIntervalMs: 50, connectTimeoutMs: 2_000 });
         opened.push(repository);

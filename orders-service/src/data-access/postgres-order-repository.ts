@@ -235,18 +235,26 @@ export async function connectPostgresOrderRepository(options: PostgresOrderRepos
       // unlock, or by PostgreSQL when this process dies and its connection goes.
       const key = [`orderpulse:order_outbox:${schema}`, orderId];
       const client = await drainLocks.connect();
+      // A checked-out client reports a dropped connection as an 'error' event (the pool only
+      // listens on idle ones); the query in flight rejects as well, or the unlock below will.
+      const onConnectionError = () => undefined;
+      client.on('error', onConnectionError);
+      const release = (err?: Error) => {
+        client.off('error', onConnectionError);
+        client.release(err); // with an error the connection is closed, which releases the lock
+      };
       try {
         await client.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', key);
       } catch (err) {
-        client.release(err as Error);
+        release(err as Error);
         throw err;
       }
       try {
         return await drain();
       } finally {
         await client.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', key).then(
-          () => client.release(),
-          (err: Error) => client.release(err), // dropping the connection releases the lock
+          () => release(),
+          (err: Error) => release(err),
         );
       }
     },
