@@ -271,6 +271,7 @@ export async function connectPostgresOrderRepository(options: PostgresOrderRepos
 
 async function createTables(pool: Pool, schema: string): Promise<void> {
   const client = await pool.connect();
+  client.on('error', () => undefined); // a drop rejects the query in flight, which says it
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(${DDL_LOCK_KEY})`);
