@@ -34,7 +34,8 @@ export function deliveryIdOf(event: DeliveryEvent): string {
  * tracking topic.
  */
 export function ledgerKeyOf(event: DeliveryEvent): string {
-  return event.type === 'delivery.location_updated' ? `${event.data.deliveryId}/location` : event.data.id;
+  const deliveryId = deliveryIdOf(event);
+  return event.type === 'delivery.location_updated' ? `${deliveryId}/location` : deliveryId;
 }
 
 /** The retained tracking message a delivery snapshot gives; `version` is the delivery's. */
