@@ -5,6 +5,7 @@ import {
   devDefaultSecretsIn,
   jwtSecretConfig,
   loadConfig,
+  outboxRelayConfig,
   optionalText,
   port,
   positiveInt,
@@ -31,14 +32,7 @@ export const deliveryConfigShape = {
   SERVICE_TOKEN_TTL_SECONDS: positiveInt(24 * 3600),
   /** Average rider speed used for the ETA. */
   AVERAGE_SPEED_KMH: z.coerce.number().positive().max(300).default(25),
-  /** How often the outbox relay republishes events that are still pending. */
-  OUTBOX_SWEEP_MS: positiveInt(1_000),
-  /**
-   * Sweeps leave events written less than this long ago to the instance that wrote them (it is
-   * publishing them already), so instances sharing one outbox do not publish each other's fresh
-   * events twice. 0 turns it off.
-   */
-  OUTBOX_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(1_000),
+  ...outboxRelayConfig,
   /** How long start-up waits for RabbitMQ and for the MQTT broker before giving up. */
   CONNECT_TIMEOUT_MS: positiveInt(5_000),
   /** Browser origins allowed to call the API, comma separated; `*` allows any. */

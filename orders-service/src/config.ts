@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, DEFAULT_PORTS, jwtSecretConfig, loadConfig, optionalText, port, positiveInt, refuseDevSecretsInProduction, text } from '@orderpulse/service-kit';
+import { commonConfig, DEFAULT_PORTS, jwtSecretConfig, loadConfig, optionalText, outboxRelayConfig, port, positiveInt, refuseDevSecretsInProduction, text } from '@orderpulse/service-kit';
 import { DEFAULT_POSTGRES_SCHEMA, POSTGRES_SCHEMA_PATTERN } from './data-access/postgres-order-repository.js';
 
 export const ordersConfigShape = {
@@ -48,14 +48,7 @@ export const ordersConfigShape = {
    * address is the TCP peer; behind a proxy that would make every client one address to the limits above.
    */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
-  /** How often the outbox relay republishes events that are still pending. */
-  OUTBOX_SWEEP_MS: positiveInt(1_000),
-  /**
-   * Sweeps leave events written less than this long ago to the instance that wrote them (it is
-   * publishing them already), so instances sharing one outbox do not publish each other's fresh
-   * events twice. 0 turns it off.
-   */
-  OUTBOX_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(1_000),
+  ...outboxRelayConfig,
   /**
    * Browser origins allowed to call the API (the web-client's pages call it directly), comma
    * separated; `*` allows any. Tokens travel in the Authorization header, never in cookies.

@@ -43,6 +43,18 @@ export const commonConfig = {
   AMQP_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/).default(''),
 };
 
+/** The outbox relay's settings, for every service that writes events through an outbox. */
+export const outboxRelayConfig = {
+  /** How often the outbox relay republishes events that are still pending. */
+  OUTBOX_SWEEP_MS: positiveInt(1_000),
+  /**
+   * Sweeps leave events written less than this long ago to the instance that wrote them (it is
+   * publishing them already), so instances sharing one outbox do not publish each other's fresh
+   * events twice. 0 turns it off.
+   */
+  OUTBOX_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(1_000),
+};
+
 export const DEFAULT_PORTS = {
   WEB_PORT: 3000,
   ORDERS_PORT: 3001,
