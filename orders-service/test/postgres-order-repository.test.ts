@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
 import type { OrderSnapshot } from '@orderpulse/contracts';
 import { createLogger, DependencyUnavailableError } from '@orderpulse/service-kit';
@@ -8,7 +8,7 @@ import type { OrderRepository } from '../src/data-access/order-repository.js';
 import { DELIVERY_EVENTS_QUEUE } from '../src/messaging/delivery-events-consumer.js';
 import { httpClient } from './support/http-client.js';
 import { aNewOrder, anOrder, at, changedTo, createdEventOf } from './support/order-factories.js';
-import { aTestSchema, connectTestRepository, describePostgresSkipped, dropSchema, sql, testPostgresUrl } from './support/postgres.js';
+import { aSchemaPerTest, connectTestRepository, describePostgresSkipped, insertedOrder, sql, testPostgresUrl } from './support/postgres.js';
 import { adminToken, amqpUrl, startServiceUnderTest } from './support/service-under-test.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
@@ -53,30 +53,8 @@ if (!postgresUrl) {
   const url = postgresUrl;
 
   describe('PostgreSQL order repository', () => {
-    let schema: string;
-    const opened: OrderRepository[] = [];
-
-    /** Like another orders-service process: its own pool on the same schema. */
-    async function aProcess(options: Parameters<typeof connectTestRepository>[2] = {}): Promise<OrderRepository> {
-      const repository = await connectTestRepository(url, schema, options);
-      opened.push(repository);
-      return repository;
-    }
-
-    async function inserted(repo: OrderRepository, overrides: Parameters<typeof anOrder>[0] = {}) {
-      const order = anOrder(overrides);
-      const created = createdEventOf(order);
-      await repo.insert(order, created);
-      return { order, created };
-    }
-
-    beforeEach(() => {
-      schema = aTestSchema();
-    });
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((repo) => repo.close()));
-      await dropSchema(url, schema);
-    });
+    const db = aSchemaPerTest(url);
+    const { aProcess } = db;
 
     describe('start-up', () => {
       it('when POSTGRES_URL and POSTGRES_SCHEMA are set, then orders go to that schema and the log names the store without the password', async () => {
@@ -85,26 +63,26 @@ if (!postgresUrl) {
         if (!withPassword.password) withPassword.password = 'not-in-the-log';
         const secret = decodeURIComponent(withPassword.password);
         const { logger, lines } = captureLogger('info');
-        const repository = await openOrderRepository({ POSTGRES_URL: withPassword.toString(), POSTGRES_SCHEMA: schema }, logger);
-        opened.push(repository);
-        const { order } = await inserted(repository);
+        const repository = await openOrderRepository({ POSTGRES_URL: withPassword.toString(), POSTGRES_SCHEMA: db.schema }, logger);
+        db.closeAfterTest(repository);
+        const { order } = await insertedOrder(repository);
 
-        const rows = await sql<{ id: string; version: number }>(url, `SELECT id, version FROM "${schema}".orders`);
+        const rows = await sql<{ id: string; version: number }>(url, `SELECT id, version FROM "${db.schema}".orders`);
         expect(rows).toEqual([{ id: order.id, version: 1 }]);
         const storeLine = lines.find((line) => line.store === 'postgres');
-        expect(storeLine).toMatchObject({ level: 30, schema, msg: `orders are stored in PostgreSQL (schema ${schema})` });
+        expect(storeLine).toMatchObject({ level: 30, schema: db.schema, msg: `orders are stored in PostgreSQL (schema ${db.schema})` });
         expect(storeLine?.url).toContain('***');
         expect(JSON.stringify(lines)).not.toContain(secret);
       });
 
       it('when several processes start at once on a new schema, then every one creates or finds the same tables', async () => {
         const processes = await Promise.all([aProcess(), aProcess(), aProcess(), aProcess()]);
-        const { order, created } = await inserted(processes[0]!);
+        const { order, created } = await insertedOrder(processes[0]!);
         for (const repo of processes) expect(await repo.findById(order.id)).toEqual({ order, pendingEvents: [created] });
         const tables = await sql<{ table_name: string }>(
           url,
           'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
-          [schema],
+          [db.schema],
         );
         expect(tables.map((t) => t.table_name)).toEqual(['order_outbox', 'orders']);
       });
@@ -116,9 +94,9 @@ if (!postgresUrl) {
 
     describe('two processes writing the same order', () => {
       it('when both update from the same version while the row is locked, then after the lock is released exactly one wins', async () => {
-        const applicationName = `race-${schema}`;
+        const applicationName = `race-${db.schema}`;
         const [a, b] = [await aProcess({ applicationName }), await aProcess({ applicationName })];
-        const { order, created } = await inserted(a);
+        const { order, created } = await insertedOrder(a);
         const fromA = changedTo(order, 'confirmed', at(5));
         const fromB = changedTo(order, 'cancelled', at(6));
 
@@ -128,7 +106,7 @@ if (!postgresUrl) {
         let results: boolean[];
         try {
           await holder.query('BEGIN');
-          await holder.query(`SELECT 1 FROM "${schema}".orders WHERE id = $1 FOR UPDATE`, [order.id]);
+          await holder.query(`SELECT 1 FROM "${db.schema}".orders WHERE id = $1 FOR UPDATE`, [order.id]);
           const racing = Promise.all([a.update(fromA.next, 1, fromA.event), b.update(fromB.next, 1, fromB.event)]);
           await waitFor(async () => {
             const [row] = await sql<{ waiting: number }>(
@@ -154,7 +132,7 @@ if (!postgresUrl) {
 
       it('when both keep changing it with read-modify-write and retries, then no change is lost and each has its event, once', async () => {
         const [a, b] = [await aProcess(), await aProcess()];
-        const { order } = await inserted(a);
+        const { order } = await insertedOrder(a);
         const changesEach = 15;
         let conflicts = 0;
 
@@ -184,7 +162,7 @@ if (!postgresUrl) {
 
       it('when many orders are raced by two processes at once, then each order has exactly one winner', async () => {
         const [a, b] = [await aProcess(), await aProcess()];
-        const orders = await Promise.all(Array.from({ length: 25 }, () => inserted(a)));
+        const orders = await Promise.all(Array.from({ length: 25 }, () => insertedOrder(a)));
         const outcomes = await Promise.all(
           orders.map(async ({ order, created }) => {
             const fromA = changedTo(order, 'confirmed', at(5));
@@ -231,9 +209,9 @@ if (!postgresUrl) {
       }
 
       it('then it is not ready and reads fail, and once PostgreSQL is back it is ready again without a restart', async () => {
-        const repo = await connectTestRepository(throughProxy(), schema, { probeIntervalMs: 50, connectTimeoutMs: 2_000 });
-        opened.push(repo);
-        const { order, created } = await inserted(repo);
+        const repo = await connectTestRepository(throughProxy(), db.schema, { probeIntervalMs: 50, connectTimeoutMs: 2_000 });
+        db.closeAfterTest(repo);
+        const { order, created } = await insertedOrder(repo);
         expect(repo.isReady()).toBe(true);
 
         await proxy.cut();
@@ -249,9 +227,9 @@ if (!postgresUrl) {
       });
 
       it('then a drain holding its order lock loses the lock with the connection, the process does not crash, and drains work again once it is back', async () => {
-        const repo = await connectTestRepository(throughProxy(), schema, { probeIntervalMs: 50, connectTimeoutMs: 2_000 });
-        opened.push(repo);
-        const { order } = await inserted(repo);
+        const repo = await connectTestRepository(throughProxy(), db.schema, { probeIntervalMs: 50, connectTimeoutMs: 2_000 });
+        db.closeAfterTest(repo);
+        const { order } = await insertedOrder(repo);
         let cutWhileHeld!: () => void;
         const held = new Promise<void>((resolve) => (cutWhileHeld = resolve));
         const draining = repo.exclusiveDrain!(order.id, async () => {
@@ -268,8 +246,8 @@ if (!postgresUrl) {
       });
 
       it('then the HTTP API answers 5xx and /readyz 503 naming the store, and recovers when it is back', async () => {
-        const repository = await connectTestRepository(throughProxy(), schema, { probeIntervalMs: 50, connectTimeoutMs: 2_000 });
-        opened.push(repository);
+        const repository = await connectTestRepository(throughProxy(), db.schema, { probeIntervalMs: 50, connectTimeoutMs: 2_000 });
+        db.closeAfterTest(repository);
         const namespace = testNamespace('orders-pg');
         const service = await startServiceUnderTest(namespace, { repository });
         try {

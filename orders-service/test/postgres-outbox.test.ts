@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { OrderEvent, OrderSnapshot } from '@orderpulse/contracts';
 import { createLogger, OutboxRelay } from '@orderpulse/service-kit';
 import { waitFor } from '@orderpulse/service-kit/testing';
 import type { OrderRepository } from '../src/data-access/order-repository.js';
 import { orderOutboxStore } from '../src/messaging/order-outbox-store.js';
-import { anOrder, at, changedTo, createdEventOf } from './support/order-factories.js';
-import { aTestSchema, connectTestRepository, describePostgresSkipped, dropSchema, testPostgresUrl } from './support/postgres.js';
+import { at, changedTo } from './support/order-factories.js';
+import { aSchemaPerTest, describePostgresSkipped, insertedOrder, testPostgresUrl } from './support/postgres.js';
 
 const silent = createLogger('orders-test', 'silent');
 
@@ -17,30 +17,8 @@ if (!postgresUrl) {
   const url = postgresUrl;
 
   describe('PostgreSQL outbox shared by two processes', () => {
-    let schema: string;
-    const opened: OrderRepository[] = [];
-
-    /** Like another orders-service process: its own pools on the same schema. */
-    async function aProcess(): Promise<OrderRepository> {
-      const repository = await connectTestRepository(url, schema);
-      opened.push(repository);
-      return repository;
-    }
-
-    async function inserted(repo: OrderRepository, overrides: Parameters<typeof anOrder>[0] = {}) {
-      const order = anOrder(overrides);
-      const created = createdEventOf(order);
-      await repo.insert(order, created);
-      return { order, created };
-    }
-
-    beforeEach(() => {
-      schema = aTestSchema();
-    });
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((repo) => repo.close()));
-      await dropSchema(url, schema);
-    });
+    const db = aSchemaPerTest(url);
+    const { aProcess } = db;
 
     describe('two processes draining the shared outbox', () => {
       /** A drain that records when it ran and holds until `release` is called. */
@@ -61,8 +39,8 @@ if (!postgresUrl) {
 
       it('when both drain the same order, then the second waits until the first is done; another order drains meanwhile', async () => {
         const [a, b] = [await aProcess(), await aProcess()];
-        const { order } = await inserted(a);
-        const { order: other } = await inserted(a);
+        const { order } = await insertedOrder(a);
+        const { order: other } = await insertedOrder(a);
         const log: string[] = [];
         const first = heldDrain(log, 'a');
         const second = heldDrain(log, 'b');
@@ -87,14 +65,14 @@ if (!postgresUrl) {
 
       it('when a drain fails, then the lock is released all the same', async () => {
         const [a, b] = [await aProcess(), await aProcess()];
-        const { order } = await inserted(a);
+        const { order } = await insertedOrder(a);
         await expect(a.exclusiveDrain!(order.id, async () => Promise.reject(new Error('broker said no')))).rejects.toThrow('broker said no');
         await expect(b.exclusiveDrain!(order.id, async () => 'drained')).resolves.toBe('drained');
       });
 
       it('when two relays in two processes are kicked for the same order at once, then each event is published exactly once, in version order', async () => {
         const [a, b] = [await aProcess(), await aProcess()];
-        const { order, created } = await inserted(a);
+        const { order, created } = await insertedOrder(a);
         const { next, event: confirmed } = changedTo(order, 'confirmed', at(1));
         expect(await b.update(next, order.version, confirmed)).toBe(true);
         const published: string[] = [];
@@ -118,7 +96,7 @@ if (!postgresUrl) {
         const written: OrderEvent[] = [];
         const orders: OrderSnapshot[] = [];
         for (let i = 0; i < 20; i += 1) {
-          const { order, created } = await inserted(i % 2 ? a : b, { createdAt: at(i) });
+          const { order, created } = await insertedOrder(i % 2 ? a : b, { createdAt: at(i) });
           orders.push(order);
           written.push(created);
         }
@@ -180,7 +158,7 @@ if (!postgresUrl) {
 
       it('when one process removes an event while another appends one to the same order, then the new event stays pending', async () => {
         const [a, b] = [await aProcess(), await aProcess()];
-        const orders = await Promise.all(Array.from({ length: 20 }, () => inserted(a)));
+        const orders = await Promise.all(Array.from({ length: 20 }, () => insertedOrder(a)));
         const changes = orders.map(({ order }) => changedTo(order, 'confirmed', at(5)));
         await Promise.all(
           orders.flatMap(({ order, created }, i) => [a.removePendingEvent(order.id, created.id), b.update(changes[i]!.next, 1, changes[i]!.event)]),

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { describe, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, it } from '@jest/globals';
 import { Client } from 'pg';
 import { createLogger } from '@orderpulse/service-kit';
 import type { OrderRepository } from '../../src/data-access/order-repository.js';
+import { anOrder, createdEventOf } from './order-factories.js';
 import { connectPostgresOrderRepository, type PostgresOrderRepositoryOptions } from '../../src/data-access/postgres-order-repository.js';
 
 /** The PostgreSQL found by test/support/postgres-global-setup.ts, or undefined when its tests are skipped. */
@@ -45,4 +46,40 @@ export function connectTestRepository(
   options: Partial<PostgresOrderRepositoryOptions> = {},
 ): Promise<OrderRepository> {
   return connectPostgresOrderRepository({ url, schema, logger: createLogger('orders-test', 'silent'), ...options });
+}
+
+/**
+ * A fresh schema for each test of the calling describe block, dropped afterwards together with
+ * every repository opened through `aProcess` or handed to `closeAfterTest`.
+ */
+export function aSchemaPerTest(url: string) {
+  let schema = '';
+  const opened: OrderRepository[] = [];
+  beforeEach(() => {
+    schema = aTestSchema();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((repo) => repo.close()));
+    await dropSchema(url, schema);
+  });
+  const closeAfterTest = <R extends OrderRepository>(repository: R): R => {
+    opened.push(repository);
+    return repository;
+  };
+  return {
+    get schema() {
+      return schema;
+    },
+    closeAfterTest,
+    /** Like another orders-service process: its own pools on this test's schema. */
+    aProcess: async (options: Partial<PostgresOrderRepositoryOptions> = {}) => closeAfterTest(await connectTestRepository(url, schema, options)),
+  };
+}
+
+/** Inserts a new order (with its order.created event pending) and returns both. */
+export async function insertedOrder(repo: OrderRepository, overrides: Parameters<typeof anOrder>[0] = {}) {
+  const order = anOrder(overrides);
+  const created = createdEventOf(order);
+  await repo.insert(order, created);
+  return { order, created };
 }
