@@ -1,8 +1,11 @@
+import { ensureFerretDbBinary, startFerretDb } from './ferretdb.js';
 import { isPortOpen } from './probe.js';
 
 export interface StartedDependency {
   url: string;
-  source: 'env' | 'local' | 'testcontainers';
+  source: 'env' | 'local' | 'testcontainers' | 'ferretdb';
+  /** The FerretDB binary, when the harness started one (tests that kill their own database reuse it). */
+  binary?: string;
   stop(): Promise<void>;
 }
 
@@ -47,25 +50,51 @@ export async function resolveRabbitMq(env: Record<string, string | undefined> = 
   );
 }
 
-export type MongoResolution = StartedDependency | { skipReason: string };
+export type MongoResolution = (StartedDependency & { version: string }) | { skipReason: string };
+
+/** What the server says it is: FerretDB names itself, MongoDB gives its version. */
+async function describeMongoServer(url: string): Promise<string> {
+  const { default: mongoose } = await import('mongoose');
+  const connection = await mongoose.createConnection(url, { serverSelectionTimeoutMS: 5_000 }).asPromise();
+  try {
+    const info = (await connection.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdb?: { version?: string } };
+    const ferret = info.ferretdb?.version;
+    return ferret ? `FerretDB ${ferret} (MongoDB ${String(info.version)} wire protocol)` : `MongoDB ${String(info.version)}`;
+  } finally {
+    await connection.close();
+  }
+}
 
 /**
- * MongoDB for tests: `MONGO_URL` when given, else a testcontainers MongoDB when a Docker engine
- * answers, else a reason to skip (no MongoDB server can be installed on the build machines).
+ * MongoDB for tests: `MONGO_URL` when given; else whatever answers on 127.0.0.1:27017; else a
+ * testcontainers MongoDB when a Docker engine answers; else FerretDB (a MongoDB wire-protocol
+ * server, built once from the Go module proxy by scripts/install-ferretdb.sh) on a free port.
+ * Only when all of these fail is there a reason to skip, which CI turns into a failure.
  */
 export async function resolveMongo(env: Record<string, string | undefined> = process.env): Promise<MongoResolution> {
-  if (env.MONGO_URL) return { url: env.MONGO_URL, source: 'env', stop: nothingToStop };
-  const started = await tryContainer(async () => {
+  if (env.MONGO_URL) return { url: env.MONGO_URL, source: 'env', version: await describeMongoServer(env.MONGO_URL), stop: nothingToStop };
+  const local = 'mongodb://127.0.0.1:27017/';
+  if (await isPortOpen('127.0.0.1', 27017)) return { url: local, source: 'local', version: await describeMongoServer(local), stop: nothingToStop };
+  const container = await tryContainer(async () => {
     const { MongoDBContainer } = await import('@testcontainers/mongodb');
     return new MongoDBContainer('mongo:7').start();
   });
-  if (started.value) {
-    const container = started.value;
-    return {
-      url: `${container.getConnectionString()}?directConnection=true`,
-      source: 'testcontainers',
-      stop: async () => void (await container.stop()),
-    };
+  if (container.value) {
+    const started = container.value;
+    const url = `${started.getConnectionString()}?directConnection=true`;
+    return { url, source: 'testcontainers', version: await describeMongoServer(url), stop: async () => void (await started.stop()) };
   }
-  return { skipReason: `MONGO_URL is unset and testcontainers could not start MongoDB (${started.reason})` };
+  let ferretProblem: string;
+  try {
+    const binary = ensureFerretDbBinary(env);
+    const ferret = await startFerretDb({ binary });
+    return { url: ferret.url, source: 'ferretdb', version: await describeMongoServer(ferret.url), stop: ferret.stop, binary };
+  } catch (err) {
+    ferretProblem = (err as Error).message;
+  }
+  return {
+    skipReason:
+      `MONGO_URL is unset, nothing answers on 127.0.0.1:27017, testcontainers could not start MongoDB (${container.reason}) ` +
+      `and FerretDB could not be started (${ferretProblem}); set MONGO_URL or install Go`,
+  };
 }

@@ -5,4 +5,4 @@ export * from './amqp-cleanup.js';
 export * from './json-client.js';
 export * from './capture-logger.js';
 export * from './redis.js';
-export * from './postgres.js';
+export * from './ferretdb.js';

@@ -1,0 +1,116 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort, isPortOpen } from './probe.js';
+import { waitFor } from './wait-for.js';
+
+/** scripts/install-ferretdb.sh, found from this file in src/ or dist/. */
+const INSTALL_SCRIPT = resolve(__dirname, '../../../scripts/install-ferretdb.sh');
+
+/**
+ * The FerretDB binary the tests start, building it once (about a minute) when it is missing.
+ * `FERRETDB_BIN` names one already built. Throws with the installer's own words when it cannot.
+ */
+export function ensureFerretDbBinary(env: Record<string, string | undefined> = process.env): string {
+  if (env.FERRETDB_BIN) {
+    if (!existsSync(env.FERRETDB_BIN)) throw new Error(`FERRETDB_BIN=${env.FERRETDB_BIN} does not exist`);
+    return env.FERRETDB_BIN;
+  }
+  const result = spawnSync('bash', [INSTALL_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const path = result.stdout.trim().split('\n').pop() ?? '';
+  if (result.status !== 0 || !path || !existsSync(path)) {
+    throw new Error(`FerretDB could not be installed (scripts/install-ferretdb.sh exited ${result.status ?? result.signal})`);
+  }
+  return path;
+}
+
+export function ferretDbVersion(binary: string): string {
+  const out = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  return /version:\s*(\S+)/.exec(out)?.[1] ?? 'unknown version';
+}
+
+export interface FerretDbOptions {
+  binary: string;
+  /** Defaults to a free port; a restart keeps the port. */
+  port?: number;
+  /** Where its SQLite files live; defaults to a fresh temporary directory, removed by stop(). */
+  dataDir?: string;
+}
+
+/** One FerretDB process on 127.0.0.1, storing in SQLite files; tests may kill and restart it. */
+export interface RunningFerretDb {
+  url: string;
+  port: number;
+  version: string;
+  /** SIGKILL, as a crash would; the data directory stays. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and data after kill(). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((done) => child.once('exit', () => done()));
+}
+
+export async function startFerretDb(options: FerretDbOptions): Promise<RunningFerretDb> {
+  const port = options.port ?? (await freePort());
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ferretdb-'));
+  const version = ferretDbVersion(options.binary);
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  const launch = async () => {
+    output = '';
+    const started = spawn(
+      options.binary,
+      [
+        '--handler=sqlite',
+        `--sqlite-url=file:${dataDir}/`,
+        `--listen-addr=127.0.0.1:${port}`,
+        `--state-dir=${dataDir}`,
+        '--telemetry=disable',
+        // Its debug HTTP listener would take 127.0.0.1:8088 and collide with a second instance.
+        '--debug-addr=-',
+        '--log-level=error',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    started.stderr?.on('data', (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-2_000);
+    });
+    child = started;
+    await waitFor(
+      async () => {
+        if (started.exitCode !== null) throw new Error(`FerretDB exited with ${started.exitCode}: ${output.trim()}`);
+        return isPortOpen('127.0.0.1', port, 200);
+      },
+      `FerretDB to answer on 127.0.0.1:${port}`,
+      15_000,
+      50,
+    );
+  };
+
+  const kill = async () => {
+    if (!child) return;
+    const running = child;
+    child = undefined;
+    running.kill('SIGKILL');
+    await exited(running);
+  };
+
+  await launch();
+  return {
+    url: `mongodb://127.0.0.1:${port}/`,
+    port,
+    version,
+    kill,
+    restart: launch,
+    async stop() {
+      await kill();
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
