@@ -14,6 +14,7 @@ module.exports = (dir) => ({
     '^@orderpulse/contracts$': `${root}/contracts/src/index.ts`,
     '^@orderpulse/service-kit$': `${root}/service-kit/src/index.ts`,
     '^@orderpulse/service-kit/testing$': `${root}/service-kit/src/testing/index.ts`,
+    '^@orderpulse/service-kit/testing/(.+)$': `${root}/service-kit/src/testing/$1.ts`,
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 });

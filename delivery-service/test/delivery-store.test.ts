@@ -1,37 +1,23 @@
-import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
-import mongoose from 'mongoose';
-import { createLogger } from '@orderpulse/service-kit';
-import { createInMemoryDeliveryStore } from '../src/data-access/in-memory-delivery-store.js';
+import { describeIfAvailable, describeOutboxStoreContract, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
 import { openJournaledDeliveryStore } from '../src/data-access/journaled-delivery-store.js';
-import { connectMongoDeliveryStore } from '../src/data-access/mongo-delivery-store.js';
 import { snapshotEvent } from '../src/domain/delivery-events.js';
 import { describeDeliveryStoreContract } from './support/delivery-store-contract.js';
+import { openInMemory, openJournaled, openMongo, outboxUnderTest } from './support/delivery-adapters.js';
 import { aDelivery, anAddress, aRider } from './support/factories.js';
 
-describeDeliveryStoreContract('in-memory', async () => {
-  const store = createInMemoryDeliveryStore();
-  return { store, dispose: () => store.close() };
-});
+describeDeliveryStoreContract('in-memory', openInMemory);
+describeOutboxStoreContract('deliveries, in-memory', async () => outboxUnderTest(await openInMemory()));
+
+describeDeliveryStoreContract('journaled files', openJournaled);
+describeOutboxStoreContract('deliveries, journaled files', async () => outboxUnderTest(await openJournaled()));
 
 function aTempDir(): string {
   return mkdtempSync(join(tmpdir(), 'delivery-journal-'));
 }
-
-describeDeliveryStoreContract('journaled files', async () => {
-  const dir = aTempDir();
-  const store = openJournaledDeliveryStore(dir);
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
 
 describe('journaled delivery store', () => {
   it('when reopened, then deliveries with their pending events, riders and known orders are all still there', async () => {
@@ -64,25 +50,9 @@ describe('journaled delivery store', () => {
   });
 });
 
-const mongoUrl = process.env.MONGO_URL;
-if (mongoUrl) {
-  describeDeliveryStoreContract('mongoose', async () => {
-    const dbName = `delivery-contract-${randomUUID().slice(0, 8)}`;
-    const store = await connectMongoDeliveryStore({ url: mongoUrl, dbName, logger: createLogger('delivery-test', 'silent') });
-    return {
-      store,
-      dispose: async () => {
-        await store.close();
-        const admin = await mongoose.createConnection(mongoUrl, { dbName }).asPromise();
-        await admin.dropDatabase();
-        await admin.close();
-      },
-    };
-  });
-} else {
-  const reason = process.env.ORDERPULSE_MONGO_SKIP ?? 'MONGO_URL is unset';
-  console.warn(`delivery-service: the mongoose delivery store contract is SKIPPED: ${reason}`);
-  describe.skip(`delivery store contract: mongoose (skipped: ${reason})`, () => {
-    it('runs the same contract against MongoDB', () => undefined);
-  });
-}
+const mongo = mongoTestTarget();
+describeIfAvailable('delivery-service on MongoDB', 'missing' in mongo ? mongo.missing : undefined, () => {
+  const url = 'url' in mongo ? mongo.url : '';
+  describeDeliveryStoreContract('mongoose', () => openMongo(url));
+  describeOutboxStoreContract('deliveries, mongoose', async () => outboxUnderTest(await openMongo(url)));
+});

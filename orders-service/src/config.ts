@@ -1,24 +1,17 @@
 import { z } from 'zod';
 import { commonConfig, DEFAULT_PORTS, jwtSecretConfig, loadConfig, optionalText, outboxRelayConfig, port, positiveInt, refuseDevSecretsInProduction, text } from '@orderpulse/service-kit';
-import { DEFAULT_POSTGRES_SCHEMA, POSTGRES_SCHEMA_PATTERN } from './data-access/postgres-order-repository.js';
 
 export const ordersConfigShape = {
   ...commonConfig,
   ORDERS_PORT: port(DEFAULT_PORTS.ORDERS_PORT),
   HOST: text('127.0.0.1'),
-  /** Unset: orders live in PostgreSQL (POSTGRES_URL), in memory only (a warning says so at start-up), or in files under DATA_DIR. */
-  MONGO_URL: optionalText(),
   /**
-   * Without MONGO_URL: keep orders in PostgreSQL (e.g. postgres://user:pass@host:5432/db), so
-   * several orders-service processes can share one store. MONGO_URL wins when both are set.
+   * The production store (e.g. mongodb://host:27017/orders); several orders-service processes
+   * share one database. Unset: orders stay in memory (a warning says so at start-up), journaled
+   * to files under DATA_DIR when that is set.
    */
-  POSTGRES_URL: optionalText(),
-  /** The schema holding the orders tables (created when missing). */
-  POSTGRES_SCHEMA: z
-    .string()
-    .regex(POSTGRES_SCHEMA_PATTERN, 'must be a lowercase SQL identifier (a-z, 0-9, _; not starting with a digit; at most 63 characters)')
-    .default(DEFAULT_POSTGRES_SCHEMA),
-  /** Without MONGO_URL or POSTGRES_URL: journal the store to `<DATA_DIR>/orders-service/` so it survives restarts. */
+  MONGO_URL: optionalText(),
+  /** Without MONGO_URL: journal the store to `<DATA_DIR>/orders-service/` so it survives restarts. */
   DATA_DIR: optionalText(),
   /** Signs customer tracking tokens and admin tokens, and checks every bearer token. */
   ...jwtSecretConfig,

@@ -18,7 +18,6 @@ import type { OrdersConfig } from './config.js';
 import { openOrderRepository } from './data-access/open-order-repository.js';
 import type { OrderRepository } from './data-access/order-repository.js';
 import { createDeliveryEventsConsumer, DELIVERY_EVENTS_QUEUE } from './messaging/delivery-events-consumer.js';
-import { orderOutboxStore } from './messaging/order-outbox-store.js';
 import { createOrderAccess } from './auth/order-access.js';
 
 export type { OrdersConfig } from './config.js';
@@ -70,7 +69,7 @@ export async function startOrdersService(
       connectTimeoutMs: AMQP_CONNECT_TIMEOUT_MS,
       logger,
       closers,
-      store: orderOutboxStore(repository),
+      store: repository,
       countPendingEvents: () => repository.countPendingEvents(),
       sweepIntervalMs: config.OUTBOX_SWEEP_MS,
       sweepGraceMs: config.OUTBOX_SWEEP_GRACE_MS,

@@ -7,16 +7,6 @@ describe('orders config', () => {
     const config = loadOrdersConfig({});
     expect(config).toMatchObject({ ORDERS_PORT: 3001, HOST: '127.0.0.1', OUTBOX_SWEEP_MS: 1000, AMQP_NAMESPACE: '', CORS_ORIGINS: ['*'] });
     expect(config.MONGO_URL).toBeUndefined();
-    expect(config.POSTGRES_URL).toBeUndefined();
-    expect(config.POSTGRES_SCHEMA).toBe('public');
-  });
-
-  it('when PostgreSQL settings are given, then they are parsed, and a schema that is not a plain lowercase identifier is refused', () => {
-    const config = loadOrdersConfig({ POSTGRES_URL: 'postgres://orders:pw@db:5432/orders', POSTGRES_SCHEMA: 'orders_eu_1' });
-    expect(config).toMatchObject({ POSTGRES_URL: 'postgres://orders:pw@db:5432/orders', POSTGRES_SCHEMA: 'orders_eu_1' });
-    for (const bad of ['Orders', '1orders', 'orders-eu', 'x"; drop table orders; --', 'a'.repeat(64)]) {
-      expect(() => loadOrdersConfig({ POSTGRES_SCHEMA: bad })).toThrow(/^invalid configuration: POSTGRES_SCHEMA: /);
-    }
   });
 
   it('when values are given, then they are parsed', () => {

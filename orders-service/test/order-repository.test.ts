@@ -1,33 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { describe, it, expect } from '@jest/globals';
+import { createLogger } from '@orderpulse/service-kit';
+import { describeIfAvailable, describeOutboxStoreContract, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it, expect } from '@jest/globals';
-import mongoose from 'mongoose';
-import { createLogger } from '@orderpulse/service-kit';
 import { openOrderRepository } from '../src/data-access/open-order-repository.js';
-import { createInMemoryOrderRepository } from '../src/data-access/in-memory-order-repository.js';
-import { connectMongoOrderRepository } from '../src/data-access/mongo-order-repository.js';
 import { describeOrderRepositoryContract } from './support/order-repository-contract.js';
 import { anOrder, createdEventOf } from './support/order-factories.js';
-import { aTestSchema, connectTestRepository, describePostgresSkipped, dropSchema, testPostgresUrl } from './support/postgres.js';
+import { openInMemory, openJournaled, openMongo, outboxUnderTest } from './support/order-adapters.js';
 
-describeOrderRepositoryContract('in-memory', async () => {
-  const repository = createInMemoryOrderRepository();
-  return { repository, dispose: () => repository.close() };
-});
+describeOrderRepositoryContract('in-memory', openInMemory);
+describeOutboxStoreContract('orders, in-memory', async () => outboxUnderTest(await openInMemory()));
 
-describeOrderRepositoryContract('journaled (DATA_DIR)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'orders-journal-'));
-  const repository = await openOrderRepository({ DATA_DIR: dir }, createLogger('orders-test', 'silent'));
-  return {
-    repository,
-    dispose: async () => {
-      await repository.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+describeOrderRepositoryContract('journaled (DATA_DIR)', openJournaled);
+describeOutboxStoreContract('orders, journaled (DATA_DIR)', async () => outboxUnderTest(await openJournaled()));
 
 describe('journaled order repository (DATA_DIR)', () => {
   it('when reopened, then orders and their pending events are still there, and published ones are gone', async () => {
@@ -54,42 +40,9 @@ describe('journaled order repository (DATA_DIR)', () => {
   });
 });
 
-const mongoUrl = process.env.MONGO_URL;
-if (mongoUrl) {
-  describeOrderRepositoryContract('mongoose', async () => {
-    const dbName = `orders-contract-${randomUUID().slice(0, 8)}`;
-    const repository = await connectMongoOrderRepository({ url: mongoUrl, dbName, logger: createLogger('orders-test', 'silent') });
-    return {
-      repository,
-      dispose: async () => {
-        await repository.close();
-        const admin = await mongoose.createConnection(mongoUrl, { dbName }).asPromise();
-        await admin.dropDatabase();
-        await admin.close();
-      },
-    };
-  });
-} else {
-  const reason = process.env.ORDERPULSE_MONGO_SKIP ?? 'MONGO_URL is unset';
-  console.warn(`orders-service: the mongoose order repository contract is SKIPPED: ${reason}`);
-  describe.skip(`order repository contract: mongoose (skipped: ${reason})`, () => {
-    it('runs the same contract against MongoDB', () => undefined);
-  });
-}
-
-const postgresUrl = testPostgresUrl();
-if (postgresUrl) {
-  describeOrderRepositoryContract('postgres', async () => {
-    const schema = aTestSchema('orders_contract');
-    const repository = await connectTestRepository(postgresUrl, schema);
-    return {
-      repository,
-      dispose: async () => {
-        await repository.close();
-        await dropSchema(postgresUrl, schema);
-      },
-    };
-  });
-} else {
-  describePostgresSkipped('the PostgreSQL order repository contract');
-}
+const mongo = mongoTestTarget();
+describeIfAvailable('orders-service on MongoDB', 'missing' in mongo ? mongo.missing : undefined, () => {
+  const url = 'url' in mongo ? mongo.url : '';
+  describeOrderRepositoryContract('mongoose', () => openMongo(url));
+  describeOutboxStoreContract('orders, mongoose', async () => outboxUnderTest(await openMongo(url)));
+});

@@ -25,3 +25,6 @@ export * from './persistence/mongo-connection.js';
 export * from './outbox/open-event-pipeline.js';
 export * from './redis/redis-clients.js';
 export * from './amqp/dead-letters.js';
+export * from './persistence/mongo-outbox.js';
+export * from './persistence/store-outage.js';
+export * from './persistence/mongo-locks.js';

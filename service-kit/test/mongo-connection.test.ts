@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { DependencyUnavailableError, createLogger, isDuplicateKeyError, openMongoConnection, redactMongoUrl } from '../src/index.js';
+import { DependencyUnavailableError, createLogger, duplicateKeyOn, openMongoConnection, redactMongoUrl } from '../src/index.js';
 
 describe('MongoDB connection helper', () => {
   it('when nothing answers at MONGO_URL, then one actionable line says what to start or unset', async () => {
@@ -17,8 +17,9 @@ describe('MongoDB connection helper', () => {
 
   it('hides the password of a URL and recognises duplicate keys by field', () => {
     expect(redactMongoUrl('mongodb://a:b@h/db')).toBe('mongodb://a:***@h/db');
-    expect(isDuplicateKeyError({ code: 11000, keyPattern: { orderId: 1 } }, 'orderId')).toBe(true);
-    expect(isDuplicateKeyError({ code: 11000, keyPattern: { orderId: 1 } }, 'orderNumber')).toBe(false);
-    expect(isDuplicateKeyError(new Error('x'), 'orderId')).toBe(false);
+    expect(duplicateKeyOn({ code: 11000, keyPattern: { orderId: 1 } }, 'orderId')).toBe(true);
+    expect(duplicateKeyOn({ code: 11000, keyPattern: { orderId: 1 } }, 'orderNumber')).toBe(false);
+    expect(duplicateKeyOn({ code: 11000, errmsg: 'E11000 duplicate key error collection: db.orders' }, 'orderId')).toBeUndefined();
+    expect(duplicateKeyOn(new Error('x'), 'orderId')).toBe(false);
   });
 });

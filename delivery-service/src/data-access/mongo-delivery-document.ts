@@ -1,8 +1,9 @@
 import { Schema } from 'mongoose';
-import { DELIVERY_STATUSES, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
+import { newOutboxFields, plainJson, type OutboxFields } from '@orderpulse/service-kit';
+import { DELIVERY_STATUSES, type DeliveryCreatedEvent, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
 
-/** How a delivery is stored in MongoDB: the snapshot with real dates, keyed by the delivery id. */
-export interface DeliveryDocument {
+/** How a delivery is stored in MongoDB: the snapshot with real dates, keyed by the delivery id, and its outbox. */
+export interface DeliveryDocument extends OutboxFields<DeliveryEvent> {
   _id: string;
   orderId: string;
   orderNumber: string;
@@ -13,11 +14,8 @@ export interface DeliveryDocument {
   lastPosition: { lat: number; lng: number; heading?: number; at: Date } | null;
   eta: { at: Date; minutes: number; distanceKm: number; basedOnPositionAt: Date } | null;
   failureReason: string | null;
-  version: number;
   createdAt: Date;
   updatedAt: Date;
-  /** The outbox: events written with the change that caused them, removed once RabbitMQ confirms. */
-  pendingEvents: DeliveryEvent[];
 }
 
 const nested = (shape: Record<string, unknown>) => new Schema(shape, { _id: false });
@@ -55,17 +53,13 @@ export const deliverySchema: Schema = new Schema(
     updatedAt: required(Date),
     // An untyped array: events are stored as given (plain JSON), so the relay publishes exactly what was written.
     pendingEvents: { type: Array, default: [] },
+    outboxSince: Date,
   },
   { versionKey: false, autoIndex: false, minimize: false, collection: 'deliveries' },
 );
 deliverySchema.index({ createdAt: -1, _id: -1 });
 deliverySchema.index({ 'rider.id': 1, status: 1, createdAt: -1 });
-deliverySchema.index({ 'pendingEvents.occurredAt': 1 });
-
-/** JSON round trip: drops `undefined` keys, which the driver would otherwise store as null. */
-export function plainJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
+deliverySchema.index({ outboxSince: 1, _id: 1 }, { sparse: true });
 
 /** MongoDB hands back optional fields as null or missing; the snapshot has them missing. */
 export function withoutAbsent<T extends object>(value: T): T {
@@ -87,7 +81,7 @@ export function mutableFieldsOf(delivery: DeliverySnapshot) {
   };
 }
 
-export function toDeliveryDocument(delivery: DeliverySnapshot, pendingEvents: DeliveryEvent[]): DeliveryDocument {
+export function toDeliveryDocument(delivery: DeliverySnapshot, created: DeliveryCreatedEvent): DeliveryDocument {
   const plain = plainJson(delivery);
   return {
     _id: plain.id,
@@ -96,11 +90,11 @@ export function toDeliveryDocument(delivery: DeliverySnapshot, pendingEvents: De
     address: plain.address,
     ...mutableFieldsOf(plain),
     createdAt: new Date(plain.createdAt),
-    pendingEvents: plainJson(pendingEvents),
+    ...newOutboxFields<DeliveryEvent>(created),
   };
 }
 
-export function toDeliverySnapshot(doc: Omit<DeliveryDocument, 'pendingEvents'>): DeliverySnapshot {
+export function toDeliverySnapshot(doc: Omit<DeliveryDocument, keyof OutboxFields<DeliveryEvent>> & { version: number }): DeliverySnapshot {
   const { lastPosition, eta } = doc;
   return {
     id: doc._id,

@@ -1,4 +1,4 @@
-import { isMongoConnected, openMongoConnection, type Logger } from '@orderpulse/service-kit';
+import { isMongoConnected, openMongoConnection, reportStoreOutages, type Logger, type MongoOutboxOptions } from '@orderpulse/service-kit';
 import type { DeliveryStore } from './delivery-store.js';
 import { openMongoDeliveries } from './mongo-deliveries.js';
 import { openMongoOrderDirectory } from './mongo-order-directory.js';
@@ -10,16 +10,21 @@ export interface MongoDeliveryStoreOptions {
   /** Overrides the database named in the URL (tests use one database per run). */
   dbName?: string;
   connectTimeoutMs?: number;
+  outbox?: MongoOutboxOptions;
 }
 
-/** The MongoDB adapter, used whenever MONGO_URL is set. Rejects with one actionable line when MongoDB is down. */
+/**
+ * The MongoDB adapter, used whenever MONGO_URL is set; several delivery-services may share one
+ * database. Rejects with one actionable line when MongoDB is down at start; later outages come
+ * out as StoreUnavailableError (HTTP 503; rider reports stay unacknowledged and come again).
+ */
 export async function connectMongoDeliveryStore(options: MongoDeliveryStoreOptions): Promise<DeliveryStore> {
   const connection = await openMongoConnection({ ...options, whatIsKept: 'deliveries' });
   try {
     const store: DeliveryStore = {
-      deliveries: await openMongoDeliveries(connection),
-      riders: await openMongoRiders(connection),
-      orders: await openMongoOrderDirectory(connection),
+      deliveries: reportStoreOutages(await openMongoDeliveries(connection, options.outbox), 'MongoDB'),
+      riders: reportStoreOutages(await openMongoRiders(connection), 'MongoDB'),
+      orders: reportStoreOutages(await openMongoOrderDirectory(connection), 'MongoDB'),
       isReady: () => isMongoConnected(connection),
       close: () => connection.close(),
     };

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { KnownOrder, OrderDirectory } from './delivery-store.js';
-import { addressShape, plainJson, withoutAbsent } from './mongo-delivery-document.js';
+import { plainJson } from '@orderpulse/service-kit';
+import { addressShape, withoutAbsent } from './mongo-delivery-document.js';
 
 export interface KnownOrderDocument {
   _id: string;

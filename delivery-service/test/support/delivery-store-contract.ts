@@ -1,32 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { DeliverySnapshot, DeliveryStatus } from '@orderpulse/contracts';
+import type { DeliverySnapshot } from '@orderpulse/contracts';
 import { DuplicateDeliveryError, DuplicateRiderError, type DeliveryStore } from '../../src/data-access/delivery-store.js';
 import { locationUpdatedEvent, snapshotEvent } from '../../src/domain/delivery-events.js';
-import { aDelivery, anAddress, aRider, at } from './factories.js';
-
-export interface StoreUnderTest {
-  store: DeliveryStore;
-  /** Closes the store and removes whatever it stored. */
-  dispose(): Promise<void>;
-}
-
-/** The delivery moved to `status` at `when`, at the next version, with the event announcing it. */
-function changed(delivery: DeliverySnapshot, status: DeliveryStatus, when: string) {
-  const next: DeliverySnapshot = {
-    ...delivery,
-    status,
-    rider: delivery.rider ?? { id: 'rider-1', name: 'Rosa' },
-    history: [...delivery.history, { status, at: when }],
-    version: delivery.version + 1,
-    updatedAt: when,
-  };
-  return { next, event: snapshotEvent('delivery.status_changed', next) };
-}
+import { aDelivery, anAddress, aRider, at, changed } from './factories.js';
+import type { OpenedDeliveryStore } from './delivery-adapters.js';
 
 /** One behaviour for every adapter: each runs this same suite (see delivery-store.test.ts). */
-export function describeDeliveryStoreContract(name: string, factory: () => Promise<StoreUnderTest>): void {
+export function describeDeliveryStoreContract(name: string, factory: () => Promise<OpenedDeliveryStore>): void {
   describe(`delivery store contract: ${name}`, () => {
-    let subject: StoreUnderTest;
+    let subject: OpenedDeliveryStore;
     let store: DeliveryStore;
     beforeEach(async () => {
       subject = await factory();
@@ -166,41 +148,6 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
         const ids = [];
         for (let i = 0; i < 4; i += 1) ids.push((await inserted({ createdAt: at(1) })).delivery.id);
         expect((await store.deliveries.list({ limit: 10 })).map((x) => x.id)).toEqual([...ids].sort().reverse());
-      });
-    });
-
-    describe('deliveries: outbox queries', () => {
-      it('when deliveries have pending events, then their ids are listed by their oldest pending event, up to the limit', async () => {
-        const early = await inserted({ createdAt: at(1) });
-        const later = await inserted({ createdAt: at(2) });
-        const settled = await inserted({ createdAt: at(0) });
-        await store.deliveries.removePendingEvent(settled.delivery.id, settled.created.id);
-        await store.deliveries.removePendingEvent(early.delivery.id, early.created.id);
-        const change = changed(early.delivery, 'assigned', at(3));
-        await store.deliveries.update(change.next, 1, change.event);
-
-        expect(await store.deliveries.idsWithPendingEvents(10)).toEqual([later.delivery.id, early.delivery.id]);
-        expect(await store.deliveries.idsWithPendingEvents(1)).toEqual([later.delivery.id]);
-        expect(await store.deliveries.pendingEventsOf(early.delivery.id)).toEqual([change.event]);
-        expect(await store.deliveries.pendingEventsOf('00000000-0000-4000-8000-000000000000')).toEqual([]);
-      });
-
-      it('when a published event is removed, then only that event leaves the outbox', async () => {
-        const { delivery, created } = await inserted();
-        const change = changed(delivery, 'assigned', at(5));
-        await store.deliveries.update(change.next, 1, change.event);
-        expect(await store.deliveries.countPendingEvents()).toBe(2);
-
-        await store.deliveries.removePendingEvent(delivery.id, created.id);
-        expect(await store.deliveries.pendingEventsOf(delivery.id)).toEqual([change.event]);
-        await store.deliveries.removePendingEvent(delivery.id, created.id);
-        await store.deliveries.removePendingEvent('00000000-0000-4000-8000-000000000000', change.event.id);
-        expect(await store.deliveries.countPendingEvents()).toBe(1);
-
-        await store.deliveries.removePendingEvent(delivery.id, change.event.id);
-        expect(await store.deliveries.countPendingEvents()).toBe(0);
-        expect(await store.deliveries.idsWithPendingEvents(10)).toEqual([]);
-        expect((await store.deliveries.findById(delivery.id))?.delivery).toEqual(change.next);
       });
     });
 

@@ -9,6 +9,7 @@ import type {
   OrderStatusChangedEvent,
   Rider,
 } from '@orderpulse/contracts';
+import { snapshotEvent } from '../../src/domain/delivery-events.js';
 
 /** `minute` minutes after 10:00 on the test day, as ISO-8601. */
 export function at(minute: number, second = 0): string {
@@ -83,4 +84,17 @@ export function orderStatusChanged(order: OrderSnapshot, to: OrderStatus = 'ship
     occurredAt: at(version),
     data: { orderNumber: order.orderNumber, from: 'processing', to, trackingNumber: null, history: [{ status: to, at: at(version) }] },
   };
+}
+
+/** The delivery moved to `status` at `when`, at the next version, with the event announcing it. */
+export function changed(delivery: DeliverySnapshot, status: DeliveryStatus, when: string) {
+  const next: DeliverySnapshot = {
+    ...delivery,
+    status,
+    rider: delivery.rider ?? { id: 'rider-1', name: 'Rosa' },
+    history: [...delivery.history, { status, at: when }],
+    version: delivery.version + 1,
+    updatedAt: when,
+  };
+  return { next, event: snapshotEvent('delivery.status_changed', next) };
 }

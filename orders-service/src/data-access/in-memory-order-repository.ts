@@ -72,11 +72,16 @@ export function createInMemoryOrderRepository(orders: Map<string, StoredOrder> =
       return matching.length > limit && last ? { items, next: { createdAt: last.createdAt, id: last.id } } : { items };
     },
 
-    async listWithPendingEvents(limit) {
-      const pending = [...orders.values()]
+    async idsWithPendingEvents(limit) {
+      return [...orders.values()]
         .filter((stored) => stored.pendingEvents.length > 0)
-        .sort((a, b) => byCodePoint(oldestPendingAt(a), oldestPendingAt(b)) || byCodePoint(a.order.id, b.order.id));
-      return structuredClone(pending.slice(0, limit));
+        .sort((a, b) => byCodePoint(oldestPendingAt(a), oldestPendingAt(b)) || byCodePoint(a.order.id, b.order.id))
+        .slice(0, limit)
+        .map((stored) => stored.order.id);
+    },
+
+    async pendingEventsOf(orderId) {
+      return structuredClone(orders.get(orderId)?.pendingEvents ?? []);
     },
 
     async removePendingEvent(orderId, eventId) {

@@ -1,8 +1,9 @@
 import { Schema } from 'mongoose';
-import { ORDER_STATUSES, type OrderEvent, type OrderSnapshot, type OrderStatus } from '@orderpulse/contracts';
+import { newOutboxFields, plainJson, type OutboxFields } from '@orderpulse/service-kit';
+import { ORDER_STATUSES, type OrderCreatedEvent, type OrderEvent, type OrderSnapshot, type OrderStatus } from '@orderpulse/contracts';
 
-/** How an order is stored in MongoDB: the snapshot with real dates, keyed by the order id. */
-export interface OrderDocument {
+/** How an order is stored in MongoDB: the snapshot with real dates, keyed by the order id, and its outbox. */
+export interface OrderDocument extends OutboxFields<OrderEvent> {
   _id: string;
   orderNumber: string;
   customer: OrderSnapshot['customer'];
@@ -11,11 +12,8 @@ export interface OrderDocument {
   status: OrderStatus;
   trackingNumber: string | null;
   history: Array<{ status: OrderStatus; at: Date; note?: string }>;
-  version: number;
   createdAt: Date;
   updatedAt: Date;
-  /** The outbox: events written with the change that caused them, removed once RabbitMQ confirms. */
-  pendingEvents: OrderEvent[];
 }
 
 // Annotated as a plain Schema: the inferred type is too large to emit, and OrderDocument types the model.
@@ -50,17 +48,13 @@ export const orderSchema: Schema = new Schema(
     updatedAt: { type: Date, required: true },
     // An untyped array: events are stored as given (plain JSON), so the relay publishes exactly what was written.
     pendingEvents: { type: Array, default: [] },
+    outboxSince: Date,
   },
   { versionKey: false, autoIndex: false, minimize: false, collection: 'orders' },
 );
 orderSchema.index({ createdAt: -1, _id: -1 });
 orderSchema.index({ status: 1, createdAt: -1, _id: -1 });
-orderSchema.index({ 'pendingEvents.occurredAt': 1 });
-
-/** JSON round trip: drops `undefined` keys, which the driver would otherwise store as null. */
-export function plainJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
+orderSchema.index({ outboxSince: 1, _id: 1 }, { sparse: true });
 
 /** The fields a status change may alter; id, number, customer, items and address never change. */
 export function mutableFieldsOf(order: OrderSnapshot) {
@@ -73,7 +67,7 @@ export function mutableFieldsOf(order: OrderSnapshot) {
   };
 }
 
-export function toOrderDocument(order: OrderSnapshot, pendingEvents: OrderEvent[]): OrderDocument {
+export function toOrderDocument(order: OrderSnapshot, created: OrderCreatedEvent): OrderDocument {
   const plain = plainJson(order);
   return {
     _id: plain.id,
@@ -83,11 +77,11 @@ export function toOrderDocument(order: OrderSnapshot, pendingEvents: OrderEvent[
     deliveryAddress: plain.deliveryAddress,
     ...mutableFieldsOf(plain),
     createdAt: new Date(plain.createdAt),
-    pendingEvents: plainJson(pendingEvents),
+    ...newOutboxFields<OrderEvent>(created),
   };
 }
 
-export function toOrderSnapshot(doc: Omit<OrderDocument, 'pendingEvents'>): OrderSnapshot {
+export function toOrderSnapshot(doc: Omit<OrderDocument, keyof OutboxFields<OrderEvent>> & { version: number }): OrderSnapshot {
   return {
     id: doc._id,
     orderNumber: doc.orderNumber,

@@ -1,7 +1,17 @@
 import type { QueryFilter } from 'mongoose';
 import type { OrderCreatedEvent, OrderEvent, OrderSnapshot } from '@orderpulse/contracts';
-import { isDuplicateKeyError, isMongoConnected, openMongoConnection, type Logger } from '@orderpulse/service-kit';
-import { mutableFieldsOf, orderSchema, plainJson, toOrderDocument, toOrderSnapshot, type OrderDocument } from './mongo-order-document.js';
+import {
+  appendToOutbox,
+  createMongoLocks,
+  createMongoOutbox,
+  duplicateKeyOn,
+  isMongoConnected,
+  openMongoConnection,
+  reportStoreOutages,
+  type Logger,
+  type MongoOutboxOptions,
+} from '@orderpulse/service-kit';
+import { orderSchema, mutableFieldsOf, toOrderDocument, toOrderSnapshot, type OrderDocument } from './mongo-order-document.js';
 import { DuplicateOrderNumberError, type ListOrdersQuery, type OrderPage, type OrderRepository } from './order-repository.js';
 
 export interface MongoOrderRepositoryOptions {
@@ -10,33 +20,44 @@ export interface MongoOrderRepositoryOptions {
   /** Overrides the database named in the URL (tests use one database per run). */
   dbName?: string;
   connectTimeoutMs?: number;
+  outbox?: MongoOutboxOptions;
 }
 
-/** The MongoDB adapter: used whenever MONGO_URL is set. Rejects with one actionable line when MongoDB is down. */
+const withoutOutbox = { pendingEvents: 0, outboxSince: 0 };
+
+/**
+ * The MongoDB adapter: used whenever MONGO_URL is set; several orders-services may share one
+ * database. Rejects with one actionable line when MongoDB is down at start; later outages come
+ * out as StoreUnavailableError (HTTP 503).
+ */
 export async function connectMongoOrderRepository(options: MongoOrderRepositoryOptions): Promise<OrderRepository> {
   const connection = await openMongoConnection({ ...options, whatIsKept: 'orders' });
   const orders = connection.model<OrderDocument>('Order', orderSchema);
   await orders.createIndexes();
+  const outbox = createMongoOutbox<OrderEvent, OrderDocument>(orders, createMongoLocks(connection), options.outbox);
 
-  return {
+  const repository: OrderRepository = {
+    ...outbox,
+
     async insert(order: OrderSnapshot, created: OrderCreatedEvent) {
       try {
-        await orders.create(toOrderDocument(order, [created]));
+        await orders.create(toOrderDocument(order, created));
       } catch (err) {
-        if (isDuplicateKeyError(err, 'orderNumber')) throw new DuplicateOrderNumberError(order.orderNumber);
+        const onOrderNumber = duplicateKeyOn(err, 'orderNumber');
+        if (onOrderNumber || (onOrderNumber === undefined && (await orders.exists({ orderNumber: order.orderNumber })))) {
+          throw new DuplicateOrderNumberError(order.orderNumber);
+        }
         throw err;
       }
     },
 
-    async update(next: OrderSnapshot, expectedVersion: number, event: OrderEvent) {
-      const updated = await orders
-        .findOneAndUpdate(
-          { _id: next.id, version: expectedVersion },
-          { $set: mutableFieldsOf(next), $push: { pendingEvents: plainJson(event) } },
-          { projection: { _id: 1 }, returnDocument: 'after' },
-        )
-        .lean();
-      return updated !== null;
+    update(next: OrderSnapshot, expectedVersion: number, event: OrderEvent) {
+      // Under the order's write lock, so the version guard holds on FerretDB too; updateOne, not
+      // findOneAndUpdate with a projection, which FerretDB 1.24 lacks.
+      return outbox.writeLocked(next.id, async () => {
+        const { matchedCount } = await orders.updateOne({ _id: next.id, version: expectedVersion }, { $set: mutableFieldsOf(next), ...appendToOutbox(event) });
+        return matchedCount === 1;
+      });
     },
 
     async findById(id) {
@@ -45,7 +66,7 @@ export async function connectMongoOrderRepository(options: MongoOrderRepositoryO
     },
 
     async findByOrderNumber(orderNumber) {
-      const doc = await orders.findOne({ orderNumber }, { pendingEvents: 0 }).lean<OrderDocument>();
+      const doc = await orders.findOne({ orderNumber }, withoutOutbox).lean<OrderDocument>();
       return doc ? toOrderSnapshot(doc) : null;
     },
 
@@ -56,7 +77,7 @@ export async function connectMongoOrderRepository(options: MongoOrderRepositoryO
         filter.$or = [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: after.id } }];
       }
       const docs = await orders
-        .find(filter, { pendingEvents: 0 })
+        .find(filter, withoutOutbox)
         .sort({ createdAt: -1, _id: -1 })
         .limit(limit + 1)
         .lean<OrderDocument[]>();
@@ -65,29 +86,9 @@ export async function connectMongoOrderRepository(options: MongoOrderRepositoryO
       return docs.length > limit && last ? { items, next: { createdAt: last.createdAt, id: last.id } } : { items };
     },
 
-    async listWithPendingEvents(limit) {
-      // An ascending sort on an array field uses each document's smallest element: its oldest event.
-      const docs = await orders
-        .find({ 'pendingEvents.0': { $exists: true } })
-        .sort({ 'pendingEvents.occurredAt': 1, _id: 1 })
-        .limit(limit)
-        .lean<OrderDocument[]>();
-      return docs.map((doc) => ({ order: toOrderSnapshot(doc), pendingEvents: doc.pendingEvents }));
-    },
-
-    async removePendingEvent(orderId, eventId) {
-      await orders.updateOne({ _id: orderId }, { $pull: { pendingEvents: { id: eventId } } });
-    },
-
-    async countPendingEvents() {
-      const [row] = await orders.aggregate<{ count: number }>([
-        { $group: { _id: null, count: { $sum: { $size: { $ifNull: ['$pendingEvents', []] } } } } },
-      ]);
-      return row?.count ?? 0;
-    },
-
     isReady: () => isMongoConnected(connection),
 
     close: () => connection.close(),
   };
+  return reportStoreOutages(repository, 'MongoDB');
 }

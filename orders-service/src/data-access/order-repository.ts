@@ -1,4 +1,5 @@
 import type { OrderCreatedEvent, OrderEvent, OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
+import type { OutboxStore } from '@orderpulse/service-kit';
 
 /** An order as stored: its public snapshot plus the events not yet confirmed by RabbitMQ (the outbox). */
 export interface StoredOrder {
@@ -34,9 +35,9 @@ export class DuplicateOrderNumberError extends Error {
 /**
  * Every write is one atomic single-document operation that stores the change together with
  * the event announcing it, so an event can never be lost or be published for a change that
- * was not saved.
+ * was not saved. The repository is also the outbox the relay drains (one outbox per order).
  */
-export interface OrderRepository {
+export interface OrderRepository extends OutboxStore<OrderEvent> {
   /** Inserts a new order with its order.created event pending. Throws DuplicateOrderNumberError. */
   insert(order: OrderSnapshot, created: OrderCreatedEvent): Promise<void>;
   /**
@@ -48,13 +49,7 @@ export interface OrderRepository {
   findByOrderNumber(orderNumber: string): Promise<OrderSnapshot | null>;
   /** Newest first (createdAt, then id, descending). */
   list(query: ListOrdersQuery): Promise<OrderPage>;
-  /** Orders that have pending events, the one with the oldest pending event first. */
-  listWithPendingEvents(limit: number): Promise<StoredOrder[]>;
-  /** Drops a published event from the order's outbox; a no-op when it is already gone. */
-  removePendingEvent(orderId: string, eventId: string): Promise<void>;
   countPendingEvents(): Promise<number>;
-  /** See service-kit's OutboxStore.exclusiveDrain: stores shared by several orders-services have it. */
-  exclusiveDrain?<T>(orderId: string, drain: () => Promise<T>): Promise<T>;
   isReady(): boolean;
   close(): Promise<void>;
 }

@@ -1,17 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DuplicateOrderNumberError, type OrderRepository } from '../../src/data-access/order-repository.js';
 import { anOrder, at, changedTo, createdEventOf } from './order-factories.js';
-
-export interface RepositoryUnderTest {
-  repository: OrderRepository;
-  /** Closes the repository and removes whatever it stored. */
-  dispose(): Promise<void>;
-}
+import type { OpenedOrderRepository } from './order-adapters.js';
 
 /** One behaviour for every adapter: each runs this same suite (see order-repository.test.ts). */
-export function describeOrderRepositoryContract(name: string, factory: () => Promise<RepositoryUnderTest>): void {
+export function describeOrderRepositoryContract(name: string, factory: () => Promise<OpenedOrderRepository>): void {
   describe(`order repository contract: ${name}`, () => {
-    let subject: RepositoryUnderTest;
+    let subject: OpenedOrderRepository;
     let repo: OrderRepository;
     beforeEach(async () => {
       subject = await factory();
@@ -154,44 +149,6 @@ export function describeOrderRepositoryContract(name: string, factory: () => Pro
         expect(second.items).toEqual(pendingNewestFirst.slice(2));
         expect(second.next).toBeUndefined();
         expect((await repo.list({ status: 'delivered', limit: 5 })).items).toEqual([]);
-      });
-    });
-
-    describe('relay queries', () => {
-      it('when orders have pending events, then they are listed by their oldest pending event, up to the limit', async () => {
-        const early = await inserted({ createdAt: at(1) });
-        const later = await inserted({ createdAt: at(2) });
-        const settled = await inserted({ createdAt: at(0) });
-        await repo.removePendingEvent(settled.order.id, settled.created.id);
-        // `early` is published, then changes again after `later` was created: its oldest pending event is now the newest.
-        await repo.removePendingEvent(early.order.id, early.created.id);
-        const change = changedTo(early.order, 'confirmed', at(3));
-        await repo.update(change.next, 1, change.event);
-
-        const pending = await repo.listWithPendingEvents(10);
-        expect(pending.map((s) => s.order.id)).toEqual([later.order.id, early.order.id]);
-        expect(pending[1]).toEqual({ order: change.next, pendingEvents: [change.event] });
-        expect((await repo.listWithPendingEvents(1)).map((s) => s.order.id)).toEqual([later.order.id]);
-      });
-
-      it('when a published event is removed, then only that event leaves the outbox', async () => {
-        const { order, created } = await inserted();
-        const change = changedTo(order, 'confirmed', at(5));
-        await repo.update(change.next, 1, change.event);
-        expect(await repo.countPendingEvents()).toBe(2);
-
-        await repo.removePendingEvent(order.id, created.id);
-        expect((await repo.findById(order.id))?.pendingEvents).toEqual([change.event]);
-        expect(await repo.countPendingEvents()).toBe(1);
-
-        await repo.removePendingEvent(order.id, created.id);
-        await repo.removePendingEvent('00000000-0000-4000-8000-000000000000', change.event.id);
-        expect(await repo.countPendingEvents()).toBe(1);
-
-        await repo.removePendingEvent(order.id, change.event.id);
-        expect(await repo.countPendingEvents()).toBe(0);
-        expect(await repo.listWithPendingEvents(10)).toEqual([]);
-        expect((await repo.findById(order.id))?.order).toEqual(change.next);
       });
     });
   });

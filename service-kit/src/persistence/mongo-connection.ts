@@ -8,10 +8,15 @@ export function redactMongoUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
 }
 
-/** True when `err` is MongoDB's duplicate-key error (11000) on an index over `field`. */
-export function isDuplicateKeyError(err: unknown, field: string): boolean {
+/**
+ * For MongoDB's duplicate-key error (11000): whether it was on an index over `field`. Undefined
+ * when the server does not say which index (FerretDB 1.24 names none); the caller then checks.
+ * False for any other error.
+ */
+export function duplicateKeyOn(err: unknown, field: string): boolean | undefined {
   const e = err as { code?: number; keyPattern?: Record<string, unknown> };
-  return e?.code === 11000 && Boolean(e.keyPattern && field in e.keyPattern);
+  if (e?.code !== 11000) return false;
+  return e.keyPattern ? field in e.keyPattern : undefined;
 }
 
 export function isMongoConnected(connection: Connection): boolean {
@@ -34,6 +39,10 @@ export async function openMongoConnection(options: MongoConnectionOptions): Prom
   const { default: mongoose } = await import('mongoose');
   const connection = mongoose.createConnection(url, {
     serverSelectionTimeoutMS: options.connectTimeoutMs ?? 5_000,
+    // While the server is away, a write fails within serverSelectionTimeoutMS (a 503 to the
+    // caller) instead of waiting in mongoose's buffer; the monitor notices its return quickly.
+    bufferCommands: false,
+    heartbeatFrequencyMS: 2_000,
     ...(options.dbName ? { dbName: options.dbName } : {}),
   });
   try {

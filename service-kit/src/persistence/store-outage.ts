@@ -1,0 +1,59 @@
+import { HttpError } from '../http/errors.js';
+
+/** Seconds a client is asked to wait before retrying a write refused because the store is down. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** The database did not answer in time; the caller may retry (HTTP 503 with Retry-After). */
+export class StoreUnavailableError extends HttpError {
+  constructor(what: string, cause: string) {
+    super(503, 'store_unavailable', `${what} did not answer (${cause}); retry in a few seconds`, undefined, {
+      'Retry-After': String(STORE_RETRY_AFTER_SECONDS),
+    });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+const OUTAGE_ERROR_NAMES = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'MongoExpiredSessionError',
+  // Another instance kept the aggregate's write lock (service-kit's MongoLocks) too long.
+  'LockBusyError',
+]);
+
+/** True for errors that mean "the store is away or busy", not "the request is wrong". */
+export function isMongoOutage(err: unknown): boolean {
+  const name = (err as { name?: unknown })?.name;
+  return typeof name === 'string' && OUTAGE_ERROR_NAMES.has(name);
+}
+
+/**
+ * Wraps every method of a store so that the driver's outage errors come out as
+ * StoreUnavailableError (one kind for HTTP, AMQP and MQTT entry points to map), other errors as
+ * they were.
+ */
+export function reportStoreOutages<T extends object>(store: T, what: string): T {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [key, value] of Object.entries(store)) {
+    wrapped[key] =
+      typeof value === 'function'
+        ? (...args: unknown[]) => {
+            try {
+              const result: unknown = (value as (...a: unknown[]) => unknown).apply(store, args);
+              return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(translate(err, what))) : result;
+            } catch (err) {
+              throw translate(err, what);
+            }
+          }
+        : value;
+  }
+  return wrapped as T;
+}
+
+function translate(err: unknown, what: string): unknown {
+  return isMongoOutage(err) ? new StoreUnavailableError(what, (err as Error).message) : err;
+}
