@@ -16,6 +16,7 @@ module.exports = async () => {
   } else {
     process.env.MONGO_URL = mongo.url;
     if (mongo.binary) process.env.FERRETDB_BIN = mongo.binary;
+    if (mongo.postgresUrl) process.env.FERRETDB_POSTGRES_URL = mongo.postgresUrl;
   }
   process.stdout.write(
     `\n[test setup] RabbitMQ: ${rabbit.source}; MongoDB: ${'skipReason' in mongo ? `skipped (${mongo.skipReason})` : `${mongo.version}, ${mongo.source} at ${mongo.url}`}\n`,

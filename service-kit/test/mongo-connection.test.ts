@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { DependencyUnavailableError, createLogger, duplicateKeyOn, openMongoConnection, redactMongoUrl } from '../src/index.js';
+import { DependencyUnavailableError, createLogger, duplicateKeyOn, mongoDatabaseOf, openMongoConnection, redactMongoUrl, withMongoDatabase } from '../src/index.js';
 
 describe('MongoDB connection helper', () => {
   it('when nothing answers at MONGO_URL, then one actionable line says what to start or unset', async () => {
@@ -21,5 +21,16 @@ describe('MongoDB connection helper', () => {
     expect(duplicateKeyOn({ code: 11000, keyPattern: { orderId: 1 } }, 'orderNumber')).toBe(false);
     expect(duplicateKeyOn({ code: 11000, errmsg: 'E11000 duplicate key error collection: db.orders' }, 'orderId')).toBeUndefined();
     expect(duplicateKeyOn(new Error('x'), 'orderId')).toBe(false);
+  });
+});
+
+describe('MongoDB URLs', () => {
+  it('when a service is given its own database, then hosts, credentials and options are kept', () => {
+    expect(withMongoDatabase('mongodb://127.0.0.1:27017', 'orders')).toBe('mongodb://127.0.0.1:27017/orders');
+    expect(withMongoDatabase('mongodb://u:p@a:1,b:2/shop?replicaSet=rs0', 'shop-orders')).toBe('mongodb://u:p@a:1,b:2/shop-orders?replicaSet=rs0');
+    expect(withMongoDatabase('mongodb+srv://cluster.example/?retryWrites=true', 'delivery')).toBe('mongodb+srv://cluster.example/delivery?retryWrites=true');
+    expect(mongoDatabaseOf('mongodb://u:p@a:1,b:2/shop?replicaSet=rs0')).toBe('shop');
+    expect(mongoDatabaseOf('mongodb://a:1/')).toBe('');
+    expect(() => withMongoDatabase('postgres://x/y', 'orders')).toThrow('not a MongoDB URL');
   });
 });

@@ -34,6 +34,10 @@ export class DeliveryClient {
     return this.call<DeliverySnapshot>('POST', `/deliveries/${deliveryId}/assign`, { riderId });
   }
 
+  changeStatus(deliveryId: string, change: { status: string; note?: string }) {
+    return this.call<DeliverySnapshot>('PATCH', `/deliveries/${deliveryId}/status`, change);
+  }
+
   /** The delivery of an order, once the shipped event has created it. */
   async deliveryOf(orderId: string): Promise<DeliverySnapshot | undefined> {
     const res = await this.deliveriesOfOrder(orderId);

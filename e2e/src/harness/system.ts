@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PORTS } from '@orderpulse/service-kit';
+import { DEFAULT_PORTS, withMongoDatabase } from '@orderpulse/service-kit';
 import { freePort } from '@orderpulse/service-kit/testing';
 import { logFileFromEnv } from './log-file.js';
 import { ENTRY_POINTS, type ServiceName } from './paths.js';
@@ -24,8 +24,13 @@ export interface SystemOptions {
   namespace: string;
   /** Defaults to a fresh random secret per system. */
   jwtSecret?: string;
-  /** Where orders-service and delivery-service journal their stores; defaults to a fresh temp dir. */
+  /** Where orders-service and delivery-service journal their stores (without `mongo`); defaults to a fresh temp dir. */
   dataDir?: string;
+  /**
+   * Keep orders and deliveries in MongoDB instead, each service in its own database:
+   * `<databasePrefix>-orders` and `<databasePrefix>-delivery` on the server at `url`.
+   */
+  mongo?: { url: string; databasePrefix: string };
   /** `'free'` picks free ports (tests); `'default'` uses DESIGN.md's ports (npm start). */
   ports: 'free' | 'default';
   services?: ServiceName[];
@@ -40,6 +45,8 @@ export interface RunningSystem {
   /** The secret every process signs and checks tokens with; tests mint tokens with it. */
   jwtSecret: string;
   dataDir: string;
+  /** The MongoDB URL of each service's database, when the system runs on MongoDB. */
+  mongoUrls?: { orders: string; delivery: string };
   processes: Map<ServiceName, ServiceProcess>;
   /** Starts a service again (after a stop or kill) with the same settings. */
   restart(name: ServiceName): Promise<ServiceProcess>;
@@ -95,6 +102,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'orderpulse-'));
+  const mongoUrls = options.mongo && {
+    orders: withMongoDatabase(options.mongo.url, `${options.mongo.databasePrefix}-orders`),
+    delivery: withMongoDatabase(options.mongo.url, `${options.mongo.databasePrefix}-delivery`),
+  };
+  const storeOf = (service: 'orders' | 'delivery'): Record<string, string> => (mongoUrls ? { MONGO_URL: mongoUrls[service] } : { DATA_DIR: dataDir });
   const common = {
     JWT_SECRET: jwtSecret,
     AMQP_URL: options.amqpUrl,
@@ -107,9 +119,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       env: { BROKER_HTTP_PORT: String(ports.brokerHttp), MQTT_PORT: String(ports.mqtt), MQTT_WS_PORT: String(ports.mqttWs) },
       readyUrl: `${urls.brokerHttp}/readyz`,
     },
-    orders: { env: { ORDERS_PORT: String(ports.orders), DATA_DIR: dataDir }, readyUrl: `${urls.orders}/readyz` },
+    orders: { env: { ORDERS_PORT: String(ports.orders), ...storeOf('orders') }, readyUrl: `${urls.orders}/readyz` },
     delivery: {
-      env: { DELIVERY_PORT: String(ports.delivery), DATA_DIR: dataDir, MQTT_URL: urls.mqtt, MQTT_CLIENT_ID: `delivery-service-${options.namespace || 'main'}` },
+      env: { DELIVERY_PORT: String(ports.delivery), ...storeOf('delivery'), MQTT_URL: urls.mqtt, MQTT_CLIENT_ID: `delivery-service-${options.namespace || 'main'}` },
       readyUrl: `${urls.delivery}/readyz`,
     },
     notifier: {
@@ -162,5 +174,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await stop();
     throw err;
   }
-  return { ports, urls, jwtSecret, dataDir, processes, restart: start, addInstance, stop };
+  return { ports, urls, jwtSecret, dataDir, ...(mongoUrls ? { mongoUrls } : {}), processes, restart: start, addInstance, stop };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createAmqpConnection, createLogger, DependencyUnavailableError, DEV_JWT_SECRET } from '@orderpulse/service-kit';
+import { createAmqpConnection, createLogger, DependencyUnavailableError, DEV_JWT_SECRET, mongoDatabaseOf, redactMongoUrl } from '@orderpulse/service-kit';
 import { DeliveryClient } from '../harness/delivery-client.js';
 import { OrdersClient } from '../harness/orders-client.js';
 import { REPO_ROOT } from '../harness/paths.js';
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       ports: 'default',
       jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
       dataDir: env.DATA_DIR ?? join(REPO_ROOT, '.data'),
+      ...(env.MONGO_URL ? { mongo: { url: env.MONGO_URL, databasePrefix: mongoDatabaseOf(env.MONGO_URL) || 'orderpulse' } } : {}),
       logLevel: env.LOG_LEVEL ?? 'info',
       onLine: printLine,
     });
@@ -76,7 +77,9 @@ function printWelcome(system: RunningSystem, orders: DemoOrder[], riders: Seeded
     ...orders.map((o) => `    ${o.orderNumber} (${o.status.padEnd(16)}) ${urls.web}/track/${o.id}?t=${o.trackingToken}`),
     '  rider apps:',
     ...riders.map((r) => `    ${r.name.padEnd(16)} ${urls.web}/rider?t=${r.token}`),
-    'Data is kept in .data/ (delete it to start over). Ctrl-C stops everything.',
+    system.mongoUrls
+      ? `Data is kept in MongoDB: ${redactMongoUrl(system.mongoUrls.orders)} and ${redactMongoUrl(system.mongoUrls.delivery)}. Ctrl-C stops everything.`
+      : `Data is kept in ${system.dataDir} (delete it to start over). Ctrl-C stops everything.`,
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

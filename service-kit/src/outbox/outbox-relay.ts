@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import type { OutboxMetrics } from './outbox-metrics.js';
-import type { OutboxEvent, OutboxNudge, OutboxStore } from './outbox-store.js';
+import { OutboxDrainBusyError, type OutboxEvent, type OutboxNudge, type OutboxStore } from './outbox-store.js';
 
 export interface OutboxRelayEvents<E> {
   published: [event: E];
@@ -119,7 +119,8 @@ export class OutboxRelay<E extends OutboxEvent> extends EventEmitter<OutboxRelay
         const { store } = this.options;
         const pass = () => this.publishPendingOf(aggregateId, graceMs);
         await (store.exclusiveDrain ? store.exclusiveDrain(aggregateId, pass) : pass()).catch((err: Error) => {
-          this.options.logger.error({ [this.idField]: aggregateId, err: err.message }, 'outbox drain failed; retrying on the next sweep');
+          if (err instanceof OutboxDrainBusyError) this.options.logger.debug({ [this.idField]: aggregateId }, err.message);
+          else this.options.logger.error({ [this.idField]: aggregateId, err: err.message }, 'outbox drain failed; retrying on the next sweep');
         });
       } while (drain.again && !this.stopped);
     })().finally(() => this.drains.delete(aggregateId));

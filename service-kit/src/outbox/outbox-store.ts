@@ -25,7 +25,9 @@ export interface OutboxStore<E extends OutboxEvent> {
    * Runs one drain of the aggregate's outbox while no other process's relay drains it, waiting
    * for one that does. Stores that several processes share implement it, so two relays neither
    * publish the same event twice nor send one aggregate's events out of order; stores one
-   * process owns need none (the relay already drains each aggregate one at a time).
+   * process owns need none (the relay already drains each aggregate one at a time). Rejects
+   * with OutboxDrainBusyError when another process kept draining it for too long: that process
+   * publishes what is there, and the next sweep looks again.
    */
   exclusiveDrain?<T>(aggregateId: string, drain: () => Promise<T>): Promise<T>;
 }
@@ -33,4 +35,12 @@ export interface OutboxStore<E extends OutboxEvent> {
 /** Tells the relay an aggregate has a new pending event, so it need not wait for its next sweep. */
 export interface OutboxNudge {
   kick(aggregateId: string): void;
+}
+
+/** Another process is draining this aggregate's outbox (see OutboxStore.exclusiveDrain); not a failure. */
+export class OutboxDrainBusyError extends Error {
+  constructor(readonly aggregateId: string, waitedMs: number) {
+    super(`another instance has been draining the outbox of ${aggregateId} for over ${waitedMs} ms; left to it and to the next sweep`);
+    this.name = 'OutboxDrainBusyError';
+  }
 }

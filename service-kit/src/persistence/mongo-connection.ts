@@ -58,3 +58,15 @@ export async function openMongoConnection(options: MongoConnectionOptions): Prom
   logger.info({ url: redactMongoUrl(url) }, 'connected to MongoDB');
   return connection;
 }
+
+/** The database a MongoDB URL names ('' when none): `mongodb://h:27017/shop?x=1` → `shop`. */
+export function mongoDatabaseOf(url: string): string {
+  return /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1] ?? '';
+}
+
+/** The same MongoDB URL naming another database (host list, credentials and options kept). */
+export function withMongoDatabase(url: string, database: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]*)(?:\/[^?]*)?(\?.*)?$/.exec(url);
+  if (!match) throw new Error(`not a MongoDB URL: ${redactMongoUrl(url)}`);
+  return `${match[1]}/${database}${match[2] ?? ''}`;
+}

@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
-import type { OutboxEvent, OutboxStore } from '../outbox/outbox-store.js';
-import type { MongoLocks } from './mongo-locks.js';
+import { OutboxDrainBusyError, type OutboxEvent, type OutboxStore } from '../outbox/outbox-store.js';
+import { LockBusyError, type MongoLocks } from './mongo-locks.js';
 
 /**
  * The outbox inside each aggregate's MongoDB document: `pendingEvents` (the events written with
@@ -38,7 +38,10 @@ export function appendToOutbox(event: OutboxEvent): { $push: { pendingEvents: un
 export interface MongoOutboxOptions {
   /** How long a drain's claim on one aggregate lasts unless renewed (renewed every third of it while the drain runs). */
   leaseMs?: number;
-  /** How long exclusiveDrain waits for another process's drain of the same aggregate before giving up. */
+  /**
+   * How long exclusiveDrain waits for another process's drain of the same aggregate before
+   * leaving it to that process and the next sweep (OutboxDrainBusyError).
+   */
   waitMs?: number;
 }
 
@@ -62,7 +65,7 @@ interface OutboxDocument {
 }
 
 /** A single write holds its aggregate's lock for a round trip or two; one that died frees it after this. */
-const WRITE_LOCK = { ttlMs: 3_000, waitMs: 4_000 };
+const WRITE_LOCK = { ttlMs: 3_000, waitMs: 10_000 };
 
 /**
  * The outbox port over one collection of aggregates. Several processes may share it: a drain
@@ -74,7 +77,7 @@ export function createMongoOutbox<E extends OutboxEvent, D extends OutboxFields<
   locks: MongoLocks,
   options: MongoOutboxOptions = {},
 ): MongoOutbox<E> {
-  const drainLock = { ttlMs: options.leaseMs ?? 15_000, waitMs: options.waitMs ?? 10_000, renew: true };
+  const drainLock = { ttlMs: options.leaseMs ?? 15_000, waitMs: options.waitMs ?? 2_000, renew: true };
   // Mongoose's typings cannot follow filters over a generic document type; the contract suites check these queries.
   const collection = model as unknown as Model<OutboxDocument>;
   const writeLocked = <T>(id: string, write: () => Promise<T>) => locks.withLock(`write:${collection.collection.name}:${id}`, WRITE_LOCK, write);
@@ -113,7 +116,9 @@ export function createMongoOutbox<E extends OutboxEvent, D extends OutboxFields<
     },
 
     exclusiveDrain<T>(id: string, drain: () => Promise<T>): Promise<T> {
-      return locks.withLock(`drain:${collection.collection.name}:${id}`, drainLock, drain);
+      return locks.withLock(`drain:${collection.collection.name}:${id}`, drainLock, drain).catch((err: unknown) => {
+        throw err instanceof LockBusyError ? new OutboxDrainBusyError(id, drainLock.waitMs) : err;
+      });
     },
 
     async countPendingEvents() {

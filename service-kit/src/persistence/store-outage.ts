@@ -21,7 +21,7 @@ const OUTAGE_ERROR_NAMES = new Set([
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
   'MongoExpiredSessionError',
-  // Another instance kept the aggregate's write lock (service-kit's MongoLocks) too long.
+  // Another instance kept an aggregate's write lock (service-kit's MongoLocks) too long.
   'LockBusyError',
 ]);
 

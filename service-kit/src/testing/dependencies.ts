@@ -6,6 +6,8 @@ export interface StartedDependency {
   source: 'env' | 'local' | 'testcontainers' | 'ferretdb';
   /** The FerretDB binary, when the harness started one (tests that kill their own database reuse it). */
   binary?: string;
+  /** The PostgreSQL that FerretDB stores in, when it does. */
+  postgresUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -66,9 +68,19 @@ async function describeMongoServer(url: string): Promise<string> {
 }
 
 /**
+ * Where the tests' FerretDB keeps its data: `FERRETDB_POSTGRES_URL`, else the local PostgreSQL
+ * (trust auth, user postgres) when it answers on 127.0.0.1:5432, else nothing (SQLite files).
+ */
+async function localPostgresForFerretDb(env: Record<string, string | undefined>): Promise<string | undefined> {
+  if (env.FERRETDB_POSTGRES_URL) return env.FERRETDB_POSTGRES_URL;
+  return (await isPortOpen('127.0.0.1', 5432)) ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined;
+}
+
+/**
  * MongoDB for tests: `MONGO_URL` when given; else whatever answers on 127.0.0.1:27017; else a
  * testcontainers MongoDB when a Docker engine answers; else FerretDB (a MongoDB wire-protocol
- * server, built once from the Go module proxy by scripts/install-ferretdb.sh) on a free port.
+ * server, built once from the Go module proxy by scripts/install-ferretdb.sh) on a free port,
+ * storing in the local PostgreSQL when one answers and in SQLite files otherwise.
  * Only when all of these fail is there a reason to skip, which CI turns into a failure.
  */
 export async function resolveMongo(env: Record<string, string | undefined> = process.env): Promise<MongoResolution> {
@@ -87,8 +99,10 @@ export async function resolveMongo(env: Record<string, string | undefined> = pro
   let ferretProblem: string;
   try {
     const binary = ensureFerretDbBinary(env);
-    const ferret = await startFerretDb({ binary });
-    return { url: ferret.url, source: 'ferretdb', version: await describeMongoServer(ferret.url), stop: ferret.stop, binary };
+    const postgresUrl = await localPostgresForFerretDb(env);
+    const ferret = await startFerretDb({ binary, ...(postgresUrl ? { postgresUrl } : {}) });
+    const version = `${await describeMongoServer(ferret.url)} on ${ferret.backend}`;
+    return { url: ferret.url, source: 'ferretdb', version, stop: ferret.stop, binary, ...(postgresUrl ? { postgresUrl } : {}) };
   } catch (err) {
     ferretProblem = (err as Error).message;
   }

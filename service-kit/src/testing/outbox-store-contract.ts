@@ -130,7 +130,7 @@ export function describeOutboxStoreContract<E extends OutboxEvent>(name: string,
           });
           await entered.promise;
           await stuck.close();
-          await expect(impatient.exclusiveDrain!(id, async () => 'too early')).rejects.toThrow(/another instance/);
+          await expect(impatient.exclusiveDrain!(id, async () => 'too early')).rejects.toThrow(/another instance has been draining/);
           await expect(patient.exclusiveDrain!(id, async () => 'taken over')).resolves.toBe('taken over');
         } finally {
           await Promise.all([patient.close(), impatient.close()]);

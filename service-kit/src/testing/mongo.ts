@@ -1,0 +1,14 @@
+import { withMongoDatabase } from '../persistence/mongo-connection.js';
+
+/** Drops test databases; a database that is not there is fine. */
+export async function dropMongoDatabases(url: string, databases: string[]): Promise<void> {
+  const { default: mongoose } = await import('mongoose');
+  for (const database of databases) {
+    const connection = await mongoose.createConnection(withMongoDatabase(url, database), { serverSelectionTimeoutMS: 5_000 }).asPromise();
+    try {
+      await connection.dropDatabase();
+    } finally {
+      await connection.close();
+    }
+  }
+}
