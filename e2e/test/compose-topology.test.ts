@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
+import { afterAll, beforeAll, it, expect } from '@jest/globals';
 import { topics } from '@orderpulse/contracts';
-import { deleteAmqpNamespace, deleteRedisNamespace, redisTarget, testNamespace, uniqueRedisNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { deleteAmqpNamespace, deleteRedisNamespace, dropMongoDatabases, redisTarget, testNamespace, uniqueRedisNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { describeIfAvailable, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
 import { loadCompose, startComposeAsProcesses, type ComposeAsProcesses, type ComposeProcess } from '../src/compose/index.js';
 import { DeliveryClient, MqttRecorder, OrdersClient, REPO_ROOT } from '../src/harness/index.js';
 
@@ -10,18 +11,19 @@ import { DeliveryClient, MqttRecorder, OrdersClient, REPO_ROOT } from '../src/ha
  * No Docker engine runs here, so docker-compose.yml's topology runs as processes: every
  * deployable's built entry point with exactly the environment compose gives it (production
  * mode, secrets from the env file, the other containers' URLs), only host names and published
- * ports mapped to this machine, RabbitMQ and Redis local, and the notifier scaled to two as
+ * ports mapped to this machine, RabbitMQ, Redis and MongoDB local (the tests' MongoDB, FerretDB
+ * in CI: both services on it as compose deploys them), and the notifier scaled to two as
  * `docker compose up --scale notifier-service=2` would. Then a customer follows an order from
  * the admin's PATCH and a rider's report, over the WebSocket URL the web-client hands browsers.
  */
 const amqpUrl = process.env.AMQP_URL as string;
 const redis = redisTarget();
-if ('skipReason' in redis) process.stdout.write(`\n[compose-topology] skipped: ${redis.skipReason}\n`);
-const describeWithRedis = 'skipReason' in redis ? describe.skip : describe;
+const mongo = mongoTestTarget();
+const missing = 'skipReason' in redis ? redis.skipReason : 'missing' in mongo ? mongo.missing : undefined;
 
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
 
-describeWithRedis('docker-compose.yml run as processes (no Docker engine here)', () => {
+describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)', missing, () => {
   const amqpNamespace = testNamespace('compose');
   const redisNamespace = uniqueRedisNamespace('compose');
   const secrets = {
@@ -41,7 +43,7 @@ describeWithRedis('docker-compose.yml run as processes (no Docker engine here)',
     const compose = loadCompose(join(REPO_ROOT, 'docker-compose.yml'), { ...secrets, COMPOSE_PROJECT_NAME: 'orderpulse' });
     topology = await startComposeAsProcesses(
       compose.resolved,
-      { amqpUrl, amqpNamespace, redisUrl: 'url' in redis ? redis.url : '', redisNamespace, ...(process.env.MONGO_URL ? { mongoUrl: process.env.MONGO_URL } : {}) },
+      { amqpUrl, amqpNamespace, redisUrl: 'url' in redis ? redis.url : '', redisNamespace, mongoUrl: 'url' in mongo ? mongo.url : '' },
       { replicas: { 'notifier-service': 2 } },
     );
     process.stdout.write(`\n[compose-topology] ${topology.substitutions.join('; ')}\n`);
@@ -51,6 +53,7 @@ describeWithRedis('docker-compose.yml run as processes (no Docker engine here)',
     await topology?.stop();
     await deleteAmqpNamespace(amqpUrl, amqpNamespace, QUEUES);
     if ('url' in redis) await deleteRedisNamespace(redis.url, redisNamespace);
+    if ('url' in mongo && topology) await dropMongoDatabases(mongo.url, topology.mongoDatabases);
   }, 60_000);
 
   it('then every deployable runs in production mode with the settings compose gives it, the notifier twice', () => {
@@ -61,6 +64,12 @@ describeWithRedis('docker-compose.yml run as processes (no Docker engine here)',
     expect(only('broker').env.REDIS_URL).toBeTruthy();
     expect(only('orders-service').env.ADMIN_USERNAME).toBe('ops');
     expect(only('delivery-service').env.MQTT_URL).toBe(`mqtt://127.0.0.1:${topology.ports.get(1884)}`);
+    // Both services on MongoDB, each in the database compose gives it, no journal files.
+    expect(topology.mongoDatabases.sort()).toEqual([`${amqpNamespace}-orderpulse-delivery`, `${amqpNamespace}-orderpulse-orders`]);
+    for (const service of ['orders-service', 'delivery-service']) {
+      expect(only(service).env.MONGO_URL).toMatch(/^mongodb:\/\//);
+      expect(only(service).env.DATA_DIR).toBeUndefined();
+    }
   });
 
   it('then the web-client hands browsers URLs that reach the broker and the services', async () => {

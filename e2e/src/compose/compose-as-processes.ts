@@ -1,6 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mongoDatabaseOf, redactMongoUrl, withMongoDatabase } from '@orderpulse/service-kit';
 import { freePort } from '@orderpulse/service-kit/testing';
 import { ENTRY_POINTS } from '../harness/paths.js';
 import { startServiceProcess, type ServiceProcess } from '../harness/service-process.js';
@@ -15,8 +13,8 @@ export interface LocalEngines {
   redisUrl: string;
   /** Isolates Redis keys and channels, for the same reason. */
   redisNamespace: string;
-  /** A MongoDB to use for `MONGO_URL`; without one, the services journal to a temp DATA_DIR. */
-  mongoUrl?: string;
+  /** The MongoDB standing in for compose's `mongo`; each database compose names gets the AMQP namespace as prefix. */
+  mongoUrl: string;
 }
 
 export interface ComposeProcess {
@@ -33,6 +31,8 @@ export interface ComposeAsProcesses {
   ports: Map<number, number>;
   /** What had to differ from the compose file, for the test log. */
   substitutions: string[];
+  /** The MongoDB databases the services were given (the test drops them). */
+  mongoDatabases: string[];
   stop(): Promise<void>;
 }
 
@@ -60,7 +60,7 @@ export function startOrder(document: ComposeDocument): Deployable[] {
  * engines' URLs the local engines'. Everything else (NODE_ENV=production, secrets, timeouts) is
  * kept as compose passes it.
  */
-export function localEnvironment(composeEnv: Record<string, string>, ports: Map<number, number>, engines: LocalEngines, dataDir: string): Record<string, string> {
+export function localEnvironment(composeEnv: Record<string, string>, ports: Map<number, number>, engines: LocalEngines): Record<string, string> {
   const deployableHosts = DEPLOYABLES.map((d) => d.name).concat('localhost');
   const rewriteUrl = (value: string) => {
     let url = value;
@@ -71,16 +71,19 @@ export function localEnvironment(composeEnv: Record<string, string>, ports: Map<
   for (const [key, value] of Object.entries(composeEnv)) {
     if (key === 'AMQP_URL') env[key] = engines.amqpUrl;
     else if (key === 'REDIS_URL') env[key] = engines.redisUrl;
-    else if (key === 'MONGO_URL') {
-      if (engines.mongoUrl) env[key] = `${engines.mongoUrl.replace(/\/[^/]*$/, '')}/${value.split('/').pop()}`;
-      else env.DATA_DIR = dataDir;
-    } else if (key === 'HOST') env[key] = '127.0.0.1';
+    else if (key === 'MONGO_URL') env[key] = withMongoDatabase(engines.mongoUrl, localMongoDatabase(engines, value));
+    else if (key === 'HOST') env[key] = '127.0.0.1';
     else if (/_PORT$/.test(key) && ports.has(Number(value))) env[key] = String(ports.get(Number(value)));
     else env[key] = rewriteUrl(value);
   }
   env.AMQP_NAMESPACE = engines.amqpNamespace;
   if (env.REDIS_URL) env.REDIS_NAMESPACE = engines.redisNamespace;
   return env;
+}
+
+/** The database compose names in `url`, prefixed so that test runs sharing one MongoDB never meet. */
+export function localMongoDatabase(engines: Pick<LocalEngines, 'amqpNamespace'>, url: string): string {
+  return `${engines.amqpNamespace}-${mongoDatabaseOf(url) || 'test'}`;
 }
 
 /**
@@ -98,10 +101,10 @@ export async function startComposeAsProcesses(
   for (const deployable of DEPLOYABLES) {
     for (const port of Object.values(deployable.ports)) if (port !== undefined && !ports.has(port)) ports.set(port, await freePort());
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'orderpulse-compose-'));
+  const mongoDatabases = new Set<string>();
   const substitutions = [
     `engines: AMQP ${engines.amqpUrl.replace(/\/\/[^@]*@/, '//')} (namespace ${engines.amqpNamespace}), Redis ${engines.redisUrl} (namespace ${engines.redisNamespace})`,
-    engines.mongoUrl ? 'MongoDB from MONGO_URL' : `no MongoDB here: MONGO_URL replaced by DATA_DIR=${dataDir}`,
+    `MongoDB ${redactMongoUrl(engines.mongoUrl)} with database names prefixed by ${engines.amqpNamespace}-`,
     `ports: ${[...ports].map(([from, to]) => `${from}→${to}`).join(', ')}`,
   ];
   const processes: ComposeProcess[] = [];
@@ -111,7 +114,8 @@ export async function startComposeAsProcesses(
   try {
     for (const deployable of startOrder(document)) {
       const composeEnv = environmentOf(document.services[deployable.name] ?? {});
-      const base = localEnvironment(composeEnv, ports, engines, dataDir);
+      const base = localEnvironment(composeEnv, ports, engines);
+      if (composeEnv.MONGO_URL) mongoDatabases.add(localMongoDatabase(engines, composeEnv.MONGO_URL));
       const replicas = options.replicas?.[deployable.name] ?? 1;
       for (let replica = 1; replica <= replicas; replica += 1) {
         const env = { ...base };
@@ -131,5 +135,5 @@ export async function startComposeAsProcesses(
     await stop();
     throw err;
   }
-  return { processes, ports, substitutions, stop };
+  return { processes, ports, substitutions, mongoDatabases: [...mongoDatabases], stop };
 }
