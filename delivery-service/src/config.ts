@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   commonConfig,
+  mongoStoreConfig,
   DEFAULT_PORTS,
   devDefaultSecretsIn,
   jwtSecretConfig,
@@ -21,8 +22,7 @@ export const deliveryConfigShape = {
   MQTT_URL: text(`mqtt://127.0.0.1:${DEFAULT_PORTS.MQTT_PORT}`),
   /** Fixed, so the broker keeps this service's persistent session (and queued rider messages) across restarts. */
   MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('delivery-service'),
-  /** Unset: deliveries live in memory only (a warning says so at start-up), or in files under DATA_DIR. */
-  MONGO_URL: optionalText(),
+  ...mongoStoreConfig,
   /** Without MONGO_URL: journal the store to files in `<DATA_DIR>/delivery-service/` so it survives restarts. */
   DATA_DIR: optionalText(),
   /** Signs rider tokens and this service's own broker token; shared with the broker. Dev default refused in production. */

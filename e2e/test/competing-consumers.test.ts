@@ -6,6 +6,7 @@ import {
   deleteAmqpNamespace,
   deleteRedisNamespace,
   dropMongoDatabases,
+  FERRETDB_CLIENT_POOL_SIZE,
   redisTarget,
   testNamespace,
   uniqueRedisNamespace,
@@ -77,7 +78,7 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
       ports: 'free',
       services: ['broker', 'orders', 'delivery', 'notifier'],
       logLevel: 'warn',
-      mongo: { url: mongoUrl, databasePrefix },
+      mongo: { url: mongoUrl, databasePrefix, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE },
       env: { notifier: { REDIS_URL: redisUrl, REDIS_NAMESPACE: redisNamespace } },
     });
     const secondOrders = await system.addInstance('orders', 'orders-2');

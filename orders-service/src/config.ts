@@ -1,16 +1,11 @@
 import { z } from 'zod';
-import { commonConfig, DEFAULT_PORTS, jwtSecretConfig, loadConfig, optionalText, outboxRelayConfig, port, positiveInt, refuseDevSecretsInProduction, text } from '@orderpulse/service-kit';
+import { commonConfig, mongoStoreConfig, DEFAULT_PORTS, jwtSecretConfig, loadConfig, optionalText, outboxRelayConfig, port, positiveInt, refuseDevSecretsInProduction, text } from '@orderpulse/service-kit';
 
 export const ordersConfigShape = {
   ...commonConfig,
   ORDERS_PORT: port(DEFAULT_PORTS.ORDERS_PORT),
   HOST: text('127.0.0.1'),
-  /**
-   * The production store (e.g. mongodb://host:27017/orders); several orders-service processes
-   * share one database. Unset: orders stay in memory (a warning says so at start-up), journaled
-   * to files under DATA_DIR when that is set.
-   */
-  MONGO_URL: optionalText(),
+  ...mongoStoreConfig,
   /** Without MONGO_URL: journal the store to `<DATA_DIR>/orders-service/` so it survives restarts. */
   DATA_DIR: optionalText(),
   /** Signs customer tracking tokens and admin tokens, and checks every bearer token. */

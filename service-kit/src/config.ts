@@ -43,6 +43,21 @@ export const commonConfig = {
   AMQP_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/).default(''),
 };
 
+/** Where a service keeps its aggregates when it runs on MongoDB (orders-service, delivery-service). */
+export const mongoStoreConfig = {
+  /**
+   * The production store (e.g. mongodb://host:27017/orders); several instances share one
+   * database. Unset: memory, journaled to DATA_DIR when that is set.
+   */
+  MONGO_URL: optionalText(),
+  /**
+   * At most this many operations in flight at once (the driver's maxPoolSize); unset: the
+   * driver's 100. FerretDB 1.24 on PostgreSQL deadlocks when more operations reach it at once
+   * than its PostgreSQL pool has connections, so the test harness sets it low.
+   */
+  MONGO_MAX_POOL_SIZE: z.coerce.number().int().min(1).optional(),
+};
+
 /** The outbox relay's settings, for every service that writes events through an outbox. */
 export const outboxRelayConfig = {
   /** How often the outbox relay republishes events that are still pending. */

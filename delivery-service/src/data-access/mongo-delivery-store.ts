@@ -10,6 +10,7 @@ export interface MongoDeliveryStoreOptions {
   /** Overrides the database named in the URL (tests use one database per run). */
   dbName?: string;
   connectTimeoutMs?: number;
+  maxPoolSize?: number;
   outbox?: MongoOutboxOptions;
 }
 

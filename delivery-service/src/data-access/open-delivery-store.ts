@@ -6,12 +6,15 @@ import { connectMongoDeliveryStore } from './mongo-delivery-store.js';
 
 export interface StoreSettings {
   MONGO_URL?: string | undefined;
+  MONGO_MAX_POOL_SIZE?: number | undefined;
   DATA_DIR?: string | undefined;
 }
 
 /** MongoDB when a URL is given; else files under DATA_DIR; else memory, with a warning nobody can miss. */
 export async function openDeliveryStore(settings: StoreSettings, logger: Logger): Promise<DeliveryStore> {
-  if (settings.MONGO_URL) return connectMongoDeliveryStore({ url: settings.MONGO_URL, logger });
+  if (settings.MONGO_URL) {
+    return connectMongoDeliveryStore({ url: settings.MONGO_URL, logger, ...(settings.MONGO_MAX_POOL_SIZE ? { maxPoolSize: settings.MONGO_MAX_POOL_SIZE } : {}) });
+  }
   if (settings.DATA_DIR) {
     const dir = `${settings.DATA_DIR.replace(/\/+$/, '')}/delivery-service`;
     logger.warn({ store: 'journal', dir }, `MONGO_URL is not set: deliveries and riders are kept in memory and journaled to ${dir} (one process per directory)`);

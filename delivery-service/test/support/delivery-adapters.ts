@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import type { DeliveryEvent } from '@orderpulse/contracts';
 import { createLogger, type MongoOutboxOptions } from '@orderpulse/service-kit';
+import { FERRETDB_CLIENT_POOL_SIZE } from '@orderpulse/service-kit/testing';
 import type { OutboxStoreUnderTest } from '@orderpulse/service-kit/testing/suites';
 import type { DeliveryStore } from '../../src/data-access/delivery-store.js';
 import { createInMemoryDeliveryStore } from '../../src/data-access/in-memory-delivery-store.js';
@@ -42,7 +43,7 @@ export async function openJournaled(): Promise<OpenedDeliveryStore> {
 export async function openMongo(url: string): Promise<OpenedDeliveryStore> {
   const dbName = `delivery-test-${randomUUID().slice(0, 8)}`;
   const logger = createLogger('delivery-test', 'silent');
-  const open = (outbox?: MongoOutboxOptions) => connectMongoDeliveryStore({ url, dbName, logger, ...(outbox ? { outbox } : {}) });
+  const open = (outbox?: MongoOutboxOptions) => connectMongoDeliveryStore({ url, dbName, logger, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE, ...(outbox ? { outbox } : {}) });
   const store = await open();
   return {
     store,

@@ -1,2 +1,3 @@
 export * from './stream-driver.js';
 export * from './order-subscribers.js';
+export * from './fault-runner.js';

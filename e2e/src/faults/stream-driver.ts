@@ -24,6 +24,12 @@ export interface DriverStats {
   conflicts: number;
   failures: number;
   resyncs: number;
+  /** Answers other than 200 and 409, by status (`error` when the request itself failed). */
+  failuresByStatus: Record<string, number>;
+  /** Failed answers without a Retry-After header. */
+  failuresWithoutRetryAfter: number;
+  /** The longest a failed PATCH took to be answered. */
+  slowestFailureMs: number;
 }
 
 /** A token bucket: `take()` resolves when the next request may start; `ratePerSecond` on average. */
@@ -46,7 +52,7 @@ class RateLimiter {
  */
 export class StreamDriver {
   readonly orders: DrivenOrder[];
-  readonly stats: DriverStats = { patches: 0, ok: 0, conflicts: 0, failures: 0, resyncs: 0 };
+  readonly stats: DriverStats = { patches: 0, ok: 0, conflicts: 0, failures: 0, resyncs: 0, failuresByStatus: {}, failuresWithoutRetryAfter: 0, slowestFailureMs: 0 };
   private readonly limiter: RateLimiter;
   private readonly totalSteps: number;
   private doneSteps = 0;
@@ -141,11 +147,12 @@ export class StreamDriver {
     const status = order.path[order.next]!;
     const body = status === 'shipped' ? { status, trackingNumber: `TRK-${order.id.slice(0, 8)}` } : { status };
     this.stats.patches += 1;
+    const started = performance.now();
     let res: Awaited<ReturnType<OrdersClient['changeStatus']>>;
     try {
       res = await this.client.changeStatus(order.id, body);
     } catch {
-      this.stats.failures += 1;
+      this.failed('error', started, undefined);
       order.ambiguous.push(status);
       order.resync = true;
       return;
@@ -159,9 +166,17 @@ export class StreamDriver {
       this.stats.conflicts += 1;
       order.resync = true;
     } else {
-      this.stats.failures += 1;
+      this.failed(String(res.status), started, res.retryAfter);
       order.ambiguous.push(status);
       order.resync = true;
     }
+  }
+
+  private failed(status: string, startedAt: number, retryAfter: string | undefined): void {
+    const { stats } = this;
+    stats.failures += 1;
+    stats.failuresByStatus[status] = (stats.failuresByStatus[status] ?? 0) + 1;
+    if (status !== 'error' && retryAfter === undefined) stats.failuresWithoutRetryAfter += 1;
+    stats.slowestFailureMs = Math.max(stats.slowestFailureMs, Math.round(performance.now() - startedAt));
   }
 }

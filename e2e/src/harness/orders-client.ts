@@ -3,6 +3,8 @@ import type { OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
 export interface ApiResponse<T = unknown> {
   status: number;
   body: T;
+  /** The Retry-After header, when the service sent one (429, 503). */
+  retryAfter?: string;
 }
 
 export interface NewOrder {
@@ -30,7 +32,8 @@ export class OrdersClient {
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)) });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    const retryAfter = res.headers.get('retry-after');
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, ...(retryAfter ? { retryAfter } : {}) };
   }
 
   async logIn(username: string, password: string): Promise<{ token: string; expiresAt: string }> {

@@ -30,7 +30,7 @@ export interface SystemOptions {
    * Keep orders and deliveries in MongoDB instead, each service in its own database:
    * `<databasePrefix>-orders` and `<databasePrefix>-delivery` on the server at `url`.
    */
-  mongo?: { url: string; databasePrefix: string };
+  mongo?: { url: string; databasePrefix: string; maxPoolSize?: number };
   /** `'free'` picks free ports (tests); `'default'` uses DESIGN.md's ports (npm start). */
   ports: 'free' | 'default';
   services?: ServiceName[];
@@ -106,7 +106,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     orders: withMongoDatabase(options.mongo.url, `${options.mongo.databasePrefix}-orders`),
     delivery: withMongoDatabase(options.mongo.url, `${options.mongo.databasePrefix}-delivery`),
   };
-  const storeOf = (service: 'orders' | 'delivery'): Record<string, string> => (mongoUrls ? { MONGO_URL: mongoUrls[service] } : { DATA_DIR: dataDir });
+  const poolSize = options.mongo?.maxPoolSize;
+  const storeOf = (service: 'orders' | 'delivery'): Record<string, string> =>
+    mongoUrls ? { MONGO_URL: mongoUrls[service], ...(poolSize ? { MONGO_MAX_POOL_SIZE: String(poolSize) } : {}) } : { DATA_DIR: dataDir };
   const common = {
     JWT_SECRET: jwtSecret,
     AMQP_URL: options.amqpUrl,

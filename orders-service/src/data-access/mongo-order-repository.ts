@@ -20,6 +20,7 @@ export interface MongoOrderRepositoryOptions {
   /** Overrides the database named in the URL (tests use one database per run). */
   dbName?: string;
   connectTimeoutMs?: number;
+  maxPoolSize?: number;
   outbox?: MongoOutboxOptions;
 }
 

@@ -6,13 +6,16 @@ import type { OrderRepository, StoredOrder } from './order-repository.js';
 
 export interface StoreSettings {
   MONGO_URL?: string | undefined;
+  MONGO_MAX_POOL_SIZE?: number | undefined;
   DATA_DIR?: string | undefined;
 }
 
 /** MongoDB when MONGO_URL is given; else memory journaled to DATA_DIR; else memory, with a warning nobody can miss. */
 export async function openOrderRepository(settings: StoreSettings, logger: Logger): Promise<OrderRepository> {
   // openMongoConnection logs the (redacted) URL it connected to.
-  if (settings.MONGO_URL) return connectMongoOrderRepository({ url: settings.MONGO_URL, logger });
+  if (settings.MONGO_URL) {
+    return connectMongoOrderRepository({ url: settings.MONGO_URL, logger, ...(settings.MONGO_MAX_POOL_SIZE ? { maxPoolSize: settings.MONGO_MAX_POOL_SIZE } : {}) });
+  }
   if (settings.DATA_DIR) {
     const file = join(settings.DATA_DIR, 'orders-service', 'orders.jsonl');
     logger.warn({ store: 'journal', file }, `MONGO_URL is not set: orders are kept in memory and journaled to ${file} (one process per file)`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import type { OrderEvent } from '@orderpulse/contracts';
 import { createLogger, type MongoOutboxOptions } from '@orderpulse/service-kit';
+import { FERRETDB_CLIENT_POOL_SIZE } from '@orderpulse/service-kit/testing';
 import type { OutboxStoreUnderTest } from '@orderpulse/service-kit/testing/suites';
 import { createInMemoryOrderRepository } from '../../src/data-access/in-memory-order-repository.js';
 import { connectMongoOrderRepository } from '../../src/data-access/mongo-order-repository.js';
@@ -42,7 +43,7 @@ export async function openJournaled(): Promise<OpenedOrderRepository> {
 /** A fresh database per test on the MongoDB the global setup found. */
 export async function openMongo(url: string): Promise<OpenedOrderRepository> {
   const dbName = `orders-test-${randomUUID().slice(0, 8)}`;
-  const open = (outbox?: MongoOutboxOptions) => connectMongoOrderRepository({ url, dbName, logger: silent, ...(outbox ? { outbox } : {}) });
+  const open = (outbox?: MongoOutboxOptions) => connectMongoOrderRepository({ url, dbName, logger: silent, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE, ...(outbox ? { outbox } : {}) });
   const repository = await open();
   return {
     repository,

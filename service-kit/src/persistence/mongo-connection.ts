@@ -30,6 +30,8 @@ export interface MongoConnectionOptions {
   whatIsKept: string;
   dbName?: string;
   connectTimeoutMs?: number;
+  /** Operations in flight at once; the driver's default (100) when absent. */
+  maxPoolSize?: number;
 }
 
 /** A mongoose connection, or one actionable DependencyUnavailableError line when MongoDB is down. */
@@ -44,6 +46,7 @@ export async function openMongoConnection(options: MongoConnectionOptions): Prom
     bufferCommands: false,
     heartbeatFrequencyMS: 2_000,
     ...(options.dbName ? { dbName: options.dbName } : {}),
+    ...(options.maxPoolSize ? { maxPoolSize: options.maxPoolSize } : {}),
   });
   try {
     await connection.asPromise();

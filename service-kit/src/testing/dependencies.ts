@@ -59,8 +59,8 @@ async function describeMongoServer(url: string): Promise<string> {
   const { default: mongoose } = await import('mongoose');
   const connection = await mongoose.createConnection(url, { serverSelectionTimeoutMS: 5_000 }).asPromise();
   try {
-    const info = (await connection.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdb?: { version?: string } };
-    const ferret = info.ferretdb?.version;
+    const info = (await connection.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
+    const ferret = info.ferretdbVersion;
     return ferret ? `FerretDB ${ferret} (MongoDB ${String(info.version)} wire protocol)` : `MongoDB ${String(info.version)}`;
   } finally {
     await connection.close();

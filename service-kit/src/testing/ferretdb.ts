@@ -42,6 +42,12 @@ export interface FerretDbOptions {
    * "database is locked" after long waits.
    */
   postgresUrl?: string;
+  /**
+   * Its PostgreSQL connections (default 40). FerretDB 1.24 wedges for good when more operations
+   * reach it at once than it has connections, so clients must stay below this; and PostgreSQL
+   * allows 100 connections in all, shared by every FerretDB the tests start.
+   */
+  postgresPoolSize?: number;
 }
 
 /** One FerretDB process on 127.0.0.1; tests may kill and restart it. */
@@ -61,6 +67,18 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((done) => child.once('exit', () => done()));
 }
 
+function withPoolSize(url: string, size: number): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('pool_max_conns', String(size));
+  return parsed.toString();
+}
+
+/**
+ * The most operations a test client should have in flight at once against one FerretDB
+ * (MONGO_MAX_POOL_SIZE of each service the harness starts on it); see postgresPoolSize.
+ */
+export const FERRETDB_CLIENT_POOL_SIZE = 5;
+
 export async function startFerretDb(options: FerretDbOptions): Promise<RunningFerretDb> {
   const port = options.port ?? (await freePort());
   const ownsDataDir = options.dataDir === undefined;
@@ -74,7 +92,9 @@ export async function startFerretDb(options: FerretDbOptions): Promise<RunningFe
     const started = spawn(
       options.binary,
       [
-        ...(options.postgresUrl ? ['--handler=pg', `--postgresql-url=${options.postgresUrl}`] : ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`]),
+        ...(options.postgresUrl
+          ? ['--handler=pg', `--postgresql-url=${withPoolSize(options.postgresUrl, options.postgresPoolSize ?? 40)}`]
+          : ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`]),
         `--listen-addr=127.0.0.1:${port}`,
         `--state-dir=${dataDir}`,
         '--telemetry=disable',
