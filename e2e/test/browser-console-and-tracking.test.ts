@@ -110,7 +110,7 @@ describeInBrowser('in the browser: when the admin console, the tracking page and
     await rider.report(order.orderNumber, 'Picked up');
     await rider.waitForDelivery(order.orderNumber, 'Picked up');
     await rider.startRide(order.orderNumber);
-    await rider.report(order.orderNumber, 'In transit');
+    await rider.report(order.orderNumber, 'On the way');
     await rider.waitForDelivery(order.orderNumber, 'On the way');
 
     await track.waitForDeliveryStatus('On the way');

@@ -52,6 +52,8 @@ export function createDeliveryCard(initial: CardState, handlers: DeliveryCardHan
   const failForm = el('form', { class: 'row', 'aria-label': 'Report a failed delivery' },
     el('div', { class: 'field' }, el('label', { for: `reason-${id}` }, 'Reason it failed'), reason), failButton);
   let busy = false;
+  /** The last report's outcome stays in view after the assignments have caught up with it. */
+  let lastReport: ReportedStatus | undefined;
 
   const send = (action: RiderReportedStatus, note?: string) => {
     problem.show(null);
@@ -87,8 +89,10 @@ export function createDeliveryCard(initial: CardState, handlers: DeliveryCardHan
     ride.hidden = !canRide(delivery);
     ride.disabled = state.status !== 'picked_up' && state.status !== 'in_transit';
     ride.title = ride.disabled ? 'Available once the parcel is picked up' : '';
-    result.hidden = !reported;
-    if (reported) setText(result, resultText(reported));
+    if (reported) lastReport = reported;
+    else if (lastReport) lastReport = { ...lastReport, sent: true };
+    result.hidden = !lastReport;
+    if (lastReport) setText(result, resultText(lastReport));
   }
   render();
 

@@ -54,10 +54,11 @@ export async function startRiderPage(container: HTMLElement, config: ClientConfi
   const { riderId, token } = rider;
   const connection = createConnectionIndicator();
   const problem = problemBox('rider-error');
-  const live = openLiveConnection({ url: config.mqttWsUrl, role: 'rider', token, clientIdPrefix: 'rider' });
   const api = new DeliveryApi(new ApiClient({ baseUrl: config.deliveryUrl, token: () => token }));
   const outbox = new ReportOutbox(await openOutboxStorage((text) => problem.show(text)), riderId);
   await outbox.load();
+  // Opened after the awaits above, so none of its events can pass before the listeners below exist.
+  const live = openLiveConnection({ url: config.mqttWsUrl, role: 'rider', token, clientIdPrefix: 'rider' });
   const sender = new OutboxSender({ outbox, publish: (topic, payload) => live.publish(topic, payload), isLive: () => live.state === 'live' });
   const device = new DeviceLocation();
   const reporting = new RiderReporting({ riderId, outbox, sender, device });
@@ -126,6 +127,7 @@ export async function startRiderPage(container: HTMLElement, config: ClientConfi
     if (state === 'live') sender.kick();
     render();
   });
+  connection.show(live.state);
   live.on('refused', () => stopAll(NOT_ACCEPTED));
   live.on('denied', (topic) => problem.show(`The broker refused ${topic}.`));
   live.subscribe({ topic: topics.riderAssignments(riderId), schema: riderAssignmentsMessageSchema, versionOf: () => undefined, onMessage: show });
