@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { BrowserContext } from 'playwright-core';
 import { topics, type DeliverySnapshot } from '@orderpulse/contracts';
 import { deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
-import { BrowserSession, byTestId, chromiumSkipReason, copyScreenshotToDocs, RiderApp, startTileServer, TrackPage, waitForText, type TileServer } from '../src/browser/index.js';
+import { BrowserSession, byTestId, describeInBrowser, copyScreenshotToDocs, RiderApp, startTileServer, TrackPage, waitForText, type TileServer } from '../src/browser/index.js';
 import { aNewOrder, DeliveryClient, MqttRecorder, OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
@@ -13,9 +13,6 @@ const along = (i: number) => ({ lat: Math.round((HOME.lat + 0.009 - i * 0.0009) 
 /** What Playwright's geolocation emulation takes, for a point. */
 const device = (point: { lat: number; lng: number }) => ({ latitude: point.lat, longitude: point.lng, accuracy: 6 });
 
-const skipReason = chromiumSkipReason();
-if (skipReason) console.warn(`[e2e] skipping the browser tests: ${skipReason}`);
-const describeInBrowser = skipReason ? describe.skip : describe;
 
 /**
  * A rider's phone in Chromium: the device's location (Playwright geolocation), a real map from

@@ -6,3 +6,4 @@ export * from './admin-console.js';
 export * from './rider-app.js';
 export * from './tile-server.js';
 export * from './axe.js';
+export * from './describe-in-browser.js';

@@ -59,7 +59,10 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
       })
       .catch((err: unknown) => problem.show(deps.failed(err)));
 
-  const panel = createOrderPanel(deps, () => table.setSelected(undefined));
+  const panel = createOrderPanel(deps, (closed) => {
+    table.setSelected(undefined);
+    table.focusRow(closed);
+  });
   const table = createOrdersTableView(store, {
     open: (orderId) => openOrder(orderId),
     filterChanged: (status) => void (status ? loadOrders({ status }) : undefined),
@@ -90,7 +93,6 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     connection.show(state);
     if (state === 'live' && wasLive) {
       void loadOrders();
-  void loadFleet();
       void loadFleet();
     }
     if (state === 'live') wasLive = true;
@@ -117,5 +119,6 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
   });
 
   void loadOrders();
+  void loadFleet();
   deps.delivery.riders().then((list) => riders.replace(list)).catch((err: unknown) => problem.show(deps.failed(err)));
 }
