@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Page, Response } from 'playwright-core';
 import mqtt from 'mqtt';
 import { topics } from '@orderpulse/contracts';
-import { deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
+import { testNamespace, waitFor } from '@orderpulse/service-kit/testing';
 import {
   AdminConsole,
   BrowserSession,
@@ -11,15 +11,14 @@ import {
   describeInBrowser,
   RiderApp,
   seriousAxeViolations,
-  startTileServer,
+  startSystemWithMap,
   TrackPage,
   waitForText,
-  type TileServer,
+  type SystemWithMap,
 } from '../src/browser/index.js';
-import { aNewOrder, DeliveryClient, OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
+import { aNewOrder, DeliveryClient, OrdersClient, shipNewOrder, TestTokens, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
-const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
 const ADMIN = { username: 'admin', password: 'browser-e2e-password' };
 const HOME = aNewOrder().deliveryAddress as { lat: number; lng: number };
 /** The chunk holding Leaflet and the map module. */
@@ -68,8 +67,9 @@ async function axeInBothSchemes(page: Page): Promise<string[]> {
  */
 describeInBrowser('in the browser: when the apps are opened as a customer, a dispatcher and a rider would', () => {
   const namespace = testNamespace('web');
+  let running: SystemWithMap;
   let system: RunningSystem;
-  let tiles: TileServer;
+  let adminToken: string;
   let browser: BrowserSession;
   let admin: OrdersClient;
   let deliveries: DeliveryClient;
@@ -78,14 +78,9 @@ describeInBrowser('in the browser: when the apps are opened as a customer, a dis
   const riderId = `rider-${Math.random().toString(36).slice(2, 8)}`;
 
   beforeAll(async () => {
-    tiles = await startTileServer();
-    system = await startSystem({
-      amqpUrl,
-      namespace,
-      ports: 'free',
-      env: { web: { MAP_TILE_URL: tiles.template, MAP_ATTRIBUTION: 'Test tiles' }, orders: { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password } },
-    });
-    const adminToken = await new TestTokens(system.jwtSecret).admin();
+    running = await startSystemWithMap({ amqpUrl, namespace, env: { orders: { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password } } });
+    system = running.system;
+    adminToken = await new TestTokens(system.jwtSecret).admin();
     admin = new OrdersClient(system.urls.orders, adminToken);
     deliveries = new DeliveryClient(system.urls.delivery, adminToken);
     expect((await deliveries.createRider({ id: riderId, name: 'Ada Byron' })).status).toBe(201);
@@ -96,9 +91,7 @@ describeInBrowser('in the browser: when the apps are opened as a customer, a dis
 
   afterAll(async () => {
     await browser?.close();
-    await system?.stop();
-    await tiles?.close();
-    await deleteAmqpNamespace(amqpUrl, namespace, QUEUES);
+    await running?.stop();
   });
 
   async function newOrder() {
@@ -107,28 +100,17 @@ describeInBrowser('in the browser: when the apps are opened as a customer, a dis
     return { id: created.body.id, orderNumber: created.body.orderNumber, trackingToken: created.body.trackingToken as string };
   }
 
-  async function shipped() {
-    const order = await newOrder();
-    for (const status of ['confirmed', 'processing', 'shipped'] as const) expect((await admin.changeStatus(order.id, { status })).status).toBe(200);
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
-      const delivery = await deliveries.deliveryOf(order.id);
-      if (delivery) return { ...order, deliveryId: delivery.id };
-    }
-    throw new Error(`no delivery for ${order.orderNumber}`);
-  }
-
   /** Shipped, assigned, picked up and with a position: something on every map. */
   async function orderOnTheWay() {
-    const order = await shipped();
+    const shipped = await shipNewOrder(system.urls, adminToken);
+    const order = { id: shipped.order.id, orderNumber: shipped.order.orderNumber, trackingToken: shipped.order.trackingToken, deliveryId: shipped.deliveryId };
     expect((await deliveries.assign(order.deliveryId, riderId)).status).toBe(200);
     const rider = await mqtt.connectAsync(system.urls.mqtt, { username: 'rider', password: riderToken, reconnectPeriod: 0 });
     await rider.publishAsync(topics.riderDeliveryStatus(riderId, order.deliveryId), JSON.stringify({ status: 'picked_up', at: new Date().toISOString() }), { qos: 1 });
     await rider.publishAsync(topics.riderLocation(riderId), JSON.stringify({ lat: HOME.lat + 0.004, lng: HOME.lng + 0.003, at: new Date().toISOString() }), { qos: 1 });
     await rider.endAsync();
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
-      if ((await admin.getOrder(order.id)).body.status === 'out_for_delivery') return order;
-    }
-    throw new Error(`${order.orderNumber} never went out for delivery`);
+    await waitFor(async () => (await admin.getOrder(order.id)).body.status === 'out_for_delivery', `${order.orderNumber} out for delivery`, 20_000);
+    return order;
   }
 
   it('then bundles arrive brotli-compressed and cacheable for a year, no source map is referenced or served, and only a page with a map fetches the map library', async () => {

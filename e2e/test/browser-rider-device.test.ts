@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { BrowserContext } from 'playwright-core';
-import { topics, type DeliverySnapshot } from '@orderpulse/contracts';
-import { deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
-import { BrowserSession, byTestId, describeInBrowser, copyScreenshotToDocs, RiderApp, startTileServer, TrackPage, waitForText, type TileServer } from '../src/browser/index.js';
-import { aNewOrder, DeliveryClient, MqttRecorder, OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
+import { topics } from '@orderpulse/contracts';
+import { testNamespace } from '@orderpulse/service-kit/testing';
+import { BrowserSession, byTestId, describeInBrowser, copyScreenshotToDocs, RiderApp, startSystemWithMap, TrackPage, waitForText, type SystemWithMap, type TileServer } from '../src/browser/index.js';
+import { aNewOrder, DeliveryClient, MqttRecorder, shipNewOrder, TestTokens, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
-const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
 const HOME = aNewOrder().deliveryAddress as { lat: number; lng: number };
 /** Points on the way in, each ~100 m (well past the 20 m the app waits for) from the last. */
 const along = (i: number) => ({ lat: Math.round((HOME.lat + 0.009 - i * 0.0009) * 1e6) / 1e6, lng: Math.round((HOME.lng + 0.004 - i * 0.0004) * 1e6) / 1e6 });
@@ -21,10 +20,11 @@ const device = (point: { lat: number; lng: number }) => ({ latitude: point.lat, 
  */
 describeInBrowser('in the browser: when a rider works from a phone with its location, a map and a lost connection', () => {
   const namespace = testNamespace('web');
+  let running: SystemWithMap;
   let system: RunningSystem;
   let tiles: TileServer;
+  let adminToken: string;
   let browser: BrowserSession;
-  let admin: OrdersClient;
   let deliveries: DeliveryClient;
   let riderContext: BrowserContext;
   let rider: RiderApp;
@@ -32,10 +32,9 @@ describeInBrowser('in the browser: when a rider works from a phone with its loca
   const riderId = `rider-${Math.random().toString(36).slice(2, 8)}`;
 
   beforeAll(async () => {
-    tiles = await startTileServer();
-    system = await startSystem({ amqpUrl, namespace, ports: 'free', env: { web: { MAP_TILE_URL: tiles.template, MAP_ATTRIBUTION: 'Test tiles' } } });
-    const adminToken = await new TestTokens(system.jwtSecret).admin();
-    admin = new OrdersClient(system.urls.orders, adminToken);
+    running = await startSystemWithMap({ amqpUrl, namespace });
+    ({ system, tiles } = running);
+    adminToken = await new TestTokens(system.jwtSecret).admin();
     deliveries = new DeliveryClient(system.urls.delivery, adminToken);
     expect((await deliveries.createRider({ id: riderId, name: 'Rosa Parks' })).status).toBe(201);
     browser = await BrowserSession.start();
@@ -43,22 +42,14 @@ describeInBrowser('in the browser: when a rider works from a phone with its loca
 
   afterAll(async () => {
     await browser?.close();
-    await system?.stop();
-    await tiles?.close();
-    await deleteAmqpNamespace(amqpUrl, namespace, QUEUES);
+    await running?.stop();
   });
 
   /** An order shipped and assigned to the rider; its customer's tracking token. */
   async function assignedOrder() {
-    const created = await new OrdersClient(system.urls.orders).createOrder(aNewOrder({ items: [{ sku: 'TEA-01', name: 'Loose-leaf tea', quantity: 2, unitPriceCents: 650 }] }));
-    expect(created.status).toBe(201);
-    const order = created.body;
-    for (const status of ['confirmed', 'processing', 'shipped'] as const) expect((await admin.changeStatus(order.id, { status })).status).toBe(200);
-    let delivery: DeliverySnapshot | undefined;
-    for (const deadline = Date.now() + 20_000; !delivery && Date.now() < deadline; ) delivery = await deliveries.deliveryOf(order.id);
-    expect(delivery).toBeDefined();
-    expect((await deliveries.assign(delivery!.id, riderId)).status).toBe(200);
-    return { order, deliveryId: delivery!.id, trackingToken: order.trackingToken as string };
+    const { order, deliveryId } = await shipNewOrder(system.urls, adminToken, aNewOrder({ items: [{ sku: 'TEA-01', name: 'Loose-leaf tea', quantity: 2, unitPriceCents: 650 }] }));
+    expect((await deliveries.assign(deliveryId, riderId)).status).toBe(200);
+    return { order, deliveryId, trackingToken: order.trackingToken };
   }
 
   async function openCustomer(orderId: string, token: string) {
