@@ -6,10 +6,13 @@
  * loopback and on an emulated slow 4G link.
  *
  *   npm run bench:pages -w bench        (after `npm run build`; needs /usr/bin/chromium and RabbitMQ)
- * Env: BENCH_RUNS=5  BENCH_PAGES_NAME=pages (results file name)  BENCH_MAP_TILES=1 (serve a local tile set and set MAP_TILE_URL)
+ * Env: BENCH_RUNS=5  BENCH_PAGES_NAME=pages (results file name)
+ *      BENCH_MAP_TILES=1: MAP_TILE_URL points at a local tile server (the e2e tests' one), so the
+ *      pages load and draw their maps; otherwise they draw without one (the default set-up).
  */
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH } from '@orderpulse/e2e/dist/browser/chromium.js';
+import { startTileServer, type TileServer } from '@orderpulse/e2e/dist/browser/tile-server.js';
 import { printTable, writeResults, type BenchRow } from '../lib/index.js';
 import { machineLine, writeMarkdown } from '../system/report.js';
 import { envNumber } from '../system/settings.js';
@@ -19,10 +22,12 @@ import { prepareDeliveryInProgress } from './page-scenario.js';
 
 const RUNS = envNumber('BENCH_RUNS', 5);
 const NAME = process.env.BENCH_PAGES_NAME ?? 'pages';
-const COLUMNS = ['page', 'network', 'web-client KB', 'uncompressed KB', 'requests', 'API KB', 'first live ms'];
+const WITH_MAP = /^(1|true|yes)$/i.test(process.env.BENCH_MAP_TILES ?? '');
+const COLUMNS = ['page', 'network', 'web-client KB', 'uncompressed KB', 'requests', 'API KB', ...(WITH_MAP ? ['tiles KB'] : []), 'first live ms'];
 
 async function main(): Promise<void> {
-  const sut = await startSystemUnderTest({ prefix: 'pages' });
+  const tiles: TileServer | undefined = WITH_MAP ? await startTileServer() : undefined;
+  const sut = await startSystemUnderTest({ prefix: 'pages', ...(tiles ? { env: { web: { MAP_TILE_URL: tiles.template } } } : {}) });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
     const web = sut.system.urls.web;
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
     for (const network of NETWORKS) {
       for (const target of targets) {
         const loads: PageLoad[] = [];
-        for (let i = 0; i < RUNS; i += 1) loads.push(await measureLoad(browser, target, network, web));
+        for (let i = 0; i < RUNS; i += 1) loads.push(await measureLoad(browser, target, network, { web, tiles: tiles?.origin }));
         const kb = (pick: (l: PageLoad) => number) => Math.round(median(loads.map(pick)) / 102.4) / 10;
         rows.push({
           scenario: target.name,
@@ -54,6 +59,7 @@ async function main(): Promise<void> {
           'uncompressed KB': kb((l) => l.appDecodedBytes),
           requests: median(loads.map((l) => l.appRequests)),
           'API KB': kb((l) => l.apiBytes),
+          ...(WITH_MAP ? { 'tiles KB': kb((l) => l.tileBytes) } : {}),
           'first live ms': median(loads.map((l) => l.firstLiveMs)),
         });
         process.stdout.write(`${target.name} on ${network.name}: ${loads.map((l) => `${l.firstLiveMs} ms`).join(', ')}\n`);
@@ -62,7 +68,7 @@ async function main(): Promise<void> {
     sut.assertAlive();
     printTable(rows, COLUMNS);
     const notes = [
-      `Cold loads: a fresh browser context with the cache disabled, medians of ${RUNS}. Chromium ${browser.version()}, headless.`,
+      `Cold loads: a fresh browser context (empty cache), medians of ${RUNS}. Chromium ${browser.version()}, headless. ${WITH_MAP ? 'MAP_TILE_URL set (a local tile server of 256×256 PNGs): the pages load the map chunk and draw maps.' : 'No MAP_TILE_URL: the tracking page draws its offline plot, no map chunk loads.'}`,
       '"web-client KB": headers and encoded bodies of every HTTP response from the web-client (HTML, config, scripts, styles, tiles when configured); "uncompressed KB": their decoded bodies; "API KB": the responses of orders-service and delivery-service.',
       '"first live ms": navigation start until the page shows the order status (tracking page), the order in the table (console, signed in from a stored session) or the delivery (rider app), with the connection indicator on `live`.',
       'slow 4G: Chrome DevTools network emulation, 1.6 Mbit/s down, 750 kbit/s up, 150 ms added latency per request; MQTT over WebSocket is not throttled.',
@@ -73,6 +79,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await sut.close();
+    await tiles?.close();
   }
 }
 

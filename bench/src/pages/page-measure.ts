@@ -6,6 +6,8 @@ export interface PageLoad {
   appBytes: number;
   /** The same for the API calls to orders-service and delivery-service. */
   apiBytes: number;
+  /** The same for map tiles, when a tile source is configured. */
+  tileBytes: number;
   appRequests: number;
   /** Decoded body bytes of the web-client's responses: what they would weigh uncompressed. */
   appDecodedBytes: number;
@@ -50,28 +52,40 @@ export interface PageTarget {
   prepare?(context: BrowserContext): Promise<void>;
 }
 
-/** One cold load (fresh context, empty cache) of `target` under `network`. */
-export async function measureLoad(browser: Browser, target: PageTarget, network: NetworkProfile, webOrigin: string): Promise<PageLoad> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+export interface Origins {
+  web: string;
+  tiles?: string | undefined;
+}
+
+/**
+ * One cold load of `target` under `network`: a fresh context starts with an empty HTTP cache.
+ * Service workers are blocked: what a worker fetches for the page would not show in the page's
+ * network events (the rider app's worker would fetch the map chunk out of sight). What the
+ * worker costs on its own is caching the shell it was installed from: its assets come from the
+ * HTTP cache the page has just filled, only the page and /config.json (~1.5 KB) from the network.
+ */
+export async function measureLoad(browser: Browser, target: PageTarget, network: NetworkProfile, origins: Origins): Promise<PageLoad> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
   try {
     await target.prepare?.(context);
     await context.addInitScript(firstLiveProbe(target.ready));
     const page: Page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     if (network.conditions) await cdp.send('Network.emulateNetworkConditions', { offline: false, ...network.conditions });
     const urls = new Map<string, string>();
     cdp.on('Network.responseReceived', (event) => urls.set(event.requestId, event.response.url));
-    const load: PageLoad = { appBytes: 0, apiBytes: 0, appRequests: 0, appDecodedBytes: 0, firstLiveMs: Number.NaN };
+    const load: PageLoad = { appBytes: 0, apiBytes: 0, tileBytes: 0, appRequests: 0, appDecodedBytes: 0, firstLiveMs: Number.NaN };
     const decoded = new Map<string, number>();
     cdp.on('Network.dataReceived', (event) => decoded.set(event.requestId, (decoded.get(event.requestId) ?? 0) + event.dataLength));
     cdp.on('Network.loadingFinished', (event) => {
       const url = urls.get(event.requestId) ?? '';
-      if (url.startsWith(webOrigin)) {
+      if (url.startsWith(origins.web)) {
         load.appBytes += event.encodedDataLength;
         load.appDecodedBytes += decoded.get(event.requestId) ?? 0;
         load.appRequests += 1;
+      } else if (origins.tiles && url.startsWith(origins.tiles)) {
+        load.tileBytes += event.encodedDataLength;
       } else if (url.startsWith('http')) {
         load.apiBytes += event.encodedDataLength;
       }
