@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     printTable(rows, COLUMNS);
     const notes = [
       `Cold loads: a fresh browser context (empty cache), medians of ${RUNS}. Chromium ${browser.version()}, headless. ${WITH_MAP ? 'MAP_TILE_URL set (a local tile server of 256×256 PNGs): the pages load the map chunk and draw maps.' : 'No MAP_TILE_URL: the tracking page draws its offline plot, no map chunk loads.'}`,
-      '"web-client KB": headers and encoded bodies of every HTTP response from the web-client (HTML, config, scripts, styles, tiles when configured); "uncompressed KB": their decoded bodies; "API KB": the responses of orders-service and delivery-service.',
+      '"web-client KB": headers and encoded bodies of every HTTP response from the web-client (HTML, config, scripts, styles, icons; map tiles apart, in "tiles KB"); "uncompressed KB": their decoded bodies; "API KB": the responses of orders-service and delivery-service.',
       '"first live ms": navigation start until the page shows the order status (tracking page), the order in the table (console, signed in from a stored session) or the delivery (rider app), with the connection indicator on `live`.',
       'slow 4G: Chrome DevTools network emulation, 1.6 Mbit/s down, 750 kbit/s up, 150 ms added latency per request; MQTT over WebSocket is not throttled.',
       machineLine(),
