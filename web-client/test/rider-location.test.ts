@@ -61,12 +61,16 @@ describe('LocationReporter', () => {
     expect(reported.map((f) => f.lat)).toEqual([51.02]);
   });
 
-  it('when a status report carried the position, then it counts as sent', () => {
+  it('when a status report carried the position, or it waits from before a reload, then it counts as sent', () => {
     const { timers, reported, reporter } = setup();
-    reporter.sentWithStatus({ lat: 51, lng: -2.59 });
+    reporter.alreadySent({ lat: 51, lng: -2.59 });
     timers.advance(5_000);
     reporter.offer(fixAt(51 + STEP));
     expect(reported).toEqual([]);
+
+    reporter.alreadySent({ lat: 52, lng: -2.59 }, timers.time - 40_000);
+    reporter.offer(fixAt(52));
+    expect(reported.map((f) => f.lat)).toEqual([52]);
   });
 });
 

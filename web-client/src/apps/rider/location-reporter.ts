@@ -40,9 +40,12 @@ export class LocationReporter {
     this.consider();
   }
 
-  /** A position went out another way (with a status report): it counts as sent. */
-  sentWithStatus(point: LatLng): void {
-    this.throttle.sent(point, this.now());
+  /**
+   * A position went out another way (with a status report), or is already waiting from before a
+   * reload (at `atMs`): it counts as sent, so the same place is not reported again.
+   */
+  alreadySent(point: LatLng, atMs: number = this.now()): void {
+    this.throttle.sent(point, atMs);
   }
 
   private consider(): void {

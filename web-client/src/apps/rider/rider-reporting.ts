@@ -1,4 +1,5 @@
 import { topics, type DeliveryStatus, type LatLng, type RiderReportedStatus } from '@orderpulse/contracts';
+import type { Timers } from '../shared/timers.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 import type { Assignment } from './delivery-card.js';
 import type { DeviceLocation, Fix } from './device-location.js';
@@ -27,6 +28,7 @@ export interface RiderReportingOptions {
   sender: OutboxSender;
   device: DeviceLocation;
   now?: () => number;
+  timers?: Timers;
 }
 
 /**
@@ -48,10 +50,14 @@ export class RiderReporting extends TypedEmitter<{ changed: [] }> {
     this.reporter = new LocationReporter({
       isCarrying: () => this.isCarrying() && !this.simulator.running,
       report: (fix) => void this.queuePosition(fix),
+      now: this.now,
+      ...(options.timers ? { timers: options.timers } : {}),
     });
     this.simulator = new RideSimulator({
       publish: (position) => void this.queuePosition(position),
       onChange: () => this.emit('changed'),
+      now: this.now,
+      ...(options.timers ? { timers: options.timers } : {}),
     });
     device.on('status', (status) => {
       if (status.state === 'ok') this.reporter.offer(status.fix);
@@ -67,9 +73,11 @@ export class RiderReporting extends TypedEmitter<{ changed: [] }> {
       if (reported?.reportId === report.id) reported.sent = true;
       this.emit('changed');
     });
-    // Reports waiting from before a reload show as reported.
+    // Reports waiting from before a reload show as reported, and the newest position waiting is
+    // not reported again when the device finds the rider still there.
     for (const waiting of outbox.waiting) {
-      if (waiting.kind === 'status' && waiting.riderId === riderId) this.reported.set(waiting.deliveryId, { status: waiting.payload.status, reportId: waiting.id, sent: false, at: waiting.payload.at });
+      if (waiting.kind === 'status') this.reported.set(waiting.deliveryId, { status: waiting.payload.status, reportId: waiting.id, sent: false, at: waiting.payload.at });
+      else this.reporter.alreadySent(waiting.payload, Date.parse(waiting.payload.at));
     }
   }
 
@@ -114,7 +122,7 @@ export class RiderReporting extends TypedEmitter<{ changed: [] }> {
       orderNumber: delivery.orderNumber,
       payload: { status, at, ...(note ? { note } : {}), ...(fresh ? { lat: fresh.lat, lng: fresh.lng } : {}) },
     });
-    if (fresh) this.reporter.sentWithStatus(fresh);
+    if (fresh) this.reporter.alreadySent(fresh);
     this.reported.set(delivery.deliveryId, { status, reportId: waiting.id, sent: false, at });
     this.emit('changed');
   }
