@@ -30,6 +30,17 @@ describeInBrowser('in the browser: when a rider works from a phone with its loca
   let rider: RiderApp;
   let riderErrors: string[];
   const riderId = `rider-${Math.random().toString(36).slice(2, 8)}`;
+  const recorders: MqttRecorder[] = [];
+
+  /** Runs `work` with the web-client process stopped, and starts it again however `work` ends. */
+  async function withWebClientStopped(work: () => Promise<void>): Promise<void> {
+    await system.processes.get('web')!.stop();
+    try {
+      await work();
+    } finally {
+      await system.restart('web');
+    }
+  }
 
   beforeAll(async () => {
     running = await startSystemWithMap({ amqpUrl, namespace });
@@ -41,6 +52,7 @@ describeInBrowser('in the browser: when a rider works from a phone with its loca
   }, 90_000);
 
   afterAll(async () => {
+    for (const recorder of recorders) await recorder.close().catch(() => undefined);
     await browser?.close();
     await running?.stop();
   });
@@ -128,19 +140,21 @@ describeInBrowser('in the browser: when a rider works from a phone with its loca
       password: trackingToken,
       clientId: `watch-${order.id.slice(0, 8)}`,
     });
+    recorders.push(watcher);
     let offlineSince = Number.POSITIVE_INFINITY;
     /** What the customer's subscription got live (not retained) since the rider went offline. */
     const live = (topic: string) => watcher.messages.filter((m) => m.topic === topic && !m.retained && m.receivedAt >= offlineSince);
-    try {
-      await reportOfflineAndComeBack();
-    } finally {
-      await watcher.close();
-    }
+    /** Tracking messages (one per change; positions refresh the ETA) in version order, each with picked up once in its history. */
+    const expectPickedUpOnce = () => {
+      const tracking = live(topics.orderTracking(order.id)).map((m) => m.payload as { version: number; history: Array<{ status: string }> });
+      expect(tracking.length).toBeGreaterThan(0);
+      const versions = tracking.map((t) => t.version);
+      expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+      for (const t of tracking) expect(t.history.filter((h) => h.status === 'picked_up')).toHaveLength(1);
+    };
 
-    async function reportOfflineAndComeBack() {
     await rider.waitForDelivery(order.orderNumber, 'Rider assigned');
     await riderContext.setGeolocation(device(along(4)));
-
     await riderContext.setOffline(true);
     await rider.waitForConnection('offline');
     offlineSince = Date.now();
@@ -156,20 +170,20 @@ describeInBrowser('in the browser: when a rider works from a phone with its loca
 
     // The app reopened without a network: the service worker serves it from its cache (the
     // web-client is stopped too, so nothing else could), and IndexedDB still holds the reports.
-    await system.processes.get('web')!.stop();
-    const reopened = await rider.page.reload();
-    expect(reopened?.fromServiceWorker()).toBe(true);
-    await rider.waitForWaiting(4);
-    await rider.waitForDelivery(order.orderNumber, 'Picked up');
-    await rider.waitForNotLive();
-    // The device finds the rider where the last waiting position says: nothing new to report.
-    await rider.waitForLocation('ok');
-    copyScreenshotToDocs(await browser.screenshot(rider.page, 'rider-offline-waiting'), 'rider-offline');
+    await withWebClientStopped(async () => {
+      const reopened = await rider.page.reload();
+      expect(reopened?.fromServiceWorker()).toBe(true);
+      await rider.waitForWaiting(4);
+      await rider.waitForDelivery(order.orderNumber, 'Picked up');
+      await rider.waitForNotLive();
+      // The device finds the rider where the last waiting position says: nothing new to report.
+      await rider.waitForLocation('ok');
+      copyScreenshotToDocs(await browser.screenshot(rider.page, 'rider-offline-waiting'), 'rider-offline');
+    });
     // Nothing left the phone meanwhile.
     expect(watcher.messages.filter((m) => !m.retained && m.receivedAt >= offlineSince)).toEqual([]);
     expect(await customer.track.text('delivery-status')).toBe('Rider assigned');
 
-    await system.restart('web');
     await riderContext.setOffline(false);
     await rider.waitForConnection('live');
     await rider.waitForWaiting(0);
@@ -180,12 +194,11 @@ describeInBrowser('in the browser: when a rider works from a phone with its loca
     expect(await customer.page.locator(`${byTestId('timeline')} li[data-status="picked_up"]`).count()).toBe(1);
 
     // The broker took the status report before: sending it again (a lost acknowledgement) changes nothing.
-    const stored = (await deliveries.getDelivery(deliveryId)).body;
-    const entry = stored.history.find((h) => h.status === 'picked_up');
+    const entry = (await deliveries.getDelivery(deliveryId)).body.history.find((h) => h.status === 'picked_up');
     expect(entry?.reportId).toMatch(/^[0-9a-f-]{36}$/);
     const repeat = await MqttRecorder.connect(system.urls.mqtt, [], { username: 'rider', password: (await deliveries.riderToken(riderId)).body.token, clientId: 'repeat' });
+    recorders.push(repeat);
     await repeat.client.publishAsync(topics.riderDeliveryStatus(riderId, deliveryId), JSON.stringify({ status: 'picked_up', at: entry?.at, reportId: entry?.reportId }), { qos: 1 });
-    await repeat.close();
     await rider.report(order.orderNumber, 'On the way');
     await customer.track.waitForDeliveryStatus('On the way');
     const after = (await deliveries.getDelivery(deliveryId)).body;
@@ -195,16 +208,6 @@ describeInBrowser('in the browser: when a rider works from a phone with its loca
     // positions reached the customer, in order, and picked up once.
     expect(live(topics.orderLocation(order.id)).map((m) => ({ lat: m.payload.lat, lng: m.payload.lng }))).toEqual(positions);
     expectPickedUpOnce();
-    }
-
-    /** Tracking messages (one per change; positions refresh the ETA) in version order, each with picked_up once in its history. */
-    function expectPickedUpOnce() {
-      const tracking = live(topics.orderTracking(order.id)).map((m) => m.payload as { version: number; history: Array<{ status: string }> });
-      expect(tracking.length).toBeGreaterThan(0);
-      const versions = tracking.map((t) => t.version);
-      expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
-      for (const t of tracking) expect(t.history.filter((h) => h.status === 'picked_up')).toHaveLength(1);
-    }
     expect(customer.errors).toEqual([]);
   }, 120_000);
 
