@@ -4,6 +4,12 @@ import { deliveryStatusSchema } from './delivery-status.js';
 
 export const riderIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a rider id of letters, digits, - or _');
 
+/**
+ * Made by the rider's device for each report (a UUID), so a report sent again after a lost
+ * acknowledgement, or from the device's offline queue after a reload, is applied once.
+ */
+export const reportIdSchema = z.uuid();
+
 export const riderSchema = z.object({
   id: riderIdSchema,
   name: z.string().trim().min(1).max(100),
@@ -35,6 +41,8 @@ export const deliveryHistoryEntrySchema = z.object({
   note: z.string().max(500).optional(),
   lat: latitudeSchema.optional(),
   lng: longitudeSchema.optional(),
+  /** The rider report that made this entry, when a rider's device sent one with an id. */
+  reportId: reportIdSchema.optional(),
 });
 export type DeliveryHistoryEntry = z.infer<typeof deliveryHistoryEntrySchema>;
 

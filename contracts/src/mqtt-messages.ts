@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { addressSchema, isoDateTime, latitudeSchema, longitudeSchema, orderNumberSchema } from './order.js';
 import { orderStatusSchema } from './order-status.js';
 import { deliveryStatusSchema, riderReportedStatusSchema } from './delivery-status.js';
-import { deliveryHistoryEntrySchema, etaSchema, positionSchema, riderIdSchema } from './delivery.js';
+import { deliveryHistoryEntrySchema, etaSchema, positionSchema, reportIdSchema, riderIdSchema } from './delivery.js';
 
 /** Retained on `orders/<orderId>/status`. */
 export const orderStatusMessageSchema = z.object({
@@ -71,9 +71,10 @@ export const riderStatusReportSchema = z.object({
   note: z.string().max(500).optional(),
   lat: latitudeSchema.optional(),
   lng: longitudeSchema.optional(),
+  reportId: reportIdSchema.optional(),
 });
 export type RiderStatusReport = z.infer<typeof riderStatusReportSchema>;
 
 /** Published by a rider's device on `riders/<riderId>/location`. */
-export const riderLocationReportSchema = positionSchema;
+export const riderLocationReportSchema = positionSchema.extend({ reportId: reportIdSchema.optional() });
 export type RiderLocationReport = z.infer<typeof riderLocationReportSchema>;

@@ -26,7 +26,7 @@ describe('mongo delivery documents', () => {
       history: [
         { status: 'awaiting_assignment', at: at(0) },
         { status: 'assigned', at: at(1), note: 'nearest' },
-        { status: 'picked_up', at: at(2), lat: 51.45, lng: -2.58 },
+        { status: 'picked_up', at: at(2), lat: 51.45, lng: -2.58, reportId: '6f1e5a5e-8a4b-4c53-9d3f-1c2b3a4d5e6f' },
         { status: 'failed', at: at(3), note: 'nobody home' },
       ],
       lastPosition: { lat: 51.451, lng: -2.59, heading: 270, at: at(3) },

@@ -50,6 +50,26 @@ describe('a rider reports a status', () => {
     expect(await deps.store.deliveries.findById(delivery.id)).toEqual(before);
   });
 
+  it('when a report with an id arrives again after later reports, then it is recognised by its id and nothing is written', async () => {
+    const deps = testDeps();
+    const rider = await storedRider(deps.store);
+    const delivery = await storedDelivery(deps.store, assignedTo(rider));
+    const pickedUp = { riderId: rider.id, deliveryId: delivery.id, report: { status: 'picked_up' as const, at: at(5), reportId: '6f1e5a5e-8a4b-4c53-9d3f-1c2b3a4d5e6f' } };
+    const first = await applyRiderStatusReport(deps, pickedUp);
+    expect(first.delivery.history.at(-1)).toEqual({ status: 'picked_up', at: at(5), reportId: pickedUp.report.reportId });
+    await applyRiderStatusReport(deps, { riderId: rider.id, deliveryId: delivery.id, report: { status: 'in_transit', at: at(6), reportId: '0b7c4d0e-3f1a-4e2b-8c9d-5a6b7c8d9e0f' } });
+    const before = await deps.store.deliveries.findById(delivery.id);
+
+    // The device sends its queue again (the broker took it, the acknowledgement was lost), with
+    // a time rewritten by a buggy clock: the id alone says it is the same report.
+    const again = await applyRiderStatusReport(deps, { ...pickedUp, report: { ...pickedUp.report, at: at(7) } });
+
+    expect(again).toMatchObject({ changed: false, why: 'repeat of a report already applied' });
+    expect(await deps.store.deliveries.findById(delivery.id)).toEqual(before);
+    const stored = deliveryStatusChangedEventSchema.parse(before?.pendingEvents.at(-1));
+    expect(stored.data.history.map((h) => h.reportId).filter(Boolean)).toHaveLength(2);
+  });
+
   it('when the same status comes with another time, then it is an invalid transition, not a repeat', async () => {
     const deps = testDeps();
     const rider = await storedRider(deps.store);
@@ -128,6 +148,20 @@ describe('a rider reports a location', () => {
     expect(await applyRiderLocation(deps, rider.id, { lat: 51.46, lng: -2.58, at: at(7) })).toEqual({ updated: [], unchanged: 1 });
     expect(await applyRiderLocation(deps, rider.id, { lat: 51.0, lng: -2.0, at: at(6) })).toEqual({ updated: [], unchanged: 1 });
     expect(await deps.store.deliveries.findById(delivery.id)).toEqual(before);
+  });
+
+  it('when a location report carries a report id, then the stored position and the event carry only the position', async () => {
+    const deps = testDeps();
+    const rider = await storedRider(deps.store);
+    const delivery = await storedDelivery(deps.store, assignedTo(rider, 'in_transit'));
+    const report = { lat: 51.46, lng: -2.58, at: at(7), reportId: '6f1e5a5e-8a4b-4c53-9d3f-1c2b3a4d5e6f' };
+    expect((await applyRiderLocation(deps, rider.id, report)).updated).toHaveLength(1);
+    expect(await applyRiderLocation(deps, rider.id, report)).toEqual({ updated: [], unchanged: 1 });
+    const stored = await deps.store.deliveries.findById(delivery.id);
+    expect(stored?.delivery.lastPosition).toEqual({ lat: 51.46, lng: -2.58, at: at(7) });
+    const locationEvents = stored?.pendingEvents.filter((e) => e.type === 'delivery.location_updated') ?? [];
+    expect(locationEvents).toHaveLength(1);
+    expect(locationEvents[0]?.data).not.toHaveProperty('reportId');
   });
 
   it('when the rider has nothing picked up or in transit, then the position is refused', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Request } from 'playwright-core';
 import { deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
-import { BrowserSession, byTestId, chromiumSkipReason, TrackPage, waitForText } from '../src/browser/index.js';
+import { BrowserSession, byTestId, describeInBrowser, TrackPage, waitForText } from '../src/browser/index.js';
 import { aNewOrder, OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
@@ -9,9 +9,6 @@ const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'
 /** Longer than two of the page's 3 s poll intervals. */
 const NO_POLL_WINDOW_MS = 7_000;
 
-const skipReason = chromiumSkipReason();
-if (skipReason) console.warn(`[e2e] skipping the browser tests: ${skipReason}`);
-const describeInBrowser = skipReason ? describe.skip : describe;
 
 describeInBrowser('in the browser: when the broker goes away under an open tracking page', () => {
   const namespace = testNamespace('web');

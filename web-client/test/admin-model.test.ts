@@ -71,7 +71,8 @@ describe('admin feed text', () => {
     [{ type: 'order.status_changed', orderNumber: 'OP-AAAAAA', data: { from: 'pending', to: 'confirmed' } }, 'OP-AAAAAA: Order placed → Confirmed'],
     [{ type: 'delivery.assigned', orderNumber: 'OP-AAAAAA', data: { rider: { name: 'Rosa' } } }, 'OP-AAAAAA: assigned to Rosa'],
     [{ type: 'delivery.status_changed', orderNumber: 'OP-AAAAAA', status: 'in_transit', data: {} }, 'OP-AAAAAA: delivery on the way'],
-    [{ type: 'delivery.location_updated', orderNumber: 'OP-AAAAAA', data: { lat: 51.45, lng: -2.59 } }, 'OP-AAAAAA: rider at 51.4500, -2.5900'],
+    [{ type: 'delivery.location_updated', orderNumber: 'OP-AAAAAA', data: { lat: 51.45, lng: -2.59, eta: { distanceKm: 0.978 } } }, 'OP-AAAAAA: rider 978 m from the address'],
+    [{ type: 'delivery.location_updated', orderNumber: 'OP-AAAAAA', data: { lat: 51.45, lng: -2.59 } }, 'OP-AAAAAA: rider moved'],
     [{ type: 'something.new', orderNumber: 'OP-AAAAAA', data: null }, 'OP-AAAAAA: something.new'],
   ])('when the entry is %j, then the line reads %s', (entry, text) => {
     expect(describeFeedEntry({ ...base, ...entry })).toBe(text);
@@ -79,8 +80,8 @@ describe('admin feed text', () => {
 
   it('when an entry has no order number, then the console looks it up', () => {
     const entry = { ...base, type: 'delivery.location_updated', data: { lat: 1, lng: 2 } };
-    expect(describeFeedEntry(entry, (id) => (id === base.orderId ? 'OP-KNOWN1' : undefined))).toBe('OP-KNOWN1: rider at 1.0000, 2.0000');
-    expect(describeFeedEntry(entry)).toBe(`order ${base.orderId.slice(0, 8)}: rider at 1.0000, 2.0000`);
+    expect(describeFeedEntry(entry, (id) => (id === base.orderId ? 'OP-KNOWN1' : undefined))).toBe('OP-KNOWN1: rider moved');
+    expect(describeFeedEntry(entry)).toBe(`order ${base.orderId.slice(0, 8)}: rider moved`);
   });
 
   it('when positions of one order follow each other, then the newer replaces the older', () => {

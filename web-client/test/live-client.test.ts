@@ -22,13 +22,30 @@ class FakeMqtt extends EventEmitter implements MqttClientLike {
     this.published.push({ topic, message, ...options });
     callback(this.publishError);
   }
+  ended = 0;
   end(_force: boolean, _options: object, callback: () => void) {
+    this.ended += 1;
     this.emit('end');
     callback();
   }
+  reconnects = 0;
+  reconnect() {
+    this.reconnects += 1;
+  }
 }
 
-function setup(options: { online?: () => boolean } = {}) {
+/** A network the test switches off and on, as the browser's `offline`/`online` events would. */
+class FakeNetwork {
+  online = true;
+  private listener: ((online: boolean) => void) | undefined;
+  readonly status = { isOnline: () => this.online, onChange: (listener: (online: boolean) => void) => void (this.listener = listener) };
+  set(online: boolean) {
+    this.online = online;
+    this.listener?.(online);
+  }
+}
+
+function setup(options: { network?: FakeNetwork } = {}) {
   const fake = new FakeMqtt();
   let seenOptions: Record<string, unknown> = {};
   const client = new LiveClient({
@@ -40,7 +57,7 @@ function setup(options: { online?: () => boolean } = {}) {
       seenOptions = opts as Record<string, unknown>;
       return fake;
     },
-    ...(options.online ? { isNetworkOnline: options.online } : {}),
+    network: (options.network ?? new FakeNetwork()).status,
   });
   const states: ConnectionState[] = [];
   client.on('state', (s) => states.push(s));
@@ -73,10 +90,41 @@ describe('LiveClient', () => {
   });
 
   it('when the device has no network, then a drop reads as offline', () => {
-    const { fake, states } = setup({ online: () => false });
+    const network = new FakeNetwork();
+    const { fake, states } = setup({ network });
     fake.emit('connect');
+    network.online = false;
     fake.emit('close');
     expect(states).toEqual(['live', 'offline']);
+  });
+
+  it('when the device goes offline with the connection still open, then it is dropped at once, and when the network is back it reconnects', () => {
+    const network = new FakeNetwork();
+    const { fake, states } = setup({ network });
+    fake.emit('connect');
+    network.set(false);
+    expect(fake.ended).toBe(1);
+    expect(states).toEqual(['live', 'offline']);
+    fake.emit('close');
+    network.set(false);
+    expect(fake.ended).toBe(1);
+    expect(fake.reconnects).toBe(0);
+
+    network.set(true);
+    expect(fake.reconnects).toBe(1);
+    fake.emit('connect');
+    expect(states).toEqual(['live', 'offline', 'reconnecting', 'live']);
+  });
+
+  it('when the page starts without a network, then it does not try to connect until the network is back', () => {
+    const network = new FakeNetwork();
+    network.online = false;
+    const { fake, client, states } = setup({ network });
+    expect(fake.ended).toBe(1);
+    expect(client.state).toBe('offline');
+    network.set(true);
+    expect(fake.reconnects).toBe(1);
+    expect(states).toEqual(['connecting']);
   });
 
   it('when the broker refuses the credentials, then the state is offline and a refusal is reported', () => {

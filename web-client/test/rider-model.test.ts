@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { greatCircleKm, type RiderLocationReport } from '@orderpulse/contracts';
-import { riderAccess } from '../src/apps/rider/rider-access.js';
+import { riderAccess, RiderSession, RIDER_TOKEN_KEY } from '../src/apps/rider/rider-session.js';
 import { bearingDegrees, planRide, RideSimulator } from '../src/apps/rider/ride-simulator.js';
 import { readTokenClaims } from '../src/apps/shared/token-claims.js';
 import { FakeTimers } from './support/fake-timers.js';
@@ -74,7 +74,47 @@ describe('rider access', () => {
   it('when the token is a rider token, then the rider id comes from it', () => {
     const token = jwt({ role: 'rider', sub: 'r-1', riderId: 'r-1', exp: now / 1000 + 60 });
     expect(readTokenClaims(token)).toMatchObject({ role: 'rider', riderId: 'r-1' });
-    expect(riderAccess(token, now)).toEqual({ ok: true, riderId: 'r-1', token });
+    expect(riderAccess(token, now)).toEqual({ ok: true, riderId: 'r-1', name: undefined, token });
+    const named = jwt({ role: 'rider', sub: 'r-1', riderId: 'r-1', name: 'Rosa Parks', exp: now / 1000 + 60 });
+    expect(riderAccess(named, now)).toMatchObject({ ok: true, name: 'Rosa Parks' });
+  });
+
+  function sources(href: string, storage: Map<string, string>) {
+    const replaced: string[] = [];
+    return {
+      replaced,
+      sources: {
+        location: { href },
+        history: { state: null, replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void replaced.push(String(url)) },
+        storage: { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) },
+      },
+    };
+  }
+
+  it('when the link is opened, then the token is kept, the address bar is cleaned, and a later visit without the link is still signed in', () => {
+    const storage = new Map<string, string>();
+    const token = jwt({ role: 'rider', sub: 'r-1', riderId: 'r-1', name: 'Rosa', exp: now / 1000 + 3_600 });
+    const first = sources(`https://web.test/rider?t=${token}`, storage);
+    expect(new RiderSession(first.sources, () => now).open()).toMatchObject({ ok: true, riderId: 'r-1' });
+    expect(first.replaced).toEqual(['/rider']);
+    expect(storage.get(RIDER_TOKEN_KEY)).toBe(token);
+
+    const later = sources('https://web.test/rider', storage);
+    expect(new RiderSession(later.sources, () => now + 600_000).open()).toMatchObject({ ok: true, riderId: 'r-1', token });
+  });
+
+  it('when the kept token has expired or the rider signs out, then it is forgotten', () => {
+    const storage = new Map<string, string>();
+    const token = jwt({ role: 'rider', sub: 'r-1', riderId: 'r-1', exp: now / 1000 + 60 });
+    const session = new RiderSession(sources(`https://web.test/rider?t=${token}`, storage).sources, () => now);
+    expect(session.open().ok).toBe(true);
+    const expired = new RiderSession(sources('https://web.test/rider', storage).sources, () => now + 3_600_000).open();
+    expect(expired).toMatchObject({ ok: false, problem: expect.stringMatching(/expired/) });
+    expect(storage.has(RIDER_TOKEN_KEY)).toBe(false);
+
+    storage.set(RIDER_TOKEN_KEY, token);
+    new RiderSession(sources('https://web.test/rider', storage).sources, () => now).signOut();
+    expect(storage.has(RIDER_TOKEN_KEY)).toBe(false);
   });
 
   it.each([

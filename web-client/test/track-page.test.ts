@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { topics, type OrderLocationMessage, type OrderStatusMessage, type OrderTrackingMessage } from '@orderpulse/contracts';
+import { greatCircleKm, topics, type LatLng, type OrderLocationMessage, type OrderStatusMessage, type OrderTrackingMessage } from '@orderpulse/contracts';
+import { formatDistance } from '../src/apps/shared/relative-time.js';
 import type { StartedWebClient } from '../src/server/index.js';
 import { chromiumSkipReason, launchChromium, textOf, waitForValue } from './support/browser.js';
 import { aLocation, aSnapshot, aStatusMessage, aTrackingMessage } from './support/factories.js';
@@ -75,7 +76,7 @@ describeInBrowser('tracking page in headless Chromium (in-process broker, stub o
     await waitForValue(page, 'order-status', 'Confirmed');
     await waitForValue(page, 'connection-state', 'live', { attribute: 'data-state' });
     expect(await textOf(page, 'order-number')).toBe('OP-4TRACK01');
-    expect(await textOf(page, 'order-version')).toBe('2');
+    expect(await page.locator('[data-testid="order-status"]').getAttribute('data-version')).toBe('2');
     await page.locator('[data-testid="timeline"] li[data-status="pending"]').waitFor({ timeout: 10_000 });
     await page.locator('[data-testid="timeline"] li[data-status="confirmed"]').waitFor({ timeout: 10_000 });
 
@@ -89,7 +90,7 @@ describeInBrowser('tracking page in headless Chromium (in-process broker, stub o
 
     await page.evaluate(() => Object.assign(window, { sameDocument: true }));
     await publishStatus(aStatusMessage({ orderId: order.id, orderNumber: 'OP-4TRACK01', status: 'shipped', trackingNumber: 'TRK-123456', version: 3, updatedAt: '2026-11-26T11:00:00.000Z' }));
-    await waitForValue(page, 'order-version', '3');
+    await waitForValue(page, 'order-status', '3', { attribute: 'data-version' });
     expect(await textOf(page, 'order-status')).toBe('Shipped');
     expect(await textOf(page, 'tracking-number')).toBe('TRK-123456');
     expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
@@ -97,11 +98,11 @@ describeInBrowser('tracking page in headless Chromium (in-process broker, stub o
     const staleNoticed = page.waitForEvent('console', { predicate: (m) => m.text().includes('ignored stale message') && m.text().includes('version 1,'), timeout: 10_000 });
     await publishStatus(aStatusMessage({ orderId: order.id, orderNumber: 'OP-4TRACK01', status: 'pending', version: 1 }));
     await staleNoticed;
-    expect(await textOf(page, 'order-version')).toBe('3');
+    expect(await page.locator('[data-testid="order-status"]').getAttribute('data-version')).toBe('3');
     expect(await textOf(page, 'order-status')).toBe('Shipped');
   });
 
-  it('when a delivery is under way, then the rider, the position plot, the ETA, its freshness and the timeline show', async () => {
+  it('when a delivery is under way, then the rider, the position plot, one distance in the ETA and in words, the items, the address and the timeline show', async () => {
     const order = anOrder('customer-token-3');
     const positionAt = new Date(Date.now() - 5_000).toISOString();
     const eta = { at: new Date(Date.now() + 7 * 60_000).toISOString(), minutes: 7, distanceKm: 1.1, basedOnPositionAt: positionAt };
@@ -125,8 +126,17 @@ describeInBrowser('tracking page in headless Chromium (in-process broker, stub o
     await waitForValue(page, 'delivery-status', 'On the way');
     await page.locator('[data-testid="rider-position"] svg circle').first().waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-testid="rider-position"]').getAttribute('data-lat')).toBe('51.4555');
-    expect(await textOf(page, 'eta')).toMatch(/^about 7 min \(around .+\), 1\.1 km away$/);
-    expect(await page.locator('[data-testid="rider-position"] svg').getAttribute('aria-label')).toMatch(/north-east of the delivery address/);
+    // One distance, great-circle from the newest position, wherever the page names it (the
+    // ETA's own 1.1 km was computed from an older position).
+    const distance = formatDistance(greatCircleKm({ lat: 51.4555, lng: -2.5879 }, order.deliveryAddress as LatLng));
+    expect(distance).toMatch(/^\d+ m$/);
+    expect(await textOf(page, 'eta')).toMatch(new RegExp(`^about 7 min \\(around .+\\), ${distance} away$`));
+    expect(await textOf(page, 'rider-whereabouts')).toBe(`The rider is ${distance} north-east of the delivery address.`);
+    expect(await page.locator('[data-testid="rider-position"] svg').getAttribute('aria-label')).toBe(`The rider is ${distance} north-east of the delivery address.`);
+    expect(await page.locator('[data-testid="order-items"] li').allTextContents()).toEqual(['1 × Enamel mug12.00']);
+    expect(await textOf(page, 'order-total')).toBe('Total 12.00');
+    expect(await page.locator('[data-testid="delivery-address"]').innerText()).toBe('12 Harbour Road\nBS1 5TY Bristol');
+    expect(await page.locator('main').innerText()).not.toContain(order.id);
     await page.locator('[data-testid="position-age"]', { hasText: /Position updated \d+ s ago/ }).waitFor({ timeout: 10_000 });
     const firstAge = await textOf(page, 'position-age');
     await page.waitForFunction((before) => document.querySelector('[data-testid="position-age"]')?.textContent !== before, firstAge, { timeout: 10_000 });
@@ -139,7 +149,7 @@ describeInBrowser('tracking page in headless Chromium (in-process broker, stub o
     const order = anOrder('customer-token-2');
     await publishStatus(aStatusMessage({ orderId: order.id, status: 'processing', version: 4 }));
     await page.goto(`${web.url}/track/${order.id}?t=customer-token-2`);
-    await waitForValue(page, 'order-version', '4');
+    await waitForValue(page, 'order-status', '4', { attribute: 'data-version' });
     await waitForValue(page, 'connection-state', 'live', { attribute: 'data-state' });
     const gets = () => api.requests.filter((r) => r.path === `/orders/${order.id}`).length;
     const before = gets();
@@ -153,7 +163,7 @@ describeInBrowser('tracking page in headless Chromium (in-process broker, stub o
 
     // A reload has no ?t= any more; the token comes from sessionStorage.
     await page.reload();
-    await waitForValue(page, 'order-version', '4');
+    await waitForValue(page, 'order-status', '4', { attribute: 'data-version' });
     expect(broker.connections.filter((c) => c.password === 'customer-token-2').length).toBeGreaterThanOrEqual(3);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { greatCircleKm } from '@orderpulse/contracts';
 import { TrackingState } from '../src/apps/track/tracking-state.js';
 import { buildTimeline } from '../src/apps/track/timeline.js';
 import { aLocation, aSnapshot, aStatusMessage, aTrackingMessage } from './support/factories.js';
@@ -12,6 +13,23 @@ describe('TrackingState', () => {
     expect(state.order).toMatchObject({ status: 'confirmed', version: 2 });
     expect(state.order?.history.map((h) => h.status)).toEqual(['pending', 'confirmed']);
     expect(state.destination).toEqual({ lat: 51.4495, lng: -2.5966, label: '12 Harbour Road, Bristol' });
+  });
+
+  it('when the snapshot arrives, then the items and the delivery address are kept, and later status messages keep them', () => {
+    const state = new TrackingState(ORDER);
+    state.applySnapshot(aSnapshot({ id: ORDER }));
+    state.applyStatus(aStatusMessage({ orderId: ORDER, status: 'shipped', version: 9 }));
+    expect(state.contents).toEqual({ items: [expect.objectContaining({ name: 'Enamel mug', quantity: 1 })], deliveryAddress: expect.objectContaining({ line1: '12 Harbour Road' }) });
+  });
+
+  it('when a position and an ETA from an older position are both known, then the one distance is great-circle from the newest position', () => {
+    const state = new TrackingState(ORDER);
+    const eta = { at: '2026-11-26T11:20:00.000Z', minutes: 7, distanceKm: 1.1, basedOnPositionAt: '2026-11-26T11:09:00.000Z' };
+    state.applyTracking(aTrackingMessage({ orderId: ORDER, status: 'in_transit', eta, version: 3 }));
+    expect(state.distanceKm).toBe(1.1);
+    state.applySnapshot(aSnapshot({ id: ORDER }));
+    state.applyLocation(aLocation({ lat: 51.4555, lng: -2.5879, at: '2026-11-26T11:10:00.000Z' }));
+    expect(state.distanceKm).toBeCloseTo(greatCircleKm({ lat: 51.4555, lng: -2.5879 }, { lat: 51.4495, lng: -2.5966 }), 9);
   });
 
   it('when HTTP and MQTT answers interleave, then the version never goes back', () => {

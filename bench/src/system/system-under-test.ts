@@ -39,7 +39,13 @@ export interface SystemUnderTest {
  * free ports, random JWT secret) in its own AMQP namespace, with logging at `warn` so logging
  * does not dominate. Children, namespace and data dir are cleaned up on exit, Ctrl-C or crash.
  */
-export async function startSystemUnderTest(options: { prefix: string; services?: ServiceName[]; logLevel?: string }): Promise<SystemUnderTest> {
+export async function startSystemUnderTest(options: {
+  prefix: string;
+  services?: ServiceName[];
+  logLevel?: string;
+  /** Extra settings per service (merged over the profiling ones). */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+}): Promise<SystemUnderTest> {
   const namespace = testNamespace(options.prefix);
   const unregisterKill = killChildProcessesOnExit();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'orderpulse-bench-'));
@@ -63,7 +69,7 @@ export async function startSystemUnderTest(options: { prefix: string; services?:
       logLevel: options.logLevel ?? 'warn',
       onLine,
       ...(options.services ? { services: options.services } : {}),
-      ...(profileEnv() ? { env: profileEnv() } : {}),
+      ...(profileEnv() || options.env ? { env: { ...profileEnv(), ...options.env } } : {}),
     });
   } catch (err) {
     rmSync(dataDir, { recursive: true, force: true });

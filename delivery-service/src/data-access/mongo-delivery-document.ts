@@ -10,7 +10,7 @@ export interface DeliveryDocument extends OutboxFields<DeliveryEvent> {
   status: DeliveryStatus;
   rider: { id: string; name: string } | null;
   address: DeliverySnapshot['address'];
-  history: Array<{ status: DeliveryStatus; at: Date; note?: string; lat?: number; lng?: number }>;
+  history: Array<{ status: DeliveryStatus; at: Date; note?: string; lat?: number; lng?: number; reportId?: string }>;
   lastPosition: { lat: number; lng: number; heading?: number; at: Date } | null;
   eta: { at: Date; minutes: number; distanceKm: number; basedOnPositionAt: Date } | null;
   failureReason: string | null;
@@ -41,7 +41,7 @@ export const deliverySchema: Schema = new Schema(
     status: { type: String, enum: DELIVERY_STATUSES, required: true },
     rider: { type: nested({ id: required(String), name: required(String) }), default: null },
     address: nested(addressShape()),
-    history: [nested({ status: { type: String, enum: DELIVERY_STATUSES, required: true }, at: required(Date), note: String, lat: Number, lng: Number })],
+    history: [nested({ status: { type: String, enum: DELIVERY_STATUSES, required: true }, at: required(Date), note: String, lat: Number, lng: Number, reportId: String })],
     lastPosition: { type: nested({ lat: required(Number), lng: required(Number), heading: Number, at: required(Date) }), default: null },
     eta: {
       type: nested({ at: required(Date), minutes: required(Number), distanceKm: required(Number), basedOnPositionAt: required(Date) }),
@@ -103,7 +103,7 @@ export function toDeliverySnapshot(doc: Omit<DeliveryDocument, keyof OutboxField
     status: doc.status,
     rider: doc.rider ? { id: doc.rider.id, name: doc.rider.name } : null,
     address: withoutAbsent({ ...doc.address }),
-    history: doc.history.map((h) => withoutAbsent({ status: h.status, at: h.at.toISOString(), note: h.note, lat: h.lat, lng: h.lng })),
+    history: doc.history.map((h) => withoutAbsent({ status: h.status, at: h.at.toISOString(), note: h.note, lat: h.lat, lng: h.lng, reportId: h.reportId })),
     lastPosition: lastPosition
       ? withoutAbsent({ lat: lastPosition.lat, lng: lastPosition.lng, heading: lastPosition.heading, at: lastPosition.at.toISOString() })
       : null,

@@ -21,13 +21,14 @@ export interface LocationOutcome {
 /**
  * A rider's position applies to every delivery they have picked up or carry: each gets the
  * position, a fresh ETA and a delivery.location_updated event at its next version. A position
- * no newer than the one stored is a repeat (or arrived late) and changes nothing. No delivery in
- * progress: refused.
+ * no newer than the one stored is a repeat (or arrived late) and changes nothing: a report sent
+ * again (same report id) carries the same time, so the stored position's time is all the state
+ * this needs. No delivery in progress: refused.
  */
 export async function applyRiderLocation(deps: DeliveryUseCaseDeps, riderId: string, report: RiderLocationReport): Promise<LocationOutcome> {
   const carried = await deps.store.deliveries.list({ riderId, statuses: IN_PROGRESS, limit: MAX_CARRIED });
   if (carried.length === 0) throw new NoDeliveryInProgressError(riderId);
-  const position = { ...report, at: new Date(report.at).toISOString() };
+  const position = { lat: report.lat, lng: report.lng, ...(report.heading !== undefined ? { heading: report.heading } : {}), at: new Date(report.at).toISOString() };
   const now = deps.clock();
   const outcome: LocationOutcome = { updated: [], unchanged: 0 };
   for (const { id } of carried) {

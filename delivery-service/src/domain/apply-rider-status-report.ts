@@ -1,4 +1,4 @@
-import { canTransitionDelivery, type RiderStatusReport } from '@orderpulse/contracts';
+import { canTransitionDelivery, type DeliveryHistoryEntry, type RiderStatusReport } from '@orderpulse/contracts';
 import { snapshotEvent } from './delivery-events.js';
 import { withStatus } from './delivery-changes.js';
 import { DeliveryNotAssignedError, DeliveryNotFoundError, InvalidDeliveryTransitionError } from './delivery-errors.js';
@@ -13,12 +13,20 @@ export interface RiderStatus {
   report: RiderStatusReport;
 }
 
+/** Whether the history already holds this report: by its id, or (reports without one) by status and time. */
+function alreadyApplied(history: readonly DeliveryHistoryEntry[], report: RiderStatusReport, at: string): boolean {
+  if (report.reportId !== undefined && history.some((entry) => entry.reportId === report.reportId)) return true;
+  return history.some((entry) => entry.status === report.status && entry.at === at);
+}
+
 /**
  * A rider's status report from the road. Refused (a domain error, nothing written) when the
  * delivery is unknown, not assigned to this rider, or the transition is not allowed. A report
- * whose status and time are already in the history is a redelivery of one already applied:
- * nothing is written (`changed: false`). Statuses form no cycles, so this cannot hide a real
- * second report.
+ * already in the history (its report id, or its status and time) is a redelivery: a QoS 1
+ * repeat, or the device's offline queue sending again what the broker took before the
+ * acknowledgement was lost. Nothing is written (`changed: false`). Statuses form no cycles, so
+ * this cannot hide a real second report. The history entry keeps the report id, so the check
+ * needs no other state.
  */
 export async function applyRiderStatusReport(deps: DeliveryUseCaseDeps, input: RiderStatus): Promise<DeliveryWriteResult> {
   const { riderId, deliveryId, report } = input;
@@ -28,11 +36,17 @@ export async function applyRiderStatusReport(deps: DeliveryUseCaseDeps, input: R
   const now = deps.clock();
   return writeDeliveryChange(deps, deliveryId, (current) => {
     if (current.rider?.id !== riderId) throw new DeliveryNotAssignedError(riderId, deliveryId);
-    if (current.history.some((entry) => entry.status === report.status && entry.at === at)) return { unchanged: 'repeat of a report already applied' };
+    if (alreadyApplied(current.history, report, at)) return { unchanged: 'repeat of a report already applied' };
     if (!canTransitionDelivery(current.status, report.status)) throw new InvalidDeliveryTransitionError(current.status, report.status);
     const next = withStatus(
       current,
-      { status: report.status, at, ...(report.note !== undefined ? { note: report.note } : {}), ...(position ? { position } : {}) },
+      {
+        status: report.status,
+        at,
+        ...(report.note !== undefined ? { note: report.note } : {}),
+        ...(position ? { position } : {}),
+        ...(report.reportId !== undefined ? { reportId: report.reportId } : {}),
+      },
       now,
       deps.averageSpeedKmh,
     );

@@ -24,16 +24,19 @@ export interface StatusChange {
   /** Why it failed; only for `failed`. */
   reason?: string;
   position?: Position;
+  /** The rider report it came from; kept in the history entry so a repeat is recognised. */
+  reportId?: string;
 }
 
 /** The delivery after a status change at the next version; the caller has checked the transition. */
 export function withStatus(current: DeliverySnapshot, change: StatusChange, now: Date, averageSpeedKmh: number): DeliverySnapshot {
-  const { status, at, note, position } = change;
+  const { status, at, note, position, reportId } = change;
   const entry = {
     status,
     at,
     ...(note !== undefined ? { note } : {}),
     ...(position ? { lat: position.lat, lng: position.lng } : {}),
+    ...(reportId !== undefined ? { reportId } : {}),
   };
   const next: DeliverySnapshot = {
     ...current,

@@ -16,7 +16,7 @@ export interface RiderToken {
 export async function issueRiderToken(deps: RiderTokenDeps, riderId: string): Promise<RiderToken> {
   const rider = await getRider(deps, riderId);
   const issuedAt = Math.floor(deps.clock().getTime() / 1000);
-  const token = await deps.tokens.sign({ role: 'rider', sub: rider.id, riderId: rider.id }, deps.ttlSeconds);
+  const token = await deps.tokens.sign({ role: 'rider', sub: rider.id, riderId: rider.id, name: rider.name }, deps.ttlSeconds);
   deps.logger.info({ riderId }, 'rider token issued');
   return { token, expiresAt: new Date((issuedAt + deps.ttlSeconds) * 1000).toISOString() };
 }

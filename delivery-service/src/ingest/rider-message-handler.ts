@@ -61,13 +61,13 @@ export function createRiderMessageHandler(deps: DeliveryUseCaseDeps): RiderMessa
         const report = riderStatusReportSchema.safeParse(json);
         if (!report.success) return refuse({ result: 'refused', ...ids, reason: `invalid status report: ${describeIssues(report.error)}` });
         const written = await applyRiderStatusReport(deps, { riderId, deliveryId, report: report.data });
-        if (!written.changed) logger.info({ riderId, deliveryId, why: written.why }, 'rider status report ignored');
+        if (!written.changed) logger.info({ riderId, deliveryId, reportId: report.data.reportId, why: written.why }, 'rider status report ignored');
         return { result: written.changed ? 'applied' : 'duplicate', kind, riderId, deliveryIds: [deliveryId] };
       }
       const report = riderLocationReportSchema.safeParse(json);
       if (!report.success) return refuse({ result: 'refused', ...ids, reason: `invalid location report: ${describeIssues(report.error)}` });
       const outcome = await applyRiderLocation(deps, riderId, report.data);
-      if (outcome.updated.length === 0) logger.debug({ riderId, unchanged: outcome.unchanged }, 'rider location not newer; ignored');
+      if (outcome.updated.length === 0) logger.debug({ riderId, reportId: report.data.reportId, unchanged: outcome.unchanged }, 'rider location not newer; ignored');
       return { result: outcome.updated.length ? 'applied' : 'duplicate', kind, riderId, deliveryIds: outcome.updated.map((d) => d.id) };
     } catch (err) {
       if (isRefusal(err)) return refuse({ result: 'refused', ...ids, reason: err.message });

@@ -23,7 +23,7 @@ export class AdminConsole {
   }
 
   async openOrder(orderNumber: string): Promise<void> {
-    await this.page.getByRole('button', { name: `Open order ${orderNumber}` }).click();
+    await this.page.getByRole('button', { name: `Open order ${orderNumber}`, exact: true }).click();
     await waitForText(this.page.locator('#panel-heading'), `Order ${orderNumber}`);
   }
 
@@ -51,7 +51,7 @@ export class AdminConsole {
   async riderLink(name: string): Promise<string> {
     const rider = this.page.locator(`${byTestId('riders-list')} li[data-rider-name="${name}"]`);
     const riderId = await rider.getAttribute('data-rider-id');
-    await this.page.getByRole('button', { name: `Copy a sign-in link for ${name}` }).click();
+    await this.page.getByRole('button', { name: `Copy link: a sign-in link for ${name}` }).click();
     const link = this.page.locator(`${byTestId('rider-link')}[data-rider-id="${riderId}"]`);
     await link.waitFor({ state: 'visible', timeout: CROSS_PROCESS_MS });
     return link.inputValue();

@@ -5,3 +5,4 @@ export * from './orders-client.js';
 export * from './mqtt-recorder.js';
 export * from './tokens.js';
 export * from './delivery-client.js';
+export * from './shipped-order.js';

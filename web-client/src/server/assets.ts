@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
-import type { Middleware } from 'koa';
+import { access, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { htmlPathOf, type BrowserApp } from './browser-apps.js';
 
 /**
@@ -30,26 +28,4 @@ export async function assertAppsBuilt(publicDir: string, apps: readonly BrowserA
 
 export function readAppHtml(publicDir: string, app: BrowserApp): Promise<string> {
   return readFile(resolve(publicDir, htmlPathOf(app)), 'utf8');
-}
-
-/** Serves Vite's hashed bundles under `/assets/`; their names change with their content. */
-export function serveAssets(publicDir: string): Middleware {
-  const assetsDir = resolve(publicDir, 'assets');
-  return async (ctx, next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !ctx.path.startsWith('/assets/')) return next();
-    let file: string;
-    try {
-      file = resolve(assetsDir, `.${decodeURIComponent(ctx.path.slice('/assets'.length))}`);
-    } catch {
-      return next();
-    }
-    if (!file.startsWith(assetsDir + sep)) return next();
-    const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) return next();
-    ctx.type = extname(file);
-    ctx.length = info.size;
-    ctx.lastModified = info.mtime;
-    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
-    ctx.body = ctx.method === 'HEAD' ? null : createReadStream(file);
-  };
 }

@@ -18,3 +18,15 @@ export const DEFAULT_APP_PATH = '/track';
 export function htmlPathOf(app: BrowserApp): string {
   return `${app.name}/index.html`;
 }
+
+/**
+ * Files served at fixed URLs rather than under `/assets/`: the rider app's service worker (its
+ * scope is the directory it is served from, so it sits at the root) and its web app manifest and
+ * icons (copied from `src/apps/public`). URL path → file under the public dir.
+ */
+export const FIXED_FILES: Readonly<Record<string, string>> = {
+  '/rider-sw.js': 'rider-sw.js',
+  '/rider/manifest.webmanifest': 'rider/manifest.webmanifest',
+  '/rider/icon-192.png': 'rider/icon-192.png',
+  '/rider/icon-512.png': 'rider/icon-512.png',
+};

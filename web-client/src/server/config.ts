@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { commonConfig, DEFAULT_PORTS, loadConfig, port } from '@orderpulse/service-kit';
+import { commonConfig, DEFAULT_PORTS, flag, loadConfig, port } from '@orderpulse/service-kit';
+import { tileUrlTemplateSchema } from './map-settings.js';
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 const urlWithProtocol = (protocol: RegExp, fallback: string, hint: string) =>
@@ -15,6 +16,12 @@ export const webClientConfigShape = {
   MQTT_WS_URL: urlWithProtocol(/^wss?$/, `ws://127.0.0.1:${DEFAULT_PORTS.MQTT_WS_PORT}/mqtt`, 'a ws:// or wss:// URL'),
   ORDERS_URL: urlWithProtocol(/^https?$/, `http://127.0.0.1:${DEFAULT_PORTS.ORDERS_PORT}`, 'an http:// or https:// URL'),
   DELIVERY_URL: urlWithProtocol(/^https?$/, `http://127.0.0.1:${DEFAULT_PORTS.DELIVERY_PORT}`, 'an http:// or https:// URL'),
+  /** Raster tiles for the maps (`…/{z}/{x}/{y}.png`); unset: the pages draw the offline plot instead. */
+  MAP_TILE_URL: tileUrlTemplateSchema.optional(),
+  /** Credit the tile provider requires, shown on every map as plain text. */
+  MAP_ATTRIBUTION: z.string().trim().max(300).optional(),
+  /** Serve the bundles' source maps (`/assets/*.map`); off, they stay on disk only. */
+  SERVE_SOURCE_MAPS: flag(false),
 };
 
 export type WebClientConfig = ReturnType<typeof loadWebClientConfig>;
@@ -23,13 +30,19 @@ export function loadWebClientConfig(env: Record<string, string | undefined>) {
   return loadConfig(webClientConfigShape, env);
 }
 
-/** What the browser apps receive at `/config.json`. */
+/** What the browser apps receive at `/config.json`; `map` is null when no tile source is set. */
 export interface ClientConfigBody {
   mqttWsUrl: string;
   ordersUrl: string;
   deliveryUrl: string;
+  map: { tileUrl: string; attribution: string } | null;
 }
 
 export function toClientConfig(config: WebClientConfig): ClientConfigBody {
-  return { mqttWsUrl: config.MQTT_WS_URL, ordersUrl: config.ORDERS_URL, deliveryUrl: config.DELIVERY_URL };
+  return {
+    mqttWsUrl: config.MQTT_WS_URL,
+    ordersUrl: config.ORDERS_URL,
+    deliveryUrl: config.DELIVERY_URL,
+    map: config.MAP_TILE_URL ? { tileUrl: config.MAP_TILE_URL, attribution: config.MAP_ATTRIBUTION ?? '' } : null,
+  };
 }

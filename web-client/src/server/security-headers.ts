@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { ClientConfigBody } from './config.js';
+import { tileOrigin } from './map-settings.js';
 
 /** The apps load only their own files and talk only to the broker and the two services. */
 export function contentSecurityPolicy(client: ClientConfigBody): string {
@@ -10,7 +11,9 @@ export function contentSecurityPolicy(client: ClientConfigBody): string {
     "script-src 'self'",
     "style-src 'self'",
     `connect-src 'self' ${[...new Set(origins)].join(' ')}`,
-    "img-src 'self' data:",
+    // Map tiles are plain images from the one configured tile source.
+    `img-src 'self' data:${client.map ? ` ${tileOrigin(client.map.tileUrl)}` : ''}`,
+    "manifest-src 'self'",
     // mqtt.js runs its keepalive timers in a blob: worker so background tabs are not throttled.
     "worker-src 'self' blob:",
     "object-src 'none'",

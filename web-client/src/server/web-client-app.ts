@@ -1,9 +1,9 @@
 import type Koa from 'koa';
 import { createHttpApp, createMetricsRegistry, type Logger } from '@orderpulse/service-kit';
-import { serveAssets } from './assets.js';
 import { toClientConfig, type WebClientConfig } from './config.js';
 import { createRoutes } from './routes.js';
 import { securityHeaders } from './security-headers.js';
+import { serveStaticFiles } from './static-files.js';
 
 export interface WebClientAppOptions {
   config: WebClientConfig;
@@ -17,7 +17,7 @@ export function createWebClientApp({ config, logger, publicDir }: WebClientAppOp
   const app = createHttpApp({ logger, registry: createMetricsRegistry('web-client'), readiness: () => ({}) });
   const router = createRoutes({ publicDir, clientConfig });
   app.use(securityHeaders(clientConfig));
-  app.use(serveAssets(publicDir));
+  app.use(serveStaticFiles({ publicDir, serveSourceMaps: config.SERVE_SOURCE_MAPS }));
   app.use(router.routes());
   return app;
 }

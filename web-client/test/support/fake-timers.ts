@@ -16,6 +16,11 @@ export class FakeTimers implements Timers {
     this.pending.delete(handle as number);
   }
 
+  /** Milliseconds since the start, as far as these timers have run. */
+  get time(): number {
+    return this.now;
+  }
+
   get scheduled(): number {
     return this.pending.size;
   }

@@ -9,6 +9,8 @@ import { openLiveConnection } from '../shared/live-connection.js';
 import { OrdersApi } from '../shared/orders-api.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { createEventFeedView } from './event-feed-view.js';
+import { ACTIVE_DELIVERY_STATUSES, FleetModel } from './fleet-model.js';
+import { createFleetView } from './fleet-view.js';
 import { createOrderPanel } from './order-panel.js';
 import { OrdersStore } from './orders-store.js';
 import { createOrdersTableView } from './orders-table-view.js';
@@ -24,6 +26,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
   const problem = problemBox('console-error');
   const store = new OrdersStore();
   const riders = new RidersModel();
+  const fleet = new FleetModel();
   const live = openLiveConnection({ url: config.mqttWsUrl, role: 'admin', token, clientIdPrefix: 'admin' });
   let ended = false;
   const end = (notice?: string) => {
@@ -56,15 +59,23 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
       })
       .catch((err: unknown) => problem.show(deps.failed(err)));
 
-  const panel = createOrderPanel(deps, () => table.setSelected(undefined));
+  const panel = createOrderPanel(deps, (closed) => {
+    table.setSelected(undefined);
+    table.focusRow(closed);
+  });
   const table = createOrdersTableView(store, {
-    open(orderId) {
-      table.setSelected(orderId);
-      panel.open(orderId);
-    },
+    open: (orderId) => openOrder(orderId),
     filterChanged: (status) => void (status ? loadOrders({ status }) : undefined),
     loadMore: () => void (cursor ? loadOrders({ cursor }) : undefined),
   });
+  const loadFleet = () =>
+    Promise.all(ACTIVE_DELIVERY_STATUSES.map((status) => deps.delivery.deliveriesIn(status)))
+      .then((pages) => fleet.applySnapshots(pages.flat()))
+      .catch((err: unknown) => problem.show(deps.failed(err)));
+  const openOrder = (orderId: string) => {
+    table.setSelected(orderId);
+    panel.open(orderId);
+  };
   const feed = createEventFeedView((orderId) => store.get(orderId)?.orderNumber);
   const signOutButton = el('button', { type: 'button', class: 'secondary', 'data-testid': 'sign-out' }, 'Sign out');
   signOutButton.addEventListener('click', () => end());
@@ -74,13 +85,16 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     problem.element,
     el('div', { class: 'console-grid' },
       el('div', { class: 'stack' }, table.element, feed.element),
-      el('div', { class: 'stack' }, panel.element, createRidersView(deps))),
+      el('div', { class: 'stack' }, panel.element, createFleetView(fleet, config.map, openOrder), createRidersView(deps))),
   ));
 
   let wasLive = false;
   live.on('state', (state) => {
     connection.show(state);
-    if (state === 'live' && wasLive) void loadOrders();
+    if (state === 'live' && wasLive) {
+      void loadOrders();
+      void loadFleet();
+    }
     if (state === 'live') wasLive = true;
   });
   live.on('refused', () => end(EXPIRED));
@@ -91,6 +105,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     versionOf: () => undefined,
     onMessage: (entry) => {
       feed.add(entry);
+      fleet.applyFeed(entry);
       if (entry.type !== 'order.created') return;
       const snapshot = orderSnapshotSchema.safeParse(entry.data);
       if (snapshot.success) store.upsertSnapshot(snapshot.data);
@@ -104,5 +119,6 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
   });
 
   void loadOrders();
+  void loadFleet();
   deps.delivery.riders().then((list) => riders.replace(list)).catch((err: unknown) => problem.show(deps.failed(err)));
 }

@@ -1,4 +1,5 @@
 import type { AdminFeedMessage } from '@orderpulse/contracts';
+import { formatDistance } from '../shared/relative-time.js';
 import { statusLabel } from '../shared/status-labels.js';
 
 const asRecord = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
@@ -26,9 +27,8 @@ export function describeFeedEntry(entry: AdminFeedMessage, orderNumberOf: (order
     case 'delivery.status_changed':
       return `${order}: delivery ${entry.status ? statusLabel(entry.status).toLowerCase() : 'changed'}`;
     case 'delivery.location_updated': {
-      const lat = typeof data.lat === 'number' ? data.lat.toFixed(4) : '?';
-      const lng = typeof data.lng === 'number' ? data.lng.toFixed(4) : '?';
-      return `${order}: rider at ${lat}, ${lng}`;
+      const distanceKm = asRecord(data.eta).distanceKm;
+      return typeof distanceKm === 'number' ? `${order}: rider ${formatDistance(distanceKm)} from the address` : `${order}: rider moved`;
     }
     default:
       return `${order}: ${entry.type}${entry.status ? ` (${statusLabel(entry.status)})` : ''}`;

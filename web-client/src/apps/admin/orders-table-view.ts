@@ -20,6 +20,8 @@ export interface OrdersTableView {
   readonly element: HTMLElement;
   setHasMore(hasMore: boolean): void;
   setSelected(orderId: string | undefined): void;
+  /** Puts the keyboard focus on the order's open button, when its row is shown. */
+  focusRow(orderId: string): void;
 }
 
 function rowOf(row: OrderRow, selected: boolean, flash: boolean, open: (id: string) => void): HTMLTableRowElement {
@@ -85,6 +87,9 @@ export function createOrdersTableView(store: OrdersStore, handlers: OrdersTableH
     setSelected(orderId) {
       selected = orderId;
       render();
+    },
+    focusRow(orderId) {
+      body.querySelector<HTMLButtonElement>(`tr[data-order-id="${CSS.escape(orderId)}"] button`)?.focus();
     },
   };
 }

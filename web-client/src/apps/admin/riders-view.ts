@@ -53,7 +53,7 @@ export function createRidersView(deps: ConsoleDeps): HTMLElement {
 
   const render = () => {
     list.replaceChildren(...deps.riders.list.map((rider) => {
-      const button = el('button', { type: 'button', class: 'secondary', 'aria-label': `Copy a sign-in link for ${rider.name}` }, 'Copy link');
+      const button = el('button', { type: 'button', class: 'secondary', 'aria-label': `Copy link: a sign-in link for ${rider.name}` }, 'Copy link');
       button.addEventListener('click', () => issueLink(rider, button));
       return el('li', { 'data-rider-id': rider.id, 'data-rider-name': rider.name },
         el('span', {}, el('strong', {}, rider.name), rider.phone ? el('span', { class: 'muted small' }, ` · ${rider.phone}`) : null),

@@ -1,32 +1,45 @@
-import { canTransitionDelivery, type RiderAssignmentsMessage, type RiderReportedStatus } from '@orderpulse/contracts';
+import { canTransitionDelivery, type DeliveryStatus, type RiderAssignmentsMessage, type RiderReportedStatus } from '@orderpulse/contracts';
 import { el, problemBox, setText } from '../shared/dom.js';
 import { DELIVERY_STATUS_LABELS } from '../shared/status-labels.js';
+import type { ReportedStatus } from './rider-reporting.js';
 
 export type Assignment = RiderAssignmentsMessage['deliveries'][number];
 
 export interface DeliveryCardHandlers {
-  /** Publishes the report; resolves once the broker has it. */
-  report(deliveryId: string, status: RiderReportedStatus, note?: string): Promise<void>;
+  /** Keeps the report on the device for sending; resolves once it is kept. */
+  report(delivery: Assignment, status: RiderReportedStatus, note?: string): Promise<void>;
   rideTo(delivery: Assignment): void;
+}
+
+/** What the card shows: the delivery, its status as the rider knows it, and the last report. */
+export interface CardState {
+  delivery: Assignment;
+  status: DeliveryStatus;
+  reported: ReportedStatus | undefined;
 }
 
 export interface DeliveryCard {
   readonly element: HTMLElement;
-  update(delivery: Assignment): void;
+  update(state: CardState): void;
 }
 
-const ACTION_LABELS: Readonly<Record<Exclude<RiderReportedStatus, 'failed'>, string>> = {
-  picked_up: 'Picked up',
-  in_transit: 'In transit',
-  delivered: 'Delivered',
-};
+/** The buttons use the same words as the status they report. */
+const ACTIONS: ReadonlyArray<Exclude<RiderReportedStatus, 'failed'>> = ['picked_up', 'in_transit', 'delivered'];
 
 const canRide = (d: Assignment) => d.address.lat !== undefined && d.address.lng !== undefined;
+const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+function resultText(reported: ReportedStatus): string {
+  const label = DELIVERY_STATUS_LABELS[reported.status];
+  return reported.sent
+    ? `Sent “${label}” (${clock(reported.at)}).`
+    : `“${label}” is saved on this phone and goes out as soon as there is a connection.`;
+}
 
 /** One assigned delivery: where to, its status, and the buttons that report progress. */
-export function createDeliveryCard(initial: Assignment, handlers: DeliveryCardHandlers): DeliveryCard {
-  let delivery = initial;
-  const id = delivery.deliveryId;
+export function createDeliveryCard(initial: CardState, handlers: DeliveryCardHandlers): DeliveryCard {
+  let state = initial;
+  const id = state.delivery.deliveryId;
   const status = el('span', { class: 'badge', 'data-testid': 'delivery-status' });
   const address = el('p', { class: 'address' });
   const result = el('p', { class: 'notice', role: 'status', 'data-testid': 'report-result' });
@@ -34,24 +47,27 @@ export function createDeliveryCard(initial: Assignment, handlers: DeliveryCardHa
   const problem = problemBox('report-error');
   const reason = el('input', { id: `reason-${id}`, name: 'reason', maxlength: '500', autocomplete: 'off', placeholder: 'e.g. nobody at home' });
   const failButton = el('button', { type: 'submit', class: 'danger', 'data-action': 'failed' }, 'Report failed');
-  const ride = el('button', { type: 'button', class: 'secondary', 'data-action': 'ride' }, 'Simulate ride to this address');
-  const actions = (Object.keys(ACTION_LABELS) as Array<keyof typeof ACTION_LABELS>).map((action) =>
-    el('button', { type: 'button', 'data-action': action }, ACTION_LABELS[action]));
+  const ride = el('button', { type: 'button', class: 'secondary demo', 'data-action': 'ride' }, 'Demo only: simulate a ride to this address');
+  const actions = ACTIONS.map((action) => el('button', { type: 'button', 'data-action': action }, DELIVERY_STATUS_LABELS[action]));
   const failForm = el('form', { class: 'row', 'aria-label': 'Report a failed delivery' },
     el('div', { class: 'field' }, el('label', { for: `reason-${id}` }, 'Reason it failed'), reason), failButton);
+  let busy = false;
+  /** The last report's outcome stays in view after the assignments have caught up with it. */
+  let lastReport: ReportedStatus | undefined;
 
   const send = (action: RiderReportedStatus, note?: string) => {
     problem.show(null);
-    result.hidden = true;
-    for (const button of [...actions, failButton]) button.disabled = true;
-    handlers.report(id, action, note)
+    busy = true;
+    render();
+    handlers.report(state.delivery, action, note)
       .then(() => {
-        setText(result, `Sent “${DELIVERY_STATUS_LABELS[action]}” at ${new Date().toLocaleTimeString()}.`);
-        result.hidden = false;
         if (action === 'failed') reason.value = '';
       })
-      .catch((err: unknown) => problem.show(`Not sent: ${(err as Error).message}`))
-      .finally(render);
+      .catch((err: unknown) => problem.show(`Not saved: ${(err as Error).message}`))
+      .finally(() => {
+        busy = false;
+        render();
+      });
   };
   actions.forEach((button) => button.addEventListener('click', () => send(button.dataset.action as RiderReportedStatus)));
   failForm.addEventListener('submit', (event) => {
@@ -59,23 +75,29 @@ export function createDeliveryCard(initial: Assignment, handlers: DeliveryCardHa
     if (reason.value.trim()) send('failed', reason.value.trim());
   });
   reason.addEventListener('input', render);
-  ride.addEventListener('click', () => handlers.rideTo(delivery));
+  ride.addEventListener('click', () => handlers.rideTo(state.delivery));
 
   function render(): void {
-    setText(status, DELIVERY_STATUS_LABELS[delivery.status]);
-    status.dataset.status = delivery.status;
+    const { delivery, reported } = state;
+    setText(status, DELIVERY_STATUS_LABELS[state.status]);
+    status.dataset.status = state.status;
+    status.dataset.waiting = String(reported !== undefined && !reported.sent);
     const a = delivery.address;
     setText(address, [a.line1, a.line2, `${a.postcode} ${a.city}`].filter(Boolean).join(', '));
-    for (const button of actions) button.disabled = !canTransitionDelivery(delivery.status, button.dataset.action as RiderReportedStatus);
-    failButton.disabled = !canTransitionDelivery(delivery.status, 'failed') || !reason.value.trim();
+    for (const button of actions) button.disabled = busy || !canTransitionDelivery(state.status, button.dataset.action as RiderReportedStatus);
+    failButton.disabled = busy || !canTransitionDelivery(state.status, 'failed') || !reason.value.trim();
     ride.hidden = !canRide(delivery);
-    ride.disabled = delivery.status !== 'picked_up' && delivery.status !== 'in_transit';
+    ride.disabled = state.status !== 'picked_up' && state.status !== 'in_transit';
     ride.title = ride.disabled ? 'Available once the parcel is picked up' : '';
+    if (reported) lastReport = reported;
+    else if (lastReport) lastReport = { ...lastReport, sent: true };
+    result.hidden = !lastReport;
+    if (lastReport) setText(result, resultText(lastReport));
   }
   render();
 
-  const element = el('li', { class: 'card delivery-card', 'data-delivery-id': id, 'data-order-number': delivery.orderNumber, 'aria-labelledby': `heading-${id}` },
-    el('div', { class: 'bar' }, el('h2', { id: `heading-${id}`, class: 'card-title' }, delivery.orderNumber), status),
+  const element = el('li', { class: 'card delivery-card', 'data-delivery-id': id, 'data-order-number': state.delivery.orderNumber, 'aria-labelledby': `heading-${id}` },
+    el('div', { class: 'bar' }, el('h2', { id: `heading-${id}`, class: 'card-title' }, state.delivery.orderNumber), status),
     address,
     el('div', { class: 'actions', role: 'group', 'aria-label': 'Report progress' }, ...actions),
     failForm,
@@ -86,7 +108,7 @@ export function createDeliveryCard(initial: Assignment, handlers: DeliveryCardHa
   return {
     element,
     update(next) {
-      delivery = next;
+      state = next;
       render();
     },
   };

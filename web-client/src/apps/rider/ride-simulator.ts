@@ -3,8 +3,10 @@ import { browserTimers, type Timers } from '../shared/timers.js';
 
 /** Where a simulated ride starts when the rider has no position yet: about 1 km north-east. */
 const DEFAULT_START_OFFSET = { lat: 0.0065, lng: 0.0095 };
-/** Distance covered per step (one step a second: about 54 km/h). */
+/** Distance covered per step (a step every 2 s: about 27 km/h, a bicycle in town). */
 const STEP_KM = 0.015;
+/** No faster than the device's own positions go out (location-throttle.ts). */
+const DEFAULT_INTERVAL_MS = 2_000;
 
 /** Initial bearing from `a` to `b`, degrees clockwise from north, in [0, 360). */
 export function bearingDegrees(a: LatLng, b: LatLng): number {
@@ -86,7 +88,7 @@ export class RideSimulator {
     const heading = next ? bearingDegrees(point, next) : previous ? bearingDegrees(previous, point) : undefined;
     this.last = { ...point, ...(heading !== undefined ? { heading: Math.round(heading) % 360 } : {}), at: new Date(this.now()).toISOString() };
     this.options.publish(this.last);
-    this.timer = next ? this.timers.setTimeout(() => this.step(), this.options.intervalMs ?? 1_000) : undefined;
+    this.timer = next ? this.timers.setTimeout(() => this.step(), this.options.intervalMs ?? DEFAULT_INTERVAL_MS) : undefined;
     this.options.onChange?.();
   }
 }

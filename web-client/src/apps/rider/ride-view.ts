@@ -8,13 +8,13 @@ export interface RideTarget extends LatLng {
   orderNumber: string;
 }
 
-/** The simulated ride: where the rider is, how far is left, and a stop button. */
+/** The demo ride: where the pretend rider is, how far is left, and a stop button. */
 export function createRideView(simulator: RideSimulator): { element: HTMLElement; render(target: RideTarget | undefined): void } {
   const text = el('p', { 'data-testid': 'ride-state' });
-  const stop = el('button', { type: 'button', class: 'secondary', 'data-testid': 'ride-stop' }, 'Stop the ride');
+  const stop = el('button', { type: 'button', class: 'secondary', 'data-testid': 'ride-stop' }, 'Stop the demo ride');
   stop.addEventListener('click', () => simulator.stop());
   const element = el('section', { class: 'card ride', 'aria-labelledby': 'ride-heading', 'aria-live': 'polite' },
-    el('h2', { id: 'ride-heading', class: 'card-title' }, 'Simulated ride'), text, stop);
+    el('h2', { id: 'ride-heading', class: 'card-title' }, 'Demo ride (simulated positions)'), text, stop);
   element.hidden = true;
 
   return {

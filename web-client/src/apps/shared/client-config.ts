@@ -5,6 +5,8 @@ export const clientConfigSchema = z.object({
   mqttWsUrl: z.string().regex(/^wss?:\/\//, 'expected a ws:// or wss:// URL'),
   ordersUrl: z.url(),
   deliveryUrl: z.url(),
+  /** Raster tiles for the maps; null: the pages draw without a map. */
+  map: z.object({ tileUrl: z.string().regex(/^https?:\/\//), attribution: z.string() }).nullable().default(null),
 });
 export type ClientConfig = z.infer<typeof clientConfigSchema>;
 

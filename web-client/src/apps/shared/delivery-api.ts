@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { deliverySnapshotSchema, riderAssignmentsMessageSchema, riderSchema, type DeliverySnapshot, type RiderAssignmentsMessage } from '@orderpulse/contracts';
+import {
+  deliverySnapshotSchema,
+  riderAssignmentsMessageSchema,
+  riderSchema,
+  type DeliverySnapshot,
+  type DeliveryStatus,
+  type RiderAssignmentsMessage,
+} from '@orderpulse/contracts';
 import type { ApiClient } from './api-client.js';
 
 /** What the console needs of a rider; `createdAt` is not relied on. */
@@ -14,6 +21,12 @@ export type RiderToken = z.infer<typeof riderTokenSchema>;
 /** delivery-service as the browser apps use it. */
 export class DeliveryApi {
   constructor(private readonly http: ApiClient) {}
+
+  /** The newest deliveries in `status` (admin); at most `limit`. */
+  async deliveriesIn(status: DeliveryStatus, limit = 200): Promise<DeliverySnapshot[]> {
+    const page = await this.http.request('GET', `/deliveries?status=${encodeURIComponent(status)}&limit=${limit}`, { schema: deliveriesSchema });
+    return page.items;
+  }
 
   async deliveriesOfOrder(orderId: string): Promise<DeliverySnapshot[]> {
     const page = await this.http.request('GET', `/deliveries?orderId=${encodeURIComponent(orderId)}`, { schema: deliveriesSchema });

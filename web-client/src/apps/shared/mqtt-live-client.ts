@@ -29,7 +29,23 @@ export interface MqttClientLike {
   unsubscribe(topic: string): unknown;
   publish(topic: string, message: string, options: { qos: 1; retain: false }, callback: (error?: Error) => void): unknown;
   end(force: boolean, options: object, callback: () => void): unknown;
+  reconnect(): unknown;
 }
+
+/** The browser's idea of whether there is a network (`navigator.onLine` and its events). */
+export interface NetworkStatus {
+  isOnline(): boolean;
+  /** Calls `listener` when the device goes offline or comes back online. */
+  onChange(listener: (online: boolean) => void): void;
+}
+
+export const browserNetwork: NetworkStatus = {
+  isOnline: () => globalThis.navigator?.onLine ?? true,
+  onChange(listener) {
+    globalThis.addEventListener?.('online', () => listener(true));
+    globalThis.addEventListener?.('offline', () => listener(false));
+  },
+};
 
 export type ConnectFn = (url: string, options: mqtt.IClientOptions) => MqttClientLike;
 
@@ -42,8 +58,12 @@ export interface LiveClientOptions {
   reconnectPeriodMs?: number;
   maxPayloadBytes?: number;
   connect?: ConnectFn;
-  /** Whether the device has a network at all; decides between `reconnecting` and `offline`. */
-  isNetworkOnline?: () => boolean;
+  /**
+   * Whether the device has a network. Offline, the connection is dropped at once (an open
+   * WebSocket can outlive the network, and a tunnel should not look live), nothing is retried,
+   * and it reconnects as soon as the network is back.
+   */
+  network?: NetworkStatus;
 }
 
 export interface LiveSubscription<T> {
@@ -73,7 +93,9 @@ export class LiveClient extends TypedEmitter<LiveClientEvents> {
   private readonly client: MqttClientLike;
   private readonly subscriptions = new Set<ActiveSubscription>();
   private readonly maxPayloadBytes: number;
-  private readonly isNetworkOnline: () => boolean;
+  private readonly network: NetworkStatus;
+  /** Dropped because the device went offline; reconnect when it is back. */
+  private droppedForNetwork = false;
   private current: ConnectionState = 'connecting';
   private everConnected = false;
   private closed = false;
@@ -83,7 +105,7 @@ export class LiveClient extends TypedEmitter<LiveClientEvents> {
     super();
     if (!/^wss?:\/\//.test(options.url)) throw new Error(`MQTT URL must be ws:// or wss:// in the browser, got ${options.url}`);
     this.maxPayloadBytes = options.maxPayloadBytes ?? 64 * 1024;
-    this.isNetworkOnline = options.isNetworkOnline ?? (() => globalThis.navigator?.onLine ?? true);
+    this.network = options.network ?? browserNetwork;
     const connect: ConnectFn = options.connect ?? ((url, opts) => mqtt.connect(url, opts));
     this.client = connect(options.url, {
       clientId: `${options.clientIdPrefix}-${Math.random().toString(36).slice(2, 10)}`,
@@ -107,6 +129,22 @@ export class LiveClient extends TypedEmitter<LiveClientEvents> {
     this.client.on('end', () => this.setState('offline'));
     this.client.on('error', (error) => this.onError(error));
     this.client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    this.network.onChange((online) => (online ? this.networkBack() : this.networkGone()));
+    if (!this.network.isOnline()) this.networkGone();
+  }
+
+  private networkGone(): void {
+    if (this.closed || this.refused || this.droppedForNetwork) return;
+    this.droppedForNetwork = true;
+    // Forced: publishes waiting for a PUBACK fail now; callers keep their copy and send it again.
+    this.client.end(true, {}, () => this.setState('offline'));
+  }
+
+  private networkBack(): void {
+    if (!this.droppedForNetwork || this.closed || this.refused) return;
+    this.droppedForNetwork = false;
+    this.setState(this.everConnected ? 'reconnecting' : 'connecting');
+    this.client.reconnect();
   }
 
   get state(): ConnectionState {
@@ -183,7 +221,7 @@ export class LiveClient extends TypedEmitter<LiveClientEvents> {
   }
 
   private disconnectedState(): ConnectionState {
-    if (this.closed || this.refused || !this.isNetworkOnline()) return 'offline';
+    if (this.closed || this.refused || this.droppedForNetwork || !this.network.isOnline()) return 'offline';
     return this.everConnected ? 'reconnecting' : 'connecting';
   }
 

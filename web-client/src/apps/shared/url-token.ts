@@ -15,6 +15,15 @@ export function sessionStorageOrUndefined(): Storage | undefined {
   }
 }
 
+/** localStorage (kept across tabs and restarts), or undefined where the browser disables it. */
+export function localStorageOrUndefined(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 export function readStored(storage: StorageLike | undefined, key: string): string | undefined {
   try {
     return storage?.getItem(key) ?? undefined;
@@ -33,9 +42,9 @@ export function writeStored(storage: StorageLike | undefined, key: string, value
 }
 
 /**
- * A token arrives once as `?t=`; it is moved into sessionStorage and taken out of the address
- * bar so it does not end up in bookmarks, history, screenshots or shared links. Later loads of
- * the page (a reload) find it in sessionStorage.
+ * A token arrives once as `?t=`; it is moved into storage (sessionStorage, or localStorage for
+ * the rider) and taken out of the address bar so it does not end up in bookmarks, history,
+ * screenshots or shared links. Later loads of the page (a reload) find it in storage.
  */
 export function takeTokenFromUrl(key: string, { location, history, storage }: TokenSources): string | undefined {
   const url = new URL(location.href);

@@ -1,7 +1,8 @@
 import { el, setText } from '../shared/dom.js';
+import type { MapSettings } from '../shared/map-scene.js';
 import { formatAge, formatDistance, formatDuration, formatWhen } from '../shared/relative-time.js';
 import { DELIVERY_STATUS_LABELS } from '../shared/status-labels.js';
-import { createPositionPlot } from './position-plot.js';
+import { createRiderWhereabouts } from './rider-whereabouts.js';
 import type { TrackingState } from './tracking-state.js';
 
 export interface DeliveryView {
@@ -11,20 +12,20 @@ export interface DeliveryView {
   tick(state: TrackingState, nowMs: number): void;
 }
 
-/** The rider, their last position, the ETA and how fresh the position is. */
-export function createDeliveryView(): DeliveryView {
+/** The rider, their last position (map or plot), the ETA and how fresh the position is. */
+export function createDeliveryView(map: MapSettings | null): DeliveryView {
   const status = el('p', { class: 'delivery-status', 'data-testid': 'delivery-status' });
   const riderName = el('dd', { 'data-testid': 'rider-name' }, '—');
   const eta = el('dd', { 'data-testid': 'eta' }, '—');
   const age = el('p', { class: 'age muted small', 'data-testid': 'position-age', 'aria-live': 'off' });
-  const plot = createPositionPlot();
+  const whereabouts = createRiderWhereabouts(map);
   const element = el('section', { class: 'card delivery', 'aria-labelledby': 'delivery-heading', 'data-testid': 'delivery' },
     el('h2', { id: 'delivery-heading', class: 'card-title' }, 'Delivery'),
     status,
     el('dl', { class: 'facts' },
       el('div', {}, el('dt', {}, 'Rider'), riderName),
       el('div', {}, el('dt', {}, 'Arrival'), eta)),
-    plot.element,
+    whereabouts.element,
     age,
   );
   element.hidden = true;
@@ -40,9 +41,9 @@ export function createDeliveryView(): DeliveryView {
       setText(riderName, tracking.rider?.name ?? 'not assigned yet');
       const estimate = state.eta;
       setText(eta, estimate
-        ? `${formatDuration(estimate.minutes)} (around ${formatWhen(estimate.at)}), ${formatDistance(estimate.distanceKm)} away`
+        ? `${formatDuration(estimate.minutes)} (around ${formatWhen(estimate.at)}), ${formatDistance(state.distanceKm ?? estimate.distanceKm)} away`
         : tracking.status === 'delivered' ? 'Delivered' : 'Not known yet');
-      plot.render({ destination: state.destination, rider: state.location, trail: state.trail });
+      whereabouts.render(state);
     },
     tick(state, nowMs) {
       const at = state.positionAt;

@@ -1,23 +1,26 @@
 import type { LatLng } from '@orderpulse/contracts';
 import { el, svg } from '../shared/dom.js';
 import { formatDistance } from '../shared/relative-time.js';
-import { compassDirection, layoutPlot } from './plot-geometry.js';
+import { layoutPlot } from './plot-geometry.js';
 
 export interface PlotInput {
   destination: LatLng | undefined;
   rider: (LatLng & { heading?: number | undefined }) | undefined;
   trail: readonly LatLng[];
+  /** The sentence a screen reader hears; it names the one distance the page shows. */
+  description: string;
 }
 
 /**
  * The rider's last position drawn around the delivery address (north up, rings for scale):
- * plain SVG built here, no map tiles or anything else from the internet.
+ * plain SVG built here, no map tiles or anything else from the internet. The fallback when no
+ * map tile source is configured.
  */
 export function createPositionPlot(): { element: HTMLElement; render(input: PlotInput): void } {
   const element = el('figure', { class: 'plot', 'data-testid': 'rider-position' });
   element.hidden = true;
 
-  function render({ destination, rider, trail }: PlotInput): void {
+  function render({ destination, rider, trail, description }: PlotInput): void {
     element.hidden = !rider;
     if (!rider) return;
     element.dataset.lat = String(rider.lat);
@@ -27,8 +30,6 @@ export function createPositionPlot(): { element: HTMLElement; render(input: Plot
       return;
     }
     const layout = layoutPlot(destination, rider, trail);
-    const distance = formatDistance(Math.hypot(layout.offset.east, layout.offset.north));
-    const description = `The rider is ${distance} ${compassDirection(layout.offset)} of the delivery address.`;
     const { center, size } = layout;
     const picture = svg('svg', { viewBox: `0 0 ${size} ${size}`, role: 'img', 'aria-label': description, class: 'plot-svg' },
       svg('title', {}, description),
@@ -46,7 +47,7 @@ export function createPositionPlot(): { element: HTMLElement; render(input: Plot
         // An arrowhead pointing where the rider is heading (0° = north, clockwise).
         rider.heading !== undefined ? svg('path', { class: 'plot-heading', d: 'M0 -6 L5 4 L0 1.5 L-5 4 Z', transform: `rotate(${Math.round(rider.heading)})` }) : null),
     );
-    element.replaceChildren(picture, el('figcaption', { class: 'muted small' }, description));
+    element.replaceChildren(picture);
   }
 
   return { element, render };

@@ -25,11 +25,14 @@ const NOT_THIS_ORDER = 'This tracking link does not give access to this order.';
  * then live status, tracking and location over MQTT; polling while MQTT is unavailable.
  */
 export async function startTrackingPage(container: HTMLElement, orderId: string, token: string | undefined): Promise<void> {
-  const view = createTrackingView(orderId);
-  container.replaceChildren(view.root);
-  if (!token) {
+  const showWithout = () => {
+    const view = createTrackingView(null);
+    container.replaceChildren(view.root);
     view.showConnection('offline');
-    view.showAccessError('This tracking link is incomplete: it carries no access key. Open the full link from your order confirmation.');
+    return view;
+  };
+  if (!token) {
+    showWithout().showAccessError('This tracking link is incomplete: it carries no access key. Open the full link from your order confirmation.');
     return;
   }
 
@@ -38,10 +41,11 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
     config = await fetchClientConfig();
   } catch (err) {
     console.error('could not load the client configuration', err);
-    view.showConnection('offline');
-    view.showProblem('Live tracking is unavailable right now. Please reload the page in a moment.');
+    showWithout().showProblem('Live tracking is unavailable right now. Please reload the page in a moment.');
     return;
   }
+  const view = createTrackingView(config.map);
+  container.replaceChildren(view.root);
 
   const state = new TrackingState(orderId);
   const orders = new OrdersApi(new ApiClient({ baseUrl: config.ordersUrl, token: () => token }));

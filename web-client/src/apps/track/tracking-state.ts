@@ -1,12 +1,15 @@
-import type {
-  Eta,
-  LatLng,
-  OrderLocationMessage,
-  OrderSnapshot,
-  OrderStatus,
-  OrderStatusHistoryEntry,
-  OrderStatusMessage,
-  OrderTrackingMessage,
+import {
+  greatCircleKm,
+  type Address,
+  type Eta,
+  type LatLng,
+  type OrderItem,
+  type OrderLocationMessage,
+  type OrderSnapshot,
+  type OrderStatus,
+  type OrderStatusHistoryEntry,
+  type OrderStatusMessage,
+  type OrderTrackingMessage,
 } from '@orderpulse/contracts';
 
 export interface OrderView {
@@ -17,6 +20,12 @@ export interface OrderView {
   version: number;
   updatedAt: string;
   history: OrderStatusHistoryEntry[];
+}
+
+/** What the customer ordered and where it goes: only the HTTP snapshot has these. */
+export interface OrderContents {
+  items: OrderItem[];
+  deliveryAddress: Address;
 }
 
 export interface Destination extends LatLng {
@@ -37,6 +46,7 @@ export class TrackingState {
   destination: Destination | undefined;
   tracking: OrderTrackingMessage | undefined;
   location: OrderLocationMessage | undefined;
+  contents: OrderContents | undefined;
   readonly trail: LatLng[] = [];
 
   constructor(readonly orderId: string) {}
@@ -45,6 +55,10 @@ export class TrackingState {
   applySnapshot(snapshot: OrderSnapshot): boolean {
     if (snapshot.id !== this.orderId) return false;
     let changed = false;
+    if (!this.contents) {
+      this.contents = { items: snapshot.items, deliveryAddress: snapshot.deliveryAddress };
+      changed = true;
+    }
     const { lat, lng, line1, city } = snapshot.deliveryAddress;
     if (!this.destination && lat !== undefined && lng !== undefined) {
       this.destination = { lat, lng, label: `${line1}, ${city}` };
@@ -101,6 +115,15 @@ export class TrackingState {
     if (!this.tracking || !ETA_WHILE.has(this.tracking.status)) return undefined;
     const candidates = [this.tracking.eta, this.location?.eta].filter((eta): eta is Eta => eta !== undefined);
     return candidates.sort((a, b) => Date.parse(b.basedOnPositionAt) - Date.parse(a.basedOnPositionAt))[0];
+  }
+
+  /**
+   * How far the rider is from the address: great-circle from the newest position, the one
+   * distance every part of the page shows (the ETA's own distance only when there is no position).
+   */
+  get distanceKm(): number | undefined {
+    if (this.location && this.destination) return greatCircleKm(this.location, this.destination);
+    return this.eta?.distanceKm;
   }
 
   /** When the rider's position was last reported, from the location or the ETA built on it. */

@@ -1,8 +1,10 @@
 import { createConnectionIndicator, type IndicatorState } from '../shared/connection-indicator.js';
 import { el, problemBox, setText } from '../shared/dom.js';
+import type { MapSettings } from '../shared/map-scene.js';
 import { ORDER_STATUS_LABELS, PROGRESS_STEPS } from '../shared/status-labels.js';
 import { formatWhen } from '../shared/relative-time.js';
 import { createDeliveryView } from './delivery-view.js';
+import { createOrderDetailsView } from './order-details-view.js';
 import { buildTimeline } from './timeline.js';
 import { createTimelineView } from './timeline-view.js';
 import type { TrackingState } from './tracking-state.js';
@@ -28,7 +30,8 @@ const CONNECTION_HINTS: Readonly<Record<IndicatorState, string>> = {
   offline: 'Not receiving live updates.',
 };
 
-export function createTrackingView(orderId: string): TrackingView {
+/** The page; `map` is the tile source for the rider's map, or null for the offline plot. */
+export function createTrackingView(map: MapSettings | null): TrackingView {
   const connection = createConnectionIndicator();
   const connectionHint = el('p', { class: 'conn-hint', 'data-testid': 'connection-hint' }, CONNECTION_HINTS.connecting);
   const orderNumber = el('h1', { class: 'order-number', 'data-testid': 'order-number' }, '…');
@@ -37,11 +40,11 @@ export function createTrackingView(orderId: string): TrackingView {
   const steps = el('ol', { class: 'steps', 'aria-label': 'Progress' }, ...stepItems);
   const trackingNumber = el('dd', { 'data-testid': 'tracking-number' }, '—');
   const updated = el('time', { 'data-testid': 'order-updated' }, '—');
-  const version = el('span', { 'data-testid': 'order-version' }, '—');
   const problem = problemBox('problem');
   const accessError = el('section', { class: 'card access-error', role: 'alert', 'data-testid': 'access-error' });
   accessError.hidden = true;
-  const delivery = createDeliveryView();
+  const delivery = createDeliveryView(map);
+  const orderDetails = createOrderDetailsView();
   const timeline = createTimelineView();
   const extras = el('div', { class: 'extras' });
   const summary = el('section', { class: 'card', 'aria-live': 'polite', 'data-testid': 'order-summary' },
@@ -53,7 +56,7 @@ export function createTrackingView(orderId: string): TrackingView {
       el('div', {}, el('dt', {}, 'Tracking number'), trackingNumber),
       el('div', {}, el('dt', {}, 'Last updated'), el('dd', {}, updated))),
   );
-  const details = el('div', { class: 'stack' }, summary, delivery.element, timeline.element, extras);
+  const details = el('div', { class: 'stack' }, summary, delivery.element, orderDetails.element, timeline.element, extras);
 
   const root = el('main', { class: 'page' },
     el('header', { class: 'bar' }, el('a', { class: 'brand', href: '/track' }, 'orderpulse'), connection.element),
@@ -61,7 +64,6 @@ export function createTrackingView(orderId: string): TrackingView {
     details,
     problem.element,
     connectionHint,
-    el('footer', { class: 'footer' }, 'Order id ', el('code', {}, orderId), ' · version ', version),
   );
 
   function renderOrder(state: TrackingState): void {
@@ -70,10 +72,11 @@ export function createTrackingView(orderId: string): TrackingView {
     setText(orderNumber, order.orderNumber);
     setText(status, ORDER_STATUS_LABELS[order.status]);
     status.dataset.status = order.status;
+    // For tools and tests; the customer has no use for version numbers.
+    status.dataset.version = String(order.version);
     setText(trackingNumber, order.trackingNumber ?? '—');
     updated.dateTime = order.updatedAt;
     setText(updated, formatWhen(order.updatedAt));
-    setText(version, String(order.version));
     const reached = PROGRESS_STEPS.indexOf(order.status);
     steps.hidden = order.status === 'cancelled';
     stepItems.forEach((item, index) => {
@@ -91,6 +94,7 @@ export function createTrackingView(orderId: string): TrackingView {
       if (!accessError.hidden) return;
       renderOrder(state);
       delivery.render(state);
+      orderDetails.render(state.contents);
       timeline.render(buildTimeline(state.order, state.tracking));
     },
     tick(state, nowMs) {

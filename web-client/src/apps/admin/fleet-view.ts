@@ -1,0 +1,48 @@
+import { greatCircleKm } from '@orderpulse/contracts';
+import { el, setText } from '../shared/dom.js';
+import { createMapPanel } from '../shared/map-panel.js';
+import type { MapMarker, MapSettings } from '../shared/map-scene.js';
+import { formatDistance } from '../shared/relative-time.js';
+import { DELIVERY_STATUS_LABELS } from '../shared/status-labels.js';
+import type { FleetDelivery, FleetModel } from './fleet-model.js';
+
+function describe(d: FleetDelivery): string {
+  const who = d.rider?.name ?? 'no rider yet';
+  const away = d.position && d.destination ? ` · ${formatDistance(greatCircleKm(d.position, d.destination))} to go` : '';
+  return `${who} · ${DELIVERY_STATUS_LABELS[d.status]}${away}`;
+}
+
+/** Markers: each delivery's address (by order number) and each rider on the road (by name). */
+function markersOf(fleet: FleetModel): MapMarker[] {
+  const addresses = fleet.active
+    .filter((d) => d.destination)
+    .map((d): MapMarker => ({ id: `delivery:${d.deliveryId}`, kind: 'destination', label: d.orderNumber, lat: d.destination!.lat, lng: d.destination!.lng }));
+  const riders = fleet.riders.map((r): MapMarker => ({ id: `rider:${r.id}`, kind: 'rider', label: r.name, lat: r.position.lat, lng: r.position.lng }));
+  return [...addresses, ...riders];
+}
+
+/**
+ * Deliveries on the road: a live map of every open delivery's address and every rider's last
+ * position (when a tile source is configured), and the same as a list, which is also what a
+ * screen reader gets.
+ */
+export function createFleetView(fleet: FleetModel, map: MapSettings | null, open: (orderId: string) => void): HTMLElement {
+  const panel = map ? createMapPanel(map, { label: 'Map of riders and delivery addresses', testId: 'fleet-map' }) : undefined;
+  const list = el('ul', { class: 'fleet', 'data-testid': 'fleet-list' });
+  const empty = el('p', { class: 'muted small' });
+  const render = () => {
+    const active = fleet.active;
+    setText(empty, 'No deliveries are open right now.');
+    empty.hidden = active.length > 0;
+    list.replaceChildren(...active.map((d) => {
+      const button = el('button', { type: 'button', class: 'link', 'aria-label': `Open order ${d.orderNumber} from the deliveries` }, d.orderNumber);
+      button.addEventListener('click', () => open(d.orderId));
+      return el('li', { 'data-delivery-id': d.deliveryId, 'data-status': d.status }, button, el('span', { class: 'muted small' }, ` ${describe(d)}`));
+    }));
+    panel?.show({ markers: markersOf(fleet), path: [] });
+  };
+  fleet.on('changed', render);
+  render();
+  return el('section', { class: 'card', 'aria-labelledby': 'fleet-heading' },
+    el('h2', { id: 'fleet-heading', class: 'card-title' }, 'Deliveries on the road'), panel?.element, empty, list);
+}
