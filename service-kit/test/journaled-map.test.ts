@@ -1,4 +1,4 @@
-import { mkdtempSync, appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it, expect } from '@jest/globals';
@@ -53,5 +53,59 @@ describe('JournaledMap', () => {
     map.set('k', 'v');
     expect(readFileSync(file, 'utf8')).toBe('["k","v"]\n');
     map.close();
+  });
+});
+
+describe('JournaledMap while it runs', () => {
+  const dirs: string[] = [];
+  const aFile = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+    dirs.push(dir);
+    return join(dir, 'docs.jsonl');
+  };
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('when one document is rewritten 20,000 times, then the file stays bounded and keeps the last value', () => {
+    const file = aFile();
+    const map = JournaledMap.open<{ n: number; pad: string }>(file, { slackLines: 100 });
+    map.set('other', { n: -1, pad: 'x' });
+    let largest = 0;
+    for (let n = 0; n < 20_000; n += 1) {
+      map.set('hot', { n, pad: 'y'.repeat(200) });
+      largest = Math.max(largest, statSync(file).size);
+    }
+    // Two live documents and at most 100 + 2 × 2 lines of ~220 bytes before each rewrite.
+    expect(map.journalLines).toBeLessThanOrEqual(2 * 2 + 100);
+    expect(largest).toBeLessThan(110 * 230);
+    map.close();
+    const reopened = JournaledMap.open<{ n: number }>(file);
+    expect(reopened.get('hot')?.n).toBe(19_999);
+    expect(reopened.get('other')?.n).toBe(-1);
+    reopened.close();
+  });
+
+  it('when documents are deleted, then compaction drops them and a reopen agrees with memory', () => {
+    const file = aFile();
+    const map = JournaledMap.open<number>(file, { slackLines: 10 });
+    for (let i = 0; i < 500; i += 1) map.set(`k${i}`, i);
+    for (let i = 0; i < 500; i += 2) map.delete(`k${i}`);
+    const inMemory = [...map.entries()];
+    map.close();
+    expect(readFileSync(file, 'utf8').trim().split('\n').length).toBeLessThanOrEqual(2 * 250 + 10);
+    const reopened = JournaledMap.open<number>(file);
+    expect([...reopened.entries()]).toEqual(inMemory);
+    reopened.close();
+  });
+
+  it('when a compaction was cut short by a crash, then the journal it was replacing still loads whole', () => {
+    const file = aFile();
+    const map = JournaledMap.open<number>(file);
+    map.set('a', 1);
+    map.set('b', 2);
+    map.close();
+    writeFileSync(`${file}.compacting`, '["a",1]\n["b"'); // what a crash mid-rewrite leaves beside it
+    const reopened = JournaledMap.open<number>(file);
+    expect([...reopened.entries()]).toEqual([['a', 1], ['b', 2]]);
+    reopened.close();
   });
 });
