@@ -135,21 +135,31 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
     const ordersClients = ordersUrls.map((url) => new OrdersClient(url, adminToken));
     const deliveryClients = deliveryUrls.map((url) => new DeliveryClient(url, adminToken));
     const started = Date.now();
+    /** A 503 carries Retry-After: the service could not write in time (store busy); a client tries again. */
+    let retriedAfter503 = 0;
+    const retried = async <T extends { status: number }>(call: () => Promise<T>): Promise<T> => {
+      for (let attempt = 1; ; attempt += 1) {
+        const res = await call();
+        if (res.status !== 503 || attempt === 10) return res;
+        retriedAfter503 += 1;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    };
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < orders.length; i = next++) {
         const order = orders[i]!;
         // Alternate instances per change, so one aggregate's events leave through both outboxes.
         for (const [step, status] of ORDER_STEPS.entries()) {
-          const res = await ordersClients[(i + step) % 2]!.changeStatus(order.id, status === 'shipped' ? { status, trackingNumber: `TRK-${i}` } : { status });
+          const res = await retried(() => ordersClients[(i + step) % 2]!.changeStatus(order.id, status === 'shipped' ? { status, trackingNumber: `TRK-${i}` } : { status }));
           patches += 1;
           if (res.status === 409) conflicts += 1;
           expect(res.status).toBe(200);
         }
         const delivery = await waitFor(() => deliveryClients[i % 2]!.deliveryOf(order.id), `the delivery of order ${order.id}`, 30_000, 50);
-        expect((await deliveryClients[(i + 1) % 2]!.assign(delivery.id, riderIds[i % riderIds.length]!)).status).toBe(200);
+        expect((await retried(() => deliveryClients[(i + 1) % 2]!.assign(delivery.id, riderIds[i % riderIds.length]!))).status).toBe(200);
         for (const [step, status] of DELIVERY_STEPS.entries()) {
-          const res = await deliveryClients[(i + step) % 2]!.changeStatus(delivery.id, { status });
+          const res = await retried(() => deliveryClients[(i + step) % 2]!.changeStatus(delivery.id, { status }));
           patches += 1;
           if (res.status === 409) conflicts += 1;
           expect(res.status).toBe(200);
@@ -205,7 +215,7 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
     const relayedOrders = await Promise.all(ordersUrls.map((url) => metric(url, 'outbox_events_published_total')));
     const relayedDeliveries = await Promise.all(deliveryUrls.map((url) => metric(url, 'outbox_events_published_total')));
     process.stdout.write(
-      `\n[competing-consumers] ${patches} changes over 2 orders-services and 2 delivery-services on MongoDB in ${patchedMs} ms (409s: ${conflicts});` +
+      `\n[competing-consumers] ${patches} changes over 2 orders-services and 2 delivery-services on MongoDB in ${patchedMs} ms (409s: ${conflicts}; retried after a 503: ${retriedAfter503});` +
         ` all ${ORDERS} customers on order v${FINAL_VERSION} and delivery v${FINAL_DELIVERY_VERSION} after ${deliveredMs} ms;` +
         ` ${received} status/tracking messages received, ${repeated} repeated versions, 0 backwards;` +
         ` ${emitted.length} events on the exchanges for ${expectedEvents} written: ${duplicatePublishes} duplicate publishes, ${outOfOrder} out of version order;` +

@@ -53,7 +53,7 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
 
   /** Runs one fault and asserts nothing was lost or went backwards. */
   async function expectNoLoss(...args: Parameters<typeof runFault>) {
-    const { storedProblems, lost, regressions } = await expectNoLoss(...args);
+    const { storedProblems, lost, regressions } = await runFault(...args);
     expect(storedProblems.slice(0, 5)).toEqual([]);
     expect(lost.slice(0, 5)).toEqual([]);
     expect(regressions.slice(0, 5)).toEqual([]);

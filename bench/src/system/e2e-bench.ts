@@ -7,7 +7,8 @@
  *
  *   npm run bench:e2e -w bench            full run (~4 min)
  *   BENCH_QUICK=1 npm run bench:e2e -w bench   ~1 min
- * Env: BENCH_RATES=100,500  BENCH_STEP_S=12  BENCH_IDLE=5000  BENCH_TAP=0 (no AMQP tap).
+ * Env: BENCH_RATES=100,500  BENCH_STEP_S=12  BENCH_IDLE=5000  BENCH_TAP=0 (no AMQP tap)
+ *      BENCH_STORE=journal|mongo (results e2e.* or e2e-mongo.*; see bench-store.ts).
  */
 import path from 'node:path';
 import {
@@ -27,6 +28,7 @@ import { machineLine, writeMarkdown } from './report.js';
 import { ProcessWindow, type ProcessUsage } from './server-processes.js';
 import { AMQP_URL, envNumber, envNumbers, percentileOf, QUICK, round, sleep } from './settings.js';
 import { driveStatusChanges, ordersNeeded, type PatchRecord } from './status-driver.js';
+import { benchStoreKind, openBenchStore } from './bench-store.js';
 import { startSystemUnderTest, type SystemUnderTest } from './system-under-test.js';
 
 const RATES = envNumbers('BENCH_RATES', QUICK ? [100, 500, 1_000] : [100, 500, 1_000, 2_000, 2_500]);
@@ -150,7 +152,11 @@ async function main(): Promise<void> {
   );
   const maxActive = Math.max(...RATES.map((r) => ordersNeeded(r, stepMs(r))));
   const children = Math.max(2, Math.ceil((IDLE + maxActive + ADMIN_CONSOLES) / (MAX_SOCKETS_PER_PROCESS - 1_000)));
-  const sut = await startSystemUnderTest({ prefix: 'bench-e2e' });
+  const storeKind = benchStoreKind();
+  const resultName = storeKind === 'mongo' ? 'e2e-mongo' : 'e2e';
+  const store = await openBenchStore(storeKind, `bench-e2e-${Date.now().toString(36)}`);
+  process.stdout.write(`store: ${store.label}\n`);
+  const sut = await startSystemUnderTest({ prefix: 'bench-e2e', store });
   let pool: GeneratorPool | undefined;
   let tap: AmqpTap | undefined;
   const http = new HttpJsonClient(sut.system.urls.orders, sut.adminToken, 128);
@@ -250,6 +256,10 @@ async function main(): Promise<void> {
       }
       cpu['services total s'] = round(total, 2);
       cpu['rabbitmq s (shared)'] = step.usage.rabbitmq ? round(step.usage.rabbitmq.cpuSeconds, 2) : '–';
+      if (store.pid) cpu['database s'] = step.usage.database ? round(step.usage.database.cpuSeconds, 2) : '–';
+      for (const name of ['orders', 'delivery', 'notifier'] as const) {
+        cpu[`${name} ms/update`] = x.ok.length && step.usage[name] ? round((step.usage[name].cpuSeconds * 1000) / x.ok.length, 3) : '–';
+      }
       cpu['generators s'] = round(
         Object.entries(step.usage)
           .filter(([name]) => name === 'bench' || name.startsWith('generator'))
@@ -275,7 +285,7 @@ async function main(): Promise<void> {
 
     const complaints = sut.complaints();
     const notes = [
-      `${QUICK ? 'Quick' : 'Full'} run, ${new Date().toISOString()}, ${machineLine()}; took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+      `${QUICK ? 'Quick' : 'Full'} run, ${new Date().toISOString()}, ${machineLine()}; store: ${store.label}; took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
       `Each step creates its own orders (every order walks ${'confirmed → processing → shipped → out_for_delivery → delivered'}, 5 changes, so a step at R updates/s for T s needs R·T/5 orders) and connects one customer per order over MQTT over WebSocket (subscribed to orders/<id>/status, QoS 1); they are disconnected after the step. ${IDLE} idle customers (their own orders, never changed) and ${ADMIN_CONSOLES} admin consoles on admin/orders stay connected throughout.`,
       `Overload guard: while the oldest unanswered PATCH was scheduled more than 2 s ago, scheduled PATCHes are not sent and count in "not sent (overload)"; a step with any is over capacity, its latency figures describe a system that is behind, and achieved/s is what it took. Once a step saturates, later steps get orders for at most 1.5× the highest rate achieved so far (connecting their watchers is the slow part of the run); changes that fall on an order that has walked its whole path are not sent either and count the same way (BENCH_ADAPTIVE=0 turns this off).`,
       `Latency is measured from the open-loop scheduled send time of each PATCH (no coordinated omission) to the customer's receipt of that order's version; lost = successful PATCHes whose version never reached the watching customer within ${DRAIN_MS / 1000} s after the last response. Duplicates = messages with a version equal to the highest the client had; regressions = lower.`,
@@ -286,11 +296,11 @@ async function main(): Promise<void> {
       `delivery-service is running: each "shipped" makes it create a delivery, so the notifier also publishes orders/<id>/tracking and admin feed messages for those.`,
     ];
     const meta = { quick: QUICK, rates: RATES, stepMs: RATES.map(stepMs), idle: IDLE, adminConsoles: ADMIN_CONSOLES, generators: children, complaints, hops: hopRows, cpu: cpuRows };
-    const written = writeResults('e2e', { rows, notes, histograms, meta });
+    const written = writeResults(resultName, { rows, notes, histograms, meta: { ...meta, store: store.label } });
     const md = writeMarkdown(
-      'e2e',
+      resultName,
       'End to end: admin PATCH → customer over MQTT over WebSocket',
-      [`\`npm run bench:e2e -w bench\`${QUICK ? ' (BENCH_QUICK=1)' : ''}. ${notes[0]}`],
+      [`\`${storeKind === 'mongo' ? 'BENCH_STORE=mongo ' : ''}npm run bench:e2e -w bench\`${QUICK ? ' (BENCH_QUICK=1)' : ''}. ${notes[0]}`],
       [
         { title: 'Latency from the scheduled PATCH to receipt at the watching customer (ms)', rows, columns: latencyColumns },
         { title: 'Where the time goes (ms, p50 / p99)', rows: hopRows, columns: hopColumns },
@@ -305,6 +315,7 @@ async function main(): Promise<void> {
     await tap?.close();
     http.close();
     await sut.close();
+    await store.close();
   }
 }
 

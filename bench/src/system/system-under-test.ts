@@ -7,6 +7,7 @@ import { killOnExit } from '../lib/index.js';
 import { profiledServices, profileEnvFor } from './profiling.js';
 import { deleteNamespaceOnExit, killChildProcessesOnExit, removeDirOnExit } from './cleanup.js';
 import { AMQP_URL } from './settings.js';
+import type { BenchStore } from './bench-store.js';
 import { findRabbitMqPid } from './server-processes.js';
 
 /** BENCH_PROFILE=orders,notifier,…: those services write CPU profiles (see profiling.ts). */
@@ -45,6 +46,8 @@ export async function startSystemUnderTest(options: {
   logLevel?: string;
   /** Extra settings per service (merged over the profiling ones). */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Where orders-service and delivery-service keep data: journal files by default. */
+  store?: BenchStore;
 }): Promise<SystemUnderTest> {
   const namespace = testNamespace(options.prefix);
   const unregisterKill = killChildProcessesOnExit();
@@ -66,6 +69,7 @@ export async function startSystemUnderTest(options: {
       namespace,
       ports: 'free',
       dataDir,
+      ...(options.store?.mongo ? { mongo: options.store.mongo } : {}),
       logLevel: options.logLevel ?? 'warn',
       onLine,
       ...(options.services ? { services: options.services } : {}),
@@ -102,6 +106,7 @@ export async function startSystemUnderTest(options: {
       const pids: Record<string, number | undefined> = {};
       for (const [name, p] of system.processes) pids[name] = p.child.exitCode === null ? p.child.pid : undefined;
       pids.rabbitmq = rabbitPid;
+      if (options.store?.pid) pids.database = options.store.pid;
       return pids;
     },
     complaints: () => complaints,

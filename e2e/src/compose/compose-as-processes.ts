@@ -1,5 +1,5 @@
 import { mongoDatabaseOf, redactMongoUrl, withMongoDatabase } from '@orderpulse/service-kit';
-import { freePort } from '@orderpulse/service-kit/testing';
+import { FERRETDB_CLIENT_POOL_SIZE, freePort } from '@orderpulse/service-kit/testing';
 import { ENTRY_POINTS } from '../harness/paths.js';
 import { startServiceProcess, type ServiceProcess } from '../harness/service-process.js';
 import { environmentOf, type ComposeDocument } from './compose-file.js';
@@ -71,7 +71,10 @@ export function localEnvironment(composeEnv: Record<string, string>, ports: Map<
   for (const [key, value] of Object.entries(composeEnv)) {
     if (key === 'AMQP_URL') env[key] = engines.amqpUrl;
     else if (key === 'REDIS_URL') env[key] = engines.redisUrl;
-    else if (key === 'MONGO_URL') env[key] = withMongoDatabase(engines.mongoUrl, localMongoDatabase(engines, value));
+    else if (key === 'MONGO_URL') {
+      env[key] = withMongoDatabase(engines.mongoUrl, localMongoDatabase(engines, value));
+      env.MONGO_MAX_POOL_SIZE ??= String(FERRETDB_CLIENT_POOL_SIZE);
+    }
     else if (key === 'HOST') env[key] = '127.0.0.1';
     else if (/_PORT$/.test(key) && ports.has(Number(value))) env[key] = String(ports.get(Number(value)));
     else env[key] = rewriteUrl(value);
@@ -104,7 +107,7 @@ export async function startComposeAsProcesses(
   const mongoDatabases = new Set<string>();
   const substitutions = [
     `engines: AMQP ${engines.amqpUrl.replace(/\/\/[^@]*@/, '//')} (namespace ${engines.amqpNamespace}), Redis ${engines.redisUrl} (namespace ${engines.redisNamespace})`,
-    `MongoDB ${redactMongoUrl(engines.mongoUrl)} with database names prefixed by ${engines.amqpNamespace}-`,
+    `MongoDB ${redactMongoUrl(engines.mongoUrl)} with database names prefixed by ${engines.amqpNamespace}- and MONGO_MAX_POOL_SIZE=${FERRETDB_CLIENT_POOL_SIZE} (a FerretDB's bound)`,
     `ports: ${[...ports].map(([from, to]) => `${from}→${to}`).join(', ')}`,
   ];
   const processes: ComposeProcess[] = [];

@@ -62,11 +62,12 @@ export function createMongoLocks(connection: Connection, owner = `${hostname()}-
     owner,
     async withLock(key, { ttlMs, waitMs, renew }, work) {
       const deadline = Date.now() + waitMs;
-      let pause = 2;
+      let pause = 5;
       while (!(await tryTake(key, ttlMs))) {
         if (Date.now() >= deadline) throw new LockBusyError(key, waitMs);
-        await new Promise((resolve) => setTimeout(resolve, pause));
-        pause = Math.min(pause * 2, 50);
+        // Jittered, so waiters for one lock do not poll in step.
+        await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
+        pause = Math.min(pause * 2, 100);
       }
       let renewal: NodeJS.Timeout | undefined;
       if (renew) {

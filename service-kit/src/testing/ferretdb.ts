@@ -56,6 +56,8 @@ export interface RunningFerretDb {
   port: number;
   version: string;
   backend: 'postgresql' | 'sqlite';
+  /** The running process's pid (undefined while killed). */
+  readonly pid: number | undefined;
   /** SIGKILL, as a crash would; the data stays. */
   kill(): Promise<void>;
   /** Starts it again on the same port and data after kill(). */
@@ -133,6 +135,9 @@ export async function startFerretDb(options: FerretDbOptions): Promise<RunningFe
     port,
     version,
     backend: options.postgresUrl ? 'postgresql' : 'sqlite',
+    get pid() {
+      return child?.pid;
+    },
     kill,
     restart: launch,
     async stop() {
