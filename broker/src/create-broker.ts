@@ -1,14 +1,23 @@
 import { createHttpApp, createMetricsRegistry, createTokenService, listen, type Logger } from '@orderpulse/service-kit';
+import type { Aedes } from 'aedes';
+import { createAdmission } from './admission/admission.js';
+import { boundKeepalive } from './admission/keepalive.js';
 import { createAuthHooks } from './auth/index.js';
 import { MQTT_WS_PATH, type BrokerConfig } from './config.js';
-import { createAedes } from './create-aedes.js';
-import { createBrokerMetrics, registerConnectedClientsGauge } from './metrics.js';
+import { createAedes, createMemoryPersistence } from './create-aedes.js';
+import { createBrokerMetrics, registerConnectedClientsGauge, registerPersistentSessionsGauge } from './metrics.js';
 import { connectRedisState, describeRedisUrl, type RedisState } from './redis-state.js';
+import { createRefusals, type RefuseFn } from './refusals/refuse.js';
+import { truncateForLog } from './refusals/truncate.js';
+import { createPersistentSessions } from './sessions/persistent-sessions.js';
+import { forgetSessionsTakenElsewhere } from './sessions/watch-other-brokers.js';
+import type { SessionStore } from './sessions/wipe-session.js';
 import { listenTcp } from './transports/tcp.js';
 import type { Transport } from './transports/transport.js';
 import { listenWebSocket } from './transports/websocket.js';
 
-export type BrokerSettings = Pick<BrokerConfig, 'HOST' | 'MQTT_PORT' | 'MQTT_WS_PORT' | 'BROKER_HTTP_PORT' | 'MAX_PAYLOAD_BYTES' | 'JWT_SECRET'> &
+/** Everything in BrokerConfig but the process-level settings; Redis is optional. */
+export type BrokerSettings = Omit<BrokerConfig, 'NODE_ENV' | 'LOG_LEVEL' | 'REDIS_URL' | 'REDIS_NAMESPACE'> &
   Partial<Pick<BrokerConfig, 'REDIS_URL' | 'REDIS_NAMESPACE'>>;
 
 /** How long closing aedes may take when its mq is Redis (a dead Redis can hold QUIT forever), and when Redis is already away. */
@@ -37,22 +46,65 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
   };
   try {
     const metrics = createBrokerMetrics(createMetricsRegistry('broker'));
+    const refusals = createRefusals({
+      logger,
+      count: (reason) => metrics.refused.inc({ reason }),
+      linesPerSecond: config.REFUSAL_LOG_LINES_PER_SECOND,
+      maxFieldChars: config.REFUSAL_LOG_FIELD_MAX_CHARS,
+      onSuppressed: (reason) => metrics.refusalLogLinesSuppressed.inc({ reason }),
+    });
+    started.push(async () => refusals.log.close());
+
+    let redis: RedisState | undefined;
+    if (config.REDIS_URL) {
+      redis = await connectRedisState({
+        url: config.REDIS_URL,
+        namespace: config.REDIS_NAMESPACE ?? '',
+        logger,
+        queuedMessageTtlSeconds: 2 * config.MQTT_SESSION_EXPIRY_SECONDS,
+      });
+      started.push(redis.close);
+    }
+    const persistence = redis?.persistence ?? createMemoryPersistence();
+    const persistentSessions = createPersistentSessions({
+      store: persistence as SessionStore,
+      expiryMs: config.MQTT_SESSION_EXPIRY_SECONDS * 1_000,
+      maxPerSubject: config.MQTT_MAX_PERSISTENT_SESSIONS_PER_SUBJECT,
+      onExpired: ({ id, subject, offlineMs }) => {
+        metrics.persistentSessionsExpired.inc();
+        refusals.log.write('info', 'session_expired', { clientId: truncateForLog(id, refusals.maxFieldChars), subject: truncateForLog(subject, refusals.maxFieldChars), offlineMs }, 'persistent session expired');
+      },
+      onWipeFailed: (id, err) => logger.error({ clientId: truncateForLog(id, refusals.maxFieldChars), err: (err as Error).message }, 'expiring a persistent session failed; it is left as it is'),
+    });
+    started.push(async () => persistentSessions.close());
+
     const tokens = createTokenService(config.JWT_SECRET);
     const hooks = createAuthHooks({
       logger,
-      maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
+      refuse: refusals.refuse,
+      limits: {
+        maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
+        maxClientIdLength: config.MQTT_MAX_CLIENT_ID_LENGTH,
+        maxConnectionsPerSubject: config.MQTT_MAX_CONNECTIONS_PER_SUBJECT,
+        maxPersistentSessionsPerSubject: config.MQTT_MAX_PERSISTENT_SESSIONS_PER_SUBJECT,
+      },
       verifyToken: tokens.verify,
-      onRefused: (reason) => metrics.refused.inc({ reason }),
+      persistentSessions,
       onTokenExpired: () => metrics.tokenExpiredDisconnects.inc(),
     });
-    let redis: RedisState | undefined;
-    if (config.REDIS_URL) {
-      redis = await connectRedisState({ url: config.REDIS_URL, namespace: config.REDIS_NAMESPACE ?? '', logger });
-      started.push(redis.close);
-    }
-    const aedes = await createAedes({ hooks, logger, metrics, ...(redis && { shared: redis }) });
+    const aedes = await createAedes({
+      hooks,
+      preConnect: boundKeepalive(config.MQTT_MAX_KEEPALIVE_SECONDS, (requested) => metrics.keepaliveCapped.inc({ requested })),
+      logger,
+      metrics,
+      connectTimeoutMs: 2 * config.MQTT_CONNECT_TIMEOUT_MS,
+      persistence,
+      ...(redis && { mq: redis.mq }),
+    });
     started.push(() => closeAedes(aedes, redis && (redis.isReady() ? SHARED_CLOSE_TIMEOUT_MS : SHARED_CLOSE_TIMEOUT_REDIS_DOWN_MS), logger));
+    await forgetSessionsTakenElsewhere(aedes, persistentSessions);
     registerConnectedClientsGauge(metrics.registry, () => aedes.connectedClients);
+    registerPersistentSessionsGauge(metrics.registry, persistentSessions.size);
 
     const transports: Transport[] = [];
     const app = createHttpApp({
@@ -67,20 +119,12 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     const http = await listen(app, config.BROKER_HTTP_PORT, host);
     started.push(http.close);
 
-    const tcp = await listenTcp(aedes, config.MQTT_PORT, host);
-    started.push(tcp.close);
-    const ws = await listenWebSocket(aedes, {
-      port: config.MQTT_WS_PORT,
-      host,
-      path: MQTT_WS_PATH,
-      maxFrameBytes: Math.max(1024 * 1024, 4 * config.MAX_PAYLOAD_BYTES),
-    });
-    started.push(ws.close);
+    const { tcp, ws } = await listenMqtt(aedes, config, refusals.refuse, started);
     transports.push(tcp, ws);
 
     const sharedState = config.REDIS_URL ? `redis ${describeRedisUrl(config.REDIS_URL)}${config.REDIS_NAMESPACE ? `, namespace ${config.REDIS_NAMESPACE}` : ''}` : 'in memory';
     logger.info(
-      { mqtt: `mqtt://${host}:${tcp.port}`, ws: `ws://${host}:${ws.port}${MQTT_WS_PATH}`, http: http.url, maxPayloadBytes: config.MAX_PAYLOAD_BYTES, sharedState },
+      { mqtt: `mqtt://${host}:${tcp.port}`, ws: `ws://${host}:${ws.port}${MQTT_WS_PATH}`, http: http.url, maxPayloadBytes: config.MAX_PAYLOAD_BYTES, sharedState, limits: limitsOf(config) },
       'broker listening',
     );
     let closing: Promise<void> | undefined;
@@ -89,6 +133,47 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     await closeStarted();
     throw err;
   }
+}
+
+/** Both MQTT listeners behind one admission (per-address count, packet-length guard, CONNECT deadline). */
+async function listenMqtt(aedes: Aedes, config: BrokerSettings, refuse: RefuseFn, started: Array<() => Promise<void>>) {
+  const admission = createAdmission({
+    aedes,
+    refuse,
+    limits: {
+      maxConnectBytes: config.MQTT_MAX_CONNECT_BYTES,
+      maxPacketBytes: config.MAX_PAYLOAD_BYTES + config.MQTT_PACKET_OVERHEAD_BYTES,
+      connectTimeoutMs: config.MQTT_CONNECT_TIMEOUT_MS,
+      maxConnectionsPerAddress: config.MQTT_MAX_CONNECTIONS_PER_ADDRESS,
+    },
+  });
+  const tcp = await listenTcp(admission, config.MQTT_PORT, config.HOST);
+  started.push(tcp.close);
+  const ws = await listenWebSocket(admission, {
+    port: config.MQTT_WS_PORT,
+    host: config.HOST,
+    path: MQTT_WS_PATH,
+    maxFrameBytes: Math.max(1024 * 1024, 4 * config.MAX_PAYLOAD_BYTES),
+    trustProxyHops: config.TRUST_PROXY_HOPS,
+    upgradeTimeoutMs: config.MQTT_CONNECT_TIMEOUT_MS,
+  });
+  started.push(ws.close);
+  return { tcp, ws };
+}
+
+/** The abuse limits in force, for the start-up line. */
+function limitsOf(config: BrokerSettings): Record<string, number> {
+  return {
+    maxConnectBytes: config.MQTT_MAX_CONNECT_BYTES,
+    maxPacketBytes: config.MAX_PAYLOAD_BYTES + config.MQTT_PACKET_OVERHEAD_BYTES,
+    connectTimeoutMs: config.MQTT_CONNECT_TIMEOUT_MS,
+    maxConnectionsPerAddress: config.MQTT_MAX_CONNECTIONS_PER_ADDRESS,
+    maxClientIdLength: config.MQTT_MAX_CLIENT_ID_LENGTH,
+    maxConnectionsPerSubject: config.MQTT_MAX_CONNECTIONS_PER_SUBJECT,
+    maxPersistentSessionsPerSubject: config.MQTT_MAX_PERSISTENT_SESSIONS_PER_SUBJECT,
+    sessionExpirySeconds: config.MQTT_SESSION_EXPIRY_SECONDS,
+    maxKeepaliveSeconds: config.MQTT_MAX_KEEPALIVE_SECONDS,
+  };
 }
 
 /** Resolves when aedes has closed, or after timeoutMs (logged) so a dead Redis cannot hold the shutdown. */

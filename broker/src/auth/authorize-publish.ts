@@ -1,6 +1,7 @@
 import type { AuthorizePublishHook } from './hook-types.js';
 import { expiredSessionRefusal, whoOf, type RefuseFn } from './refusals.js';
 import type { Sessions } from './sessions.js';
+import { mayRetain } from './role-limits.js';
 import { publishDecision } from './topic-rules.js';
 
 export interface AuthorizePublishOptions {
@@ -11,7 +12,9 @@ export interface AuthorizePublishOptions {
 
 /**
  * Refuses a client whose token has expired (its expiry timer may be late) and payloads over the
- * limit, then asks the topic rules. MQTT 3.1.1 has no negative PUBACK: the server must either
+ * limit, then asks the topic rules, then refuses a retained message from anyone but a service
+ * (retained messages are the state every late subscriber gets: a rider could otherwise leave
+ * hundreds behind for admins and delivery-service to replay). MQTT 3.1.1 has no negative PUBACK: the server must either
  * acknowledge as usual or close the connection [MQTT-3.3.5-2]. We close it (aedes does when
  * the callback gets an error): a silent drop would let a misbehaving client believe its message
  * went through, while a disconnect shows up on both sides and in the log.
@@ -39,6 +42,13 @@ export function createAuthorizePublish({ sessions, refuse, maxPayloadBytes }: Au
     if (!decision.allow) {
       refuse({ reason: 'publish_not_authorized', detail: decision.reason, clientId, who: whoOf(session), topic });
       done(new Error(decision.reason));
+      return;
+    }
+    const role = session?.access.role;
+    if (packet.retain && !(role && mayRetain(role))) {
+      const detail = `a ${role ?? 'client'} may not publish retained messages`;
+      refuse({ reason: 'publish_retain_not_allowed', detail, clientId, who: whoOf(session), topic });
+      done(new Error(detail));
       return;
     }
     done(null);

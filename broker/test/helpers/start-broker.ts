@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
+import { loadBrokerConfig } from '../../src/config.js';
 import { createBroker, type BrokerSettings, type RunningBroker } from '../../src/create-broker.js';
 import { TEST_JWT_SECRET } from './personas.js';
 
+/** The broker's defaults (from its config schema), on free ports, with the test secret. */
 export function testBrokerSettings(overrides: Partial<BrokerSettings> = {}): BrokerSettings {
-  return { HOST: '127.0.0.1', MQTT_PORT: 0, MQTT_WS_PORT: 0, BROKER_HTTP_PORT: 0, MAX_PAYLOAD_BYTES: 1024, JWT_SECRET: TEST_JWT_SECRET, ...overrides };
+  const { NODE_ENV: _env, LOG_LEVEL: _level, REDIS_URL: _url, REDIS_NAMESPACE: _namespace, ...defaults } = loadBrokerConfig({});
+  return { ...defaults, HOST: '127.0.0.1', MQTT_PORT: 0, MQTT_WS_PORT: 0, BROKER_HTTP_PORT: 0, MAX_PAYLOAD_BYTES: 1024, JWT_SECRET: TEST_JWT_SECRET, ...overrides };
 }
 
 export interface TestBroker extends RunningBroker {
