@@ -14,10 +14,11 @@ export interface AuthorizePublishOptions {
  * Refuses a client whose token has expired (its expiry timer may be late) and payloads over the
  * limit, then asks the topic rules, then refuses a retained message from anyone but a service
  * (retained messages are the state every late subscriber gets: a rider could otherwise leave
- * hundreds behind for admins and delivery-service to replay). MQTT 3.1.1 has no negative PUBACK: the server must either
- * acknowledge as usual or close the connection [MQTT-3.3.5-2]. We close it (aedes does when
- * the callback gets an error): a silent drop would let a misbehaving client believe its message
- * went through, while a disconnect shows up on both sides and in the log.
+ * hundreds behind for admins and delivery-service to replay). MQTT 3.1.1 has no negative
+ * PUBACK: the server must either acknowledge as usual or close the connection [MQTT-3.3.5-2].
+ * We close it (aedes does when the callback gets an error): a silent drop would let a
+ * misbehaving client believe its message went through, while a disconnect shows up on both
+ * sides and in the log.
  * Also runs for wills; a will whose client is gone, or whose token has expired, is refused.
  */
 export function createAuthorizePublish({ sessions, refuse, maxPayloadBytes }: AuthorizePublishOptions): AuthorizePublishHook {
