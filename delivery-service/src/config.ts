@@ -32,6 +32,14 @@ export const deliveryConfigShape = {
   SERVICE_TOKEN_TTL_SECONDS: positiveInt(24 * 3600),
   /** Average rider speed used for the ETA. */
   AVERAGE_SPEED_KMH: z.coerce.number().positive().max(300).default(25),
+  /** A rider report dated further ahead of this server's clock is refused (device clocks drift; a forged future `at` would freeze the position). */
+  RIDER_REPORT_MAX_FUTURE_SECONDS: positiveInt(30),
+  /**
+   * A rider report older than this is refused. A day covers a device that was offline for a
+   * whole shift (rider tokens last 12 h) and an outage of this service while the broker keeps its
+   * persistent session; a delivery is not on the road longer than that.
+   */
+  RIDER_REPORT_MAX_AGE_SECONDS: positiveInt(24 * 3600),
   ...outboxRelayConfig,
   /** How long start-up waits for RabbitMQ and for the MQTT broker before giving up. */
   CONNECT_TIMEOUT_MS: positiveInt(5_000),
