@@ -55,6 +55,16 @@ export const outboxRelayConfig = {
   OUTBOX_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(1_000),
 };
 
+/** A Redis shared by several instances of one service; unset keeps that state in each process's memory. */
+export const sharedRedisConfig = {
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Prefix for Redis keys, so several deployments (or test runs) can share one Redis. */
+  REDIS_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/, 'only a-z, 0-9 and -').default(''),
+};
+
 export const DEFAULT_PORTS = {
   WEB_PORT: 3000,
   ORDERS_PORT: 3001,

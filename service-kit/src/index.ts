@@ -13,6 +13,7 @@ export * from './http/validate.js';
 export * from './http/app.js';
 export * from './http/listen.js';
 export * from './http/failed-attempts.js';
+export * from './http/failure-counters.js';
 export * from './auth/tokens.js';
 export * from './startup-error.js';
 export * from './outbox/outbox-store.js';

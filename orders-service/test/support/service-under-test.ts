@@ -17,18 +17,6 @@ export function steppingClock(): () => Date {
   };
 }
 
-/** steppingClock, moved forward on demand (e.g. past a rate-limit window) without waiting. */
-export function adjustableClock(): { clock: () => Date; advance(ms: number): void } {
-  const real = steppingClock();
-  let offset = 0;
-  return {
-    clock: () => new Date(real().getTime() + offset),
-    advance: (ms) => {
-      offset += ms;
-    },
-  };
-}
-
 export interface ServiceUnderTestOptions {
   /** Settings on top of the test defaults, as environment variables. */
   env?: Record<string, string>;
