@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { commonConfig, DEFAULT_PORTS, devDefaultSecretsIn, jwtSecretConfig, loadConfig, port, positiveInt, refuseDevSecretsInProduction, text } from '@orderpulse/service-kit';
+import {
+  commonConfig,
+  DEFAULT_METRICS_PORTS,
+  DEFAULT_PORTS,
+  devDefaultSecretsIn,
+  jwtSecretConfig,
+  loadConfig,
+  metricsConfig,
+  port,
+  positiveInt,
+  refuseDevSecretsInProduction,
+  text,
+} from '@orderpulse/service-kit';
 
 const brokerConfigShape = {
   NODE_ENV: commonConfig.NODE_ENV,
@@ -8,6 +20,7 @@ const brokerConfigShape = {
   MQTT_PORT: port(DEFAULT_PORTS.MQTT_PORT),
   MQTT_WS_PORT: port(DEFAULT_PORTS.MQTT_WS_PORT),
   BROKER_HTTP_PORT: port(DEFAULT_PORTS.BROKER_HTTP_PORT),
+  ...metricsConfig(DEFAULT_METRICS_PORTS.broker),
   /** PUBLISH payloads larger than this are refused and their sender disconnected. */
   MAX_PAYLOAD_BYTES: positiveInt(16_384),
   /** Checks the tokens clients present as their MQTT password; shared with the services that sign them. */

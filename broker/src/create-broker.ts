@@ -1,4 +1,4 @@
-import { createHttpApp, createMetricsRegistry, createTokenService, listen, type Logger } from '@orderpulse/service-kit';
+import { createHttpApp, createMetricsRegistry, createTokenService, listen, listenMetrics, type Logger } from '@orderpulse/service-kit';
 import { createAuthHooks } from './auth/index.js';
 import { MQTT_WS_PATH, type BrokerConfig } from './config.js';
 import { createAedes } from './create-aedes.js';
@@ -9,7 +9,7 @@ import type { Transport } from './transports/transport.js';
 import { listenWebSocket } from './transports/websocket.js';
 
 export type BrokerSettings = Pick<BrokerConfig, 'HOST' | 'MQTT_PORT' | 'MQTT_WS_PORT' | 'BROKER_HTTP_PORT' | 'MAX_PAYLOAD_BYTES' | 'JWT_SECRET'> &
-  Partial<Pick<BrokerConfig, 'REDIS_URL' | 'REDIS_NAMESPACE'>>;
+  Partial<Pick<BrokerConfig, 'REDIS_URL' | 'REDIS_NAMESPACE' | 'METRICS_PORT' | 'METRICS_HOST'>>;
 
 /** How long closing aedes may take when its mq is Redis (a dead Redis can hold QUIT forever), and when Redis is already away. */
 const SHARED_CLOSE_TIMEOUT_MS = 10_000;
@@ -19,12 +19,14 @@ export interface RunningBroker {
   tcpPort: number;
   wsPort: number;
   httpPort: number;
+  /** Serves /metrics (METRICS_PORT; a free port when the settings name none), never the health port. */
+  metricsPort: number;
   /** Stops accepting, disconnects every client, closes the servers. */
   close(): Promise<void>;
 }
 
 /**
- * Aedes over TCP and WebSocket plus its health/metrics HTTP server; ports may be 0. Parts are
+ * Aedes over TCP and WebSocket plus its health HTTP server and its metrics server; ports may be 0. Parts are
  * closed in the reverse of their start order, also when a later part fails to start.
  * With REDIS_URL, subscriptions, messages, retained messages and persistent sessions are shared
  * with every broker using the same Redis (and REDIS_NAMESPACE).
@@ -66,6 +68,8 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     });
     const http = await listen(app, config.BROKER_HTTP_PORT, host);
     started.push(http.close);
+    const metricsServer = await listenMetrics(metrics.registry, config.METRICS_PORT ?? 0, config.METRICS_HOST ?? '127.0.0.1', logger);
+    started.push(metricsServer.close);
 
     const tcp = await listenTcp(aedes, config.MQTT_PORT, host);
     started.push(tcp.close);
@@ -80,11 +84,11 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
 
     const sharedState = config.REDIS_URL ? `redis ${describeRedisUrl(config.REDIS_URL)}${config.REDIS_NAMESPACE ? `, namespace ${config.REDIS_NAMESPACE}` : ''}` : 'in memory';
     logger.info(
-      { mqtt: `mqtt://${host}:${tcp.port}`, ws: `ws://${host}:${ws.port}${MQTT_WS_PATH}`, http: http.url, maxPayloadBytes: config.MAX_PAYLOAD_BYTES, sharedState },
+      { mqtt: `mqtt://${host}:${tcp.port}`, ws: `ws://${host}:${ws.port}${MQTT_WS_PATH}`, http: http.url, metrics: `${metricsServer.url}/metrics`, maxPayloadBytes: config.MAX_PAYLOAD_BYTES, sharedState },
       'broker listening',
     );
     let closing: Promise<void> | undefined;
-    return { tcpPort: tcp.port, wsPort: ws.port, httpPort: http.port, close: () => (closing ??= closeStarted()) };
+    return { tcpPort: tcp.port, wsPort: ws.port, httpPort: http.port, metricsPort: metricsServer.port, close: () => (closing ??= closeStarted()) };
   } catch (err) {
     await closeStarted();
     throw err;

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import {
   commonConfig,
+  DEFAULT_METRICS_PORTS,
   DEFAULT_PORTS,
   devDefaultSecretsIn,
   jwtSecretConfig,
   loadConfig,
+  metricsConfig,
   outboxRelayConfig,
   optionalText,
   port,
@@ -17,6 +19,7 @@ export const deliveryConfigShape = {
   ...commonConfig,
   DELIVERY_PORT: port(DEFAULT_PORTS.DELIVERY_PORT),
   HOST: text('127.0.0.1'),
+  ...metricsConfig(DEFAULT_METRICS_PORTS['delivery-service']),
   /** The broker riders publish to; the ingest connects as username `service` with a token it signs itself. */
   MQTT_URL: text(`mqtt://127.0.0.1:${DEFAULT_PORTS.MQTT_PORT}`),
   /** Fixed, so the broker keeps this service's persistent session (and queued rider messages) across restarts. */

@@ -1,11 +1,26 @@
 import { z } from 'zod';
-import { commonConfig, DEFAULT_PORTS, jwtSecretConfig, loadConfig, optionalText, outboxRelayConfig, port, positiveInt, refuseDevSecretsInProduction, sharedRedisConfig, text } from '@orderpulse/service-kit';
+import {
+  commonConfig,
+  DEFAULT_METRICS_PORTS,
+  DEFAULT_PORTS,
+  jwtSecretConfig,
+  loadConfig,
+  metricsConfig,
+  optionalText,
+  outboxRelayConfig,
+  port,
+  positiveInt,
+  refuseDevSecretsInProduction,
+  sharedRedisConfig,
+  text,
+} from '@orderpulse/service-kit';
 import { DEFAULT_POSTGRES_SCHEMA, POSTGRES_SCHEMA_PATTERN } from './data-access/postgres-order-repository.js';
 
 export const ordersConfigShape = {
   ...commonConfig,
   ORDERS_PORT: port(DEFAULT_PORTS.ORDERS_PORT),
   HOST: text('127.0.0.1'),
+  ...metricsConfig(DEFAULT_METRICS_PORTS['orders-service']),
   /** Unset: orders live in PostgreSQL (POSTGRES_URL), in memory only (a warning says so at start-up), or in files under DATA_DIR. */
   MONGO_URL: optionalText(),
   /**

@@ -8,6 +8,7 @@ import {
   type EventConsumer,
   type EventPublisher,
   listen,
+  listenMetrics,
   type Logger,
   openEventPipeline,
   OutboxRelay,
@@ -37,6 +38,8 @@ export interface OrdersServiceOverrides {
 export interface RunningOrdersService {
   port: number;
   url: string;
+  /** Prometheus text at `<metricsUrl>` (METRICS_PORT), never on the API port. */
+  metricsUrl: string;
   repository: OrderRepository;
   relay: OutboxRelay<OrderEvent>;
   /** Consumes `delivery.status_changed` (queue `orders-service.delivery`) to move orders along. */
@@ -106,11 +109,14 @@ export async function startOrdersService(
     });
     const server = await listen(app, config.ORDERS_PORT, config.HOST);
     closers.add('HTTP server', () => server.close());
+    const metricsServer = await listenMetrics(registry, config.METRICS_PORT, config.METRICS_HOST, logger);
+    closers.add('metrics server', () => metricsServer.close());
     relay.start();
 
     return {
       port: server.port,
       url: server.url,
+      metricsUrl: `${metricsServer.url}/metrics`,
       repository,
       relay,
       deliveryConsumer,

@@ -12,6 +12,7 @@ export * from './http/errors.js';
 export * from './http/validate.js';
 export * from './http/app.js';
 export * from './http/listen.js';
+export * from './http/metrics-server.js';
 export * from './http/failed-attempts.js';
 export * from './http/failure-counters.js';
 export * from './auth/tokens.js';

@@ -74,7 +74,7 @@ export function localEnvironment(composeEnv: Record<string, string>, ports: Map<
     else if (key === 'MONGO_URL') {
       if (engines.mongoUrl) env[key] = `${engines.mongoUrl.replace(/\/[^/]*$/, '')}/${value.split('/').pop()}`;
       else env.DATA_DIR = dataDir;
-    } else if (key === 'HOST') env[key] = '127.0.0.1';
+    } else if (key === 'HOST' || key === 'METRICS_HOST') env[key] = '127.0.0.1';
     else if (/_PORT$/.test(key) && ports.has(Number(value))) env[key] = String(ports.get(Number(value)));
     else env[key] = rewriteUrl(value);
   }
@@ -96,7 +96,7 @@ export async function startComposeAsProcesses(
 ): Promise<ComposeAsProcesses> {
   const ports = new Map<number, number>();
   for (const deployable of DEPLOYABLES) {
-    for (const port of Object.values(deployable.ports)) if (port !== undefined && !ports.has(port)) ports.set(port, await freePort());
+    for (const port of [...Object.values(deployable.ports), deployable.metricsPort]) if (port !== undefined && !ports.has(port)) ports.set(port, await freePort());
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'orderpulse-compose-'));
   const substitutions = [
@@ -115,7 +115,10 @@ export async function startComposeAsProcesses(
       const replicas = options.replicas?.[deployable.name] ?? 1;
       for (let replica = 1; replica <= replicas; replica += 1) {
         const env = { ...base };
-        if (replica > 1) env[deployable.httpPortKey] = String(await freePort());
+        if (replica > 1) {
+          env[deployable.httpPortKey] = String(await freePort());
+          env.METRICS_PORT = String(await freePort());
+        }
         const httpUrl = `http://127.0.0.1:${env[deployable.httpPortKey]}`;
         const process = await startServiceProcess({
           name: replicas > 1 ? `${deployable.name}-${replica}` : deployable.name,

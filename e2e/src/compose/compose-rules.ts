@@ -108,6 +108,9 @@ export function checkPorts(document: ComposeDocument): string[] {
   }
   for (const deployable of DEPLOYABLES) {
     const env = environmentOf(document.services[deployable.name] ?? {});
+    const metricsPort = Number(env.METRICS_PORT ?? deployable.metricsPort);
+    if (portsOf(document.services[deployable.name] ?? {}).some((port) => port.target === metricsPort)) problems.push(`${deployable.name} publishes its METRICS_PORT ${metricsPort}`);
+    if (env.METRICS_PORT !== String(deployable.metricsPort)) problems.push(`${deployable.name} sets METRICS_PORT=${env.METRICS_PORT ?? '(unset)'}, expected ${deployable.metricsPort}`);
     for (const [key, port] of Object.entries(deployable.ports)) {
       if (env[key] !== undefined && env[key] !== String(port)) problems.push(`${deployable.name} sets ${key}=${env[key]}, but DESIGN.md's port is ${port}`);
     }

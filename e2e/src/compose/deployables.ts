@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { DEFAULT_PORTS } from '@orderpulse/service-kit';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS } from '@orderpulse/service-kit';
 import { ENTRY_POINTS, REPO_ROOT, type ServiceName } from '../harness/paths.js';
 
 /** One process that ships as its own image and compose service. */
@@ -10,8 +10,10 @@ export interface Deployable {
   harnessName: ServiceName;
   /** The compiled entry point, relative to the repository root (the harness runs the same file). */
   entry: string;
-  /** The env key of its HTTP port (/healthz, /readyz, /metrics). */
+  /** The env key of its HTTP port (/healthz, /readyz). */
   httpPortKey: keyof typeof DEFAULT_PORTS;
+  /** Its METRICS_PORT (/metrics): reached over the compose network only, never published. */
+  metricsPort: number;
   /** Every port it listens on, by env key: published as is (DESIGN.md's table). */
   ports: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
   /** Built files it serves besides its code, relative to the repository root. */
@@ -26,16 +28,18 @@ export const DEPLOYABLES: readonly Deployable[] = [
     harnessName: 'broker',
     entry: entry('broker'),
     httpPortKey: 'BROKER_HTTP_PORT',
+    metricsPort: DEFAULT_METRICS_PORTS.broker,
     ports: { BROKER_HTTP_PORT: DEFAULT_PORTS.BROKER_HTTP_PORT, MQTT_PORT: DEFAULT_PORTS.MQTT_PORT, MQTT_WS_PORT: DEFAULT_PORTS.MQTT_WS_PORT },
   },
-  { name: 'orders-service', harnessName: 'orders', entry: entry('orders'), httpPortKey: 'ORDERS_PORT', ports: { ORDERS_PORT: DEFAULT_PORTS.ORDERS_PORT } },
-  { name: 'delivery-service', harnessName: 'delivery', entry: entry('delivery'), httpPortKey: 'DELIVERY_PORT', ports: { DELIVERY_PORT: DEFAULT_PORTS.DELIVERY_PORT } },
-  { name: 'notifier-service', harnessName: 'notifier', entry: entry('notifier'), httpPortKey: 'NOTIFIER_PORT', ports: { NOTIFIER_PORT: DEFAULT_PORTS.NOTIFIER_PORT } },
+  { name: 'orders-service', harnessName: 'orders', entry: entry('orders'), httpPortKey: 'ORDERS_PORT', metricsPort: DEFAULT_METRICS_PORTS['orders-service'], ports: { ORDERS_PORT: DEFAULT_PORTS.ORDERS_PORT } },
+  { name: 'delivery-service', harnessName: 'delivery', entry: entry('delivery'), httpPortKey: 'DELIVERY_PORT', metricsPort: DEFAULT_METRICS_PORTS['delivery-service'], ports: { DELIVERY_PORT: DEFAULT_PORTS.DELIVERY_PORT } },
+  { name: 'notifier-service', harnessName: 'notifier', entry: entry('notifier'), httpPortKey: 'NOTIFIER_PORT', metricsPort: DEFAULT_METRICS_PORTS['notifier-service'], ports: { NOTIFIER_PORT: DEFAULT_PORTS.NOTIFIER_PORT } },
   {
     name: 'web-client',
     harnessName: 'web',
     entry: entry('web'),
     httpPortKey: 'WEB_PORT',
+    metricsPort: DEFAULT_METRICS_PORTS['web-client'],
     ports: { WEB_PORT: DEFAULT_PORTS.WEB_PORT },
     // `vite build` puts the browser apps there; the server refuses to start without them.
     assets: ['web-client/dist/public'],
