@@ -14,7 +14,7 @@ export interface Deployable {
   httpPortKey: keyof typeof DEFAULT_PORTS;
   /** Its METRICS_PORT (/metrics): reached over the compose network only, never published. */
   metricsPort: number;
-  /** Every port it listens on, by env key: published as is (DESIGN.md's table). */
+  /** Every port it listens on, by env key (DESIGN.md's table): on the compose network only; the TLS proxy is what is published. */
   ports: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
   /** Built files it serves besides its code, relative to the repository root. */
   assets?: string[];
@@ -46,12 +46,16 @@ export const DEPLOYABLES: readonly Deployable[] = [
   },
 ];
 
-/** Third-party services compose runs beside them, and what each must publish (nothing: internal only). */
+/** Third-party services compose runs beside them, and what each must publish (only the TLS proxy faces the outside). */
 export const INFRASTRUCTURE = {
   rabbitmq: { image: /^rabbitmq:3\.13-management(\b|$)/, publishes: [15672], dataPath: '/var/lib/rabbitmq' },
   mongo: { image: /^mongo:7(\b|$)/, publishes: [] as number[], dataPath: '/data/db' },
   redis: { image: /^redis:7(\b|$)/, publishes: [] as number[], dataPath: '/data' },
+  proxy: { image: /^caddy:2(\.|$)/, publishes: [80, 443], dataPath: '/data' },
 } as const;
+
+/** The paths deploy/Caddyfile routes, as the web-client must hand them to browsers. */
+export const PUBLIC_PATHS = { MQTT_WS_URL: '/mqtt', ORDERS_URL: '/api/orders', DELIVERY_URL: '/api/delivery' } as const;
 
 export type InfrastructureName = keyof typeof INFRASTRUCTURE;
 
