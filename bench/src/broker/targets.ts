@@ -100,6 +100,8 @@ export async function startOurBroker(transport: Transport, options: OurBrokerOpt
       MQTT_PORT: String(mqttPort),
       MQTT_WS_PORT: String(wsPort),
       BROKER_HTTP_PORT: String(httpPort),
+      // Not scraped here: any free port, so it never collides with another broker's.
+      METRICS_PORT: '0',
       JWT_SECRET: options.jwtSecret,
     },
   });
