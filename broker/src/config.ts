@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { commonConfig, DEFAULT_PORTS, devDefaultSecretsIn, jwtSecretConfig, loadConfig, port, positiveInt, refuseDevSecretsInProduction, text } from '@orderpulse/service-kit';
+import {
+  commonConfig,
+  DEFAULT_METRICS_PORTS,
+  DEFAULT_PORTS,
+  devDefaultSecretsIn,
+  jwtSecretConfig,
+  loadConfig,
+  metricsConfig,
+  port,
+  positiveInt,
+  refuseDevSecretsInProduction,
+  text,
+} from '@orderpulse/service-kit';
 
 /** MQTT 3.1.1's largest remaining length (§2.2.3). */
 const MAX_REMAINING_LENGTH = 268_435_455;
@@ -13,6 +25,7 @@ const brokerConfigShape = {
   MQTT_PORT: port(DEFAULT_PORTS.MQTT_PORT),
   MQTT_WS_PORT: port(DEFAULT_PORTS.MQTT_WS_PORT),
   BROKER_HTTP_PORT: port(DEFAULT_PORTS.BROKER_HTTP_PORT),
+  ...metricsConfig(DEFAULT_METRICS_PORTS.broker),
   /** PUBLISH payloads larger than this are refused and their sender disconnected. */
   MAX_PAYLOAD_BYTES: positiveInt(16_384),
   /** Largest packet (its announced remaining length) until CONNECT is accepted: room for a CONNECT with a token. */

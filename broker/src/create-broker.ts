@@ -1,4 +1,4 @@
-import { createHttpApp, createMetricsRegistry, createTokenService, listen, type Logger } from '@orderpulse/service-kit';
+import { createHttpApp, createMetricsRegistry, createTokenService, listen, listenMetrics, type Logger } from '@orderpulse/service-kit';
 import type { Aedes } from 'aedes';
 import { createAdmission } from './admission/admission.js';
 import { boundKeepalive } from './admission/keepalive.js';
@@ -16,9 +16,9 @@ import { listenTcp } from './transports/tcp.js';
 import type { Transport } from './transports/transport.js';
 import { listenWebSocket } from './transports/websocket.js';
 
-/** Everything in BrokerConfig but the process-level settings; Redis is optional. */
-export type BrokerSettings = Omit<BrokerConfig, 'NODE_ENV' | 'LOG_LEVEL' | 'REDIS_URL' | 'REDIS_NAMESPACE'> &
-  Partial<Pick<BrokerConfig, 'REDIS_URL' | 'REDIS_NAMESPACE'>>;
+/** Everything in BrokerConfig but the process-level settings; Redis and the metrics listener are optional. */
+export type BrokerSettings = Omit<BrokerConfig, 'NODE_ENV' | 'LOG_LEVEL' | 'REDIS_URL' | 'REDIS_NAMESPACE' | 'METRICS_PORT' | 'METRICS_HOST'> &
+  Partial<Pick<BrokerConfig, 'REDIS_URL' | 'REDIS_NAMESPACE' | 'METRICS_PORT' | 'METRICS_HOST'>>;
 
 /** How long closing aedes may take when its mq is Redis (a dead Redis can hold QUIT forever), and when Redis is already away. */
 const SHARED_CLOSE_TIMEOUT_MS = 10_000;
@@ -28,12 +28,14 @@ export interface RunningBroker {
   tcpPort: number;
   wsPort: number;
   httpPort: number;
+  /** Serves /metrics (METRICS_PORT; a free port when the settings name none), never the health port. */
+  metricsPort: number;
   /** Stops accepting, disconnects every client, closes the servers. */
   close(): Promise<void>;
 }
 
 /**
- * Aedes over TCP and WebSocket plus its health/metrics HTTP server; ports may be 0. Parts are
+ * Aedes over TCP and WebSocket plus its health HTTP server and its metrics server; ports may be 0. Parts are
  * closed in the reverse of their start order, also when a later part fails to start.
  * With REDIS_URL, subscriptions, messages, retained messages and persistent sessions are shared
  * with every broker using the same Redis (and REDIS_NAMESPACE).
@@ -118,17 +120,27 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     });
     const http = await listen(app, config.BROKER_HTTP_PORT, host);
     started.push(http.close);
+    const metricsServer = await listenMetrics(metrics.registry, config.METRICS_PORT ?? 0, config.METRICS_HOST ?? '127.0.0.1', logger);
+    started.push(metricsServer.close);
 
     const { tcp, ws } = await listenMqtt(aedes, config, refusals.refuse, started);
     transports.push(tcp, ws);
 
     const sharedState = config.REDIS_URL ? `redis ${describeRedisUrl(config.REDIS_URL)}${config.REDIS_NAMESPACE ? `, namespace ${config.REDIS_NAMESPACE}` : ''}` : 'in memory';
     logger.info(
-      { mqtt: `mqtt://${host}:${tcp.port}`, ws: `ws://${host}:${ws.port}${MQTT_WS_PATH}`, http: http.url, maxPayloadBytes: config.MAX_PAYLOAD_BYTES, sharedState, limits: limitsOf(config) },
+      {
+        mqtt: `mqtt://${host}:${tcp.port}`,
+        ws: `ws://${host}:${ws.port}${MQTT_WS_PATH}`,
+        http: http.url,
+        metrics: `${metricsServer.url}/metrics`,
+        maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
+        sharedState,
+        limits: limitsOf(config),
+      },
       'broker listening',
     );
     let closing: Promise<void> | undefined;
-    return { tcpPort: tcp.port, wsPort: ws.port, httpPort: http.port, close: () => (closing ??= closeStarted()) };
+    return { tcpPort: tcp.port, wsPort: ws.port, httpPort: http.port, metricsPort: metricsServer.port, close: () => (closing ??= closeStarted()) };
   } catch (err) {
     await closeStarted();
     throw err;

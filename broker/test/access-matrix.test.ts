@@ -73,7 +73,7 @@ function describeMatrix(transport: TransportName, personas: readonly Persona[], 
     });
 
     it('then mqtt_refusals_total counts exactly those refusals, by reason', async () => {
-      const metrics = await (await fetch(`${broker.httpUrl}/metrics`)).text();
+      const metrics = await (await fetch(broker.metricsUrl)).text();
       const count = (reason: string) => Number(new RegExp(`^mqtt_refusals_total\\{reason="${reason}"[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
       const denied = (op: CellResult['op']) => cells.filter((c) => c.op === op && c.persona !== 'anonymous' && !isAllowed(c));
       expect({

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import {
   commonConfig,
+  DEFAULT_METRICS_PORTS,
   DEFAULT_PORTS,
   devDefaultSecretsIn,
   jwtSecretConfig,
   loadConfig,
+  metricsConfig,
   outboxRelayConfig,
   optionalText,
   port,
@@ -17,6 +19,7 @@ export const deliveryConfigShape = {
   ...commonConfig,
   DELIVERY_PORT: port(DEFAULT_PORTS.DELIVERY_PORT),
   HOST: text('127.0.0.1'),
+  ...metricsConfig(DEFAULT_METRICS_PORTS['delivery-service']),
   /** The broker riders publish to; the ingest connects as username `service` with a token it signs itself. */
   MQTT_URL: text(`mqtt://127.0.0.1:${DEFAULT_PORTS.MQTT_PORT}`),
   /** Fixed, so the broker keeps this service's persistent session (and queued rider messages) across restarts. */
@@ -32,6 +35,14 @@ export const deliveryConfigShape = {
   SERVICE_TOKEN_TTL_SECONDS: positiveInt(24 * 3600),
   /** Average rider speed used for the ETA. */
   AVERAGE_SPEED_KMH: z.coerce.number().positive().max(300).default(25),
+  /** A rider report dated further ahead of this server's clock is refused (device clocks drift; a forged future `at` would freeze the position). */
+  RIDER_REPORT_MAX_FUTURE_SECONDS: positiveInt(30),
+  /**
+   * A rider report older than this is refused. A day covers a device that was offline for a
+   * whole shift (rider tokens last 12 h) and an outage of this service while the broker keeps its
+   * persistent session; a delivery is not on the road longer than that.
+   */
+  RIDER_REPORT_MAX_AGE_SECONDS: positiveInt(24 * 3600),
   ...outboxRelayConfig,
   /** How long start-up waits for RabbitMQ and for the MQTT broker before giving up. */
   CONNECT_TIMEOUT_MS: positiveInt(5_000),

@@ -38,8 +38,8 @@ const FINAL_VERSION = 1 + LIFECYCLE.length;
 /** Orders whose next change is in flight at once (each order's changes stay sequential). */
 const CONCURRENCY = 40;
 
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function metric(metricsUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
   return text
     .split('\n')
     .filter((line) => line.startsWith(name))
@@ -54,7 +54,8 @@ describeScaledOut('two orders-services and two notifiers as competing consumers'
   const postgresUrl = 'url' in postgres ? postgres.url : '';
   let system: RunningSystem;
   let ordersUrls: string[];
-  let notifierUrls: string[];
+  let ordersMetrics: string[];
+  let notifierMetrics: string[];
   let tokens: TestTokens;
   const customers = new Map<string, MqttRecorder>();
   const orders: OrderSnapshot[] = [];
@@ -79,7 +80,8 @@ describeScaledOut('two orders-services and two notifiers as competing consumers'
     const secondOrders = await system.addInstance('orders', 'orders-2');
     const secondNotifier = await system.addInstance('notifier', 'notifier-2');
     ordersUrls = [system.urls.orders, secondOrders.url];
-    notifierUrls = [system.urls.notifier, secondNotifier.url];
+    ordersMetrics = [system.urls.metrics.orders, secondOrders.metricsUrl];
+    notifierMetrics = [system.urls.metrics.notifier, secondNotifier.metricsUrl];
     tokens = new TestTokens(system.jwtSecret);
     tap = await amqplib.connect(amqpUrl);
     const tapChannel = await tap.createChannel();
@@ -158,9 +160,9 @@ describeScaledOut('two orders-services and two notifiers as competing consumers'
       expect(last.payload).toMatchObject({ orderId: order.id, status: 'delivered', version: FINAL_VERSION });
     }
 
-    const published = await Promise.all(notifierUrls.map((url) => metric(url, 'notifier_mqtt_messages_published_total{kind="order-status"')));
-    const stale = await Promise.all(notifierUrls.map((url) => metric(url, 'notifier_events_deduped_total')));
-    const relayed = await Promise.all(ordersUrls.map((url) => metric(url, 'outbox_events_published_total')));
+    const published = await Promise.all(notifierMetrics.map((url) => metric(url, 'notifier_mqtt_messages_published_total{kind="order-status"')));
+    const stale = await Promise.all(notifierMetrics.map((url) => metric(url, 'notifier_events_deduped_total')));
+    const relayed = await Promise.all(ordersMetrics.map((url) => metric(url, 'outbox_events_published_total')));
     process.stdout.write(
       `\n[competing-consumers] ${patches} PATCHes over 2 orders-services in ${patchedMs} ms (409s: ${conflicts}); all ${ORDERS} customers on v${FINAL_VERSION} after ${deliveredMs} ms;` +
         ` ${received} status messages received, ${duplicates} repeated versions, 0 backwards;` +
@@ -177,7 +179,7 @@ describeScaledOut('two orders-services and two notifiers as competing consumers'
   }, 180_000);
 
   it('when late copies of older events arrive at both notifiers, then they are dropped and nobody goes back', async () => {
-    const droppedBefore = await Promise.all(notifierUrls.map((url) => metric(url, 'notifier_events_deduped_total')));
+    const droppedBefore = await Promise.all(notifierMetrics.map((url) => metric(url, 'notifier_events_deduped_total')));
     const late = orders.map((order) => emitted.find((e) => e.orderId === order.id && e.version === FINAL_VERSION - 1));
     expect(late.every(Boolean)).toBe(true);
     const channel = await tap.createConfirmChannel();
@@ -189,7 +191,7 @@ describeScaledOut('two orders-services and two notifiers as competing consumers'
     await channel.waitForConfirms();
     await waitFor(
       async () => {
-        const dropped = await Promise.all(notifierUrls.map((url) => metric(url, 'notifier_events_deduped_total')));
+        const dropped = await Promise.all(notifierMetrics.map((url) => metric(url, 'notifier_events_deduped_total')));
         return dropped[0]! + dropped[1]! - droppedBefore[0]! - droppedBefore[1]! >= 2 * ORDERS;
       },
       `both notifiers to drop the ${2 * ORDERS} late copies`,

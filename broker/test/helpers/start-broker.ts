@@ -13,6 +13,8 @@ export interface TestBroker extends RunningBroker {
   tcpUrl: string;
   wsUrl: string;
   httpUrl: string;
+  /** Where /metrics is served (its own port). */
+  metricsUrl: string;
 }
 
 /** The real broker on free ports, checking tokens with TEST_JWT_SECRET. */
@@ -23,5 +25,6 @@ export async function startTestBroker(logger: Logger, overrides: Partial<BrokerS
     tcpUrl: `mqtt://127.0.0.1:${broker.tcpPort}`,
     wsUrl: `ws://127.0.0.1:${broker.wsPort}/mqtt`,
     httpUrl: `http://127.0.0.1:${broker.httpPort}`,
+    metricsUrl: `http://127.0.0.1:${broker.metricsPort}/metrics`,
   };
 }

@@ -3,6 +3,7 @@ import { locationUpdatedEvent } from './delivery-events.js';
 import { withPosition } from './delivery-changes.js';
 import { NoDeliveryInProgressError } from './delivery-errors.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { assertReportTimeInRange } from './report-time.js';
 import { writeDeliveryChange } from './write-delivery-change.js';
 
 /** The deliveries a rider's position is about: the ones on their way to the customer. */
@@ -22,18 +23,23 @@ export interface LocationOutcome {
  * A rider's position applies to every delivery they have picked up or carry: each gets the
  * position, a fresh ETA and a delivery.location_updated event at its next version. A position
  * no newer than the one stored is a repeat (or arrived late) and changes nothing. No delivery in
- * progress: refused.
+ * progress, or a report dated outside the accepted window (ReportTimeOutOfRangeError): refused.
+ * A stored position dated beyond the allowed clock skew (written before that check existed)
+ * does not hold newer reports back.
  */
 export async function applyRiderLocation(deps: DeliveryUseCaseDeps, riderId: string, report: RiderLocationReport): Promise<LocationOutcome> {
+  const now = deps.clock();
+  assertReportTimeInRange(report.at, now, deps.reportTimeLimits);
   const carried = await deps.store.deliveries.list({ riderId, statuses: IN_PROGRESS, limit: MAX_CARRIED });
   if (carried.length === 0) throw new NoDeliveryInProgressError(riderId);
   const position = { ...report, at: new Date(report.at).toISOString() };
-  const now = deps.clock();
+  const trustedUntil = now.getTime() + deps.reportTimeLimits.maxFutureSkewMs;
+  const blocks = (stored: string) => Date.parse(stored) >= Date.parse(position.at) && Date.parse(stored) <= trustedUntil;
   const outcome: LocationOutcome = { updated: [], unchanged: 0 };
   for (const { id } of carried) {
     const result = await writeDeliveryChange(deps, id, (current) => {
       if (current.rider?.id !== riderId || !IN_PROGRESS.includes(current.status)) return { unchanged: 'no longer in progress for this rider' };
-      if (current.lastPosition && Date.parse(current.lastPosition.at) >= Date.parse(position.at)) return { unchanged: 'position not newer' };
+      if (current.lastPosition && blocks(current.lastPosition.at)) return { unchanged: 'position not newer' };
       const next = withPosition(current, position, now, deps.averageSpeedKmh);
       return { next, event: locationUpdatedEvent(next, riderId, position) };
     });

@@ -3,6 +3,7 @@ import { snapshotEvent } from './delivery-events.js';
 import { withStatus } from './delivery-changes.js';
 import { DeliveryNotAssignedError, DeliveryNotFoundError, InvalidDeliveryTransitionError } from './delivery-errors.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { assertReportTimeInRange } from './report-time.js';
 import { writeDeliveryChange, type DeliveryWriteResult } from './write-delivery-change.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,7 +16,8 @@ export interface RiderStatus {
 
 /**
  * A rider's status report from the road. Refused (a domain error, nothing written) when the
- * delivery is unknown, not assigned to this rider, or the transition is not allowed. A report
+ * delivery is unknown, not assigned to this rider, the transition is not allowed, or the report
+ * is dated outside the accepted window (ReportTimeOutOfRangeError). A report
  * whose status and time are already in the history is a redelivery of one already applied:
  * nothing is written (`changed: false`). Statuses form no cycles, so this cannot hide a real
  * second report.
@@ -23,9 +25,10 @@ export interface RiderStatus {
 export async function applyRiderStatusReport(deps: DeliveryUseCaseDeps, input: RiderStatus): Promise<DeliveryWriteResult> {
   const { riderId, deliveryId, report } = input;
   if (!UUID.test(deliveryId)) throw new DeliveryNotFoundError(deliveryId);
+  const now = deps.clock();
+  assertReportTimeInRange(report.at, now, deps.reportTimeLimits);
   const at = new Date(report.at).toISOString();
   const position = report.lat !== undefined && report.lng !== undefined ? { lat: report.lat, lng: report.lng, at } : undefined;
-  const now = deps.clock();
   return writeDeliveryChange(deps, deliveryId, (current) => {
     if (current.rider?.id !== riderId) throw new DeliveryNotAssignedError(riderId, deliveryId);
     if (current.history.some((entry) => entry.status === report.status && entry.at === at)) return { unchanged: 'repeat of a report already applied' };

@@ -5,16 +5,22 @@ import { applyRiderLocation } from '../domain/apply-rider-location.js';
 import { applyRiderStatusReport } from '../domain/apply-rider-status-report.js';
 import { ConcurrentDeliveryUpdateError } from '../domain/delivery-errors.js';
 import type { DeliveryUseCaseDeps } from '../domain/delivery-use-case-deps.js';
+import { ReportTimeOutOfRangeError } from '../domain/report-time.js';
 
 /** The broker refuses larger payloads too; this keeps JSON.parse bounded whatever the broker does. */
 export const MAX_REPORT_BYTES = 16 * 1024;
 
 export type ReportKind = 'status' | 'location';
 
+/** `refused_future` / `refused_too_old`: the report's `at` lies outside the accepted window (see ReportTimeLimits). */
+export type RefusalResult = 'refused' | 'refused_future' | 'refused_too_old';
+
 export type RiderMessageOutcome =
   | { result: 'applied'; kind: ReportKind; riderId: string; deliveryIds: string[] }
   | { result: 'duplicate'; kind: ReportKind; riderId: string; deliveryIds: string[] }
-  | { result: 'refused'; kind?: ReportKind; riderId?: string; deliveryId?: string; reason: string };
+  | { result: RefusalResult; kind?: ReportKind; riderId?: string; deliveryId?: string; reason: string; at?: string; serverTime?: string };
+
+type Refusal = Extract<RiderMessageOutcome, { reason: string }>;
 
 export type RiderMessageHandler = (topic: string, payload: Buffer) => Promise<RiderMessageOutcome>;
 
@@ -34,8 +40,9 @@ function isRefusal(err: unknown): err is HttpError {
  */
 export function createRiderMessageHandler(deps: DeliveryUseCaseDeps): RiderMessageHandler {
   const { logger } = deps;
-  const refuse = (outcome: Extract<RiderMessageOutcome, { result: 'refused' }>): RiderMessageOutcome => {
-    logger.warn({ riderId: outcome.riderId, deliveryId: outcome.deliveryId, kind: outcome.kind, reason: outcome.reason }, 'rider report refused');
+  const refuse = (outcome: Refusal): RiderMessageOutcome => {
+    const { riderId, deliveryId, kind, reason, result, at, serverTime } = outcome;
+    logger.warn({ riderId, deliveryId, kind, result, reason, ...(at ? { at, serverTime } : {}) }, 'rider report refused');
     return outcome;
   };
 
@@ -70,6 +77,10 @@ export function createRiderMessageHandler(deps: DeliveryUseCaseDeps): RiderMessa
       if (outcome.updated.length === 0) logger.debug({ riderId, unchanged: outcome.unchanged }, 'rider location not newer; ignored');
       return { result: outcome.updated.length ? 'applied' : 'duplicate', kind, riderId, deliveryIds: outcome.updated.map((d) => d.id) };
     } catch (err) {
+      if (err instanceof ReportTimeOutOfRangeError) {
+        const result = err.verdict === 'future' ? 'refused_future' : 'refused_too_old';
+        return refuse({ result, ...ids, reason: err.message, at: err.at, serverTime: err.serverTime });
+      }
       if (isRefusal(err)) return refuse({ result: 'refused', ...ids, reason: err.message });
       throw err;
     }

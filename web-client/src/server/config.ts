@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, DEFAULT_PORTS, loadConfig, port } from '@orderpulse/service-kit';
+import { commonConfig, DEFAULT_METRICS_PORTS, DEFAULT_PORTS, loadConfig, metricsConfig, port } from '@orderpulse/service-kit';
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 const urlWithProtocol = (protocol: RegExp, fallback: string, hint: string) =>
@@ -11,6 +11,7 @@ export const webClientConfigShape = {
   LOG_LEVEL: commonConfig.LOG_LEVEL,
   WEB_PORT: port(DEFAULT_PORTS.WEB_PORT),
   HOST: z.string().min(1).default('127.0.0.1'),
+  ...metricsConfig(DEFAULT_METRICS_PORTS['web-client']),
   /** The broker's WebSocket endpoint as a browser reaches it (not necessarily as this server does). */
   MQTT_WS_URL: urlWithProtocol(/^wss?$/, `ws://127.0.0.1:${DEFAULT_PORTS.MQTT_WS_PORT}/mqtt`, 'a ws:// or wss:// URL'),
   ORDERS_URL: urlWithProtocol(/^https?$/, `http://127.0.0.1:${DEFAULT_PORTS.ORDERS_PORT}`, 'an http:// or https:// URL'),
