@@ -1,5 +1,5 @@
 /** One sample of the broker's /metrics (0 when absent), e.g. metricValue(broker, 'mqtt_refusals_total', { reason: 'packet_too_large' }). */
-export async function metricValue(broker: { httpUrl: string }, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function metricValue(broker: { metricsUrl: string }, name: string, labels: Record<string, string> = {}): Promise<number> {
   const text = await (await fetch(broker.metricsUrl)).text();
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
   for (const line of text.split('\n')) {
