@@ -12,4 +12,4 @@ export async function metricValue(broker: { metricsUrl: string }, name: string, 
 }
 
 /** Refusals counted so far for one reason. */
-export const refusals = (broker: { httpUrl: string }, reason: string) => metricValue(broker, 'mqtt_refusals_total', { reason });
+export const refusals = (broker: { metricsUrl: string }, reason: string) => metricValue(broker, 'mqtt_refusals_total', { reason });
