@@ -2,7 +2,7 @@ import { createHttpApp, createMetricsRegistry, createTokenService, listen, liste
 import type { Aedes } from 'aedes';
 import { createAdmission } from './admission/admission.js';
 import { boundKeepalive } from './admission/keepalive.js';
-import { createAuthHooks } from './auth/index.js';
+import { createAuthHooks, createSubscriptionQuota } from './auth/index.js';
 import { MQTT_WS_PATH, type BrokerConfig } from './config.js';
 import { createAedes, createMemoryPersistence } from './create-aedes.js';
 import { createBrokerMetrics, registerConnectedClientsGauge, registerPersistentSessionsGauge } from './metrics.js';
@@ -81,6 +81,7 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     started.push(async () => persistentSessions.close());
 
     const tokens = createTokenService(config.JWT_SECRET);
+    const subscriptions = createSubscriptionQuota(config.MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT);
     const hooks = createAuthHooks({
       logger,
       refuse: refusals.refuse,
@@ -89,9 +90,11 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
         maxClientIdLength: config.MQTT_MAX_CLIENT_ID_LENGTH,
         maxConnectionsPerSubject: config.MQTT_MAX_CONNECTIONS_PER_SUBJECT,
         maxPersistentSessionsPerSubject: config.MQTT_MAX_PERSISTENT_SESSIONS_PER_SUBJECT,
+        maxSubscriptionsPerClient: config.MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT,
       },
       verifyToken: tokens.verify,
       persistentSessions,
+      subscriptions,
       onTokenExpired: () => metrics.tokenExpiredDisconnects.inc(),
     });
     const aedes = await createAedes({
@@ -104,6 +107,7 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
       ...(redis && { mq: redis.mq }),
     });
     started.push(() => closeAedes(aedes, redis && (redis.isReady() ? SHARED_CLOSE_TIMEOUT_MS : SHARED_CLOSE_TIMEOUT_REDIS_DOWN_MS), logger));
+    aedes.on('unsubscribe', (filters, client) => subscriptions.release(client, filters));
     await forgetSessionsTakenElsewhere(aedes, persistentSessions);
     registerConnectedClientsGauge(metrics.registry, () => aedes.connectedClients);
     registerPersistentSessionsGauge(metrics.registry, persistentSessions.size);

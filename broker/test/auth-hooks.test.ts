@@ -4,7 +4,7 @@ import type { IPublishPacket } from 'mqtt-packet';
 import { topics } from '@orderpulse/contracts';
 import { Registry } from '@orderpulse/service-kit';
 import { waitFor } from '@orderpulse/service-kit/testing';
-import { createAuthHooks, type AuthHooks, type RefusalReason } from '../src/auth/index.js';
+import { createAuthHooks, createSubscriptionQuota, type AuthHooks, type RefusalReason } from '../src/auth/index.js';
 import { createAedes, createMemoryPersistence } from '../src/create-aedes.js';
 import { createBrokerMetrics } from '../src/metrics.js';
 import { createRefusals } from '../src/refusals/refuse.js';
@@ -56,9 +56,10 @@ describe('auth hooks, over in-memory streams', () => {
     const real = createAuthHooks({
       logger: log.logger,
       refuse,
-      limits: { maxPayloadBytes: 64, maxClientIdLength: 128, maxConnectionsPerSubject: 10, maxPersistentSessionsPerSubject: 4 },
+      limits: { maxPayloadBytes: 64, maxClientIdLength: 128, maxConnectionsPerSubject: 10, maxPersistentSessionsPerSubject: 4, maxSubscriptionsPerClient: 64 },
       verifyToken: testTokens().verify,
       persistentSessions,
+      subscriptions: createSubscriptionQuota(64),
     });
     hooks = spiedHooks({ ...real, ...override });
     aedes = await createAedes({ hooks, logger: log.logger, metrics: createBrokerMetrics(new Registry()), persistence });

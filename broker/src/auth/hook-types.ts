@@ -19,6 +19,8 @@ export interface AuthLimits {
   maxConnectionsPerSubject: number;
   /** Persistent sessions per customer or rider token subject (see sessions/persistent-sessions.ts). */
   maxPersistentSessionsPerSubject: number;
+  /** Distinct topic filters one connection may hold (see subscription-quota.ts). */
+  maxSubscriptionsPerClient: number;
 }
 
 export { REFUSAL_REASONS, type RefusalReason, type ConnectRefusalReason } from '../refusals/reasons.js';

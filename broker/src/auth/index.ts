@@ -10,12 +10,14 @@ import type { AuthHooks, AuthLimits } from './hook-types.js';
 import type { RefuseFn } from './refusals.js';
 import { createExpiryWatch } from './session-expiry.js';
 import { createSessions } from './sessions.js';
+import type { SubscriptionQuota } from './subscription-quota.js';
 
 export { REFUSAL_REASONS, type AuthHooks, type AuthLimits, type RefusalReason } from './hook-types.js';
 export { scopedClientId, subjectKey } from './client-id.js';
 export type { VerifyToken } from './credentials.js';
 export * from './role-limits.js';
 export * from './topic-rules.js';
+export { createSubscriptionQuota, type SubscriptionQuota } from './subscription-quota.js';
 
 export interface AuthHooksOptions {
   logger: Logger;
@@ -25,6 +27,8 @@ export interface AuthHooksOptions {
   /** Checks an MQTT password: service-kit's TokenService#verify over the shared JWT_SECRET. */
   verifyToken: VerifyToken;
   persistentSessions: PersistentSessions;
+  /** Filters held per connection; the caller releases them on aedes' 'unsubscribe' event. */
+  subscriptions: SubscriptionQuota;
   /** Called once for each connection closed because its token expired while it was connected. */
   onTokenExpired?: () => void;
 }
@@ -35,7 +39,7 @@ export interface AuthHooksOptions {
  * refuse an expired session in case that timer is late. authorizeForward does not look at the
  * expiry: it runs for every delivery, and the timer closing the connection ends deliveries too.
  */
-export function createAuthHooks({ logger, refuse, limits, verifyToken, persistentSessions, onTokenExpired = () => undefined }: AuthHooksOptions): AuthHooks {
+export function createAuthHooks({ logger, refuse, limits, verifyToken, persistentSessions, subscriptions, onTokenExpired = () => undefined }: AuthHooksOptions): AuthHooks {
   const sessions = createSessions();
   const watchExpiry = createExpiryWatch({ logger, onExpired: onTokenExpired });
   return {
@@ -50,7 +54,7 @@ export function createAuthHooks({ logger, refuse, limits, verifyToken, persisten
       persistentSessions,
     }),
     authorizePublish: createAuthorizePublish({ sessions, refuse, maxPayloadBytes: limits.maxPayloadBytes }),
-    authorizeSubscribe: createAuthorizeSubscribe({ sessions, refuse }),
+    authorizeSubscribe: createAuthorizeSubscribe({ sessions, refuse, subscriptions, maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient }),
     authorizeForward: createAuthorizeForward({ sessions, refuse }),
   };
 }

@@ -19,6 +19,14 @@ export function hasSubjectQuotas(role: Role): boolean {
 }
 
 /**
+ * A cap on the distinct filters one connection subscribes to, for every role but services (which
+ * subscribe to a fixed handful of filters of their own choosing).
+ */
+export function hasSubscriptionCap(role: Role): boolean {
+  return role !== 'service';
+}
+
+/**
  * Offline persistent sessions expire, except a service's: delivery-service's queue holds the
  * rider reports sent while it is down, and losing them would lose data.
  */

@@ -16,6 +16,7 @@ export const REFUSAL_REASONS = [
   // Once connected.
   'subscribe_not_authorized',
   'subscribe_token_expired',
+  'subscribe_limit',
   'publish_not_authorized',
   'publish_retain_not_allowed',
   'publish_token_expired',

@@ -33,6 +33,7 @@ const MESSAGES: Record<RefusalReason, string> = {
   connect_session_limit: 'connect refused: too many persistent sessions for this token',
   subscribe_not_authorized: 'subscription refused',
   subscribe_token_expired: 'subscription refused: token expired',
+  subscribe_limit: 'subscription refused: too many subscriptions on this connection',
   publish_not_authorized: 'publish refused',
   publish_retain_not_allowed: 'publish refused: retain is for services only',
   publish_token_expired: 'publish refused: token expired',
