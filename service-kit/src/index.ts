@@ -1,5 +1,6 @@
 export * from './config.js';
 export * from './logger.js';
+export * from './rate-limited-log.js';
 export * from './metrics.js';
 export * from './shutdown.js';
 export * from './amqp/backoff.js';

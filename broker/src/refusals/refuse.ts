@@ -1,5 +1,4 @@
-import type { Logger } from '@orderpulse/service-kit';
-import { createRateLimitedLog, type RateLimitedLog } from './rate-limited-log.js';
+import { createRateLimitedLog, type Logger, type RateLimitedLog } from '@orderpulse/service-kit';
 import type { RefusalReason } from './reasons.js';
 import { truncateFields } from './truncate.js';
 

@@ -1,7 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { createRateLimitedLog } from '../src/refusals/rate-limited-log.js';
-import { truncateFields, truncateForLog } from '../src/refusals/truncate.js';
-import { captureLogger } from './helpers/capture-logger.js';
+import { createRateLimitedLog } from '../src/rate-limited-log.js';
+import { captureLogger } from '../src/testing/capture-logger.js';
 
 function setup(linesPerSecond: number) {
   const log = captureLogger('info');
@@ -11,7 +10,7 @@ function setup(linesPerSecond: number) {
   return { log, limited, suppressed, advance: (ms: number) => (nowMs += ms) };
 }
 
-describe('rate-limited refusal lines', () => {
+describe('rate-limited log lines', () => {
   it('when 200 lines of one reason come at once, then only the budget is written and one summary line counts the rest', () => {
     const { log, limited, suppressed } = setup(10);
     for (let i = 0; i < 200; i += 1) limited.write('warn', 'connect_token_invalid', { i }, 'connect refused');
@@ -45,16 +44,5 @@ describe('rate-limited refusal lines', () => {
     limited.write('info', 'session_expired', {}, 'persistent session expired');
     limited.flush();
     expect(log.lines.map((l) => l.msg)).toEqual(['persistent session expired']);
-  });
-});
-
-describe('truncating what a client sent', () => {
-  it('when a value is longer than the limit, then a prefix and the full length are kept', () => {
-    expect(truncateForLog('x'.repeat(60_000), 8)).toBe('xxxxxxxx…[60000 chars]');
-    expect(truncateForLog('short', 8)).toBe('short');
-  });
-
-  it('when a log line has several fields, then only strings are cut', () => {
-    expect(truncateFields({ clientId: 'a'.repeat(20), username: null, bytes: 12 }, 4)).toEqual({ clientId: 'aaaa…[20 chars]', username: null, bytes: 12 });
   });
 });

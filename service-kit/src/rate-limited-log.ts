@@ -1,4 +1,4 @@
-import type { Logger } from '@orderpulse/service-kit';
+import type { Logger } from './logger.js';
 
 export interface RateLimitedLogOptions {
   logger: Logger;
@@ -27,7 +27,8 @@ interface Bucket {
 const FLUSH_INTERVAL_MS = 1_000;
 
 /**
- * A token bucket per key (a refusal reason, a closed set): a flood of refusals of one kind costs at most
+ * For log lines a stranger can cause (broker refusals, refused rider reports), so a flood of them
+ * cannot flood the log. A token bucket per key (a refusal reason, a closed set): a flood of refusals of one kind costs at most
  * `linesPerSecond` lines a second plus one summary line a second saying how many were left out,
  * and does not hide refusals of other kinds. The summary timer runs only while lines are being
  * left out, and never keeps the process alive.
