@@ -43,6 +43,8 @@ export const deliveryConfigShape = {
    * persistent session; a delivery is not on the road longer than that.
    */
   RIDER_REPORT_MAX_AGE_SECONDS: positiveInt(24 * 3600),
+  /** Refused (and ignored repeated) rider report log lines per second for each result; the rest are counted and summed up in one line a second. */
+  REFUSAL_LOG_LINES_PER_SECOND: positiveInt(10),
   ...outboxRelayConfig,
   /** How long start-up waits for RabbitMQ and for the MQTT broker before giving up. */
   CONNECT_TIMEOUT_MS: positiveInt(5_000),

@@ -3,6 +3,7 @@ import {
   type AmqpConnection,
   type Closer,
   CloserStack,
+  createRateLimitedLog,
   createTokenService,
   type EventConsumer,
   listen,
@@ -108,11 +109,13 @@ export async function startDeliveryService(
     });
     closers.add('order events consumer', () => consumer.stop());
 
+    const reportLog = createRateLimitedLog({ logger, linesPerSecond: config.REFUSAL_LOG_LINES_PER_SECOND });
+    closers.add('rider report log', async () => reportLog.close());
     const ingest = createRiderIngest({
       url: config.MQTT_URL,
       clientId: config.MQTT_CLIENT_ID,
       credentials: createServiceCredentials({ tokens, ttlSeconds: config.SERVICE_TOKEN_TTL_SECONDS }),
-      handle: createRiderMessageHandler(deps),
+      handle: createRiderMessageHandler(deps, { log: reportLog }),
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
     });
