@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { topics } from '@orderpulse/contracts';
-import { waitFor } from '@orderpulse/service-kit/testing';
-import type { MqttClient } from 'mqtt';
+import { subackCodes, waitFor } from '@orderpulse/service-kit/testing';
 import { captureLogger, type CapturedLogger } from './helpers/capture-logger.js';
 import { refusals } from './helpers/metrics.js';
 import { connectAs, endAll, type RecordingClient } from './helpers/mqtt-clients.js';
@@ -9,17 +8,6 @@ import { IDS } from './helpers/personas.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
 
 const CAP = 5;
-
-/** The SUBACK codes for `filters` subscribed in one SUBSCRIBE (mqtt.js rejects when any is 128; that is an answer here). */
-async function subackCodes(client: MqttClient, filters: string[]): Promise<number[]> {
-  try {
-    return (await client.subscribeAsync(filters, { qos: 1 })).map((g) => g.qos);
-  } catch (err) {
-    const granted = (err as { packet?: { granted?: Array<number | { qos: number }> } }).packet?.granted;
-    if (!granted) throw err;
-    return granted.map((g) => (typeof g === 'number' ? g : g.qos));
-  }
-}
 
 const ownFilters = (count: number, from = 0) => Array.from({ length: count }, (_, i) => `riders/${IDS.riderX}/x/${from + i}`);
 /** A filter the rider may hold that the notifier publishes to. */

@@ -6,3 +6,4 @@ export * from './json-client.js';
 export * from './capture-logger.js';
 export * from './redis.js';
 export * from './postgres.js';
+export * from './suback.js';
