@@ -44,6 +44,8 @@ const brokerConfigShape = {
   MQTT_MAX_CONNECTIONS_PER_SUBJECT: intBetween(10, 1, 1_000_000),
   /** Distinct topic filters one connection may hold (every role but service); more get SUBACK 128. */
   MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT: intBetween(64, 1, 1_000_000),
+  /** Publishes per second of one customer or rider token (bursts of as many); faster ones are held, not refused. */
+  MQTT_MAX_PUBLISHES_PER_SECOND: intBetween(10, 1, 1_000_000),
   /** Persistent sessions (clean=false) per customer or rider token; 0: none. */
   MQTT_MAX_PERSISTENT_SESSIONS_PER_SUBJECT: intBetween(4, 0, 1_000_000),
   /** An offline persistent session (any role but service) is wiped after this long. */

@@ -91,11 +91,13 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
         maxConnectionsPerSubject: config.MQTT_MAX_CONNECTIONS_PER_SUBJECT,
         maxPersistentSessionsPerSubject: config.MQTT_MAX_PERSISTENT_SESSIONS_PER_SUBJECT,
         maxSubscriptionsPerClient: config.MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT,
+        maxPublishesPerSecond: config.MQTT_MAX_PUBLISHES_PER_SECOND,
       },
       verifyToken: tokens.verify,
       persistentSessions,
       subscriptions,
       onTokenExpired: () => metrics.tokenExpiredDisconnects.inc(),
+      onPublishDelayed: () => metrics.publishesDelayed.inc(),
     });
     const aedes = await createAedes({
       hooks,

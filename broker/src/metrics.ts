@@ -18,6 +18,7 @@ export interface BrokerMetrics {
   keepaliveCapped: Counter<'requested'>;
   /** Offline persistent sessions the broker wiped after MQTT_SESSION_EXPIRY_SECONDS. */
   persistentSessionsExpired: Counter;
+  publishesDelayed: Counter;
 }
 
 const QOS_LABELS = ['0', '1', '2'] as const;
@@ -78,6 +79,11 @@ export function createBrokerMetrics(registry: Registry): BrokerMetrics {
     persistentSessionsExpired: new Counter({
       name: 'mqtt_persistent_sessions_expired_total',
       help: 'Offline persistent sessions wiped after MQTT_SESSION_EXPIRY_SECONDS',
+      registers: [registry],
+    }),
+    publishesDelayed: new Counter({
+      name: 'mqtt_publishes_delayed_total',
+      help: 'Publishes of a customer or rider token held back to keep it to MQTT_MAX_PUBLISHES_PER_SECOND',
       registers: [registry],
     }),
   };

@@ -56,7 +56,7 @@ describe('auth hooks, over in-memory streams', () => {
     const real = createAuthHooks({
       logger: log.logger,
       refuse,
-      limits: { maxPayloadBytes: 64, maxClientIdLength: 128, maxConnectionsPerSubject: 10, maxPersistentSessionsPerSubject: 4, maxSubscriptionsPerClient: 64 },
+      limits: { maxPayloadBytes: 64, maxClientIdLength: 128, maxConnectionsPerSubject: 10, maxPersistentSessionsPerSubject: 4, maxSubscriptionsPerClient: 64, maxPublishesPerSecond: 1_000 },
       verifyToken: testTokens().verify,
       persistentSessions,
       subscriptions: createSubscriptionQuota(64),

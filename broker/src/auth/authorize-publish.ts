@@ -1,13 +1,19 @@
+import { subjectKey } from './client-id.js';
 import type { AuthorizePublishHook } from './hook-types.js';
+import type { PublishPacer } from './publish-pacer.js';
 import { expiredSessionRefusal, whoOf, type RefuseFn } from './refusals.js';
 import type { Sessions } from './sessions.js';
-import { mayRetain } from './role-limits.js';
+import { hasSubjectQuotas, mayRetain } from './role-limits.js';
 import { publishDecision } from './topic-rules.js';
 
 export interface AuthorizePublishOptions {
   sessions: Sessions;
   refuse: RefuseFn;
   maxPayloadBytes: number;
+  /** Paces the publishes of each customer or rider token (MQTT_MAX_PUBLISHES_PER_SECOND). */
+  pacer: PublishPacer;
+  /** Called for each publish held back by the pacer. */
+  onDelayed?: () => void;
 }
 
 /**
@@ -20,8 +26,11 @@ export interface AuthorizePublishOptions {
  * misbehaving client believe its message went through, while a disconnect shows up on both
  * sides and in the log.
  * Also runs for wills; a will whose client is gone, or whose token has expired, is refused.
+ * An allowed publish of a customer or rider token over its rate is held, not refused (see
+ * publish-pacer.ts): a rider publishing as fast as it can would otherwise queue thousands of
+ * reports ahead of every other rider's at delivery-service.
  */
-export function createAuthorizePublish({ sessions, refuse, maxPayloadBytes }: AuthorizePublishOptions): AuthorizePublishHook {
+export function createAuthorizePublish({ sessions, refuse, maxPayloadBytes, pacer, onDelayed = () => undefined }: AuthorizePublishOptions): AuthorizePublishHook {
   return (client, packet, done) => {
     const session = client ? sessions.get(client) : undefined;
     const clientId = session?.clientId ?? client?.id ?? null;
@@ -52,6 +61,12 @@ export function createAuthorizePublish({ sessions, refuse, maxPayloadBytes }: Au
       done(new Error(detail));
       return;
     }
-    done(null);
+    const delayMs = session && hasSubjectQuotas(session.claims.role) ? pacer.delayMs(subjectKey(session.claims)) : 0;
+    if (delayMs === 0) {
+      done(null);
+      return;
+    }
+    onDelayed();
+    setTimeout(() => done(null), delayMs);
   };
 }

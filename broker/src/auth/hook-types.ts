@@ -21,6 +21,8 @@ export interface AuthLimits {
   maxPersistentSessionsPerSubject: number;
   /** Distinct topic filters one connection may hold (see subscription-quota.ts). */
   maxSubscriptionsPerClient: number;
+  /** Publishes per second of one customer or rider token, all its connections together (see publish-pacer.ts). */
+  maxPublishesPerSecond: number;
 }
 
 export { REFUSAL_REASONS, type RefusalReason, type ConnectRefusalReason } from '../refusals/reasons.js';

@@ -11,6 +11,7 @@ import type { RefuseFn } from './refusals.js';
 import { createExpiryWatch } from './session-expiry.js';
 import { createSessions } from './sessions.js';
 import type { SubscriptionQuota } from './subscription-quota.js';
+import { createPublishPacer } from './publish-pacer.js';
 
 export { REFUSAL_REASONS, type AuthHooks, type AuthLimits, type RefusalReason } from './hook-types.js';
 export { scopedClientId, subjectKey } from './client-id.js';
@@ -31,6 +32,8 @@ export interface AuthHooksOptions {
   subscriptions: SubscriptionQuota;
   /** Called once for each connection closed because its token expired while it was connected. */
   onTokenExpired?: () => void;
+  /** Called for each publish held back to keep its token to MQTT_MAX_PUBLISHES_PER_SECOND. */
+  onPublishDelayed?: () => void;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface AuthHooksOptions {
  * refuse an expired session in case that timer is late. authorizeForward does not look at the
  * expiry: it runs for every delivery, and the timer closing the connection ends deliveries too.
  */
-export function createAuthHooks({ logger, refuse, limits, verifyToken, persistentSessions, subscriptions, onTokenExpired = () => undefined }: AuthHooksOptions): AuthHooks {
+export function createAuthHooks({ logger, refuse, limits, verifyToken, persistentSessions, subscriptions, onTokenExpired = () => undefined, onPublishDelayed }: AuthHooksOptions): AuthHooks {
   const sessions = createSessions();
   const watchExpiry = createExpiryWatch({ logger, onExpired: onTokenExpired });
   return {
@@ -53,7 +56,13 @@ export function createAuthHooks({ logger, refuse, limits, verifyToken, persisten
       connections: createConnectionQuota(limits.maxConnectionsPerSubject),
       persistentSessions,
     }),
-    authorizePublish: createAuthorizePublish({ sessions, refuse, maxPayloadBytes: limits.maxPayloadBytes }),
+    authorizePublish: createAuthorizePublish({
+      sessions,
+      refuse,
+      maxPayloadBytes: limits.maxPayloadBytes,
+      pacer: createPublishPacer(limits.maxPublishesPerSecond),
+      ...(onPublishDelayed && { onDelayed: onPublishDelayed }),
+    }),
     authorizeSubscribe: createAuthorizeSubscribe({ sessions, refuse, subscriptions, maxSubscriptionsPerClient: limits.maxSubscriptionsPerClient }),
     authorizeForward: createAuthorizeForward({ sessions, refuse }),
   };
