@@ -55,3 +55,34 @@ export async function pool<T, R>(items: T[], limit: number, fn: (item: T, index:
   );
   return out;
 }
+
+export interface PublishFloodOutcome {
+  /** PUBLISHes the broker acknowledged. */
+  acknowledged: number;
+  /** From the first PUBLISH to the last PUBACK. */
+  durationMs: number;
+}
+
+/**
+ * Keeps `inFlight` QoS 1 PUBLISHes outstanding (each new one as soon as one is acknowledged)
+ * for at least `minMs` and while `keepGoing()`, then waits for the last acknowledgements.
+ */
+export async function publishFlood(
+  client: MqttClient,
+  message: (i: number) => { topic: string; payload: string },
+  { inFlight = 20, minMs = 2_000, keepGoing = () => false }: { inFlight?: number; minMs?: number; keepGoing?: () => boolean } = {},
+): Promise<PublishFloodOutcome> {
+  const startedAt = performance.now();
+  let next = 0;
+  let acknowledged = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() - startedAt < minMs || keepGoing()) {
+        const { topic, payload } = message(next++);
+        await client.publishAsync(topic, payload, { qos: 1 });
+        acknowledged += 1;
+      }
+    }),
+  );
+  return { acknowledged, durationMs: performance.now() - startedAt };
+}

@@ -82,6 +82,11 @@ export async function openSlowHeaders(url: string, localAddress: string, count: 
 export interface BodyFloodOutcome {
   status: number;
   body: any;
+  /** The answer's `Connection` header. */
+  connection: string | undefined;
+  /** Milliseconds from the first byte sent to the answer, and to the server closing the connection. */
+  answeredAfterMs: number;
+  closedAfterMs: number;
   /** Bytes written before the answer came (the rest was never sent). */
   writtenBeforeAnswer: number;
   /** Bytes the server kept reading after it answered, until `maxBytes` or it closed. */
@@ -102,14 +107,21 @@ export async function floodJsonBody(url: string, localAddress: string, { maxByte
   let open = true;
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   void closed.then(() => (open = false));
+  const startedAt = performance.now();
   let answer = '';
   let answered = false;
+  let answeredAfterMs = Number.NaN;
   socket.on('data', (chunk: Buffer) => {
     answer += chunk.toString('utf8');
-    if (/\r\n\r\n/.test(answer)) answered = true;
+    if (!answered && /\r\n\r\n/.test(answer)) {
+      answered = true;
+      answeredAfterMs = performance.now() - startedAt;
+    }
   });
   socket.write(`POST ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
-  const piece = Buffer.concat([Buffer.from(`${chunkBytes.toString(16)}\r\n["`), Buffer.alloc(chunkBytes - 2, 0x61), Buffer.from('\r\n')]);
+  // One JSON string that never ends: a chunk `"`, then chunks of `aaaa…`.
+  socket.write('1\r\n"\r\n');
+  const piece = Buffer.concat([Buffer.from(`${chunkBytes.toString(16)}\r\n`), Buffer.alloc(chunkBytes, 0x61), Buffer.from('\r\n')]);
   let before = 0;
   let after = 0;
   while (open && before + after < maxBytes) {
@@ -118,8 +130,10 @@ export async function floodJsonBody(url: string, localAddress: string, { maxByte
     if (!socket.write(piece)) await Promise.race([once(socket, 'drain').catch(() => undefined), closed]);
   }
   const closedByServer = !open;
+  const closedAfterMs = performance.now() - startedAt;
   socket.destroy();
   const [head = '', ...rest] = answer.split('\r\n\r\n');
+  const connection = /^connection:\s*(\S+)/im.exec(head)?.[1];
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
   const text = rest.join('\r\n\r\n');
   let body: unknown = text;
@@ -128,5 +142,5 @@ export async function floodJsonBody(url: string, localAddress: string, { maxByte
   } catch {
     body = text;
   }
-  return { status, body, writtenBeforeAnswer: before, writtenAfterAnswer: after, closedByServer };
+  return { status, body, connection, answeredAfterMs, closedAfterMs, writtenBeforeAnswer: before, writtenAfterAnswer: after, closedByServer };
 }

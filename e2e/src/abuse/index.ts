@@ -11,3 +11,5 @@ export * from './retained-probe.js';
 export * from './stored-state.js';
 export * from './riders.js';
 export * from './idle-connections.js';
+export * from './abuse-system.js';
+export * from './limits.js';

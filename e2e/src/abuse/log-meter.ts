@@ -34,6 +34,17 @@ export class LogMeter {
     return { lines: text.length, bytes: text.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0), text };
   }
 
+  /**
+   * Refusals `process` has accounted for since `mark`: its lines that `isRefusal` accepts plus
+   * those its rate-limited log left out and summed up ('suppressed log lines', service-kit).
+   */
+  refusalsAccounted(mark: number, process: string, isRefusal: (line: string) => boolean): number {
+    const lines = this.since(mark, process).text;
+    const summaries = lines.filter((l) => l.includes('"msg":"suppressed log lines"'));
+    const suppressed = summaries.reduce((n, l) => n + Number(/"suppressed":(\d+)/.exec(l)?.[1] ?? 0), 0);
+    return lines.filter((l) => !l.includes('"msg":"suppressed log lines"') && isRefusal(l)).length + suppressed;
+  }
+
   /** True once `process` has written a line since `mark` that `match` accepts. */
   has(mark: number, process: string, match: (line: string) => boolean): boolean {
     return this.all.slice(mark).some((l) => l.process === process && match(l.line));

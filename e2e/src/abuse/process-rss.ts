@@ -24,12 +24,14 @@ export interface RssFigures {
 export class RssSampler {
   private peak: number;
   private samples = 1;
+  private last: number;
   private readonly start: number;
   private readonly timer: NodeJS.Timeout;
 
   private constructor(private readonly pid: number, intervalMs: number) {
     this.start = readRssBytes(pid);
     this.peak = this.start;
+    this.last = this.start;
     this.timer = setInterval(() => this.sample(), intervalMs);
   }
 
@@ -37,9 +39,16 @@ export class RssSampler {
     return new RssSampler(pid, intervalMs);
   }
 
+  /** The process may have exited: then the sample is skipped and the figures end with the last one read. */
   private sample(): number {
-    const rss = readRssBytes(this.pid);
+    let rss: number;
+    try {
+      rss = readRssBytes(this.pid);
+    } catch {
+      return this.last;
+    }
     this.samples += 1;
+    this.last = rss;
     if (rss > this.peak) this.peak = rss;
     return rss;
   }
