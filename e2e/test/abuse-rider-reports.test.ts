@@ -72,7 +72,7 @@ describe('when riders forge or flood their reports, then every limit holds and a
     const rider = await registerRider(abuse.deliveries, 'Idle Flooder');
     const before = await reports({ kind: 'location', result: 'refused' });
     let flood = { acknowledged: 0, durationMs: 0 };
-    const row = await abuse.run.attack('a rider with nothing in progress publishes positions as fast as it can (QoS 1, 20 in flight)', async (ctx) => {
+    const row = await abuse.run.attack('a rider with nothing in progress publishes positions as fast as it can (QoS 1, 10 in flight)', async (ctx) => {
       const c = await ctx.connect('tcp', { username: 'rider', password: rider.token, clientId: 'idle-flooder' });
       const mark = abuse.log.mark();
       const location = topics.riderLocation(rider.riderId);
@@ -101,7 +101,7 @@ describe('when riders forge or flood their reports, then every limit holds and a
     let flood = { acknowledged: 0, durationMs: 0 };
     let floodVersionThen = 0;
     try {
-      const row = await abuse.run.attack('a rider on the road publishes positions as fast as it can (QoS 1, 20 in flight)', async (ctx) => {
+      const row = await abuse.run.attack('a rider on the road publishes positions as fast as it can (QoS 1, 10 in flight)', async (ctx) => {
         const location = topics.riderLocation(road.riderId);
         // Each position 1 ms after the one before (a position no newer than the stored one is a repeat).
         let lastAt = 0;

@@ -70,7 +70,7 @@ export interface PublishFloodOutcome {
 export async function publishFlood(
   client: MqttClient,
   message: (i: number) => { topic: string; payload: string },
-  { inFlight = 20, minMs = 2_000, keepGoing = () => false }: { inFlight?: number; minMs?: number; keepGoing?: () => boolean } = {},
+  { inFlight = 10, minMs = 1_500, keepGoing = () => false }: { inFlight?: number; minMs?: number; keepGoing?: () => boolean } = {},
 ): Promise<PublishFloodOutcome> {
   const startedAt = performance.now();
   let next = 0;
