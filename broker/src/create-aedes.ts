@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { Aedes } from 'aedes';
+import { Aedes, type AedesOptions } from 'aedes';
 import memoryPersistence from 'aedes-persistence';
 import type { Logger } from '@orderpulse/service-kit';
 import type { AuthHooks } from './auth/index.js';
@@ -8,19 +8,39 @@ import { indexRetainedByTopic, type RetainedStore } from './retained-index.js';
 
 export interface CreateAedesOptions {
   hooks: AuthHooks;
+  /** Runs on each CONNECT before authentication (admission/keepalive.ts). */
+  preConnect?: AedesOptions['preConnect'];
   logger: Logger;
   metrics: BrokerMetrics;
   /** A subscriber whose socket stays full this long is dropped instead of stalling delivery to everyone. */
   drainTimeoutMs?: number;
-  /** State shared with other brokers (see redis-state.ts); default: in memory, this broker only. */
-  shared?: { mq: object; persistence: object };
+  /**
+   * aedes' own CONNECT deadline. Admission (admission/admission.ts) closes, counts and logs
+   * connections without a CONNECT first; this is only the backstop behind it.
+   */
+  connectTimeoutMs?: number;
+  /** Retained messages and sessions: createMemoryPersistence() (default) or Redis (redis-state.ts). */
+  persistence?: object;
+  /** Live messages shared with other brokers (redis-state.ts); default: in memory, this broker only. */
+  mq?: object;
+}
+
+/** aedes' in-memory persistence, with retained messages indexed by topic (see retained-index.ts). */
+export function createMemoryPersistence(): object {
+  // Called without a callback, aedes-persistence's storeRetained returns a promise (what aedes 1.x uses).
+  return indexRetainedByTopic(memoryPersistence() as unknown as RetainedStore);
 }
 
 /** The MQTT core with our hooks and observability; it takes any duplex stream (see transports/). */
-export async function createAedes({ hooks, logger, metrics, drainTimeoutMs = 10_000, shared }: CreateAedesOptions): Promise<Aedes> {
-  // Called without a callback, aedes-persistence's storeRetained returns a promise (what aedes 1.x uses).
-  const persistence = shared?.persistence ?? indexRetainedByTopic(memoryPersistence() as unknown as RetainedStore);
-  const aedes = await Aedes.createBroker({ ...hooks, drainTimeout: drainTimeoutMs, persistence, ...(shared && { mq: shared.mq }) });
+export async function createAedes({ hooks, preConnect, logger, metrics, drainTimeoutMs = 10_000, connectTimeoutMs, persistence, mq }: CreateAedesOptions): Promise<Aedes> {
+  const aedes = await Aedes.createBroker({
+    ...hooks,
+    ...(preConnect && { preConnect }),
+    drainTimeout: drainTimeoutMs,
+    ...(connectTimeoutMs !== undefined && { connectTimeout: connectTimeoutMs }),
+    persistence: persistence ?? createMemoryPersistence(),
+    ...(mq && { mq }),
+  });
   aedes.on('client', (client) => {
     metrics.connections.inc({ transport: client.req ? 'websocket' : 'tcp' });
     logger.debug({ clientId: client.id }, 'client connected');

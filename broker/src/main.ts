@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     const broker = await createBroker(config, logger);
     installGracefulShutdown(logger, [{ name: 'broker', close: broker.close }]);
   } catch (err) {
-    exitWith(logger, err, { MQTT_PORT: config.MQTT_PORT, MQTT_WS_PORT: config.MQTT_WS_PORT, BROKER_HTTP_PORT: config.BROKER_HTTP_PORT });
+    exitWith(logger, err, { MQTT_PORT: config.MQTT_PORT, MQTT_WS_PORT: config.MQTT_WS_PORT, BROKER_HTTP_PORT: config.BROKER_HTTP_PORT, METRICS_PORT: config.METRICS_PORT });
   }
 }
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from '@orderpulse/service-kit';
-import { REFUSAL_REASONS } from './auth/hook-types.js';
+import { REFUSAL_REASONS } from './refusals/reasons.js';
 
 export interface BrokerMetrics {
   registry: Registry;
@@ -12,6 +12,13 @@ export interface BrokerMetrics {
   refused: Counter<'reason'>;
   /** Not a refusal: tokens expire in normal use, and their clients reconnect with fresh ones. */
   tokenExpiredDisconnects: Counter;
+  /** Refusal log lines left out by the per-reason rate limit (the refusals are all in `refused`). */
+  refusalLogLinesSuppressed: Counter<'reason'>;
+  /** CONNECTs whose keepalive (0, or above MQTT_MAX_KEEPALIVE_SECONDS) was replaced by the maximum. */
+  keepaliveCapped: Counter<'requested'>;
+  /** Offline persistent sessions the broker wiped after MQTT_SESSION_EXPIRY_SECONDS. */
+  persistentSessionsExpired: Counter;
+  publishesDelayed: Counter;
 }
 
 const QOS_LABELS = ['0', '1', '2'] as const;
@@ -57,19 +64,52 @@ export function createBrokerMetrics(registry: Registry): BrokerMetrics {
       help: 'Connections the broker closed because their token expired while they were connected',
       registers: [registry],
     }),
+    refusalLogLinesSuppressed: new Counter({
+      name: 'mqtt_refusal_log_lines_suppressed_total',
+      help: 'Refusal log lines left out by the per-reason rate limit (every refusal is still counted in mqtt_refusals_total)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    keepaliveCapped: new Counter({
+      name: 'mqtt_keepalive_capped_total',
+      help: 'CONNECTs whose keepalive (0, or above the maximum) was replaced by MQTT_MAX_KEEPALIVE_SECONDS',
+      labelNames: ['requested'],
+      registers: [registry],
+    }),
+    persistentSessionsExpired: new Counter({
+      name: 'mqtt_persistent_sessions_expired_total',
+      help: 'Offline persistent sessions wiped after MQTT_SESSION_EXPIRY_SECONDS',
+      registers: [registry],
+    }),
+    publishesDelayed: new Counter({
+      name: 'mqtt_publishes_delayed_total',
+      help: 'Publishes of a customer or rider token held back to keep it to MQTT_MAX_PUBLISHES_PER_SECOND',
+      registers: [registry],
+    }),
   };
   for (const reason of REFUSAL_REASONS) metrics.refused.inc({ reason }, 0);
+  for (const requested of ['zero', 'above_max']) metrics.keepaliveCapped.inc({ requested }, 0);
   return metrics;
 }
 
 /** Read when scraped, so it can never drift from the broker's own count. */
 export function registerConnectedClientsGauge(registry: Registry, connectedClients: () => number): void {
+  registerReadGauge(registry, { name: 'mqtt_connected_clients', help: 'MQTT clients connected right now' }, connectedClients);
+}
+
+/** Persistent sessions this broker knows of (online or offline, expiring ones included). */
+export function registerPersistentSessionsGauge(registry: Registry, sessions: () => number): void {
+  registerReadGauge(registry, { name: 'mqtt_persistent_sessions', help: 'Persistent sessions (clean=false) this broker keeps track of, online or offline' }, sessions);
+}
+
+/** `name: '…'` spelled out at each call, as for every other metric: the compose checks find metric names that way. */
+function registerReadGauge(registry: Registry, { name, help }: { name: string; help: string }, read: () => number): void {
   new Gauge({
-    name: 'mqtt_connected_clients',
-    help: 'MQTT clients connected right now',
+    name,
+    help,
     registers: [registry],
     collect() {
-      this.set(connectedClients());
+      this.set(read());
     },
   });
 }

@@ -4,9 +4,12 @@ import type { IPublishPacket } from 'mqtt-packet';
 import { topics } from '@orderpulse/contracts';
 import { Registry } from '@orderpulse/service-kit';
 import { waitFor } from '@orderpulse/service-kit/testing';
-import { createAuthHooks, type AuthHooks, type RefusalReason } from '../src/auth/index.js';
-import { createAedes } from '../src/create-aedes.js';
+import { createAuthHooks, createSubscriptionQuota, type AuthHooks, type RefusalReason } from '../src/auth/index.js';
+import { createAedes, createMemoryPersistence } from '../src/create-aedes.js';
 import { createBrokerMetrics } from '../src/metrics.js';
+import { createRefusals } from '../src/refusals/refuse.js';
+import { createPersistentSessions, type PersistentSessions } from '../src/sessions/persistent-sessions.js';
+import type { SessionStore } from '../src/sessions/wipe-session.js';
 import { captureLogger, type CapturedLogger } from './helpers/capture-logger.js';
 import { duplexPair } from './helpers/duplex-pair.js';
 import { PacketClient } from './helpers/packet-client.js';
@@ -29,6 +32,7 @@ describe('auth hooks, over in-memory streams', () => {
   let hooks: ReturnType<typeof spiedHooks>;
   let log: CapturedLogger;
   let refusals: RefusalReason[];
+  let persistentSessions: PersistentSessions;
   const clients: PacketClient[] = [];
   const registered: string[] = [];
 
@@ -46,9 +50,19 @@ describe('auth hooks, over in-memory streams', () => {
     return client;
   };
   const start = async (override: Partial<AuthHooks> = {}) => {
-    const real = createAuthHooks({ logger: log.logger, maxPayloadBytes: 64, verifyToken: testTokens().verify, onRefused: (r) => refusals.push(r) });
+    const persistence = createMemoryPersistence();
+    persistentSessions = createPersistentSessions({ store: persistence as SessionStore, expiryMs: 60_000, maxPerSubject: 4, onExpired: () => undefined, onWipeFailed: () => undefined });
+    const { refuse } = createRefusals({ logger: log.logger, count: (r) => refusals.push(r), linesPerSecond: 1_000, maxFieldChars: 128 });
+    const real = createAuthHooks({
+      logger: log.logger,
+      refuse,
+      limits: { maxPayloadBytes: 64, maxClientIdLength: 128, maxConnectionsPerSubject: 10, maxPersistentSessionsPerSubject: 4, maxSubscriptionsPerClient: 64, maxPublishesPerSecond: 1_000 },
+      verifyToken: testTokens().verify,
+      persistentSessions,
+      subscriptions: createSubscriptionQuota(64),
+    });
     hooks = spiedHooks({ ...real, ...override });
-    aedes = await createAedes({ hooks, logger: log.logger, metrics: createBrokerMetrics(new Registry()) });
+    aedes = await createAedes({ hooks, logger: log.logger, metrics: createBrokerMetrics(new Registry()), persistence });
     aedes.on('client', (client: Client) => registered.push(client.id));
   };
   const linesWith = (msg: string) => log.lines.filter((l) => l.msg === msg);
@@ -62,6 +76,7 @@ describe('auth hooks, over in-memory streams', () => {
   afterEach(async () => {
     for (const client of clients.splice(0)) client.close();
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    persistentSessions.close();
   });
 
   describe('with the real hooks', () => {

@@ -5,37 +5,24 @@ import { waitFor } from '@orderpulse/service-kit/testing';
 import { captureLogger } from './helpers/capture-logger.js';
 import { forge } from './helpers/forged-tokens.js';
 import { connectAs, endAll, grantedQos, type RecordingClient } from './helpers/mqtt-clients.js';
-import { CLAIMS, credentialsOf, IDS, type Persona } from './helpers/personas.js';
-import type { PacketClient } from './helpers/packet-client.js';
+import { CLAIMS, IDS } from './helpers/personas.js';
 import { openPacketClient } from './helpers/raw-transports.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
+import { trackedClients } from './helpers/tracked-clients.js';
 
 const { orderA, orderB, riderX } = IDS;
 
 describe('client ids are scoped by subject', () => {
   let broker: TestBroker;
   let notifier: RecordingClient;
-  const clients: RecordingClient[] = [];
-  const raw: PacketClient[] = [];
-  const connect = async (persona: Persona, clientId: string) => {
-    const client = await connectAs(broker.tcpUrl, persona, { clientId });
-    clients.push(client);
-    return client;
-  };
-  const connectRaw = async (persona: Persona, clientId: string, clean: boolean) => {
-    const client = await openPacketClient(broker, 'tcp');
-    raw.push(client);
-    return { client, connack: await client.connect(clientId, await credentialsOf(persona), clean) };
-  };
+  const tracked = trackedClients(() => broker);
+  const { connect, connectRaw } = tracked;
 
   beforeAll(async () => {
     broker = await startTestBroker(captureLogger('warn').logger);
     notifier = await connectAs(broker.tcpUrl, 'notifier', { clientId: 'notifier' });
   });
-  afterEach(async () => {
-    await endAll(clients.splice(0));
-    for (const client of raw.splice(0)) client.close();
-  });
+  afterEach(() => tracked.closeAll());
   afterAll(async () => {
     await endAll([notifier]);
     await broker.close();
@@ -62,10 +49,10 @@ describe('client ids are scoped by subject', () => {
   it('when a forged token reuses a connected client id, then it is refused and the owner stays connected', async () => {
     const a = await connect('customerA', 'victim');
     const forged = await openPacketClient(broker, 'tcp');
-    raw.push(forged);
     const connack = await forged.connect('victim', { username: 'customer', password: await forge.algNone(CLAIMS.customerA) });
     expect(connack.returnCode).toBe(5);
     await forged.waitUntilClosed();
+    forged.close();
     expect(await grantedQos(a, topics.orderStatus(orderA))).toBe(1);
     expect(a.client.connected).toBe(true);
   });

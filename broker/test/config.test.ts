@@ -45,4 +45,36 @@ describe('broker configuration', () => {
   ])('when %j, then loading refuses, naming the key', (env, message) => {
     expect(() => loadBrokerConfig(env)).toThrow(message);
   });
+
+  it('when no limit is set, then the documented defaults apply', () => {
+    expect(loadBrokerConfig({})).toMatchObject({
+      MQTT_MAX_CONNECT_BYTES: 4_096,
+      MQTT_PACKET_OVERHEAD_BYTES: 2_048,
+      MQTT_CONNECT_TIMEOUT_MS: 5_000,
+      MQTT_MAX_CONNECTIONS_PER_ADDRESS: 256,
+      TRUST_PROXY_HOPS: 0,
+      MQTT_MAX_CLIENT_ID_LENGTH: 128,
+      MQTT_MAX_CONNECTIONS_PER_SUBJECT: 10,
+      MQTT_MAX_PERSISTENT_SESSIONS_PER_SUBJECT: 4,
+      MQTT_SESSION_EXPIRY_SECONDS: 86_400,
+      MQTT_MAX_KEEPALIVE_SECONDS: 300,
+      REFUSAL_LOG_LINES_PER_SECOND: 10,
+      REFUSAL_LOG_FIELD_MAX_CHARS: 128,
+    });
+  });
+
+  it('when the per-address limit is 0, then it is accepted (no limit, e.g. behind a proxy that does not forward addresses)', () => {
+    expect(loadBrokerConfig({ MQTT_MAX_CONNECTIONS_PER_ADDRESS: '0' }).MQTT_MAX_CONNECTIONS_PER_ADDRESS).toBe(0);
+  });
+
+  it.each([
+    [{ MQTT_MAX_CONNECT_BYTES: '100' }, /MQTT_MAX_CONNECT_BYTES: Too small/],
+    [{ MQTT_MAX_KEEPALIVE_SECONDS: '0' }, /MQTT_MAX_KEEPALIVE_SECONDS: Too small/],
+    [{ MQTT_MAX_KEEPALIVE_SECONDS: '70000' }, /MQTT_MAX_KEEPALIVE_SECONDS: Too big/],
+    [{ MQTT_CONNECT_TIMEOUT_MS: 'soon' }, /MQTT_CONNECT_TIMEOUT_MS: /],
+    [{ MQTT_MAX_CONNECTIONS_PER_SUBJECT: '0' }, /MQTT_MAX_CONNECTIONS_PER_SUBJECT: Too small/],
+    [{ MQTT_SESSION_EXPIRY_SECONDS: '1.5' }, /MQTT_SESSION_EXPIRY_SECONDS: /],
+  ])('when a limit is out of range (%j), then loading refuses, naming it', (env, message) => {
+    expect(() => loadBrokerConfig(env)).toThrow(message);
+  });
 });

@@ -31,7 +31,7 @@ describe('the broker health and metrics endpoints', () => {
   });
 
   it('when clients are connected and have published, then /metrics shows them', async () => {
-    const res = await fetch(`${broker.httpUrl}/metrics`);
+    const res = await fetch(broker.metricsUrl);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
     expect(text).toMatch(/^mqtt_connected_clients\{[^}]*\} 2$/m);

@@ -45,7 +45,7 @@ describe('when a client publishes a payload over MAX_PAYLOAD_BYTES', () => {
   });
 
   it('then /metrics counts the refusal', async () => {
-    const metrics = await (await fetch(`${broker.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(broker.metricsUrl)).text();
     expect(metrics).toMatch(/^mqtt_refusals_total\{reason="payload_too_large"[^}]*\} 1$/m);
   });
 });

@@ -53,7 +53,7 @@ async function connectSession(url: string, persona: Persona, clientId: string, o
 }
 
 async function connectedClients(broker: TestBroker): Promise<number | undefined> {
-  const text = await (await fetch(`${broker.httpUrl}/metrics`)).text();
+  const text = await (await fetch(broker.metricsUrl)).text();
   const match = /^mqtt_connected_clients(?:\{[^}]*\})? (\d+)$/m.exec(text);
   return match ? Number(match[1]) : undefined;
 }

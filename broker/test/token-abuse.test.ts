@@ -68,7 +68,7 @@ describe.each<TransportName>(['tcp', 'websocket'])('token abuse over %s', (trans
   });
 
   it('then /metrics counts each refusal under its reason', async () => {
-    const metrics = await (await fetch(`${broker.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(broker.metricsUrl)).text();
     const count = (reason: string) => Number(new RegExp(`^mqtt_refusals_total\\{reason="${reason}"[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
     const expected = (reason: string) => ABUSES.filter((a) => a[3] === reason).length;
     for (const reason of ['connect_token_expired', 'connect_token_invalid', 'connect_role_mismatch']) expect([reason, count(reason)]).toEqual([reason, expected(reason)]);

@@ -50,7 +50,7 @@ describe('token expiry while connected', () => {
     track(await connectRecording(urlOf(transport), { clientId, username: customerA.role, password: token }));
   const expiryLines = (clientId: string) => log.lines.filter((l) => l.msg === 'token expired: connection closed' && l.clientId === clientId);
   const expiredDisconnects = async () => {
-    const metrics = await (await fetch(`${broker.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(broker.metricsUrl)).text();
     return Number(/^mqtt_token_expired_disconnects_total\{[^}]*\} (\d+)$/m.exec(metrics)?.[1]);
   };
 

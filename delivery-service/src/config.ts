@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import {
   commonConfig,
+  DEFAULT_METRICS_PORTS,
   mongoStoreConfig,
   DEFAULT_PORTS,
   devDefaultSecretsIn,
   jwtSecretConfig,
   loadConfig,
+  metricsConfig,
   outboxRelayConfig,
   optionalText,
   port,
@@ -18,6 +20,7 @@ export const deliveryConfigShape = {
   ...commonConfig,
   DELIVERY_PORT: port(DEFAULT_PORTS.DELIVERY_PORT),
   HOST: text('127.0.0.1'),
+  ...metricsConfig(DEFAULT_METRICS_PORTS['delivery-service']),
   /** The broker riders publish to; the ingest connects as username `service` with a token it signs itself. */
   MQTT_URL: text(`mqtt://127.0.0.1:${DEFAULT_PORTS.MQTT_PORT}`),
   /** Fixed, so the broker keeps this service's persistent session (and queued rider messages) across restarts. */
@@ -32,6 +35,16 @@ export const deliveryConfigShape = {
   SERVICE_TOKEN_TTL_SECONDS: positiveInt(24 * 3600),
   /** Average rider speed used for the ETA. */
   AVERAGE_SPEED_KMH: z.coerce.number().positive().max(300).default(25),
+  /** A rider report dated further ahead of this server's clock is refused (device clocks drift; a forged future `at` would freeze the position). */
+  RIDER_REPORT_MAX_FUTURE_SECONDS: positiveInt(30),
+  /**
+   * A rider report older than this is refused. A day covers a device that was offline for a
+   * whole shift (rider tokens last 12 h) and an outage of this service while the broker keeps its
+   * persistent session; a delivery is not on the road longer than that.
+   */
+  RIDER_REPORT_MAX_AGE_SECONDS: positiveInt(24 * 3600),
+  /** Refused (and ignored repeated) rider report log lines per second for each result; the rest are counted and summed up in one line a second. */
+  REFUSAL_LOG_LINES_PER_SECOND: positiveInt(10),
   ...outboxRelayConfig,
   /** How long start-up waits for RabbitMQ and for the MQTT broker before giving up. */
   CONNECT_TIMEOUT_MS: positiveInt(5_000),

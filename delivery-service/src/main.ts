@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       `${SERVICE} listening`,
     );
   } catch (err) {
-    exitWith(logger, err, { DELIVERY_PORT: config.DELIVERY_PORT });
+    exitWith(logger, err, { DELIVERY_PORT: config.DELIVERY_PORT, METRICS_PORT: config.METRICS_PORT });
   }
 }
 

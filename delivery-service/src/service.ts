@@ -3,9 +3,11 @@ import {
   type AmqpConnection,
   type Closer,
   CloserStack,
+  createRateLimitedLog,
   createTokenService,
   type EventConsumer,
   listen,
+  listenMetrics,
   type Logger,
   openEventPipeline,
   OutboxRelay,
@@ -38,6 +40,8 @@ export interface DeliveryServiceOverrides {
 export interface RunningDeliveryService {
   port: number;
   url: string;
+  /** Prometheus text at `<metricsUrl>` (METRICS_PORT), never on the API port. */
+  metricsUrl: string;
   store: DeliveryStore;
   relay: OutboxRelay<DeliveryEvent>;
   /** Consumes order.created / order.status_changed (queue `delivery-service.orders`). */
@@ -93,6 +97,7 @@ export async function startDeliveryService(
       clock: overrides.clock ?? (() => new Date()),
       logger,
       averageSpeedKmh: config.AVERAGE_SPEED_KMH,
+      reportTimeLimits: { maxFutureSkewMs: config.RIDER_REPORT_MAX_FUTURE_SECONDS * 1000, maxAgeMs: config.RIDER_REPORT_MAX_AGE_SECONDS * 1000 },
     };
 
     const consumer = createOrderEventsConsumer({
@@ -104,11 +109,13 @@ export async function startDeliveryService(
     });
     closers.add('order events consumer', () => consumer.stop());
 
+    const reportLog = createRateLimitedLog({ logger, linesPerSecond: config.REFUSAL_LOG_LINES_PER_SECOND });
+    closers.add('rider report log', async () => reportLog.close());
     const ingest = createRiderIngest({
       url: config.MQTT_URL,
       clientId: config.MQTT_CLIENT_ID,
       credentials: createServiceCredentials({ tokens, ttlSeconds: config.SERVICE_TOKEN_TTL_SECONDS }),
-      handle: createRiderMessageHandler(deps),
+      handle: createRiderMessageHandler(deps, { log: reportLog }),
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
     });
@@ -127,11 +134,14 @@ export async function startDeliveryService(
     });
     const server = await listen(app, config.DELIVERY_PORT, config.HOST);
     closers.add('HTTP server', () => server.close());
+    const metricsServer = await listenMetrics(registry, config.METRICS_PORT, config.METRICS_HOST, logger);
+    closers.add('metrics server', () => metricsServer.close());
     relay.start();
 
     return {
       port: server.port,
       url: server.url,
+      metricsUrl: `${metricsServer.url}/metrics`,
       store,
       relay,
       consumer,

@@ -22,6 +22,8 @@ describe('delivery-service config', () => {
       MQTT_CLIENT_ID: 'delivery-service',
       JWT_SECRET: DEV_JWT_SECRET,
       AVERAGE_SPEED_KMH: 25,
+      RIDER_REPORT_MAX_FUTURE_SECONDS: 30,
+      RIDER_REPORT_MAX_AGE_SECONDS: 86_400,
       OUTBOX_SWEEP_MS: 1000,
       CORS_ORIGINS: ['*'],
     });
@@ -41,8 +43,15 @@ describe('delivery-service config', () => {
   });
 
   it('when values are invalid, then ConfigError names every bad key', () => {
-    const problems = problemsOf({ DELIVERY_PORT: 'x', AVERAGE_SPEED_KMH: '0', JWT_SECRET: 'short', MQTT_CLIENT_ID: 'has space' });
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['AVERAGE_SPEED_KMH', 'DELIVERY_PORT', 'JWT_SECRET', 'MQTT_CLIENT_ID']);
+    const problems = problemsOf({ DELIVERY_PORT: 'x', AVERAGE_SPEED_KMH: '0', JWT_SECRET: 'short', MQTT_CLIENT_ID: 'has space', RIDER_REPORT_MAX_FUTURE_SECONDS: '0', RIDER_REPORT_MAX_AGE_SECONDS: 'a day' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'AVERAGE_SPEED_KMH',
+      'DELIVERY_PORT',
+      'JWT_SECRET',
+      'MQTT_CLIENT_ID',
+      'RIDER_REPORT_MAX_AGE_SECONDS',
+      'RIDER_REPORT_MAX_FUTURE_SECONDS',
+    ]);
   });
 
   it('when NODE_ENV is production, then the development JWT secret is refused, and a real one accepted', () => {

@@ -210,7 +210,7 @@ describe('deliveries HTTP API', () => {
     });
 
     it('when scraped, then /metrics carries the outbox depth', async () => {
-      const text = await (await fetch(`${sut.service.url}/metrics`)).text();
+      const text = await (await fetch(sut.service.metricsUrl)).text();
       expect(text).toMatch(/^outbox_pending_events\{[^}]*\} \d+$/m);
     });
   });

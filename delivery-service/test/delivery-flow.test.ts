@@ -58,7 +58,7 @@ describe('a delivery from shipping to the door, through the whole service', () =
     ]);
     const location = deliveryLocationUpdatedEventSchema.parse(ours[3]);
     expect(location.data).toMatchObject({ deliveryId: delivery.id, riderId: rider.id, lat: 51.46, lng: -2.58, at: at(1), eta: { basedOnPositionAt: at(1) } });
-    const metrics = await (await fetch(`${sut.service.url}/metrics`)).text();
+    const metrics = await (await fetch(sut.service.metricsUrl)).text();
     expect(metrics).toMatch(/^rider_reports_total\{kind="status",result="applied"[^}]*\} 2$/m);
     expect(metrics).toMatch(/^amqp_events_consumed_total\{queue="delivery-service.orders",outcome="acked"[^}]*\} 2$/m);
   });

@@ -1,13 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { topics, type DeliverySnapshot, type Rider } from '@orderpulse/contracts';
+import { estimateArrival, topics, type DeliverySnapshot, type Rider } from '@orderpulse/contracts';
+import { Registry } from '@orderpulse/service-kit';
 import { nextEvent, waitFor } from '@orderpulse/service-kit/testing';
+import { countRiderReports } from '../src/metrics.js';
 import type { RiderMessageOutcome } from '../src/ingest/rider-message-handler.js';
 import { startAedes, type InProcessBroker } from './support/aedes-broker.js';
 import { captureLogger, type CapturedLogger } from './support/capture-logger.js';
 import { at } from './support/factories.js';
 import { connectRider, startIngest, testTokens, type IngestUnderTest, type RiderDevice } from './support/ingest-under-test.js';
 import { assignedTo, storedDelivery, storedRider } from './support/stored.js';
-import { testDeps, type TestDeps } from './support/use-case-deps.js';
+import { TEST_SPEED_KMH, testDeps, type TestDeps } from './support/use-case-deps.js';
 
 describe('rider ingest over MQTT', () => {
   let broker: InProcessBroker;
@@ -102,6 +104,62 @@ describe('rider ingest over MQTT', () => {
 
       expect(await send(statusTopic(), { status: 'picked_up', at: at(2) })).toMatchObject({ result: 'applied' });
       expect((await current()).status).toBe('picked_up');
+    });
+  });
+
+  describe("when a report's time is outside the accepted window (30 s ahead, a day behind the server clock)", () => {
+    const SERVER_TIME = '2026-11-26T12:00:00.000Z';
+    let registry: Registry;
+    beforeEach(() => {
+      registry = new Registry();
+      countRiderReports(registry, sut.ingest);
+    });
+    const counted = async (result: string) =>
+      (await registry.getMetricsAsJSON()).find((m) => m.name === 'rider_reports_total')?.values.find((v) => v.labels.result === result)?.value ?? 0;
+    const refusalLogged = () => log.lines.filter((l) => l.msg === 'rider report refused');
+
+    it('when a rider reports a position dated 2099, then it is refused, logged and counted, and the next real position sets lastPosition and ETA', async () => {
+      await send(statusTopic(), { status: 'picked_up', at: at(1), lat: 51.46, lng: -2.58 });
+      const before = await current();
+      const future = '2099-01-01T00:00:00.000Z';
+
+      const outcome = await send(topics.riderLocation(rider.id), { lat: 10, lng: 10, at: future });
+
+      expect(outcome).toMatchObject({ result: 'refused_future', riderId: rider.id, at: future, serverTime: SERVER_TIME });
+      expect(await current()).toEqual(before);
+      expect(refusalLogged()).toEqual([
+        expect.objectContaining({ level: 40, riderId: rider.id, kind: 'location', result: 'refused_future', at: future, serverTime: SERVER_TIME, reason: expect.stringMatching(/more than 30 s ahead/) }),
+      ]);
+      expect(await counted('refused_future')).toBe(1);
+
+      const real = { lat: 51.455, lng: -2.59, at: at(2) };
+      expect(await send(topics.riderLocation(rider.id), real)).toMatchObject({ result: 'applied', deliveryIds: [delivery.id] });
+      const after = await current();
+      expect(after.lastPosition).toEqual(real);
+      expect(after.eta).toEqual(estimateArrival(real, { lat: delivery.address.lat!, lng: delivery.address.lng! }, TEST_SPEED_KMH));
+    });
+
+    it('when a rider reports a position from 3 days ago, then it is refused as too old and nothing changes', async () => {
+      await send(statusTopic(), { status: 'picked_up', at: at(1) });
+      const before = await current();
+      const old = '2026-11-23T12:00:00.000Z';
+
+      const outcome = await send(topics.riderLocation(rider.id), { lat: 51.4, lng: -2.5, at: old });
+
+      expect(outcome).toMatchObject({ result: 'refused_too_old', at: old, serverTime: SERVER_TIME });
+      expect(await current()).toEqual(before);
+      expect(refusalLogged()).toEqual([expect.objectContaining({ riderId: rider.id, result: 'refused_too_old', at: old, serverTime: SERVER_TIME })]);
+      expect(await counted('refused_too_old')).toBe(1);
+    });
+
+    it('when a status report is dated in the future, then the status does not change, and the same status dated now applies', async () => {
+      const outcome = await send(statusTopic(), { status: 'picked_up', at: '2026-11-26T12:01:00.000Z', lat: 10, lng: 10 });
+
+      expect(outcome).toMatchObject({ result: 'refused_future', deliveryId: delivery.id });
+      expect(refusalLogged()[0]).toMatchObject({ riderId: rider.id, deliveryId: delivery.id, kind: 'status', at: '2026-11-26T12:01:00.000Z', serverTime: SERVER_TIME });
+      expect((await current()).status).toBe('assigned');
+      expect(await send(statusTopic(), { status: 'picked_up', at: at(3) })).toMatchObject({ result: 'applied' });
+      expect((await current()).lastPosition).toBeNull();
     });
   });
 

@@ -3,6 +3,7 @@ import { deliveryLocationUpdatedEventSchema, deliveryStatusChangedEventSchema, e
 import { applyRiderLocation } from '../src/domain/apply-rider-location.js';
 import { applyRiderStatusReport } from '../src/domain/apply-rider-status-report.js';
 import { DeliveryNotAssignedError, DeliveryNotFoundError, InvalidDeliveryTransitionError, NoDeliveryInProgressError } from '../src/domain/delivery-errors.js';
+import { ReportTimeOutOfRangeError } from '../src/domain/report-time.js';
 import { at } from './support/factories.js';
 import { assignedTo, storedDelivery, storedRider } from './support/stored.js';
 import { TEST_SPEED_KMH, testDeps } from './support/use-case-deps.js';
@@ -170,5 +171,37 @@ describe('a rider reports a location', () => {
     await storedDelivery(deps.store, assignedTo(rider, 'assigned'));
     await expect(applyRiderLocation(deps, rider.id, { lat: 51.46, lng: -2.58, at: at(7) })).rejects.toBeInstanceOf(NoDeliveryInProgressError);
     expect(deps.kicked).toEqual([]);
+  });
+});
+
+describe("a rider report's time", () => {
+  const seconds = (s: number) => new Date(NOW.getTime() + s * 1000).toISOString();
+
+  it('when it is up to 30 s ahead or up to a day behind the server clock, then it applies; one second further, it is refused before anything is read', async () => {
+    const deps = testDeps({ now: NOW });
+    const rider = await storedRider(deps.store);
+    const delivery = await storedDelivery(deps.store, assignedTo(rider, 'in_transit'));
+    const locate = (at: string) => applyRiderLocation(deps, rider.id, { lat: 51.46, lng: -2.58, at }).catch((e: unknown) => e);
+
+    expect(await locate(seconds(-24 * 3600 - 1))).toMatchObject({ verdict: 'too_old', at: seconds(-24 * 3600 - 1), serverTime: NOW.toISOString() });
+    expect(await locate(seconds(-24 * 3600))).toMatchObject({ updated: [expect.objectContaining({ id: delivery.id })] });
+    expect(await locate(seconds(31))).toBeInstanceOf(ReportTimeOutOfRangeError);
+    expect(await locate(seconds(30))).toMatchObject({ updated: [expect.objectContaining({ lastPosition: expect.objectContaining({ at: seconds(30) }) })] });
+    const unassigned = applyRiderStatusReport(deps, { riderId: 'nobody', deliveryId: delivery.id, report: { status: 'delivered', at: seconds(31) } });
+    await expect(unassigned).rejects.toMatchObject({ verdict: 'future' });
+  });
+
+  it('when a position dated far ahead was stored before the check existed, then a real position still replaces it', async () => {
+    const deps = testDeps({ now: NOW });
+    const rider = await storedRider(deps.store);
+    const frozen = { lat: 10, lng: 10, at: '2099-01-01T00:00:00.000Z' };
+    const delivery = await storedDelivery(deps.store, { ...assignedTo(rider, 'in_transit'), lastPosition: frozen });
+
+    const outcome = await applyRiderLocation(deps, rider.id, { lat: 51.46, lng: -2.58, at: at(50) });
+
+    expect(outcome.updated).toHaveLength(1);
+    const stored = (await deps.store.deliveries.findById(delivery.id))?.delivery;
+    expect(stored?.lastPosition).toEqual({ lat: 51.46, lng: -2.58, at: at(50) });
+    expect(stored?.eta).toMatchObject({ basedOnPositionAt: at(50) });
   });
 });

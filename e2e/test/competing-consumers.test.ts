@@ -42,8 +42,8 @@ const FINAL_DELIVERY_VERSION = 2 + DELIVERY_STEPS.length;
 /** Orders whose next change is in flight at once (each order's changes stay sequential). */
 const CONCURRENCY = 40;
 
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function metric(metricsUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
   return text
     .split('\n')
     .filter((line) => line.startsWith(name))
@@ -59,7 +59,9 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
   let system: RunningSystem;
   let ordersUrls: string[];
   let deliveryUrls: string[];
-  let notifierUrls: string[];
+  let ordersMetrics: string[];
+  let deliveryMetrics: string[];
+  let notifierMetrics: string[];
   let tokens: TestTokens;
   const customers = new Map<string, MqttRecorder>();
   const orders: OrderSnapshot[] = [];
@@ -87,7 +89,9 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
     const secondNotifier = await system.addInstance('notifier', 'notifier-2');
     ordersUrls = [system.urls.orders, secondOrders.url];
     deliveryUrls = [system.urls.delivery, secondDelivery.url];
-    notifierUrls = [system.urls.notifier, secondNotifier.url];
+    ordersMetrics = [system.urls.metrics.orders, secondOrders.metricsUrl];
+    deliveryMetrics = [system.urls.metrics.delivery, secondDelivery.metricsUrl];
+    notifierMetrics = [system.urls.metrics.notifier, secondNotifier.metricsUrl];
     tokens = new TestTokens(system.jwtSecret);
     tap = await amqplib.connect(amqpUrl);
     const tapChannel = await tap.createChannel();
@@ -210,10 +214,10 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
       lastVersion.set(aggregate, event.version);
     }
 
-    const published = await Promise.all(notifierUrls.map((url) => metric(url, 'notifier_mqtt_messages_published_total{kind="order-status"')));
-    const stale = await Promise.all(notifierUrls.map((url) => metric(url, 'notifier_events_deduped_total')));
-    const relayedOrders = await Promise.all(ordersUrls.map((url) => metric(url, 'outbox_events_published_total')));
-    const relayedDeliveries = await Promise.all(deliveryUrls.map((url) => metric(url, 'outbox_events_published_total')));
+    const published = await Promise.all(notifierMetrics.map((url) => metric(url, 'notifier_mqtt_messages_published_total{kind="order-status"')));
+    const stale = await Promise.all(notifierMetrics.map((url) => metric(url, 'notifier_events_deduped_total')));
+    const relayedOrders = await Promise.all(ordersMetrics.map((url) => metric(url, 'outbox_events_published_total')));
+    const relayedDeliveries = await Promise.all(deliveryMetrics.map((url) => metric(url, 'outbox_events_published_total')));
     process.stdout.write(
       `\n[competing-consumers] ${patches} changes over 2 orders-services and 2 delivery-services on MongoDB in ${patchedMs} ms (409s: ${conflicts}; retried after a 503: ${retriedAfter503});` +
         ` all ${ORDERS} customers on order v${FINAL_VERSION} and delivery v${FINAL_DELIVERY_VERSION} after ${deliveredMs} ms;` +
@@ -232,7 +236,7 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
   }, 240_000);
 
   it('when late copies of older events arrive at both notifiers, then they are dropped and nobody goes back', async () => {
-    const droppedBefore = await Promise.all(notifierUrls.map((url) => metric(url, 'notifier_events_deduped_total')));
+    const droppedBefore = await Promise.all(notifierMetrics.map((url) => metric(url, 'notifier_events_deduped_total')));
     const late = orders.map((order) => emitted.find((e) => e.type.startsWith('order.') && e.orderId === order.id && e.version === FINAL_VERSION - 1));
     expect(late.every(Boolean)).toBe(true);
     const channel = await tap.createConfirmChannel();
@@ -244,7 +248,7 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
     await channel.waitForConfirms();
     await waitFor(
       async () => {
-        const dropped = await Promise.all(notifierUrls.map((url) => metric(url, 'notifier_events_deduped_total')));
+        const dropped = await Promise.all(notifierMetrics.map((url) => metric(url, 'notifier_events_deduped_total')));
         return dropped[0]! + dropped[1]! - droppedBefore[0]! - droppedBefore[1]! >= 2 * ORDERS;
       },
       `both notifiers to drop the ${2 * ORDERS} late copies`,

@@ -60,7 +60,7 @@ describe('docker compose deployment files (checked without a Docker engine)', ()
     }
   };
 
-  it('when composed, then every deployable runs beside RabbitMQ 3.13 (management), MongoDB 7 and Redis 7', () => {
+  it('when composed, then every deployable runs beside RabbitMQ 3.13 (management), MongoDB 7, Redis 7 and the Caddy 2 TLS proxy', () => {
     expect(checkServicesPresent(compose.resolved)).toEqual([]);
   });
 
@@ -69,11 +69,11 @@ describe('docker compose deployment files (checked without a Docker engine)', ()
     expect(checkDependsOn(compose.resolved, imageHealthcheck)).toEqual([]);
   });
 
-  it("when composed, then DESIGN.md's ports are published (and the RabbitMQ management UI)", () => {
+  it('when composed, then only the TLS proxy (80, 443) and the RabbitMQ management UI are published; no service port, MQTT port or METRICS_PORT', () => {
     expect(checkPorts(compose.resolved)).toEqual([]);
   });
 
-  it('when composed, then each service gets production mode, 0.0.0.0 and URLs of the right containers', () => {
+  it('when composed, then each service gets production mode, 0.0.0.0 and URLs of the right containers, and browsers get https/wss URLs of the proxy', () => {
     expect(checkEnvironment(compose)).toEqual([]);
   });
 
@@ -230,6 +230,25 @@ describe('compose checker: when the deployment files break a rule, then it says 
     // node_modules now comes from the full build (dev dependencies included), not one workspace's prod install.
     expect(problems).toContain('stage build does not run npm ci --omit=dev');
     expect(problems).toContain('stage build does not install only --workspace @orderpulse/orders-service');
+  });
+
+  it('flags a service or METRICS_PORT published past the proxy, plain ws/http URLs for browsers, and an untrusted proxy hop', () => {
+    const compose = loadCompose(COMPOSE_FILE);
+    const services = structuredClone(compose.resolved.services);
+    services['orders-service']!.ports = ['3001:3001', '9401:9401'];
+    const web = services['web-client']!.environment as Record<string, string>;
+    web.MQTT_WS_URL = 'ws://localhost:8083/mqtt';
+    web.ORDERS_URL = 'http://localhost:3001';
+    delete (services['orders-service']!.environment as Record<string, string>).TRUST_PROXY_HOPS;
+    const broken = { ...compose.resolved, services };
+
+    const ports = checkPorts(broken).join('\n');
+    expect(ports).toContain('orders-service publishes [3001,9401], expected []');
+    expect(ports).toContain('orders-service publishes its METRICS_PORT 9401');
+    const environment = checkEnvironment({ ...compose, resolved: broken }).join('\n');
+    expect(environment).toContain('MQTT_WS_URL ws://localhost:8083/mqtt is not wss://<public host>/mqtt');
+    expect(environment).toContain('ORDERS_URL http://localhost:3001 is not https://<public host>/api/orders');
+    expect(environment).toContain('TRUST_PROXY_HOPS is not 1');
   });
 
   it('flags literal secrets, defaulted secrets, passwords in URLs, and unhealthy waits', () => {

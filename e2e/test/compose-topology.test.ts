@@ -6,20 +6,22 @@ import { deleteAmqpNamespace, deleteRedisNamespace, dropMongoDatabases, redisTar
 import { describeIfAvailable, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
 import { loadCompose, startComposeAsProcesses, type ComposeAsProcesses, type ComposeProcess } from '../src/compose/index.js';
 import { DeliveryClient, MqttRecorder, OrdersClient, REPO_ROOT } from '../src/harness/index.js';
+import { caddyMissing, httpsRequest } from '../src/tls/index.js';
 
 /**
  * No Docker engine runs here, so docker-compose.yml's topology runs as processes: every
  * deployable's built entry point with exactly the environment compose gives it (production
  * mode, secrets from the env file, the other containers' URLs), only host names and published
  * ports mapped to this machine, RabbitMQ, Redis and MongoDB local (the tests' MongoDB, FerretDB
- * in CI: both services on it as compose deploys them), and the notifier scaled to two as
- * `docker compose up --scale notifier-service=2` would. Then a customer follows an order from
- * the admin's PATCH and a rider's report, over the WebSocket URL the web-client hands browsers.
+ * in CI: both services on it as compose deploys them), the notifier scaled to two as
+ * `docker compose up --scale notifier-service=2` would, and the TLS proxy (Caddy with
+ * deploy/Caddyfile, a localhost certificate from its own CA) in front. Then a customer follows an
+ * order from the admin's PATCH and a rider's report, over the wss:// URL the web-client hands browsers.
  */
 const amqpUrl = process.env.AMQP_URL as string;
 const redis = redisTarget();
 const mongo = mongoTestTarget();
-const missing = 'skipReason' in redis ? redis.skipReason : 'missing' in mongo ? mongo.missing : undefined;
+const missing = 'skipReason' in redis ? redis.skipReason : 'missing' in mongo ? mongo.missing : caddyMissing();
 
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
 
@@ -72,21 +74,20 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
     }
   });
 
-  it('then the web-client hands browsers URLs that reach the broker and the services', async () => {
-    const web = only('web-client');
-    const page = await fetch(`${web.httpUrl}/track`);
+  it('then browsers get the pages over https from the proxy, and URLs that reach the broker and the services through it', async () => {
+    const { origin, caddyRoot } = topology.proxy;
+    const page = await httpsRequest(`${origin}/track`, caddyRoot!, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<html');
-    const config = (await (await fetch(`${web.httpUrl}/config.json`)).json()) as Record<string, string>;
-    expect(Object.values(config)).toEqual(
-      expect.arrayContaining([`ws://127.0.0.1:${topology.ports.get(8083)}/mqtt`, `http://127.0.0.1:${topology.ports.get(3001)}`]),
-    );
+    expect(page.text).toContain('<html');
+    const config = (await httpsRequest(`${origin}/config.json`, caddyRoot!)).json as Record<string, string>;
+    expect(config).toEqual({ mqttWsUrl: `wss://localhost:${topology.ports.get(443)}/mqtt`, ordersUrl: `${origin}/api/orders`, deliveryUrl: `${origin}/api/delivery` });
+    expect((await httpsRequest(`${config.ordersUrl}/readyz`, caddyRoot!)).status).toBe(200);
+    expect((await httpsRequest(`${config.deliveryUrl}/readyz`, caddyRoot!)).status).toBe(200);
   });
 
   it('when an admin ships an order and a rider picks it up, then the customer sees both over the WebSocket', async () => {
-    const web = only('web-client');
-    const browser = (await (await fetch(`${web.httpUrl}/config.json`)).json()) as Record<string, string>;
-    const wsUrl = Object.values(browser).find((v) => v.startsWith('ws://'))!;
+    const browser = (await httpsRequest(`${topology.proxy.origin}/config.json`, topology.proxy.caddyRoot!)).json as Record<string, string>;
+    const wsUrl = Object.values(browser).find((v) => v.startsWith('wss://'))!;
     const ordersUrl = only('orders-service').httpUrl;
     const login = await new OrdersClient(ordersUrl).logIn(secrets.ADMIN_USERNAME, secrets.ADMIN_PASSWORD);
     const orders = new OrdersClient(ordersUrl, login.token);
@@ -96,6 +97,7 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
     expect(created.status).toBe(201);
     const order = created.body;
     const customer = await MqttRecorder.connect(wsUrl, [topics.orderStatus(order.id), topics.orderTracking(order.id)], {
+      ca: topology.proxy.caddyRoot!,
       clientId: `customer-${order.id.slice(0, 8)}`,
       username: 'customer',
       password: order.trackingToken,

@@ -186,7 +186,8 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
 
       // Every rider's reports, interleaved across riders: picked_up, in_transit, locations, delivered.
       const base = Date.now();
-      const at = (i: number) => new Date(base + i * 1_000).toISOString();
+      // 100 ms apart: dated within delivery-service's 30 s allowance for a clock ahead of its own.
+      const at = (i: number) => new Date(base + i * 100).toISOString();
       const reports: Array<() => Promise<unknown>> = [];
       for (let step = 0; step < LOCATIONS + 3; step += 1) {
         for (const r of rides) {

@@ -35,7 +35,7 @@ describe('when each process gets SIGTERM, then it exits 0 in bounded time withou
     await system.restart('orders');
     for (const id of answered) expect((await orders.getOrder(id)).body).toMatchObject({ status: 'confirmed', version: 2 });
     await waitFor(async () => {
-      const metrics = await (await fetch(`${system.urls.orders}/metrics`)).text();
+      const metrics = await (await fetch(system.urls.metrics.orders)).text();
       return /^outbox_pending_events\{[^}]*\} 0$/m.test(metrics);
     }, 'the outbox to be empty after the restart', 15_000);
   }, 60_000);

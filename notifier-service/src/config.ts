@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import {
   commonConfig,
+  DEFAULT_METRICS_PORTS,
   DEFAULT_PORTS,
   devDefaultSecretsIn,
   jwtSecretConfig,
   loadConfig,
+  metricsConfig,
   optionalText,
   port,
   positiveInt,
@@ -16,6 +18,7 @@ export const notifierConfigShape = {
   ...commonConfig,
   NOTIFIER_PORT: port(DEFAULT_PORTS.NOTIFIER_PORT),
   HOST: text('127.0.0.1'),
+  ...metricsConfig(DEFAULT_METRICS_PORTS['notifier-service']),
   MQTT_URL: text(`mqtt://127.0.0.1:${DEFAULT_PORTS.MQTT_PORT}`),
   /** Signs the notifier's service token (MQTT password, delivery-service calls); the broker's secret. */
   ...jwtSecretConfig,

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     installGracefulShutdown(logger, notifier.closers);
     logger.info({ url: notifier.url, mqtt: config.MQTT_URL, delivery: config.DELIVERY_URL, namespace: config.AMQP_NAMESPACE || '(none)', prefetch: config.PREFETCH }, `${SERVICE} running`);
   } catch (err) {
-    exitWith(logger, err, { NOTIFIER_PORT: config.NOTIFIER_PORT });
+    exitWith(logger, err, { NOTIFIER_PORT: config.NOTIFIER_PORT, METRICS_PORT: config.METRICS_PORT });
   }
 }
 

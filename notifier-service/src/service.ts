@@ -8,6 +8,7 @@ import {
   createMetricsRegistry,
   createTokenService,
   listen,
+  listenMetrics,
   type Closer,
   type EventConsumer,
   type Logger,
@@ -31,6 +32,8 @@ export interface RunningNotifier {
   registry: Registry;
   httpPort: number;
   url: string;
+  /** Prometheus text at `<metricsUrl>` (METRICS_PORT), never on the health port. */
+  metricsUrl: string;
   /** In shutdown order: consumer (finishes in-flight messages), MQTT, ledger, RabbitMQ, HTTP. */
   closers: Closer[];
   close(): Promise<void>;
@@ -38,7 +41,7 @@ export interface RunningNotifier {
 
 /**
  * Connects to RabbitMQ and the MQTT broker (either one unreachable: DependencyUnavailableError),
- * serves health and metrics, and starts consuming. Whatever started is closed again when a later
+ * serves health (NOTIFIER_PORT) and metrics (METRICS_PORT), and starts consuming. Whatever started is closed again when a later
  * step fails.
  */
 export async function startNotifier(config: NotifierSettings, logger: Logger): Promise<RunningNotifier> {
@@ -82,6 +85,8 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     });
     const http = await listen(app, config.NOTIFIER_PORT, config.HOST);
     closers.push({ name: 'http', close: () => http.close() });
+    const metricsServer = await listenMetrics(registry, config.METRICS_PORT, config.METRICS_HOST, logger);
+    closers.push({ name: 'metrics', close: () => metricsServer.close() });
 
     const consumer = createNotifierConsumer({
       connection,
@@ -103,7 +108,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     await consumer.start();
 
     let closing: Promise<void> | undefined;
-    return { consumer, publisher, registry, httpPort: http.port, url: http.url, closers, close: () => (closing ??= closeAll()) };
+    return { consumer, publisher, registry, httpPort: http.port, url: http.url, metricsUrl: `${metricsServer.url}/metrics`, closers, close: () => (closing ??= closeAll()) };
   } catch (err) {
     await closeAll();
     throw err;

@@ -111,7 +111,7 @@ describe('notifier: RabbitMQ order events become MQTT messages', () => {
     const ready = await fetch(`${notifier.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { amqp: true, mqtt: true } });
-    const text = await (await fetch(`${notifier.url}/metrics`)).text();
+    const text = await (await fetch(notifier.metricsUrl)).text();
     expect(text).toMatch(/^amqp_events_consumed_total\{queue="notifier",outcome="acked"[^}]*\} \d+$/m);
     expect(text).toMatch(/^amqp_events_consumed_total\{queue="notifier",outcome="dead_lettered"[^}]*\} 2$/m);
     expect(text).toMatch(/^notifier_mqtt_messages_published_total\{kind="order-status"[^}]*\} 16$/m);

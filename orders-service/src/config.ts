@@ -1,10 +1,26 @@
 import { z } from 'zod';
-import { commonConfig, mongoStoreConfig, DEFAULT_PORTS, jwtSecretConfig, loadConfig, optionalText, outboxRelayConfig, port, positiveInt, refuseDevSecretsInProduction, text } from '@orderpulse/service-kit';
+import {
+  commonConfig,
+  DEFAULT_METRICS_PORTS,
+  DEFAULT_PORTS,
+  jwtSecretConfig,
+  loadConfig,
+  metricsConfig,
+  mongoStoreConfig,
+  optionalText,
+  outboxRelayConfig,
+  port,
+  positiveInt,
+  refuseDevSecretsInProduction,
+  sharedRedisConfig,
+  text,
+} from '@orderpulse/service-kit';
 
 export const ordersConfigShape = {
   ...commonConfig,
   ORDERS_PORT: port(DEFAULT_PORTS.ORDERS_PORT),
   HOST: text('127.0.0.1'),
+  ...metricsConfig(DEFAULT_METRICS_PORTS['orders-service']),
   ...mongoStoreConfig,
   /** Without MONGO_URL: journal the store to `<DATA_DIR>/orders-service/` so it survives restarts. */
   DATA_DIR: optionalText(),
@@ -17,19 +33,32 @@ export const ordersConfigShape = {
   /** How long a tracking link works. */
   CUSTOMER_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
   /**
-   * Brute-force brake on POST /auth/login: after this many wrong logins from one client address,
-   * or for one username, within LOGIN_WINDOW_SECONDS, further logins get 429 (the password is not
-   * even checked) until that window ends. A correct login clears both counts. Counted per process:
-   * with several instances, each keeps its own count.
+   * Brute-force brakes on POST /auth/login (see README, Security). Wrong logins for one username
+   * from one client address, within LOGIN_WINDOW_SECONDS, before that pair gets 429 (the password
+   * is not even compared). A correct login clears that pair's count.
    */
   LOGIN_MAX_FAILURES: positiveInt(10),
   LOGIN_WINDOW_SECONDS: positiveInt(15 * 60),
+  /** Wrong logins from one address, whatever the username, within LOGIN_WINDOW_SECONDS. */
+  LOGIN_ADDRESS_MAX_FAILURES: positiveInt(30),
   /**
-   * The same for POST /tracking/lookup, per client address and per order number: failed lookups
-   * (no order with that number and email) before 429, and the window they are counted in.
+   * Wrong logins for one username from all addresses together within LOGIN_USERNAME_WINDOW_SECONDS.
+   * Once spent, only addresses with no failure of their own for that username may still try (one
+   * wrong login each per window), so nobody can lock the real admin out from elsewhere.
+   */
+  LOGIN_USERNAME_MAX_FAILURES: positiveInt(100),
+  LOGIN_USERNAME_WINDOW_SECONDS: positiveInt(24 * 3600),
+  /**
+   * The same for POST /tracking/lookup (a failure: no order with that number and email): per order
+   * number and address, per address, and per order number from everywhere.
    */
   TRACKING_LOOKUP_MAX_FAILURES: positiveInt(10),
   TRACKING_LOOKUP_WINDOW_SECONDS: positiveInt(15 * 60),
+  TRACKING_LOOKUP_ADDRESS_MAX_FAILURES: positiveInt(30),
+  TRACKING_LOOKUP_ORDER_MAX_FAILURES: positiveInt(100),
+  TRACKING_LOOKUP_ORDER_WINDOW_SECONDS: positiveInt(24 * 3600),
+  /** Set to share those counts with every orders-service on the same Redis (and REDIS_NAMESPACE); unset: each process counts alone, in memory. */
+  ...sharedRedisConfig,
   /**
    * Reverse proxies in front of this service that append the client's address to X-Forwarded-For
    * (a load balancer: 1). 0: the header is ignored, since any client can send it, and the client

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, DependencyUnavailableError, devDefaultSecretsIn, installGracefulShutdown } from '@orderpulse/service-kit';
+import { ConfigError, createLogger, DependencyUnavailableError, describeStartupError, devDefaultSecretsIn, installGracefulShutdown } from '@orderpulse/service-kit';
 import { loadOrdersConfig } from './config.js';
 import { startOrdersService } from './service.js';
 
@@ -23,16 +23,14 @@ async function main(): Promise<void> {
     installGracefulShutdown(logger, service.closers);
     logger.info({ url: service.url, namespace: config.AMQP_NAMESPACE || '(none)' }, 'orders-service listening');
   } catch (err) {
-    logger.fatal(startFailureMessage(err, config.ORDERS_PORT, config.HOST));
+    logger.fatal(startFailureMessage(err, { ORDERS_PORT: config.ORDERS_PORT, METRICS_PORT: config.METRICS_PORT }));
     process.exit(1);
   }
 }
 
-function startFailureMessage(err: unknown, port: number, host: string): string {
+function startFailureMessage(err: unknown, ports: Record<string, number>): string {
   if (err instanceof DependencyUnavailableError) return err.message;
-  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    return `port ${port} on ${host} is already in use: stop whatever holds it or set ORDERS_PORT to a free port`;
-  }
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return describeStartupError(err, ports);
   return `orders-service failed to start: ${(err as Error).stack ?? String(err)}`;
 }
 

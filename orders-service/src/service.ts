@@ -8,6 +8,7 @@ import {
   type EventConsumer,
   type EventPublisher,
   listen,
+  listenMetrics,
   type Logger,
   openEventPipeline,
   OutboxRelay,
@@ -19,6 +20,7 @@ import { openOrderRepository } from './data-access/open-order-repository.js';
 import type { OrderRepository } from './data-access/order-repository.js';
 import { createDeliveryEventsConsumer, DELIVERY_EVENTS_QUEUE } from './messaging/delivery-events-consumer.js';
 import { createOrderAccess } from './auth/order-access.js';
+import { openAttemptGuards } from './auth/attempt-limiters.js';
 
 export type { OrdersConfig } from './config.js';
 export { loadOrdersConfig } from './config.js';
@@ -35,6 +37,8 @@ export interface OrdersServiceOverrides {
 export interface RunningOrdersService {
   port: number;
   url: string;
+  /** Prometheus text at `<metricsUrl>` (METRICS_PORT), never on the API port. */
+  metricsUrl: string;
   repository: OrderRepository;
   relay: OutboxRelay<OrderEvent>;
   /** Consumes `delivery.status_changed` (queue `orders-service.delivery`) to move orders along. */
@@ -49,7 +53,7 @@ export interface RunningOrdersService {
 const AMQP_CONNECT_TIMEOUT_MS = 5_000;
 
 /**
- * Opens the store and RabbitMQ, starts the outbox relay and listens. A dependency that is down
+ * Opens the store, RabbitMQ (and Redis for the attempt limits when REDIS_URL is set), starts the outbox relay and listens. A dependency that is down
  * rejects with service-kit's DependencyUnavailableError after closing whatever was opened.
  */
 export async function startOrdersService(
@@ -94,10 +98,7 @@ export async function startOrdersService(
       readiness: () => ({ amqp: connection.isConnected(), store: repository.isReady() }),
       corsOrigins: config.CORS_ORIGINS,
       trustProxyHops: config.TRUST_PROXY_HOPS,
-      attemptLimits: {
-        login: { maxFailures: config.LOGIN_MAX_FAILURES, windowSeconds: config.LOGIN_WINDOW_SECONDS },
-        trackingLookup: { maxFailures: config.TRACKING_LOOKUP_MAX_FAILURES, windowSeconds: config.TRACKING_LOOKUP_WINDOW_SECONDS },
-      },
+      attemptGuards: await openAttemptGuards(config, logger, registry, closers),
       access: createOrderAccess({
         tokens: createTokenService(config.JWT_SECRET),
         admin: { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD },
@@ -107,11 +108,14 @@ export async function startOrdersService(
     });
     const server = await listen(app, config.ORDERS_PORT, config.HOST);
     closers.add('HTTP server', () => server.close());
+    const metricsServer = await listenMetrics(registry, config.METRICS_PORT, config.METRICS_HOST, logger);
+    closers.add('metrics server', () => metricsServer.close());
     relay.start();
 
     return {
       port: server.port,
       url: server.url,
+      metricsUrl: `${metricsServer.url}/metrics`,
       repository,
       relay,
       deliveryConsumer,

@@ -98,7 +98,7 @@ describe('delivery events from RabbitMQ (queue orders-service.delivery)', () => 
     }, 'the dead-letter queue to hold the bad message');
     expect(dlq).toBe(1);
 
-    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    const metrics = await (await fetch(service.metricsUrl)).text();
     expect(metrics).toMatch(/^amqp_events_consumed_total\{queue="orders-service.delivery",outcome="dead_lettered"[^}]*\} 1$/m);
     expect(metrics).toMatch(/^amqp_events_consumed_total\{queue="orders-service.delivery",outcome="acked"[^}]*\} [1-9]\d*$/m);
   });

@@ -203,7 +203,7 @@ describe('orders HTTP API', () => {
     it('when events were published, then /metrics shows the outbox depth and published counters', async () => {
       const order = await placeOrder();
       await settled(order.id);
-      const text = await (await fetch(`${service.url}/metrics`)).text();
+      const text = await (await fetch(service.metricsUrl)).text();
       expect(text).toMatch(/^outbox_pending_events\{[^}]*\} 0$/m);
       expect(text).toMatch(/^outbox_events_published_total\{type="order.created"[^}]*\} [1-9]\d*$/m);
     });

@@ -73,7 +73,7 @@ describe('outbox over RabbitMQ', () => {
     expect(failedEvent).toMatchObject({ orderId: order.id, type: 'order.created' });
     expect((await first.api.patch(`/orders/${order.id}/status`, { status: 'cancelled' })).status).toBe(200);
     expect((await repository.findById(order.id))?.pendingEvents.map((e) => e.version)).toEqual([1, 2]);
-    const metrics = await (await fetch(`${first.service.url}/metrics`)).text();
+    const metrics = await (await fetch(first.service.metricsUrl)).text();
     expect(metrics).toMatch(/^outbox_pending_events\{[^}]*\} 2$/m);
     expect(metrics).toMatch(/^outbox_publish_failures_total\{type="order.created"[^}]*\} [1-9]\d*$/m);
     await first.service.close();

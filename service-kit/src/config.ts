@@ -70,6 +70,35 @@ export const outboxRelayConfig = {
   OUTBOX_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(1_000),
 };
 
+/** Where each process serves /metrics (its own port, never the public one), by service. */
+export const DEFAULT_METRICS_PORTS = {
+  'web-client': 9400,
+  'orders-service': 9401,
+  'delivery-service': 9402,
+  'notifier-service': 9403,
+  broker: 9404,
+} as const;
+
+/**
+ * `/metrics` is served only on METRICS_PORT, a port of its own that no proxy or load balancer
+ * routes to, and by default only on the loopback interface: set METRICS_HOST=0.0.0.0 where
+ * Prometheus scrapes from another host or container (and do not publish the port).
+ */
+export const metricsConfig = (defaultPort: number) => ({
+  METRICS_PORT: port(defaultPort),
+  METRICS_HOST: text('127.0.0.1'),
+});
+
+/** A Redis shared by several instances of one service; unset keeps that state in each process's memory. */
+export const sharedRedisConfig = {
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Prefix for Redis keys, so several deployments (or test runs) can share one Redis. */
+  REDIS_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/, 'only a-z, 0-9 and -').default(''),
+};
+
 export const DEFAULT_PORTS = {
   WEB_PORT: 3000,
   ORDERS_PORT: 3001,

@@ -1,5 +1,6 @@
 export * from './config.js';
 export * from './logger.js';
+export * from './rate-limited-log.js';
 export * from './metrics.js';
 export * from './shutdown.js';
 export * from './amqp/backoff.js';
@@ -12,7 +13,9 @@ export * from './http/errors.js';
 export * from './http/validate.js';
 export * from './http/app.js';
 export * from './http/listen.js';
+export * from './http/metrics-server.js';
 export * from './http/failed-attempts.js';
+export * from './http/failure-counters.js';
 export * from './auth/tokens.js';
 export * from './startup-error.js';
 export * from './outbox/outbox-store.js';

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
 import Router from '@koa/router';
 import { z } from 'zod';
-import { ConflictError, NotFoundError, createHttpApp, createLogger, createMetricsRegistry, listen, validate, type RunningServer } from '../src/index.js';
+import { ConflictError, NotFoundError, createHttpApp, createLogger, createMetricsRegistry, listen, listenMetrics, validate, type RunningServer } from '../src/index.js';
 
 describe('createHttpApp', () => {
   let server: RunningServer;
+  let metricsServer: RunningServer;
   let ready = true;
 
   beforeAll(async () => {
-    const app = createHttpApp({ logger: createLogger('test', 'silent'), registry: createMetricsRegistry('test'), readiness: () => ({ amqp: ready }) });
+    const registry = createMetricsRegistry('test');
+    const app = createHttpApp({ logger: createLogger('test', 'silent'), registry, readiness: () => ({ amqp: ready }) });
+    metricsServer = await listenMetrics(registry, 0, '127.0.0.1', createLogger('test', 'silent'));
     const router = new Router();
     router.post('/things', (ctx) => {
       const body = validate(z.object({ name: z.string().min(1), count: z.number().int() }), ctx.request.body);
@@ -27,7 +30,10 @@ describe('createHttpApp', () => {
     app.use(router.routes());
     server = await listen(app, 0);
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await metricsServer.close();
+  });
 
   const call = async (path: string, init?: RequestInit) => {
     const res = await fetch(`${server.url}${path}`, init);
@@ -75,8 +81,23 @@ describe('createHttpApp', () => {
     expect((await call('/readyz')).status).toBe(200);
   });
 
-  it('when /metrics is scraped, then request latency by route is there', async () => {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
-    expect(text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/things"/);
+  it('when /metrics is asked on the public port, then it is a 404 with no metric in it', async () => {
+    const res = await fetch(`${server.url}/metrics`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toMatch(/http_request_duration_seconds/);
+  });
+
+  it('when /metrics is scraped on the metrics port, then it is Prometheus text with request latency by route', async () => {
+    await call('/things/1');
+    const res = await fetch(`${metricsServer.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await res.text()).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/things\/:id"/);
+  });
+
+  it('when the metrics port is asked anything but GET /metrics, then it is a 404', async () => {
+    expect((await fetch(`${metricsServer.url}/healthz`)).status).toBe(404);
+    expect((await fetch(`${metricsServer.url}/metrics`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${metricsServer.url}/metrics?x=1`)).status).toBe(200);
   });
 });

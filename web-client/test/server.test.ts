@@ -233,7 +233,7 @@ describe('web-client configuration', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
     try {
-      const config = loadWebClientConfig({ WEB_PORT: String(port) });
+      const config = loadWebClientConfig({ WEB_PORT: String(port), METRICS_PORT: '0' });
       await expect(startWebClient(config, createLogger('web-client', 'silent'))).rejects.toMatchObject({ code: 'EADDRINUSE' });
     } finally {
       blocker.close();
@@ -241,7 +241,7 @@ describe('web-client configuration', () => {
   });
 
   it('when the apps are not built, then starting fails saying how to build them', async () => {
-    const config = loadWebClientConfig({ WEB_PORT: '0' });
+    const config = loadWebClientConfig({ WEB_PORT: '0', METRICS_PORT: '0' });
     await expect(startWebClient(config, createLogger('web-client', 'silent'), { publicDir: '/nonexistent' })).rejects.toThrow(
       /npm run build --workspace web-client/,
     );

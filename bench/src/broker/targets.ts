@@ -100,7 +100,11 @@ export async function startOurBroker(transport: Transport, options: OurBrokerOpt
       MQTT_PORT: String(mqttPort),
       MQTT_WS_PORT: String(wsPort),
       BROKER_HTTP_PORT: String(httpPort),
+      // Not scraped here: any free port, so it never collides with another broker's.
+      METRICS_PORT: '0',
       JWT_SECRET: options.jwtSecret,
+      // Fan-out scenarios subscribe up to 1,000 clients with one order's customer token; the broker caps a token at 10 connections.
+      MQTT_MAX_CONNECTIONS_PER_SUBJECT: '100000',
     },
   });
   killOnExit(child);

@@ -91,6 +91,8 @@ async function main(): Promise<void> {
     MQTT_PORT: String(ports.mqtt),
     MQTT_WS_PORT: String(ports.ws),
     BROKER_HTTP_PORT: String(ports.http),
+    // Not scraped here: any free port, so it never collides with another broker's.
+    METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'development',
     ...profileEnvFor('broker'),

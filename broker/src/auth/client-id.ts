@@ -12,5 +12,10 @@ import type { TokenClaims } from '@orderpulse/contracts';
  * The subject is URI-encoded, so `:` cannot make two different (sub, id) pairs collide.
  */
 export function scopedClientId(claims: TokenClaims, clientId: string): string {
-  return `${claims.role}:${encodeURIComponent(claims.sub)}:${clientId}`;
+  return `${subjectKey(claims)}:${clientId}`;
+}
+
+/** One token holder (role and subject, e.g. one customer's order or one rider): what per-subject quotas count. */
+export function subjectKey(claims: Pick<TokenClaims, 'role' | 'sub'>): string {
+  return `${claims.role}:${encodeURIComponent(claims.sub)}`;
 }

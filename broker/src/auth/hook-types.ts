@@ -12,19 +12,17 @@ export interface AuthHooks {
   authorizeForward: AuthorizeForwardHook;
 }
 
-/** The `reason` label of `mqtt_refusals_total` and of every refusal log line; a closed set. */
-export const REFUSAL_REASONS = [
-  'connect_anonymous',
-  'connect_token_invalid',
-  'connect_token_expired',
-  'connect_role_mismatch',
-  'subscribe_not_authorized',
-  'subscribe_token_expired',
-  'publish_not_authorized',
-  'publish_token_expired',
-  'payload_too_large',
-  'forward_not_authorized',
-] as const;
+export interface AuthLimits {
+  maxPayloadBytes: number;
+  maxClientIdLength: number;
+  /** Concurrent connections per customer or rider token subject (see role-limits.ts). */
+  maxConnectionsPerSubject: number;
+  /** Persistent sessions per customer or rider token subject (see sessions/persistent-sessions.ts). */
+  maxPersistentSessionsPerSubject: number;
+  /** Distinct topic filters one connection may hold (see subscription-quota.ts). */
+  maxSubscriptionsPerClient: number;
+  /** Publishes per second of one customer or rider token, all its connections together (see publish-pacer.ts). */
+  maxPublishesPerSecond: number;
+}
 
-export type RefusalReason = (typeof REFUSAL_REASONS)[number];
-export type ConnectRefusalReason = Extract<RefusalReason, `connect_${string}`>;
+export { REFUSAL_REASONS, type RefusalReason, type ConnectRefusalReason } from '../refusals/reasons.js';

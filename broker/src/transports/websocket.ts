@@ -1,8 +1,9 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Aedes } from 'aedes';
 import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
+import type { Admission } from '../admission/admission.js';
+import { webSocketClientAddress } from '../admission/client-address.js';
 import { installFastPublish, markFastPublish, type PublishWriter } from './fast-publish.js';
 import { listenOn, type Transport } from './transport.js';
 
@@ -12,6 +13,10 @@ export interface WebSocketTransportOptions {
   path: string;
   /** Largest WebSocket message accepted; anything bigger closes the socket (1009). */
   maxFrameBytes: number;
+  /** Proxies in front whose X-Forwarded-For is believed (see client-address.ts); 0: the TCP peer is the client. */
+  trustProxyHops: number;
+  /** How long the HTTP upgrade request may take to arrive (the MQTT CONNECT has its own deadline). */
+  upgradeTimeoutMs: number;
 }
 
 /** Joins the chunks written in one tick (writev) into one buffer, without intermediate arrays. */
@@ -95,17 +100,40 @@ export function toMqttStream(ws: WebSocket, socket?: Socket): Duplex {
   return stream;
 }
 
-/** MQTT over WebSocket on `path`; plain HTTP requests get 426. */
-export async function listenWebSocket(aedes: Aedes, options: WebSocketTransportOptions): Promise<Transport> {
+/**
+ * MQTT over WebSocket on `path`; plain HTTP requests get 426. An address over its connection
+ * limit gets 503 instead of the upgrade; an upgraded connection goes through admission like a
+ * TCP one (the per-frame limit alone bounds nothing: an MQTT packet may span any number of frames).
+ */
+export async function listenWebSocket(admission: Admission, options: WebSocketTransportOptions): Promise<Transport> {
   installFastPublish();
-  const server = createServer((_req, res) => {
-    res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
-    res.end(`MQTT over WebSocket: connect with a WebSocket client to ${options.path}\n`);
-  });
+  const server = createServer(
+    { headersTimeout: options.upgradeTimeoutMs, requestTimeout: options.upgradeTimeoutMs, connectionsCheckingInterval: Math.min(options.upgradeTimeoutMs, 30_000) },
+    (_req, res) => {
+      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
+      res.end(`MQTT over WebSocket: connect with a WebSocket client to ${options.path}\n`);
+    },
+  );
   // Listen first: a WebSocketServer re-emits its server's listen errors as an unhandled 'error'.
   const actualPort = await listenOn(server, options.port, options.host);
-  const wss = new WebSocketServer({ server, path: options.path, maxPayload: options.maxFrameBytes });
-  wss.on('connection', (ws, req) => aedes.handle(toMqttStream(ws, req.socket), req));
+  const addressOf = (req: IncomingMessage) => webSocketClientAddress(req, options.trustProxyHops);
+  const wss = new WebSocketServer({
+    server,
+    path: options.path,
+    maxPayload: options.maxFrameBytes,
+    verifyClient: ({ req }, accept) => {
+      const release = admission.acquire('websocket', addressOf(req));
+      if (!release) {
+        accept(false, 503, 'Too many connections from this address');
+        return;
+      }
+      req.socket.once('close', release);
+      accept(true);
+    },
+  });
+  wss.on('connection', (ws, req) => {
+    admission.handle(toMqttStream(ws, req.socket), { transport: 'websocket', address: addressOf(req), bytesRead: () => req.socket.bytesRead, req });
+  });
   return {
     port: actualPort,
     isListening: () => server.listening,

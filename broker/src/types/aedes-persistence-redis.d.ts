@@ -7,6 +7,8 @@ declare module 'aedes-persistence-redis' {
     conn?: Redis;
     /** Most offline messages delivered on CONNECT; default 1000. */
     maxSessionDelivery?: number;
+    /** Seconds a queued message's body lives in Redis (EXPIRE); 0 or unset: for ever. */
+    packetTTL?: (packet: object) => number;
   }
 
   export interface AedesPersistenceRedis {

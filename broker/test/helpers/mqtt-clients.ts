@@ -1,3 +1,4 @@
+import { subackCodes } from '@orderpulse/service-kit/testing';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { credentialsOf, type Persona } from './personas.js';
 
@@ -37,11 +38,5 @@ export async function endAll(clients: Array<RecordingClient | MqttClient | undef
  * error carrying the packet; that is an answer here, not a failure.
  */
 export async function grantedQos(recording: RecordingClient, filter: string): Promise<number | undefined> {
-  try {
-    return (await recording.client.subscribeAsync(filter, { qos: 1 }))[0]?.qos;
-  } catch (err) {
-    const granted = (err as { packet?: { granted?: Array<number | object> } }).packet?.granted?.[0];
-    if (typeof granted === 'number') return granted;
-    throw err;
-  }
+  return (await subackCodes(recording.client, [filter]))[0];
 }

@@ -3,6 +3,7 @@ import { locationUpdatedEvent } from './delivery-events.js';
 import { withPosition } from './delivery-changes.js';
 import { NoDeliveryInProgressError } from './delivery-errors.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { assertReportTimeInRange } from './report-time.js';
 import { writeDeliveryChange } from './write-delivery-change.js';
 
 /** The deliveries a rider's position is about: the ones on their way to the customer. */
@@ -23,18 +24,23 @@ export interface LocationOutcome {
  * position, a fresh ETA and a delivery.location_updated event at its next version. A position
  * no newer than the one stored is a repeat (or arrived late) and changes nothing: a report sent
  * again (same report id) carries the same time, so the stored position's time is all the state
- * this needs. No delivery in progress: refused.
+ * this needs. No delivery in progress, or a report dated outside the accepted window
+ * (ReportTimeOutOfRangeError): refused. A stored position dated beyond the allowed clock skew
+ * (written before that check existed) does not hold newer reports back.
  */
 export async function applyRiderLocation(deps: DeliveryUseCaseDeps, riderId: string, report: RiderLocationReport): Promise<LocationOutcome> {
+  const now = deps.clock();
+  assertReportTimeInRange(report.at, now, deps.reportTimeLimits);
   const carried = await deps.store.deliveries.list({ riderId, statuses: IN_PROGRESS, limit: MAX_CARRIED });
   if (carried.length === 0) throw new NoDeliveryInProgressError(riderId);
   const position = { lat: report.lat, lng: report.lng, ...(report.heading !== undefined ? { heading: report.heading } : {}), at: new Date(report.at).toISOString() };
-  const now = deps.clock();
+  const trustedUntil = now.getTime() + deps.reportTimeLimits.maxFutureSkewMs;
+  const blocks = (stored: string) => Date.parse(stored) >= Date.parse(position.at) && Date.parse(stored) <= trustedUntil;
   const outcome: LocationOutcome = { updated: [], unchanged: 0 };
   for (const { id } of carried) {
     const result = await writeDeliveryChange(deps, id, (current) => {
       if (current.rider?.id !== riderId || !IN_PROGRESS.includes(current.status)) return { unchanged: 'no longer in progress for this rider' };
-      if (current.lastPosition && Date.parse(current.lastPosition.at) >= Date.parse(position.at)) return { unchanged: 'position not newer' };
+      if (current.lastPosition && blocks(current.lastPosition.at)) return { unchanged: 'position not newer' };
       const next = withPosition(current, position, now, deps.averageSpeedKmh);
       return { next, event: locationUpdatedEvent(next, riderId, position) };
     });

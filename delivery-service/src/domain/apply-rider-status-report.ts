@@ -3,6 +3,7 @@ import { snapshotEvent } from './delivery-events.js';
 import { withStatus } from './delivery-changes.js';
 import { DeliveryNotAssignedError, DeliveryNotFoundError, InvalidDeliveryTransitionError } from './delivery-errors.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { assertReportTimeInRange } from './report-time.js';
 import { writeDeliveryChange, type DeliveryWriteResult } from './write-delivery-change.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,19 +22,20 @@ function alreadyApplied(history: readonly DeliveryHistoryEntry[], report: RiderS
 
 /**
  * A rider's status report from the road. Refused (a domain error, nothing written) when the
- * delivery is unknown, not assigned to this rider, or the transition is not allowed. A report
- * already in the history (its report id, or its status and time) is a redelivery: a QoS 1
- * repeat, or the device's offline queue sending again what the broker took before the
- * acknowledgement was lost. Nothing is written (`changed: false`). Statuses form no cycles, so
- * this cannot hide a real second report. The history entry keeps the report id, so the check
- * needs no other state.
+ * delivery is unknown, not assigned to this rider, the transition is not allowed, or the report
+ * is dated outside the accepted window (ReportTimeOutOfRangeError). A report already in the
+ * history (its report id, or its status and time) is a redelivery: a QoS 1 repeat, or the
+ * device's offline queue sending again what the broker took before the acknowledgement was
+ * lost. Nothing is written (`changed: false`). Statuses form no cycles, so this cannot hide a
+ * real second report. The history entry keeps the report id, so the check needs no other state.
  */
 export async function applyRiderStatusReport(deps: DeliveryUseCaseDeps, input: RiderStatus): Promise<DeliveryWriteResult> {
   const { riderId, deliveryId, report } = input;
   if (!UUID.test(deliveryId)) throw new DeliveryNotFoundError(deliveryId);
+  const now = deps.clock();
+  assertReportTimeInRange(report.at, now, deps.reportTimeLimits);
   const at = new Date(report.at).toISOString();
   const position = report.lat !== undefined && report.lng !== undefined ? { lat: report.lat, lng: report.lng, at } : undefined;
-  const now = deps.clock();
   return writeDeliveryChange(deps, deliveryId, (current) => {
     if (current.rider?.id !== riderId) throw new DeliveryNotAssignedError(riderId, deliveryId);
     if (alreadyApplied(current.history, report, at)) return { unchanged: 'repeat of a report already applied' };

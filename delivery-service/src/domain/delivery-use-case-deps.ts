@@ -1,5 +1,6 @@
 import type { Logger, OutboxNudge } from '@orderpulse/service-kit';
 import type { DeliveryStore } from '../data-access/delivery-store.js';
+import type { ReportTimeLimits } from './report-time.js';
 
 export interface DeliveryUseCaseDeps {
   store: Pick<DeliveryStore, 'deliveries' | 'riders' | 'orders'>;
@@ -9,4 +10,6 @@ export interface DeliveryUseCaseDeps {
   logger: Logger;
   /** For the ETA from the rider's last position to the address. */
   averageSpeedKmh: number;
+  /** Rider reports dated outside [now - maxAge, now + maxFutureSkew] are refused. */
+  reportTimeLimits: ReportTimeLimits;
 }

@@ -1,22 +1,39 @@
 import { parseTopic, riderLocationReportSchema, riderStatusReportSchema } from '@orderpulse/contracts';
-import { HttpError } from '@orderpulse/service-kit';
+import { createRateLimitedLog, HttpError, type RateLimitedLog } from '@orderpulse/service-kit';
 import type { z } from 'zod';
 import { applyRiderLocation } from '../domain/apply-rider-location.js';
 import { applyRiderStatusReport } from '../domain/apply-rider-status-report.js';
 import { ConcurrentDeliveryUpdateError } from '../domain/delivery-errors.js';
 import type { DeliveryUseCaseDeps } from '../domain/delivery-use-case-deps.js';
+import { ReportTimeOutOfRangeError } from '../domain/report-time.js';
 
 /** The broker refuses larger payloads too; this keeps JSON.parse bounded whatever the broker does. */
 export const MAX_REPORT_BYTES = 16 * 1024;
 
 export type ReportKind = 'status' | 'location';
 
+/** `refused_future` / `refused_too_old`: the report's `at` lies outside the accepted window (see ReportTimeLimits). */
+export type RefusalResult = 'refused' | 'refused_future' | 'refused_too_old';
+
 export type RiderMessageOutcome =
   | { result: 'applied'; kind: ReportKind; riderId: string; deliveryIds: string[] }
   | { result: 'duplicate'; kind: ReportKind; riderId: string; deliveryIds: string[] }
-  | { result: 'refused'; kind?: ReportKind; riderId?: string; deliveryId?: string; reason: string };
+  | { result: RefusalResult; kind?: ReportKind; riderId?: string; deliveryId?: string; reason: string; at?: string; serverTime?: string };
+
+type Refusal = Extract<RiderMessageOutcome, { reason: string }>;
 
 export type RiderMessageHandler = (topic: string, payload: Buffer) => Promise<RiderMessageOutcome>;
+
+/** Refused and ignored report lines per second for each result, unless the caller sets it (REFUSAL_LOG_LINES_PER_SECOND). */
+export const DEFAULT_REPORT_LOG_LINES_PER_SECOND = 10;
+
+export interface RiderMessageHandlerOptions {
+  /**
+   * Where refused and ignored reports are logged, one budget per result: a rider publishing bad or
+   * repeated reports as fast as it can (each is counted in rider_reports_total) cannot flood the log.
+   */
+  log?: RateLimitedLog;
+}
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
@@ -29,13 +46,16 @@ function isRefusal(err: unknown): err is HttpError {
 
 /**
  * Turns one MQTT message from a rider into a use case call. Bad input and domain refusals come
- * back as `refused` (logged with rider, delivery and reason; nothing written). Anything else,
+ * back as `refused` (logged with rider, delivery and reason, within the log budget; nothing
+ * written). Anything else,
  * such as a store that is down, is thrown: the caller retries and does not acknowledge.
  */
-export function createRiderMessageHandler(deps: DeliveryUseCaseDeps): RiderMessageHandler {
+export function createRiderMessageHandler(deps: DeliveryUseCaseDeps, options: RiderMessageHandlerOptions = {}): RiderMessageHandler {
   const { logger } = deps;
-  const refuse = (outcome: Extract<RiderMessageOutcome, { result: 'refused' }>): RiderMessageOutcome => {
-    logger.warn({ riderId: outcome.riderId, deliveryId: outcome.deliveryId, kind: outcome.kind, reason: outcome.reason }, 'rider report refused');
+  const log = options.log ?? createRateLimitedLog({ logger, linesPerSecond: DEFAULT_REPORT_LOG_LINES_PER_SECOND });
+  const refuse = (outcome: Refusal): RiderMessageOutcome => {
+    const { riderId, deliveryId, kind, reason, result, at, serverTime } = outcome;
+    log.write('warn', result, { riderId, deliveryId, kind, result, reason, ...(at ? { at, serverTime } : {}) }, 'rider report refused');
     return outcome;
   };
 
@@ -61,7 +81,7 @@ export function createRiderMessageHandler(deps: DeliveryUseCaseDeps): RiderMessa
         const report = riderStatusReportSchema.safeParse(json);
         if (!report.success) return refuse({ result: 'refused', ...ids, reason: `invalid status report: ${describeIssues(report.error)}` });
         const written = await applyRiderStatusReport(deps, { riderId, deliveryId, report: report.data });
-        if (!written.changed) logger.info({ riderId, deliveryId, reportId: report.data.reportId, why: written.why }, 'rider status report ignored');
+        if (!written.changed) log.write('info', 'ignored', { riderId, deliveryId, reportId: report.data.reportId, why: written.why }, 'rider status report ignored');
         return { result: written.changed ? 'applied' : 'duplicate', kind, riderId, deliveryIds: [deliveryId] };
       }
       const report = riderLocationReportSchema.safeParse(json);
@@ -70,6 +90,10 @@ export function createRiderMessageHandler(deps: DeliveryUseCaseDeps): RiderMessa
       if (outcome.updated.length === 0) logger.debug({ riderId, reportId: report.data.reportId, unchanged: outcome.unchanged }, 'rider location not newer; ignored');
       return { result: outcome.updated.length ? 'applied' : 'duplicate', kind, riderId, deliveryIds: outcome.updated.map((d) => d.id) };
     } catch (err) {
+      if (err instanceof ReportTimeOutOfRangeError) {
+        const result = err.verdict === 'future' ? 'refused_future' : 'refused_too_old';
+        return refuse({ result, ...ids, reason: err.message, at: err.at, serverTime: err.serverTime });
+      }
       if (isRefusal(err)) return refuse({ result: 'refused', ...ids, reason: err.message });
       throw err;
     }

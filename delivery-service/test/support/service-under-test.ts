@@ -39,6 +39,7 @@ export async function startServiceUnderTest(
   const broker = options.broker ?? (await startAedes());
   const config = loadDeliveryConfig({
     DELIVERY_PORT: '0',
+    METRICS_PORT: '0',
     AMQP_URL: amqpUrl(),
     AMQP_NAMESPACE: namespace,
     MQTT_URL: broker.url,

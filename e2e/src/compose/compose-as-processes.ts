@@ -1,9 +1,10 @@
-import { mongoDatabaseOf, redactMongoUrl, withMongoDatabase } from '@orderpulse/service-kit';
+import { DEFAULT_PORTS, mongoDatabaseOf, redactMongoUrl, withMongoDatabase } from '@orderpulse/service-kit';
 import { FERRETDB_CLIENT_POOL_SIZE, freePort } from '@orderpulse/service-kit/testing';
 import { ENTRY_POINTS } from '../harness/paths.js';
 import { startServiceProcess, type ServiceProcess } from '../harness/service-process.js';
 import { environmentOf, type ComposeDocument } from './compose-file.js';
-import { DEPLOYABLES, type Deployable } from './deployables.js';
+import { startTlsProxy, type RunningTlsProxy } from '../tls/tls-proxy.js';
+import { DEPLOYABLES, INFRASTRUCTURE, type Deployable } from './deployables.js';
 
 /** Where the engines compose would run are reached instead, on this machine. */
 export interface LocalEngines {
@@ -29,6 +30,8 @@ export interface ComposeAsProcesses {
   processes: ComposeProcess[];
   /** Each compose port (as published) and the free local port standing in for it. */
   ports: Map<number, number>;
+  /** The `proxy` service: Caddy with deploy/Caddyfile and compose's TLS settings, in front of the processes. */
+  proxy: RunningTlsProxy;
   /** What had to differ from the compose file, for the test log. */
   substitutions: string[];
   /** The MongoDB databases the services were given (the test drops them). */
@@ -65,7 +68,8 @@ export function localEnvironment(composeEnv: Record<string, string>, ports: Map<
   const rewriteUrl = (value: string) => {
     let url = value;
     for (const host of deployableHosts) url = url.replace(new RegExp(`//${host}:(\\d+)`, 'g'), (_m, port: string) => `//127.0.0.1:${ports.get(Number(port)) ?? port}`);
-    return url;
+    // The proxy's default ports, implicit in the URLs browsers get (`wss://localhost/mqtt`); it serves `localhost`, not 127.0.0.1.
+    return url.replace(/^(https|wss|http|ws):\/\/localhost(?=\/|$)/, (_m, scheme: string) => `${scheme}://localhost:${ports.get(/s$/.test(scheme) ? 443 : 80)}`);
   };
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(composeEnv)) {
@@ -74,8 +78,7 @@ export function localEnvironment(composeEnv: Record<string, string>, ports: Map<
     else if (key === 'MONGO_URL') {
       env[key] = withMongoDatabase(engines.mongoUrl, localMongoDatabase(engines, value));
       env.MONGO_MAX_POOL_SIZE ??= String(FERRETDB_CLIENT_POOL_SIZE);
-    }
-    else if (key === 'HOST') env[key] = '127.0.0.1';
+    } else if (key === 'HOST' || key === 'METRICS_HOST') env[key] = '127.0.0.1';
     else if (/_PORT$/.test(key) && ports.has(Number(value))) env[key] = String(ports.get(Number(value)));
     else env[key] = rewriteUrl(value);
   }
@@ -102,16 +105,20 @@ export async function startComposeAsProcesses(
 ): Promise<ComposeAsProcesses> {
   const ports = new Map<number, number>();
   for (const deployable of DEPLOYABLES) {
-    for (const port of Object.values(deployable.ports)) if (port !== undefined && !ports.has(port)) ports.set(port, await freePort());
+    for (const port of [...Object.values(deployable.ports), deployable.metricsPort]) if (port !== undefined && !ports.has(port)) ports.set(port, await freePort());
   }
+  for (const port of INFRASTRUCTURE.proxy.publishes) ports.set(port, await freePort());
   const mongoDatabases = new Set<string>();
   const substitutions = [
     `engines: AMQP ${engines.amqpUrl.replace(/\/\/[^@]*@/, '//')} (namespace ${engines.amqpNamespace}), Redis ${engines.redisUrl} (namespace ${engines.redisNamespace})`,
     `MongoDB ${redactMongoUrl(engines.mongoUrl)} with database names prefixed by ${engines.amqpNamespace}- and MONGO_MAX_POOL_SIZE=${FERRETDB_CLIENT_POOL_SIZE} (a FerretDB's bound)`,
     `ports: ${[...ports].map(([from, to]) => `${from}→${to}`).join(', ')}`,
+    'proxy: Caddy with deploy/Caddyfile as compose runs it (localhost, TLS_MODE=auto: a certificate from Caddy’s own CA)',
   ];
   const processes: ComposeProcess[] = [];
+  let proxy: RunningTlsProxy | undefined;
   const stop = async () => {
+    await proxy?.process.stop();
     for (const running of [...processes].reverse()) await running.process.stop();
   };
   try {
@@ -122,7 +129,10 @@ export async function startComposeAsProcesses(
       const replicas = options.replicas?.[deployable.name] ?? 1;
       for (let replica = 1; replica <= replicas; replica += 1) {
         const env = { ...base };
-        if (replica > 1) env[deployable.httpPortKey] = String(await freePort());
+        if (replica > 1) {
+          env[deployable.httpPortKey] = String(await freePort());
+          env.METRICS_PORT = String(await freePort());
+        }
         const httpUrl = `http://127.0.0.1:${env[deployable.httpPortKey]}`;
         const process = await startServiceProcess({
           name: replicas > 1 ? `${deployable.name}-${replica}` : deployable.name,
@@ -134,9 +144,20 @@ export async function startComposeAsProcesses(
         processes.push({ service: deployable.name, replica, process, httpUrl, env });
       }
     }
+    const proxyEnv = environmentOf(document.services.proxy ?? {});
+    if (proxyEnv.SITE_ADDRESS !== 'localhost' || proxyEnv.TLS_MODE !== 'auto') {
+      throw new Error(`the proxy runs here as compose runs it by default (SITE_ADDRESS=localhost, TLS_MODE=auto), not ${proxyEnv.SITE_ADDRESS}/${proxyEnv.TLS_MODE}`);
+    }
+    const local = (port: number) => `127.0.0.1:${ports.get(port)}`;
+    proxy = await startTlsProxy({
+      ports: { origin: `https://localhost:${ports.get(443)}`, httpsPort: ports.get(443)!, httpPort: ports.get(80)!, healthPort: await freePort() },
+      certificate: 'auto',
+      upstreams: { web: local(DEFAULT_PORTS.WEB_PORT), orders: local(DEFAULT_PORTS.ORDERS_PORT), delivery: local(DEFAULT_PORTS.DELIVERY_PORT), brokerWs: local(DEFAULT_PORTS.MQTT_WS_PORT) },
+      ...(options.onLine ? { onLine: options.onLine } : {}),
+    });
   } catch (err) {
     await stop();
     throw err;
   }
-  return { processes, ports, substitutions, mongoDatabases: [...mongoDatabases], stop };
+  return { processes, ports, proxy, substitutions, mongoDatabases: [...mongoDatabases], stop };
 }

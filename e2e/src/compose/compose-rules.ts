@@ -9,7 +9,7 @@ import {
   type ComposeService,
   type LoadedCompose,
 } from './compose-file.js';
-import { DEPLOYABLES, INFRASTRUCTURE, REQUIRED_SETTINGS, SECRET_KEY, type InfrastructureName } from './deployables.js';
+import { DEPLOYABLES, INFRASTRUCTURE, PUBLIC_PATHS, REQUIRED_SETTINGS, SECRET_KEY, type InfrastructureName } from './deployables.js';
 import { isOnlyRequiredVariable } from './interpolate.js';
 
 /** Tells whether a service's image (as built from its Dockerfile target) has a HEALTHCHECK. */
@@ -39,6 +39,7 @@ export function checkHealthchecks(document: ComposeDocument, imageHealthcheck: I
     rabbitmq: /rabbitmq-diagnostics.*\bping\b/,
     mongo: /mongosh.*\bping\b/,
     redis: /redis-cli.*\bping\b/,
+    proxy: /wget.*\/healthz/,
   };
   for (const [name, pattern] of Object.entries(expected)) {
     const service = document.services[name];
@@ -87,11 +88,14 @@ export function checkRestartPolicies(document: ComposeDocument): string[] {
     .map(([name, service]) => `${name} has restart: ${service.restart ?? '(none)'}; expected unless-stopped, always or on-failure`);
 }
 
-/** DESIGN.md's ports, published as they are; infrastructure publishes only its management UI. */
+/**
+ * Only the TLS proxy faces the outside (80, 443), and RabbitMQ its management UI on 127.0.0.1; the
+ * deployables listen on DESIGN.md's ports inside the compose network and publish nothing.
+ */
 export function checkPorts(document: ComposeDocument): string[] {
   const problems: string[] = [];
   const expectations: Array<[string, number[]]> = [
-    ...DEPLOYABLES.map((deployable): [string, number[]] => [deployable.name, Object.values(deployable.ports)]),
+    ...DEPLOYABLES.map((deployable): [string, number[]] => [deployable.name, []]),
     ...Object.entries(INFRASTRUCTURE).map(([name, spec]): [string, number[]] => [name, [...spec.publishes]]),
   ];
   for (const [name, expected] of expectations) {
@@ -108,6 +112,9 @@ export function checkPorts(document: ComposeDocument): string[] {
   }
   for (const deployable of DEPLOYABLES) {
     const env = environmentOf(document.services[deployable.name] ?? {});
+    const metricsPort = Number(env.METRICS_PORT ?? deployable.metricsPort);
+    if (portsOf(document.services[deployable.name] ?? {}).some((port) => port.target === metricsPort)) problems.push(`${deployable.name} publishes its METRICS_PORT ${metricsPort}`);
+    if (env.METRICS_PORT !== String(deployable.metricsPort)) problems.push(`${deployable.name} sets METRICS_PORT=${env.METRICS_PORT ?? '(unset)'}, expected ${deployable.metricsPort}`);
     for (const [key, port] of Object.entries(deployable.ports)) {
       if (env[key] !== undefined && env[key] !== String(port)) problems.push(`${deployable.name} sets ${key}=${env[key]}, but DESIGN.md's port is ${port}`);
     }
@@ -166,17 +173,26 @@ export function checkEnvironment(compose: LoadedCompose): string[] {
     problems.push(`notifier-service: DELIVERY_URL ${envOf('notifier-service').DELIVERY_URL} is not http://delivery-service:${DEFAULT_PORTS.DELIVERY_PORT}`);
   }
 
-  // The web-client hands these to browsers, which cannot resolve compose service names.
+  // The web-client hands these to browsers, which cannot resolve compose service names and reach
+  // everything through the TLS proxy: wss and https on its one host, on the paths it routes.
   const web = envOf('web-client');
-  const wsUrl = parseUrl(web.MQTT_WS_URL);
-  if (!wsUrl || !/^wss?:$/.test(wsUrl.protocol) || wsUrl.pathname !== '/mqtt') problems.push(`web-client: MQTT_WS_URL ${web.MQTT_WS_URL} is not ws(s)://<host>/mqtt`);
-  for (const key of ['MQTT_WS_URL', 'ORDERS_URL', 'DELIVERY_URL']) {
-    const host = parseUrl(web[key])?.hostname;
-    if (host && resolved.services[host]) problems.push(`web-client: ${key} names the container ${host}; give it as the browser reaches it (e.g. localhost)`);
+  const hosts = new Set<string>();
+  for (const [key, path] of Object.entries(PUBLIC_PATHS)) {
+    const url = parseUrl(web[key]);
+    const protocol = key === 'MQTT_WS_URL' ? 'wss:' : 'https:';
+    if (!url || url.protocol !== protocol || url.pathname !== path || url.port !== '') {
+      problems.push(`web-client: ${key} ${web[key]} is not ${protocol}//<public host>${path} (through the TLS proxy)`);
+      continue;
+    }
+    if (resolved.services[url.hostname]) problems.push(`web-client: ${key} names the container ${url.hostname}; give it as the browser reaches it (e.g. localhost)`);
+    hosts.add(url.hostname);
   }
-  if (wsUrl && ['localhost', '127.0.0.1'].includes(wsUrl.hostname) && wsUrl.port !== String(DEFAULT_PORTS.MQTT_WS_PORT)) {
-    problems.push(`web-client: MQTT_WS_URL ${web.MQTT_WS_URL} is not the published MQTT_WS_PORT ${DEFAULT_PORTS.MQTT_WS_PORT}`);
+  if (hosts.size > 1) problems.push(`web-client: the browser URLs name several hosts (${[...hosts].join(', ')}); the proxy serves one`);
+  if (envOf('orders-service').TRUST_PROXY_HOPS !== '1') {
+    problems.push('orders-service: TRUST_PROXY_HOPS is not 1: behind the proxy every client would be one address to the login and lookup limits');
   }
+  const site = envOf('proxy').SITE_ADDRESS;
+  if (hosts.size === 1 && site !== [...hosts][0]) problems.push(`proxy: SITE_ADDRESS ${site ?? '(unset)'} is not the host the web-client hands browsers (${[...hosts][0]})`);
 
   const secrets = new Set(DEPLOYABLES.flatMap(({ name }) => environmentOf(raw.services[name] ?? {}).JWT_SECRET ?? []));
   if (secrets.size > 1) problems.push(`the services get different JWT_SECRETs (${[...secrets].join(', ')}); tokens signed by one would not verify in another`);

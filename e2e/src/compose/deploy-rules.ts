@@ -77,7 +77,7 @@ interface ScrapeConfig {
   dns_sd_configs?: Array<{ names?: string[]; port?: number }>;
 }
 
-/** deploy/prometheus.yml scrapes every deployable's /metrics on the port compose gives it. */
+/** deploy/prometheus.yml scrapes every deployable's /metrics on the METRICS_PORT compose gives it. */
 export function checkPrometheusConfig(file: string, document: ComposeDocument): string[] {
   if (!existsSync(file)) return [`${file} is missing`];
   const config = parse(readFileSync(file, 'utf8')) as { scrape_configs?: ScrapeConfig[] };
@@ -95,7 +95,7 @@ export function checkPrometheusConfig(file: string, document: ComposeDocument): 
   const problems: string[] = [];
   for (const deployable of DEPLOYABLES) {
     const env = environmentOf(document.services[deployable.name] ?? {});
-    const port = Number(env[deployable.httpPortKey] ?? deployable.ports[deployable.httpPortKey]);
+    const port = Number(env.METRICS_PORT ?? deployable.metricsPort);
     if (!targets.some((target) => target.host === deployable.name && target.port === port && target.path === '/metrics')) {
       problems.push(`prometheus does not scrape ${deployable.name}:${port}/metrics`);
     }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { DEFAULT_PORTS } from '@orderpulse/service-kit';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS } from '@orderpulse/service-kit';
 import { ENTRY_POINTS, REPO_ROOT, type ServiceName } from '../harness/paths.js';
 
 /** One process that ships as its own image and compose service. */
@@ -10,9 +10,11 @@ export interface Deployable {
   harnessName: ServiceName;
   /** The compiled entry point, relative to the repository root (the harness runs the same file). */
   entry: string;
-  /** The env key of its HTTP port (/healthz, /readyz, /metrics). */
+  /** The env key of its HTTP port (/healthz, /readyz). */
   httpPortKey: keyof typeof DEFAULT_PORTS;
-  /** Every port it listens on, by env key: published as is (DESIGN.md's table). */
+  /** Its METRICS_PORT (/metrics): reached over the compose network only, never published. */
+  metricsPort: number;
+  /** Every port it listens on, by env key (DESIGN.md's table): on the compose network only; the TLS proxy is what is published. */
   ports: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
   /** Built files it serves besides its code, relative to the repository root. */
   assets?: string[];
@@ -26,28 +28,34 @@ export const DEPLOYABLES: readonly Deployable[] = [
     harnessName: 'broker',
     entry: entry('broker'),
     httpPortKey: 'BROKER_HTTP_PORT',
+    metricsPort: DEFAULT_METRICS_PORTS.broker,
     ports: { BROKER_HTTP_PORT: DEFAULT_PORTS.BROKER_HTTP_PORT, MQTT_PORT: DEFAULT_PORTS.MQTT_PORT, MQTT_WS_PORT: DEFAULT_PORTS.MQTT_WS_PORT },
   },
-  { name: 'orders-service', harnessName: 'orders', entry: entry('orders'), httpPortKey: 'ORDERS_PORT', ports: { ORDERS_PORT: DEFAULT_PORTS.ORDERS_PORT } },
-  { name: 'delivery-service', harnessName: 'delivery', entry: entry('delivery'), httpPortKey: 'DELIVERY_PORT', ports: { DELIVERY_PORT: DEFAULT_PORTS.DELIVERY_PORT } },
-  { name: 'notifier-service', harnessName: 'notifier', entry: entry('notifier'), httpPortKey: 'NOTIFIER_PORT', ports: { NOTIFIER_PORT: DEFAULT_PORTS.NOTIFIER_PORT } },
+  { name: 'orders-service', harnessName: 'orders', entry: entry('orders'), httpPortKey: 'ORDERS_PORT', metricsPort: DEFAULT_METRICS_PORTS['orders-service'], ports: { ORDERS_PORT: DEFAULT_PORTS.ORDERS_PORT } },
+  { name: 'delivery-service', harnessName: 'delivery', entry: entry('delivery'), httpPortKey: 'DELIVERY_PORT', metricsPort: DEFAULT_METRICS_PORTS['delivery-service'], ports: { DELIVERY_PORT: DEFAULT_PORTS.DELIVERY_PORT } },
+  { name: 'notifier-service', harnessName: 'notifier', entry: entry('notifier'), httpPortKey: 'NOTIFIER_PORT', metricsPort: DEFAULT_METRICS_PORTS['notifier-service'], ports: { NOTIFIER_PORT: DEFAULT_PORTS.NOTIFIER_PORT } },
   {
     name: 'web-client',
     harnessName: 'web',
     entry: entry('web'),
     httpPortKey: 'WEB_PORT',
+    metricsPort: DEFAULT_METRICS_PORTS['web-client'],
     ports: { WEB_PORT: DEFAULT_PORTS.WEB_PORT },
     // `vite build` puts the browser apps there; the server refuses to start without them.
     assets: ['web-client/dist/public'],
   },
 ];
 
-/** Third-party services compose runs beside them, and what each must publish (nothing: internal only). */
+/** Third-party services compose runs beside them, and what each must publish (only the TLS proxy faces the outside). */
 export const INFRASTRUCTURE = {
   rabbitmq: { image: /^rabbitmq:3\.13-management(\b|$)/, publishes: [15672], dataPath: '/var/lib/rabbitmq' },
   mongo: { image: /^mongo:7(\b|$)/, publishes: [] as number[], dataPath: '/data/db' },
   redis: { image: /^redis:7(\b|$)/, publishes: [] as number[], dataPath: '/data' },
+  proxy: { image: /^caddy:2(\.|$)/, publishes: [80, 443], dataPath: '/data' },
 } as const;
+
+/** The paths deploy/Caddyfile routes, as the web-client must hand them to browsers. */
+export const PUBLIC_PATHS = { MQTT_WS_URL: '/mqtt', ORDERS_URL: '/api/orders', DELIVERY_URL: '/api/delivery' } as const;
 
 export type InfrastructureName = keyof typeof INFRASTRUCTURE;
 

@@ -16,11 +16,12 @@ function keysIn(text: string): string[] {
   return [...text.matchAll(KEY)].map((match) => match[1] as string);
 }
 
-/** The keys of a shape service-kit exports (`commonConfig`, `jwtSecretConfig`, ...), which services spread into their own. */
+/** The keys of a shape service-kit exports (`commonConfig`, `jwtSecretConfig`, `metricsConfig(port)`, ...), which services spread into their own. */
 function sharedShapeKeys(repoRoot: string, name: string): string[] {
   for (const file of ['config.ts', 'secrets-config.ts']) {
     const text = readFileSync(join(repoRoot, 'service-kit/src', file), 'utf8');
-    const block = new RegExp(`export const ${name} = \\{([\\s\\S]*?)\\n\\};`).exec(text)?.[1];
+    // An object, or a function returning one (`metricsConfig(defaultPort)`).
+    const block = new RegExp(`export const ${name} = (?:\\([^)]*\\) => \\()?\\{([\\s\\S]*?)\\n\\}\\)?;`).exec(text)?.[1];
     if (block) return keysIn(block);
   }
   return [];

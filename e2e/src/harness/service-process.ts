@@ -4,7 +4,10 @@ import { createInterface } from 'node:readline';
 
 export interface ServiceProcessOptions {
   name: string;
+  /** The compiled entry point run with this Node; or, with `command`, nothing. */
   entry: string;
+  /** Another program instead (e.g. `caddy`), run with `args`. */
+  command?: { file: string; args: string[] };
   env: Record<string, string>;
   /** Polled until it answers 200; the process counts as started then. */
   readyUrl: string;
@@ -34,11 +37,11 @@ async function isReady(url: string): Promise<boolean> {
   }
 }
 
-/** Starts `node <entry>` and resolves once `readyUrl` answers 200; fails early if the process dies. */
+/** Starts `node <entry>` (or `command`) and resolves once `readyUrl` answers 200; fails early if the process dies. */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  const { name, entry, env, readyUrl } = options;
-  if (!existsSync(entry)) throw new Error(`${name}: ${entry} does not exist; run \`npm run build\` first`);
-  const child = spawn(process.execPath, [entry], {
+  const { name, entry, env, readyUrl, command } = options;
+  if (!command && !existsSync(entry)) throw new Error(`${name}: ${entry} does not exist; run \`npm run build\` first`);
+  const child = spawn(command?.file ?? process.execPath, command?.args ?? [entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PORTS, withMongoDatabase } from '@orderpulse/service-kit';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, withMongoDatabase } from '@orderpulse/service-kit';
 import { freePort } from '@orderpulse/service-kit/testing';
 import { logFileFromEnv } from './log-file.js';
 import { ENTRY_POINTS, type ServiceName } from './paths.js';
@@ -16,6 +16,8 @@ export interface SystemPorts {
   brokerHttp: number;
   mqtt: number;
   mqttWs: number;
+  /** Each process's METRICS_PORT, where it serves /metrics (never on its public port). */
+  metrics: Record<ServiceName, number>;
 }
 
 export interface SystemOptions {
@@ -41,7 +43,7 @@ export interface SystemOptions {
 
 export interface RunningSystem {
   ports: SystemPorts;
-  urls: { web: string; orders: string; delivery: string; notifier: string; brokerHttp: string; mqtt: string; mqttWs: string };
+  urls: { web: string; orders: string; delivery: string; notifier: string; brokerHttp: string; mqtt: string; mqttWs: string; metrics: Record<ServiceName, string> };
   /** The secret every process signs and checks tokens with; tests mint tokens with it. */
   jwtSecret: string;
   dataDir: string;
@@ -54,7 +56,7 @@ export interface RunningSystem {
    * Starts one more instance of an HTTP service on a fresh port, with the same settings plus
    * `env` (scale-out tests); it is stopped with the system.
    */
-  addInstance(name: ScalableService, label: string, env?: Record<string, string>): Promise<{ process: ServiceProcess; url: string }>;
+  addInstance(name: ScalableService, label: string, env?: Record<string, string>): Promise<{ process: ServiceProcess; url: string; metricsUrl: string }>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,13 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
       brokerHttp: DEFAULT_PORTS.BROKER_HTTP_PORT,
       mqtt: DEFAULT_PORTS.MQTT_PORT,
       mqttWs: DEFAULT_PORTS.MQTT_WS_PORT,
+      metrics: {
+        web: DEFAULT_METRICS_PORTS['web-client'],
+        orders: DEFAULT_METRICS_PORTS['orders-service'],
+        delivery: DEFAULT_METRICS_PORTS['delivery-service'],
+        notifier: DEFAULT_METRICS_PORTS['notifier-service'],
+        broker: DEFAULT_METRICS_PORTS.broker,
+      },
     };
   }
   return {
@@ -78,6 +87,7 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
     brokerHttp: await freePort(),
     mqtt: await freePort(),
     mqttWs: await freePort(),
+    metrics: { web: await freePort(), orders: await freePort(), delivery: await freePort(), notifier: await freePort(), broker: await freePort() },
   };
 }
 
@@ -99,6 +109,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     brokerHttp: `http://${host}:${ports.brokerHttp}`,
     mqtt: `mqtt://${host}:${ports.mqtt}`,
     mqttWs: `ws://${host}:${ports.mqttWs}/mqtt`,
+    metrics: Object.fromEntries(Object.entries(ports.metrics).map(([name, port]) => [name, `http://${host}:${port}/metrics`])) as Record<ServiceName, string>,
   };
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'orderpulse-'));
@@ -144,7 +155,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const process = await startServiceProcess({
       name,
       entry: ENTRY_POINTS[name],
-      env: { ...common, ...settings[name].env, ...(options.env?.[name] ?? {}) },
+      env: { ...common, METRICS_PORT: String(ports.metrics[name]), ...settings[name].env, ...(options.env?.[name] ?? {}) },
       readyUrl: settings[name].readyUrl,
       ...(onLine ? { onLine } : {}),
     });
@@ -154,16 +165,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const extraInstances: ServiceProcess[] = [];
   const addInstance = async (name: ScalableService, label: string, env: Record<string, string> = {}) => {
     const port = await freePort();
+    const metricsPort = await freePort();
     const url = `http://${host}:${port}`;
     const process = await startServiceProcess({
       name: label,
       entry: ENTRY_POINTS[name],
-      env: { ...common, ...settings[name].env, ...(options.env?.[name] ?? {}), [HTTP_PORT_VARIABLE[name]]: String(port), ...env },
+      env: { ...common, ...settings[name].env, ...(options.env?.[name] ?? {}), [HTTP_PORT_VARIABLE[name]]: String(port), METRICS_PORT: String(metricsPort), ...env },
       readyUrl: `${url}${name === 'web' ? '/healthz' : '/readyz'}`,
       ...(onLine ? { onLine } : {}),
     });
     extraInstances.push(process);
-    return { process, url };
+    return { process, url, metricsUrl: `http://${host}:${metricsPort}/metrics` };
   };
   const stop = async () => {
     for (const extra of extraInstances.reverse()) await extra.stop();

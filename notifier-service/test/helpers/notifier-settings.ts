@@ -6,6 +6,8 @@ export function testNotifierSettings(overrides: Partial<NotifierSettings> & Pick
     AMQP_URL: process.env.AMQP_URL as string,
     NOTIFIER_PORT: 0,
     HOST: '127.0.0.1',
+    METRICS_PORT: 0,
+    METRICS_HOST: '127.0.0.1',
     PREFETCH: 16,
     MQTT_PUBLISH_TIMEOUT_MS: 1_000,
     CONNECT_TIMEOUT_MS: 3_000,

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { OrderSnapshot } from '@orderpulse/contracts';
-import { TooManyAttemptsError, validate, type FailedAttemptLimiter } from '@orderpulse/service-kit';
+import { validate } from '@orderpulse/service-kit';
+import type { AttemptGuard } from '../auth/attempt-limiters.js';
 import { lookUpTracking } from '../domain/look-up-tracking.js';
 import { TrackingLookupFailedError } from '../domain/order-errors.js';
 import type { OrderUseCaseDeps } from '../domain/order-use-case-deps.js';
@@ -14,38 +15,30 @@ async function trackingAccess(order: OrderSnapshot, access: OrderAccess) {
 }
 
 /**
- * `failedLookups` counts lookups that matched no order, per client address and per order number,
- * and refuses with 429 past the budget before the store is asked. A successful lookup does not
+ * `failedLookups` counts lookups that matched no order, per (order number, client address), per
+ * address and per order number, and refuses with 429 past a budget before the store is asked. A successful lookup does not
  * count, but does not clear earlier failures either: knowing one's own order must not buy more
  * guesses at other people's.
  */
 export function trackingRoutes(
   deps: Pick<OrderUseCaseDeps, 'repository' | 'logger'>,
   access: OrderAccess,
-  failedLookups: FailedAttemptLimiter,
+  failedLookups: AttemptGuard,
 ): Router {
   const router = new Router({ prefix: '/tracking' });
 
   router.post('/lookup', access.guards.lookUpTracking, async (ctx) => {
     const lookup = validate(trackingLookupBodySchema, requestBody(ctx));
-    const attempt = failedLookups.begin([`ip:${ctx.ip}`, `order:${lookup.orderNumber}`]);
-    if (!attempt.allowed) {
-      const error = new TooManyAttemptsError(attempt.retryAfterMs, 'failed lookups');
-      deps.logger.warn(
-        { ip: ctx.ip, orderNumber: lookup.orderNumber, retryAfterSeconds: error.retryAfterSeconds },
-        'tracking lookup refused: too many failed lookups',
-      );
-      throw error;
-    }
+    const attempt = await failedLookups.begin({ subject: lookup.orderNumber, address: ctx.ip }, { ip: ctx.ip, orderNumber: lookup.orderNumber });
     let order: OrderSnapshot;
     try {
       order = await lookUpTracking(deps, lookup);
     } catch (err) {
-      if (err instanceof TrackingLookupFailedError) attempt.failed();
-      else attempt.cancelled();
+      if (err instanceof TrackingLookupFailedError) await attempt.failed();
+      else await attempt.cancelled();
       throw err;
     }
-    attempt.succeeded();
+    await attempt.succeeded();
     ctx.state.logContext = { orderId: order.id };
     ctx.body = await trackingAccess(order, access);
   });

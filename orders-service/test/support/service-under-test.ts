@@ -17,18 +17,6 @@ export function steppingClock(): () => Date {
   };
 }
 
-/** steppingClock, moved forward on demand (e.g. past a rate-limit window) without waiting. */
-export function adjustableClock(): { clock: () => Date; advance(ms: number): void } {
-  const real = steppingClock();
-  let offset = 0;
-  return {
-    clock: () => new Date(real().getTime() + offset),
-    advance: (ms) => {
-      offset += ms;
-    },
-  };
-}
-
 export interface ServiceUnderTestOptions {
   /** Settings on top of the test defaults, as environment variables. */
   env?: Record<string, string>;
@@ -37,7 +25,7 @@ export interface ServiceUnderTestOptions {
 
 /** The real service on a free port with the in-memory store and the test run's RabbitMQ namespace. */
 export function startServiceUnderTest(namespace: string, overrides: OrdersServiceOverrides = {}, options: ServiceUnderTestOptions = {}): Promise<RunningOrdersService> {
-  const config = loadOrdersConfig({ ORDERS_PORT: '0', AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: '200', ...options.env });
+  const config = loadOrdersConfig({ ORDERS_PORT: '0', METRICS_PORT: '0', AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: '200', ...options.env });
   return startOrdersService(config, options.logger ?? createLogger('orders-service-test', 'silent'), { clock: steppingClock(), ...overrides });
 }
 

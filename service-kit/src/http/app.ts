@@ -25,7 +25,8 @@ export interface HttpAppOptions {
 
 /**
  * The scaffold every service shares: request logging and latency, typed errors → JSON,
- * JSON bodies, `/healthz`, `/readyz`, `/metrics`. Routes are mounted by the caller.
+ * JSON bodies, `/healthz`, `/readyz`. Routes are mounted by the caller. `/metrics` is not served
+ * here, on the public port, but by listenMetrics on METRICS_PORT.
  */
 export function createHttpApp(options: HttpAppOptions): Koa {
   const { logger, registry, readiness } = options;
@@ -97,11 +98,6 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       const ready = Object.values(checks).every(Boolean);
       ctx.status = ready ? 200 : 503;
       ctx.body = { status: ready ? 'ready' : 'not ready', checks };
-      return;
-    }
-    if (ctx.path === '/metrics') {
-      ctx.type = registry.contentType;
-      ctx.body = await registry.metrics();
       return;
     }
     return next();

@@ -1,160 +1,179 @@
 import { HttpError } from './errors.js';
+import type { CountedFailure, FailureCounter, FailureCounterFactory, FailureWindow } from './failure-counters.js';
 
-export interface FailedAttemptLimiterOptions {
-  /** Failures one key may collect in a window; its next attempt is refused until the window ends. */
+/** Failures allowed in a window; the window starts at the first failure and lasts `windowSeconds`. */
+export interface AttemptBudget {
   maxFailures: number;
-  /** A key's window starts at its first failure and lasts this long (a fixed window per key). */
-  windowMs: number;
-  /** Keys remembered at most; past it the oldest window is forgotten. Bounds memory under a flood of new keys. */
-  maxKeys?: number;
-  /** Milliseconds since the epoch; injectable for tests. */
-  now?: () => number;
+  windowSeconds: number;
 }
 
-export const DEFAULT_MAX_ATTEMPT_KEYS = 10_000;
+export interface FailedAttemptLimiterOptions {
+  /** Names this limiter's counters, e.g. `login`; two limiters on one store need different names. */
+  name: string;
+  /** Per (subject, address), e.g. (username, client address): the tight budget. */
+  perPair: AttemptBudget;
+  /** Per address, whatever the subject: bounds one address trying many subjects. */
+  perAddress: AttemptBudget;
+  /**
+   * Per subject, from every address together: the slow budget against a distributed guesser.
+   * Once it is spent, an address may still try while its record for this subject is clean (no
+   * failure in its pair window), and each such address gets one failure per this window.
+   */
+  perSubject: AttemptBudget;
+  counters: FailureCounterFactory;
+}
+
+/** Which budget refused an attempt. */
+export type ExhaustedBudget = 'pair' | 'address' | 'subject';
 
 /** An attempt the limiter let through; it is counted as a failure until settled otherwise. */
 export interface PendingAttempt {
   readonly allowed: true;
   /** The guess was wrong: the failure stays counted. */
-  failed(): void;
-  /** The guess was right: its failure is taken back, so a success never uses up the budget. */
-  succeeded(): void;
+  failed(): Promise<void>;
+  /** The guess was right: its failure is taken back, so a success never uses up a budget. */
+  succeeded(): Promise<void>;
   /** Not a guess after all (e.g. the store was down): its failure is taken back. */
-  cancelled(): void;
+  cancelled(): Promise<void>;
 }
 
 export interface RefusedAttempt {
   readonly allowed: false;
-  /** How long until every key of the attempt may try again (> 0). */
+  /** How long until this address may try this subject again (> 0). */
   retryAfterMs: number;
+  budget: ExhaustedBudget;
 }
 
-interface FailureWindow {
-  failures: number;
-  endsAt: number;
+export interface AttemptParty {
+  /** What is guessed at: a username, an order number. */
+  subject: string;
+  /** The client address. */
+  address: string;
+}
+
+interface Counts {
+  pair: FailureWindow;
+  address: FailureWindow;
+  subject: FailureWindow;
+  /** This address's failures for the subject while the subject's budget was spent. */
+  mark: FailureWindow;
 }
 
 /**
- * Counts failed attempts (wrong passwords, wrong lookups) per key, e.g. `ip:203.0.113.7` and
- * `user:admin`, in a fixed window per key, and refuses a key that has used up its budget until its
- * window ends. Every operation is O(1) per key (a Map; its insertion order is window order, since
- * all windows are equally long, so the oldest is always first).
+ * Counts failed attempts (wrong passwords, wrong lookups) against three budgets and refuses an
+ * attempt before the work it guards (the password compare) once one is spent:
  *
- * The counts live in this process only: several instances behind a load balancer each keep their
- * own, so the effective budget is `maxFailures` × instances. A restart forgets them.
+ * - (subject, address): tight, e.g. 10 per 15 min. A guesser at one address is stopped for that
+ *   subject; nobody else is.
+ * - address: looser, over every subject, in the same window. Stops one address spraying subjects.
+ * - subject: slow, e.g. 100 per day, from all addresses together. Once spent, only addresses with
+ *   a clean record for the subject may still try, one failure each per subject window: a
+ *   distributed guesser gets the budget plus one guess per address it controls per window, and
+ *   the real owner, from any address that has not failed for this subject itself, still gets in.
  *
- * An attempt is counted when it begins and taken back when it succeeds, so parallel attempts
- * cannot slip past the budget while the first ones are still being checked.
+ * The counters are rate-limiter-flexible windows (memory, or Redis shared by every instance);
+ * nothing is evicted early, so a flood of other keys never resets a live window. An attempt is
+ * counted when it begins and taken back when it succeeds or is cancelled, so parallel attempts
+ * cannot slip past a budget while the first ones are still being checked; a refused attempt adds
+ * nothing (it only reads).
  */
 export class FailedAttemptLimiter {
-  readonly maxFailures: number;
-  readonly windowMs: number;
-  readonly maxKeys: number;
-  private readonly now: () => number;
-  private readonly windows = new Map<string, FailureWindow>();
+  private readonly budgets: Record<ExhaustedBudget, AttemptBudget>;
+  private readonly counters: Record<keyof Counts, FailureCounter>;
 
   constructor(options: FailedAttemptLimiterOptions) {
-    const { maxFailures, windowMs, maxKeys = DEFAULT_MAX_ATTEMPT_KEYS } = options;
-    for (const [name, value] of Object.entries({ maxFailures, windowMs, maxKeys })) {
-      if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, not ${value}`);
+    const { name, perPair, perAddress, perSubject, counters } = options;
+    for (const [budget, { maxFailures, windowSeconds }] of Object.entries({ perPair, perAddress, perSubject })) {
+      for (const [field, value] of Object.entries({ maxFailures, windowSeconds })) {
+        if (!Number.isInteger(value) || value < 1) throw new RangeError(`${budget}.${field} must be a positive integer, not ${value}`);
+      }
     }
-    this.maxFailures = maxFailures;
-    this.windowMs = windowMs;
-    this.maxKeys = maxKeys;
-    this.now = options.now ?? Date.now;
+    this.budgets = { pair: perPair, address: perAddress, subject: perSubject };
+    this.counters = {
+      pair: counters(`${name}:pair`, perPair.windowSeconds),
+      address: counters(`${name}:address`, perAddress.windowSeconds),
+      subject: counters(`${name}:subject`, perSubject.windowSeconds),
+      mark: counters(`${name}:mark`, perSubject.windowSeconds),
+    };
   }
 
-  /** Keys currently remembered. */
-  get size(): number {
-    return this.windows.size;
-  }
+  /** Refuses when a budget is spent (nothing is counted then); otherwise counts the attempt as a failure until it is settled. */
+  async begin(party: AttemptParty): Promise<PendingAttempt | RefusedAttempt> {
+    const keys = keysOf(party);
+    const before = await this.read(keys);
+    const early = this.verdict(before, 0);
+    if (early) return early;
 
-  /** Failures `key` has in its current window (0 when it has none). */
-  failuresOf(key: string): number {
-    return this.current(key, this.now())?.failures ?? 0;
-  }
-
-  /** Milliseconds until every one of `keys` may try again; 0 when none is over its budget. Counts nothing. */
-  retryAfterMs(keys: readonly string[]): number {
-    const now = this.now();
-    let wait = 0;
-    for (const key of keys) {
-      const window = this.current(key, now);
-      if (window && window.failures >= this.maxFailures) wait = Math.max(wait, window.endsAt - now);
+    const counted: Array<[FailureCounter, CountedFailure]> = [];
+    const add = async (counter: keyof Counts, key: string) => {
+      const failure = await this.counters[counter].add(key);
+      counted.push([this.counters[counter], failure]);
+      return failure;
+    };
+    const [pair, address, subject] = await Promise.all([add('pair', keys.pair), add('address', keys.address), add('subject', keys.subject)]);
+    const mark = subject.count > this.budgets.subject.maxFailures ? await add('mark', keys.pair) : { count: 0, msLeft: 0 };
+    const takeBack = async () => {
+      await Promise.all(counted.map(([counter, failure]) => counter.takeBack(failure)));
+    };
+    // Counted: a race with parallel attempts shows here, this attempt included (hence the 1).
+    const late = this.verdict({ pair, address, subject, mark }, 1);
+    if (late) {
+      await takeBack();
+      return late;
     }
-    return wait;
-  }
 
-  /**
-   * Refuses when any of `keys` is over its budget (nothing is counted then); otherwise counts one
-   * failure against each key and returns the attempt, to be settled by the caller.
-   */
-  begin(keys: readonly string[]): PendingAttempt | RefusedAttempt {
-    const retryAfterMs = this.retryAfterMs(keys);
-    if (retryAfterMs > 0) return { allowed: false, retryAfterMs };
-    const counted = [...new Set(keys)].map((key) => [key, this.countFailure(key)] as const);
     let settled = false;
-    const settle = (takeBack: boolean) => {
+    const settle = async (takeItBack: boolean) => {
       if (settled) return;
       settled = true;
-      if (takeBack) for (const [key, window] of counted) this.takeBack(key, window);
+      if (takeItBack) await takeBack();
     };
     return { allowed: true, failed: () => settle(false), succeeded: () => settle(true), cancelled: () => settle(true) };
   }
 
-  /** Counts one failure against each key, outside of an attempt. */
-  recordFailure(keys: readonly string[]): void {
-    for (const key of new Set(keys)) this.countFailure(key);
+  /** Forgets this address's failures for this subject (its pair count and its mark), e.g. once the owner has logged in. */
+  async forgetPair(party: AttemptParty): Promise<void> {
+    const { pair } = keysOf(party);
+    await Promise.all([this.counters.pair.forget(pair), this.counters.mark.forget(pair)]);
   }
 
-  /** Forgets the keys' failures, e.g. after the account's owner logged in. */
-  reset(keys: readonly string[]): void {
-    for (const key of keys) this.windows.delete(key);
+  /** The current counts, for tests and diagnostics. */
+  async counts(party: AttemptParty): Promise<Record<keyof Counts, number>> {
+    const counts = await this.read(keysOf(party));
+    return { pair: counts.pair.count, address: counts.address.count, subject: counts.subject.count, mark: counts.mark.count };
   }
 
-  /** The key's window while it lasts; an ended one is dropped. */
-  private current(key: string, now: number): FailureWindow | undefined {
-    const window = this.windows.get(key);
-    if (window && now >= window.endsAt) {
-      this.windows.delete(key);
-      return undefined;
-    }
-    return window;
+  private async read(keys: ReturnType<typeof keysOf>): Promise<Counts> {
+    const [pair, address, subject, mark] = await Promise.all([
+      this.counters.pair.peek(keys.pair),
+      this.counters.address.peek(keys.address),
+      this.counters.subject.peek(keys.subject),
+      this.counters.mark.peek(keys.pair),
+    ]);
+    return { pair, address, subject, mark };
   }
 
-  private countFailure(key: string): FailureWindow {
-    const now = this.now();
-    const existing = this.current(key, now);
-    if (existing) {
-      existing.failures += 1;
-      return existing;
-    }
-    this.dropEndedWindows(now);
-    if (this.windows.size >= this.maxKeys) {
-      // Still full of live windows: forget the oldest (the first in insertion order).
-      const oldest = this.windows.keys().next();
-      if (!oldest.done) this.windows.delete(oldest.value);
-    }
-    const window = { failures: 1, endsAt: now + this.windowMs };
-    this.windows.set(key, window);
-    return window;
+  /** A refusal when `counts` (which include `own` failures of the attempt being decided) spend a budget; else null. */
+  private verdict(counts: Counts, own: 0 | 1): RefusedAttempt | null {
+    const over = (budget: 'pair' | 'address') => counts[budget].count - own >= this.budgets[budget].maxFailures;
+    if (over('pair')) return refused('pair', counts.pair.msLeft);
+    if (over('address')) return refused('address', counts.address.msLeft);
+    if (counts.subject.count - own < this.budgets.subject.maxFailures) return null;
+    const otherFailuresHere = [counts.pair, counts.mark].filter((window) => window.count - own > 0);
+    if (otherFailuresHere.length === 0) return null;
+    // Clean again when this address's own failures have ended, or sooner when the subject's window ends.
+    const cleanIn = Math.max(...otherFailuresHere.map((window) => window.msLeft));
+    return refused('subject', Math.min(cleanIn, counts.subject.msLeft));
   }
+}
 
-  /** Windows end in insertion order, so ended ones are at the front; each is dropped once (amortised O(1)). */
-  private dropEndedWindows(now: number): void {
-    for (const [key, window] of this.windows) {
-      if (now < window.endsAt) return;
-      this.windows.delete(key);
-    }
-  }
+function refused(budget: ExhaustedBudget, retryAfterMs: number): RefusedAttempt {
+  return { allowed: false, budget, retryAfterMs: Math.max(1, retryAfterMs) };
+}
 
-  private takeBack(key: string, window: FailureWindow): void {
-    // Only from the window it was counted in: a window that ended (or was reset or evicted) since is not touched.
-    if (this.windows.get(key) !== window) return;
-    window.failures -= 1;
-    if (window.failures <= 0) this.windows.delete(key);
-  }
+/** The address comes first: it never contains `|`, so no subject can forge another pair's key. */
+function keysOf({ subject, address }: AttemptParty) {
+  return { pair: `${address}|${subject}`, address, subject };
 }
 
 /** 429 with a Retry-After header (whole seconds, rounded up) and a message saying when to try again. */

@@ -10,8 +10,12 @@ export interface RunningServer {
 }
 
 /** Listens on `port` (0 picks a free one) and reports the real port. */
-export async function listen(app: Koa, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const server = createServer(app.callback());
+export function listen(app: Koa, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  return listenServer(createServer(app.callback()), port, host);
+}
+
+/** The same for any HTTP server. */
+export async function listenServer(server: Server, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -24,6 +24,8 @@ export interface RedisClientSpec {
   name: string;
   keyPrefix?: string;
   enableAutoPipelining?: boolean;
+  /** A command not answered within this many ms fails (ioredis's default is to wait for ever). */
+  commandTimeout?: number;
 }
 
 export interface RedisClientsOptions<N extends string> {

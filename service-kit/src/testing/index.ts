@@ -7,3 +7,4 @@ export * from './capture-logger.js';
 export * from './redis.js';
 export * from './ferretdb.js';
 export * from './mongo.js';
+export * from './suback.js';

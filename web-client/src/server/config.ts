@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, DEFAULT_PORTS, flag, loadConfig, port } from '@orderpulse/service-kit';
+import { commonConfig, DEFAULT_METRICS_PORTS, DEFAULT_PORTS, flag, loadConfig, metricsConfig, port } from '@orderpulse/service-kit';
 import { tileUrlTemplateSchema } from './map-settings.js';
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
@@ -12,6 +12,7 @@ export const webClientConfigShape = {
   LOG_LEVEL: commonConfig.LOG_LEVEL,
   WEB_PORT: port(DEFAULT_PORTS.WEB_PORT),
   HOST: z.string().min(1).default('127.0.0.1'),
+  ...metricsConfig(DEFAULT_METRICS_PORTS['web-client']),
   /** The broker's WebSocket endpoint as a browser reaches it (not necessarily as this server does). */
   MQTT_WS_URL: urlWithProtocol(/^wss?$/, `ws://127.0.0.1:${DEFAULT_PORTS.MQTT_WS_PORT}/mqtt`, 'a ws:// or wss:// URL'),
   ORDERS_URL: urlWithProtocol(/^https?$/, `http://127.0.0.1:${DEFAULT_PORTS.ORDERS_PORT}`, 'an http:// or https:// URL'),

@@ -5,7 +5,10 @@ import { startWebClient } from './start-web-client.js';
 
 function startupProblem(err: unknown, config: WebClientConfig): string {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return `port ${config.WEB_PORT} on ${config.HOST} is already in use: stop what holds it or set WEB_PORT to a free port`;
+  if (code === 'EADDRINUSE') {
+    const setting = (err as { port?: number }).port === config.METRICS_PORT ? 'METRICS_PORT' : 'WEB_PORT';
+    return `port ${(err as { port?: number }).port ?? config.WEB_PORT} is already in use: stop what holds it or set ${setting} to a free port`;
+  }
   if (code === 'EACCES') return `not allowed to listen on ${config.HOST}:${config.WEB_PORT}: pick a port above 1023 with WEB_PORT`;
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return `cannot listen on HOST=${config.HOST}: no such local address`;
   if (err instanceof AssetsMissingError) return err.message;

@@ -1,4 +1,4 @@
-import { listen, type Logger } from '@orderpulse/service-kit';
+import { createMetricsRegistry, listen, listenMetrics, type Logger } from '@orderpulse/service-kit';
 import { assertAppsBuilt, defaultPublicDir } from './assets.js';
 import { BROWSER_APPS } from './browser-apps.js';
 import type { WebClientConfig } from './config.js';
@@ -7,6 +7,8 @@ import { createWebClientApp } from './web-client-app.js';
 export interface StartedWebClient {
   port: number;
   url: string;
+  /** Prometheus text at `<metricsUrl>` (METRICS_PORT), never on the web port. */
+  metricsUrl: string;
   close(): Promise<void>;
 }
 
@@ -15,10 +17,23 @@ export interface StartWebClientOptions {
   publicDir?: string;
 }
 
-/** Checks the apps are built, then listens on `WEB_PORT` (0 picks a free port). */
+/** Checks the apps are built, then listens on `WEB_PORT` and METRICS_PORT (0 picks a free port). */
 export async function startWebClient(config: WebClientConfig, logger: Logger, options: StartWebClientOptions = {}): Promise<StartedWebClient> {
   const publicDir = options.publicDir ?? defaultPublicDir();
   await assertAppsBuilt(publicDir, BROWSER_APPS);
-  const running = await listen(createWebClientApp({ config, logger, publicDir }), config.WEB_PORT, config.HOST);
-  return { port: running.port, url: running.url, close: running.close };
+  const registry = createMetricsRegistry('web-client');
+  const running = await listen(createWebClientApp({ config, logger, publicDir, registry }), config.WEB_PORT, config.HOST);
+  const metrics = await listenMetrics(registry, config.METRICS_PORT, config.METRICS_HOST, logger).catch(async (err: unknown) => {
+    await running.close();
+    throw err;
+  });
+  return {
+    port: running.port,
+    url: running.url,
+    metricsUrl: `${metrics.url}/metrics`,
+    close: async () => {
+      await running.close();
+      await metrics.close();
+    },
+  };
 }

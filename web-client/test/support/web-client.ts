@@ -14,6 +14,6 @@ export function assertAppsBuilt(): void {
 
 export function startTestWebClient(env: Record<string, string> = {}): Promise<StartedWebClient> {
   assertAppsBuilt();
-  const config = loadWebClientConfig({ WEB_PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadWebClientConfig({ WEB_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent', ...env });
   return startWebClient(config, createLogger('web-client', 'silent'));
 }
