@@ -119,7 +119,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
   const poolSize = options.mongo?.maxPoolSize;
   const storeOf = (service: 'orders' | 'delivery'): Record<string, string> =>
-    mongoUrls ? { MONGO_URL: mongoUrls[service], ...(poolSize ? { MONGO_MAX_POOL_SIZE: String(poolSize) } : {}) } : { DATA_DIR: dataDir };
+    mongoUrls
+      ? { MONGO_URL: mongoUrls[service], ...(poolSize ? { MONGO_MAX_POOL_SIZE: String(poolSize) } : {}) }
+      : // Empty, not absent: the children inherit this process's environment, where the tests' MONGO_URL is set.
+        { DATA_DIR: dataDir, MONGO_URL: '' };
   const common = {
     JWT_SECRET: jwtSecret,
     AMQP_URL: options.amqpUrl,
