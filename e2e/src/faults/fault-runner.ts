@@ -18,12 +18,14 @@ export interface FaultRow {
   orders: number;
   lost: number;
   regressions: number;
+  /** The longest gap between two updates reaching a watching admin console once the fault hit (ms). */
+  stallMs?: number;
   note?: string;
 }
 
 export function faultTable(rows: FaultRow[]): string {
-  const lines = ['| fault | events sent | orders checked | lost | regressions |', '|---|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${r.fault}${r.note ? ` (${r.note})` : ''} | ${r.events} | ${r.orders} | ${r.lost} | ${r.regressions} |`);
+  const lines = ['| fault | events sent | orders checked | lost | regressions | stall (ms) |', '|---|---|---|---|---|---|'];
+  for (const r of rows) lines.push(`| ${r.fault}${r.note ? ` (${r.note})` : ''} | ${r.events} | ${r.orders} | ${r.lost} | ${r.regressions} | ${r.stallMs ?? '–'} |`);
   return lines.join('\n');
 }
 
@@ -139,8 +141,10 @@ export function createFaultRunner(options: FaultRunnerOptions) {
       const driver = new StreamDriver(orders, created, { ratePerSecond: options.ratePerSecond ?? 150 });
       const running = driver.run(120_000);
       await Promise.race([driver.reached(0.4), running]);
+      const faultAt = performance.now();
       await inject(driver);
       await running;
+      const stallMs = subscribers[0]!.longestGapSince(faultAt);
 
       // Stored state: the path walked exactly, every 200 PATCH at the version it returned.
       const stored = await pool(driver.orders, 16, (o) => getOrderEventually(orders, o.id));
@@ -172,6 +176,7 @@ export function createFaultRunner(options: FaultRunnerOptions) {
         orders: created.length,
         lost: result.lost.length + storedProblems.length,
         regressions: result.regressions.length,
+        stallMs,
         ...(faultOptions.note ? { note: faultOptions.note } : {}),
       };
       rows.push(row);

@@ -41,6 +41,8 @@ export class StatusSubscriber {
   readonly views = new Map<string, OrderView>();
   private waiters = new Set<() => void>();
   reconnects = 0;
+  /** When each live (not retained) message arrived (performance.now()), for the stall figure. */
+  readonly arrivals: number[] = [];
 
   private constructor(readonly name: string, readonly client: MqttClient, private readonly watched: Set<string> | undefined) {
     client.on('message', (topic, payload, packet) => {
@@ -59,6 +61,7 @@ export class StatusSubscriber {
       let view = this.views.get(orderId);
       if (!view) this.views.set(orderId, (view = new OrderView()));
       view.accept({ version: body.version, status: String(body.status), retained: packet.retain });
+      if (!packet.retain) this.arrivals.push(performance.now());
       for (const wake of this.waiters) wake();
     });
     client.on('connect', () => (this.reconnects += 1));
@@ -75,6 +78,14 @@ export class StatusSubscriber {
     const refused = granted.filter((g) => g.qos === 128);
     if (refused.length) throw new Error(`${name}: subscription refused: ${refused.map((g) => g.topic).join(', ')}`);
     return subscriber;
+  }
+
+  /** The longest time between two live messages arriving after `since` (performance.now()): how long updates stopped. */
+  longestGapSince(since: number): number {
+    const after = this.arrivals.filter((at) => at >= since);
+    let longest = after.length ? after[0]! - since : 0;
+    for (let i = 1; i < after.length; i += 1) longest = Math.max(longest, after[i]! - after[i - 1]!);
+    return Math.round(longest);
   }
 
   view(orderId: string): OrderView | undefined {

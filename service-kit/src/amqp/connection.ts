@@ -44,24 +44,27 @@ export function amqpUnreachableMessage(url: string): string {
 }
 
 /**
- * A RabbitMQ connection that reconnects by itself with capped exponential backoff.
- * amqp-connection-manager only knows a fixed retry interval, so the delay is applied in its
- * `findServers` hook, which it calls before every attempt.
+ * A RabbitMQ connection that reconnects by itself: the first attempt after the connection drops
+ * goes at once, later ones after capped exponential backoff with jitter. amqp-connection-manager
+ * only knows a fixed retry interval (and falls back to the heartbeat interval, 5 s, when given
+ * 0), so that interval is set to a millisecond and the delay is applied in its `findServers`
+ * hook, which it calls before every attempt.
  */
 export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnection {
   const { url, logger, name } = options;
   const backoff = new Backoff(options.backoff ?? { initialMs: 200, maxMs: 10_000 });
-  let firstAttempt = true;
+  /** Set at start and whenever the connection drops: the next attempt waits for nothing. */
+  let immediate = true;
   const manager = connect(null, {
     heartbeatIntervalInSeconds: options.heartbeatSeconds ?? 5,
-    reconnectTimeInSeconds: 0,
+    reconnectTimeInSeconds: 0.001,
     findServers: async () => {
-      if (!firstAttempt) {
+      if (!immediate) {
         const delay = backoff.nextDelayMs();
         // Unref'd: a retry pending when the connection is closed must not keep the process alive.
         await new Promise((resolve) => setTimeout(resolve, delay).unref());
       }
-      firstAttempt = false;
+      immediate = false;
       return url;
     },
     connectionOptions: { clientProperties: { connection_name: name } },
@@ -72,7 +75,8 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
     backoff.reset();
   });
   manager.on('disconnect', ({ err }) => {
-    logger.warn({ err: err?.message }, 'RabbitMQ connection lost; reconnecting with backoff');
+    immediate = true;
+    logger.warn({ err: err?.message }, 'RabbitMQ connection lost; reconnecting at once, then with backoff');
   });
   manager.on('connectFailed', ({ err }) => {
     logger.debug({ err: err?.message, attempt: backoff.attempts }, 'RabbitMQ connection attempt failed');

@@ -63,5 +63,8 @@ export async function openEventPipeline<E extends DomainEvent>(options: EventPip
     aggregateIdField: options.aggregateIdField,
   });
   closers.add('outbox relay', () => relay.stop());
+  // Events whose publish failed while RabbitMQ was away go out as soon as it is back, not at the
+  // next sweep (and fresh ones too: the instance that wrote them saw its own publish fail).
+  connection.manager.on('connect', () => void relay.sweep({ freshToo: true }));
   return { connection, registry, relay };
 }

@@ -78,21 +78,24 @@ export class OutboxRelay<E extends OutboxEvent> extends EventEmitter<OutboxRelay
     if (!this.stopped) void this.drain(aggregateId, true);
   }
 
-  /** One pass over every aggregate with pending events; concurrent calls share the pass in progress. */
-  sweep(): Promise<void> {
+  /**
+   * One pass over every aggregate with pending events; concurrent calls share the pass in
+   * progress. `freshToo` includes events written within the sweep grace (after a reconnect).
+   */
+  sweep(options: { freshToo?: boolean } = {}): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    this.sweeping ??= this.sweepAll().finally(() => {
+    this.sweeping ??= this.sweepAll(options.freshToo === true).finally(() => {
       this.sweeping = undefined;
     });
     return this.sweeping;
   }
 
-  private async sweepAll(): Promise<void> {
+  private async sweepAll(freshToo: boolean): Promise<void> {
     try {
       for (;;) {
         const before = this.publishedCount;
         const ids = await this.options.store.idsWithPendingEvents(this.batchSize);
-        await Promise.all(ids.map((id) => this.drain(id, false)));
+        await Promise.all(ids.map((id) => this.drain(id, freshToo)));
         // A full batch may hide more aggregates; go on only while events are actually leaving.
         if (ids.length < this.batchSize || this.publishedCount === before || this.stopped) return;
       }
