@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { deleteAmqpNamespace, ensureFerretDbBinary, FERRETDB_CLIENT_POOL_SIZE, startFerretDb, testNamespace, waitFor, type RunningFerretDb } from '@orderpulse/service-kit/testing';
+import { deleteAmqpNamespace, dropMongoDatabases, ensureFerretDbBinary, FERRETDB_CLIENT_POOL_SIZE, startFerretDb, testNamespace, waitFor, type RunningFerretDb } from '@orderpulse/service-kit/testing';
 import { describeIfAvailable, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
 import { closeRabbitMqConnections, createFaultRunner, faultTable, type FaultRow } from '../src/faults/index.js';
 import { OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
@@ -39,6 +39,8 @@ describeIfAvailable('when faults hit the system on MongoDB mid-stream, then no e
 
   afterAll(async () => {
     await system?.stop();
+    // The databases live in the shared PostgreSQL (one schema each): drop them before the server goes.
+    if (database) await dropMongoDatabases(database.url, [`${namespace}-orders`, `${namespace}-delivery`]).catch(() => undefined);
     await database?.stop();
     await deleteAmqpNamespace(amqpUrl, namespace, QUEUES);
     if (rows.length) process.stdout.write(`\nReliability on MongoDB: faults tried\n${faultTable(rows)}\n`);

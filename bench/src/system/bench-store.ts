@@ -1,4 +1,4 @@
-import { ensureFerretDbBinary, FERRETDB_CLIENT_POOL_SIZE, isPortOpen, startFerretDb, type RunningFerretDb } from '@orderpulse/service-kit/testing';
+import { dropMongoDatabases, ensureFerretDbBinary, FERRETDB_CLIENT_POOL_SIZE, isPortOpen, startFerretDb, type RunningFerretDb } from '@orderpulse/service-kit/testing';
 
 export type BenchStoreKind = 'journal' | 'mongo';
 
@@ -37,6 +37,10 @@ export async function openBenchStore(kind: BenchStoreKind, namespace: string, en
     label: `FerretDB ${ferret.version} on ${ferret.backend}, ${FERRETDB_CLIENT_POOL_SIZE} operations in flight per service`,
     mongo: { url: ferret.url, databasePrefix: namespace, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE },
     ...(ferret.pid ? { pid: ferret.pid } : {}),
-    close: () => ferret.stop(),
+    async close() {
+      // Each database is a schema in the shared PostgreSQL: drop them before the server goes.
+      await dropMongoDatabases(ferret.url, [`${namespace}-orders`, `${namespace}-delivery`]).catch(() => undefined);
+      await ferret.stop();
+    },
   };
 }
