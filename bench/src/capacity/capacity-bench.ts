@@ -13,7 +13,7 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import { createTokenService } from '@orderpulse/service-kit';
 import { freePort } from '@orderpulse/service-kit/testing';
-import { ENTRY_POINTS, startServiceProcess, type ServiceProcess } from '@orderpulse/e2e/dist/harness/index.js';
+import { ENTRY_POINTS, startServiceProcess, type ServiceProcess } from '@orderpulse/e2e/harness';
 import {
   CpuMeter,
   GeneratorPool,
