@@ -79,7 +79,8 @@ describeIfAvailable('when the system runs behind the TLS proxy (deploy/Caddyfile
     expect(page.text).toContain('<html');
     expect(page.headers['content-security-policy']).toContain(`connect-src 'self' wss://localhost:${proxy.httpsPort} ${proxy.origin}`);
     const config = await httpsRequest(`${proxy.origin}/config.json`, certificates.ca);
-    expect(config.json).toEqual({ mqttWsUrl: `wss://localhost:${proxy.httpsPort}/mqtt`, ordersUrl: `${proxy.origin}/api/orders`, deliveryUrl: `${proxy.origin}/api/delivery` });
+    // No map: the harness sets no MAP_TILE_URL.
+    expect(config.json).toEqual({ mqttWsUrl: `wss://localhost:${proxy.httpsPort}/mqtt`, ordersUrl: `${proxy.origin}/api/orders`, deliveryUrl: `${proxy.origin}/api/delivery`, map: null });
   });
 
   it('when a client does not trust the certificate, or comes over plain http, then it gets no page', async () => {
