@@ -27,6 +27,7 @@ COPY notifier-service/package.json notifier-service/
 COPY broker/package.json broker/
 COPY web-client/package.json web-client/
 COPY e2e/package.json e2e/
+COPY launcher/package.json launcher/
 COPY bench/package.json bench/
 
 # ---- build: all dependencies, then the repository's own build (`tsc -b` for every workspace,

@@ -15,6 +15,7 @@ module.exports = (dir) => ({
     '^@orderpulse/service-kit$': `${root}/service-kit/src/index.ts`,
     '^@orderpulse/service-kit/testing$': `${root}/service-kit/src/testing/index.ts`,
     '^@orderpulse/service-kit/testing/(.+)$': `${root}/service-kit/src/testing/$1.ts`,
+    '^@orderpulse/e2e/(harness|browser)$': `${root}/e2e/src/$1/index.ts`,
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 });

@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
+import { afterAll, beforeAll, it, expect } from '@jest/globals';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import { topics } from '@orderpulse/contracts';
 import { captureLogger, type CapturedLogger } from './helpers/capture-logger.js';
-import { mosquittoSkipReason, runTool } from './helpers/mosquitto.js';
+import { mosquittoMissing, runTool } from './helpers/mosquitto.js';
 import { credentialsOf, IDS, type Persona } from './helpers/personas.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
 
 /** Debian's mosquitto-clients: third-party MQTT 3.1.1 clients meeting the same refusals. */
-const skipReason = mosquittoSkipReason();
-if (skipReason) process.stdout.write(`\n[mosquitto-clients] skipped: ${skipReason}\n`);
-const describeIfInstalled = skipReason ? describe.skip : describe;
 
 const { orderA, orderB } = IDS;
 
-describeIfInstalled('mosquitto_sub and mosquitto_pub against the broker', () => {
+describeIfAvailable('mosquitto_sub and mosquitto_pub against the broker', mosquittoMissing(), () => {
   let broker: TestBroker;
   let log: CapturedLogger;
   /** Connection arguments for a persona; `-d` prints every packet sent and received. */

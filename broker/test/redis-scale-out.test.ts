@@ -12,6 +12,7 @@ import {
   uniqueRedisNamespace as uniqueNamespace,
   waitFor,
 } from '@orderpulse/service-kit/testing';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
 
 /**
@@ -20,8 +21,6 @@ import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
  * Each test uses its own REDIS_NAMESPACE (key and pub/sub channel prefix) and deletes its keys.
  */
 const target = redisTarget();
-if ('skipReason' in target) process.stdout.write(`\n[redis-scale-out] skipped: ${target.skipReason}\n`);
-const describeWithRedis = 'skipReason' in target ? describe.skip : describe;
 const redisUrl = 'url' in target ? target.url : '';
 
 /** Generous: the brokers, Redis and the load generator share two cores when the whole suite runs. */
@@ -58,7 +57,7 @@ async function connectedClients(broker: TestBroker): Promise<number | undefined>
   return match ? Number(match[1]) : undefined;
 }
 
-describeWithRedis(`several brokers sharing state through Redis (${redisUrl})`, () => {
+describeIfAvailable(`several brokers sharing state through Redis (${redisUrl})`, 'skipReason' in target ? target.skipReason : undefined, () => {
   const log = captureLogger('warn');
   let namespace = '';
   let brokers: TestBroker[] = [];

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { IPublishPacket } from 'mqtt-packet';
 import { topics } from '@orderpulse/contracts';
 import { deleteRedisNamespace, redisTarget, uniqueRedisNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import { captureLogger, type CapturedLogger } from './helpers/capture-logger.js';
 import { metricValue } from './helpers/metrics.js';
 import { connectAs, endAll, type RecordingClient } from './helpers/mqtt-clients.js';
@@ -13,11 +14,10 @@ import { trackedClients } from './helpers/tracked-clients.js';
 
 const EXPIRY_SECONDS = 2;
 const redis = redisTarget();
-if ('skipReason' in redis) process.stdout.write(`\n[session-expiry] Redis case skipped: ${redis.skipReason}\n`);
+const title = (store: string) => `offline persistent sessions expire after ${EXPIRY_SECONDS} s (${store} persistence)`;
 
-const stores: Array<{ store: 'memory' | 'redis'; url?: string }> = [{ store: 'memory' }, ...('url' in redis ? [{ store: 'redis' as const, url: redis.url }] : [])];
-
-describe.each(stores)(`offline persistent sessions expire after ${EXPIRY_SECONDS} s ($store persistence)`, (target) => {
+/** The same expectations on the broker's memory persistence and on Redis. */
+const sessionsExpire = (target: { store: 'memory' | 'redis'; url?: string }) => () => {
   let broker: TestBroker;
   let log: CapturedLogger;
   let notifier: RecordingClient;
@@ -103,4 +103,7 @@ describe.each(stores)(`offline persistent sessions expire after ${EXPIRY_SECONDS
     expect(ingestBack.sessionPresent).toBe(true);
     expect((await ingestBack.client.next<IPublishPacket>('publish')).payload.toString()).toBe('{"status":"picked_up"}');
   }, 30_000);
-});
+};
+
+describe(title('memory'), sessionsExpire({ store: 'memory' }));
+describeIfAvailable(title('redis'), 'skipReason' in redis ? redis.skipReason : undefined, sessionsExpire({ store: 'redis', url: 'url' in redis ? redis.url : '' }));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { redisTarget, waitFor } from '@orderpulse/service-kit/testing';
+import { itIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import { floodJsonBody, limitsBroken, openSlowHeaders, requestFrom, startAbuseSystem, type AbuseSystem } from '../src/abuse/index.js';
 
 const MIB = 1024 * 1024;
@@ -49,11 +50,7 @@ describe('when strangers attack the HTTP APIs, then every limit holds and a cust
     expect(limitsBroken(row)).toEqual([]);
   });
 
-  it('when wrong admin passwords alternate between two orders-service instances, then they share one budget through Redis', async () => {
-    if (!('url' in redis)) {
-      process.stdout.write(`shared login budget not tried: ${redis.skipReason}\n`);
-      return;
-    }
+  itIfAvailable('when wrong admin passwords alternate between two orders-service instances, then they share one budget through Redis', 'skipReason' in redis ? redis.skipReason : undefined, async () => {
     // Its own journal directory: one process per directory (the login counts are what is shared).
     const second = await abuse.system.addInstance('orders', 'orders-b', { DATA_DIR: mkdtempSync(join(tmpdir(), 'orderpulse-abuse-b-')) });
     const statuses: number[] = [];

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { greatCircleKm } from '@orderpulse/contracts';
 import { deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
-import { AdminConsole, BrowserSession, describeInBrowser, copyScreenshotToDocs, RiderApp, TrackPage, waitForText, byTestId } from '../src/browser/index.js';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
+import { AdminConsole, BrowserSession, chromiumMissing, copyScreenshotToDocs, RiderApp, TrackPage, waitForText, byTestId } from '../src/browser/index.js';
 import { aNewOrder, OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
@@ -14,7 +15,7 @@ const ADDRESS = aNewOrder().deliveryAddress as { lat: number; lng: number };
  * The three browser apps in headless Chromium against the whole system as real processes:
  * broker, orders, delivery, notifier and web-client, with RabbitMQ in between.
  */
-describeInBrowser('in the browser: when the admin console, the tracking page and the rider app are used together', () => {
+describeIfAvailable('in the browser: when the admin console, the tracking page and the rider app are used together', chromiumMissing(), () => {
   const namespace = testNamespace('web');
   let system: RunningSystem;
   let browser: BrowserSession;

@@ -3,12 +3,13 @@ import type { Page, Response } from 'playwright-core';
 import mqtt from 'mqtt';
 import { topics } from '@orderpulse/contracts';
 import { testNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import {
   AdminConsole,
   BrowserSession,
   byTestId,
+  chromiumMissing,
   copyScreenshotToDocs,
-  describeInBrowser,
   RiderApp,
   seriousAxeViolations,
   startSystemWithMap,
@@ -65,7 +66,7 @@ async function axeInBothSchemes(page: Page): Promise<string[]> {
  * wire (compressed, cacheable, no source maps, the map library only where a map shows), what
  * axe-core finds, and the console driven by keyboard alone.
  */
-describeInBrowser('in the browser: when the apps are opened as a customer, a dispatcher and a rider would', () => {
+describeIfAvailable('in the browser: when the apps are opened as a customer, a dispatcher and a rider would', chromiumMissing(), () => {
   const namespace = testNamespace('web');
   let running: SystemWithMap;
   let system: RunningSystem;

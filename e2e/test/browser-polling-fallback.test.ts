@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Request } from 'playwright-core';
 import { deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
-import { BrowserSession, byTestId, describeInBrowser, TrackPage, waitForText } from '../src/browser/index.js';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
+import { BrowserSession, byTestId, chromiumMissing, TrackPage, waitForText } from '../src/browser/index.js';
 import { aNewOrder, OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
@@ -10,7 +11,7 @@ const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'
 const NO_POLL_WINDOW_MS = 7_000;
 
 
-describeInBrowser('in the browser: when the broker goes away under an open tracking page', () => {
+describeIfAvailable('in the browser: when the broker goes away under an open tracking page', chromiumMissing(), () => {
   const namespace = testNamespace('web');
   let system: RunningSystem;
   let browser: BrowserSession;

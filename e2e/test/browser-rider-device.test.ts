@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { BrowserContext } from 'playwright-core';
 import { topics } from '@orderpulse/contracts';
 import { testNamespace } from '@orderpulse/service-kit/testing';
-import { BrowserSession, byTestId, describeInBrowser, copyScreenshotToDocs, RiderApp, startSystemWithMap, TrackPage, waitForText, type SystemWithMap, type TileServer } from '../src/browser/index.js';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
+import { BrowserSession, byTestId, chromiumMissing, copyScreenshotToDocs, RiderApp, startSystemWithMap, TrackPage, waitForText, type SystemWithMap, type TileServer } from '../src/browser/index.js';
 import { aNewOrder, DeliveryClient, MqttRecorder, shipNewOrder, TestTokens, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
@@ -18,7 +19,7 @@ const device = (point: { lat: number; lng: number }) => ({ latitude: point.lat, 
  * tiles this test makes and serves, a connection lost (context.setOffline) while the rider
  * reports, and the rider staying signed in. The whole system runs as real processes.
  */
-describeInBrowser('in the browser: when a rider works from a phone with its location, a map and a lost connection', () => {
+describeIfAvailable('in the browser: when a rider works from a phone with its location, a map and a lost connection', chromiumMissing(), () => {
   const namespace = testNamespace('web');
   let running: SystemWithMap;
   let system: RunningSystem;

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, it, expect } from '@jest/globals';
 import { topics } from '@orderpulse/contracts';
 import { deleteAmqpNamespace, deleteRedisNamespace, dropMongoDatabases, redisTarget, testNamespace, uniqueRedisNamespace, waitFor } from '@orderpulse/service-kit/testing';
 import { describeIfAvailable, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
-import { loadCompose, startComposeAsProcesses, type ComposeAsProcesses, type ComposeProcess } from '../src/compose/index.js';
+import { findComposeCli, loadCompose, startComposeAsProcesses, type ComposeAsProcesses, type ComposeProcess } from '../src/compose/index.js';
 import { DeliveryClient, MqttRecorder, OrdersClient, REPO_ROOT } from '../src/harness/index.js';
 import { caddyMissing, httpsRequest } from '../src/tls/index.js';
 
 /**
  * No Docker engine runs here, so docker-compose.yml's topology runs as processes: every
- * deployable's built entry point with exactly the environment compose gives it (production
+ * deployable's built entry point with exactly the environment `compose config` gives it (production
  * mode, secrets from the env file, the other containers' URLs), only host names and published
  * ports mapped to this machine, RabbitMQ, Redis and MongoDB local (the tests' MongoDB, FerretDB
  * in CI: both services on it as compose deploys them), the notifier scaled to two as
@@ -21,7 +21,8 @@ import { caddyMissing, httpsRequest } from '../src/tls/index.js';
 const amqpUrl = process.env.AMQP_URL as string;
 const redis = redisTarget();
 const mongo = mongoTestTarget();
-const missing = 'skipReason' in redis ? redis.skipReason : 'missing' in mongo ? mongo.missing : caddyMissing();
+const composeCli = findComposeCli();
+const missing = 'skipReason' in redis ? redis.skipReason : 'missing' in mongo ? mongo.missing : 'missing' in composeCli ? composeCli.missing : caddyMissing();
 
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
 
@@ -42,7 +43,9 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
   };
 
   beforeAll(async () => {
-    const compose = loadCompose(join(REPO_ROOT, 'docker-compose.yml'), { ...secrets, COMPOSE_PROJECT_NAME: 'orderpulse' });
+    if (!('cli' in composeCli)) throw new Error(composeCli.missing);
+    // Compose resolves the file as `docker compose up` would with these secrets in .env.
+    const compose = loadCompose(composeCli.cli, { file: join(REPO_ROOT, 'docker-compose.yml'), envFile: join(REPO_ROOT, 'deploy/.env.example'), env: secrets });
     topology = await startComposeAsProcesses(
       compose.resolved,
       { amqpUrl, amqpNamespace, redisUrl: 'url' in redis ? redis.url : '', redisNamespace, mongoUrl: 'url' in mongo ? mongo.url : '' },
@@ -79,15 +82,17 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
     const page = await httpsRequest(`${origin}/track`, caddyRoot!, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(page.text).toContain('<html');
-    const config = (await httpsRequest(`${origin}/config.json`, caddyRoot!)).json as Record<string, string>;
-    expect(config).toEqual({ mqttWsUrl: `wss://localhost:${topology.ports.get(443)}/mqtt`, ordersUrl: `${origin}/api/orders`, deliveryUrl: `${origin}/api/delivery` });
-    expect((await httpsRequest(`${config.ordersUrl}/readyz`, caddyRoot!)).status).toBe(200);
-    expect((await httpsRequest(`${config.deliveryUrl}/readyz`, caddyRoot!)).status).toBe(200);
+    const config = (await httpsRequest(`${origin}/config.json`, caddyRoot!)).json as Record<string, string | null>;
+    // No map: compose passes MAP_TILE_URL empty unless .env sets it.
+    expect(config).toEqual({ mqttWsUrl: `wss://localhost:${topology.ports.get(443)}/mqtt`, ordersUrl: `${origin}/api/orders`, deliveryUrl: `${origin}/api/delivery`, map: null });
+    expect((await httpsRequest(`${config.ordersUrl!}/readyz`, caddyRoot!)).status).toBe(200);
+    expect((await httpsRequest(`${config.deliveryUrl!}/readyz`, caddyRoot!)).status).toBe(200);
   });
 
   it('when an admin ships an order and a rider picks it up, then the customer sees both over the WebSocket', async () => {
     const browser = (await httpsRequest(`${topology.proxy.origin}/config.json`, topology.proxy.caddyRoot!)).json as Record<string, string>;
-    const wsUrl = Object.values(browser).find((v) => v.startsWith('wss://'))!;
+    const wsUrl = browser.mqttWsUrl!;
+    expect(wsUrl).toMatch(/^wss:\/\//);
     const ordersUrl = only('orders-service').httpUrl;
     const login = await new OrdersClient(ordersUrl).logIn(secrets.ADMIN_USERNAME, secrets.ADMIN_PASSWORD);
     const orders = new OrdersClient(ordersUrl, login.token);

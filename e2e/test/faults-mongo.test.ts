@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { deleteAmqpNamespace, dropMongoDatabases, ensureFerretDbBinary, FERRETDB_CLIENT_POOL_SIZE, startFerretDb, testNamespace, waitFor, type RunningFerretDb } from '@orderpulse/service-kit/testing';
-import { describeIfAvailable, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
-import { closeRabbitMqConnections, createFaultRunner, faultTable, type FaultRow } from '../src/faults/index.js';
+import { describeIfAvailable, itIfAvailable, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
+import { closeRabbitMqConnections, createFaultRunner, faultTable, rabbitmqctlMissing, type FaultRow } from '../src/faults/index.js';
 import { OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
@@ -61,7 +61,7 @@ describeIfAvailable('when faults hit the system on MongoDB mid-stream, then no e
     });
   }, 180_000);
 
-  it('(b) RabbitMQ force-closes every connection', async () => {
+  itIfAvailable('(b) RabbitMQ force-closes every connection', rabbitmqctlMissing(), async () => {
     await expectNoLoss('MongoDB: rabbitmqctl close_connection', async () => {
       expect(await closeRabbitMqConnections(namespace)).toBeGreaterThanOrEqual(3);
     });

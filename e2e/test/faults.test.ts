@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as amqplib from 'amqplib';
 import { topics } from '@orderpulse/contracts';
 import { namespaced } from '@orderpulse/service-kit';
 import { deleteAmqpNamespace, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { itIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import {
   checkSubscribers,
   closeRabbitMqConnections,
@@ -11,7 +11,7 @@ import {
   faultTable,
   getOrderEventually,
   pool,
-  RABBITMQCTL,
+  rabbitmqctlMissing,
   StatusSubscriber,
   type Expected,
   type FaultRow,
@@ -66,12 +66,7 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
     });
   }, 180_000);
 
-  it('(b) RabbitMQ force-closes every connection', async () => {
-    if (!existsSync(RABBITMQCTL)) {
-      process.stdout.write(`(b) skipped: ${RABBITMQCTL} is not installed\n`);
-      rows.push({ fault: 'rabbitmqctl close_connection (every connection of the system)', events: 0, orders: 0, lost: 0, regressions: 0, note: 'skipped: no rabbitmqctl' });
-      return;
-    }
+  itIfAvailable('(b) RabbitMQ force-closes every connection', rabbitmqctlMissing(), async () => {
     await expectNoLoss('rabbitmqctl close_connection (every connection of the system)', async () => {
       expect(await closeRabbitMqConnections(namespace)).toBeGreaterThanOrEqual(3);
     });

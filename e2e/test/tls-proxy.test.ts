@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { topics } from '@orderpulse/contracts';
 import { deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import { aNewOrder, MqttRecorder, startSystem, type RunningSystem } from '../src/harness/index.js';
 import { caddyMissing, httpsRequest, makeTestCertificates, opensslMissing, startTlsProxy, tlsProxyPorts, type RunningTlsProxy, type TestCertificates } from '../src/tls/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
-const skipReason = caddyMissing() ?? opensslMissing();
-if (skipReason) process.stdout.write(`\n[tls-proxy] skipped: ${skipReason}\n`);
-const describeWithCaddy = skipReason ? describe.skip : describe;
 
 /**
  * docker-compose.yml's TLS front, run here as real processes: Caddy with deploy/Caddyfile and a
  * certificate the test makes, in front of the real broker, services and web-client. Browsers and
  * devices reach everything through it: https for the pages and APIs, wss for MQTT.
  */
-describeWithCaddy('when the system runs behind the TLS proxy (deploy/Caddyfile), then customers use https and wss only', () => {
+describeIfAvailable('when the system runs behind the TLS proxy (deploy/Caddyfile), then customers use https and wss only', caddyMissing() ?? opensslMissing(), () => {
   const namespace = testNamespace('tls');
   let certificates: TestCertificates;
   let system: RunningSystem;
@@ -81,7 +79,8 @@ describeWithCaddy('when the system runs behind the TLS proxy (deploy/Caddyfile),
     expect(page.text).toContain('<html');
     expect(page.headers['content-security-policy']).toContain(`connect-src 'self' wss://localhost:${proxy.httpsPort} ${proxy.origin}`);
     const config = await httpsRequest(`${proxy.origin}/config.json`, certificates.ca);
-    expect(config.json).toEqual({ mqttWsUrl: `wss://localhost:${proxy.httpsPort}/mqtt`, ordersUrl: `${proxy.origin}/api/orders`, deliveryUrl: `${proxy.origin}/api/delivery` });
+    // No map: the harness sets no MAP_TILE_URL.
+    expect(config.json).toEqual({ mqttWsUrl: `wss://localhost:${proxy.httpsPort}/mqtt`, ordersUrl: `${proxy.origin}/api/orders`, deliveryUrl: `${proxy.origin}/api/delivery`, map: null });
   });
 
   it('when a client does not trust the certificate, or comes over plain http, then it gets no page', async () => {

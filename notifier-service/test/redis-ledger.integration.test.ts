@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
+import { afterAll, beforeAll, it, expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { deleteRedisNamespace, redisTarget, uniqueRedisNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import type { OrderProgress } from '../src/handlers/order-event.js';
 import { LockTimeoutError, redisLocks, redisPublishedLedger, redisTrackingStore } from '../src/ledger/redis-ledger.js';
 
 /** Two connections stand for two notifier processes sharing one Redis. */
 const target = redisTarget();
-if ('skipReason' in target) process.stdout.write(`\n[redis-ledger] skipped: ${target.skipReason}\n`);
-const describeWithRedis = 'skipReason' in target ? describe.skip : describe;
 const redisUrl = 'url' in target ? target.url : '';
 
-describeWithRedis(`the notifier ledger and locks in Redis (${redisUrl})`, () => {
+describeIfAvailable(`the notifier ledger and locks in Redis (${redisUrl})`, 'skipReason' in target ? target.skipReason : undefined, () => {
   const namespace = uniqueRedisNamespace('ledger');
   const prefix = `${namespace}:orderpulse:notifier:`;
   let a: Redis;

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest 
 import { Redis } from 'ioredis';
 import { memoryFailureCounters, redisFailureCounters, type FailureCounterFactory, type RefusedAttempt } from '../src/index.js';
 import { deleteRedisNamespace, redisTarget, uniqueRedisNamespace, waitFor } from '../src/testing/index.js';
+import { describeIfAvailable } from '../src/testing/suites.js';
 import { aParty, allowed, fail, failedAttemptLimiterContract, testLimiter } from './support/failed-attempt-contract.js';
 
 failedAttemptLimiterContract('memory', () => memoryFailureCounters());
@@ -60,58 +61,52 @@ describe('FailedAttemptLimiter on memory, as time passes', () => {
 });
 
 const redis = redisTarget();
-if ('url' in redis) {
-  describe('FailedAttemptLimiter on Redis', () => {
-    const namespace = uniqueRedisNamespace('attempts');
-    let connections: Redis[] = [];
-    /** Counters on one of two connections to the same Redis, like two instances. */
-    const countersOn = (instance: 0 | 1): FailureCounterFactory => redisFailureCounters(connections[instance]!, `${namespace}:`);
-    beforeAll(async () => {
-      connections = [new Redis(redis.url), new Redis(redis.url)];
-      await waitFor(() => connections.every((c) => c.status === 'ready'), 'Redis connections');
-    });
-    afterAll(async () => {
-      connections.forEach((connection) => connection.disconnect());
-      await deleteRedisNamespace(redis.url, namespace);
-    });
-
-    failedAttemptLimiterContract('Redis', () => countersOn(0));
-
-    it('when two instances share one Redis, then failures counted by either spend one budget', async () => {
-      const name = `shared-${Date.now()}`;
-      const first = testLimiter(countersOn(0), { name });
-      const second = testLimiter(countersOn(1), { name });
-      const party = aParty();
-      await fail(first, party, 2);
-      await fail(second, party);
-
-      expect(await first.begin(party)).toMatchObject({ allowed: false, budget: 'pair' });
-      expect(await second.begin(party)).toMatchObject({ allowed: false, budget: 'pair' });
-    });
-
-    it('when a window ends, then Redis expires it and the pair may try again', async () => {
-      const limiter = testLimiter(countersOn(0), { perPair: { maxFailures: 1, windowSeconds: 1 } });
-      const party = aParty();
-      await fail(limiter, party);
-      const refused = (await limiter.begin(party)) as RefusedAttempt;
-      expect(refused).toMatchObject({ allowed: false, budget: 'pair' });
-      expect(refused.retryAfterMs).toBeLessThanOrEqual(1_000);
-
-      await waitFor(async () => (await limiter.begin(party)).allowed, 'the one-second window to end', 5_000);
-    });
-
-    it('when Redis is unreachable, then each instance counts in its own memory meanwhile and the limits still hold', async () => {
-      const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, retryStrategy: () => null });
-      const limiter = testLimiter(redisFailureCounters(down, `${namespace}:`));
-      const party = aParty();
-      await fail(limiter, party, 3);
-      expect(await limiter.begin(party)).toMatchObject({ allowed: false, budget: 'pair' });
-      down.disconnect();
-    });
+const redisUrl = 'url' in redis ? redis.url : '';
+describeIfAvailable('FailedAttemptLimiter on Redis', 'skipReason' in redis ? redis.skipReason : undefined, () => {
+  const namespace = uniqueRedisNamespace('attempts');
+  let connections: Redis[] = [];
+  /** Counters on one of two connections to the same Redis, like two instances. */
+  const countersOn = (instance: 0 | 1): FailureCounterFactory => redisFailureCounters(connections[instance]!, `${namespace}:`);
+  beforeAll(async () => {
+    connections = [new Redis(redisUrl), new Redis(redisUrl)];
+    await waitFor(() => connections.every((c) => c.status === 'ready'), 'Redis connections');
   });
-} else {
-  console.warn(`service-kit: FailedAttemptLimiter on Redis is SKIPPED: ${redis.skipReason}`);
-  describe.skip(`FailedAttemptLimiter on Redis (skipped: ${redis.skipReason})`, () => {
-    it('runs the same contract on Redis', () => undefined);
+  afterAll(async () => {
+    connections.forEach((connection) => connection.disconnect());
+    await deleteRedisNamespace(redisUrl, namespace);
   });
-}
+
+  failedAttemptLimiterContract('Redis', () => countersOn(0));
+
+  it('when two instances share one Redis, then failures counted by either spend one budget', async () => {
+    const name = `shared-${Date.now()}`;
+    const first = testLimiter(countersOn(0), { name });
+    const second = testLimiter(countersOn(1), { name });
+    const party = aParty();
+    await fail(first, party, 2);
+    await fail(second, party);
+
+    expect(await first.begin(party)).toMatchObject({ allowed: false, budget: 'pair' });
+    expect(await second.begin(party)).toMatchObject({ allowed: false, budget: 'pair' });
+  });
+
+  it('when a window ends, then Redis expires it and the pair may try again', async () => {
+    const limiter = testLimiter(countersOn(0), { perPair: { maxFailures: 1, windowSeconds: 1 } });
+    const party = aParty();
+    await fail(limiter, party);
+    const refused = (await limiter.begin(party)) as RefusedAttempt;
+    expect(refused).toMatchObject({ allowed: false, budget: 'pair' });
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(1_000);
+
+    await waitFor(async () => (await limiter.begin(party)).allowed, 'the one-second window to end', 5_000);
+  });
+
+  it('when Redis is unreachable, then each instance counts in its own memory meanwhile and the limits still hold', async () => {
+    const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, retryStrategy: () => null });
+    const limiter = testLimiter(redisFailureCounters(down, `${namespace}:`));
+    const party = aParty();
+    await fail(limiter, party, 3);
+    expect(await limiter.begin(party)).toMatchObject({ allowed: false, budget: 'pair' });
+    down.disconnect();
+  });
+});

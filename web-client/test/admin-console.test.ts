@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import type { Browser, Page } from 'playwright-core';
 import type { StartedWebClient } from '../src/server/index.js';
-import { chromiumSkipReason, launchChromium, waitForValue } from './support/browser.js';
+import { chromiumMissing, launchChromium, waitForValue } from './support/browser.js';
 import { aSnapshot } from './support/factories.js';
 import { startWsBroker, type StartedWsBroker } from './support/mqtt-ws-broker.js';
 import { STUB_ADMIN, startStubOrdersApi, type StubOrdersApi } from './support/stub-orders-api.js';
 import { startTestWebClient } from './support/web-client.js';
 
-const skipReason = chromiumSkipReason();
-const describeInBrowser = skipReason ? describe.skip : describe;
-
 /** The console's sign-in and error display against stubs; e2e/ drives it against the real services. */
-describeInBrowser('admin console in headless Chromium (in-process broker, stub API)', () => {
+describeIfAvailable('admin console in headless Chromium (in-process broker, stub API)', chromiumMissing(), () => {
   let broker: StartedWsBroker;
   let api: StubOrdersApi;
   let web: StartedWebClient;

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import type { Browser, Page } from 'playwright-core';
 import type { StartedWebClient } from '../src/server/index.js';
-import { chromiumSkipReason, launchChromium } from './support/browser.js';
+import { chromiumMissing, launchChromium } from './support/browser.js';
 import { startTestWebClient } from './support/web-client.js';
 
-const skipReason = chromiumSkipReason();
-const describeInBrowser = skipReason ? describe.skip : describe;
-
 /** The pages that need no backend to show their first screen; the e2e tests drive them further. */
-describeInBrowser('admin and rider pages in headless Chromium', () => {
+describeIfAvailable('admin and rider pages in headless Chromium', chromiumMissing(), () => {
   let web: StartedWebClient;
   let browser: Browser;
   let page: Page;

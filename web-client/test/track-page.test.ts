@@ -1,24 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, expect, it } from '@jest/globals';
 import mqtt, { type MqttClient } from 'mqtt';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { greatCircleKm, topics, type LatLng, type OrderLocationMessage, type OrderStatusMessage, type OrderTrackingMessage } from '@orderpulse/contracts';
 import { formatDistance } from '../src/apps/shared/relative-time.js';
 import type { StartedWebClient } from '../src/server/index.js';
-import { chromiumSkipReason, launchChromium, textOf, waitForValue } from './support/browser.js';
+import { chromiumMissing, launchChromium, textOf, waitForValue } from './support/browser.js';
 import { aLocation, aSnapshot, aStatusMessage, aTrackingMessage } from './support/factories.js';
 import { startWsBroker, type StartedWsBroker } from './support/mqtt-ws-broker.js';
 import { startStubOrdersApi, type StubOrdersApi } from './support/stub-orders-api.js';
 import { startTestWebClient } from './support/web-client.js';
 
 const ARTIFACTS = resolve(__dirname, '../test-artifacts');
-const skipReason = chromiumSkipReason();
-if (skipReason) console.warn(`[web-client] skipping the browser tests: ${skipReason}`);
-const describeInBrowser = skipReason ? describe.skip : describe;
-
-describeInBrowser('tracking page in headless Chromium (in-process broker, stub orders API)', () => {
+describeIfAvailable('tracking page in headless Chromium (in-process broker, stub orders API)', chromiumMissing(), () => {
   let broker: StartedWsBroker;
   let api: StubOrdersApi;
   let web: StartedWebClient;

@@ -11,8 +11,7 @@
  *      pages load and draw their maps; otherwise they draw without one (the default set-up).
  */
 import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH } from '@orderpulse/e2e/dist/browser/chromium.js';
-import { startTileServer, type TileServer } from '@orderpulse/e2e/dist/browser/tile-server.js';
+import { CHROMIUM_PATH, startTileServer, type TileServer } from '@orderpulse/e2e/browser';
 import { printTable, writeResults, type BenchRow } from '../lib/index.js';
 import { machineLine, writeMarkdown } from '../system/report.js';
 import { envNumber } from '../system/settings.js';

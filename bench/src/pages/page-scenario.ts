@@ -1,6 +1,6 @@
 import mqtt from 'mqtt';
 import { topics } from '@orderpulse/contracts';
-import { aNewOrder, DeliveryClient, OrdersClient } from '@orderpulse/e2e/dist/harness/index.js';
+import { aNewOrder, DeliveryClient, OrdersClient } from '@orderpulse/e2e/harness';
 import type { SystemUnderTest } from '../system/system-under-test.js';
 
 export interface DeliveryInProgress {

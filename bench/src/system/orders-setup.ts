@@ -1,4 +1,4 @@
-import { aNewOrder } from '@orderpulse/e2e/dist/harness/index.js';
+import { aNewOrder } from '@orderpulse/e2e/harness';
 import type { HttpJsonClient } from './http-client.js';
 import { mapLimit } from './settings.js';
 

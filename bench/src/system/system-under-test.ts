@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
-import { startSystem, TestTokens, type RunningSystem, type ServiceName } from '@orderpulse/e2e/dist/harness/index.js';
+import { startSystem, TestTokens, type RunningSystem, type ServiceName } from '@orderpulse/e2e/harness';
 import { killOnExit } from '../lib/index.js';
 import { profiledServices, profileEnvFor } from './profiling.js';
 import { deleteNamespaceOnExit, killChildProcessesOnExit, removeDirOnExit } from './cleanup.js';

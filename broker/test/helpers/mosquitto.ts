@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 
-/** Why the mosquitto-clients tests cannot run here, or null when mosquitto_sub and mosquitto_pub are installed. */
-export function mosquittoSkipReason(): string | null {
+/** Why the mosquitto-clients tests cannot run here, or undefined when mosquitto_sub and mosquitto_pub are installed. */
+export function mosquittoMissing(): string | undefined {
   for (const bin of ['mosquitto_sub', 'mosquitto_pub']) {
     const probe = spawnSync(bin, ['--help'], { encoding: 'utf8' });
     if (probe.error) return `${bin} is not installed (apt-get install -y mosquitto-clients)`;
   }
-  return null;
+  return undefined;
 }
 
 export interface ToolRun {

@@ -15,7 +15,7 @@ const ARGS = [
 ];
 
 /** Why the browser tests cannot run here, or undefined when they can. */
-export function chromiumSkipReason(): string | undefined {
+export function chromiumMissing(): string | undefined {
   return existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} not found; install it with \`apt-get install -y chromium\``;
 }
 

@@ -6,5 +6,4 @@ export * from './admin-console.js';
 export * from './rider-app.js';
 export * from './tile-server.js';
 export * from './axe.js';
-export * from './describe-in-browser.js';
 export * from './system-with-map.js';

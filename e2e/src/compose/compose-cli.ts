@@ -6,7 +6,7 @@ export interface ComposeCli {
   version: string;
 }
 
-export type ComposeCliResolution = { cli: ComposeCli } | { skipReason: string };
+export type ComposeCliResolution = { cli: ComposeCli } | { missing: string };
 
 function tryVersion(command: string[]): { version?: string; problem: string } {
   const [program, ...args] = command as [string, ...string[]];
@@ -27,7 +27,7 @@ export function findComposeCli(): ComposeCliResolution {
     if (version) return { cli: { command, version } };
     problems.push(problem);
   }
-  return { skipReason: `no compose client can run \`config\` (${problems.join('; ')})` };
+  return { missing: `no compose client can run \`config\` (${problems.join('; ')}; Debian: apt-get install docker-compose, which .ci/run does)` };
 }
 
 export interface ComposeConfigRun {
@@ -36,18 +36,24 @@ export interface ComposeConfigRun {
   stderr: string;
 }
 
-/**
- * `<compose> --env-file <envFile> -f <file> [--profile …] config -q`, with exactly `env` as the
- * variables (plus PATH/HOME): a developer's own .env or shell settings cannot make it pass.
- */
-export function runComposeConfig(
-  cli: ComposeCli,
-  options: { cwd: string; file: string; envFile: string; env: Record<string, string>; profiles?: string[] },
-): ComposeConfigRun {
+export interface ComposeConfigOptions {
+  file: string;
+  /** Always given, so a developer's own `.env` next to the file is never read. */
+  envFile: string;
+  /** Exactly the variables compose sees (plus PATH/HOME): shell settings cannot make it pass. */
+  env: Record<string, string>;
+  profiles?: string[];
+  /** After `config`: `-q` validates only, `--profiles` lists the profiles. */
+  configArgs?: string[];
+}
+
+/** `<compose> --env-file <envFile> -f <file> [--profile …] config [configArgs]`: compose's own parsing, validation and interpolation. */
+export function runComposeConfig(cli: ComposeCli, options: ComposeConfigOptions): ComposeConfigRun {
   const [program, ...base] = cli.command as [string, ...string[]];
-  const args = [...base, '--env-file', options.envFile, '-f', options.file, ...(options.profiles ?? []).flatMap((profile) => ['--profile', profile]), 'config', '-q'];
+  const profiles = (options.profiles ?? []).flatMap((profile) => ['--profile', profile]);
+  const args = [...base, '--env-file', options.envFile, '-f', options.file, ...profiles, 'config', ...(options.configArgs ?? [])];
   const env: Record<string, string> = { ...options.env };
   for (const key of ['PATH', 'HOME', 'DOCKER_CONFIG']) if (process.env[key]) env[key] ??= process.env[key] as string;
-  const run = spawnSync(program, args, { cwd: options.cwd, env, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(program, args, { env, encoding: 'utf8', timeout: 60_000 });
   return { status: run.error ? null : run.status, stdout: run.stdout ?? '', stderr: run.error ? run.error.message : (run.stderr ?? '') };
 }

@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { interpolateDocument, variablesInDocument, type VariableUse } from './interpolate.js';
+import { runComposeConfig, type ComposeCli } from './compose-cli.js';
 
-/** A compose service, the parts the checks read, in compose's short and long syntaxes alike. */
+/**
+ * A compose service as `compose config` prints it, the parts the checks read. Compose normalises
+ * `environment` and `depends_on` to mappings and `build` to an object; ports, volumes and
+ * healthchecks keep the short form in Debian's docker-compose v1 and take the long one in v2.
+ */
 export interface ComposeService {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string; target?: string };
-  environment?: Record<string, string | number | boolean | null> | string[];
+  build?: { context: string; dockerfile?: string; target?: string };
+  environment?: Record<string, string | number | boolean | null>;
   ports?: Array<string | number | { target: number; published?: number | string; host_ip?: string }>;
-  depends_on?: string[] | Record<string, { condition?: string }>;
+  depends_on?: Record<string, { condition?: string }>;
   healthcheck?: { test?: string | string[]; disable?: boolean };
   restart?: string;
   volumes?: Array<string | { type?: string; source?: string; target: string }>;
@@ -22,50 +26,49 @@ export interface ComposeDocument {
 }
 
 export interface LoadedCompose {
+  /** The file as written (for the development defaults it must not contain). */
   text: string;
-  /** As written: variables not substituted (anchors and merge keys resolved). */
-  raw: ComposeDocument;
-  /** As compose sees it with `env`. */
+  /** As `compose config` resolves it with `env` (every profile's services included). */
   resolved: ComposeDocument;
-  variables: VariableUse[];
   /** Variables compose refuses to run without (`${VAR:?…}`), sorted. */
   required: string[];
-  /** The environment `resolved` was interpolated with. */
-  env: Record<string, string | undefined>;
+  /** The variables compose was given. */
+  env: Record<string, string>;
 }
 
-/** A stand-in value for each required variable: long enough for JWT_SECRET, URL-safe for passwords. */
+/** `${NAME:?…}` or `${NAME?…}`: which variables the file requires. Compose itself proves the list complete (compose-config.test.ts). */
+export function requiredVariables(text: string): string[] {
+  return [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?\?/g)].map((match) => match[1] as string))].sort();
+}
+
+/** A stand-in value for each required variable: long enough for JWT_SECRET, URL-safe for passwords, and unique, so it shows where each ends up. */
 export function dummyEnvironment(required: string[]): Record<string, string> {
   return Object.fromEntries(required.map((name) => [name, `dummy${name.toLowerCase().replace(/[^a-z0-9]/g, '')}0123456789abcdef0123456789abcdef`]));
 }
 
 /**
- * Reads docker-compose.yml as compose does: YAML anchors and `<<` merges, then interpolation
- * with `env` (default: a dummy value for each required variable, nothing else, so defaults apply).
- * Throws MissingVariableError, as compose would, when `env` lacks a required variable.
+ * docker-compose.yml as compose resolves it: `compose config` with `envFile` and exactly `env`
+ * (default: a dummy value for each required variable, nothing else, so the file's defaults and
+ * the env file apply). Throws with compose's own message when it refuses the file.
  */
-export function loadCompose(file: string, env?: Record<string, string | undefined>): LoadedCompose {
-  const text = readFileSync(file, 'utf8');
-  const raw = parse(text, { merge: true }) as ComposeDocument;
-  if (!raw || typeof raw !== 'object' || !raw.services) throw new Error(`${file} has no services`);
-  const variables = variablesInDocument(raw);
-  const required = [...new Set(variables.filter((use) => use.kind === 'required').map((use) => use.name))].sort();
-  const effectiveEnv = env ?? dummyEnvironment(required);
-  return { text, raw, resolved: interpolateDocument(raw, effectiveEnv), variables, required, env: effectiveEnv };
+export function loadCompose(cli: ComposeCli, options: { file: string; envFile: string; env?: Record<string, string> }): LoadedCompose {
+  const text = readFileSync(options.file, 'utf8');
+  const required = requiredVariables(text);
+  const env = options.env ?? dummyEnvironment(required);
+  const config = (profiles: string[], configArgs: string[]) => {
+    const run = runComposeConfig(cli, { file: options.file, envFile: options.envFile, env, profiles, configArgs });
+    if (run.status !== 0) throw new Error(`${cli.command.join(' ')} config refused ${options.file}: ${run.stderr.trim()}`);
+    return run.stdout;
+  };
+  // Every profile on, so that every service is printed (v2 leaves out those of inactive profiles).
+  const profiles = config([], ['--profiles']).split('\n').map((line) => line.trim()).filter(Boolean);
+  const resolved = parse(config(profiles, [])) as ComposeDocument;
+  if (!resolved?.services) throw new Error(`${options.file} has no services`);
+  return { text, resolved, required, env };
 }
 
 export function environmentOf(service: ComposeService): Record<string, string> {
-  const env = service.environment;
-  if (!env) return {};
-  if (Array.isArray(env)) {
-    return Object.fromEntries(
-      env.map((entry) => {
-        const at = entry.indexOf('=');
-        return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
-      }),
-    );
-  }
-  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === null ? '' : String(value)]));
+  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, value === null ? '' : String(value)]));
 }
 
 export interface PortMapping {
@@ -74,7 +77,7 @@ export interface PortMapping {
   target: number;
 }
 
-/** `"3000"`, `"3000:3000"`, `"127.0.0.1:15672:15672"`, `"1884:1884/tcp"` or the long form. */
+/** `"127.0.0.1:15672:15672/tcp"` (v1) or the long form. */
 export function portsOf(service: ComposeService): PortMapping[] {
   return (service.ports ?? []).map((port) => {
     if (typeof port === 'object') {
@@ -94,29 +97,18 @@ export interface Dependency {
 }
 
 export function dependenciesOf(service: ComposeService): Dependency[] {
-  const dependsOn = service.depends_on;
-  if (!dependsOn) return [];
-  if (Array.isArray(dependsOn)) return dependsOn.map((name) => ({ name }));
-  return Object.entries(dependsOn).map(([name, spec]) => ({ name, ...(spec?.condition ? { condition: spec.condition } : {}) }));
+  return Object.entries(service.depends_on ?? {}).map(([name, spec]) => ({ name, ...(spec?.condition ? { condition: spec.condition } : {}) }));
 }
 
-export function buildOf(service: ComposeService): { context: string; dockerfile: string; target?: string } | undefined {
-  const build = service.build;
-  if (build === undefined) return undefined;
-  if (typeof build === 'string') return { context: build, dockerfile: 'Dockerfile' };
-  return { context: build.context ?? '.', dockerfile: build.dockerfile ?? 'Dockerfile', ...(build.target ? { target: build.target } : {}) };
-}
-
-/** `"name:/path"`, `"./dir:/path:ro"` or the long form; `named` when the source is a named volume. */
+/** `"name:/path:rw"` (v1) or the long form; `named` when the source is a named volume (compose makes host paths absolute). */
 export function volumesOf(service: ComposeService): Array<{ source?: string; target: string; named: boolean }> {
   return (service.volumes ?? []).map((volume) => {
     if (typeof volume === 'object') {
       return { ...(volume.source ? { source: volume.source } : {}), target: volume.target, named: volume.type === 'volume' && !!volume.source };
     }
-    const [source, target, ...rest] = volume.split(':');
+    const [source, target] = volume.split(':');
     if (target === undefined) return { target: source ?? '', named: false };
-    void rest;
-    return { ...(source ? { source } : {}), target, named: !!source && !/^[./~]/.test(source) };
+    return { ...(source ? { source } : {}), target, named: !!source && !source.startsWith('/') };
   });
 }
 

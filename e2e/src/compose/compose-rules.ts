@@ -10,7 +10,6 @@ import {
   type LoadedCompose,
 } from './compose-file.js';
 import { DEPLOYABLES, INFRASTRUCTURE, PUBLIC_PATHS, REQUIRED_SETTINGS, SECRET_KEY, type InfrastructureName } from './deployables.js';
-import { isOnlyRequiredVariable } from './interpolate.js';
 
 /** Tells whether a service's image (as built from its Dockerfile target) has a HEALTHCHECK. */
 export type ImageHealthcheck = (service: string) => boolean;
@@ -66,10 +65,10 @@ export function checkDependsOn(document: ComposeDocument, imageHealthcheck: Imag
   const problems: string[] = [];
   for (const [name, service] of servicesOf(document)) {
     const dependencies = dependenciesOf(service);
+    // A dependency that is not a service is compose's own error (`config` refuses the file).
     for (const dependency of dependencies) {
       const target = document.services[dependency.name];
-      if (!target) problems.push(`${name} depends on ${dependency.name}, which is not a service`);
-      else if (!healthcheckTest(target) && !imageHealthcheck(dependency.name)) problems.push(`${name} waits for ${dependency.name}, which has no healthcheck`);
+      if (target && !healthcheckTest(target) && !imageHealthcheck(dependency.name)) problems.push(`${name} waits for ${dependency.name}, which has no healthcheck`);
       if (dependency.condition !== 'service_healthy') {
         problems.push(`${name} depends on ${dependency.name} with ${dependency.condition ?? 'no condition'}; expected condition: service_healthy`);
       }
@@ -141,7 +140,7 @@ function parseUrl(value: string | undefined): URL | undefined {
 /** Every deployable gets what its config reads: production, 0.0.0.0, and URLs that reach the right containers. */
 export function checkEnvironment(compose: LoadedCompose): string[] {
   const problems: string[] = [];
-  const { resolved, raw } = compose;
+  const { resolved } = compose;
   const envOf = (name: string) => environmentOf(resolved.services[name] ?? {});
   for (const deployable of DEPLOYABLES) {
     const env = envOf(deployable.name);
@@ -194,22 +193,25 @@ export function checkEnvironment(compose: LoadedCompose): string[] {
   const site = envOf('proxy').SITE_ADDRESS;
   if (hosts.size === 1 && site !== [...hosts][0]) problems.push(`proxy: SITE_ADDRESS ${site ?? '(unset)'} is not the host the web-client hands browsers (${[...hosts][0]})`);
 
-  const secrets = new Set(DEPLOYABLES.flatMap(({ name }) => environmentOf(raw.services[name] ?? {}).JWT_SECRET ?? []));
+  // Each required variable resolves to its own dummy value: two values mean two variables (or a literal).
+  const secrets = new Set(DEPLOYABLES.flatMap(({ name }) => envOf(name).JWT_SECRET ?? []));
   if (secrets.size > 1) problems.push(`the services get different JWT_SECRETs (${[...secrets].join(', ')}); tokens signed by one would not verify in another`);
   return problems;
 }
 
 /**
  * Secrets come from the environment or .env only: every secret-looking setting, and every password
- * inside a URL, is exactly one `${VAR:?message}` reference, and no development default appears.
+ * inside a URL, resolves to exactly the value given to one required variable (`${VAR:?message}`:
+ * `compose` was given a unique dummy for each), and no development default appears in the file.
  */
 export function checkNoLiteralSecrets(compose: LoadedCompose, knownDefaults: string[]): string[] {
   const problems: string[] = [];
-  for (const [name, service] of servicesOf(compose.raw)) {
+  const fromRequired = new Set(compose.required.map((name) => compose.env[name]));
+  for (const [name, service] of servicesOf(compose.resolved)) {
     for (const [key, value] of Object.entries(environmentOf(service))) {
-      if (SECRET_KEY.test(key) && !isOnlyRequiredVariable(value)) problems.push(`${name}: ${key} is ${JSON.stringify(value)}; expected \${${key}:?…} (a required variable, no default)`);
+      if (SECRET_KEY.test(key) && !fromRequired.has(value)) problems.push(`${name}: ${key} is ${JSON.stringify(value)}; expected \${${key}:?…} (a required variable, no default)`);
       for (const match of value.matchAll(/:\/\/[^:@/\s]+:([^@\s]+)@/g)) {
-        if (!isOnlyRequiredVariable(match[1] as string)) problems.push(`${name}: ${key} carries the password ${JSON.stringify(match[1])}; expected a required variable`);
+        if (!fromRequired.has(match[1] as string)) problems.push(`${name}: ${key} carries the password ${JSON.stringify(match[1])}; expected a required variable`);
       }
     }
   }
@@ -224,9 +226,8 @@ export function checkVolumes(document: ComposeDocument): string[] {
     const service = document.services[name];
     if (!service) continue;
     const dataPath = INFRASTRUCTURE[name].dataPath;
-    const volume = volumesOf(service).find((candidate) => candidate.target === dataPath);
-    if (!volume?.named) problems.push(`${name} keeps ${dataPath} in no named volume`);
-    else if (!document.volumes || !((volume.source as string) in document.volumes)) problems.push(`volume ${volume.source} is not declared under volumes:`);
+    // An undeclared named volume is compose's own error.
+    if (!volumesOf(service).find((candidate) => candidate.target === dataPath)?.named) problems.push(`${name} keeps ${dataPath} in no named volume`);
   }
   if (document.services.rabbitmq && !document.services.rabbitmq.hostname) {
     problems.push('rabbitmq has no fixed hostname: its data lives under rabbit@<hostname> and a new container would not find it');

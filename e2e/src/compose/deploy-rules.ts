@@ -1,37 +1,38 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { buildOf, environmentOf, type ComposeDocument } from './compose-file.js';
+import { environmentOf, type ComposeDocument } from './compose-file.js';
 import { DEPLOYABLES, SECRET_KEY, type Deployable } from './deployables.js';
 import { findStage, parseDockerfile, type Dockerfile } from './dockerfile.js';
 
-/** Each deployable is built from an existing Dockerfile and a target that exists in it. */
+const dockerfileName = (build: { dockerfile?: string }) => build.dockerfile ?? 'Dockerfile';
+
+/** Each deployable is built from the repository root, from an existing Dockerfile and a target that exists in it. */
 export function checkBuilds(document: ComposeDocument, repoRoot: string, composeDir: string): string[] {
   const problems: string[] = [];
   for (const { name } of DEPLOYABLES) {
-    const service = document.services[name];
-    if (!service) continue;
-    const build = buildOf(service);
+    const build = document.services[name]?.build;
+    if (!document.services[name]) continue;
     if (!build) {
       problems.push(`${name} has no build: section`);
       continue;
     }
-    const context = join(composeDir, build.context);
+    const context = resolve(composeDir, build.context);
     if (!existsSync(context) || !statSync(context).isDirectory()) {
       problems.push(`${name}: build context ${build.context} is not a folder`);
       continue;
     }
     if (relative(repoRoot, context) !== '') problems.push(`${name}: build context ${build.context} is not the repository root (the build needs every workspace)`);
-    const dockerfilePath = join(context, build.dockerfile);
+    const dockerfilePath = join(context, dockerfileName(build));
     if (!existsSync(dockerfilePath)) {
-      problems.push(`${name}: ${build.dockerfile} does not exist in ${build.context}`);
+      problems.push(`${name}: ${dockerfileName(build)} does not exist in ${build.context}`);
       continue;
     }
     const dockerfile = parseDockerfile(readFileSync(dockerfilePath, 'utf8'));
     if (!build.target) {
       if (dockerfile.stages.length > 1 && dockerfile.stages[dockerfile.stages.length - 1]?.name !== name) problems.push(`${name}: build has no target`);
     } else if (!findStage(dockerfile, build.target)) {
-      problems.push(`${name}: target ${build.target} is not a stage of ${build.dockerfile}`);
+      problems.push(`${name}: target ${build.target} is not a stage of ${dockerfileName(build)}`);
     } else if (build.target !== name) {
       problems.push(`${name} is built from target ${build.target}`);
     }
@@ -43,9 +44,9 @@ export function checkBuilds(document: ComposeDocument, repoRoot: string, compose
 export function dockerfilesOf(document: ComposeDocument, composeDir: string): Map<string, { dockerfile: Dockerfile; target: string; path: string }> {
   const found = new Map<string, { dockerfile: Dockerfile; target: string; path: string }>();
   for (const [name, service] of Object.entries(document.services)) {
-    const build = buildOf(service);
+    const build = service.build;
     if (!build) continue;
-    const path = join(composeDir, build.context, build.dockerfile);
+    const path = join(resolve(composeDir, build.context), dockerfileName(build));
     if (!existsSync(path)) continue;
     const dockerfile = parseDockerfile(readFileSync(path, 'utf8'));
     const target = build.target ?? dockerfile.stages[dockerfile.stages.length - 1]?.name ?? '';

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { OrderSnapshot } from '@orderpulse/contracts';
 import { topics } from '@orderpulse/contracts';
@@ -10,6 +11,10 @@ import { checkSubscribers, StatusSubscriber, type Expected } from './order-subsc
 import { StreamDriver } from './stream-driver.js';
 
 export const RABBITMQCTL = '/usr/sbin/rabbitmqctl';
+
+/** Why the rabbitmqctl faults cannot run here, or undefined when they can. */
+export const rabbitmqctlMissing = (): string | undefined =>
+  existsSync(RABBITMQCTL) ? undefined : `${RABBITMQCTL} is not installed (Debian: apt-get install rabbitmq-server; .ci/run installs it)`;
 
 /** One line of the README's fault table. */
 export interface FaultRow {

@@ -1,5 +1,5 @@
 import type { OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
-import type { OrdersClient } from '../harness/orders-client.js';
+import type { OrdersClient } from '@orderpulse/e2e/harness';
 import { seedDemoOrders } from './seed.js';
 
 export interface DemoOrder {

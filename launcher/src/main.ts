@@ -1,9 +1,6 @@
 import { join } from 'node:path';
 import { createAmqpConnection, createLogger, DependencyUnavailableError, DEV_JWT_SECRET, mongoDatabaseOf, redactMongoUrl } from '@orderpulse/service-kit';
-import { DeliveryClient } from '../harness/delivery-client.js';
-import { OrdersClient } from '../harness/orders-client.js';
-import { REPO_ROOT } from '../harness/paths.js';
-import { startSystem, type RunningSystem } from '../harness/system.js';
+import { DeliveryClient, OrdersClient, REPO_ROOT, startSystem, type RunningSystem } from '@orderpulse/e2e/harness';
 import { createLinePrinter } from './pretty-lines.js';
 import { demoOrders, type DemoOrder } from './demo-orders.js';
 import { seedDemoRiders, type SeededRider } from './seed.js';

@@ -1,6 +1,5 @@
 import type { OrderStatus } from '@orderpulse/contracts';
-import { DeliveryClient } from '../harness/delivery-client.js';
-import { OrdersClient, aNewOrder } from '../harness/orders-client.js';
+import { aNewOrder, type DeliveryClient, type OrdersClient } from '@orderpulse/e2e/harness';
 
 export interface SeededOrder {
   id: string;
