@@ -22,7 +22,7 @@ describeIfAvailable('when faults hit the system on MongoDB mid-stream, then no e
 
   beforeAll(async () => {
     const postgresUrl = process.env.FERRETDB_POSTGRES_URL;
-    database = await startFerretDb({ binary: ensureFerretDbBinary(), postgresPoolSize: 16, ...(postgresUrl ? { postgresUrl } : {}) });
+    database = await startFerretDb({ binary: ensureFerretDbBinary(), postgresPoolSize: 20, ...(postgresUrl ? { postgresUrl } : {}) });
     system = await startSystem({
       amqpUrl,
       namespace,

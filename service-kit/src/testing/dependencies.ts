@@ -100,7 +100,7 @@ export async function resolveMongo(env: Record<string, string | undefined> = pro
   try {
     const binary = ensureFerretDbBinary(env);
     const postgresUrl = await localPostgresForFerretDb(env);
-    const ferret = await startFerretDb({ binary, postgresPoolSize: 40, ...(postgresUrl ? { postgresUrl } : {}) });
+    const ferret = await startFerretDb({ binary, postgresPoolSize: 50, ...(postgresUrl ? { postgresUrl } : {}) });
     const version = `${await describeMongoServer(ferret.url)} on ${ferret.backend}`;
     return { url: ferret.url, source: 'ferretdb', version, stop: ferret.stop, binary, ...(postgresUrl ? { postgresUrl } : {}) };
   } catch (err) {

@@ -79,7 +79,7 @@ function withPoolSize(url: string, size: number): string {
  * The most operations a test client should have in flight at once against one FerretDB
  * (MONGO_MAX_POOL_SIZE of each service the harness starts on it); see postgresPoolSize.
  */
-export const FERRETDB_CLIENT_POOL_SIZE = 5;
+export const FERRETDB_CLIENT_POOL_SIZE = 8;
 
 export async function startFerretDb(options: FerretDbOptions): Promise<RunningFerretDb> {
   const port = options.port ?? (await freePort());
