@@ -138,7 +138,7 @@ export function failedAttemptLimiterContract(store: string, makeCounters: () => 
       expect(after).toMatchObject({ allowed: false, budget: 'pair' });
       expect((after as RefusedAttempt).retryAfterMs).toBeLessThanOrEqual(before.retryAfterMs);
       expect(await limiter.counts(victim)).toMatchObject({ pair: 3 });
-    }, 60_000);
+    }, 180_000);
 
     it('when a budget is not a positive whole number, then the limiter is not built', () => {
       const counters = makeCounters();
