@@ -31,7 +31,7 @@ export const deliveryConfigShape = {
   /** Signs rider tokens and this service's own broker token; shared with the broker. Dev default refused in production. */
   ...jwtSecretConfig,
   RIDER_TOKEN_TTL_SECONDS: positiveInt(12 * 3600),
-  /** This service's MQTT password; re-signed on reconnect once it is past half its life. */
+  /** Lifetime of this service's MQTT password, a token signed afresh for every (re)connect. */
   SERVICE_TOKEN_TTL_SECONDS: positiveInt(24 * 3600),
   /** Average rider speed used for the ETA. */
   AVERAGE_SPEED_KMH: z.coerce.number().positive().max(300).default(25),

@@ -14,6 +14,7 @@ import {
   type Registry,
   type TokenService,
 } from '@orderpulse/service-kit';
+import { createServiceCredentials } from '@orderpulse/service-kit/mqtt';
 import { createDeliveryApp } from './app.js';
 import { usesDevJwtSecret, type DeliveryConfig } from './config.js';
 import type { DeliveryStore } from './data-access/delivery-store.js';
@@ -21,7 +22,6 @@ import { openDeliveryStore } from './data-access/open-delivery-store.js';
 import type { DeliveryUseCaseDeps } from './domain/delivery-use-case-deps.js';
 import { createRiderMessageHandler } from './ingest/rider-message-handler.js';
 import { createRiderIngest, type RiderIngest } from './ingest/rider-ingest.js';
-import { createServiceCredentials } from './ingest/service-credentials.js';
 import { createOrderEventHandler } from './messaging/handle-order-event.js';
 import { createOrderEventsConsumer, ORDER_EVENTS_QUEUE } from './messaging/order-events-consumer.js';
 import { instrumentIntakes } from './metrics.js';
@@ -114,7 +114,12 @@ export async function startDeliveryService(
     const ingest = createRiderIngest({
       url: config.MQTT_URL,
       clientId: config.MQTT_CLIENT_ID,
-      credentials: createServiceCredentials({ tokens, ttlSeconds: config.SERVICE_TOKEN_TTL_SECONDS }),
+      credentials: createServiceCredentials({
+        tokens,
+        service: 'delivery-service',
+        ttlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
+        settings: 'that it shares JWT_SECRET with delivery-service',
+      }),
       handle: createRiderMessageHandler(deps, { log: reportLog }),
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,

@@ -14,15 +14,14 @@ import {
   type Logger,
   type Registry,
 } from '@orderpulse/service-kit';
+import { createServiceCredentials } from '@orderpulse/service-kit/mqtt';
 import { usesDevJwtSecret, type NotifierConfig } from './config.js';
 import { createNotifierConsumer, NOTIFIER_QUEUE } from './consumer.js';
 import { createEventHandler } from './create-event-handler.js';
 import { openNotifierLedger } from './ledger/open-ledger.js';
 import { createNotifierMetrics } from './metrics.js';
-import { mqttCredentialSource } from './mqtt-credentials.js';
 import { connectMqttPublisher, type MqttPublisher } from './mqtt-publisher.js';
 import { createRiderAssignmentsClient } from './rider-assignments-client.js';
-import { createServiceTokens } from './service-token.js';
 
 export type NotifierSettings = Omit<NotifierConfig, 'NODE_ENV' | 'LOG_LEVEL'>;
 
@@ -56,7 +55,11 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     if (usesDevJwtSecret(config)) {
       logger.warn('JWT_SECRET is not set: signing the service token with the development secret; set JWT_SECRET (the broker\'s) outside development');
     }
-    const serviceTokens = createServiceTokens(createTokenService(config.JWT_SECRET));
+    const credentials = createServiceCredentials({
+      tokens: createTokenService(config.JWT_SECRET),
+      service: 'notifier',
+      override: { username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD },
+    });
     const registry = createMetricsRegistry('notifier-service');
     const metrics = createNotifierMetrics(registry);
 
@@ -70,7 +73,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     const publisher = await connectMqttPublisher({
       url: config.MQTT_URL,
       clientId: `notifier-${randomUUID().slice(0, 8)}`,
-      credentials: mqttCredentialSource({ username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD }, serviceTokens),
+      credentials,
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
       publishTimeoutMs: config.MQTT_PUBLISH_TIMEOUT_MS,
@@ -96,7 +99,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       logger,
       handle: createEventHandler({
         publisher,
-        assignments: createRiderAssignmentsClient({ baseUrl: config.DELIVERY_URL, token: serviceTokens.current, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
+        assignments: createRiderAssignmentsClient({ baseUrl: config.DELIVERY_URL, token: credentials.current, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
         ledger,
         logger,
         metrics,

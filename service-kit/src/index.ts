@@ -34,3 +34,4 @@ export * from './amqp/dead-letters.js';
 export * from './persistence/mongo-outbox.js';
 export * from './persistence/store-outage.js';
 export * from './persistence/mongo-locks.js';
+export * from './deadline.js';
