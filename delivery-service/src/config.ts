@@ -4,7 +4,6 @@ import {
   DEFAULT_METRICS_PORTS,
   mongoStoreConfig,
   DEFAULT_PORTS,
-  devDefaultSecretsIn,
   jwtSecretConfig,
   loadConfig,
   metricsConfig,
@@ -60,9 +59,4 @@ export type DeliveryConfig = ReturnType<typeof loadDeliveryConfig>;
 /** Throws service-kit's ConfigError naming every bad key (and the dev JWT secret in production). */
 export function loadDeliveryConfig(env: Record<string, string | undefined>) {
   return refuseDevSecretsInProduction(loadConfig(deliveryConfigShape, env));
-}
-
-/** True when tokens are signed with the well-known development secret, i.e. anyone can mint them. */
-export function usesDevJwtSecret(config: { JWT_SECRET: string }): boolean {
-  return devDefaultSecretsIn(config).includes('JWT_SECRET');
 }

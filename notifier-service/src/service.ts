@@ -9,13 +9,13 @@ import {
   createTokenService,
   listen,
   listenMetrics,
-  type Closer,
+  CloserStack,
   type EventConsumer,
   type Logger,
   type Registry,
 } from '@orderpulse/service-kit';
 import { createServiceCredentials } from '@orderpulse/service-kit/mqtt';
-import { usesDevJwtSecret, type NotifierConfig } from './config.js';
+import type { NotifierConfig } from './config.js';
 import { createNotifierConsumer, NOTIFIER_QUEUE } from './consumer.js';
 import { createEventHandler } from './create-event-handler.js';
 import { openNotifierLedger } from './ledger/open-ledger.js';
@@ -33,8 +33,7 @@ export interface RunningNotifier {
   url: string;
   /** Prometheus text at `<metricsUrl>` (METRICS_PORT), never on the health port. */
   metricsUrl: string;
-  /** In shutdown order: consumer (finishes in-flight messages), MQTT, ledger, RabbitMQ, HTTP. */
-  closers: Closer[];
+  /** Closes, in this order: consumer (finishes in-flight messages), metrics, HTTP, MQTT, ledger, RabbitMQ. */
   close(): Promise<void>;
 }
 
@@ -44,17 +43,8 @@ export interface RunningNotifier {
  * step fails.
  */
 export async function startNotifier(config: NotifierSettings, logger: Logger): Promise<RunningNotifier> {
-  // Kept in shutdown order as each part starts: consumer, mqtt, ledger, amqp, http.
-  const closers: Closer[] = [];
-  const closeAll = async () => {
-    for (const closer of closers) {
-      await closer.close().catch((err: Error) => logger.warn({ err: err.message, closer: closer.name }, 'error while closing'));
-    }
-  };
+  const closers = new CloserStack(logger);
   try {
-    if (usesDevJwtSecret(config)) {
-      logger.warn('JWT_SECRET is not set: signing the service token with the development secret; set JWT_SECRET (the broker\'s) outside development');
-    }
     const credentials = createServiceCredentials({
       tokens: createTokenService(config.JWT_SECRET),
       service: 'notifier',
@@ -64,11 +54,11 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     const metrics = createNotifierMetrics(registry);
 
     const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: namespaced(config.AMQP_NAMESPACE, 'notifier-service') });
-    closers.unshift({ name: 'amqp', close: () => connection.close() });
+    closers.add('amqp', () => connection.close());
     await connection.waitUntilConnected(config.CONNECT_TIMEOUT_MS);
 
     const ledger = await openNotifierLedger(config, logger);
-    closers.unshift({ name: 'ledger', close: () => ledger.close() });
+    closers.add('ledger', () => ledger.close());
 
     const publisher = await connectMqttPublisher({
       url: config.MQTT_URL,
@@ -79,7 +69,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       publishTimeoutMs: config.MQTT_PUBLISH_TIMEOUT_MS,
       onPubAck: (_message, seconds) => metrics.pubAckSeconds.observe(seconds),
     });
-    closers.unshift({ name: 'mqtt', close: () => publisher.close() });
+    closers.add('mqtt', () => publisher.close());
 
     const app = createHttpApp({
       logger,
@@ -87,9 +77,9 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       readiness: () => ({ amqp: connection.isConnected(), mqtt: publisher.isConnected(), ...(ledger.shared && { redis: ledger.isReady() }) }),
     });
     const http = await listen(app, config.NOTIFIER_PORT, config.HOST);
-    closers.push({ name: 'http', close: () => http.close() });
+    closers.add('http', () => http.close());
     const metricsServer = await listenMetrics(registry, config.METRICS_PORT, config.METRICS_HOST, logger);
-    closers.push({ name: 'metrics', close: () => metricsServer.close() });
+    closers.add('metrics', () => metricsServer.close());
 
     const consumer = createNotifierConsumer({
       connection,
@@ -107,13 +97,12 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       }),
     });
     countConsumedEvents(registry, consumer, NOTIFIER_QUEUE);
-    closers.unshift({ name: 'consumer', close: () => consumer.stop() });
+    closers.add('consumer', () => consumer.stop());
     await consumer.start();
 
-    let closing: Promise<void> | undefined;
-    return { consumer, publisher, registry, httpPort: http.port, url: http.url, metricsUrl: `${metricsServer.url}/metrics`, closers, close: () => (closing ??= closeAll()) };
+    return { consumer, publisher, registry, httpPort: http.port, url: http.url, metricsUrl: `${metricsServer.url}/metrics`, close: () => closers.closeAll() };
   } catch (err) {
-    await closeAll();
+    await closers.closeAll();
     throw err;
   }
 }

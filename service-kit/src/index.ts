@@ -21,6 +21,7 @@ export * from './http/failed-attempts.js';
 export * from './http/failure-counters.js';
 export * from './auth/tokens.js';
 export * from './startup-error.js';
+export * from './run-service.js';
 export * from './outbox/outbox-store.js';
 export * from './outbox/outbox-metrics.js';
 export * from './outbox/outbox-relay.js';
