@@ -16,12 +16,12 @@ import {
 } from '@orderpulse/service-kit';
 import { createServiceCredentials } from '@orderpulse/service-kit/mqtt';
 import type { NotifierConfig } from './config.js';
-import { createNotifierConsumer, NOTIFIER_QUEUE } from './consumer.js';
-import { createEventHandler } from './create-event-handler.js';
+import { createNotifierConsumer, NOTIFIER_QUEUE } from './routing/consumer.js';
+import { createEventHandler } from './routing/event-handler.js';
 import { openNotifierLedger } from './ledger/open-ledger.js';
 import { createNotifierMetrics } from './metrics.js';
-import { connectMqttPublisher, type MqttPublisher } from './mqtt-publisher.js';
-import { createRiderAssignmentsClient } from './rider-assignments-client.js';
+import { connectMqttPublisher, type MqttPublisher } from './mqtt/mqtt-publisher.js';
+import { createRiderAssignmentsClient } from './delivery-client/rider-assignments-client.js';
 
 export type NotifierSettings = Omit<NotifierConfig, 'NODE_ENV' | 'LOG_LEVEL'>;
 

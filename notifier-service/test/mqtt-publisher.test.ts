@@ -2,7 +2,7 @@ import { afterEach, describe, it, expect } from '@jest/globals';
 import { connectAsync } from 'mqtt';
 import { waitFor } from '@orderpulse/service-kit/testing';
 import type { MqttCredentialSource } from '@orderpulse/service-kit/mqtt';
-import { connectMqttPublisher, type MqttPublisher } from '../src/mqtt-publisher.js';
+import { connectMqttPublisher, type MqttPublisher } from '../src/mqtt/mqtt-publisher.js';
 import { startAedes, type InProcessBroker } from './helpers/aedes-broker.js';
 import { captureLogger } from './helpers/capture-logger.js';
 

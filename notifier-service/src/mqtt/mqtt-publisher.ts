@@ -1,7 +1,7 @@
 import { withDeadline, type BackoffOptions, type Logger } from '@orderpulse/service-kit';
 import { connectMqtt, type MqttCredentialSource } from '@orderpulse/service-kit/mqtt';
-import { BoundedLru } from './bounded-lru.js';
-import type { MqttMessage } from './mqtt-message.js';
+import { BoundedLru } from '../ledger/bounded-lru.js';
+import type { MqttMessage } from '../messages/mqtt-message.js';
 
 export interface MqttPublisherOptions {
   url: string;
