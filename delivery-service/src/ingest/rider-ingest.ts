@@ -44,6 +44,7 @@ export interface RiderIngest extends EventEmitter<RiderIngestEvents> {
 export function createRiderIngest(options: RiderIngestOptions): RiderIngest {
   const { url, clientId, credentials, handle, logger } = options;
   const emitter = new EventEmitter<RiderIngestEvents>();
+  let starting: Promise<void> | undefined;
   let connection: MqttConnection | undefined;
   let stopping = false;
   let inFlight: Promise<unknown> = Promise.resolve();
@@ -79,40 +80,45 @@ export function createRiderIngest(options: RiderIngestOptions): RiderIngest {
 
   return Object.assign(emitter, {
     isConnected: () => connection?.isConnected() ?? false,
-    async start() {
-      if (connection || stopping) throw new Error('rider ingest already started');
-      try {
-        connection = await connectMqtt({
-          url,
-          clientId,
-          credentials,
-          logger,
-          connectTimeoutMs: options.connectTimeoutMs,
-          clean: false,
-          who: 'delivery-service',
-          log: {
-            connected: 'rider ingest connected',
-            reconnected: 'rider ingest reconnected',
-            lost: 'MQTT connection lost; rider reports queue at the broker; reconnecting with backoff',
-          },
-          ...(options.reconnectBackoff ? { reconnectBackoff: options.reconnectBackoff } : {}),
-          prepare: takeMessages,
-          // The first subscription is part of start-up; the session keeps it, and subscribing again
-          // after a reconnect covers a broker that lost its sessions.
-          afterFirstConnect: async (client) => void (await client.subscribeAsync(RIDER_REPORT_TOPICS, { qos: 1 })),
-          onConnect: ({ reconnect, client }) => {
-            if (!reconnect) return;
-            client.subscribe(RIDER_REPORT_TOPICS, { qos: 1 }, (err) => {
-              if (err) logger.error({ err: err.message }, 'subscribing to rider reports failed');
-            });
-          },
-        });
-      } catch (err) {
-        stopping = true;
-        throw err;
-      }
+    start() {
+      if (starting) return Promise.reject(new Error('rider ingest already started'));
+      starting = connectMqtt({
+        url,
+        clientId,
+        credentials,
+        logger,
+        connectTimeoutMs: options.connectTimeoutMs,
+        clean: false,
+        who: 'delivery-service',
+        log: {
+          connected: 'rider ingest connected',
+          reconnected: 'rider ingest reconnected',
+          lost: 'MQTT connection lost; rider reports queue at the broker; reconnecting with backoff',
+        },
+        ...(options.reconnectBackoff ? { reconnectBackoff: options.reconnectBackoff } : {}),
+        prepare: takeMessages,
+        // The first subscription is part of start-up; the session keeps it, and subscribing again
+        // after a reconnect covers a broker that lost its sessions.
+        afterFirstConnect: async (client) => void (await client.subscribeAsync(RIDER_REPORT_TOPICS, { qos: 1 })),
+        onConnect: ({ reconnect, client }) => {
+          if (!reconnect) return;
+          client.subscribe(RIDER_REPORT_TOPICS, { qos: 1 }, (err) => {
+            if (err) logger.error({ err: err.message }, 'subscribing to rider reports failed');
+          });
+        },
+      }).then(
+        (opened) => {
+          connection = opened;
+        },
+        (err: unknown) => {
+          stopping = true; // whatever it took before failing stays unacknowledged
+          throw err;
+        },
+      );
+      return starting;
     },
     async stop() {
+      await starting?.catch(() => undefined);
       if (stopping || !connection) return;
       stopping = true;
       stopSignal.abort();
