@@ -13,6 +13,7 @@ module.exports = (dir) => ({
   moduleNameMapper: {
     '^@orderpulse/contracts$': `${root}/contracts/src/index.ts`,
     '^@orderpulse/service-kit$': `${root}/service-kit/src/index.ts`,
+    '^@orderpulse/service-kit/mqtt$': `${root}/service-kit/src/mqtt/index.ts`,
     '^@orderpulse/service-kit/testing$': `${root}/service-kit/src/testing/index.ts`,
     '^@orderpulse/service-kit/testing/(.+)$': `${root}/service-kit/src/testing/$1.ts`,
     '^@orderpulse/e2e/(harness|browser)$': `${root}/e2e/src/$1/index.ts`,

@@ -3,7 +3,6 @@ import {
   commonConfig,
   DEFAULT_METRICS_PORTS,
   DEFAULT_PORTS,
-  devDefaultSecretsIn,
   jwtSecretConfig,
   loadConfig,
   metricsConfig,
@@ -70,11 +69,6 @@ const brokerConfigShape = {
 export type BrokerConfig = z.infer<z.ZodObject<typeof brokerConfigShape>>;
 
 export const MQTT_WS_PATH = '/mqtt';
-
-/** True when tokens are checked with the well-known development secret, i.e. anyone can mint them. */
-export function usesDevJwtSecret(config: Pick<BrokerConfig, 'JWT_SECRET'>): boolean {
-  return devDefaultSecretsIn(config).includes('JWT_SECRET');
-}
 
 /** Throws service-kit's ConfigError naming every bad key. */
 export function loadBrokerConfig(env: Record<string, string | undefined>): BrokerConfig {

@@ -1,4 +1,4 @@
-import { createHttpApp, createMetricsRegistry, createTokenService, listen, listenMetrics, type Logger } from '@orderpulse/service-kit';
+import { CloserStack, createHttpApp, createMetricsRegistry, createTokenService, listen, listenMetrics, type Logger } from '@orderpulse/service-kit';
 import type { Aedes } from 'aedes';
 import { createAdmission } from './admission/admission.js';
 import { boundKeepalive } from './admission/keepalive.js';
@@ -36,16 +36,13 @@ export interface RunningBroker {
 
 /**
  * Aedes over TCP and WebSocket plus its health HTTP server and its metrics server; ports may be 0. Parts are
- * closed in the reverse of their start order, also when a later part fails to start.
+ * closed in the reverse of their start order (a CloserStack), also when a later part fails to start.
  * With REDIS_URL, subscriptions, messages, retained messages and persistent sessions are shared
  * with every broker using the same Redis (and REDIS_NAMESPACE).
  */
 export async function createBroker(config: BrokerSettings, logger: Logger): Promise<RunningBroker> {
   const host = config.HOST;
-  const started: Array<() => Promise<void>> = [];
-  const closeStarted = async () => {
-    for (const close of started.reverse()) await close();
-  };
+  const closers = new CloserStack(logger);
   try {
     const metrics = createBrokerMetrics(createMetricsRegistry('broker'));
     const refusals = createRefusals({
@@ -55,7 +52,7 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
       maxFieldChars: config.REFUSAL_LOG_FIELD_MAX_CHARS,
       onSuppressed: (reason) => metrics.refusalLogLinesSuppressed.inc({ reason }),
     });
-    started.push(async () => refusals.log.close());
+    closers.add('refusal log', async () => refusals.log.close());
 
     let redis: RedisState | undefined;
     if (config.REDIS_URL) {
@@ -65,7 +62,7 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
         logger,
         queuedMessageTtlSeconds: 2 * config.MQTT_SESSION_EXPIRY_SECONDS,
       });
-      started.push(redis.close);
+      closers.add('redis', redis.close);
     }
     const persistence = redis?.persistence ?? createMemoryPersistence();
     const persistentSessions = createPersistentSessions({
@@ -78,7 +75,7 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
       },
       onWipeFailed: (id, err) => logger.error({ clientId: truncateForLog(id, refusals.maxFieldChars), err: (err as Error).message }, 'expiring a persistent session failed; it is left as it is'),
     });
-    started.push(async () => persistentSessions.close());
+    closers.add('persistent sessions', async () => persistentSessions.close());
 
     const tokens = createTokenService(config.JWT_SECRET);
     const subscriptions = createSubscriptionQuota(config.MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT);
@@ -108,7 +105,7 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
       persistence,
       ...(redis && { mq: redis.mq }),
     });
-    started.push(() => closeAedes(aedes, redis && (redis.isReady() ? SHARED_CLOSE_TIMEOUT_MS : SHARED_CLOSE_TIMEOUT_REDIS_DOWN_MS), logger));
+    closers.add('aedes', () => closeAedes(aedes, redis && (redis.isReady() ? SHARED_CLOSE_TIMEOUT_MS : SHARED_CLOSE_TIMEOUT_REDIS_DOWN_MS), logger));
     aedes.on('unsubscribe', (filters, client) => subscriptions.release(client, filters));
     await forgetSessionsTakenElsewhere(aedes, persistentSessions);
     registerConnectedClientsGauge(metrics.registry, () => aedes.connectedClients);
@@ -125,11 +122,11 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
       }),
     });
     const http = await listen(app, config.BROKER_HTTP_PORT, host);
-    started.push(http.close);
+    closers.add('HTTP server', http.close);
     const metricsServer = await listenMetrics(metrics.registry, config.METRICS_PORT ?? 0, config.METRICS_HOST ?? '127.0.0.1', logger);
-    started.push(metricsServer.close);
+    closers.add('metrics server', metricsServer.close);
 
-    const { tcp, ws } = await listenMqtt(aedes, config, refusals.refuse, started);
+    const { tcp, ws } = await listenMqtt(aedes, config, refusals.refuse, closers);
     transports.push(tcp, ws);
 
     const sharedState = config.REDIS_URL ? `redis ${describeRedisUrl(config.REDIS_URL)}${config.REDIS_NAMESPACE ? `, namespace ${config.REDIS_NAMESPACE}` : ''}` : 'in memory';
@@ -145,16 +142,15 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
       },
       'broker listening',
     );
-    let closing: Promise<void> | undefined;
-    return { tcpPort: tcp.port, wsPort: ws.port, httpPort: http.port, metricsPort: metricsServer.port, close: () => (closing ??= closeStarted()) };
+    return { tcpPort: tcp.port, wsPort: ws.port, httpPort: http.port, metricsPort: metricsServer.port, close: () => closers.closeAll() };
   } catch (err) {
-    await closeStarted();
+    await closers.closeAll();
     throw err;
   }
 }
 
 /** Both MQTT listeners behind one admission (per-address count, packet-length guard, CONNECT deadline). */
-async function listenMqtt(aedes: Aedes, config: BrokerSettings, refuse: RefuseFn, started: Array<() => Promise<void>>) {
+async function listenMqtt(aedes: Aedes, config: BrokerSettings, refuse: RefuseFn, closers: CloserStack) {
   const admission = createAdmission({
     aedes,
     refuse,
@@ -166,7 +162,7 @@ async function listenMqtt(aedes: Aedes, config: BrokerSettings, refuse: RefuseFn
     },
   });
   const tcp = await listenTcp(admission, config.MQTT_PORT, config.HOST);
-  started.push(tcp.close);
+  closers.add('MQTT over TCP', tcp.close);
   const ws = await listenWebSocket(admission, {
     port: config.MQTT_WS_PORT,
     host: config.HOST,
@@ -175,7 +171,7 @@ async function listenMqtt(aedes: Aedes, config: BrokerSettings, refuse: RefuseFn
     trustProxyHops: config.TRUST_PROXY_HOPS,
     upgradeTimeoutMs: config.MQTT_CONNECT_TIMEOUT_MS,
   });
-  started.push(ws.close);
+  closers.add('MQTT over WebSocket', ws.close);
   return { tcp, ws };
 }
 

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { hasWildcard } from '@orderpulse/contracts';
 
 type RetainedPacket = { topic: string; payload: { length: number } };
 
@@ -6,8 +7,6 @@ export interface RetainedStore {
   storeRetained(packet: RetainedPacket): Promise<unknown>;
   createRetainedStreamCombi(patterns: string[]): Readable;
 }
-
-const hasWildcard = (pattern: string) => pattern.includes('+') || pattern.includes('#');
 
 /**
  * aedes' in-memory persistence answers every SUBSCRIBE by testing each retained topic against

@@ -1,18 +1,18 @@
 import { describe, it, expect } from '@jest/globals';
-import { ConfigError, DEV_JWT_SECRET } from '@orderpulse/service-kit';
-import { loadBrokerConfig, usesDevJwtSecret } from '../src/config.js';
+import { ConfigError, DEV_JWT_SECRET, devDefaultSecretsIn } from '@orderpulse/service-kit';
+import { loadBrokerConfig } from '../src/config.js';
 
 describe('broker configuration', () => {
   it('when JWT_SECRET is unset, then the development default is used and flagged', () => {
     const config = loadBrokerConfig({});
     expect(config.JWT_SECRET).toBe(DEV_JWT_SECRET);
-    expect(usesDevJwtSecret(config)).toBe(true);
+    expect(devDefaultSecretsIn(config)).toEqual(['JWT_SECRET']);
   });
 
   it('when JWT_SECRET is set, then it is used and not flagged', () => {
     const config = loadBrokerConfig({ JWT_SECRET: 'x'.repeat(40), NODE_ENV: 'production' });
     expect(config.JWT_SECRET).toBe('x'.repeat(40));
-    expect(usesDevJwtSecret(config)).toBe(false);
+    expect(devDefaultSecretsIn(config)).toEqual([]);
   });
 
   it.each([{ NODE_ENV: 'production' }, { NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET }])(

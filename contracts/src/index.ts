@@ -5,5 +5,6 @@ export * from './delivery.js';
 export * from './auth.js';
 export * from './events.js';
 export * from './topics.js';
+export * from './topic-filter.js';
 export * from './mqtt-messages.js';
 export * from './geo.js';

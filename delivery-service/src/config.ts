@@ -4,7 +4,6 @@ import {
   DEFAULT_METRICS_PORTS,
   mongoStoreConfig,
   DEFAULT_PORTS,
-  devDefaultSecretsIn,
   jwtSecretConfig,
   loadConfig,
   metricsConfig,
@@ -31,7 +30,7 @@ export const deliveryConfigShape = {
   /** Signs rider tokens and this service's own broker token; shared with the broker. Dev default refused in production. */
   ...jwtSecretConfig,
   RIDER_TOKEN_TTL_SECONDS: positiveInt(12 * 3600),
-  /** This service's MQTT password; re-signed on reconnect once it is past half its life. */
+  /** Lifetime of this service's MQTT password, a token signed afresh for every (re)connect. */
   SERVICE_TOKEN_TTL_SECONDS: positiveInt(24 * 3600),
   /** Average rider speed used for the ETA. */
   AVERAGE_SPEED_KMH: z.coerce.number().positive().max(300).default(25),
@@ -60,9 +59,4 @@ export type DeliveryConfig = ReturnType<typeof loadDeliveryConfig>;
 /** Throws service-kit's ConfigError naming every bad key (and the dev JWT secret in production). */
 export function loadDeliveryConfig(env: Record<string, string | undefined>) {
   return refuseDevSecretsInProduction(loadConfig(deliveryConfigShape, env));
-}
-
-/** True when tokens are signed with the well-known development secret, i.e. anyone can mint them. */
-export function usesDevJwtSecret(config: { JWT_SECRET: string }): boolean {
-  return devDefaultSecretsIn(config).includes('JWT_SECRET');
 }

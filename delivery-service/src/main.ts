@@ -1,33 +1,22 @@
-import { createLogger, describeStartupError, installGracefulShutdown, type Logger } from '@orderpulse/service-kit';
-import { loadDeliveryConfig, type DeliveryConfig } from './config.js';
+import { runService } from '@orderpulse/service-kit';
+import { loadDeliveryConfig } from './config.js';
 import { startDeliveryService } from './service.js';
 
 const SERVICE = 'delivery-service';
 
-function exitWith(logger: Logger, err: unknown, ports: Record<string, number> = {}): never {
-  logger.fatal(`${SERVICE} cannot start: ${describeStartupError(err, ports)}`);
-  process.exit(1);
-}
-
-/** The only place that reads the environment; prints one line and exits 1 when it cannot start. */
-async function main(): Promise<void> {
-  let config: DeliveryConfig;
-  try {
-    config = loadDeliveryConfig(process.env);
-  } catch (err) {
-    exitWith(createLogger(SERVICE), err);
-  }
-  const logger = createLogger(SERVICE, config.LOG_LEVEL);
-  try {
-    const service = await startDeliveryService(config, logger);
-    installGracefulShutdown(logger, service.closers);
-    logger.info(
-      { url: service.url, mqtt: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, namespace: config.AMQP_NAMESPACE || '(none)' },
-      `${SERVICE} listening`,
-    );
-  } catch (err) {
-    exitWith(logger, err, { DELIVERY_PORT: config.DELIVERY_PORT, METRICS_PORT: config.METRICS_PORT });
-  }
-}
-
-void main();
+/** The only place that reads the environment. */
+void runService(
+  {
+    name: SERVICE,
+    loadConfig: loadDeliveryConfig,
+    ports: (config) => ({ DELIVERY_PORT: config.DELIVERY_PORT, METRICS_PORT: config.METRICS_PORT }),
+    devSecretWarnings: { JWT_SECRET: 'JWT_SECRET is not set: tokens are signed with the PUBLIC DEVELOPMENT SECRET (refused when NODE_ENV=production)' },
+    start: (config, logger) => startDeliveryService(config, logger),
+    started: (service, config, logger) =>
+      logger.info(
+        { url: service.url, mqtt: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, namespace: config.AMQP_NAMESPACE || '(none)' },
+        `${SERVICE} listening`,
+      ),
+  },
+  process.env,
+);

@@ -1,7 +1,6 @@
 import type { DeliveryEvent, OrderEvent } from '@orderpulse/contracts';
 import {
   type AmqpConnection,
-  type Closer,
   CloserStack,
   createRateLimitedLog,
   createTokenService,
@@ -14,14 +13,14 @@ import {
   type Registry,
   type TokenService,
 } from '@orderpulse/service-kit';
+import { createServiceCredentials } from '@orderpulse/service-kit/mqtt';
 import { createDeliveryApp } from './app.js';
-import { usesDevJwtSecret, type DeliveryConfig } from './config.js';
+import type { DeliveryConfig } from './config.js';
 import type { DeliveryStore } from './data-access/delivery-store.js';
 import { openDeliveryStore } from './data-access/open-delivery-store.js';
 import type { DeliveryUseCaseDeps } from './domain/delivery-use-case-deps.js';
 import { createRiderMessageHandler } from './ingest/rider-message-handler.js';
 import { createRiderIngest, type RiderIngest } from './ingest/rider-ingest.js';
-import { createServiceCredentials } from './ingest/service-credentials.js';
 import { createOrderEventHandler } from './messaging/handle-order-event.js';
 import { createOrderEventsConsumer, ORDER_EVENTS_QUEUE } from './messaging/order-events-consumer.js';
 import { instrumentIntakes } from './metrics.js';
@@ -50,8 +49,7 @@ export interface RunningDeliveryService {
   tokens: TokenService;
   connection: AmqpConnection;
   registry: Registry;
-  /** In shutdown order: HTTP, rider ingest, consumer, relay, publisher, RabbitMQ, store. */
-  closers: Closer[];
+  /** Closes, in this order: HTTP, rider ingest, consumer, relay, publisher, RabbitMQ, store. */
   close(): Promise<void>;
 }
 
@@ -69,9 +67,6 @@ export async function startDeliveryService(
 ): Promise<RunningDeliveryService> {
   const closers = new CloserStack(logger);
   try {
-    if (usesDevJwtSecret(config)) {
-      logger.warn('JWT_SECRET is not set: tokens are signed with the PUBLIC DEVELOPMENT SECRET (refused when NODE_ENV=production)');
-    }
     const tokens = createTokenService(config.JWT_SECRET);
     const store = overrides.store ?? (await openDeliveryStore(config, logger));
     if (!overrides.store) closers.add('delivery store', () => store.close());
@@ -114,7 +109,12 @@ export async function startDeliveryService(
     const ingest = createRiderIngest({
       url: config.MQTT_URL,
       clientId: config.MQTT_CLIENT_ID,
-      credentials: createServiceCredentials({ tokens, ttlSeconds: config.SERVICE_TOKEN_TTL_SECONDS }),
+      credentials: createServiceCredentials({
+        tokens,
+        service: 'delivery-service',
+        ttlSeconds: config.SERVICE_TOKEN_TTL_SECONDS,
+        settings: 'that it shares JWT_SECRET with delivery-service',
+      }),
       handle: createRiderMessageHandler(deps, { log: reportLog }),
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
@@ -149,7 +149,6 @@ export async function startDeliveryService(
       tokens,
       connection,
       registry,
-      closers: closers.closers,
       close: () => closers.closeAll(),
     };
   } catch (err) {

@@ -51,17 +51,17 @@ describe('assign a rider', () => {
     expect(result.delivery.history.at(-1)).toEqual({ status: 'assigned', at: NOW.toISOString(), note: `reassigned from Rosa (${first.id}); Rosa is off sick` });
   });
 
-  it.each(['picked_up', 'in_transit', 'delivered', 'failed'] as const)('when the delivery is %s, then assigning is refused with a 409 and nothing changes', async (status) => {
+  it.each(['picked_up', 'in_transit', 'delivered', 'failed'] as const)('when the delivery is %s, then assigning is refused as a conflict and nothing changes', async (status) => {
     const deps = testDeps();
     const rider = await storedRider(deps.store);
     const delivery = await storedDelivery(deps.store, { ...assignedTo(rider), status });
     const error = await assignRider(deps, { deliveryId: delivery.id, riderId: rider.id }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidDeliveryTransitionError);
-    expect(error).toMatchObject({ status: 409, details: { from: status, to: 'assigned' } });
+    expect(error).toMatchObject({ kind: 'conflict', details: { from: status, to: 'assigned' } });
     expect((await deps.store.deliveries.findById(delivery.id))?.delivery).toEqual(delivery);
   });
 
-  it('when the rider or the delivery is unknown, then 404 and nothing is written', async () => {
+  it('when the rider or the delivery is unknown, then it is not found and nothing is written', async () => {
     const deps = testDeps();
     const rider = await storedRider(deps.store);
     const delivery = await storedDelivery(deps.store);
@@ -91,13 +91,13 @@ describe('an admin changes a delivery status', () => {
     expect(deliveryStatusChangedEventSchema.parse(stored?.pendingEvents.at(-1))).toMatchObject({ version: next.version, data: next });
   });
 
-  it.each(refused)('when moving %s → %s, then it is refused with a 409 and nothing is written', async (from, to) => {
+  it.each(refused)('when moving %s → %s, then it is refused as a conflict and nothing is written', async (from, to) => {
     const deps = testDeps();
     const rider = await storedRider(deps.store);
     const delivery = await storedDelivery(deps.store, { ...assignedTo(rider), status: from });
     const error = await changeDeliveryStatus(deps, { deliveryId: delivery.id, status: to }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidDeliveryTransitionError);
-    expect(error).toMatchObject({ status: 409, details: { from, to, allowed: allowedDeliveryTransitions(from) } });
+    expect(error).toMatchObject({ kind: 'conflict', details: { from, to, allowed: allowedDeliveryTransitions(from) } });
     expect(await deps.store.deliveries.findById(delivery.id)).toMatchObject({ delivery, pendingEvents: [expect.anything()] });
     expect(deps.kicked).toEqual([]);
   });

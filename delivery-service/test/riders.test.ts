@@ -18,12 +18,12 @@ describe('riders', () => {
     expect(await deps.store.riders.findById(rider.id)).toEqual(rider);
   });
 
-  it('when the id is taken, then 409 and the first rider stays', async () => {
+  it('when the id is taken, then it is a conflict and the first rider stays', async () => {
     const deps = testDeps();
     const first = await registerRider(deps, { id: 'rosa', name: 'Rosa' });
     const error = await registerRider(deps, { id: 'rosa', name: 'Impostor' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RiderAlreadyExistsError);
-    expect(error).toMatchObject({ status: 409 });
+    expect(error).toMatchObject({ kind: 'conflict' });
     expect(await deps.store.riders.findById('rosa')).toEqual(first);
   });
 
@@ -38,7 +38,7 @@ describe('riders', () => {
     expect(await tokens.verify(issued.token)).toEqual({ role: 'rider', sub: rider.id, riderId: rider.id, name: rider.name, exp: Date.parse(issued.expiresAt) / 1000 });
   });
 
-  it('when a token is asked for an unknown rider, then 404', async () => {
+  it('when a token is asked for an unknown rider, then it is not found', async () => {
     const deps = testDeps();
     const tokens = createTokenService(DEV_JWT_SECRET);
     await expect(issueRiderToken({ ...deps, tokens, ttlSeconds: 60 }, 'nobody')).rejects.toBeInstanceOf(RiderNotFoundError);
@@ -64,7 +64,7 @@ describe('riders', () => {
     );
   });
 
-  it('when the rider is unknown, then the assignments are a 404', async () => {
+  it('when the rider is unknown, then the assignments are not found', async () => {
     await expect(riderAssignments(testDeps(), 'nobody')).rejects.toBeInstanceOf(RiderNotFoundError);
   });
 });

@@ -3,7 +3,6 @@ import {
   commonConfig,
   DEFAULT_METRICS_PORTS,
   DEFAULT_PORTS,
-  devDefaultSecretsIn,
   jwtSecretConfig,
   loadConfig,
   metricsConfig,
@@ -62,8 +61,4 @@ export type NotifierConfig = ReturnType<typeof loadNotifierConfig>;
 /** Throws service-kit's ConfigError naming every bad key; the dev JWT_SECRET is refused in production. */
 export function loadNotifierConfig(env: Record<string, string | undefined>) {
   return refuseDevSecretsInProduction(loadConfig(notifierConfigShape, env));
-}
-
-export function usesDevJwtSecret(config: { JWT_SECRET: string }): boolean {
-  return devDefaultSecretsIn(config).includes('JWT_SECRET');
 }

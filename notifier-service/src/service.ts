@@ -9,20 +9,19 @@ import {
   createTokenService,
   listen,
   listenMetrics,
-  type Closer,
+  CloserStack,
   type EventConsumer,
   type Logger,
   type Registry,
 } from '@orderpulse/service-kit';
-import { usesDevJwtSecret, type NotifierConfig } from './config.js';
-import { createNotifierConsumer, NOTIFIER_QUEUE } from './consumer.js';
-import { createEventHandler } from './create-event-handler.js';
+import { createServiceCredentials } from '@orderpulse/service-kit/mqtt';
+import type { NotifierConfig } from './config.js';
+import { createNotifierConsumer, NOTIFIER_QUEUE } from './routing/consumer.js';
+import { createEventHandler } from './routing/event-handler.js';
 import { openNotifierLedger } from './ledger/open-ledger.js';
 import { createNotifierMetrics } from './metrics.js';
-import { mqttCredentialSource } from './mqtt-credentials.js';
-import { connectMqttPublisher, type MqttPublisher } from './mqtt-publisher.js';
-import { createRiderAssignmentsClient } from './rider-assignments-client.js';
-import { createServiceTokens } from './service-token.js';
+import { connectMqttPublisher, type MqttPublisher } from './mqtt/mqtt-publisher.js';
+import { createRiderAssignmentsClient } from './delivery-client/rider-assignments-client.js';
 
 export type NotifierSettings = Omit<NotifierConfig, 'NODE_ENV' | 'LOG_LEVEL'>;
 
@@ -34,8 +33,7 @@ export interface RunningNotifier {
   url: string;
   /** Prometheus text at `<metricsUrl>` (METRICS_PORT), never on the health port. */
   metricsUrl: string;
-  /** In shutdown order: consumer (finishes in-flight messages), MQTT, ledger, RabbitMQ, HTTP. */
-  closers: Closer[];
+  /** Closes, in this order: consumer (finishes in-flight messages), metrics, HTTP, MQTT, ledger, RabbitMQ. */
   close(): Promise<void>;
 }
 
@@ -45,38 +43,33 @@ export interface RunningNotifier {
  * step fails.
  */
 export async function startNotifier(config: NotifierSettings, logger: Logger): Promise<RunningNotifier> {
-  // Kept in shutdown order as each part starts: consumer, mqtt, ledger, amqp, http.
-  const closers: Closer[] = [];
-  const closeAll = async () => {
-    for (const closer of closers) {
-      await closer.close().catch((err: Error) => logger.warn({ err: err.message, closer: closer.name }, 'error while closing'));
-    }
-  };
+  const closers = new CloserStack(logger);
   try {
-    if (usesDevJwtSecret(config)) {
-      logger.warn('JWT_SECRET is not set: signing the service token with the development secret; set JWT_SECRET (the broker\'s) outside development');
-    }
-    const serviceTokens = createServiceTokens(createTokenService(config.JWT_SECRET));
+    const credentials = createServiceCredentials({
+      tokens: createTokenService(config.JWT_SECRET),
+      service: 'notifier',
+      override: { username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD },
+    });
     const registry = createMetricsRegistry('notifier-service');
     const metrics = createNotifierMetrics(registry);
 
     const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: namespaced(config.AMQP_NAMESPACE, 'notifier-service') });
-    closers.unshift({ name: 'amqp', close: () => connection.close() });
+    closers.add('amqp', () => connection.close());
     await connection.waitUntilConnected(config.CONNECT_TIMEOUT_MS);
 
     const ledger = await openNotifierLedger(config, logger);
-    closers.unshift({ name: 'ledger', close: () => ledger.close() });
+    closers.add('ledger', () => ledger.close());
 
     const publisher = await connectMqttPublisher({
       url: config.MQTT_URL,
       clientId: `notifier-${randomUUID().slice(0, 8)}`,
-      credentials: mqttCredentialSource({ username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD }, serviceTokens),
+      credentials,
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
       publishTimeoutMs: config.MQTT_PUBLISH_TIMEOUT_MS,
       onPubAck: (_message, seconds) => metrics.pubAckSeconds.observe(seconds),
     });
-    closers.unshift({ name: 'mqtt', close: () => publisher.close() });
+    closers.add('mqtt', () => publisher.close());
 
     const app = createHttpApp({
       logger,
@@ -84,9 +77,9 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       readiness: () => ({ amqp: connection.isConnected(), mqtt: publisher.isConnected(), ...(ledger.shared && { redis: ledger.isReady() }) }),
     });
     const http = await listen(app, config.NOTIFIER_PORT, config.HOST);
-    closers.push({ name: 'http', close: () => http.close() });
+    closers.add('http', () => http.close());
     const metricsServer = await listenMetrics(registry, config.METRICS_PORT, config.METRICS_HOST, logger);
-    closers.push({ name: 'metrics', close: () => metricsServer.close() });
+    closers.add('metrics', () => metricsServer.close());
 
     const consumer = createNotifierConsumer({
       connection,
@@ -96,7 +89,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       logger,
       handle: createEventHandler({
         publisher,
-        assignments: createRiderAssignmentsClient({ baseUrl: config.DELIVERY_URL, token: serviceTokens.current, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
+        assignments: createRiderAssignmentsClient({ baseUrl: config.DELIVERY_URL, token: credentials.current, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
         ledger,
         logger,
         metrics,
@@ -104,13 +97,12 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       }),
     });
     countConsumedEvents(registry, consumer, NOTIFIER_QUEUE);
-    closers.unshift({ name: 'consumer', close: () => consumer.stop() });
+    closers.add('consumer', () => consumer.stop());
     await consumer.start();
 
-    let closing: Promise<void> | undefined;
-    return { consumer, publisher, registry, httpPort: http.port, url: http.url, metricsUrl: `${metricsServer.url}/metrics`, closers, close: () => (closing ??= closeAll()) };
+    return { consumer, publisher, registry, httpPort: http.port, url: http.url, metricsUrl: `${metricsServer.url}/metrics`, close: () => closers.closeAll() };
   } catch (err) {
-    await closeAll();
+    await closers.closeAll();
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { BoundedLru } from '../src/bounded-lru.js';
+import { BoundedLru } from '../src/ledger/bounded-lru.js';
 
 describe('BoundedLru', () => {
   it('when it is full, then adding forgets the least recently used entry', () => {

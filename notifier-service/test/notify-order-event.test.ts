@@ -1,11 +1,11 @@
 import { describe, it, expect } from '@jest/globals';
 import { createMetricsRegistry } from '@orderpulse/service-kit';
 import { inMemoryPublishedLedger } from '../src/ledger/in-memory-ledger.js';
-import type { OrderProgress } from '../src/handlers/order-event.js';
-import type { MqttMessage } from '../src/mqtt-message.js';
+import type { OrderProgress } from '../src/messages/order-event.js';
+import type { MqttMessage } from '../src/messages/mqtt-message.js';
 import { createNotifierMetrics } from '../src/metrics.js';
-import { createOrderEventNotifier } from '../src/notify-order-event.js';
-import { createSerialByKey } from '../src/serial-by-key.js';
+import { createOrderEventNotifier } from '../src/notify/notify-order-event.js';
+import { createSerialByKey } from '../src/routing/serial-by-key.js';
 import { captureLogger } from './helpers/capture-logger.js';
 import { anOrderHistory } from './helpers/events.js';
 import { fakePublisher, tick } from './helpers/fake-publisher.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it, expect } from '@jest/globals';
-import { createRiderAssignmentsClient, RiderAssignmentsFetchError } from '../src/rider-assignments-client.js';
+import { createRiderAssignmentsClient, RiderAssignmentsFetchError } from '../src/delivery-client/rider-assignments-client.js';
 import { DeliveryTimeline } from './helpers/delivery-events.js';
 import { FakeDeliveryService } from './helpers/fake-delivery-service.js';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { createSerialByKey, EarlierTaskFailedError } from '../src/serial-by-key.js';
+import { createSerialByKey, EarlierTaskFailedError } from '../src/routing/serial-by-key.js';
 
 /** A promise the test settles by hand. */
 function deferred<T = void>() {

@@ -35,14 +35,12 @@ describe('when the MQTT broker refuses anonymous connections', () => {
   });
 
   it('then the notifier logs in as `service` with a 24-hour token signed with JWT_SECRET, and logs in again after the broker comes back', async () => {
-    const log = captureLogger('info');
-    notifier = await startNotifier(testNotifierSettings({ AMQP_NAMESPACE: namespace, MQTT_URL: broker.url, JWT_SECRET: SECRET }), log.logger);
+    notifier = await startNotifier(testNotifierSettings({ AMQP_NAMESPACE: namespace, MQTT_URL: broker.url, JWT_SECRET: SECRET }), captureLogger('silent').logger);
     const first = auth.logins.at(-1)!;
     expect(first).toMatchObject({ username: 'service', accepted: true });
     const claims = await tokens.verify(first.password!);
     expect(claims).toMatchObject({ role: 'service', sub: 'notifier' });
     expect(claims.exp - Date.now() / 1000).toBeGreaterThan(24 * 3600 - 60);
-    expect(log.lines).not.toContainEqual(expect.objectContaining({ msg: expect.stringMatching(/JWT_SECRET is not set/) }));
 
     const loginsBefore = auth.logins.length;
     const port = broker.port;
@@ -74,12 +72,10 @@ describe('when the MQTT broker refuses anonymous connections', () => {
   });
 
   it('then MQTT_USERNAME and MQTT_PASSWORD, when set, are presented instead of the service token', async () => {
-    const log = captureLogger('warn');
     notifier = await startNotifier(
       testNotifierSettings({ AMQP_NAMESPACE: namespace, MQTT_URL: broker.url, MQTT_USERNAME: 'ops', MQTT_PASSWORD: 'ops-password' }),
-      log.logger,
+      captureLogger('silent').logger,
     );
     expect(auth.logins.at(-1)).toMatchObject({ username: 'ops', password: 'ops-password', accepted: true });
-    expect(log.lines).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringMatching(/^JWT_SECRET is not set/) }));
   });
 });

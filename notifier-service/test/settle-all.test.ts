@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { settleAll } from '../src/settle-all.js';
+import { settleAll } from '../src/notify/settle-all.js';
 
 describe('settleAll', () => {
   it('when one task fails early, then it rejects with that failure only after the slower tasks have settled', async () => {

@@ -1,7 +1,6 @@
 import type { DeliveryStatusChangedEvent, OrderEvent } from '@orderpulse/contracts';
 import {
   type AmqpConnection,
-  type Closer,
   CloserStack,
   countConsumedEvents,
   createTokenService,
@@ -45,8 +44,7 @@ export interface RunningOrdersService {
   deliveryConsumer: EventConsumer<DeliveryStatusChangedEvent>;
   connection: AmqpConnection;
   registry: Registry;
-  /** In shutdown order: HTTP, delivery consumer, relay, publisher, RabbitMQ, store. For service-kit's installGracefulShutdown. */
-  closers: Closer[];
+  /** Closes, in this order: HTTP, delivery consumer, relay, publisher, RabbitMQ, store. */
   close(): Promise<void>;
 }
 
@@ -121,7 +119,6 @@ export async function startOrdersService(
       deliveryConsumer,
       connection,
       registry,
-      closers: closers.closers,
       close: () => closers.closeAll(),
     };
   } catch (err) {

@@ -60,7 +60,7 @@ describe('change order status', () => {
     expect(deps.kicked).toEqual([order.id]);
   });
 
-  it.each(refused)('when moving %s → %s, then it is refused with a 409 and nothing is written', async (from, to) => {
+  it.each(refused)('when moving %s → %s, then it is refused as a conflict and nothing is written', async (from, to) => {
     const deps = testDeps();
     const order = await storedAt(deps.repository, from);
     const before = await deps.repository.findById(order.id);
@@ -68,17 +68,17 @@ describe('change order status', () => {
     const error = await changeOrderStatus(deps, { orderId: order.id, status: to }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(InvalidTransitionError);
-    expect(error).toMatchObject({ status: 409, details: { from, to, allowed: allowedOrderTransitions(from) } });
+    expect(error).toMatchObject({ kind: 'conflict', details: { from, to, allowed: allowedOrderTransitions(from) } });
     expect((error as Error).message).toContain(`from ${from} to ${to}`);
     expect(await deps.repository.findById(order.id)).toEqual(before);
     expect(deps.kicked).toEqual([]);
   });
 
-  it('when the order is unknown, then it fails with a 404', async () => {
+  it('when the order is unknown, then it fails as not found', async () => {
     const deps = testDeps();
     const error = await changeOrderStatus(deps, { orderId: anOrder().id, status: 'confirmed' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OrderNotFoundError);
-    expect(error).toMatchObject({ status: 404 });
+    expect(error).toMatchObject({ kind: 'not_found' });
   });
 
   it('when a note and tracking number are given, then they reach the history, the order and the event', async () => {
@@ -122,7 +122,7 @@ describe('change order status', () => {
     expect(stored?.pendingEvents[2]?.data).toMatchObject({ from: 'confirmed', to: 'cancelled' });
   });
 
-  it('when another writer made the transition invalid, then it is refused with a 409 after re-reading', async () => {
+  it('when another writer made the transition invalid, then it is refused as a conflict after re-reading', async () => {
     const repository = repositoryWithRival(async (inner) => {
       const current = (await inner.findById(order.id))!.order;
       const rival = changedTo(current, 'cancelled', at(1));
@@ -138,7 +138,7 @@ describe('change order status', () => {
     expect((await repository.findById(order.id))?.order).toMatchObject({ status: 'cancelled', version: 2 });
   });
 
-  it('when rivals win every attempt, then it gives up with a 409 and writes nothing of its own', async () => {
+  it('when rivals win every attempt, then it gives up as contended (a 409 over HTTP) and writes nothing of its own', async () => {
     const repository = repositoryWithRival(async (inner) => {
       const current = (await inner.findById(order.id))!.order;
       await inner.update({ ...current, version: current.version + 1 }, current.version, createdEventOf(current));
@@ -149,7 +149,7 @@ describe('change order status', () => {
     const error = await changeOrderStatus(deps, { orderId: order.id, status: 'confirmed' }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ConcurrentUpdateError);
-    expect(error).toMatchObject({ status: 409 });
+    expect(error).toMatchObject({ kind: 'contended', code: 'conflict' });
     const stored = await repository.findById(order.id);
     expect(stored?.order.status).toBe('pending');
     expect(stored?.pendingEvents.some((e) => e.type === 'order.status_changed')).toBe(false);

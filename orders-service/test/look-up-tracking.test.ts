@@ -17,13 +17,13 @@ describe('look up tracking', () => {
     expect(await lookUpTracking(deps, { orderNumber: order.orderNumber, email: 'ada@EXAMPLE.com' })).toEqual(order);
   });
 
-  it('when the email is wrong or the number unknown, then both fail with the same 404 message', async () => {
+  it('when the email is wrong or the number unknown, then both fail as not found with the same message', async () => {
     const { deps, order } = await setUp();
     const wrongEmail = await lookUpTracking(deps, { orderNumber: order.orderNumber, email: 'eve@example.com' }).catch((e: Error) => e);
     const unknown = await lookUpTracking(deps, { orderNumber: 'OP-ZZZZZZZZ', email: 'ada@example.com' }).catch((e: Error) => e);
     expect(wrongEmail).toBeInstanceOf(TrackingLookupFailedError);
     expect(unknown).toBeInstanceOf(TrackingLookupFailedError);
-    expect(wrongEmail).toMatchObject({ status: 404 });
+    expect(wrongEmail).toMatchObject({ kind: 'not_found' });
     expect((wrongEmail as Error).message).toBe((unknown as Error).message);
   });
 });

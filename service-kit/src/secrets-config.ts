@@ -13,10 +13,8 @@ export const jwtSecretConfig = {
 export const DEV_SECRET_DEFAULTS = { JWT_SECRET: DEV_JWT_SECRET, ADMIN_PASSWORD: 'change-me' } as const;
 
 /** The settings still at their well-known development defaults. */
-export function devDefaultSecretsIn(config: Partial<Record<keyof typeof DEV_SECRET_DEFAULTS, string>>): string[] {
-  return Object.entries(DEV_SECRET_DEFAULTS)
-    .filter(([key, value]) => config[key as keyof typeof DEV_SECRET_DEFAULTS] === value)
-    .map(([key]) => key);
+export function devDefaultSecretsIn(config: Partial<Record<keyof typeof DEV_SECRET_DEFAULTS, string>>): Array<keyof typeof DEV_SECRET_DEFAULTS> {
+  return (Object.keys(DEV_SECRET_DEFAULTS) as Array<keyof typeof DEV_SECRET_DEFAULTS>).filter((key) => config[key] === DEV_SECRET_DEFAULTS[key]);
 }
 
 /** Throws a ConfigError when NODE_ENV=production and a secret is still the development default. */

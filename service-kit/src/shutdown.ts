@@ -3,10 +3,10 @@ import type { Logger } from './logger.js';
 export type Closer = { name: string; close: () => Promise<unknown> };
 
 /**
- * On SIGTERM/SIGINT: runs the closers in order (stop intake first, connections last), then
- * exits 0; exits 1 if that takes longer than `timeoutMs`. Only a `main.ts` calls this.
+ * On SIGTERM/SIGINT: calls `close` (a service's CloserStack: stop intake first, connections
+ * last), then exits 0; exits 1 if that takes longer than `timeoutMs`. Only runService calls this.
  */
-export function installGracefulShutdown(logger: Logger, closers: Closer[], timeoutMs = 10_000): () => Promise<void> {
+export function installGracefulShutdown(logger: Logger, close: () => Promise<void>, timeoutMs = 10_000): () => Promise<void> {
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     if (shuttingDown) return shuttingDown;
@@ -17,13 +17,7 @@ export function installGracefulShutdown(logger: Logger, closers: Closer[], timeo
     }, timeoutMs);
     timer.unref();
     shuttingDown = (async () => {
-      for (const closer of closers) {
-        try {
-          await closer.close();
-        } catch (err) {
-          logger.warn({ err: (err as Error).message, closer: closer.name }, 'error while closing');
-        }
-      }
+      await close().catch((err: Error) => logger.warn({ err: err.message }, 'error while closing'));
       logger.info('shutdown complete');
       clearTimeout(timer);
     })();
@@ -49,7 +43,7 @@ export class CloserStack {
     this.stack.unshift({ name, close });
   }
 
-  /** A copy, in shutdown order, for installGracefulShutdown. */
+  /** A copy, in shutdown order. */
   get closers(): Closer[] {
     return [...this.stack];
   }

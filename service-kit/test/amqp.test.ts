@@ -7,6 +7,7 @@ import {
   createEventConsumer,
   createEventPublisher,
   createLogger,
+  DomainError,
   namespaced,
   UnprocessableMessageError,
   type AmqpConnection,
@@ -17,6 +18,9 @@ const url = process.env.AMQP_URL as string;
 const logger = createLogger('amqp-test', 'silent');
 /** The test handler refuses events at this version as unprocessable. */
 const UNPROCESSABLE_VERSION = 99;
+/** The test handler refuses events at these versions with a domain error of that kind. */
+const CONFLICT_VERSION = 98;
+const NOT_FOUND_VERSION = 97;
 
 function aStatusEvent(orderId: string, version: number): OrderEvent {
   return {
@@ -47,6 +51,8 @@ describe('AMQP publisher and consumer against a real RabbitMQ', () => {
       retryDelayMs: 10,
       handle: async (event) => {
         if (event.version === UNPROCESSABLE_VERSION) throw new UnprocessableMessageError(`order ${event.orderId} can never be applied`);
+        if (event.version === CONFLICT_VERSION) throw new DomainError('conflict', `order ${event.orderId} is cancelled`);
+        if (event.version === NOT_FOUND_VERSION) throw new DomainError('not_found', `order ${event.orderId} not found`);
         if (failNext > 0) {
           failNext -= 1;
           throw new Error('dependency down');
@@ -144,6 +150,34 @@ describe('AMQP publisher and consumer against a real RabbitMQ', () => {
     await waitFor(async () => (await rawChannel.checkQueue(dlq)).messageCount === before + 1, 'the message in the dead-letter queue');
     expect(requeues).toBe(0);
     running.off('requeued', countRequeues);
+    await publisher.close();
+  });
+
+  it('when the handler refuses a message as a conflict (a stale event), then it is acked without being applied, neither requeued nor dead-lettered', async () => {
+    const publisher = createEventPublisher({ connection, namespace, logger });
+    const event = aStatusEvent(randomUUID(), CONFLICT_VERSION);
+    const settled: string[] = [];
+    const onRequeued = (e: OrderEvent) => void (e.id === event.id && settled.push('requeued'));
+    const onDeadLettered = (_reason: string, raw: string) => void (raw.includes(event.id) && settled.push('dead-lettered'));
+    running.on('requeued', onRequeued).on('dead-lettered', onDeadLettered);
+    const acked = nextEvent<[OrderEvent]>(running, 'acked', 5_000, (e) => e.id === event.id);
+
+    await publisher.publish(event);
+
+    await acked;
+    expect(settled).toEqual([]);
+    expect(handled.some((e) => e.id === event.id)).toBe(false);
+    running.off('requeued', onRequeued).off('dead-lettered', onDeadLettered);
+    await publisher.close();
+  });
+
+  it('when the handler refuses a message as not found, then it is dead-lettered with the kind and the reason', async () => {
+    const publisher = createEventPublisher({ connection, namespace, logger });
+    const event = aStatusEvent(randomUUID(), NOT_FOUND_VERSION);
+    const deadLettered = nextEvent<[string, string]>(running, 'dead-lettered', 5_000, (_reason, raw) => raw.includes(event.id));
+    await publisher.publish(event);
+    const [reason] = await deadLettered;
+    expect(reason).toBe(`not_found: order ${event.orderId} not found`);
     await publisher.close();
   });
 });

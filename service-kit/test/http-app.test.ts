@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
 import Router from '@koa/router';
 import { z } from 'zod';
-import { ConflictError, NotFoundError, createHttpApp, createLogger, createMetricsRegistry, listen, listenMetrics, validate, type RunningServer } from '../src/index.js';
+import { DomainError, StoreUnavailableError, createHttpApp, createLogger, createMetricsRegistry, listen, listenMetrics, validate, type RunningServer } from '../src/index.js';
 
 describe('createHttpApp', () => {
   let server: RunningServer;
@@ -19,10 +19,13 @@ describe('createHttpApp', () => {
       ctx.body = body;
     });
     router.get('/things/:id', () => {
-      throw new NotFoundError('no thing with that id');
+      throw new DomainError('not_found', 'no thing with that id');
     });
     router.put('/things/:id', () => {
-      throw new ConflictError('thing is frozen', { allowed: [] });
+      throw new DomainError('conflict', 'thing is frozen', { details: { allowed: [] } });
+    });
+    router.post('/things/:id', () => {
+      throw new StoreUnavailableError('the thing store', 'connection refused');
     });
     router.get('/boom', () => {
       throw new Error('secret internals');
@@ -58,9 +61,18 @@ describe('createHttpApp', () => {
     expect(res.body.error.message).toMatch(/not valid JSON/);
   });
 
-  it('when typed errors are thrown, then their status and code are kept', async () => {
+  it('when domain errors are thrown, then their kind gives the status and their code and details are kept', async () => {
     expect(await call('/things/1')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     expect(await call('/things/1', { method: 'PUT' })).toMatchObject({ status: 409, body: { error: { code: 'conflict', details: { allowed: [] } } } });
+  });
+
+  it('when the store is unavailable, then 503 with Retry-After and the store_unavailable code', async () => {
+    const res = await fetch(`${server.url}/things/1`, { method: 'POST' });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.json()).toEqual({
+      error: { code: 'store_unavailable', message: 'the thing store did not answer (connection refused); retry in a few seconds' },
+    });
   });
 
   it('when an unexpected error is thrown, then 500 hides the internals', async () => {

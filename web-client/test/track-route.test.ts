@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { topicMatches } from '../src/apps/shared/topic-filter.js';
 import { parseTrackRoute, takeTrackingToken, type TokenSources } from '../src/apps/track/route.js';
 
 const ORDER = '3f1c8a52-9a7e-4a31-9a55-2d6b1f1e8c11';
@@ -43,19 +42,5 @@ describe('track route', () => {
 
   it('when there is no token anywhere, then there is none', () => {
     expect(takeTrackingToken(ORDER, browserAt(`https://shop.test/track/${ORDER}`).sources)).toBeUndefined();
-  });
-});
-
-describe('topicMatches', () => {
-  it.each([
-    ['orders/+/status', 'orders/a/status', true],
-    ['orders/+/status', 'orders/a/tracking', false],
-    ['orders/#', 'orders/a/status', true],
-    ['orders/#', 'orders', true],
-    ['orders/a/status', 'orders/a/status', true],
-    ['orders/a/status', 'orders/a/status/x', false],
-    ['orders/a', 'orders/a/status', false],
-  ])('when the filter is %s and the topic %s, then it matches: %s', (filter, topic, expected) => {
-    expect(topicMatches(filter, topic)).toBe(expected);
   });
 });

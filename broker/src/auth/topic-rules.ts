@@ -7,8 +7,7 @@
  * allowed when one grant matches the topic. Receiving uses the subscribe grants, so a retained
  * message or a broad filter cannot deliver what the client could not have subscribed to.
  */
-import type { Role, TokenClaims } from '@orderpulse/contracts';
-import { anyGrantMatches, covers, hasWildcard, isValidFilter, isValidTopicName, levelsOf, type Levels } from './topic-filter.js';
+import { anyGrantMatches, covers, hasWildcard, isValidFilter, isValidTopicName, levelsOf, type Levels, type Role, type TokenClaims } from '@orderpulse/contracts';
 
 interface GrantList {
   subscribe: readonly string[];

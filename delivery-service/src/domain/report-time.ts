@@ -1,4 +1,4 @@
-import { BadRequestError } from '@orderpulse/service-kit';
+import { DomainError } from '@orderpulse/service-kit';
 
 /** How far a rider's clock may be ahead of ours, and how old a report may be, for it to count. */
 export interface ReportTimeLimits {
@@ -13,7 +13,7 @@ export type ReportTimeVerdict = 'future' | 'too_old';
  * `at` meant to freeze the position: every later report would look older) or too far in the
  * past (not about a delivery on the road today). Nothing is written from it.
  */
-export class ReportTimeOutOfRangeError extends BadRequestError {
+export class ReportTimeOutOfRangeError extends DomainError {
   constructor(
     readonly verdict: ReportTimeVerdict,
     readonly at: string,
@@ -21,6 +21,7 @@ export class ReportTimeOutOfRangeError extends BadRequestError {
     limitSeconds: number,
   ) {
     super(
+      'invalid',
       verdict === 'future'
         ? `report time ${at} is more than ${limitSeconds} s ahead of the server clock (${serverTime}); check the device clock`
         : `report time ${at} is more than ${limitSeconds} s before the server clock (${serverTime}); too old to apply`,

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { connect, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
-import { Backoff, DependencyUnavailableError, type BackoffOptions, type Logger } from '@orderpulse/service-kit';
+import type { IPublishPacket, MqttClient } from 'mqtt';
+import { Backoff, type BackoffOptions, type Logger } from '@orderpulse/service-kit';
+import { connectMqtt, type MqttConnection, type MqttCredentialSource } from '@orderpulse/service-kit/mqtt';
 import type { RiderMessageHandler, RiderMessageOutcome } from './rider-message-handler.js';
-import type { ServiceCredentials } from './service-credentials.js';
 
 /** `+` is a rider id, then a delivery id. */
 export const RIDER_REPORT_TOPICS = ['riders/+/deliveries/+/status', 'riders/+/location'];
@@ -11,7 +11,8 @@ export interface RiderIngestOptions {
   url: string;
   /** Fixed across restarts: the broker keeps this client's session and queues what riders send meanwhile. */
   clientId: string;
-  credentials: ServiceCredentials;
+  /** Asked before every CONNECT: the service's login with a freshly signed token. */
+  credentials: MqttCredentialSource;
   handle: RiderMessageHandler;
   logger: Logger;
   connectTimeoutMs: number;
@@ -32,30 +33,6 @@ export interface RiderIngest extends EventEmitter<RiderIngestEvents> {
   stop(): Promise<void>;
 }
 
-/** One line for a failed first connection: a refused CONNECT is not the same as no broker. */
-export function mqttStartFailureMessage(url: string, err: unknown): string {
-  if (typeof (err as { code?: unknown })?.code === 'number') {
-    return `MQTT broker at ${url} refused delivery-service (${(err as Error).message}): check that it shares JWT_SECRET with delivery-service`;
-  }
-  return `MQTT broker is not reachable at ${url}: start it (\`node broker/dist/main.js\`) or point MQTT_URL at a running broker`;
-}
-
-function firstConnect(client: MqttClient, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const settle = (err?: Error) => {
-      clearTimeout(timer);
-      client.off('connect', onConnect).off('error', onError).off('close', onClose);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onConnect = () => settle();
-    const onError = (err: Error) => settle(err);
-    const onClose = () => settle(new Error('connection closed'));
-    const timer = setTimeout(() => settle(new Error(`no CONNACK within ${timeoutMs} ms`)), timeoutMs);
-    client.once('connect', onConnect).once('error', onError).once('close', onClose);
-  });
-}
-
 /**
  * Rider reports in over MQTT with a persistent session (`clean: false`, fixed client id, QoS 1).
  * mqtt.js hands over one message at a time and sends its PUBACK only when `handleMessage`
@@ -67,11 +44,9 @@ function firstConnect(client: MqttClient, timeoutMs: number): Promise<void> {
 export function createRiderIngest(options: RiderIngestOptions): RiderIngest {
   const { url, clientId, credentials, handle, logger } = options;
   const emitter = new EventEmitter<RiderIngestEvents>();
-  const reconnectBackoff = new Backoff(options.reconnectBackoff ?? { initialMs: 100, maxMs: 5_000 });
-  let client: MqttClient | undefined;
+  let starting: Promise<void> | undefined;
+  let connection: MqttConnection | undefined;
   let stopping = false;
-  let everConnected = false;
-  let reconnectTimer: NodeJS.Timeout | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
   const stopSignal = new AbortController();
 
@@ -90,7 +65,7 @@ export function createRiderIngest(options: RiderIngestOptions): RiderIngest {
     return false;
   };
 
-  const wire = (mqttClient: MqttClient) => {
+  const takeMessages = (mqttClient: MqttClient) => {
     mqttClient.handleMessage = (packet, callback) => {
       if (stopping) return; // not acknowledged: the broker redelivers it to the next session
       // A PUBACK belongs to the connection that delivered the message; after a reconnect the
@@ -101,73 +76,54 @@ export function createRiderIngest(options: RiderIngestOptions): RiderIngest {
       });
       inFlight = work.catch(() => undefined);
     };
-    mqttClient.on('error', (err) => logger.debug({ err: err.message }, 'MQTT client error'));
-    mqttClient.on('connect', (connack: IConnackPacket) => {
-      const isReconnect = everConnected;
-      if (isReconnect) logger.info({ url, attempts: reconnectBackoff.attempts, sessionPresent: connack.sessionPresent }, 'rider ingest reconnected');
-      else logger.info({ url, clientId, sessionPresent: connack.sessionPresent }, 'rider ingest connected');
-      everConnected = true;
-      reconnectBackoff.reset();
-      // The first subscription is made (and awaited) by start(); the session keeps it, and
-      // subscribing again after a reconnect covers a broker that lost its sessions.
-      if (!isReconnect) return;
-      mqttClient.subscribe(RIDER_REPORT_TOPICS, { qos: 1 }, (err) => {
-        if (err) logger.error({ err: err.message }, 'subscribing to rider reports failed');
-      });
-    });
-    mqttClient.on('close', () => {
-      if (stopping || !everConnected || reconnectTimer) return;
-      if (reconnectBackoff.attempts === 0) logger.warn({ url }, 'MQTT connection lost; rider reports queue at the broker; reconnecting with backoff');
-      reconnectTimer = setTimeout(() => {
-        void credentials
-          .current()
-          .then(({ username, password }) => {
-            mqttClient.options.username = username;
-            mqttClient.options.password = password;
-          })
-          .catch((err: Error) => logger.error({ err: err.message }, 'could not re-sign the service token; reconnecting with the last one'))
-          .finally(() => {
-            reconnectTimer = undefined;
-            if (!stopping) mqttClient.reconnect();
-          });
-      }, reconnectBackoff.nextDelayMs());
-    });
   };
 
   return Object.assign(emitter, {
-    isConnected: () => client?.connected ?? false,
-    async start() {
-      if (client) throw new Error('rider ingest already started');
-      const first = await credentials.current();
-      const mqttClient = connect(url, {
+    isConnected: () => connection?.isConnected() ?? false,
+    start() {
+      if (starting) return Promise.reject(new Error('rider ingest already started'));
+      starting = connectMqtt({
+        url,
         clientId,
+        credentials,
+        logger,
+        connectTimeoutMs: options.connectTimeoutMs,
         clean: false,
-        protocolVersion: 4,
-        username: first.username,
-        password: first.password,
-        keepalive: 15,
-        reconnectPeriod: 0,
-        resubscribe: false,
-        connectTimeout: options.connectTimeoutMs,
-      });
-      client = mqttClient;
-      wire(mqttClient);
-      try {
-        await firstConnect(mqttClient, options.connectTimeoutMs);
-        await mqttClient.subscribeAsync(RIDER_REPORT_TOPICS, { qos: 1 });
-      } catch (err) {
-        stopping = true;
-        await mqttClient.endAsync(true);
-        throw new DependencyUnavailableError(mqttStartFailureMessage(url, err));
-      }
+        who: 'delivery-service',
+        log: {
+          connected: 'rider ingest connected',
+          reconnected: 'rider ingest reconnected',
+          lost: 'MQTT connection lost; rider reports queue at the broker; reconnecting with backoff',
+        },
+        ...(options.reconnectBackoff ? { reconnectBackoff: options.reconnectBackoff } : {}),
+        prepare: takeMessages,
+        // The first subscription is part of start-up; the session keeps it, and subscribing again
+        // after a reconnect covers a broker that lost its sessions.
+        afterFirstConnect: async (client) => void (await client.subscribeAsync(RIDER_REPORT_TOPICS, { qos: 1 })),
+        onConnect: ({ reconnect, client }) => {
+          if (!reconnect) return;
+          client.subscribe(RIDER_REPORT_TOPICS, { qos: 1 }, (err) => {
+            if (err) logger.error({ err: err.message }, 'subscribing to rider reports failed');
+          });
+        },
+      }).then(
+        (opened) => {
+          connection = opened;
+        },
+        (err: unknown) => {
+          stopping = true; // whatever it took before failing stays unacknowledged
+          throw err;
+        },
+      );
+      return starting;
     },
     async stop() {
-      if (stopping || !client) return;
+      await starting?.catch(() => undefined);
+      if (stopping || !connection) return;
       stopping = true;
-      clearTimeout(reconnectTimer);
       stopSignal.abort();
       await inFlight;
-      await client.endAsync(!client.connected);
+      await connection.close();
     },
   }) as RiderIngest;
 }

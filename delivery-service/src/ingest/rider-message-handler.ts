@@ -1,9 +1,8 @@
 import { parseTopic, riderLocationReportSchema, riderStatusReportSchema } from '@orderpulse/contracts';
-import { createRateLimitedLog, HttpError, type RateLimitedLog } from '@orderpulse/service-kit';
+import { createRateLimitedLog, DomainError, type DomainErrorKind, type RateLimitedLog } from '@orderpulse/service-kit';
 import type { z } from 'zod';
 import { applyRiderLocation } from '../domain/apply-rider-location.js';
 import { applyRiderStatusReport } from '../domain/apply-rider-status-report.js';
-import { ConcurrentDeliveryUpdateError } from '../domain/delivery-errors.js';
 import type { DeliveryUseCaseDeps } from '../domain/delivery-use-case-deps.js';
 import { ReportTimeOutOfRangeError } from '../domain/report-time.js';
 
@@ -39,9 +38,23 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
 }
 
+/**
+ * What a domain error means for the report that caused it: `refuse` it (logged, and acknowledged:
+ * a redelivery would get the same answer), or `retry` it (the write may succeed later: it is
+ * applied again and stays unacknowledged meanwhile, so the broker redelivers it after a restart).
+ */
+export const REPORT_FAILURE_BY_KIND: Record<DomainErrorKind, 'refuse' | 'retry'> = {
+  invalid: 'refuse',
+  forbidden: 'refuse',
+  not_found: 'refuse',
+  conflict: 'refuse',
+  contended: 'retry',
+  unavailable: 'retry',
+};
+
 /** A domain refusal (unknown, not assigned, invalid transition, nothing in progress); not a failure worth retrying. */
-function isRefusal(err: unknown): err is HttpError {
-  return err instanceof HttpError && err.status < 500 && !(err instanceof ConcurrentDeliveryUpdateError);
+function isRefusal(err: unknown): err is DomainError {
+  return err instanceof DomainError && REPORT_FAILURE_BY_KIND[err.kind] === 'refuse';
 }
 
 /**

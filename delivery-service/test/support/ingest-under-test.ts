@@ -1,8 +1,8 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { createTokenService, DEV_JWT_SECRET, type TokenService } from '@orderpulse/service-kit';
+import { createServiceCredentials } from '@orderpulse/service-kit/mqtt';
 import { createRiderMessageHandler, type RiderMessageOutcome } from '../../src/ingest/rider-message-handler.js';
 import { createRiderIngest, type RiderIngest } from '../../src/ingest/rider-ingest.js';
-import { createServiceCredentials } from '../../src/ingest/service-credentials.js';
 import type { DeliveryUseCaseDeps } from '../../src/domain/delivery-use-case-deps.js';
 
 export const testTokens: TokenService = createTokenService(DEV_JWT_SECRET);
@@ -18,7 +18,7 @@ export async function startIngest(deps: DeliveryUseCaseDeps, url: string, client
   const ingest = createRiderIngest({
     url,
     clientId,
-    credentials: createServiceCredentials({ tokens: testTokens, ttlSeconds: 3600 }),
+    credentials: createServiceCredentials({ tokens: testTokens, service: 'delivery-service', ttlSeconds: 3600 }),
     handle: createRiderMessageHandler(deps),
     logger: deps.logger,
     connectTimeoutMs: 2_000,

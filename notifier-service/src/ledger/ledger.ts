@@ -1,5 +1,17 @@
 import type { OrderTrackingMessage } from '@orderpulse/contracts';
-import type { Claim, EventKey } from '../dedupe.js';
+
+/**
+ * Whether to publish an event. `publish: true` carries the progress recorded for the aggregate
+ * so far (what the handler needs to build the next message).
+ */
+export type Claim<P> = { publish: true; progress?: P } | { publish: false; reason: 'duplicate' | 'stale'; publishedVersion?: number };
+
+/** One event of one aggregate: an order (keyed by orderId) or a delivery (keyed by deliveryId). */
+export interface EventKey {
+  id: string;
+  aggregateId: string;
+  version: number;
+}
 
 /**
  * What one aggregate kind's events have already been published: the notifier's memory for
@@ -8,8 +20,11 @@ import type { Claim, EventKey } from '../dedupe.js';
  */
 export interface PublishedLedger<P extends { version: number } = { version: number }> {
   /**
-   * Publish or not, in one step with claiming the version (see PublishedEvents.claim): once an
-   * attempt at version n has begun, versions below n are stale even if that attempt fails.
+   * Publish or not, in one step with claiming the version: an event id already recorded is a
+   * duplicate; a version not above the last one recorded for the aggregate is stale. A claim
+   * outlives a failed attempt: the attempt may already have put some of its messages on the
+   * broker, so a version below one whose attempt has begun is stale too (publishing it would take
+   * retained topics backwards). The same version may be attempted again.
    */
   claim(event: EventKey): Promise<Claim<P>>;
   /** Call only once the broker has acknowledged every message of the event. */

@@ -1,5 +1,5 @@
 import { connectRedisClients, describeRedisUrl, type Logger } from '@orderpulse/service-kit';
-import type { OrderProgress } from '../handlers/order-event.js';
+import type { OrderProgress } from '../messages/order-event.js';
 import { inMemoryPublishedLedger, inMemoryTrackingStore, noLocks } from './in-memory-ledger.js';
 import type { KeyedLocks, PublishedLedger, TrackingStore } from './ledger.js';
 import { redisLocks, redisPublishedLedger, redisTrackingStore } from './redis-ledger.js';

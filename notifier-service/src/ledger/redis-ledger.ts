@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OrderTrackingMessage } from '@orderpulse/contracts';
 import type { Redis } from 'ioredis';
-import type { Claim, EventKey } from '../dedupe.js';
-import type { KeyedLocks, PublishedLedger, TrackingStore } from './ledger.js';
+import type { Claim, EventKey, KeyedLocks, PublishedLedger, TrackingStore } from './ledger.js';
 
 const DAY_SECONDS = 24 * 3_600;
 /** Event ids only matter while redeliveries can happen; versions as long as an order is tracked. */
@@ -11,7 +10,7 @@ const EVENT_ID_TTL_SECONDS = 2 * DAY_SECONDS;
 const PROGRESS_TTL_SECONDS = 30 * DAY_SECONDS;
 
 /**
- * PublishedEvents.claim in one round trip and atomically among notifiers. KEYS: event id,
+ * PublishedLedger.claim in one round trip and atomically among notifiers. KEYS: event id,
  * progress (the last published version's JSON), begun (the highest version attempted).
  * ARGV: version, TTL in seconds. Replies {'duplicate'}, {'stale', version} or {'publish', progress}.
  */

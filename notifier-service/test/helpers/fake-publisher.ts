@@ -1,5 +1,5 @@
-import type { MqttMessage } from '../../src/mqtt-message.js';
-import type { MqttPublisher } from '../../src/mqtt-publisher.js';
+import type { MqttMessage } from '../../src/messages/mqtt-message.js';
+import type { MqttPublisher } from '../../src/mqtt/mqtt-publisher.js';
 
 export interface PendingPublish {
   message: MqttMessage;

@@ -4,6 +4,7 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { AmqpConnection } from './connection.js';
+import { settlementOf } from './settlement.js';
 import { assertConsumerQueue, DEAD_LETTER_EXCHANGE, namespaced, type QueueBinding } from './topology.js';
 
 export interface ConsumerEvents<T> {
@@ -34,18 +35,6 @@ export interface EventConsumer<T> extends EventEmitter<ConsumerEvents<T>> {
   readonly inFlight: number;
 }
 
-/**
- * Thrown by a handler for a message that is valid but can never be applied (e.g. it refers to
- * something this service will never know): the message goes to the dead-letter queue with this
- * reason instead of being redelivered forever.
- */
-export class UnprocessableMessageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnprocessableMessageError';
-  }
-}
-
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
@@ -53,8 +42,9 @@ function describeIssues(error: z.ZodError): string {
 /**
  * Durable queue, manual acks, prefetch. A message that is not JSON or fails the schema is
  * rejected without requeue, so RabbitMQ moves it to `<queue>.dlq`; the reason is logged.
- * A handler error requeues the message after a delay (at-least-once); an
- * UnprocessableMessageError dead-letters it instead.
+ * A handler error is settled by its kind (see settlementOf): unexpected failures, a busy or
+ * unavailable store requeue the message after a delay (at-least-once); refusals dead-letter it,
+ * conflicts (a stale event) ack it.
  */
 export function createEventConsumer<S extends z.ZodType>(options: EventConsumerOptions<S>): EventConsumer<z.infer<S>> {
   type T = z.infer<S>;
@@ -105,8 +95,14 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
       await handle(message);
       if (settle(msg, 'ack')) emitter.emit('acked', message);
     } catch (err) {
-      if (err instanceof UnprocessableMessageError) {
-        deadLetter(msg, `unprocessable: ${err.message}`);
+      const settlement = settlementOf(err);
+      if (settlement.how === 'dead-letter') {
+        deadLetter(msg, settlement.reason);
+        return;
+      }
+      if (settlement.how === 'ack') {
+        logger.warn({ queue, reason: settlement.reason, ...idsOf(message) }, 'message refused by the domain; acknowledged without applying it');
+        if (settle(msg, 'ack')) emitter.emit('acked', message);
         return;
       }
       const error = err as Error;

@@ -3,6 +3,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { HttpError } from './errors.js';
+import { errorResponseOf } from './error-response.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -24,7 +25,8 @@ export interface HttpAppOptions {
 }
 
 /**
- * The scaffold every service shares: request logging and latency, typed errors → JSON,
+ * The scaffold every service shares: request logging and latency, typed errors → JSON (domain
+ * errors by kind, see HTTP_STATUS_BY_KIND; HttpErrors by their status),
  * JSON bodies, `/healthz`, `/readyz`. Routes are mounted by the caller. `/metrics` is not served
  * here, on the public port, but by listenMetrics on METRICS_PORT.
  */
@@ -48,11 +50,12 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     try {
       await next();
     } catch (err) {
-      const status = err instanceof HttpError ? err.status : statusOf(err);
+      const response = errorResponseOf(err);
+      const status = response?.status ?? statusOf(err);
       ctx.status = status;
-      if (err instanceof HttpError) {
-        if (err.headers) ctx.set(err.headers);
-        ctx.body = { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+      if (response) {
+        ctx.set(response.headers);
+        ctx.body = response.body;
       } else if (status < 500) {
         ctx.body = { error: { code: 'bad_request', message: (err as Error).message } };
       } else {

@@ -1,4 +1,7 @@
-/** Typed errors carry their HTTP status; the error middleware turns them into JSON once. */
+/**
+ * Errors of the HTTP layer itself (request validation, authentication, attempt limits) carry their
+ * status; the error middleware turns them into JSON once. The domain throws DomainErrors instead.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -31,15 +34,5 @@ export class UnauthorizedError extends HttpError {
 export class ForbiddenError extends HttpError {
   constructor(message = 'this token may not do that') {
     super(403, 'forbidden', message);
-  }
-}
-export class NotFoundError extends HttpError {
-  constructor(message: string) {
-    super(404, 'not_found', message);
-  }
-}
-export class ConflictError extends HttpError {
-  constructor(message: string, details?: unknown) {
-    super(409, 'conflict', message, details);
   }
 }

@@ -1,15 +1,15 @@
-import { HttpError } from '../http/errors.js';
+import { DomainError } from '../errors/domain-error.js';
 
 /** Seconds a client is asked to wait before retrying a write refused because the store is down. */
 export const STORE_RETRY_AFTER_SECONDS = 5;
 
-/** The database did not answer in time; the caller may retry (HTTP 503 with Retry-After). */
-export class StoreUnavailableError extends HttpError {
+/** The database did not answer in time; the caller may retry (over HTTP: 503 with Retry-After). */
+export class StoreUnavailableError extends DomainError {
   constructor(what: string, cause: string) {
-    super(503, 'store_unavailable', `${what} did not answer (${cause}); retry in a few seconds`, undefined, {
-      'Retry-After': String(STORE_RETRY_AFTER_SECONDS),
+    super('unavailable', `${what} did not answer (${cause}); retry in a few seconds`, {
+      code: 'store_unavailable',
+      retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
     });
-    this.name = 'StoreUnavailableError';
   }
 }
 

@@ -1,5 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { DependencyUnavailableError } from '@orderpulse/service-kit';
 import { htmlPathOf, type BrowserApp } from './browser-apps.js';
 
 /**
@@ -10,7 +11,7 @@ export function defaultPublicDir(): string {
   return resolve(__dirname, '..', '..', 'dist', 'public');
 }
 
-export class AssetsMissingError extends Error {
+export class AssetsMissingError extends DependencyUnavailableError {
   constructor(file: string) {
     super(`the browser apps are not built (${file} is missing): run \`npm run build --workspace web-client\``);
     this.name = 'AssetsMissingError';

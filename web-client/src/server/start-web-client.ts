@@ -1,4 +1,4 @@
-import { createMetricsRegistry, listen, listenMetrics, type Logger } from '@orderpulse/service-kit';
+import { CloserStack, createMetricsRegistry, listen, listenMetrics, type Logger } from '@orderpulse/service-kit';
 import { assertAppsBuilt, defaultPublicDir } from './assets.js';
 import { BROWSER_APPS } from './browser-apps.js';
 import type { WebClientConfig } from './config.js';
@@ -22,18 +22,15 @@ export async function startWebClient(config: WebClientConfig, logger: Logger, op
   const publicDir = options.publicDir ?? defaultPublicDir();
   await assertAppsBuilt(publicDir, BROWSER_APPS);
   const registry = createMetricsRegistry('web-client');
-  const running = await listen(createWebClientApp({ config, logger, publicDir, registry }), config.WEB_PORT, config.HOST);
-  const metrics = await listenMetrics(registry, config.METRICS_PORT, config.METRICS_HOST, logger).catch(async (err: unknown) => {
-    await running.close();
+  const closers = new CloserStack(logger);
+  try {
+    const running = await listen(createWebClientApp({ config, logger, publicDir, registry }), config.WEB_PORT, config.HOST);
+    closers.add('HTTP server', () => running.close());
+    const metrics = await listenMetrics(registry, config.METRICS_PORT, config.METRICS_HOST, logger);
+    closers.add('metrics server', () => metrics.close());
+    return { port: running.port, url: running.url, metricsUrl: `${metrics.url}/metrics`, close: () => closers.closeAll() };
+  } catch (err) {
+    await closers.closeAll();
     throw err;
-  });
-  return {
-    port: running.port,
-    url: running.url,
-    metricsUrl: `${metrics.url}/metrics`,
-    close: async () => {
-      await running.close();
-      await metrics.close();
-    },
-  };
+  }
 }

@@ -1,7 +1,7 @@
 import mqtt from 'mqtt';
 import type { z } from 'zod';
 import { decodePayload } from './decode-payload.js';
-import { topicMatches } from './topic-filter.js';
+import { topicMatches } from '@orderpulse/contracts';
 import { TypedEmitter } from './typed-emitter.js';
 import { VersionGate } from './version-gate.js';
 

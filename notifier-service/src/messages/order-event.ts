@@ -1,5 +1,5 @@
 import { orderStatusMessageSchema, topics, type OrderEvent, type OrderStatusMessage } from '@orderpulse/contracts';
-import type { MqttMessage } from '../mqtt-message.js';
+import type { MqttMessage } from './mqtt-message.js';
 import { adminFeedMessage } from './admin-feed.js';
 
 /** What the notifier last published for one order. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { adminFeedMessageSchema, orderStatusMessageSchema } from '@orderpulse/contracts';
-import { messagesForOrderEvent } from '../src/handlers/order-event.js';
+import { messagesForOrderEvent } from '../src/messages/order-event.js';
 import { anOrderCreatedEvent, aStatusChangedEvent } from './helpers/events.js';
 
 describe('messagesForOrderEvent', () => {

@@ -1,9 +1,9 @@
 import type { Logger } from '@orderpulse/service-kit';
-import { riderAssignmentsMessage } from './handlers/rider-assignments.js';
-import type { NotifierMetrics } from './metrics.js';
-import type { MqttPublisher } from './mqtt-publisher.js';
-import type { RiderAssignmentsSource } from './rider-assignments-client.js';
-import type { SerialByKey } from './serial-by-key.js';
+import { riderAssignmentsMessage } from '../messages/rider-assignments.js';
+import type { NotifierMetrics } from '../metrics.js';
+import type { MqttPublisher } from '../mqtt/mqtt-publisher.js';
+import type { RiderAssignmentsSource } from '../delivery-client/rider-assignments-client.js';
+import type { SerialByKey } from '../routing/serial-by-key.js';
 
 export interface RefreshRiderAssignmentsDeps {
   source: RiderAssignmentsSource;

@@ -1,11 +1,11 @@
 import type { DeliveryEvent } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
-import { deliveryIdOf, ledgerKeyOf, messagesForDeliveryEvent } from './handlers/delivery-event.js';
-import type { PublishedLedger, TrackingStore } from './ledger/ledger.js';
-import type { NotifierMetrics } from './metrics.js';
-import type { MqttPublisher } from './mqtt-publisher.js';
+import { deliveryIdOf, ledgerKeyOf, messagesForDeliveryEvent } from '../messages/delivery-event.js';
+import type { PublishedLedger, TrackingStore } from '../ledger/ledger.js';
+import type { NotifierMetrics } from '../metrics.js';
+import type { MqttPublisher } from '../mqtt/mqtt-publisher.js';
 import type { RefreshRiderAssignments } from './refresh-rider-assignments.js';
-import type { SerialByKey } from './serial-by-key.js';
+import type { SerialByKey } from '../routing/serial-by-key.js';
 import { settleAll } from './settle-all.js';
 
 export interface NotifyDeliveryEventDeps {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { riderAssignmentsMessage, ridersToRefresh } from '../src/handlers/rider-assignments.js';
-import { trackingOf } from '../src/handlers/delivery-event.js';
+import { riderAssignmentsMessage, ridersToRefresh } from '../src/messages/rider-assignments.js';
+import { trackingOf } from '../src/messages/delivery-event.js';
 import { DeliveryTimeline } from './helpers/delivery-events.js';
 
 const ANN = { id: 'rider-ann', name: 'Ann' };

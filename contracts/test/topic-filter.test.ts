@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { covers, isValidFilter, isValidTopicName, levelsOf } from '../src/auth/topic-filter.js';
+import { anyGrantMatches, covers, grantMatches, isValidFilter, isValidTopicName, levelsOf, topicMatches } from '../src/index.js';
 
 const covered = (grant: string, filter: string) => covers(levelsOf(grant), levelsOf(filter));
 
@@ -46,5 +46,46 @@ describe('topic filter algebra', () => {
 
   it('when a topic name has a wildcard or is empty, then it is not a valid PUBLISH topic', () => {
     expect(['orders/a/status', 'orders/+/status', 'orders/#', ''].map(isValidTopicName)).toEqual([true, false, false, false]);
+  });
+
+  it.each([
+    ['orders/a/status', 'orders/a/status'],
+    ['orders/+/status', 'orders/a/status'],
+    ['orders/#', 'orders/a/status'],
+    ['orders/#', 'orders'],
+    ['riders/+/deliveries/+/status', 'riders/x/deliveries/d1/status'],
+  ])('when the grant is %s, then the topic %s matches it in place, as covers says', (grant, topic) => {
+    expect(grantMatches(levelsOf(grant), topic)).toBe(true);
+    expect(covers(levelsOf(grant), levelsOf(topic))).toBe(true);
+  });
+
+  it.each([
+    ['orders/a/status', 'orders/a/status/more'],
+    ['orders/a/status', 'orders/a'],
+    ['orders/+/status', 'orders/a/tracking'],
+    ['orders/a/status', 'orders/b/status'],
+    ['#', '$SYS/broker/heartbeat'],
+  ])('when the grant is %s, then the topic %s does not match it', (grant, topic) => {
+    expect(grantMatches(levelsOf(grant), topic)).toBe(false);
+  });
+
+  it('when one of several grants matches, then the topic matches them', () => {
+    const grants = ['riders/x/#', 'orders/+/status'].map(levelsOf);
+    expect(anyGrantMatches(grants, 'orders/a/status')).toBe(true);
+    expect(anyGrantMatches(grants, 'riders/y/location')).toBe(false);
+  });
+});
+
+describe('topicMatches (the browser apps route messages to their subscriptions with it)', () => {
+  it.each([
+    ['orders/+/status', 'orders/a/status', true],
+    ['orders/+/status', 'orders/a/tracking', false],
+    ['orders/#', 'orders/a/status', true],
+    ['orders/#', 'orders', true],
+    ['orders/a/status', 'orders/a/status', true],
+    ['orders/a/status', 'orders/a/status/x', false],
+    ['orders/a', 'orders/a/status', false],
+  ])('when the filter is %s and the topic %s, then it matches: %s', (filter, topic, expected) => {
+    expect(topicMatches(filter, topic)).toBe(expected);
   });
 });

@@ -7,7 +7,7 @@ import {
   type OrderLocationMessage,
   type OrderTrackingMessage,
 } from '@orderpulse/contracts';
-import type { MqttMessage } from '../mqtt-message.js';
+import type { MqttMessage } from './mqtt-message.js';
 import { adminFeedMessage } from './admin-feed.js';
 import { ridersToRefresh } from './rider-assignments.js';
 

@@ -1,5 +1,5 @@
 import { adminFeedMessageSchema, topics, type AdminFeedMessage, type DomainEvent } from '@orderpulse/contracts';
-import type { MqttMessage } from '../mqtt-message.js';
+import type { MqttMessage } from './mqtt-message.js';
 
 /** What the console shows next to the event's type; both are known for most events. */
 export interface AdminFeedSummary {

@@ -1,13 +1,13 @@
 import type { DomainEvent } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
-import type { KeyedLocks } from './ledger/ledger.js';
-import type { NotifierLedger } from './ledger/open-ledger.js';
-import type { NotifierMetrics } from './metrics.js';
-import type { MqttPublisher } from './mqtt-publisher.js';
-import { createDeliveryEventNotifier } from './notify-delivery-event.js';
-import { createOrderEventNotifier } from './notify-order-event.js';
-import { createRiderAssignmentsRefresher } from './refresh-rider-assignments.js';
-import type { RiderAssignmentsSource } from './rider-assignments-client.js';
+import type { KeyedLocks } from '../ledger/ledger.js';
+import type { NotifierLedger } from '../ledger/open-ledger.js';
+import type { NotifierMetrics } from '../metrics.js';
+import type { MqttPublisher } from '../mqtt/mqtt-publisher.js';
+import { createDeliveryEventNotifier } from '../notify/notify-delivery-event.js';
+import { createOrderEventNotifier } from '../notify/notify-order-event.js';
+import { createRiderAssignmentsRefresher } from '../notify/refresh-rider-assignments.js';
+import type { RiderAssignmentsSource } from '../delivery-client/rider-assignments-client.js';
 import { routeEvent } from './route-event.js';
 import { createSerialByKey, type SerialByKey } from './serial-by-key.js';
 

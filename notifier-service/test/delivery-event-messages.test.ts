@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { adminFeedMessageSchema, orderLocationMessageSchema, orderTrackingMessageSchema, type OrderTrackingMessage } from '@orderpulse/contracts';
-import { messagesForDeliveryEvent, retrack, trackingMessage, trackingOf } from '../src/handlers/delivery-event.js';
+import { messagesForDeliveryEvent, retrack, trackingMessage, trackingOf } from '../src/messages/delivery-event.js';
 import { anEta, DeliveryTimeline } from './helpers/delivery-events.js';
 
 const ANN = { id: 'rider-ann', name: 'Ann' };

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, it, expect } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { deleteRedisNamespace, redisTarget, uniqueRedisNamespace, waitFor } from '@orderpulse/service-kit/testing';
 import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
-import type { OrderProgress } from '../src/handlers/order-event.js';
-import { LockTimeoutError, redisLocks, redisPublishedLedger, redisTrackingStore } from '../src/ledger/redis-ledger.js';
+import { LockTimeoutError, redisLocks } from '../src/ledger/redis-ledger.js';
 
-/** Two connections stand for two notifier processes sharing one Redis. */
+/** Two connections stand for two notifier processes sharing one Redis. The ledger itself: ledger.test.ts. */
 const target = redisTarget();
 const redisUrl = 'url' in target ? target.url : '';
 
-describeIfAvailable(`the notifier ledger and locks in Redis (${redisUrl})`, 'skipReason' in target ? target.skipReason : undefined, () => {
+describeIfAvailable(`the notifier's per-order locks in Redis (${redisUrl})`, 'skipReason' in target ? target.skipReason : undefined, () => {
   const namespace = uniqueRedisNamespace('ledger');
   const prefix = `${namespace}:orderpulse:notifier:`;
   let a: Redis;
@@ -24,45 +22,7 @@ describeIfAvailable(`the notifier ledger and locks in Redis (${redisUrl})`, 'ski
   afterAll(async () => {
     a?.disconnect();
     b?.disconnect();
-    expect(await deleteRedisNamespace(redisUrl, namespace)).toBeGreaterThan(0);
-  });
-
-  it('when one notifier records an event, then the other sees it as a duplicate and older versions as stale', async () => {
-    const mine = redisPublishedLedger<OrderProgress>(a, prefix, 'order');
-    const theirs = redisPublishedLedger<OrderProgress>(b, prefix, 'order');
-    const orderId = randomUUID();
-    const v3 = { id: randomUUID(), aggregateId: orderId, version: 3 };
-    expect(await theirs.claim(v3)).toEqual({ publish: true });
-
-    await mine.record(v3, { version: 3, trackingNumber: 'TRK-9' });
-
-    expect(await theirs.claim(v3)).toEqual({ publish: false, reason: 'duplicate' });
-    expect(await theirs.claim({ id: randomUUID(), aggregateId: orderId, version: 2 })).toEqual({ publish: false, reason: 'stale', publishedVersion: 3 });
-    expect(await theirs.claim({ id: randomUUID(), aggregateId: orderId, version: 4 })).toEqual({ publish: true, progress: { version: 3, trackingNumber: 'TRK-9' } });
-  });
-
-  it('when one notifier began version 5 and failed, then the other finds version 4 stale and may retry version 5', async () => {
-    const mine = redisPublishedLedger<OrderProgress>(a, prefix, 'order');
-    const theirs = redisPublishedLedger<OrderProgress>(b, prefix, 'order');
-    const orderId = randomUUID();
-    const v5 = { id: randomUUID(), aggregateId: orderId, version: 5 };
-    expect(await mine.claim(v5)).toEqual({ publish: true });
-    expect(await theirs.claim({ id: randomUUID(), aggregateId: orderId, version: 4 })).toEqual({ publish: false, reason: 'stale', publishedVersion: 5 });
-    expect(await theirs.claim(v5)).toEqual({ publish: true });
-  });
-
-  it('when orders and deliveries share an id, then their versions are kept apart', async () => {
-    const id = randomUUID();
-    await redisPublishedLedger(a, prefix, 'order').record({ id: randomUUID(), aggregateId: id, version: 7 }, { version: 7 });
-    expect(await redisPublishedLedger(b, prefix, 'delivery').claim({ id: randomUUID(), aggregateId: id, version: 1 })).toEqual({ publish: true });
-  });
-
-  it('when one notifier stores a tracking message, then the other reads it back', async () => {
-    const orderId = randomUUID();
-    const message = { orderId, deliveryId: randomUUID(), status: 'assigned', history: [], version: 2 } as never;
-    await redisTrackingStore(a, prefix).set(orderId, message);
-    expect(await redisTrackingStore(b, prefix).get(orderId)).toEqual(message);
-    expect(await redisTrackingStore(b, prefix).get(randomUUID())).toBeUndefined();
+    await deleteRedisNamespace(redisUrl, namespace);
   });
 
   it('when two notifiers run tasks for the same key, then they never overlap; other keys run side by side', async () => {

@@ -1,7 +1,8 @@
 /**
- * MQTT 3.1.1 topic-filter algebra (§4.7), pure. Filters are compared level by level after one
+ * MQTT 3.1.1 topic-filter algebra (§4.7), pure: the broker's access rules and the browser apps'
+ * message routing use this one implementation. Filters are compared level by level after one
  * split; topic names (every publish and every delivery) are matched in place by grantMatches,
- * which allocates nothing.
+ * which allocates nothing (the broker runs it for every message).
  */
 export type Levels = readonly string[];
 
@@ -83,4 +84,9 @@ export function anyGrantMatches(grants: readonly Levels[], topic: string): boole
     if (grantMatches(grants[i] as Levels, topic)) return true;
   }
   return false;
+}
+
+/** True when the subscription `filter` matches the topic name `topic` (see grantMatches). */
+export function topicMatches(filter: string, topic: string): boolean {
+  return grantMatches(levelsOf(filter), topic);
 }

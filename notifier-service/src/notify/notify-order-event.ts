@@ -1,10 +1,10 @@
 import type { OrderEvent } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
-import { messagesForOrderEvent, type OrderProgress } from './handlers/order-event.js';
-import type { PublishedLedger } from './ledger/ledger.js';
-import type { NotifierMetrics } from './metrics.js';
-import type { MqttPublisher } from './mqtt-publisher.js';
-import type { SerialByKey } from './serial-by-key.js';
+import { messagesForOrderEvent, type OrderProgress } from '../messages/order-event.js';
+import type { PublishedLedger } from '../ledger/ledger.js';
+import type { NotifierMetrics } from '../metrics.js';
+import type { MqttPublisher } from '../mqtt/mqtt-publisher.js';
+import type { SerialByKey } from '../routing/serial-by-key.js';
 import { settleAll } from './settle-all.js';
 
 export interface NotifyOrderEventDeps {

@@ -1,5 +1,5 @@
 import { riderAssignmentsMessageSchema, topics, type DeliveryEvent, type OrderTrackingMessage, type RiderAssignmentsMessage } from '@orderpulse/contracts';
-import type { MqttMessage } from '../mqtt-message.js';
+import type { MqttMessage } from './mqtt-message.js';
 
 /**
  * Riders whose open deliveries a delivery event may have changed: the rider it names and, when
