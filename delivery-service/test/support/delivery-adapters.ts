@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mongoose from 'mongoose';
 import type { DeliveryEvent } from '@orderpulse/contracts';
 import { createLogger, type MongoOutboxOptions } from '@orderpulse/service-kit';
-import { FERRETDB_CLIENT_POOL_SIZE } from '@orderpulse/service-kit/testing';
+import { aTestDatabase, FERRETDB_CLIENT_POOL_SIZE } from '@orderpulse/service-kit/testing';
 import type { OutboxStoreUnderTest } from '@orderpulse/service-kit/testing/suites';
 import type { DeliveryStore } from '../../src/data-access/delivery-store.js';
 import { createInMemoryDeliveryStore } from '../../src/data-access/in-memory-delivery-store.js';
@@ -41,7 +39,8 @@ export async function openJournaled(): Promise<OpenedDeliveryStore> {
 
 /** A fresh database per test on the MongoDB the global setup found. */
 export async function openMongo(url: string): Promise<OpenedDeliveryStore> {
-  const dbName = `delivery-test-${randomUUID().slice(0, 8)}`;
+  const database = aTestDatabase(url, 'delivery');
+  const dbName = database.name;
   const logger = createLogger('delivery-test', 'silent');
   const open = (outbox?: MongoOutboxOptions) => connectMongoDeliveryStore({ url, dbName, logger, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE, ...(outbox ? { outbox } : {}) });
   const store = await open();
@@ -50,9 +49,7 @@ export async function openMongo(url: string): Promise<OpenedDeliveryStore> {
     openPeer: open,
     dispose: async () => {
       await store.close();
-      const admin = await mongoose.createConnection(url, { dbName }).asPromise();
-      await admin.dropDatabase();
-      await admin.close();
+      await database.drop();
     },
   };
 }

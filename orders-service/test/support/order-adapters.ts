@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mongoose from 'mongoose';
 import type { OrderEvent } from '@orderpulse/contracts';
 import { createLogger, type MongoOutboxOptions } from '@orderpulse/service-kit';
-import { FERRETDB_CLIENT_POOL_SIZE } from '@orderpulse/service-kit/testing';
+import { aTestDatabase, FERRETDB_CLIENT_POOL_SIZE } from '@orderpulse/service-kit/testing';
 import type { OutboxStoreUnderTest } from '@orderpulse/service-kit/testing/suites';
 import { createInMemoryOrderRepository } from '../../src/data-access/in-memory-order-repository.js';
 import { connectMongoOrderRepository } from '../../src/data-access/mongo-order-repository.js';
@@ -42,7 +40,8 @@ export async function openJournaled(): Promise<OpenedOrderRepository> {
 
 /** A fresh database per test on the MongoDB the global setup found. */
 export async function openMongo(url: string): Promise<OpenedOrderRepository> {
-  const dbName = `orders-test-${randomUUID().slice(0, 8)}`;
+  const database = aTestDatabase(url, 'orders');
+  const dbName = database.name;
   const open = (outbox?: MongoOutboxOptions) => connectMongoOrderRepository({ url, dbName, logger: silent, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE, ...(outbox ? { outbox } : {}) });
   const repository = await open();
   return {
@@ -50,9 +49,7 @@ export async function openMongo(url: string): Promise<OpenedOrderRepository> {
     openPeer: open,
     dispose: async () => {
       await repository.close();
-      const admin = await mongoose.createConnection(url, { dbName }).asPromise();
-      await admin.dropDatabase();
-      await admin.close();
+      await database.drop();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { withMongoDatabase } from '../persistence/mongo-connection.js';
 
 /** Drops test databases; a database that is not there is fine. */
@@ -11,4 +12,10 @@ export async function dropMongoDatabases(url: string, databases: string[]): Prom
       await connection.close();
     }
   }
+}
+
+/** A database name no other test (or concurrent run) uses, and how to drop it afterwards. */
+export function aTestDatabase(url: string, label: string): { name: string; drop(): Promise<void> } {
+  const name = `${label}-test-${randomUUID().slice(0, 8)}`;
+  return { name, drop: () => dropMongoDatabases(url, [name]) };
 }
