@@ -72,7 +72,7 @@ ${body}
 </td></tr>
 </table>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;">
-<tr><td style="padding:16px 28px;font-size:13px;line-height:20px;color:#52606d;">${e(footer)}
+<tr><td style="padding:16px 28px;font-size:13px;line-height:20px;color:#52606d;">${e(footer).replace(e(input.orderNumber), `<span style="white-space:nowrap;">${e(input.orderNumber)}</span>`)}
 <a href="${e(input.unsubscribeUrl)}" style="color:#52606d;">No more emails about this order</a></td></tr>
 </table>
 </td></tr>
