@@ -6,6 +6,8 @@ export interface OutgoingMail extends MailContent {
   to: { name: string; address: string };
   /** Also sent as List-Unsubscribe (RFC 2369) with one-click unsubscribe (RFC 8058). */
   unsubscribeUrl: string;
+  /** The link the mail is about (the log transport shows it). */
+  trackingUrl: string;
   /** For the log only. */
   logContext: Record<string, unknown>;
 }
@@ -63,7 +65,10 @@ export function createLogTransport(from: string, logger: Logger): MailTransport 
     kind: 'log',
     async send(mail) {
       const info = await transporter.sendMail(messageOf(from, mail));
-      logger.info({ ...mail.logContext, to: mail.to.address, subject: mail.subject, text: mail.text }, 'mail not sent (SMTP_URL is unset): written here instead');
+      logger.info(
+        { ...mail.logContext, to: mail.to.address, subject: mail.subject, trackingUrl: mail.trackingUrl, unsubscribeUrl: mail.unsubscribeUrl },
+        'mail written here instead of sent (SMTP_URL is unset)',
+      );
       return { messageId: typeof info.messageId === 'string' ? info.messageId : null };
     },
     close: () => transporter.close(),
