@@ -3,7 +3,7 @@
 #
 #   docker build --target orders-service -t orderpulse/orders-service .
 #
-# targets: broker, orders-service, delivery-service, notifier-service, web-client.
+# targets: broker, orders-service, delivery-service, notifier-service, mail-service, web-client.
 # docker-compose.yml builds each service with its target. All targets share the `build` stage,
 # so the monorepo is installed and compiled once, however many images are built from it.
 #
@@ -24,6 +24,7 @@ COPY service-kit/package.json service-kit/
 COPY orders-service/package.json orders-service/
 COPY delivery-service/package.json delivery-service/
 COPY notifier-service/package.json notifier-service/
+COPY mail-service/package.json mail-service/
 COPY broker/package.json broker/
 COPY web-client/package.json web-client/
 COPY e2e/package.json e2e/
@@ -50,6 +51,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace @orderpu
 
 FROM manifests AS notifier-service-deps
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace @orderpulse/notifier-service --include-workspace-root=false
+
+FROM manifests AS mail-service-deps
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace @orderpulse/mail-service --include-workspace-root=false
 
 FROM manifests AS web-client-deps
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace @orderpulse/web-client --include-workspace-root=false
@@ -108,6 +112,17 @@ EXPOSE 3003
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.NOTIFIER_PORT || 3003) + '/healthz', { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "notifier-service/dist/main.js"]
+
+FROM runtime AS mail-service
+COPY --from=mail-service-deps /app ./
+COPY --from=build /app/contracts/dist contracts/dist
+COPY --from=build /app/service-kit/dist service-kit/dist
+COPY --from=build /app/mail-service/dist mail-service/dist
+# /unsubscribe, /healthz, /readyz
+EXPOSE 3005
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.MAIL_PORT || 3005) + '/healthz', { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "mail-service/dist/main.js"]
 
 FROM runtime AS web-client
 COPY --from=web-client-deps /app ./

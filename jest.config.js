@@ -1,6 +1,6 @@
 /** `npm test` runs every workspace's tests as one Jest run; real dependencies are resolved once. */
 module.exports = {
-  projects: ['contracts', 'service-kit', 'orders-service', 'delivery-service', 'notifier-service', 'broker', 'web-client', 'e2e', 'bench'].map(
+  projects: ['contracts', 'service-kit', 'orders-service', 'delivery-service', 'notifier-service', 'mail-service', 'broker', 'web-client', 'e2e', 'bench'].map(
     (dir) => `<rootDir>/${dir}`,
   ),
   globalSetup: '<rootDir>/jest.global-setup.js',

@@ -55,7 +55,7 @@ const cli = 'cli' in composeCli ? composeCli.cli : ({ command: ['docker-compose'
 // The alert rules read metric names from the source: no compose client needed.
 describe('deploy/alerts.yml', () => {
   it('then every alert rule reads metrics the services really register', () => {
-    const registered = registeredMetricNames(REPO_ROOT, ['service-kit', 'broker', 'orders-service', 'delivery-service', 'notifier-service', 'web-client']);
+    const registered = registeredMetricNames(REPO_ROOT, ['service-kit', 'broker', 'orders-service', 'delivery-service', 'notifier-service', 'mail-service', 'web-client']);
     expect(registered.has('amqp_events_consumed_total')).toBe(true);
     expect(checkAlertRules(ALERTS, registered)).toEqual([]);
     // The check itself catches a renamed metric.
@@ -112,7 +112,7 @@ describeIfAvailable(`docker compose deployment files, as ${cli.command.join(' ')
     expect({ status: result.status, stderr: result.stderr.trim() }).toEqual({ status: 0, stderr: '' });
   });
 
-  it.each(['JWT_SECRET', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'RABBITMQ_PASSWORD'])(
+  it.each(['JWT_SECRET', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'RABBITMQ_PASSWORD', 'SMTP_URL'])(
     'when %s is missing (deploy/.env.example leaves it empty), then compose refuses the file and says where to set it',
     (variable) => {
       const result = configRun({ ...dummyEnvironment(compose.required), [variable]: '' });

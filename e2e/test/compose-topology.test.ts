@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, it, expect } from '@jest/globals';
 import { topics } from '@orderpulse/contracts';
 import { deleteAmqpNamespace, deleteRedisNamespace, dropMongoDatabases, redisTarget, testNamespace, uniqueRedisNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { startSmtpSink, type SmtpSink } from '@orderpulse/service-kit/testing/smtp-sink';
 import { describeIfAvailable, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
 import { findComposeCli, loadCompose, startComposeAsProcesses, type ComposeAsProcesses, type ComposeProcess } from '../src/compose/index.js';
 import { DeliveryClient, MqttRecorder, OrdersClient, REPO_ROOT } from '../src/harness/index.js';
@@ -15,8 +16,9 @@ import { caddyMissing, httpsRequest } from '../src/tls/index.js';
  * ports mapped to this machine, RabbitMQ, Redis and MongoDB local (the tests' MongoDB, FerretDB
  * in CI: both services on it as compose deploys them), the notifier scaled to two as
  * `docker compose up --scale notifier-service=2` would, and the TLS proxy (Caddy with
- * deploy/Caddyfile, a localhost certificate from its own CA) in front. Then a customer follows an
- * order from the admin's PATCH and a rider's report, over the wss:// URL the web-client hands browsers.
+ * deploy/Caddyfile, a localhost certificate from its own CA) in front; SMTP_URL points at an SMTP
+ * server the test starts. Then a customer follows an order from the admin's PATCH and a rider's
+ * report, over the wss:// URL the web-client hands browsers, and gets its mails with links through the proxy.
  */
 const amqpUrl = process.env.AMQP_URL as string;
 const redis = redisTarget();
@@ -24,7 +26,7 @@ const mongo = mongoTestTarget();
 const composeCli = findComposeCli();
 const missing = 'skipReason' in redis ? redis.skipReason : 'missing' in mongo ? mongo.missing : 'missing' in composeCli ? composeCli.missing : caddyMissing();
 
-const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
+const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery', 'mail-service'];
 
 describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)', missing, () => {
   const amqpNamespace = testNamespace('compose');
@@ -34,8 +36,10 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
     ADMIN_USERNAME: 'ops',
     ADMIN_PASSWORD: randomBytes(16).toString('hex'),
     RABBITMQ_PASSWORD: randomBytes(12).toString('hex'),
+    SMTP_URL: '',
   };
   let topology: ComposeAsProcesses;
+  let sink: SmtpSink;
   const only = (service: string): ComposeProcess => {
     const found = topology.processes.filter((p) => p.service === service);
     expect(found).toHaveLength(1);
@@ -44,6 +48,8 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
 
   beforeAll(async () => {
     if (!('cli' in composeCli)) throw new Error(composeCli.missing);
+    sink = await startSmtpSink();
+    secrets.SMTP_URL = sink.url;
     // Compose resolves the file as `docker compose up` would with these secrets in .env.
     const compose = loadCompose(composeCli.cli, { file: join(REPO_ROOT, 'docker-compose.yml'), envFile: join(REPO_ROOT, 'deploy/.env.example'), env: secrets });
     topology = await startComposeAsProcesses(
@@ -59,19 +65,21 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
     await deleteAmqpNamespace(amqpUrl, amqpNamespace, QUEUES);
     if ('url' in redis) await deleteRedisNamespace(redis.url, redisNamespace);
     if ('url' in mongo && topology) await dropMongoDatabases(mongo.url, topology.mongoDatabases);
+    await sink?.close();
   }, 60_000);
 
   it('then every deployable runs in production mode with the settings compose gives it, the notifier twice', () => {
     expect(topology.processes.map((p) => `${p.service}#${p.replica}`).sort()).toEqual(
-      ['broker#1', 'delivery-service#1', 'notifier-service#1', 'notifier-service#2', 'orders-service#1', 'web-client#1'],
+      ['broker#1', 'delivery-service#1', 'mail-service#1', 'notifier-service#1', 'notifier-service#2', 'orders-service#1', 'web-client#1'],
     );
     for (const { env } of topology.processes) expect(env.NODE_ENV).toBe('production');
     expect(only('broker').env.REDIS_URL).toBeTruthy();
     expect(only('orders-service').env.ADMIN_USERNAME).toBe('ops');
     expect(only('delivery-service').env.MQTT_URL).toBe(`mqtt://127.0.0.1:${topology.ports.get(1884)}`);
-    // Both services on MongoDB, each in the database compose gives it, no journal files.
-    expect(topology.mongoDatabases.sort()).toEqual([`${amqpNamespace}-orderpulse-delivery`, `${amqpNamespace}-orderpulse-orders`]);
-    for (const service of ['orders-service', 'delivery-service']) {
+    expect(only('mail-service').env.SMTP_URL).toBe(sink.url);
+    // The services on MongoDB, each in the database compose gives it, no journal files.
+    expect(topology.mongoDatabases.sort()).toEqual([`${amqpNamespace}-orderpulse-delivery`, `${amqpNamespace}-orderpulse-mail`, `${amqpNamespace}-orderpulse-orders`]);
+    for (const service of ['orders-service', 'delivery-service', 'mail-service']) {
       expect(only(service).env.MONGO_URL).toMatch(/^mongodb:\/\//);
       expect(only(service).env.DATA_DIR).toBeUndefined();
     }
@@ -130,6 +138,16 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
         'status: out_for_delivery',
       );
       expect(outForDelivery.payload.version).toBe(5);
+
+      // The customer's mails: their links are the proxy's https URLs, and the unsubscribe link answers through it.
+      const mails = await sink.waitForMails(2, (m) => m.subject.includes(order.orderNumber), 20_000);
+      expect(mails.map((m) => m.subject)).toEqual([`We have your order ${order.orderNumber}`, `Order ${order.orderNumber} is out for delivery`]);
+      expect(mails[0]!.text).toContain(`Track your order: ${topology.proxy.origin}/track/${order.id}?t=`);
+      const unsubscribe = /No more emails about this order: (\S+)/.exec(mails[0]!.text)![1]!;
+      expect(unsubscribe.startsWith(`${topology.proxy.origin}/api/mail/unsubscribe?t=`)).toBe(true);
+      const page = await httpsRequest(unsubscribe, topology.proxy.caddyRoot!, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`Stop emails about order ${order.orderNumber}?`);
     } finally {
       await customer.close();
       await riderClient.close();

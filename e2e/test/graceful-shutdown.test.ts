@@ -12,12 +12,12 @@ describe('when each process gets SIGTERM, then it exits 0 in bounded time withou
   let orders: OrdersClient;
 
   beforeAll(async () => {
-    system = await startSystem({ amqpUrl, namespace, ports: 'free', services: ['broker', 'orders', 'delivery', 'notifier', 'web'], logLevel: 'info' });
+    system = await startSystem({ amqpUrl, namespace, ports: 'free', services: ['broker', 'orders', 'delivery', 'notifier', 'mail', 'web'], logLevel: 'info' });
     orders = new OrdersClient(system.urls.orders, await new TestTokens(system.jwtSecret).admin());
   }, 60_000);
   afterAll(async () => {
     await system?.stop();
-    await deleteAmqpNamespace(amqpUrl, namespace, ['notifier', 'delivery-service.orders', 'orders-service.delivery']);
+    await deleteAmqpNamespace(amqpUrl, namespace, ['notifier', 'delivery-service.orders', 'orders-service.delivery', 'mail-service']);
   });
 
   it('then orders-service, stopped while writes are in flight, keeps every write it answered and republishes its outbox after restart', async () => {
@@ -40,7 +40,7 @@ describe('when each process gets SIGTERM, then it exits 0 in bounded time withou
     }, 'the outbox to be empty after the restart', 15_000);
   }, 60_000);
 
-  it.each<ServiceName>(['web', 'notifier', 'delivery', 'orders', 'broker'])('then %s exits 0 within the budget and says so', async (name) => {
+  it.each<ServiceName>(['web', 'mail', 'notifier', 'delivery', 'orders', 'broker'])('then %s exits 0 within the budget and says so', async (name) => {
     const process = system.processes.get(name)!;
     const started = Date.now();
     const code = await process.stop('SIGTERM', SHUTDOWN_BUDGET_MS + 5_000);

@@ -11,6 +11,7 @@ const OWN_METRIC: Record<ServiceName, RegExp> = {
   delivery: /^rider_reports_total\b|^# HELP rider_reports_total/m,
   notifier: /^# HELP notifier_mqtt_puback_seconds/m,
   web: /^process_cpu_seconds_total\{[^}]*service="web-client"/m,
+  mail: /^# HELP mails_sent_total/m,
 };
 
 /** Every process serves /metrics on its own METRICS_PORT (loopback by default), never on a public port. */
@@ -19,11 +20,11 @@ describe('when Prometheus text is asked for, then only each process’s METRICS_
   let system: RunningSystem;
 
   beforeAll(async () => {
-    system = await startSystem({ amqpUrl, namespace, ports: 'free' });
+    system = await startSystem({ amqpUrl, namespace, ports: 'free', mail: {} });
   }, 60_000);
   afterAll(async () => {
     await system?.stop();
-    await deleteAmqpNamespace(amqpUrl, namespace, ['notifier', 'delivery-service.orders', 'orders-service.delivery']);
+    await deleteAmqpNamespace(amqpUrl, namespace, ['notifier', 'delivery-service.orders', 'orders-service.delivery', 'mail-service']);
   });
 
   const publicPorts = (): Record<ServiceName, string[]> => ({
@@ -32,9 +33,10 @@ describe('when Prometheus text is asked for, then only each process’s METRICS_
     delivery: [system.urls.delivery],
     notifier: [system.urls.notifier],
     web: [system.urls.web],
+    mail: [system.urls.mail],
   });
 
-  it.each<ServiceName>(['broker', 'orders', 'delivery', 'notifier', 'web'])('when %s is asked on its public ports, then /metrics is not there; on METRICS_PORT it is', async (name) => {
+  it.each<ServiceName>(['broker', 'orders', 'delivery', 'notifier', 'mail', 'web'])('when %s is asked on its public ports, then /metrics is not there; on METRICS_PORT it is', async (name) => {
     for (const url of publicPorts()[name]) {
       const res = await fetch(`${url}/metrics`);
       expect([404, 426]).toContain(res.status);

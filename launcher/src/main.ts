@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const amqpUrl = env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   await assertRabbitMqReachable(amqpUrl);
 
-  const printLine = createLinePrinter(['broker', 'orders', 'delivery', 'notifier', 'web'], process.stdout.isTTY === true);
+  const printLine = createLinePrinter(['broker', 'orders', 'delivery', 'notifier', 'mail', 'web'], process.stdout.isTTY === true);
   let system: RunningSystem | undefined;
   const stop = async (code: number) => {
     await system?.stop();
@@ -28,6 +28,8 @@ async function main(): Promise<void> {
       jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
       dataDir: env.DATA_DIR ?? join(REPO_ROOT, '.data'),
       ...(env.MONGO_URL ? { mongo: { url: env.MONGO_URL, databasePrefix: mongoDatabaseOf(env.MONGO_URL) || 'orderpulse' } } : {}),
+      // mail-service always runs: with SMTP_URL it sends the customers' mails there, without it each mail is written to its log.
+      mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {},
       logLevel: env.LOG_LEVEL ?? 'info',
       onLine: printLine,
     });
@@ -70,12 +72,15 @@ function printWelcome(system: RunningSystem, orders: DemoOrder[], riders: Seeded
     `  orders API        ${urls.orders}`,
     `  delivery API      ${urls.delivery}`,
     `  MQTT              ${urls.mqtt}  and  ${urls.mqttWs}`,
+    process.env.SMTP_URL
+      ? '  customer mails    sent through the SMTP server at SMTP_URL'
+      : '  customer mails    written to the mail log lines (set SMTP_URL=smtp://host:port to send them)',
     '  customer tracking pages:',
     ...orders.map((o) => `    ${o.orderNumber} (${o.status.padEnd(16)}) ${urls.web}/track/${o.id}?t=${o.trackingToken}`),
     '  rider apps:',
     ...riders.map((r) => `    ${r.name.padEnd(16)} ${urls.web}/rider?t=${r.token}`),
     system.mongoUrls
-      ? `Data is kept in MongoDB: ${redactMongoUrl(system.mongoUrls.orders)} and ${redactMongoUrl(system.mongoUrls.delivery)}. Ctrl-C stops everything.`
+      ? `Data is kept in MongoDB: ${redactMongoUrl(system.mongoUrls.orders)}, ${redactMongoUrl(system.mongoUrls.delivery)} and ${redactMongoUrl(system.mongoUrls.mail)}. Ctrl-C stops everything.`
       : `Data is kept in ${system.dataDir} (delete it to start over). Ctrl-C stops everything.`,
     '',
   ];

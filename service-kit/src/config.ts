@@ -77,6 +77,7 @@ export const DEFAULT_METRICS_PORTS = {
   'delivery-service': 9402,
   'notifier-service': 9403,
   broker: 9404,
+  'mail-service': 9405,
 } as const;
 
 /**
@@ -105,6 +106,7 @@ export const DEFAULT_PORTS = {
   DELIVERY_PORT: 3002,
   NOTIFIER_PORT: 3003,
   BROKER_HTTP_PORT: 3004,
+  MAIL_PORT: 3005,
   MQTT_PORT: 1884,
   MQTT_WS_PORT: 8083,
 } as const;

@@ -152,7 +152,13 @@ export async function startComposeAsProcesses(
     proxy = await startTlsProxy({
       ports: { origin: `https://localhost:${ports.get(443)}`, httpsPort: ports.get(443)!, httpPort: ports.get(80)!, healthPort: await freePort() },
       certificate: 'auto',
-      upstreams: { web: local(DEFAULT_PORTS.WEB_PORT), orders: local(DEFAULT_PORTS.ORDERS_PORT), delivery: local(DEFAULT_PORTS.DELIVERY_PORT), brokerWs: local(DEFAULT_PORTS.MQTT_WS_PORT) },
+      upstreams: {
+        web: local(DEFAULT_PORTS.WEB_PORT),
+        orders: local(DEFAULT_PORTS.ORDERS_PORT),
+        delivery: local(DEFAULT_PORTS.DELIVERY_PORT),
+        mail: local(DEFAULT_PORTS.MAIL_PORT),
+        brokerWs: local(DEFAULT_PORTS.MQTT_WS_PORT),
+      },
       ...(options.onLine ? { onLine: options.onLine } : {}),
     });
   } catch (err) {

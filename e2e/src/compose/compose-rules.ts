@@ -9,7 +9,7 @@ import {
   type ComposeService,
   type LoadedCompose,
 } from './compose-file.js';
-import { DEPLOYABLES, INFRASTRUCTURE, PUBLIC_PATHS, REQUIRED_SETTINGS, SECRET_KEY, type InfrastructureName } from './deployables.js';
+import { DEPLOYABLES, INFRASTRUCTURE, MAIL_PUBLIC_PATH, PUBLIC_PATHS, REQUIRED_SETTINGS, SECRET_KEY, type InfrastructureName } from './deployables.js';
 
 /** Tells whether a service's image (as built from its Dockerfile target) has a HEALTHCHECK. */
 export type ImageHealthcheck = (service: string) => boolean;
@@ -190,6 +190,17 @@ export function checkEnvironment(compose: LoadedCompose): string[] {
   if (envOf('orders-service').TRUST_PROXY_HOPS !== '1') {
     problems.push('orders-service: TRUST_PROXY_HOPS is not 1: behind the proxy every client would be one address to the login and lookup limits');
   }
+  // The links in customers' mails are opened by their browsers: the proxy's host, like the web-client's URLs.
+  const mail = envOf('mail-service');
+  const webLink = parseUrl(mail.PUBLIC_WEB_URL);
+  const mailLink = parseUrl(mail.PUBLIC_MAIL_URL);
+  if (!(webLink?.protocol === 'https:' && hosts.has(webLink.hostname) && webLink.pathname === '/' && webLink.port === '')) {
+    problems.push(`mail-service: PUBLIC_WEB_URL ${mail.PUBLIC_WEB_URL} is not https://<the host the web-client hands browsers>`);
+  }
+  if (!(mailLink?.protocol === 'https:' && hosts.has(mailLink.hostname) && mailLink.pathname === MAIL_PUBLIC_PATH && mailLink.port === '')) {
+    problems.push(`mail-service: PUBLIC_MAIL_URL ${mail.PUBLIC_MAIL_URL} is not https://<public host>${MAIL_PUBLIC_PATH} (through the TLS proxy)`);
+  }
+  if (mail.TRUST_PROXY_HOPS !== '1') problems.push('mail-service: TRUST_PROXY_HOPS is not 1: behind the proxy every client would be one address to the unsubscribe limit');
   const site = envOf('proxy').SITE_ADDRESS;
   if (hosts.size === 1 && site !== [...hosts][0]) problems.push(`proxy: SITE_ADDRESS ${site ?? '(unset)'} is not the host the web-client hands browsers (${[...hosts][0]})`);
 

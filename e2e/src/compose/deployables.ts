@@ -34,6 +34,7 @@ export const DEPLOYABLES: readonly Deployable[] = [
   { name: 'orders-service', harnessName: 'orders', entry: entry('orders'), httpPortKey: 'ORDERS_PORT', metricsPort: DEFAULT_METRICS_PORTS['orders-service'], ports: { ORDERS_PORT: DEFAULT_PORTS.ORDERS_PORT } },
   { name: 'delivery-service', harnessName: 'delivery', entry: entry('delivery'), httpPortKey: 'DELIVERY_PORT', metricsPort: DEFAULT_METRICS_PORTS['delivery-service'], ports: { DELIVERY_PORT: DEFAULT_PORTS.DELIVERY_PORT } },
   { name: 'notifier-service', harnessName: 'notifier', entry: entry('notifier'), httpPortKey: 'NOTIFIER_PORT', metricsPort: DEFAULT_METRICS_PORTS['notifier-service'], ports: { NOTIFIER_PORT: DEFAULT_PORTS.NOTIFIER_PORT } },
+  { name: 'mail-service', harnessName: 'mail', entry: entry('mail'), httpPortKey: 'MAIL_PORT', metricsPort: DEFAULT_METRICS_PORTS['mail-service'], ports: { MAIL_PORT: DEFAULT_PORTS.MAIL_PORT } },
   {
     name: 'web-client',
     harnessName: 'web',
@@ -57,6 +58,9 @@ export const INFRASTRUCTURE = {
 /** The paths deploy/Caddyfile routes, as the web-client must hand them to browsers. */
 export const PUBLIC_PATHS = { MQTT_WS_URL: '/mqtt', ORDERS_URL: '/api/orders', DELIVERY_URL: '/api/delivery' } as const;
 
+/** The path deploy/Caddyfile routes to mail-service, where the unsubscribe links in mails point. */
+export const MAIL_PUBLIC_PATH = '/api/mail';
+
 export type InfrastructureName = keyof typeof INFRASTRUCTURE;
 
 /** Env keys whose values are secrets: they may only come from a required variable. */
@@ -68,5 +72,6 @@ export const REQUIRED_SETTINGS: Record<string, string[]> = {
   'orders-service': ['JWT_SECRET', 'AMQP_URL', 'MONGO_URL', 'ADMIN_USERNAME', 'ADMIN_PASSWORD'],
   'delivery-service': ['JWT_SECRET', 'AMQP_URL', 'MONGO_URL', 'MQTT_URL'],
   'notifier-service': ['JWT_SECRET', 'AMQP_URL', 'MQTT_URL', 'DELIVERY_URL'],
+  'mail-service': ['JWT_SECRET', 'AMQP_URL', 'MONGO_URL', 'SMTP_URL', 'PUBLIC_WEB_URL', 'PUBLIC_MAIL_URL'],
   'web-client': ['MQTT_WS_URL', 'ORDERS_URL', 'DELIVERY_URL'],
 };

@@ -34,7 +34,7 @@ export class DeliveryClient {
     return this.call<DeliverySnapshot>('POST', `/deliveries/${deliveryId}/assign`, { riderId });
   }
 
-  changeStatus(deliveryId: string, change: { status: string; note?: string }) {
+  changeStatus(deliveryId: string, change: { status: string; note?: string; reason?: string }) {
     return this.call<DeliverySnapshot>('PATCH', `/deliveries/${deliveryId}/status`, change);
   }
 

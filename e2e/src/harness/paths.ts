@@ -9,6 +9,7 @@ export const ENTRY_POINTS = {
   orders: join(REPO_ROOT, 'orders-service/dist/main.js'),
   delivery: join(REPO_ROOT, 'delivery-service/dist/main.js'),
   notifier: join(REPO_ROOT, 'notifier-service/dist/main.js'),
+  mail: join(REPO_ROOT, 'mail-service/dist/main.js'),
   web: join(REPO_ROOT, 'web-client/dist/server/main.js'),
 } as const;
 

@@ -13,6 +13,8 @@ export interface SystemPorts {
   orders: number;
   delivery: number;
   notifier: number;
+  /** mail-service's HTTP port (/unsubscribe); allocated even when it does not run. */
+  mail: number;
   brokerHttp: number;
   mqtt: number;
   mqttWs: number;
@@ -33,6 +35,12 @@ export interface SystemOptions {
    * `<databasePrefix>-orders` and `<databasePrefix>-delivery` on the server at `url`.
    */
   mongo?: { url: string; databasePrefix: string; maxPoolSize?: number };
+  /**
+   * Runs mail-service too (it runs only when this is given, or `services` names it), mailing
+   * customers through the SMTP server at `smtpUrl`; without one it writes each mail to its log.
+   * Its store follows the others' (`<databasePrefix>-mail` on MongoDB, else the journal).
+   */
+  mail?: { smtpUrl?: string };
   /** `'free'` picks free ports (tests); `'default'` uses DESIGN.md's ports (npm start). */
   ports: 'free' | 'default';
   services?: ServiceName[];
@@ -43,12 +51,12 @@ export interface SystemOptions {
 
 export interface RunningSystem {
   ports: SystemPorts;
-  urls: { web: string; orders: string; delivery: string; notifier: string; brokerHttp: string; mqtt: string; mqttWs: string; metrics: Record<ServiceName, string> };
+  urls: { web: string; orders: string; delivery: string; notifier: string; mail: string; brokerHttp: string; mqtt: string; mqttWs: string; metrics: Record<ServiceName, string> };
   /** The secret every process signs and checks tokens with; tests mint tokens with it. */
   jwtSecret: string;
   dataDir: string;
   /** The MongoDB URL of each service's database, when the system runs on MongoDB. */
-  mongoUrls?: { orders: string; delivery: string };
+  mongoUrls?: { orders: string; delivery: string; mail: string };
   processes: Map<ServiceName, ServiceProcess>;
   /** Starts a service again (after a stop or kill) with the same settings. */
   restart(name: ServiceName): Promise<ServiceProcess>;
@@ -67,6 +75,7 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
       orders: DEFAULT_PORTS.ORDERS_PORT,
       delivery: DEFAULT_PORTS.DELIVERY_PORT,
       notifier: DEFAULT_PORTS.NOTIFIER_PORT,
+      mail: DEFAULT_PORTS.MAIL_PORT,
       brokerHttp: DEFAULT_PORTS.BROKER_HTTP_PORT,
       mqtt: DEFAULT_PORTS.MQTT_PORT,
       mqttWs: DEFAULT_PORTS.MQTT_WS_PORT,
@@ -76,6 +85,7 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
         delivery: DEFAULT_METRICS_PORTS['delivery-service'],
         notifier: DEFAULT_METRICS_PORTS['notifier-service'],
         broker: DEFAULT_METRICS_PORTS.broker,
+        mail: DEFAULT_METRICS_PORTS['mail-service'],
       },
     };
   }
@@ -84,10 +94,11 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
     orders: await freePort(),
     delivery: await freePort(),
     notifier: await freePort(),
+    mail: await freePort(),
     brokerHttp: await freePort(),
     mqtt: await freePort(),
     mqttWs: await freePort(),
-    metrics: { web: await freePort(), orders: await freePort(), delivery: await freePort(), notifier: await freePort(), broker: await freePort() },
+    metrics: { web: await freePort(), orders: await freePort(), delivery: await freePort(), notifier: await freePort(), broker: await freePort(), mail: await freePort() },
   };
 }
 
@@ -95,7 +106,7 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
 const HTTP_PORT_VARIABLE = { orders: 'ORDERS_PORT', delivery: 'DELIVERY_PORT', notifier: 'NOTIFIER_PORT', web: 'WEB_PORT' } as const;
 export type ScalableService = keyof typeof HTTP_PORT_VARIABLE;
 
-const START_ORDER: ServiceName[] = ['broker', 'orders', 'delivery', 'notifier', 'web'];
+const START_ORDER: ServiceName[] = ['broker', 'orders', 'delivery', 'notifier', 'mail', 'web'];
 
 /** Broker, services and web-client as real child processes, in dependency order. */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
@@ -106,6 +117,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     orders: `http://${host}:${ports.orders}`,
     delivery: `http://${host}:${ports.delivery}`,
     notifier: `http://${host}:${ports.notifier}`,
+    mail: `http://${host}:${ports.mail}`,
     brokerHttp: `http://${host}:${ports.brokerHttp}`,
     mqtt: `mqtt://${host}:${ports.mqtt}`,
     mqttWs: `ws://${host}:${ports.mqttWs}/mqtt`,
@@ -116,9 +128,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const mongoUrls = options.mongo && {
     orders: withMongoDatabase(options.mongo.url, `${options.mongo.databasePrefix}-orders`),
     delivery: withMongoDatabase(options.mongo.url, `${options.mongo.databasePrefix}-delivery`),
+    mail: withMongoDatabase(options.mongo.url, `${options.mongo.databasePrefix}-mail`),
   };
   const poolSize = options.mongo?.maxPoolSize;
-  const storeOf = (service: 'orders' | 'delivery'): Record<string, string> =>
+  const storeOf = (service: 'orders' | 'delivery' | 'mail'): Record<string, string> =>
     mongoUrls
       ? { MONGO_URL: mongoUrls[service], ...(poolSize ? { MONGO_MAX_POOL_SIZE: String(poolSize) } : {}) }
       : // Empty, not absent: the children inherit this process's environment, where the tests' MONGO_URL is set.
@@ -144,6 +157,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       env: { NOTIFIER_PORT: String(ports.notifier), MQTT_URL: urls.mqtt, DELIVERY_URL: urls.delivery },
       readyUrl: `${urls.notifier}/readyz`,
     },
+    mail: {
+      env: {
+        MAIL_PORT: String(ports.mail),
+        ...storeOf('mail'),
+        // Empty, not absent, when unset: never inherit an SMTP_URL from this process's environment by accident.
+        SMTP_URL: options.mail?.smtpUrl ?? '',
+        PUBLIC_WEB_URL: urls.web,
+        PUBLIC_MAIL_URL: urls.mail,
+      },
+      readyUrl: `${urls.mail}/readyz`,
+    },
     web: {
       env: { WEB_PORT: String(ports.web), MQTT_WS_URL: urls.mqttWs, ORDERS_URL: urls.orders, DELIVERY_URL: urls.delivery },
       readyUrl: `${urls.web}/healthz`,
@@ -151,7 +175,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
   const toFile = logFileFromEnv(options.namespace);
   const onLine = toFile && options.onLine ? (name: string, line: string) => (toFile(name, line), options.onLine!(name, line)) : (toFile ?? options.onLine);
-  const wanted = START_ORDER.filter((name) => !options.services || options.services.includes(name));
+  const wanted = START_ORDER.filter((name) => (options.services ? options.services.includes(name) : name !== 'mail' || options.mail !== undefined));
   const processes = new Map<ServiceName, ServiceProcess>();
 
   const start = async (name: ServiceName) => {

@@ -36,7 +36,7 @@ export interface TlsProxyOptions {
    */
   certificate: { certFile: string; keyFile: string } | 'auto';
   /** Where the deploy/Caddyfile routes each path, as host:port. */
-  upstreams: { web: string; orders: string; delivery: string; brokerWs: string };
+  upstreams: { web: string; orders: string; delivery: string; brokerWs: string; mail?: string };
   onLine?: (name: string, line: string) => void;
 }
 
@@ -71,6 +71,7 @@ export async function startTlsProxy(options: TlsProxyOptions): Promise<RunningTl
       ORDERS_UPSTREAM: options.upstreams.orders,
       DELIVERY_UPSTREAM: options.upstreams.delivery,
       BROKER_WS_UPSTREAM: options.upstreams.brokerWs,
+      ...(options.upstreams.mail ? { MAIL_UPSTREAM: options.upstreams.mail } : {}),
       HOME: home,
       XDG_DATA_HOME: join(home, 'data'),
       XDG_CONFIG_HOME: join(home, 'config'),
