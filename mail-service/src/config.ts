@@ -4,7 +4,6 @@ import {
   ConfigError,
   DEFAULT_METRICS_PORTS,
   DEFAULT_PORTS,
-  devDefaultSecretsIn,
   jwtSecretConfig,
   loadConfig,
   metricsConfig,
@@ -84,8 +83,4 @@ export function loadMailConfig(env: Record<string, string | undefined>) {
     throw new ConfigError([`RESEND_AFTER_MS: must be above 3 × SMTP_TIMEOUT_MS (${3 * config.SMTP_TIMEOUT_MS}), or a slow send would be tried again while it still runs`]);
   }
   return config;
-}
-
-export function usesDevJwtSecret(config: { JWT_SECRET: string }): boolean {
-  return devDefaultSecretsIn(config).includes('JWT_SECRET');
 }

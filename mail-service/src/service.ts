@@ -13,7 +13,7 @@ import {
   type Registry,
 } from '@orderpulse/service-kit';
 import { createMailApp } from './app.js';
-import { usesDevJwtSecret, type MailConfig } from './config.js';
+import type { MailConfig } from './config.js';
 import type { MailStore } from './data-access/mail-store.js';
 import { openMailStore } from './data-access/open-mail-store.js';
 import type { MailDeps } from './domain/mail-deps.js';
@@ -63,9 +63,6 @@ const RESEND_BATCH = 100;
 export async function startMailService(config: MailSettings, logger: Logger, overrides: MailServiceOverrides = {}): Promise<RunningMailService> {
   const closers = new CloserStack(logger);
   try {
-    if (usesDevJwtSecret(config)) {
-      logger.warn('JWT_SECRET is not set: tracking and unsubscribe links are signed with the PUBLIC DEVELOPMENT SECRET (refused when NODE_ENV=production)');
-    }
     const registry = createMetricsRegistry('mail-service');
     const metrics = createMailMetrics(registry);
     const store = overrides.store ?? (await openMailStore(config, logger));
