@@ -2,6 +2,7 @@ import { CloserStack, createHttpApp, createMetricsRegistry, createTokenService, 
 import type { Aedes } from 'aedes';
 import { createAdmission } from './admission/admission.js';
 import { boundKeepalive } from './admission/keepalive.js';
+import { chainPreConnect } from './admission/pre-connect.js';
 import { createAuthHooks, createSubscriptionQuota } from './auth/index.js';
 import { MQTT_WS_PATH, type BrokerConfig } from './config.js';
 import { createAedes, createMemoryPersistence } from './create-aedes.js';
@@ -10,6 +11,7 @@ import { connectRedisState, describeRedisUrl, type RedisState } from './redis-st
 import { createRefusals, type RefuseFn } from './refusals/refuse.js';
 import { truncateForLog } from './refusals/truncate.js';
 import { createPersistentSessions } from './sessions/persistent-sessions.js';
+import { deliverQueuedFirst } from './sessions/resume-in-order.js';
 import { forgetSessionsTakenElsewhere } from './sessions/watch-other-brokers.js';
 import type { SessionStore } from './sessions/wipe-session.js';
 import { listenTcp } from './transports/tcp.js';
@@ -98,7 +100,10 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     });
     const aedes = await createAedes({
       hooks,
-      preConnect: boundKeepalive(config.MQTT_MAX_KEEPALIVE_SECONDS, (requested) => metrics.keepaliveCapped.inc({ requested })),
+      preConnect: chainPreConnect(
+        boundKeepalive(config.MQTT_MAX_KEEPALIVE_SECONDS, (requested) => metrics.keepaliveCapped.inc({ requested })),
+        deliverQueuedFirst(),
+      ),
       logger,
       metrics,
       connectTimeoutMs: 2 * config.MQTT_CONNECT_TIMEOUT_MS,

@@ -1,6 +1,4 @@
-import type { AedesOptions } from 'aedes';
-
-export type PreConnectHook = NonNullable<AedesOptions['preConnect']>;
+import type { PreConnectHook } from './pre-connect.js';
 
 /** Why a CONNECT's keepalive was replaced. */
 export type KeepaliveCapped = 'zero' | 'above_max';
