@@ -30,7 +30,7 @@ describe('when strangers attack the HTTP APIs, then every limit holds and a cust
   afterAll(async () => abuse?.stop());
 
   it('when an address sends 12 wrong admin passwords and keeps trying, then it gets 429 and the real admin still logs in from elsewhere', async () => {
-    let statuses: number[] = [];
+    const statuses: number[] = [];
     let rightFromAttacker = 0;
     const row = await abuse.run.attack('one address sends wrong admin passwords, then the right one, and keeps guessing', async (ctx) => {
       const mark = abuse.log.mark();

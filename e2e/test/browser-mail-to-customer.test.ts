@@ -7,7 +7,7 @@ import { deleteAmqpNamespace, testNamespace, waitFor } from '@orderpulse/service
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '@orderpulse/service-kit/testing/smtp-sink';
 import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import { BrowserSession, chromiumMissing, copyScreenshotToDocs, TrackPage, waitForText } from '../src/browser/index.js';
-import { aNewOrder, DeliveryClient, OrdersClient, shipNewOrder, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
+import { aNewOrder, DeliveryClient, shipNewOrder, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery', 'mail-service'];

@@ -40,7 +40,7 @@ describe('createHttpApp', () => {
 
   const call = async (path: string, init?: RequestInit) => {
     const res = await fetch(`${server.url}${path}`, init);
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   const post = (body: string) => call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 

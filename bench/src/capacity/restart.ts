@@ -16,8 +16,8 @@ export async function measureRestart(broker: BrokerUnderTest, pool: GeneratorPoo
   const readyAt = nowMs();
   // As the notifier does when it reconnects: every retained message again, during the storm.
   const republished = RETAINED ? publishRetained(broker.mqttUrl, broker.jwtSecret, allOrderIds) : Promise.resolve(0);
-  let statuses: CapacityStatus[] = [];
-  let resubscribed = 0;
+  let statuses: CapacityStatus[];
+  let resubscribed: number;
   for (;;) {
     statuses = await pool.call<CapacityStatus>('status', () => ({ since: killedAt }));
     resubscribed = statuses.reduce((n, s) => n + s.subscribedSince, 0);

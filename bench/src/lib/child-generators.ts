@@ -238,6 +238,7 @@ export class GeneratorPool {
 
 // ---- child side ------------------------------------------------------------------------------
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler declares its own payload type; the parent sends matching JSON
 export type GeneratorHandlers = Record<string, (payload: any) => unknown>;
 
 /**

@@ -30,7 +30,7 @@ export async function connectAs(url: string, persona: Persona, options: IClientO
 }
 
 export async function endAll(clients: Array<RecordingClient | MqttClient | undefined>): Promise<void> {
-  await Promise.all(clients.map((c) => (c && 'client' in c ? c.client : c)?.endAsync(true)));
+  await Promise.all(clients.map((c) => (c && 'client' in c ? c.client : c)?.endAsync(true) ?? Promise.resolve()));
 }
 
 /**

@@ -43,7 +43,7 @@ export function attemptConnect(target: BrokerTarget, transport: Transport, local
 
 /** Runs `fn` over `items`, `limit` at a time, in order of start. */
 export async function pool<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -43,7 +43,7 @@ export class RiderApp {
         const open = indexedDB.open('orderpulse-rider', 1);
         open.onsuccess = () => { const req = open.result.transaction('outbox').objectStore('outbox').getAll(); req.onsuccess = () => resolve(req.result.map((r) => r.payload)); };
       })`).catch((e: unknown) => String(e));
-      throw new Error(`${(err as Error).message}; waiting: ${JSON.stringify(lines)} ${JSON.stringify(raw)}`);
+      throw new Error(`${(err as Error).message}; waiting: ${JSON.stringify(lines)} ${JSON.stringify(raw)}`, { cause: err });
     }
   }
 

@@ -12,7 +12,7 @@ export async function waitForText(locator: Locator, text: string | RegExp, timeo
     await locator.filter({ hasText: exact }).first().waitFor({ state: 'visible', timeout: timeoutMs });
   } catch (err) {
     const actual = (await locator.count()) ? await locator.first().textContent() : '(no such element)';
-    throw new Error(`expected ${String(exact)}, found ${JSON.stringify(actual)}: ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`expected ${String(exact)}, found ${JSON.stringify(actual)}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
 }
 
@@ -23,6 +23,6 @@ export async function waitForAttribute(page: Page, testId: string, attribute: st
     await locator.waitFor({ state: 'attached', timeout: timeoutMs });
   } catch (err) {
     const actual = await page.locator(byTestId(testId)).first().getAttribute(attribute).catch(() => '(no such element)');
-    throw new Error(`${testId}[${attribute}] stayed ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}: ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`${testId}[${attribute}] stayed ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
 }

@@ -47,7 +47,7 @@ export function startOrder(document: ComposeDocument): Deployable[] {
     if (ordered.includes(deployable)) return;
     if (path.includes(deployable.name)) throw new Error(`depends_on cycle: ${[...path, deployable.name].join(' → ')}`);
     const dependsOn = document.services[deployable.name]?.depends_on ?? {};
-    for (const dependency of Array.isArray(dependsOn) ? dependsOn : Object.keys(dependsOn)) {
+    for (const dependency of Array.isArray(dependsOn) ? (dependsOn as string[]) : Object.keys(dependsOn)) {
       const other = DEPLOYABLES.find((d) => d.name === dependency);
       if (other && names.has(dependency)) visit(other, [...path, deployable.name]);
     }

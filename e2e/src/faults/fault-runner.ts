@@ -36,7 +36,7 @@ export function faultTable(rows: FaultRow[]): string {
 
 /** Runs `fn` over `items`, `limit` at a time. */
 export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: limit }, async () => {

@@ -21,11 +21,11 @@ export class FakeDeliveryService {
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(): Promise<FakeDeliveryService> {
-    let fake: FakeDeliveryService | undefined;
-    const server = createServer((req, res) => fake?.answer(req, res));
+    const fake: { current?: FakeDeliveryService } = {};
+    const server = createServer((req, res) => fake.current?.answer(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeDeliveryService(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return fake;
+    fake.current = new FakeDeliveryService(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return fake.current;
   }
 
   setAssignments(riderId: string, deliveries: Deliveries): void {

@@ -91,7 +91,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   }
 
   app.use(async (ctx, next) => {
-    if (ctx.method !== 'GET') return next();
+    if (ctx.method !== 'GET') return void (await next());
     if (ctx.path === '/healthz') {
       ctx.body = { status: 'ok' };
       return;
@@ -103,7 +103,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       ctx.body = { status: ready ? 'ready' : 'not ready', checks };
       return;
     }
-    return next();
+    await next();
   });
 
   app.use(

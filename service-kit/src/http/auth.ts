@@ -17,7 +17,7 @@ export async function authenticate(ctx: ParameterizedContext, tokens: TokenServi
   try {
     const claims = await tokens.verify(match[1]);
     (ctx.state as AuthState).auth = claims;
-    ctx.state.logContext = { ...(ctx.state.logContext ?? {}), role: claims.role, sub: claims.sub };
+    ctx.state.logContext = { ...((ctx.state as { logContext?: object }).logContext ?? {}), role: claims.role, sub: claims.sub };
     return claims;
   } catch (err) {
     if (err instanceof InvalidTokenError) throw new UnauthorizedError(`${err.message}; sign in again or ask for a new link`);

@@ -96,7 +96,7 @@ export async function connectRedisClients<N extends string>(options: RedisClient
     starting = false;
   } catch (err) {
     disconnect();
-    throw new Error(`cannot connect to Redis at ${where} (REDIS_URL): ${(lastError ?? (err as Error)).message}`);
+    throw new Error(`cannot connect to Redis at ${where} (REDIS_URL): ${(lastError ?? (err as Error)).message}`, { cause: err });
   }
   return {
     clients: Object.fromEntries(entries) as Record<N, Redis>,

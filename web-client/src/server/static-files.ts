@@ -71,15 +71,15 @@ function assetFile(assetsDir: string, path: string): string | undefined {
 export function serveStaticFiles({ publicDir, serveSourceMaps }: StaticFilesOptions): Middleware {
   const assetsDir = resolve(publicDir, 'assets');
   return async (ctx, next) => {
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return void (await next());
     const fixed = FIXED_FILES[ctx.path];
     if (fixed !== undefined) {
-      if (!(await sendFile(ctx, resolve(publicDir, fixed), REVALIDATE))) return next();
+      if (!(await sendFile(ctx, resolve(publicDir, fixed), REVALIDATE))) return void (await next());
       return;
     }
-    if (!ctx.path.startsWith('/assets/')) return next();
+    if (!ctx.path.startsWith('/assets/')) return void (await next());
     const file = assetFile(assetsDir, ctx.path);
-    if (!file || (!serveSourceMaps && file.endsWith('.map')) || ENCODINGS.some((e) => file.endsWith(e.suffix))) return next();
-    if (!(await sendFile(ctx, file, HASHED))) return next();
+    if (!file || (!serveSourceMaps && file.endsWith('.map')) || ENCODINGS.some((e) => file.endsWith(e.suffix))) return void (await next());
+    if (!(await sendFile(ctx, file, HASHED))) return void (await next());
   };
 }

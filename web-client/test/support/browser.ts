@@ -37,6 +37,6 @@ export async function waitForValue(page: Page, testId: string, expected: string,
   } catch (err) {
     const locator = page.locator(byTestId(testId));
     const actual = (await locator.count()) ? await (attribute ? locator.getAttribute(attribute) : locator.textContent()) : '(no such element)';
-    throw new Error(`${testId}${attribute ? `[${attribute}]` : ''} stayed ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}: ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`${testId}${attribute ? `[${attribute}]` : ''} stayed ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
 }

@@ -46,7 +46,7 @@ export class RiderReporting extends TypedEmitter<{ changed: [] }> {
   constructor(private readonly options: RiderReportingOptions) {
     super();
     this.now = options.now ?? (() => Date.now());
-    const { outbox, sender, device, riderId } = options;
+    const { outbox, sender, device } = options;
     this.reporter = new LocationReporter({
       isCarrying: () => this.isCarrying() && !this.simulator.running,
       report: (fix) => void this.queuePosition(fix),
