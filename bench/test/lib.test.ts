@@ -7,6 +7,8 @@ import {
   openLoop,
   nowMs,
   renderLatencySvg,
+  logRange,
+  logTicks,
   writeResults,
   markdownTable,
   formatTable,
@@ -140,6 +142,36 @@ describe('renderLatencySvg', () => {
     expect(svg).toContain('ours &lt;ws&gt;');
     expect(svg).toContain('title &amp; more');
     for (const label of ['0%', '90%', '99%', '99.9%', '99.99%']) expect(svg).toContain(`>${label}<`);
+  });
+
+  it('puts latency on a log scale, so each decade takes the same height and a 3 ms curve is readable beside a 3 s one', () => {
+    const svg = renderLatencySvg(
+      {
+        low: [
+          { percentile: 0, ms: 1 },
+          { percentile: 99, ms: 10 },
+        ],
+        high: [
+          { percentile: 0, ms: 100 },
+          { percentile: 99, ms: 1000 },
+        ],
+      },
+      't',
+    );
+    const ys = (svg.match(/<polyline[^>]*points="([^"]+)"/g) ?? []).flatMap((p) => /points="([^"]+)"/.exec(p)![1]!.split(' ').map((xy) => Number(xy.split(',')[1])));
+    const [y1, y10, y100, y1000] = ys as [number, number, number, number];
+    expect(y1 - y10).toBeCloseTo(y10 - y100, 0);
+    expect(y10 - y100).toBeCloseTo(y100 - y1000, 0);
+    expect(y1 - y10).toBeGreaterThan(100);
+    expect(svg).toContain('latency (ms, log scale)');
+    for (const label of ['1', '10', '100', '1000']) expect(svg).toContain(`>${label}<`);
+  });
+
+  it('spans whole decades around the data and ticks 1, 2 and 5 of each', () => {
+    expect(logRange(0.4, 3_200)).toEqual({ from: 0.1, to: 10_000 });
+    expect(logRange(5, 5)).toEqual({ from: 1, to: 10 });
+    expect(logRange(Infinity, 0)).toEqual({ from: 0.1, to: 10 });
+    expect(logTicks(1, 100)).toEqual([1, 2, 5, 10, 20, 50, 100]);
   });
 
   it('draws dashed series and shares colours by key when asked', () => {

@@ -12,9 +12,25 @@ export interface BenchRow {
 /** The bench package directory (…/bench), whether running from src (ts) or dist (js). */
 export const BENCH_DIR = path.resolve(__dirname, '..', '..');
 
-/** bench/results, resolved from this file rather than the working directory. */
+/** The committed results, resolved from this file rather than the working directory. */
+export const COMMITTED_RESULTS_DIR = path.join(BENCH_DIR, 'results');
+
+let runDir: string | undefined;
+
+/**
+ * Where this run writes: BENCH_RESULTS_DIR when set (`npm run bench` sets one folder for all its
+ * benchmarks; BENCH_RESULTS_DIR=bench/results replaces the committed results on purpose), else a
+ * folder of this process's own under bench/results/runs/, so a run never overwrites what is committed.
+ */
 export function resultsDir(): string {
-  return process.env.BENCH_RESULTS_DIR ? path.resolve(process.env.BENCH_RESULTS_DIR) : path.join(BENCH_DIR, 'results');
+  if (process.env.BENCH_RESULTS_DIR) return path.resolve(process.env.BENCH_RESULTS_DIR);
+  runDir ??= path.join(COMMITTED_RESULTS_DIR, 'runs', runFolderName(new Date()));
+  return runDir;
+}
+
+/** A folder name for a run that sorts by time: 2026-12-06T05-10-00Z. */
+export function runFolderName(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
 }
 
 export interface ResultsData {

@@ -14,11 +14,24 @@ function decades(percentile: number): number {
   return rest <= 0 ? Infinity : Math.log10(1 / rest);
 }
 
-function niceCeil(value: number): number {
-  if (!(value > 0)) return 1;
-  const exp = Math.pow(10, Math.floor(Math.log10(value)));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * exp >= value) return step * exp;
-  return 10 * exp;
+/** Whole decades around the data (at least one): 0.1 ms to 10 s for curves from 0.4 ms to 3.2 s. */
+export function logRange(minMs: number, maxMs: number): { from: number; to: number } {
+  if (!Number.isFinite(minMs) || !(maxMs > 0)) return { from: 0.1, to: 10 };
+  const from = Math.pow(10, Math.floor(Math.log10(minMs)));
+  const to = Math.max(Math.pow(10, Math.ceil(Math.log10(maxMs))), from * 10);
+  return { from, to };
+}
+
+/** 1, 2 and 5 of every decade in the range. */
+export function logTicks(from: number, to: number): number[] {
+  const ticks: number[] = [];
+  for (let decade = from; decade < to * 1.0001; decade *= 10) {
+    for (const step of [1, 2, 5]) {
+      const value = Number((decade * step).toPrecision(6));
+      if (value <= to * 1.0001) ticks.push(value);
+    }
+  }
+  return ticks;
 }
 
 function formatMs(value: number): string {
@@ -50,17 +63,20 @@ export function renderLatencySvg(series: Record<string, PercentileCurve>, title:
 
   let maxDecade = 4; // always show up to 99.99%
   let maxMs = 0;
+  let minMs = Infinity;
   for (const curve of Object.values(series)) {
     for (const point of curve) {
       const d = decades(point.percentile);
       if (Number.isFinite(d)) maxDecade = Math.max(maxDecade, Math.ceil(d - 1e-9));
       if (Number.isFinite(point.ms)) maxMs = Math.max(maxMs, point.ms);
+      if (Number.isFinite(point.ms) && point.ms > 0) minMs = Math.min(minMs, point.ms);
     }
   }
   maxDecade = Math.min(maxDecade, 7);
-  const yMax = niceCeil(maxMs);
+  // Latency on a log scale, whole decades: a 3 ms curve stays readable next to a 3 s one.
+  const { from, to } = logRange(minMs, maxMs);
   const x = (d: number) => plot.left + (Math.min(d, maxDecade) / maxDecade) * plot.width;
-  const y = (ms: number) => plot.top + plot.height - (Math.min(ms, yMax) / yMax) * plot.height;
+  const y = (ms: number) => plot.top + plot.height - ((Math.log10(Math.min(Math.max(ms, from), to)) - Math.log10(from)) / (Math.log10(to) - Math.log10(from))) * plot.height;
 
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
@@ -72,17 +88,16 @@ export function renderLatencySvg(series: Record<string, PercentileCurve>, title:
     out.push(`<line x1="${px}" y1="${plot.top}" x2="${px}" y2="${plot.top + plot.height}" stroke="#ddd"/>`);
     out.push(`<text x="${px}" y="${plot.top + plot.height + 16}" text-anchor="middle">${percentileLabel(d)}</text>`);
   }
-  const yTicks = 5;
-  for (let i = 0; i <= yTicks; i++) {
-    const value = (yMax * i) / yTicks;
+  for (const value of logTicks(from, to)) {
     const py = y(value).toFixed(1);
-    out.push(`<line x1="${plot.left}" y1="${py}" x2="${plot.left + plot.width}" y2="${py}" stroke="#ddd"/>`);
-    out.push(`<text x="${plot.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle">${formatMs(value)}</text>`);
+    const decade = Number.isInteger(Math.log10(value));
+    out.push(`<line x1="${plot.left}" y1="${py}" x2="${plot.left + plot.width}" y2="${py}" stroke="${decade ? '#ccc' : '#eee'}"/>`);
+    out.push(`<text x="${plot.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle"${decade ? '' : ' fill="#777"'}>${formatMs(value)}</text>`);
   }
   out.push(`<rect x="${plot.left}" y="${plot.top}" width="${plot.width}" height="${plot.height}" fill="none" stroke="#333"/>`);
   out.push(`<text x="${plot.left + plot.width / 2}" y="${plot.top + plot.height + 36}" text-anchor="middle">percentile</text>`);
   out.push(
-    `<text x="18" y="${plot.top + plot.height / 2}" text-anchor="middle" transform="rotate(-90 18 ${plot.top + plot.height / 2})">latency (ms)</text>`,
+    `<text x="18" y="${plot.top + plot.height / 2}" text-anchor="middle" transform="rotate(-90 18 ${plot.top + plot.height / 2})">latency (ms, log scale)</text>`,
   );
   // Series and legend.
   const colourKeys: string[] = [];
