@@ -41,10 +41,15 @@ export const orderTrackingMessageSchema = z.object({
 });
 export type OrderTrackingMessage = z.infer<typeof orderTrackingMessageSchema>;
 
-/** Retained on `orders/<orderId>/location`: the rider's last position and the ETA it gives. */
+/**
+ * Retained on `orders/<orderId>/location`: the rider's last position and the ETA it gives, only
+ * while the rider is on the way (cleared by an empty retained message when the delivery ends).
+ * `approximateMeters` when the notifier snapped the position to a grid of that size (far away).
+ */
 export const orderLocationMessageSchema = positionSchema.extend({
   version: z.number().int().min(1).optional(),
   eta: etaSchema.optional(),
+  approximateMeters: z.number().int().min(1).optional(),
 });
 export type OrderLocationMessage = z.infer<typeof orderLocationMessageSchema>;
 

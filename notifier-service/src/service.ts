@@ -94,6 +94,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
         logger,
         metrics,
         maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES,
+        privacy: { coarseMeters: config.LOCATION_COARSE_METERS, exactWithinKm: config.LOCATION_EXACT_WITHIN_KM },
       }),
     });
     countConsumedEvents(registry, consumer, NOTIFIER_QUEUE);

@@ -6,3 +6,4 @@ export * from './mqtt-recorder.js';
 export * from './tokens.js';
 export * from './delivery-client.js';
 export * from './shipped-order.js';
+export * from './mosquitto-sub.js';

@@ -115,7 +115,12 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
   });
   client.subscribe({ topic: topics.orderStatus(orderId), schema: orderStatusMessageSchema, onMessage: (m) => state.applyStatus(m) && refresh() });
   client.subscribe({ topic: topics.orderTracking(orderId), schema: orderTrackingMessageSchema, onMessage: (m) => state.applyTracking(m) && refresh() });
-  client.subscribe({ topic: topics.orderLocation(orderId), schema: orderLocationMessageSchema, onMessage: (m) => state.applyLocation(m) && refresh() });
+  client.subscribe({
+    topic: topics.orderLocation(orderId),
+    schema: orderLocationMessageSchema,
+    onMessage: (m) => state.applyLocation(m) && refresh(),
+    onCleared: () => state.clearLocation() && refresh(),
+  });
   poller.update(client.state);
   await fetchSnapshot();
 }

@@ -110,6 +110,14 @@ export class TrackingState {
     return true;
   }
 
+  /** The retained position was removed (the delivery ended): forget it and the way so far. */
+  clearLocation(): boolean {
+    if (!this.location && this.trail.length === 0) return false;
+    this.location = undefined;
+    this.trail.length = 0;
+    return true;
+  }
+
   /** The estimate from the newest position, while the rider is on the way. */
   get eta(): Eta | undefined {
     if (!this.tracking || !ETA_WHILE.has(this.tracking.status)) return undefined;
