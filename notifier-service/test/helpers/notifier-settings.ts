@@ -22,6 +22,8 @@ export function testNotifierSettings(overrides: Partial<NotifierSettings> & Pick
     REDIS_NAMESPACE: '',
     LOCK_TTL_MS: 15_000,
     LOCK_WAIT_MS: 2_000,
+    LOCATION_COARSE_METERS: 500,
+    LOCATION_EXACT_WITHIN_KM: 2,
     ...overrides,
   };
 }
