@@ -164,6 +164,7 @@ describe('what a customer may see of the rider (LOCATION_COARSE_METERS, LOCATION
       expect(messages.map((m) => [m.kind, m.payload === '' ? 'empty' : 'json', m.retain])).toEqual([
         ['order-tracking', 'json', true],
         ['order-location', 'empty', true],
+        ['order-signal', 'empty', true],
         ['admin-feed', 'json', false],
       ]);
       expect(messages[1]!.topic).toBe(`orders/${t.orderId}/location`);

@@ -111,6 +111,11 @@ function locationMessage(event: DeliveryLocationUpdatedEvent, privacy: LocationP
   return { kind: 'order-location', topic: topics.orderLocation(event.orderId), payload: JSON.stringify(locationOf(event, privacy)), retain: true };
 }
 
+/** The signal's freshness (freshness/rider-signals.ts) goes with the position. */
+export function clearedSignalMessage(orderId: string): MqttMessage {
+  return { kind: 'order-signal', topic: topics.orderSignal(orderId), payload: '', retain: true };
+}
+
 /** An empty retained message removes the retained position: a late subscriber gets none. */
 export function clearedLocationMessage(orderId: string): MqttMessage {
   return { kind: 'order-location', topic: topics.orderLocation(orderId), payload: '', retain: true };
@@ -137,6 +142,6 @@ export function messagesForDeliveryEvent(
   }
   const tracking = trackingOf(event, privacy);
   const admin = adminFeedMessage(event, { orderNumber: event.data.orderNumber, status: event.data.status }, maxPayloadBytes);
-  const cleared = endsTheRide(event.data.status) ? [clearedLocationMessage(event.orderId)] : [];
+  const cleared = endsTheRide(event.data.status) ? [clearedLocationMessage(event.orderId), clearedSignalMessage(event.orderId)] : [];
   return { tracking, messages: [trackingMessage(tracking, maxPayloadBytes), ...cleared, admin], riders };
 }

@@ -24,6 +24,7 @@ export function testNotifierSettings(overrides: Partial<NotifierSettings> & Pick
     LOCK_WAIT_MS: 2_000,
     LOCATION_COARSE_METERS: 500,
     LOCATION_EXACT_WITHIN_KM: 2,
+    RIDER_SIGNAL_MIN_INTERVAL_MS: 5_000,
     ...overrides,
   };
 }
