@@ -7,3 +7,4 @@ export * from './tokens.js';
 export * from './delivery-client.js';
 export * from './shipped-order.js';
 export * from './mosquitto-sub.js';
+export * from './cut-proxy.js';
