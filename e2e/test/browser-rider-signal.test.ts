@@ -9,8 +9,9 @@ const amqpUrl = process.env.AMQP_URL as string;
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
 const ADMIN = { username: 'admin', password: 'browser-e2e-password' };
 const HOME = aNewOrder().deliveryAddress as { lat: number; lng: number };
-/** About 1 km from the address. */
+/** About 1 km from the address, then about 100 m closer (past the 20 m the app waits for). */
 const NEARBY = { latitude: HOME.lat + 0.008, longitude: HOME.lng + 0.004, accuracy: 6 };
+const CLOSER = { latitude: HOME.lat + 0.0072, longitude: HOME.lng + 0.0036, accuracy: 6 };
 
 /**
  * Honest freshness: the rider app (Chromium) sends heartbeats while it carries a parcel; its
@@ -81,6 +82,8 @@ describeIfAvailable("in the browser: when the rider's connection drops, then the
     await rider.waitForDelivery(order.orderNumber, 'Rider assigned');
     await rider.report(order.orderNumber, 'Picked up');
     await track.waitForDeliveryStatus('Picked up');
+    await phone.context.setGeolocation(CLOSER);
+    await waitForText(customer.page.locator(byTestId('rider-whereabouts')), /^The rider is \d+ m (north|north-east|east) of the delivery address\.$/);
 
     // Heartbeats from the app (small, on the rider's own topic), and the customer's signal from the notifier.
     const beat = await watcher.waitFor((ms) => ms.find((m) => m.topic === topics.riderHeartbeat(riderId)), 'a heartbeat from the rider app', 20_000);
