@@ -9,7 +9,9 @@ const amqpUrl = process.env.AMQP_URL as string;
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
 const ADMIN = { username: 'admin', password: 'browser-e2e-password' };
 const HOME = aNewOrder().deliveryAddress as { lat: number; lng: number };
-/** About 1 km from the address, then about 100 m closer (past the 20 m the app waits for). */
+/** About 5 km from the address (approximate for the customer), then 100 m on, then about 1 km away (exact), then 100 m closer. */
+const FAR = { latitude: HOME.lat + 0.036, longitude: HOME.lng + 0.02, accuracy: 6 };
+const FAR_ON = { latitude: HOME.lat + 0.0352, longitude: HOME.lng + 0.0196, accuracy: 6 };
 const NEARBY = { latitude: HOME.lat + 0.008, longitude: HOME.lng + 0.004, accuracy: 6 };
 const CLOSER = { latitude: HOME.lat + 0.0072, longitude: HOME.lng + 0.0036, accuracy: 6 };
 
@@ -75,15 +77,23 @@ describeIfAvailable("in the browser: when the rider's connection drops, then the
     const mark = proxy.mark();
     const phone = await browser.open(undefined, { phone: true });
     await phone.context.grantPermissions(['geolocation'], { origin: system.urls.web });
-    await phone.context.setGeolocation(NEARBY);
+    await phone.context.setGeolocation(FAR);
     await phone.page.goto(`${system.urls.web}/rider?t=${encodeURIComponent((await deliveries.riderToken(riderId)).body.token)}`);
     const rider = new RiderApp(phone.page);
     await rider.waitForConnection('live');
     await rider.waitForDelivery(order.orderNumber, 'Rider assigned');
     await rider.report(order.orderNumber, 'Picked up');
     await track.waitForDeliveryStatus('Picked up');
-    await phone.context.setGeolocation(CLOSER);
+    // Far away the page gets (and says it gets) an approximate position: location privacy, decided by the notifier.
+    await phone.context.setGeolocation(FAR_ON);
+    await waitForText(
+      customer.page.locator(byTestId('rider-whereabouts')),
+      /^The rider is [\d.]+ km (north|north-east|east) of the delivery address\. Approximate position \(within 500 m\) until the rider is close\.$/,
+    );
+    copyScreenshotToDocs(await browser.screenshot(customer.page, 'track-approximate'), 'track-approximate');
+    await phone.context.setGeolocation(NEARBY);
     await waitForText(customer.page.locator(byTestId('rider-whereabouts')), /^The rider is \d+ m (north|north-east|east) of the delivery address\.$/);
+    await phone.context.setGeolocation(CLOSER);
 
     // Heartbeats from the app (small, on the rider's own topic), and the customer's signal from the notifier.
     const beat = await watcher.waitFor((ms) => ms.find((m) => m.topic === topics.riderHeartbeat(riderId)), 'a heartbeat from the rider app', 20_000);
