@@ -10,6 +10,7 @@ import { createBrokerMetrics, registerConnectedClientsGauge, registerPersistentS
 import { connectRedisState, describeRedisUrl, type RedisState } from './redis-state.js';
 import { createRefusals, type RefuseFn } from './refusals/refuse.js';
 import { truncateForLog } from './refusals/truncate.js';
+import { trackRiderPresence } from './presence/rider-presence.js';
 import { createPersistentSessions } from './sessions/persistent-sessions.js';
 import { deliverQueuedFirst } from './sessions/resume-in-order.js';
 import { forgetSessionsTakenElsewhere } from './sessions/watch-other-brokers.js';
@@ -81,7 +82,7 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
 
     const tokens = createTokenService(config.JWT_SECRET);
     const subscriptions = createSubscriptionQuota(config.MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT);
-    const hooks = createAuthHooks({
+    const { sessionOf, ...hooks } = createAuthHooks({
       logger,
       refuse: refusals.refuse,
       limits: {
@@ -112,6 +113,7 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     });
     closers.add('aedes', () => closeAedes(aedes, redis && (redis.isReady() ? SHARED_CLOSE_TIMEOUT_MS : SHARED_CLOSE_TIMEOUT_REDIS_DOWN_MS), logger));
     aedes.on('unsubscribe', (filters, client) => subscriptions.release(client, filters));
+    trackRiderPresence({ aedes, claimsOf: (client) => sessionOf(client)?.claims, logger });
     await forgetSessionsTakenElsewhere(aedes, persistentSessions);
     registerConnectedClientsGauge(metrics.registry, () => aedes.connectedClients);
     registerPersistentSessionsGauge(metrics.registry, persistentSessions.size);

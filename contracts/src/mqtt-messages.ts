@@ -41,10 +41,15 @@ export const orderTrackingMessageSchema = z.object({
 });
 export type OrderTrackingMessage = z.infer<typeof orderTrackingMessageSchema>;
 
-/** Retained on `orders/<orderId>/location`: the rider's last position and the ETA it gives. */
+/**
+ * Retained on `orders/<orderId>/location`: the rider's last position and the ETA it gives, only
+ * while the rider is on the way (cleared by an empty retained message when the delivery ends).
+ * `approximateMeters` when the notifier snapped the position to a grid of that size (far away).
+ */
 export const orderLocationMessageSchema = positionSchema.extend({
   version: z.number().int().min(1).optional(),
   eta: etaSchema.optional(),
+  approximateMeters: z.number().int().min(1).optional(),
 });
 export type OrderLocationMessage = z.infer<typeof orderLocationMessageSchema>;
 
@@ -78,3 +83,24 @@ export type RiderStatusReport = z.infer<typeof riderStatusReportSchema>;
 /** Published by a rider's device on `riders/<riderId>/location`. */
 export const riderLocationReportSchema = positionSchema.extend({ reportId: reportIdSchema.optional() });
 export type RiderLocationReport = z.infer<typeof riderLocationReportSchema>;
+
+/** Published by a rider's device on `riders/<riderId>/heartbeat` while a delivery is open (the broker refuses more than 256 bytes). */
+export const riderHeartbeatSchema = z.object({ at: isoDateTime });
+export type RiderHeartbeat = z.infer<typeof riderHeartbeatSchema>;
+export const RIDER_HEARTBEAT_MAX_BYTES = 256;
+
+/** Retained on `riders/<riderId>/presence` by the broker: the rider's first connection opened, or the last one closed, at `at`. */
+export const riderPresenceMessageSchema = z.object({ riderId: riderIdSchema, online: z.boolean(), at: isoDateTime });
+export type RiderPresenceMessage = z.infer<typeof riderPresenceMessageSchema>;
+
+/**
+ * Retained on `orders/<orderId>/signal` by the notifier while the rider is on the way to that
+ * order (cleared when the delivery ends): whether the rider's device is connected, when it was
+ * last heard from (heartbeat, position or connection), and when the connection was lost.
+ */
+export const orderSignalMessageSchema = z.object({
+  online: z.boolean(),
+  lastSeenAt: isoDateTime.optional(),
+  lostAt: isoDateTime.optional(),
+});
+export type OrderSignalMessage = z.infer<typeof orderSignalMessageSchema>;

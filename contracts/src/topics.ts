@@ -13,33 +13,39 @@ export const topics = {
   orderStatus: (orderId: string) => `orders/${assertId('orderId', orderId)}/status`,
   orderTracking: (orderId: string) => `orders/${assertId('orderId', orderId)}/tracking`,
   orderLocation: (orderId: string) => `orders/${assertId('orderId', orderId)}/location`,
+  /** Retained, by the notifier: how fresh the rider's signal is, while the rider is on the way. */
+  orderSignal: (orderId: string) => `orders/${assertId('orderId', orderId)}/signal`,
   adminOrders: () => 'admin/orders',
   riderAssignments: (riderId: string) => `riders/${assertId('riderId', riderId)}/assignments`,
   riderDeliveryStatus: (riderId: string, deliveryId: string) =>
     `riders/${assertId('riderId', riderId)}/deliveries/${assertId('deliveryId', deliveryId)}/status`,
   riderLocation: (riderId: string) => `riders/${assertId('riderId', riderId)}/location`,
+  /** Written only by that rider's device while a delivery is open: "still here". */
+  riderHeartbeat: (riderId: string) => `riders/${assertId('riderId', riderId)}/heartbeat`,
+  /** Retained, by the broker itself: whether the rider has a connection, and since when. */
+  riderPresence: (riderId: string) => `riders/${assertId('riderId', riderId)}/presence`,
 } as const;
 
 export type ParsedTopic =
-  | { kind: 'order-status' | 'order-tracking' | 'order-location'; orderId: string }
+  | { kind: 'order-status' | 'order-tracking' | 'order-location' | 'order-signal'; orderId: string }
   | { kind: 'admin-orders' }
-  | { kind: 'rider-assignments' | 'rider-location'; riderId: string }
+  | { kind: 'rider-assignments' | 'rider-location' | 'rider-heartbeat' | 'rider-presence'; riderId: string }
   | { kind: 'rider-delivery-status'; riderId: string; deliveryId: string };
 
-const ORDER_KINDS = { status: 'order-status', tracking: 'order-tracking', location: 'order-location' } as const;
+const ORDER_KINDS = { status: 'order-status', tracking: 'order-tracking', location: 'order-location', signal: 'order-signal' } as const;
+const RIDER_KINDS = { assignments: 'rider-assignments', location: 'rider-location', heartbeat: 'rider-heartbeat', presence: 'rider-presence' } as const;
 
 /** Recognises a concrete (wildcard-free) topic; anything else is `null`. */
 export function parseTopic(topic: string): ParsedTopic | null {
   const parts = topic.split('/');
   if (parts.some((p) => !ID.test(p))) return null;
   const [root, a, b, c, d] = parts;
-  if (root === 'orders' && parts.length === 3 && a && b && b in ORDER_KINDS) {
+  if (root === 'orders' && parts.length === 3 && a && b && Object.hasOwn(ORDER_KINDS, b)) {
     return { kind: ORDER_KINDS[b as keyof typeof ORDER_KINDS], orderId: a };
   }
   if (root === 'admin' && parts.length === 2 && a === 'orders') return { kind: 'admin-orders' };
   if (root === 'riders' && a) {
-    if (parts.length === 3 && b === 'assignments') return { kind: 'rider-assignments', riderId: a };
-    if (parts.length === 3 && b === 'location') return { kind: 'rider-location', riderId: a };
+    if (parts.length === 3 && b && Object.hasOwn(RIDER_KINDS, b)) return { kind: RIDER_KINDS[b as keyof typeof RIDER_KINDS], riderId: a };
     if (parts.length === 5 && b === 'deliveries' && c && d === 'status') {
       return { kind: 'rider-delivery-status', riderId: a, deliveryId: c };
     }

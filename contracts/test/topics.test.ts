@@ -22,9 +22,13 @@ describe('topics', () => {
     expect(parseTopic(topics.orderStatus(ORDER))).toEqual({ kind: 'order-status', orderId: ORDER });
     expect(parseTopic(topics.riderDeliveryStatus('r1', 'd1'))).toEqual({ kind: 'rider-delivery-status', riderId: 'r1', deliveryId: 'd1' });
     expect(parseTopic('admin/orders')).toEqual({ kind: 'admin-orders' });
+    expect(parseTopic(topics.orderSignal(ORDER))).toEqual({ kind: 'order-signal', orderId: ORDER });
+    expect(parseTopic(topics.riderHeartbeat('r1'))).toEqual({ kind: 'rider-heartbeat', riderId: 'r1' });
+    expect(parseTopic(topics.riderPresence('r1'))).toEqual({ kind: 'rider-presence', riderId: 'r1' });
+    expect(parseTopic(topics.riderLocation('r1'))).toEqual({ kind: 'rider-location', riderId: 'r1' });
   });
 
-  it.each(['orders/+/status', 'orders/#', `orders/${ORDER}/secret`, 'riders/r1/deliveries/d1', '$SYS/broker/uptime', 'orders//status'])(
+  it.each(['orders/+/status', 'orders/#', `orders/${ORDER}/secret`, 'riders/r1/deliveries/d1', '$SYS/broker/uptime', 'orders//status', `orders/${ORDER}/toString`, 'riders/r1/constructor'])(
     'when the topic is %s, then it is not recognised',
     (topic) => {
       expect(parseTopic(topic)).toBeNull();

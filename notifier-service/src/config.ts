@@ -52,6 +52,12 @@ export const notifierConfigShape = {
   LOCK_TTL_MS: positiveInt(15_000),
   /** How long to wait for an order's lock held by another notifier before requeueing the event. */
   LOCK_WAIT_MS: positiveInt(2_000),
+  /** Customers get the rider's position snapped to a grid of this many metres while the rider is far away. */
+  LOCATION_COARSE_METERS: positiveInt(500),
+  /** Within this many km of the address (the ETA's distance) customers get the exact position; 0: never exact. */
+  LOCATION_EXACT_WITHIN_KM: z.coerce.number().min(0).max(1_000).default(2),
+  /** A rider's heartbeats reach the customers' `orders/<id>/signal` at most this often (presence changes at once). */
+  RIDER_SIGNAL_MIN_INTERVAL_MS: positiveInt(5_000),
   /** Pause before a message whose publish failed is put back on the queue. */
   RETRY_DELAY_MS: positiveInt(500),
 };

@@ -22,6 +22,7 @@ import { openNotifierLedger } from './ledger/open-ledger.js';
 import { createNotifierMetrics } from './metrics.js';
 import { connectMqttPublisher, type MqttPublisher } from './mqtt/mqtt-publisher.js';
 import { createRiderAssignmentsClient } from './delivery-client/rider-assignments-client.js';
+import { startSignalRelay } from './freshness/signal-relay.js';
 
 export type NotifierSettings = Omit<NotifierConfig, 'NODE_ENV' | 'LOG_LEVEL'>;
 
@@ -71,6 +72,18 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     });
     closers.add('mqtt', () => publisher.close());
 
+    const signalRelay = await startSignalRelay({
+      url: config.MQTT_URL,
+      clientId: `notifier-signals-${randomUUID().slice(0, 8)}`,
+      credentials,
+      publisher,
+      logger,
+      metrics,
+      connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
+      minIntervalMs: config.RIDER_SIGNAL_MIN_INTERVAL_MS,
+    });
+    closers.add('rider signals', () => signalRelay.close());
+
     const app = createHttpApp({
       logger,
       registry,
@@ -94,6 +107,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
         logger,
         metrics,
         maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES,
+        privacy: { coarseMeters: config.LOCATION_COARSE_METERS, exactWithinKm: config.LOCATION_EXACT_WITHIN_KM },
       }),
     });
     countConsumedEvents(registry, consumer, NOTIFIER_QUEUE);

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { adminFeedMessageSchema, orderLocationMessageSchema, orderTrackingMessageSchema, type OrderTrackingMessage } from '@orderpulse/contracts';
 import { messagesForDeliveryEvent, retrack, trackingMessage, trackingOf } from '../src/messages/delivery-event.js';
+import { greatCircleKm } from '@orderpulse/contracts';
 import { anEta, DeliveryTimeline } from './helpers/delivery-events.js';
 
 const ANN = { id: 'rider-ann', name: 'Ann' };
@@ -62,7 +63,7 @@ describe('messagesForDeliveryEvent', () => {
 
   it('when a position comes and the delivery\'s tracking is known, then tracking is republished with its ETA and version, then the retained location', () => {
     const { t, tracking: before } = pickedUp();
-    const eta = anEta(9);
+    const eta = anEta(7);
     const located = t.located({ lat: 51.51, lng: -0.11, heading: 180 }, eta);
     const { messages, tracking, riders } = messagesForDeliveryEvent(located, before, LIMIT);
     expect(messages.map((m) => m.kind)).toEqual(['order-tracking', 'order-location', 'admin-feed']);
@@ -117,5 +118,78 @@ describe('trackingMessage', () => {
     expect(Buffer.byteLength(message.payload)).toBeLessThanOrEqual(limit);
     expect((parsed(message.payload).history as Array<{ status: string }>).map((h) => h.status)).toEqual(['assigned', 'picked_up']);
     expect(parsed(trackingMessage(long, LIMIT).payload)).toEqual(long);
+  });
+});
+
+describe('what a customer may see of the rider (LOCATION_COARSE_METERS, LOCATION_EXACT_WITHIN_KM)', () => {
+  const privacy = { coarseMeters: 500, exactWithinKm: 2 };
+  const locationIn = (messages: Array<{ kind: string; payload: string }>) => messages.find((m) => m.kind === 'order-location');
+
+  it('when the rider is further than the exact distance, then the position is snapped to the grid, without heading, with a rounded ETA, and says how approximate it is', () => {
+    const { t, tracking: before } = pickedUp();
+    const far = { at: '2026-11-26T11:12:40.000Z', minutes: 12.7, distanceKm: 3.171, basedOnPositionAt: '2026-11-26T11:00:00.000Z' };
+    const located = t.located({ lat: 51.51234, lng: -0.11789, heading: 90 }, far);
+    const { messages, tracking } = messagesForDeliveryEvent(located, before, LIMIT, privacy);
+    const location = orderLocationMessageSchema.parse(parsed(locationIn(messages)!.payload));
+    expect(location).not.toHaveProperty('heading');
+    expect(location.approximateMeters).toBe(500);
+    expect(location.lat).not.toBe(51.51234);
+    expect(greatCircleKm(location, { lat: 51.51234, lng: -0.11789 })).toBeLessThanOrEqual(0.36);
+    expect(location.eta).toEqual({ at: '2026-11-26T11:13:00.000Z', minutes: 13, distanceKm: 3, basedOnPositionAt: far.basedOnPositionAt });
+    expect(tracking?.eta).toEqual(location.eta);
+    // Two points in one cell give the same answer: nothing of the movement inside it leaks.
+    const nearby = messagesForDeliveryEvent(t.located({ lat: 51.51244, lng: -0.11779 }, far), undefined, LIMIT, privacy);
+    expect(parsed(locationIn(nearby.messages)!.payload)).toMatchObject({ lat: location.lat, lng: location.lng });
+    // The admin feed keeps the exact position.
+    expect(parsed(messages.find((m) => m.kind === 'admin-feed')!.payload)).toMatchObject({ data: { lat: 51.51234, lng: -0.11789, heading: 90, eta: far } });
+  });
+
+  it('when the rider is within the exact distance, then the exact position, heading and ETA go out', () => {
+    const { t, tracking: before } = pickedUp();
+    const located = t.located({ lat: 51.53, lng: -0.104, heading: 10 }, anEta(4));
+    const location = parsed(locationIn(messagesForDeliveryEvent(located, before, LIMIT, privacy).messages)!.payload);
+    expect(location).toEqual({ lat: 51.53, lng: -0.104, heading: 10, at: located.data.at, version: 4, eta: anEta(4) });
+  });
+
+  it('when the position gives no ETA (an address without coordinates), then it is always approximate', () => {
+    const { t, tracking: before } = pickedUp();
+    const location = parsed(locationIn(messagesForDeliveryEvent(t.located({ lat: 51.53, lng: -0.104 }), before, LIMIT, privacy).messages)!.payload);
+    expect(location.approximateMeters).toBe(500);
+  });
+
+  it('when the delivery is delivered or failed, then the retained location is cleared with an empty retained message after the tracking', () => {
+    for (const end of ['delivered', 'failed'] as const) {
+      const { t } = pickedUp();
+      const { messages } = messagesForDeliveryEvent(t.statusChanged(end, end === 'failed' ? 'nobody home' : undefined), undefined, LIMIT, privacy);
+      expect(messages.map((m) => [m.kind, m.payload === '' ? 'empty' : 'json', m.retain])).toEqual([
+        ['order-tracking', 'json', true],
+        ['order-location', 'empty', true],
+        ['order-signal', 'empty', true],
+        ['admin-feed', 'json', false],
+      ]);
+      expect(messages[1]!.topic).toBe(`orders/${t.orderId}/location`);
+    }
+    const { t } = pickedUp();
+    expect(messagesForDeliveryEvent(t.statusChanged('in_transit'), undefined, LIMIT, privacy).messages.map((m) => m.kind)).not.toContain('order-location');
+  });
+
+  it('when a position of the delivery arrives after its end was published, then only the admin feed gets it', () => {
+    const { t } = pickedUp();
+    const position = t.located({ lat: 51.53, lng: -0.104 }, anEta(4));
+    const delivered = trackingOf(t.statusChanged('delivered'));
+    const { messages, tracking } = messagesForDeliveryEvent(position, delivered, LIMIT, privacy);
+    expect(messages.map((m) => m.kind)).toEqual(['admin-feed']);
+    expect(tracking).toBeUndefined();
+  });
+
+  it('when a rider report carried a report id and a position, then the customer\'s tracking history has neither', () => {
+    const { t } = pickedUp();
+    const event = t.statusChanged('in_transit');
+    event.data.history = event.data.history.map((h) => ({ ...h, lat: 51.5, lng: -0.1, reportId: '0b7f6d7e-1f7c-4b7e-9c8e-2c6f1d1a0b11' }));
+    const { messages } = messagesForDeliveryEvent(event, undefined, LIMIT, privacy);
+    const history = parsed(messages[0]!.payload).history as Array<Record<string, unknown>>;
+    expect(history.length).toBeGreaterThan(0);
+    for (const entry of history) expect(Object.keys(entry).sort()).toEqual(expect.not.arrayContaining(['lat', 'lng', 'reportId']));
+    expect(parsed(messages[1]!.payload)).toMatchObject({ type: 'delivery.status_changed', data: { history: expect.arrayContaining([expect.objectContaining({ reportId: expect.any(String) })]) } });
   });
 });

@@ -106,7 +106,7 @@ describe('notifier: RabbitMQ delivery events become tracking, location and rider
     const t = new DeliveryTimeline();
     await publishAndAwaitAck(t.created(), t.assigned(ANN), t.statusChanged('picked_up'));
     const fetchesBefore = deliveryService.requestsFor(ANN.id).length;
-    const eta = anEta(12);
+    const eta = anEta(6); // 1.5 km away: within LOCATION_EXACT_WITHIN_KM, so exact
     const located = t.located({ lat: 51.5, lng: -0.12, heading: 90 }, eta);
     await publishAndAwaitAck(located);
 
@@ -138,6 +138,8 @@ describe('notifier: RabbitMQ delivery events become tracking, location and rider
 
     await waitFor(() => assignments(rider.id).length === 3, 'three lists for the rider');
     expect(listsOf(rider.id)).toEqual([['assigned'], ['picked_up'], []]);
+    // Delivered: the customer's retained position is removed.
+    expect(watcher.cleared).toContain(topics.orderLocation(t.orderId));
     expect(assignments(rider.id)[0]).toMatchObject({ riderId: rider.id, deliveries: [{ deliveryId: t.deliveryId, orderId: t.orderId }] });
     const requests = deliveryService.requestsFor(rider.id);
     expect(requests).toHaveLength(3);

@@ -184,6 +184,22 @@ describe('LiveClient', () => {
     expect(invalid).toEqual([expect.stringMatching(reason)]);
   });
 
+  it('when an empty message comes (retained state removed), then onCleared hears of it, and without onCleared it is invalid', () => {
+    const { fake, client } = setup();
+    const invalid: string[] = [];
+    const cleared: string[] = [];
+    client.on('invalid', (topic) => invalid.push(topic));
+    client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: () => undefined, onCleared: (topic) => cleared.push(topic) });
+    fake.emit('message', TOPIC, new Uint8Array(0));
+    expect(cleared).toEqual([TOPIC]);
+    expect(invalid).toEqual([]);
+    const other = setup();
+    other.client.on('invalid', (topic) => invalid.push(topic));
+    other.client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: () => undefined });
+    other.fake.emit('message', TOPIC, new Uint8Array(0));
+    expect(invalid).toEqual([TOPIC]);
+  });
+
   it('when the last subscription to a topic goes, then the broker subscription goes too', () => {
     const { fake, client } = setup();
     const first = client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: () => undefined });

@@ -4,7 +4,7 @@ import type { PublishPacer } from './publish-pacer.js';
 import { expiredSessionRefusal, whoOf, type RefuseFn } from './refusals.js';
 import type { Sessions } from './sessions.js';
 import { hasSubjectQuotas, mayRetain } from './role-limits.js';
-import { publishDecision } from './topic-rules.js';
+import { publishDecision, topicPayloadLimit } from './topic-rules.js';
 
 export interface AuthorizePublishOptions {
   sessions: Sessions;
@@ -42,9 +42,10 @@ export function createAuthorizePublish({ sessions, refuse, maxPayloadBytes, pace
       return;
     }
     const bytes = Buffer.byteLength(packet.payload);
-    if (bytes > maxPayloadBytes) {
-      const detail = `payload of ${bytes} bytes exceeds the limit of ${maxPayloadBytes}`;
-      refuse({ reason: 'payload_too_large', detail, clientId, who: whoOf(session), topic, context: { bytes, maxPayloadBytes } });
+    const limit = Math.min(maxPayloadBytes, topicPayloadLimit(topic) ?? maxPayloadBytes);
+    if (bytes > limit) {
+      const detail = `payload of ${bytes} bytes exceeds the limit of ${limit}`;
+      refuse({ reason: 'payload_too_large', detail, clientId, who: whoOf(session), topic, context: { bytes, maxPayloadBytes: limit } });
       done(new Error(detail));
       return;
     }

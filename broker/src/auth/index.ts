@@ -9,7 +9,8 @@ import type { VerifyToken } from './credentials.js';
 import type { AuthHooks, AuthLimits } from './hook-types.js';
 import type { RefuseFn } from './refusals.js';
 import { createExpiryWatch } from './session-expiry.js';
-import { createSessions } from './sessions.js';
+import { createSessions, type Session } from './sessions.js';
+import type { Client } from 'aedes';
 import type { SubscriptionQuota } from './subscription-quota.js';
 import { createPublishPacer } from './publish-pacer.js';
 
@@ -42,10 +43,21 @@ export interface AuthHooksOptions {
  * refuse an expired session in case that timer is late. authorizeForward does not look at the
  * expiry: it runs for every delivery, and the timer closing the connection ends deliveries too.
  */
-export function createAuthHooks({ logger, refuse, limits, verifyToken, persistentSessions, subscriptions, onTokenExpired = () => undefined, onPublishDelayed }: AuthHooksOptions): AuthHooks {
+export function createAuthHooks({
+  logger,
+  refuse,
+  limits,
+  verifyToken,
+  persistentSessions,
+  subscriptions,
+  onTokenExpired = () => undefined,
+  onPublishDelayed,
+}: AuthHooksOptions): AuthHooks & { sessionOf(client: Client): Session | undefined } {
   const sessions = createSessions();
   const watchExpiry = createExpiryWatch({ logger, onExpired: onTokenExpired });
   return {
+    /** Who an authenticated client is (rider presence, presence.ts); not an aedes hook. */
+    sessionOf: (client) => sessions.get(client),
     authenticate: createAuthenticate({
       sessions,
       verifyToken,

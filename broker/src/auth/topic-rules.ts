@@ -7,7 +7,18 @@
  * allowed when one grant matches the topic. Receiving uses the subscribe grants, so a retained
  * message or a broad filter cannot deliver what the client could not have subscribed to.
  */
-import { anyGrantMatches, covers, hasWildcard, isValidFilter, isValidTopicName, levelsOf, type Levels, type Role, type TokenClaims } from '@orderpulse/contracts';
+import {
+  anyGrantMatches,
+  covers,
+  hasWildcard,
+  isValidFilter,
+  isValidTopicName,
+  levelsOf,
+  RIDER_HEARTBEAT_MAX_BYTES,
+  type Levels,
+  type Role,
+  type TokenClaims,
+} from '@orderpulse/contracts';
 
 interface GrantList {
   subscribe: readonly string[];
@@ -20,7 +31,8 @@ const NOTHING: GrantList = { subscribe: [], publish: [] };
 const NOTIFIER_TOPICS = ['orders/#', 'admin/#', 'riders/+/assignments'];
 
 const SERVICE_GRANTS: Record<Extract<TokenClaims, { role: 'service' }>['sub'], GrantList> = {
-  notifier: { subscribe: NOTIFIER_TOPICS, publish: NOTIFIER_TOPICS },
+  // Also reads riders' heartbeats and the presence the broker publishes, to tell customers how fresh the signal is.
+  notifier: { subscribe: [...NOTIFIER_TOPICS, 'riders/+/heartbeat', 'riders/+/presence'], publish: NOTIFIER_TOPICS },
   // Ingests what riders report; it publishes nothing over MQTT (its events go to RabbitMQ).
   'delivery-service': { subscribe: ['riders/+/deliveries/+/status', 'riders/+/location'], publish: [] },
   'orders-service': NOTHING,
@@ -31,12 +43,13 @@ function grantsFor(claims: TokenClaims): GrantList {
   switch (claims.role) {
     case 'customer': {
       const order = `orders/${claims.orderId}`;
-      return { subscribe: [`${order}/status`, `${order}/tracking`, `${order}/location`], publish: [] };
+      return { subscribe: [`${order}/status`, `${order}/tracking`, `${order}/location`, `${order}/signal`], publish: [] };
     }
     case 'rider': {
       const own = `riders/${claims.riderId}`;
       // The broker cannot know which deliveries are assigned; delivery-service refuses the rest.
-      return { subscribe: [`${own}/#`], publish: [`${own}/deliveries/+/status`, `${own}/location`] };
+      // Its presence (`${own}/presence`) is written by the broker alone; the rider may read it.
+      return { subscribe: [`${own}/#`], publish: [`${own}/deliveries/+/status`, `${own}/location`, `${own}/heartbeat`] };
     }
     case 'admin':
       return { subscribe: ['orders/#', 'admin/#', 'riders/#', '$SYS/#'], publish: [] };
@@ -89,6 +102,14 @@ export function publishDecision(access: Access | undefined, topic: string): Deci
   if (topic.startsWith('$')) return deny('$ topics are reserved for the broker');
   if (anyGrantMatches(access.publish, topic)) return ALLOW;
   return deny(`outside the topics a ${access.role} may publish to`);
+}
+
+/**
+ * A topic whose payloads must stay smaller than the broker's general limit: a heartbeat says
+ * only "still here", so anything bigger is not one. Undefined: the general limit applies.
+ */
+export function topicPayloadLimit(topic: string): number | undefined {
+  return topic.startsWith('riders/') && topic.endsWith('/heartbeat') ? RIDER_HEARTBEAT_MAX_BYTES : undefined;
 }
 
 /** Runs for every delivery, retained messages included, so it must stay cheap: it allocates nothing when it allows. */

@@ -7,6 +7,7 @@ export const TOPIC_CLASSES = [
   { label: 'A/status', short: 'A/st', topic: `orders/${orderA}/status` },
   { label: 'A/tracking', short: 'A/tr', topic: `orders/${orderA}/tracking` },
   { label: 'A/location', short: 'A/lo', topic: `orders/${orderA}/location` },
+  { label: 'A/signal', short: 'A/sg', topic: `orders/${orderA}/signal` },
   { label: 'B/status', short: 'B/st', topic: `orders/${orderB}/status` },
   { label: 'orders/+/status', short: 'o/+/s', topic: 'orders/+/status' },
   { label: 'orders/#', short: 'o/#', topic: 'orders/#' },
@@ -17,6 +18,9 @@ export const TOPIC_CLASSES = [
   { label: 'X/deliveries/D/status', short: 'X/d/s', topic: `riders/${riderX}/deliveries/${delivery}/status` },
   { label: 'X/location', short: 'X/loc', topic: `riders/${riderX}/location` },
   { label: 'riders/+/location', short: 'r/+/l', topic: 'riders/+/location' },
+  { label: 'X/heartbeat', short: 'X/hb', topic: `riders/${riderX}/heartbeat` },
+  { label: 'X/presence', short: 'X/pr', topic: `riders/${riderX}/presence` },
+  { label: 'riders/+/heartbeat', short: 'r/+/h', topic: 'riders/+/heartbeat' },
   { label: '$SYS/#', short: '$SYS', topic: '$SYS/#' },
   { label: '#', short: '#', topic: '#' },
 ] as const;
@@ -28,15 +32,15 @@ export type Rights = 'S' | 'P' | 'SP' | '-';
 
 // prettier-ignore
 const TABLE: Record<Persona, Rights[]> = {
-  //               A/st  A/tr  A/lo  B/st  o/+/s o/#   ad/o  ad/#  X/as  Y/as  X/d/s X/loc r/+/l $SYS  #
-  anonymous:       ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
-  customerA:       ['S',  'S',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
-  customerB:       ['-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
-  riderX:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  'SP', 'SP', '-',  '-',  '-'],
-  riderY:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-'],
-  admin:           ['S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  '-'],
-  notifier:        ['SP', 'SP', 'SP', 'SP', 'S',  'S',  'SP', 'S',  'SP', 'SP', '-',  '-',  '-',  '-',  '-'],
-  deliveryService: ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  'S',  'S',  '-',  '-'],
+  //               A/st  A/tr  A/lo  A/sg  B/st  o/+/s o/#   ad/o  ad/#  X/as  Y/as  X/d/s X/loc r/+/l X/hb  X/pr  r/+/h $SYS  #
+  anonymous:       ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  customerA:       ['S',  'S',  'S',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  customerB:       ['-',  '-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  riderX:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  'SP', 'SP', '-',  'SP', 'S',  '-',  '-',  '-'],
+  riderY:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  admin:           ['S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  '-'],
+  notifier:        ['SP', 'SP', 'SP', 'SP', 'SP', 'S',  'S',  'SP', 'S',  'SP', 'SP', '-',  '-',  '-',  'S',  'S',  'S',  '-',  '-'],
+  deliveryService: ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  'S',  'S',  '-',  '-',  '-',  '-',  '-'],
 };
 
 /** The expected rights of one persona, by topic label. */

@@ -6,3 +6,5 @@ export * from './mqtt-recorder.js';
 export * from './tokens.js';
 export * from './delivery-client.js';
 export * from './shipped-order.js';
+export * from './mosquitto-sub.js';
+export * from './cut-proxy.js';

@@ -10,6 +10,7 @@ import {
 import type { MqttMessage } from './mqtt-message.js';
 import { adminFeedMessage } from './admin-feed.js';
 import { ridersToRefresh } from './rider-assignments.js';
+import { customerEta, customerHistoryEntry, customerLocation, DEFAULT_LOCATION_PRIVACY, endsTheRide, type LocationPrivacy } from './location-privacy.js';
 
 export type DeliverySnapshotEvent = Exclude<DeliveryEvent, DeliveryLocationUpdatedEvent>;
 
@@ -38,24 +39,28 @@ export function ledgerKeyOf(event: DeliveryEvent): string {
   return event.type === 'delivery.location_updated' ? `${deliveryId}/location` : deliveryId;
 }
 
-/** The retained tracking message a delivery snapshot gives; `version` is the delivery's. */
-export function trackingOf(event: DeliverySnapshotEvent): OrderTrackingMessage {
+/**
+ * The retained tracking message a delivery snapshot gives; `version` is the delivery's. It is
+ * the customer's: history without report ids or coordinates, the ETA rounded while far away.
+ */
+export function trackingOf(event: DeliverySnapshotEvent, privacy: LocationPrivacy = DEFAULT_LOCATION_PRIVACY): OrderTrackingMessage {
   const { id, status, rider, history, eta, failureReason } = event.data;
   return orderTrackingMessageSchema.parse({
     orderId: event.orderId,
     deliveryId: id,
     status,
     ...(rider ? { rider } : {}),
-    history,
-    ...(eta ? { eta } : {}),
+    history: history.map(customerHistoryEntry),
+    ...(eta ? { eta: customerEta(eta, privacy) } : {}),
     ...(failureReason ? { failureReason } : {}),
     version: event.version,
   });
 }
 
-export function locationOf(event: DeliveryLocationUpdatedEvent): OrderLocationMessage {
+/** The position as the customer gets it (see location-privacy.ts): exact near the address, snapped to a grid further away. */
+export function locationOf(event: DeliveryLocationUpdatedEvent, privacy: LocationPrivacy = DEFAULT_LOCATION_PRIVACY): OrderLocationMessage {
   const { lat, lng, heading, at, eta } = event.data;
-  return orderLocationMessageSchema.parse({ lat, lng, ...(heading !== undefined ? { heading } : {}), at, version: event.version, ...(eta ? { eta } : {}) });
+  return orderLocationMessageSchema.parse(customerLocation({ lat, lng, heading, at }, event.version, eta, privacy));
 }
 
 /**
@@ -66,10 +71,25 @@ export function locationOf(event: DeliveryLocationUpdatedEvent): OrderLocationMe
  * position's version would make it stale. Undefined when there is nothing safe to publish (the
  * position still goes out on the location topic, which has its own ETA).
  */
-export function retrack(previous: OrderTrackingMessage | undefined, event: DeliveryLocationUpdatedEvent): OrderTrackingMessage | undefined {
+export function retrack(
+  previous: OrderTrackingMessage | undefined,
+  event: DeliveryLocationUpdatedEvent,
+  privacy: LocationPrivacy = DEFAULT_LOCATION_PRIVACY,
+): OrderTrackingMessage | undefined {
   if (!previous || previous.deliveryId !== event.data.deliveryId || previous.version !== event.version - 1) return undefined;
   const { eta: _olderEta, ...rest } = previous;
-  return { ...rest, ...(event.data.eta ? { eta: event.data.eta } : {}), version: event.version };
+  return { ...rest, ...(event.data.eta ? { eta: customerEta(event.data.eta, privacy) } : {}), version: event.version };
+}
+
+/**
+ * Whether a position may go to the customer: not once the notifier has published the end of
+ * this delivery (a position redelivered or requeued after `delivered` or `failed`). Before
+ * that, the event itself is the proof the rider is on the way: delivery-service makes positions
+ * only for deliveries picked up and not yet ended (a status change still in flight here is no
+ * reason to hold one back). A delivery the notifier has no tracking for is let through.
+ */
+export function mayShowPosition(previous: OrderTrackingMessage | undefined, event: DeliveryLocationUpdatedEvent): boolean {
+  return !(previous && previous.deliveryId === event.data.deliveryId && endsTheRide(previous.status));
 }
 
 /**
@@ -87,8 +107,18 @@ export function trackingMessage(tracking: OrderTrackingMessage, maxPayloadBytes:
   return { kind: 'order-tracking', topic: topics.orderTracking(tracking.orderId), payload, retain: true };
 }
 
-function locationMessage(event: DeliveryLocationUpdatedEvent): MqttMessage {
-  return { kind: 'order-location', topic: topics.orderLocation(event.orderId), payload: JSON.stringify(locationOf(event)), retain: true };
+function locationMessage(event: DeliveryLocationUpdatedEvent, privacy: LocationPrivacy): MqttMessage {
+  return { kind: 'order-location', topic: topics.orderLocation(event.orderId), payload: JSON.stringify(locationOf(event, privacy)), retain: true };
+}
+
+/** The signal's freshness (freshness/rider-signals.ts) goes with the position. */
+export function clearedSignalMessage(orderId: string): MqttMessage {
+  return { kind: 'order-signal', topic: topics.orderSignal(orderId), payload: '', retain: true };
+}
+
+/** An empty retained message removes the retained position: a late subscriber gets none. */
+export function clearedLocationMessage(orderId: string): MqttMessage {
+  return { kind: 'order-location', topic: topics.orderLocation(orderId), payload: '', retain: true };
 }
 
 /**
@@ -99,15 +129,19 @@ export function messagesForDeliveryEvent(
   event: DeliveryEvent,
   previous: OrderTrackingMessage | undefined,
   maxPayloadBytes: number,
+  privacy: LocationPrivacy = DEFAULT_LOCATION_PRIVACY,
 ): DeliveryEventMessages {
   const riders = ridersToRefresh(event, previous);
   if (event.type === 'delivery.location_updated') {
-    const tracking = retrack(previous, event);
-    const messages = [locationMessage(event), adminFeedMessage(event, {}, maxPayloadBytes)];
+    const admin = adminFeedMessage(event, {}, maxPayloadBytes);
+    if (!mayShowPosition(previous, event)) return { messages: [admin], riders };
+    const tracking = retrack(previous, event, privacy);
+    const messages = [locationMessage(event, privacy), admin];
     if (!tracking) return { messages, riders };
     return { tracking, messages: [trackingMessage(tracking, maxPayloadBytes), ...messages], riders };
   }
-  const tracking = trackingOf(event);
+  const tracking = trackingOf(event, privacy);
   const admin = adminFeedMessage(event, { orderNumber: event.data.orderNumber, status: event.data.status }, maxPayloadBytes);
-  return { tracking, messages: [trackingMessage(tracking, maxPayloadBytes), admin], riders };
+  const cleared = endsTheRide(event.data.status) ? [clearedLocationMessage(event.orderId), clearedSignalMessage(event.orderId)] : [];
+  return { tracking, messages: [trackingMessage(tracking, maxPayloadBytes), ...cleared, admin], riders };
 }

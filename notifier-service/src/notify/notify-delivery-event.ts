@@ -3,6 +3,7 @@ import type { Logger } from '@orderpulse/service-kit';
 import { deliveryIdOf, ledgerKeyOf, messagesForDeliveryEvent } from '../messages/delivery-event.js';
 import type { PublishedLedger, TrackingStore } from '../ledger/ledger.js';
 import type { NotifierMetrics } from '../metrics.js';
+import type { LocationPrivacy } from '../messages/location-privacy.js';
 import type { MqttPublisher } from '../mqtt/mqtt-publisher.js';
 import type { RefreshRiderAssignments } from './refresh-rider-assignments.js';
 import type { SerialByKey } from '../routing/serial-by-key.js';
@@ -20,6 +21,8 @@ export interface NotifyDeliveryEventDeps {
   logger: Logger;
   metrics: Pick<NotifierMetrics, 'published' | 'deduped'>;
   maxPayloadBytes: number;
+  /** What customers may see of the rider's position (location-privacy.ts); default 500 m grid, exact within 2 km. */
+  privacy?: LocationPrivacy;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface NotifyDeliveryEventDeps {
  * (a PUBACK timeout, delivery-service not answering) rejects and the message is requeued.
  */
 export function createDeliveryEventNotifier(deps: NotifyDeliveryEventDeps): (event: DeliveryEvent) => Promise<void> {
-  const { publisher, published, tracking, refreshRider, serial, logger, metrics, maxPayloadBytes } = deps;
+  const { publisher, published, tracking, refreshRider, serial, logger, metrics, maxPayloadBytes, privacy } = deps;
 
   const notify = async (event: DeliveryEvent) => {
     const deliveryId = deliveryIdOf(event);
@@ -44,7 +47,7 @@ export function createDeliveryEventNotifier(deps: NotifyDeliveryEventDeps): (eve
       logger.debug({ ...ids, reason: claim.reason, publishedVersion: claim.publishedVersion }, 'event already published or overtaken; acking without publishing');
       return;
     }
-    const next = messagesForDeliveryEvent(event, await tracking.get(event.orderId), maxPayloadBytes);
+    const next = messagesForDeliveryEvent(event, await tracking.get(event.orderId), maxPayloadBytes, privacy);
     await settleAll([
       ...next.messages.map(async (message) => {
         await publisher.publish(message);

@@ -3,6 +3,7 @@ import type { Logger } from '@orderpulse/service-kit';
 import type { KeyedLocks } from '../ledger/ledger.js';
 import type { NotifierLedger } from '../ledger/open-ledger.js';
 import type { NotifierMetrics } from '../metrics.js';
+import type { LocationPrivacy } from '../messages/location-privacy.js';
 import type { MqttPublisher } from '../mqtt/mqtt-publisher.js';
 import { createDeliveryEventNotifier } from '../notify/notify-delivery-event.js';
 import { createOrderEventNotifier } from '../notify/notify-order-event.js';
@@ -18,6 +19,7 @@ export interface EventHandlerOptions {
   logger: Logger;
   metrics: NotifierMetrics;
   maxPayloadBytes: number;
+  privacy?: LocationPrivacy;
 }
 
 /** A serial lane per key in this process that also holds the key's lock among all notifiers. */
@@ -51,6 +53,7 @@ export function createEventHandler(options: EventHandlerOptions): (event: Domain
       logger,
       metrics,
       maxPayloadBytes,
+      ...(options.privacy ? { privacy: options.privacy } : {}),
     }),
   });
 }

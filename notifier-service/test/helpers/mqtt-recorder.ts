@@ -6,12 +6,18 @@ export interface Received {
   retain: boolean;
 }
 
-/** An mqtt.js subscriber that records every JSON message it receives. */
+/** An mqtt.js subscriber that records every JSON message it receives, and apart the topics whose retained message was cleared. */
 export class MqttRecorder {
   readonly messages: Received[] = [];
+  /** Topics of the empty messages received (a retained message removed), in order. */
+  readonly cleared: string[] = [];
 
   private constructor(private readonly client: MqttClient) {
     client.on('message', (topic, payload, packet) => {
+      if (payload.length === 0) {
+        this.cleared.push(topic);
+        return;
+      }
       this.messages.push({ topic, payload: JSON.parse(payload.toString('utf8')) as Record<string, unknown>, retain: packet.retain });
     });
   }

@@ -22,6 +22,9 @@ export function testNotifierSettings(overrides: Partial<NotifierSettings> & Pick
     REDIS_NAMESPACE: '',
     LOCK_TTL_MS: 15_000,
     LOCK_WAIT_MS: 2_000,
+    LOCATION_COARSE_METERS: 500,
+    LOCATION_EXACT_WITHIN_KM: 2,
+    RIDER_SIGNAL_MIN_INTERVAL_MS: 5_000,
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { adminFeedMessageSchema, orderSnapshotSchema, orderStatusMessageSchema, topics, type OrderStatus } from '@orderpulse/contracts';
+import { adminFeedMessageSchema, orderSnapshotSchema, orderStatusMessageSchema, riderHeartbeatSchema, riderPresenceMessageSchema, topics, type OrderStatus } from '@orderpulse/contracts';
 import { ApiClient, ApiError } from '../shared/api-client.js';
 import { describeApiError } from '../shared/api-error-text.js';
 import type { ClientConfig } from '../shared/client-config.js';
@@ -109,6 +109,21 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
       if (entry.type !== 'order.created') return;
       const snapshot = orderSnapshotSchema.safeParse(entry.data);
       if (snapshot.success) store.upsertSnapshot(snapshot.data);
+    },
+  });
+  live.subscribe({
+    topic: 'riders/+/presence',
+    schema: riderPresenceMessageSchema,
+    versionOf: () => undefined,
+    onMessage: (message) => fleet.applyPresence(message),
+  });
+  live.subscribe({
+    topic: 'riders/+/heartbeat',
+    schema: riderHeartbeatSchema,
+    versionOf: () => undefined,
+    onMessage: (_message, topic) => {
+      const riderId = topic.split('/')[1];
+      if (riderId) fleet.applyHeartbeat(riderId, Date.now());
     },
   });
   live.subscribe({

@@ -8,7 +8,9 @@ import {
   type DeliveryStatus,
   type LatLng,
   type Position,
+  type RiderPresenceMessage,
 } from '@orderpulse/contracts';
+import type { SignalFacts } from '../shared/signal-freshness.js';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 
 /** A delivery that is not finished, as the console's map and list show it. */
@@ -44,6 +46,26 @@ export class FleetModel extends TypedEmitter<{ changed: [] }> {
   private readonly deliveries = new Map<string, FleetDelivery>();
   /** Finished deliveries' last versions, so a late event does not bring one back. */
   private readonly finished = new Map<string, number>();
+  /** Per rider: the broker's presence and when this console last got a heartbeat (the view reads it every second; no 'changed'). */
+  private readonly signals = new Map<string, { online?: boolean; lastSeenAt?: string; lostAt?: string }>();
+
+  /** `riders/<id>/presence` (retained, from the broker). */
+  applyPresence(message: RiderPresenceMessage): void {
+    const known = this.signals.get(message.riderId) ?? {};
+    if (message.online) this.signals.set(message.riderId, { online: true, lastSeenAt: newestTime(known.lastSeenAt, message.at) });
+    else this.signals.set(message.riderId, { ...known, online: false, lostAt: message.at });
+  }
+
+  /** `riders/<id>/heartbeat`, timed by this console's clock (a device's clock may be off). */
+  applyHeartbeat(riderId: string, nowMs: number): void {
+    this.signals.set(riderId, { online: true, lastSeenAt: new Date(nowMs).toISOString() });
+  }
+
+  /** What is known of a rider's signal, with the rider's newest position among the open deliveries. */
+  signalOf(riderId: string): SignalFacts {
+    const positionAt = this.riders.find((r) => r.id === riderId)?.position.at;
+    return { ...this.signals.get(riderId), positionAt };
+  }
 
   get active(): FleetDelivery[] {
     return [...this.deliveries.values()].sort((a, b) => a.orderNumber.localeCompare(b.orderNumber));
@@ -110,6 +132,10 @@ export class FleetModel extends TypedEmitter<{ changed: [] }> {
     this.deliveries.set(current.deliveryId, { ...current, position: { lat, lng, at, ...(heading !== undefined ? { heading } : {}) }, version });
     return true;
   }
+}
+
+function newestTime(a: string | undefined, b: string): string {
+  return a && Date.parse(a) > Date.parse(b) ? a : b;
 }
 
 function newer(a: Position | undefined, b: Position | undefined): Position | undefined {

@@ -3,6 +3,7 @@ import { el, setText } from '../shared/dom.js';
 import { createMapPanel } from '../shared/map-panel.js';
 import type { MapMarker, MapSettings } from '../shared/map-scene.js';
 import { formatDistance } from '../shared/relative-time.js';
+import { describeFreshness } from '../shared/signal-freshness.js';
 import { DELIVERY_STATUS_LABELS } from '../shared/status-labels.js';
 import type { FleetDelivery, FleetModel } from './fleet-model.js';
 
@@ -37,12 +38,27 @@ export function createFleetView(fleet: FleetModel, map: MapSettings | null, open
     list.replaceChildren(...active.map((d) => {
       const button = el('button', { type: 'button', class: 'link', 'aria-label': `Open order ${d.orderNumber} from the deliveries` }, d.orderNumber);
       button.addEventListener('click', () => open(d.orderId));
-      return el('li', { 'data-delivery-id': d.deliveryId, 'data-status': d.status }, button, el('span', { class: 'muted small' }, ` ${describe(d)}`));
+      return el('li', { 'data-delivery-id': d.deliveryId, 'data-status': d.status }, button, el('span', { class: 'muted small' }, ` ${describe(d)}`), signalOf(d));
     }));
     panel?.show({ markers: markersOf(fleet), path: [] });
   };
+  /** The rider's signal, as the customer's page says it: "updated 5 s ago", "signal lost 2 min ago". */
+  const signalOf = (d: FleetDelivery) => {
+    if (!d.rider || (d.status !== 'picked_up' && d.status !== 'in_transit')) return null;
+    const span = el('span', { class: 'rider-signal small', 'data-testid': `rider-signal-${d.rider.id}`, 'data-rider-id': d.rider.id, 'data-freshness': '' });
+    showSignal(span);
+    return span;
+  };
+  const showSignal = (span: HTMLElement) => {
+    const fresh = describeFreshness(fleet.signalOf(span.dataset.riderId ?? ''), Date.now());
+    span.hidden = !fresh;
+    span.dataset.freshness = fresh?.freshness ?? '';
+    setText(span, fresh ? ` · ${fresh.text.toLowerCase()}` : '');
+  };
   fleet.on('changed', render);
   render();
+  // The ages move on every second; only their text is rewritten (the list's buttons keep the focus).
+  setInterval(() => list.querySelectorAll<HTMLElement>('.rider-signal').forEach(showSignal), 1_000);
   return el('section', { class: 'card', 'aria-labelledby': 'fleet-heading' },
     el('h2', { id: 'fleet-heading', class: 'card-title' }, 'Deliveries on the road'), panel?.element, empty, list);
 }

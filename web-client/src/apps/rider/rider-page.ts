@@ -11,6 +11,7 @@ import { cacheAssignments, readCachedAssignments } from './assignments-cache.js'
 import { createAssignmentsView } from './assignments-view.js';
 import type { Assignment } from './delivery-card.js';
 import { DeviceLocation } from './device-location.js';
+import { RiderHeartbeat } from './heartbeat.js';
 import { IndexedDbOutboxStorage } from './indexeddb-outbox-storage.js';
 import { createLocationView } from './location-view.js';
 import { createNextStopView } from './next-stop-view.js';
@@ -63,6 +64,12 @@ export async function startRiderPage(container: HTMLElement, config: ClientConfi
   const device = new DeviceLocation();
   const reporting = new RiderReporting({ riderId, outbox, sender, device });
   let latest: RiderAssignmentsMessage | undefined;
+  // While a delivery is open: "still here" every 10 s, so customers see how fresh the signal is.
+  const heartbeat = new RiderHeartbeat({
+    send: (payload) => live.publish(topics.riderHeartbeat(riderId), payload),
+    active: () => (latest?.deliveries.length ?? 0) > 0,
+    live: () => live.state === 'live',
+  });
   let target: RideTarget | undefined;
 
   const ride = createRideView(reporting.simulator);
@@ -97,6 +104,7 @@ export async function startRiderPage(container: HTMLElement, config: ClientConfi
     latest = message;
     cacheAssignments(storage, message);
     reporting.setAssignments(message.deliveries);
+    heartbeat.kick();
   };
 
   const signOutButton = el('button', { type: 'button', class: 'secondary', 'data-testid': 'sign-out' }, 'Sign out');
@@ -113,6 +121,7 @@ export async function startRiderPage(container: HTMLElement, config: ClientConfi
 
   const stopAll = (text: string) => {
     reporting.simulator.stop();
+    heartbeat.stop();
     device.stop();
     void live.close();
     connection.show('offline');
@@ -125,6 +134,7 @@ export async function startRiderPage(container: HTMLElement, config: ClientConfi
   live.on('state', (state) => {
     connection.show(state);
     if (state === 'live') sender.kick();
+    heartbeat.kick();
     render();
   });
   connection.show(live.state);

@@ -73,6 +73,8 @@ export interface LiveSubscription<T> {
   onMessage: (message: T, topic: string) => void;
   /** Ordering key; defaults to the message's `version`. Without one, every valid message is delivered. */
   versionOf?: (message: T) => number | undefined;
+  /** An empty message: the publisher removed the topic's retained state. Without this it counts as invalid. */
+  onCleared?: (topic: string) => void;
 }
 
 interface ActiveSubscription {
@@ -191,6 +193,10 @@ export class LiveClient extends TypedEmitter<LiveClientEvents> {
     const gate = new VersionGate();
     const versionOf = subscription.versionOf ?? defaultVersionOf;
     return (topic, payload) => {
+      if (payload.byteLength === 0 && subscription.onCleared) {
+        subscription.onCleared(topic);
+        return;
+      }
       const decoded = decodePayload(payload, subscription.schema, this.maxPayloadBytes);
       if (!decoded.ok) {
         this.emit('invalid', topic, decoded.reason);

@@ -1,6 +1,7 @@
 import { el, setText } from '../shared/dom.js';
 import type { MapSettings } from '../shared/map-scene.js';
 import { formatAge, formatDistance, formatDuration, formatWhen } from '../shared/relative-time.js';
+import { describeFreshness } from '../shared/signal-freshness.js';
 import { DELIVERY_STATUS_LABELS } from '../shared/status-labels.js';
 import { createRiderWhereabouts } from './rider-whereabouts.js';
 import type { TrackingState } from './tracking-state.js';
@@ -18,6 +19,9 @@ export function createDeliveryView(map: MapSettings | null): DeliveryView {
   const riderName = el('dd', { 'data-testid': 'rider-name' }, '—');
   const eta = el('dd', { 'data-testid': 'eta' }, '—');
   const age = el('p', { class: 'age muted small', 'data-testid': 'position-age', 'aria-live': 'off' });
+  // How fresh the rider's signal is: "Updated 5 s ago", then "Signal lost 2 min ago".
+  const signal = el('p', { class: 'signal small', 'data-testid': 'rider-signal', 'data-freshness': '', 'aria-live': 'polite' });
+  const etaNote = el('p', { class: 'eta-note small', 'data-testid': 'eta-freshness' });
   const whereabouts = createRiderWhereabouts(map);
   const element = el('section', { class: 'card delivery', 'aria-labelledby': 'delivery-heading', 'data-testid': 'delivery' },
     el('h2', { id: 'delivery-heading', class: 'card-title' }, 'Delivery'),
@@ -25,6 +29,8 @@ export function createDeliveryView(map: MapSettings | null): DeliveryView {
     el('dl', { class: 'facts' },
       el('div', {}, el('dt', {}, 'Rider'), riderName),
       el('div', {}, el('dt', {}, 'Arrival'), eta)),
+    etaNote,
+    signal,
     whereabouts.element,
     age,
   );
@@ -49,6 +55,13 @@ export function createDeliveryView(map: MapSettings | null): DeliveryView {
       const at = state.positionAt;
       age.hidden = !at || !state.tracking;
       if (at) setText(age, `Position updated ${formatAge(nowMs - Date.parse(at))}`);
+      const onTheWay = state.tracking?.status === 'picked_up' || state.tracking?.status === 'in_transit';
+      const fresh = onTheWay ? describeFreshness({ ...state.signal, positionAt: at }, nowMs) : undefined;
+      signal.hidden = !fresh;
+      signal.dataset.freshness = fresh?.freshness ?? '';
+      if (fresh) setText(signal, fresh.freshness === 'lost' ? fresh.text : `Rider's signal: ${fresh.text.toLowerCase()}`);
+      etaNote.hidden = !fresh?.etaNote || !state.eta;
+      if (fresh?.etaNote) setText(etaNote, fresh.etaNote);
     },
   };
 }

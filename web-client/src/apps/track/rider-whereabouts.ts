@@ -31,7 +31,10 @@ export function createRiderWhereabouts(map: MapSettings | null): { element: HTML
       const destination = state.destination;
       const distanceKm = state.distanceKm;
       caption.hidden = !rider || !destination || distanceKm === undefined;
-      if (rider && destination && distanceKm !== undefined) setText(caption, whereaboutsSentence(rider, destination, distanceKm));
+      if (rider && destination && distanceKm !== undefined) {
+        const approximate = rider.approximateMeters !== undefined ? ` Approximate position (within ${formatDistance(rider.approximateMeters / 1000)}) until the rider is close.` : '';
+        setText(caption, whereaboutsSentence(rider, destination, distanceKm) + approximate);
+      }
       if (plot) {
         plot.render({ destination, rider, trail: state.trail, description: caption.textContent ?? '' });
         return;

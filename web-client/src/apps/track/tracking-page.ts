@@ -1,4 +1,4 @@
-import { orderLocationMessageSchema, orderStatusMessageSchema, orderTrackingMessageSchema, topics } from '@orderpulse/contracts';
+import { orderLocationMessageSchema, orderSignalMessageSchema, orderStatusMessageSchema, orderTrackingMessageSchema, topics } from '@orderpulse/contracts';
 import { ApiClient, ApiError } from '../shared/api-client.js';
 import { describeApiError } from '../shared/api-error-text.js';
 import { fetchClientConfig, type ClientConfig } from '../shared/client-config.js';
@@ -115,7 +115,19 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
   });
   client.subscribe({ topic: topics.orderStatus(orderId), schema: orderStatusMessageSchema, onMessage: (m) => state.applyStatus(m) && refresh() });
   client.subscribe({ topic: topics.orderTracking(orderId), schema: orderTrackingMessageSchema, onMessage: (m) => state.applyTracking(m) && refresh() });
-  client.subscribe({ topic: topics.orderLocation(orderId), schema: orderLocationMessageSchema, onMessage: (m) => state.applyLocation(m) && refresh() });
+  client.subscribe({
+    topic: topics.orderLocation(orderId),
+    schema: orderLocationMessageSchema,
+    onMessage: (m) => state.applyLocation(m) && refresh(),
+    onCleared: () => state.clearLocation() && refresh(),
+  });
+  client.subscribe({
+    topic: topics.orderSignal(orderId),
+    schema: orderSignalMessageSchema,
+    versionOf: () => undefined,
+    onMessage: (m) => state.applySignal(m) && refresh(),
+    onCleared: () => state.clearSignal() && refresh(),
+  });
   poller.update(client.state);
   await fetchSnapshot();
 }

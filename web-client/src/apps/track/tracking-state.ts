@@ -5,6 +5,7 @@ import {
   type LatLng,
   type OrderItem,
   type OrderLocationMessage,
+  type OrderSignalMessage,
   type OrderSnapshot,
   type OrderStatus,
   type OrderStatusHistoryEntry,
@@ -46,6 +47,8 @@ export class TrackingState {
   destination: Destination | undefined;
   tracking: OrderTrackingMessage | undefined;
   location: OrderLocationMessage | undefined;
+  /** `orders/<id>/signal`: how fresh the rider's signal is, while the rider is on the way. */
+  signal: OrderSignalMessage | undefined;
   contents: OrderContents | undefined;
   readonly trail: LatLng[] = [];
 
@@ -107,6 +110,26 @@ export class TrackingState {
       if (this.trail.length > TRAIL_LENGTH) this.trail.shift();
     }
     this.location = message;
+    return true;
+  }
+
+  /** `orders/<id>/signal` (retained; it carries no version: the newest message is the truth). */
+  applySignal(message: OrderSignalMessage): boolean {
+    this.signal = message;
+    return true;
+  }
+
+  clearSignal(): boolean {
+    const had = this.signal !== undefined;
+    this.signal = undefined;
+    return had;
+  }
+
+  /** The retained position was removed (the delivery ended): forget it and the way so far. */
+  clearLocation(): boolean {
+    if (!this.location && this.trail.length === 0) return false;
+    this.location = undefined;
+    this.trail.length = 0;
     return true;
   }
 
