@@ -58,6 +58,11 @@ export const deliverySnapshotSchema = z.object({
   /** From the last position to the address (needs the address's lat/lng); null when unknown. */
   eta: etaSchema.nullable(),
   failureReason: z.string().max(500).nullable(),
+  /**
+   * When the rider's reported position first came within the arrival radius of the address
+   * (delivery-service's ARRIVAL_RADIUS_M); recorded once per delivery and never cleared. Absent before.
+   */
+  arrivingAt: isoDateTime.optional(),
   version: z.number().int().min(1),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,

@@ -41,12 +41,14 @@ export type OrderEvent = z.infer<typeof orderEventSchema>;
 export type OrderEventType = OrderEvent['type'];
 
 /** Delivery events: `orderId` is the delivery's order, `version` the delivery's own version. */
-const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed'>(type: T) =>
+const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | 'delivery.arriving'>(type: T) =>
   z.object({ ...envelopeBase, type: z.literal(type), data: deliverySnapshotSchema });
 
 export const deliveryCreatedEventSchema = deliverySnapshotEvent('delivery.created');
 export const deliveryAssignedEventSchema = deliverySnapshotEvent('delivery.assigned');
 export const deliveryStatusChangedEventSchema = deliverySnapshotEvent('delivery.status_changed');
+/** The rider came within the arrival radius of the address: once per delivery, the snapshot with `arrivingAt` set. */
+export const deliveryArrivingEventSchema = deliverySnapshotEvent('delivery.arriving');
 export const deliveryLocationUpdatedEventSchema = z.object({
   ...envelopeBase,
   type: z.literal('delivery.location_updated'),
@@ -55,12 +57,14 @@ export const deliveryLocationUpdatedEventSchema = z.object({
 export type DeliveryCreatedEvent = z.infer<typeof deliveryCreatedEventSchema>;
 export type DeliveryAssignedEvent = z.infer<typeof deliveryAssignedEventSchema>;
 export type DeliveryStatusChangedEvent = z.infer<typeof deliveryStatusChangedEventSchema>;
+export type DeliveryArrivingEvent = z.infer<typeof deliveryArrivingEventSchema>;
 export type DeliveryLocationUpdatedEvent = z.infer<typeof deliveryLocationUpdatedEventSchema>;
 
 export const deliveryEventSchema = z.discriminatedUnion('type', [
   deliveryCreatedEventSchema,
   deliveryAssignedEventSchema,
   deliveryStatusChangedEventSchema,
+  deliveryArrivingEventSchema,
   deliveryLocationUpdatedEventSchema,
 ]);
 export type DeliveryEvent = z.infer<typeof deliveryEventSchema>;
@@ -72,6 +76,7 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   deliveryCreatedEventSchema,
   deliveryAssignedEventSchema,
   deliveryStatusChangedEventSchema,
+  deliveryArrivingEventSchema,
   deliveryLocationUpdatedEventSchema,
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;

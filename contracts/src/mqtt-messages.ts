@@ -37,6 +37,8 @@ export const orderTrackingMessageSchema = z.object({
   history: z.array(deliveryHistoryEntrySchema),
   eta: etaSchema.optional(),
   failureReason: z.string().optional(),
+  /** When the rider came within the arrival radius of the address (delivery.arriving); absent before. */
+  arrivingAt: isoDateTime.optional(),
   version: z.number().int().min(1),
 });
 export type OrderTrackingMessage = z.infer<typeof orderTrackingMessageSchema>;

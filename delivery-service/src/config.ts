@@ -34,6 +34,8 @@ export const deliveryConfigShape = {
   SERVICE_TOKEN_TTL_SECONDS: positiveInt(24 * 3600),
   /** Average rider speed used for the ETA. */
   AVERAGE_SPEED_KMH: z.coerce.number().positive().max(300).default(25),
+  /** A rider position this close to the delivery address (metres, great-circle) records "arriving", once per delivery (delivery.arriving). */
+  ARRIVAL_RADIUS_M: z.coerce.number().int().min(10).max(5_000).default(150),
   /** A rider report dated further ahead of this server's clock is refused (device clocks drift; a forged future `at` would freeze the position). */
   RIDER_REPORT_MAX_FUTURE_SECONDS: positiveInt(30),
   /**

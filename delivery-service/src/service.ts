@@ -92,6 +92,7 @@ export async function startDeliveryService(
       clock: overrides.clock ?? (() => new Date()),
       logger,
       averageSpeedKmh: config.AVERAGE_SPEED_KMH,
+      arrivalRadiusM: config.ARRIVAL_RADIUS_M,
       reportTimeLimits: { maxFutureSkewMs: config.RIDER_REPORT_MAX_FUTURE_SECONDS * 1000, maxAgeMs: config.RIDER_REPORT_MAX_AGE_SECONDS * 1000 },
     };
 

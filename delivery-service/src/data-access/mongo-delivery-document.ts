@@ -14,6 +14,8 @@ export interface DeliveryDocument extends OutboxFields<DeliveryEvent> {
   lastPosition: { lat: number; lng: number; heading?: number; at: Date } | null;
   eta: { at: Date; minutes: number; distanceKm: number; basedOnPositionAt: Date } | null;
   failureReason: string | null;
+  /** Absent in documents written before arrival was recorded. */
+  arrivingAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -48,6 +50,7 @@ export const deliverySchema: Schema = new Schema(
       default: null,
     },
     failureReason: { type: String, default: null },
+    arrivingAt: { type: Date, default: null },
     version: required(Number),
     createdAt: required(Date),
     updatedAt: required(Date),
@@ -76,6 +79,7 @@ export function mutableFieldsOf(delivery: DeliverySnapshot) {
     lastPosition: plain.lastPosition ? { ...plain.lastPosition, at: new Date(plain.lastPosition.at) } : null,
     eta: plain.eta ? { ...plain.eta, at: new Date(plain.eta.at), basedOnPositionAt: new Date(plain.eta.basedOnPositionAt) } : null,
     failureReason: plain.failureReason,
+    arrivingAt: plain.arrivingAt ? new Date(plain.arrivingAt) : null,
     version: plain.version,
     updatedAt: new Date(plain.updatedAt),
   };
@@ -111,6 +115,7 @@ export function toDeliverySnapshot(doc: Omit<DeliveryDocument, keyof OutboxField
       ? { at: eta.at.toISOString(), minutes: eta.minutes, distanceKm: eta.distanceKm, basedOnPositionAt: eta.basedOnPositionAt.toISOString() }
       : null,
     failureReason: doc.failureReason ?? null,
+    ...(doc.arrivingAt ? { arrivingAt: doc.arrivingAt.toISOString() } : {}),
     version: doc.version,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),

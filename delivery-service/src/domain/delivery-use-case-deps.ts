@@ -10,6 +10,8 @@ export interface DeliveryUseCaseDeps {
   logger: Logger;
   /** For the ETA from the rider's last position to the address. */
   averageSpeedKmh: number;
+  /** A rider position within this many metres of the address records "arriving" (once per delivery). */
+  arrivalRadiusM: number;
   /** Rider reports dated outside [now - maxAge, now + maxFutureSkew] are refused. */
   reportTimeLimits: ReportTimeLimits;
 }

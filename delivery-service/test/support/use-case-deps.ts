@@ -12,6 +12,8 @@ export interface TestDeps extends DeliveryUseCaseDeps {
 }
 
 export const TEST_SPEED_KMH = 20;
+/** The service's default. */
+export const TEST_ARRIVAL_RADIUS_M = 150;
 /** The service's defaults: 30 s ahead, a day behind. */
 export const TEST_REPORT_TIME_LIMITS = { maxFutureSkewMs: 30_000, maxAgeMs: 24 * 3600_000 };
 
@@ -24,6 +26,7 @@ export function testDeps(overrides: { store?: DeliveryStore; now?: Date; logger?
     clock: () => now,
     logger: overrides.logger ?? createLogger('delivery-test', 'silent'),
     averageSpeedKmh: TEST_SPEED_KMH,
+    arrivalRadiusM: TEST_ARRIVAL_RADIUS_M,
     reportTimeLimits: TEST_REPORT_TIME_LIMITS,
     kicked,
     setNow: (next) => {

@@ -1,12 +1,13 @@
 import { orderTrackingMessageSchema, topics, type DeliveryStatus } from '@orderpulse/contracts';
 import { el, problemBox, setText } from '../shared/dom.js';
-import { DELIVERY_STATUS_LABELS } from '../shared/status-labels.js';
+import { deliveryLabel } from '../shared/status-labels.js';
 import type { ConsoleDeps } from './console-deps.js';
 
 interface DeliveryState {
   deliveryId: string;
   status: DeliveryStatus;
   rider: { id: string; name: string } | undefined;
+  arrivingAt?: string | undefined;
   version: number;
 }
 
@@ -46,7 +47,7 @@ export function createDeliverySection(deps: ConsoleDeps): { element: HTMLElement
     details.hidden = state === undefined;
     setText(summary, 'No delivery yet: one is created when the order ships.');
     if (!state) return;
-    setText(status, DELIVERY_STATUS_LABELS[state.status]);
+    setText(status, deliveryLabel(state));
     status.dataset.status = state.status;
     setText(rider, state.rider?.name ?? 'none');
     form.hidden = !ASSIGNABLE.has(state.status);
@@ -65,7 +66,7 @@ export function createDeliverySection(deps: ConsoleDeps): { element: HTMLElement
     result.hidden = true;
     deps.delivery.assign(state.deliveryId, select.value)
       .then((d) => {
-        apply({ deliveryId: d.id, status: d.status, rider: d.rider ?? undefined, version: d.version });
+        apply({ deliveryId: d.id, status: d.status, rider: d.rider ?? undefined, arrivingAt: d.arrivingAt, version: d.version });
         setText(result, `Assigned to ${d.rider?.name ?? 'the rider'}.`);
         result.hidden = false;
       })
@@ -94,12 +95,12 @@ export function createDeliverySection(deps: ConsoleDeps): { element: HTMLElement
       unsubscribe = deps.live.subscribe({
         topic: topics.orderTracking(id),
         schema: orderTrackingMessageSchema,
-        onMessage: (m) => apply({ deliveryId: m.deliveryId, status: m.status, rider: m.rider, version: m.version }),
+        onMessage: (m) => apply({ deliveryId: m.deliveryId, status: m.status, rider: m.rider, arrivingAt: m.arrivingAt, version: m.version }),
       });
       deps.delivery.deliveriesOfOrder(id)
         .then((items) => {
           const latest = [...items].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
-          if (latest && orderId === id) apply({ deliveryId: latest.id, status: latest.status, rider: latest.rider ?? undefined, version: latest.version });
+          if (latest && orderId === id) apply({ deliveryId: latest.id, status: latest.status, rider: latest.rider ?? undefined, arrivingAt: latest.arrivingAt, version: latest.version });
         })
         .catch((err: unknown) => problem.show(deps.failed(err)));
     },

@@ -26,6 +26,8 @@ export function describeFeedEntry(entry: AdminFeedMessage, orderNumberOf: (order
       return `${order}: assigned to ${text(asRecord(data.rider).name) ?? 'a rider'}`;
     case 'delivery.status_changed':
       return `${order}: delivery ${entry.status ? statusLabel(entry.status).toLowerCase() : 'changed'}`;
+    case 'delivery.arriving':
+      return `${order}: ${text(asRecord(data.rider).name) ?? 'the rider'} is arriving (near the address)`;
     case 'delivery.location_updated': {
       const distanceKm = asRecord(data.eta).distanceKm;
       return typeof distanceKm === 'number' ? `${order}: rider ${formatDistance(distanceKm)} from the address` : `${order}: rider moved`;

@@ -1,7 +1,7 @@
 import { el, setText } from '../shared/dom.js';
 import type { MapSettings } from '../shared/map-scene.js';
 import { formatAge, formatDistance, formatDuration, formatWhen } from '../shared/relative-time.js';
-import { DELIVERY_STATUS_LABELS } from '../shared/status-labels.js';
+import { deliveryLabel } from '../shared/status-labels.js';
 import { createRiderWhereabouts } from './rider-whereabouts.js';
 import type { TrackingState } from './tracking-state.js';
 
@@ -17,11 +17,14 @@ export function createDeliveryView(map: MapSettings | null): DeliveryView {
   const status = el('p', { class: 'delivery-status', 'data-testid': 'delivery-status' });
   const riderName = el('dd', { 'data-testid': 'rider-name' }, '—');
   const eta = el('dd', { 'data-testid': 'eta' }, '—');
+  const arriving = el('p', { class: 'notice arriving', role: 'status', 'data-testid': 'arriving' }, 'Your rider is almost there: they are close to your address.');
+  arriving.hidden = true;
   const age = el('p', { class: 'age muted small', 'data-testid': 'position-age', 'aria-live': 'off' });
   const whereabouts = createRiderWhereabouts(map);
   const element = el('section', { class: 'card delivery', 'aria-labelledby': 'delivery-heading', 'data-testid': 'delivery' },
     el('h2', { id: 'delivery-heading', class: 'card-title' }, 'Delivery'),
     status,
+    arriving,
     el('dl', { class: 'facts' },
       el('div', {}, el('dt', {}, 'Rider'), riderName),
       el('div', {}, el('dt', {}, 'Arrival'), eta)),
@@ -36,8 +39,12 @@ export function createDeliveryView(map: MapSettings | null): DeliveryView {
       const tracking = state.tracking;
       element.hidden = !tracking;
       if (!tracking) return;
-      setText(status, DELIVERY_STATUS_LABELS[tracking.status]);
+      setText(status, deliveryLabel(tracking));
       status.dataset.status = tracking.status;
+      const near = deliveryLabel(tracking) !== deliveryLabel({ status: tracking.status });
+      arriving.hidden = !near;
+      if (near) status.dataset.arriving = 'true';
+      else delete status.dataset.arriving;
       setText(riderName, tracking.rider?.name ?? 'not assigned yet');
       const estimate = state.eta;
       setText(eta, estimate
