@@ -41,7 +41,7 @@ export type OrderEvent = z.infer<typeof orderEventSchema>;
 export type OrderEventType = OrderEvent['type'];
 
 /** Delivery events: `orderId` is the delivery's order, `version` the delivery's own version. */
-const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | 'delivery.arriving'>(type: T) =>
+const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | 'delivery.arriving' | 'delivery.proof_updated'>(type: T) =>
   z.object({ ...envelopeBase, type: z.literal(type), data: deliverySnapshotSchema });
 
 export const deliveryCreatedEventSchema = deliverySnapshotEvent('delivery.created');
@@ -49,6 +49,8 @@ export const deliveryAssignedEventSchema = deliverySnapshotEvent('delivery.assig
 export const deliveryStatusChangedEventSchema = deliverySnapshotEvent('delivery.status_changed');
 /** The rider came within the arrival radius of the address: once per delivery, the snapshot with `arrivingAt` set. */
 export const deliveryArrivingEventSchema = deliverySnapshotEvent('delivery.arriving');
+/** The proof of delivery changed: a PIN entered (right or wrong), locked or unlocked, a photo or signature stored. */
+export const deliveryProofUpdatedEventSchema = deliverySnapshotEvent('delivery.proof_updated');
 export const deliveryLocationUpdatedEventSchema = z.object({
   ...envelopeBase,
   type: z.literal('delivery.location_updated'),
@@ -58,6 +60,7 @@ export type DeliveryCreatedEvent = z.infer<typeof deliveryCreatedEventSchema>;
 export type DeliveryAssignedEvent = z.infer<typeof deliveryAssignedEventSchema>;
 export type DeliveryStatusChangedEvent = z.infer<typeof deliveryStatusChangedEventSchema>;
 export type DeliveryArrivingEvent = z.infer<typeof deliveryArrivingEventSchema>;
+export type DeliveryProofUpdatedEvent = z.infer<typeof deliveryProofUpdatedEventSchema>;
 export type DeliveryLocationUpdatedEvent = z.infer<typeof deliveryLocationUpdatedEventSchema>;
 
 export const deliveryEventSchema = z.discriminatedUnion('type', [
@@ -65,6 +68,7 @@ export const deliveryEventSchema = z.discriminatedUnion('type', [
   deliveryAssignedEventSchema,
   deliveryStatusChangedEventSchema,
   deliveryArrivingEventSchema,
+  deliveryProofUpdatedEventSchema,
   deliveryLocationUpdatedEventSchema,
 ]);
 export type DeliveryEvent = z.infer<typeof deliveryEventSchema>;
@@ -77,6 +81,7 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   deliveryAssignedEventSchema,
   deliveryStatusChangedEventSchema,
   deliveryArrivingEventSchema,
+  deliveryProofUpdatedEventSchema,
   deliveryLocationUpdatedEventSchema,
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;

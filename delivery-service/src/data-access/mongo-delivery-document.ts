@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import { newOutboxFields, plainJson, type OutboxFields } from '@orderpulse/service-kit';
-import { DELIVERY_STATUSES, type DeliveryCreatedEvent, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
+import { DELIVERY_STATUSES, type DeliveryCreatedEvent, type DeliveryProof, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
 
 /** How a delivery is stored in MongoDB: the snapshot with real dates, keyed by the delivery id, and its outbox. */
 export interface DeliveryDocument extends OutboxFields<DeliveryEvent> {
@@ -16,6 +16,10 @@ export interface DeliveryDocument extends OutboxFields<DeliveryEvent> {
   failureReason: string | null;
   /** Absent in documents written before arrival was recorded. */
   arrivingAt?: Date | null;
+  instructions?: string | null;
+  method?: DeliverySnapshot['method'] | null;
+  /** Stored as plain JSON (ISO strings): read whole, changed whole. */
+  proof?: DeliveryProof | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -51,6 +55,9 @@ export const deliverySchema: Schema = new Schema(
     },
     failureReason: { type: String, default: null },
     arrivingAt: { type: Date, default: null },
+    instructions: { type: String, default: null },
+    method: { type: String, default: null },
+    proof: { type: Schema.Types.Mixed, default: null },
     version: required(Number),
     createdAt: required(Date),
     updatedAt: required(Date),
@@ -80,6 +87,7 @@ export function mutableFieldsOf(delivery: DeliverySnapshot) {
     eta: plain.eta ? { ...plain.eta, at: new Date(plain.eta.at), basedOnPositionAt: new Date(plain.eta.basedOnPositionAt) } : null,
     failureReason: plain.failureReason,
     arrivingAt: plain.arrivingAt ? new Date(plain.arrivingAt) : null,
+    proof: plain.proof ?? null,
     version: plain.version,
     updatedAt: new Date(plain.updatedAt),
   };
@@ -92,6 +100,8 @@ export function toDeliveryDocument(delivery: DeliverySnapshot, created: Delivery
     orderId: plain.orderId,
     orderNumber: plain.orderNumber,
     address: plain.address,
+    instructions: plain.instructions ?? null,
+    method: plain.method ?? null,
     ...mutableFieldsOf(plain),
     createdAt: new Date(plain.createdAt),
     ...newOutboxFields<DeliveryEvent>(created),
@@ -116,6 +126,9 @@ export function toDeliverySnapshot(doc: Omit<DeliveryDocument, keyof OutboxField
       : null,
     failureReason: doc.failureReason ?? null,
     ...(doc.arrivingAt ? { arrivingAt: doc.arrivingAt.toISOString() } : {}),
+    ...(doc.instructions ? { instructions: doc.instructions } : {}),
+    ...(doc.method ? { method: doc.method } : {}),
+    ...(doc.proof ? { proof: withoutAbsent({ ...doc.proof }) } : {}),
     version: doc.version,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),

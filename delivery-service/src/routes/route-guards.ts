@@ -10,4 +10,7 @@ export interface DeliveryRouteGuards {
   registerRider: RouterMiddleware;
   issueRiderToken: RouterMiddleware;
   riderAssignments: RouterMiddleware;
+  unlockProof: RouterMiddleware;
+  /** Admins, the order's customer and its rider. */
+  readProofFile: RouterMiddleware;
 }
