@@ -40,7 +40,7 @@ export function ledgerKeyOf(event: DeliveryEvent): string {
 
 /** The retained tracking message a delivery snapshot gives; `version` is the delivery's. */
 export function trackingOf(event: DeliverySnapshotEvent): OrderTrackingMessage {
-  const { id, status, rider, history, eta, failureReason, arrivingAt } = event.data;
+  const { id, status, rider, history, eta, failureReason, arrivingAt, proof } = event.data;
   return orderTrackingMessageSchema.parse({
     orderId: event.orderId,
     deliveryId: id,
@@ -50,6 +50,8 @@ export function trackingOf(event: DeliverySnapshotEvent): OrderTrackingMessage {
     ...(eta ? { eta } : {}),
     ...(failureReason ? { failureReason } : {}),
     ...(arrivingAt ? { arrivingAt } : {}),
+    // The PIN is for the customer to read out; the count of wrong ones is not theirs. Instructions never go here.
+    ...(proof ? { proof: { required: proof.required, ...(proof.pin ? { pin: proof.pin } : {}), ...(proof.lockedAt ? { lockedAt: proof.lockedAt } : {}), ...(proof.givenAt ? { givenAt: proof.givenAt } : {}), ...(proof.file ? { file: proof.file } : {}) } } : {}),
     version: event.version,
   });
 }

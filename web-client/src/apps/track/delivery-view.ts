@@ -3,6 +3,7 @@ import type { MapSettings } from '../shared/map-scene.js';
 import { formatAge, formatDistance, formatDuration, formatWhen } from '../shared/relative-time.js';
 import { deliveryLabel } from '../shared/status-labels.js';
 import { createRiderWhereabouts } from './rider-whereabouts.js';
+import { createProofView, type ProofImageLoader } from './proof-view.js';
 import type { TrackingState } from './tracking-state.js';
 
 export interface DeliveryView {
@@ -13,7 +14,8 @@ export interface DeliveryView {
 }
 
 /** The rider, their last position (map or plot), the ETA and how fresh the position is. */
-export function createDeliveryView(map: MapSettings | null): DeliveryView {
+export function createDeliveryView(map: MapSettings | null, loadProofImage?: ProofImageLoader): DeliveryView {
+  const proof = createProofView(loadProofImage);
   const status = el('p', { class: 'delivery-status', 'data-testid': 'delivery-status' });
   const riderName = el('dd', { 'data-testid': 'rider-name' }, '—');
   const eta = el('dd', { 'data-testid': 'eta' }, '—');
@@ -25,6 +27,7 @@ export function createDeliveryView(map: MapSettings | null): DeliveryView {
     el('h2', { id: 'delivery-heading', class: 'card-title' }, 'Delivery'),
     status,
     arriving,
+    proof.element,
     el('dl', { class: 'facts' },
       el('div', {}, el('dt', {}, 'Rider'), riderName),
       el('div', {}, el('dt', {}, 'Arrival'), eta)),
@@ -51,6 +54,7 @@ export function createDeliveryView(map: MapSettings | null): DeliveryView {
         ? `${formatDuration(estimate.minutes)} (around ${formatWhen(estimate.at)}), ${formatDistance(state.distanceKm ?? estimate.distanceKm)} away`
         : tracking.status === 'delivered' ? 'Delivered' : 'Not known yet');
       whereabouts.render(state);
+      proof.render(tracking);
     },
     tick(state, nowMs) {
       const at = state.positionAt;

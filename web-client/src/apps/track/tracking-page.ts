@@ -1,5 +1,5 @@
 import { orderLocationMessageSchema, orderStatusMessageSchema, orderTrackingMessageSchema, topics } from '@orderpulse/contracts';
-import { ApiClient, ApiError } from '../shared/api-client.js';
+import { ApiClient, ApiError, fetchImageAsDataUrl } from '../shared/api-client.js';
 import { describeApiError } from '../shared/api-error-text.js';
 import { fetchClientConfig, type ClientConfig } from '../shared/client-config.js';
 import { indicatorState } from '../shared/connection-indicator.js';
@@ -44,7 +44,8 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
     showWithout().showProblem('Live tracking is unavailable right now. Please reload the page in a moment.');
     return;
   }
-  const view = createTrackingView(config.map);
+  const deliveryUrl = config.deliveryUrl.replace(/\/+$/, '');
+  const view = createTrackingView(config.map, (deliveryId) => fetchImageAsDataUrl(`${deliveryUrl}/deliveries/${encodeURIComponent(deliveryId)}/proof/file`, token));
   container.replaceChildren(view.root);
 
   const state = new TrackingState(orderId);
