@@ -1,7 +1,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { DeliveryMethod, DeliveryProof, DeliverySnapshot, DeliveryStatus, ProofFile, ProofKind } from '@orderpulse/contracts';
 import type { StoredProofFile } from '../data-access/proof-files.js';
-import { DeliveryNotAssignedError, PinLockedError, ProofNotAskedError, ProofNotNowError, WrongPinError } from './delivery-errors.js';
+import { DeliveryNotAssignedError, DeliveryNotFoundError, PinLockedError, ProofNotAskedError, ProofNotNowError, WrongPinError } from './delivery-errors.js';
 import { snapshotEvent } from './delivery-events.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
 import { writeDeliveryChange, type DeliveryWriteResult } from './write-delivery-change.js';
@@ -127,6 +127,13 @@ export interface ProofUpload {
   file: StoredProofFile;
 }
 
+/** Whether this rider may give this kind of proof for the delivery now; checked before an upload's body is read. */
+export async function assertProofUploadAllowed(deps: Pick<DeliveryUseCaseDeps, 'store'>, upload: Omit<ProofUpload, 'file'>): Promise<void> {
+  const stored = await deps.store.deliveries.findById(upload.deliveryId);
+  if (!stored) throw new DeliveryNotFoundError(upload.deliveryId);
+  assertHandover(stored.delivery, upload.riderId, upload.kind);
+}
+
 /**
  * A photo or signature of the handover (type and size checked by the caller). Checked against
  * the delivery first, then stored, then recorded on the delivery with a delivery.proof_updated;
@@ -134,8 +141,7 @@ export interface ProofUpload {
  * replaces the file.
  */
 export async function recordProofFile(deps: DeliveryUseCaseDeps, upload: ProofUpload): Promise<DeliveryWriteResult> {
-  const before = await deps.store.deliveries.findById(upload.deliveryId);
-  if (before) assertHandover(before.delivery, upload.riderId, upload.kind);
+  await assertProofUploadAllowed(deps, upload);
   await deps.proofFiles.put(upload.deliveryId, upload.file);
   const now = deps.clock();
   const result = await writeDeliveryChange(deps, upload.deliveryId, (current) => {

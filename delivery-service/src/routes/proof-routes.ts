@@ -4,7 +4,7 @@ import { validate, type AuthState } from '@orderpulse/service-kit';
 import { z } from 'zod';
 import { DeliveryNotFoundError } from '../domain/delivery-errors.js';
 import type { DeliveryUseCaseDeps } from '../domain/delivery-use-case-deps.js';
-import { enterPin, forRider, recordProofFile, unlockPin } from '../domain/proof-of-delivery.js';
+import { assertProofUploadAllowed, enterPin, forRider, recordProofFile, unlockPin } from '../domain/proof-of-delivery.js';
 import { requestBody } from './request-body.js';
 import { readProofImage } from './proof-upload.js';
 import { deliveryIdParamsSchema } from './request-schemas.js';
@@ -50,6 +50,8 @@ export function addProofRoutes(router: Router, deps: DeliveryUseCaseDeps & { pro
     const { id, kind } = validate(proofKindParamsSchema, ctx.params, 'path');
     const riderId = riderOf(ctx);
     ctx.state.logContext = { ...(ctx.state.logContext ?? {}), deliveryId: id, riderId };
+    // Who, which kind and when are checked before the body is read.
+    await assertProofUploadAllowed(deps, { deliveryId: id, kind, ...(riderId ? { riderId } : {}) });
     const file = await readProofImage(ctx, deps.proofMaxBytes);
     const { delivery } = await recordProofFile(deps, { deliveryId: id, kind, file, ...(riderId ? { riderId } : {}) });
     ctx.state.logContext.orderId = delivery.orderId;
