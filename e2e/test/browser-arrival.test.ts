@@ -94,6 +94,7 @@ describeIfAvailable('in the browser: when a rider comes within the arrival radiu
     await waitForText(customer.page.locator(byTestId('arriving')), 'Your rider is almost there: they are close to your address.');
     await admin.waitForDeliveryStatus('Arriving');
     await admin.waitForFeedEntry(`${order.orderNumber}: Rosa Parks is arriving (near the address)`);
+    await waitForText(admin.page.locator(`li[data-delivery-id="${deliveryId}"]`), /Rosa Parks · Arriving/);
     const arriving = (await deliveries.getDelivery(deliveryId)).body;
     expect(arriving.arrivingAt).toBe(arriving.lastPosition?.at);
     const mails = (m: ReceivedMail) => m.recipients.includes(email) && m.subject === `Your order ${order.orderNumber} is almost there`;
