@@ -56,10 +56,17 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
   let denied = false;
   let announcedStatus: string | undefined;
 
+  let announcedArrival: string | undefined;
   const refresh = () => {
     if (denied) return;
     view.render(state);
     view.tick(state, Date.now());
+    // The rider near the address (delivery.arriving): announced once, like a status change.
+    const tracking = state.tracking;
+    if (tracking?.arrivingAt && (tracking.status === 'picked_up' || tracking.status === 'in_transit') && announcedArrival !== tracking.deliveryId) {
+      announcedArrival = tracking.deliveryId;
+      notifications.notify(`${state.order?.orderNumber ?? 'Your order'}: arriving`, 'Your rider is almost there: they are close to your address.', `${orderId}-arriving`);
+    }
     const order = state.order;
     if (!order || order.status === announcedStatus) return;
     if (announcedStatus !== undefined) {
