@@ -100,7 +100,7 @@ describe('proof of delivery over HTTP', () => {
     expect((await admin.get(`/deliveries/${delivery.id}`)).body.proof.pin).toBe(PIN);
   });
 
-  it('when the rider uploads the photo, then it is stored and shown to admins and that order\'s customer only', async () => {
+  it('when the rider uploads the photo, then it is stored and shown to admins and that order\'s customer only (not even to the rider)', async () => {
     const { delivery, riderToken, customerToken, strangerToken } = await onTheRoad({ required: 'photo', failedPinAttempts: 0 });
     const stored = await upload(`/deliveries/${delivery.id}/proof/photo`, riderToken, JPEG, 'image/jpeg');
     expect(stored.status).toBe(201);
@@ -115,6 +115,7 @@ describe('proof of delivery over HTTP', () => {
     }
     expect((await read(strangerToken)).status).toBe(403);
     expect((await read()).status).toBe(401);
+    expect((await read(await sign({ role: 'rider', sub: delivery.rider!.id, riderId: delivery.rider!.id }, 600))).status).toBe(403);
     const otherRider = await storedRider(sut.service.store);
     expect((await read(await sign({ role: 'rider', sub: otherRider.id, riderId: otherRider.id }, 600))).status).toBe(403);
   });

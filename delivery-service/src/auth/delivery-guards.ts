@@ -49,9 +49,8 @@ export function createDeliveryGuards(tokens: TokenService, deps: Pick<DeliveryUs
     const claims = await authenticate(ctx, tokens);
     if (!isStaff(claims)) {
       const delivery = await getDelivery(deps, String(ctx.params.id)).catch(() => null);
-      const allowed =
-        (claims.role === 'customer' && delivery !== null && delivery.orderId === claims.orderId) ||
-        (claims.role === 'rider' && delivery?.rider?.id === claims.riderId);
+      // Not riders, the one who took it included: once sent, the image is the customer's and the shop's.
+      const allowed = claims.role === 'customer' && delivery !== null && delivery.orderId === claims.orderId;
       // Another order's delivery and an unknown one look the same.
       if (!allowed) throw new ForbiddenError("a delivery's proof is shown to admins and to its order's customer only");
     }

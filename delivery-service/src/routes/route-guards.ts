@@ -11,6 +11,6 @@ export interface DeliveryRouteGuards {
   issueRiderToken: RouterMiddleware;
   riderAssignments: RouterMiddleware;
   unlockProof: RouterMiddleware;
-  /** Admins, the order's customer and its rider. */
+  /** Admins and the order's customer. */
   readProofFile: RouterMiddleware;
 }
