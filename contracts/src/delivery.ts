@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressSchema, isoDateTime, latitudeSchema, longitudeSchema, orderNumberSchema } from './order.js';
+import { addressSchema, deliveryInstructionsSchema, deliveryMethodSchema, isoDateTime, latitudeSchema, longitudeSchema, orderNumberSchema } from './order.js';
 import { deliveryStatusSchema } from './delivery-status.js';
 
 export const riderIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a rider id of letters, digits, - or _');
@@ -46,6 +46,38 @@ export const deliveryHistoryEntrySchema = z.object({
 });
 export type DeliveryHistoryEntry = z.infer<typeof deliveryHistoryEntrySchema>;
 
+/** Proof of delivery a shop can ask for (issue 18 point 3). */
+export const PROOF_KINDS = ['pin', 'photo', 'signature', 'none'] as const;
+export const proofKindSchema = z.enum(PROOF_KINDS);
+export type ProofKind = z.infer<typeof proofKindSchema>;
+
+/** Image types a proof photo or signature may have; checked against the bytes too. */
+export const PROOF_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const proofContentTypeSchema = z.enum(PROOF_CONTENT_TYPES);
+export const pinSchema = z.string().regex(/^[0-9]{4}$/, 'expected 4 digits');
+
+/** A stored photo or signature: its bytes are fetched from delivery-service by admins and the order's customer. */
+export const proofFileSchema = z.object({
+  kind: z.enum(['photo', 'signature']),
+  contentType: proofContentTypeSchema,
+  bytes: z.number().int().min(1),
+  at: isoDateTime,
+});
+export type ProofFile = z.infer<typeof proofFileSchema>;
+
+export const deliveryProofSchema = z.object({
+  required: proofKindSchema,
+  /** Only when `required` is `pin`: what the customer reads out. Never shown to riders. */
+  pin: pinSchema.optional(),
+  failedPinAttempts: z.number().int().min(0),
+  /** Too many wrong PINs: refused until an admin unlocks it (or marks the delivery delivered). */
+  lockedAt: isoDateTime.optional(),
+  /** When the required proof was given: the right PIN, or the photo or signature stored. */
+  givenAt: isoDateTime.optional(),
+  file: proofFileSchema.optional(),
+});
+export type DeliveryProof = z.infer<typeof deliveryProofSchema>;
+
 export const deliverySnapshotSchema = z.object({
   id: z.uuid(),
   orderId: z.uuid(),
@@ -58,6 +90,16 @@ export const deliverySnapshotSchema = z.object({
   /** From the last position to the address (needs the address's lat/lng); null when unknown. */
   eta: etaSchema.nullable(),
   failureReason: z.string().max(500).nullable(),
+  /**
+   * When the rider's reported position first came within the arrival radius of the address
+   * (delivery-service's ARRIVAL_RADIUS_M); recorded once per delivery and never cleared. Absent before.
+   */
+  arrivingAt: isoDateTime.optional(),
+  /** From the order (issue 18 point 4): for the assigned rider and admins only, never on the customer's topics. */
+  instructions: deliveryInstructionsSchema.optional(),
+  method: deliveryMethodSchema.optional(),
+  /** What proof "delivered" needs and how far it got; absent on deliveries made before proofs existed (none needed). */
+  proof: deliveryProofSchema.optional(),
   version: z.number().int().min(1),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,

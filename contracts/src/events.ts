@@ -41,12 +41,16 @@ export type OrderEvent = z.infer<typeof orderEventSchema>;
 export type OrderEventType = OrderEvent['type'];
 
 /** Delivery events: `orderId` is the delivery's order, `version` the delivery's own version. */
-const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed'>(type: T) =>
+const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | 'delivery.arriving' | 'delivery.proof_updated'>(type: T) =>
   z.object({ ...envelopeBase, type: z.literal(type), data: deliverySnapshotSchema });
 
 export const deliveryCreatedEventSchema = deliverySnapshotEvent('delivery.created');
 export const deliveryAssignedEventSchema = deliverySnapshotEvent('delivery.assigned');
 export const deliveryStatusChangedEventSchema = deliverySnapshotEvent('delivery.status_changed');
+/** The rider came within the arrival radius of the address: once per delivery, the snapshot with `arrivingAt` set. */
+export const deliveryArrivingEventSchema = deliverySnapshotEvent('delivery.arriving');
+/** The proof of delivery changed: a PIN entered (right or wrong), locked or unlocked, a photo or signature stored. */
+export const deliveryProofUpdatedEventSchema = deliverySnapshotEvent('delivery.proof_updated');
 export const deliveryLocationUpdatedEventSchema = z.object({
   ...envelopeBase,
   type: z.literal('delivery.location_updated'),
@@ -55,12 +59,16 @@ export const deliveryLocationUpdatedEventSchema = z.object({
 export type DeliveryCreatedEvent = z.infer<typeof deliveryCreatedEventSchema>;
 export type DeliveryAssignedEvent = z.infer<typeof deliveryAssignedEventSchema>;
 export type DeliveryStatusChangedEvent = z.infer<typeof deliveryStatusChangedEventSchema>;
+export type DeliveryArrivingEvent = z.infer<typeof deliveryArrivingEventSchema>;
+export type DeliveryProofUpdatedEvent = z.infer<typeof deliveryProofUpdatedEventSchema>;
 export type DeliveryLocationUpdatedEvent = z.infer<typeof deliveryLocationUpdatedEventSchema>;
 
 export const deliveryEventSchema = z.discriminatedUnion('type', [
   deliveryCreatedEventSchema,
   deliveryAssignedEventSchema,
   deliveryStatusChangedEventSchema,
+  deliveryArrivingEventSchema,
+  deliveryProofUpdatedEventSchema,
   deliveryLocationUpdatedEventSchema,
 ]);
 export type DeliveryEvent = z.infer<typeof deliveryEventSchema>;
@@ -72,6 +80,8 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   deliveryCreatedEventSchema,
   deliveryAssignedEventSchema,
   deliveryStatusChangedEventSchema,
+  deliveryArrivingEventSchema,
+  deliveryProofUpdatedEventSchema,
   deliveryLocationUpdatedEventSchema,
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { addressSchema, isoDateTime, latitudeSchema, longitudeSchema, orderNumberSchema } from './order.js';
+import { addressSchema, deliveryInstructionsSchema, deliveryMethodSchema, isoDateTime, latitudeSchema, longitudeSchema, orderNumberSchema } from './order.js';
 import { orderStatusSchema } from './order-status.js';
 import { deliveryStatusSchema, riderReportedStatusSchema } from './delivery-status.js';
-import { deliveryHistoryEntrySchema, etaSchema, positionSchema, reportIdSchema, riderIdSchema } from './delivery.js';
+import { deliveryHistoryEntrySchema, deliveryProofSchema, etaSchema, positionSchema, proofKindSchema, reportIdSchema, riderIdSchema } from './delivery.js';
 
 /** Retained on `orders/<orderId>/status`. */
 export const orderStatusMessageSchema = z.object({
@@ -37,6 +37,13 @@ export const orderTrackingMessageSchema = z.object({
   history: z.array(deliveryHistoryEntrySchema),
   eta: etaSchema.optional(),
   failureReason: z.string().optional(),
+  /** When the rider came within the arrival radius of the address (delivery.arriving); absent before. */
+  arrivingAt: isoDateTime.optional(),
+  /**
+   * The proof "delivered" needs, for the customer (the PIN to read out to the rider) and admins;
+   * this topic is theirs alone. Without the count of wrong PINs.
+   */
+  proof: deliveryProofSchema.omit({ failedPinAttempts: true }).optional(),
   version: z.number().int().min(1),
 });
 export type OrderTrackingMessage = z.infer<typeof orderTrackingMessageSchema>;
@@ -63,6 +70,11 @@ export const riderAssignmentsMessageSchema = z.object({
       orderNumber: orderNumberSchema,
       status: deliveryStatusSchema,
       address: addressSchema,
+      /** For this rider only (the topic is theirs): the customer's instructions and how to hand over. */
+      instructions: deliveryInstructionsSchema.optional(),
+      method: deliveryMethodSchema.optional(),
+      /** The proof "delivered" needs (never the PIN itself), whether it was given, and a PIN locked after too many wrong ones. */
+      proof: z.object({ required: proofKindSchema, given: z.boolean(), locked: z.boolean() }).optional(),
     }),
   ),
   updatedAt: isoDateTime,

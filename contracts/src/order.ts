@@ -40,6 +40,15 @@ export type OrderStatusHistoryEntry = z.infer<typeof statusHistoryEntrySchema>;
 
 export const orderNumberSchema = z.string().regex(/^OP-[0-9A-Z]{6,12}$/, 'expected an order number like OP-7K2M9Q');
 
+/** How the parcel is to be handed over (issue 18 point 4); it decides which proof of delivery is asked for. */
+export const DELIVERY_METHODS = ['hand_to_customer', 'leave_at_door', 'safe_place'] as const;
+export const deliveryMethodSchema = z.enum(DELIVERY_METHODS);
+export type DeliveryMethod = z.infer<typeof deliveryMethodSchema>;
+
+/** What the customer tells the rider (gate code, "leave it with the neighbour"): seen by the assigned rider and admins only. */
+export const MAX_DELIVERY_INSTRUCTIONS = 300;
+export const deliveryInstructionsSchema = z.string().trim().min(1).max(MAX_DELIVERY_INSTRUCTIONS);
+
 /** The public shape of an order: what the API returns and what order.created carries. */
 export const orderSnapshotSchema = z.object({
   id: z.uuid(),
@@ -47,6 +56,9 @@ export const orderSnapshotSchema = z.object({
   customer: customerSchema,
   items: z.array(orderItemSchema).min(1),
   deliveryAddress: addressSchema,
+  /** Absent on orders placed before instructions existed. */
+  deliveryInstructions: deliveryInstructionsSchema.optional(),
+  deliveryMethod: deliveryMethodSchema.optional(),
   status: orderStatusSchema,
   trackingNumber: z.string().nullable(),
   history: z.array(statusHistoryEntrySchema),

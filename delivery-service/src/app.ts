@@ -10,6 +10,8 @@ export interface DeliveryAppDeps extends RiderRouteDeps {
   registry: Registry;
   readiness: ReadinessChecks;
   corsOrigins?: string[];
+  /** Largest proof photo or signature accepted (PROOF_MAX_BYTES). */
+  proofMaxBytes: number;
 }
 
 /** The deliveries and riders HTTP API on service-kit's scaffold. Does not listen: see service.ts. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROOF_KINDS } from '@orderpulse/contracts';
 import {
   commonConfig,
   DEFAULT_METRICS_PORTS,
@@ -32,8 +33,22 @@ export const deliveryConfigShape = {
   RIDER_TOKEN_TTL_SECONDS: positiveInt(12 * 3600),
   /** Lifetime of this service's MQTT password, a token signed afresh for every (re)connect. */
   SERVICE_TOKEN_TTL_SECONDS: positiveInt(24 * 3600),
+  /**
+   * What the shop asks for before "delivered" (issue 18 point 3): a 4-digit PIN the customer reads
+   * out, a photo, a signature, or none. Orders to be left at the door or in a safe place need a
+   * photo instead, unless this is `none`.
+   */
+  PROOF_OF_DELIVERY: z.enum(PROOF_KINDS).default('none'),
+  /** Wrong PINs before entering one is locked for that delivery (an admin unlocks it). */
+  PIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Largest proof photo or signature accepted, in bytes (refused before it is read further). */
+  PROOF_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** Keep proof photos and signatures in this folder instead of the store (MongoDB, or the journal's directory). */
+  PROOF_DIR: optionalText(),
   /** Average rider speed used for the ETA. */
   AVERAGE_SPEED_KMH: z.coerce.number().positive().max(300).default(25),
+  /** A rider position this close to the delivery address (metres, great-circle) records "arriving", once per delivery (delivery.arriving). */
+  ARRIVAL_RADIUS_M: z.coerce.number().int().min(10).max(5_000).default(150),
   /** A rider report dated further ahead of this server's clock is refused (device clocks drift; a forged future `at` would freeze the position). */
   RIDER_REPORT_MAX_FUTURE_SECONDS: positiveInt(30),
   /**

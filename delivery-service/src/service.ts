@@ -24,6 +24,7 @@ import { createRiderIngest, type RiderIngest } from './ingest/rider-ingest.js';
 import { createOrderEventHandler } from './messaging/handle-order-event.js';
 import { createOrderEventsConsumer, ORDER_EVENTS_QUEUE } from './messaging/order-events-consumer.js';
 import { instrumentIntakes } from './metrics.js';
+import { createFolderProofFiles } from './data-access/proof-files.js';
 
 /** Replacements for what the service would otherwise build itself. What is passed in is not closed by close(). */
 export interface DeliveryServiceOverrides {
@@ -92,6 +93,9 @@ export async function startDeliveryService(
       clock: overrides.clock ?? (() => new Date()),
       logger,
       averageSpeedKmh: config.AVERAGE_SPEED_KMH,
+      arrivalRadiusM: config.ARRIVAL_RADIUS_M,
+      proofPolicy: { shopProof: config.PROOF_OF_DELIVERY, maxPinAttempts: config.PIN_MAX_ATTEMPTS },
+      proofFiles: config.PROOF_DIR ? createFolderProofFiles(config.PROOF_DIR) : store.proofFiles,
       reportTimeLimits: { maxFutureSkewMs: config.RIDER_REPORT_MAX_FUTURE_SECONDS * 1000, maxAgeMs: config.RIDER_REPORT_MAX_AGE_SECONDS * 1000 },
     };
 
@@ -128,6 +132,7 @@ export async function startDeliveryService(
       ...deps,
       tokens,
       riderTokenTtlSeconds: config.RIDER_TOKEN_TTL_SECONDS,
+      proofMaxBytes: config.PROOF_MAX_BYTES,
       registry,
       readiness: () => ({ amqp: connection.isConnected(), mqtt: ingest.isConnected(), store: store.isReady() }),
       corsOrigins: config.CORS_ORIGINS,

@@ -49,6 +49,10 @@ describe('deliveries HTTP API: who may do what', () => {
     { endpoint: 'list riders', method: 'get', path: () => '/riders', expect: { none: 401, garbage: 401, customer: 403, riderX: 403, riderY: 403, admin: 200, notifier: 403 } },
     { endpoint: 'register a rider', method: 'post', path: () => '/riders', body: {}, expect: { none: 401, garbage: 401, customer: 403, riderX: 403, riderY: 403, admin: 400, notifier: 403 } },
     { endpoint: 'issue a rider token', method: 'post', path: () => `/riders/${riderX.id}/token`, body: {}, expect: { none: 401, garbage: 401, customer: 403, riderX: 403, riderY: 403, admin: 201, notifier: 403 } },
+    { endpoint: 'enter a PIN', method: 'post', path: () => `/deliveries/${delivery.id}/proof/pin`, body: {}, expect: { none: 401, garbage: 401, customer: 403, riderX: 400, riderY: 403, admin: 400, notifier: 400 } },
+    { endpoint: 'unlock a PIN', method: 'post', path: () => `/deliveries/${delivery.id}/proof/unlock`, body: {}, expect: { none: 401, garbage: 401, customer: 403, riderX: 403, riderY: 403, admin: 409, notifier: 403 } },
+    { endpoint: 'upload a photo', method: 'post', path: () => `/deliveries/${delivery.id}/proof/photo`, body: {}, expect: { none: 401, garbage: 401, customer: 403, riderX: 409, riderY: 403, admin: 409, notifier: 409 } },
+    { endpoint: 'read the proof image', method: 'get', path: () => `/deliveries/${delivery.id}/proof/file`, expect: { none: 401, garbage: 401, customer: 404, riderX: 403, riderY: 403, admin: 404, notifier: 404 } },
     { endpoint: "a rider's assignments", method: 'get', path: () => `/riders/${riderX.id}/assignments`, expect: { none: 401, garbage: 401, customer: 403, riderX: 200, riderY: 403, admin: 200, notifier: 200 } },
   ];
   const rows = table.flatMap((row) => (Object.keys(row.expect) as Who[]).map((who) => ({ ...row, who, status: row.expect[who] })));

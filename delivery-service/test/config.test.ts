@@ -22,6 +22,7 @@ describe('delivery-service config', () => {
       MQTT_CLIENT_ID: 'delivery-service',
       JWT_SECRET: DEV_JWT_SECRET,
       AVERAGE_SPEED_KMH: 25,
+      ARRIVAL_RADIUS_M: 150,
       RIDER_REPORT_MAX_FUTURE_SECONDS: 30,
       RIDER_REPORT_MAX_AGE_SECONDS: 86_400,
       OUTBOX_SWEEP_MS: 1000,

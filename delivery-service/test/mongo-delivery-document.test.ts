@@ -32,6 +32,7 @@ describe('mongo delivery documents', () => {
       lastPosition: { lat: 51.451, lng: -2.59, heading: 270, at: at(3) },
       eta: { at: at(9), minutes: 6.5, distanceKm: 2.1, basedOnPositionAt: at(3) },
       failureReason: 'nobody home',
+      arrivingAt: at(3),
       version: 4,
     });
     expect(toDeliverySnapshot(await throughMongoose(toDeliveryDocument(delivery, snapshotEvent('delivery.created', delivery))))).toStrictEqual(delivery);

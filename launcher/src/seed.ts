@@ -14,11 +14,11 @@ export interface SeededRider {
   token: string;
 }
 
-const DEMO_ORDERS: Array<{ name: string; email: string; walkTo: OrderStatus[] }> = [
+const DEMO_ORDERS: Array<{ name: string; email: string; walkTo: OrderStatus[]; instructions?: string }> = [
   { name: 'Ada Lovelace', email: 'ada@example.com', walkTo: [] },
   { name: 'Alan Turing', email: 'alan@example.com', walkTo: ['confirmed'] },
   { name: 'Grace Hopper', email: 'grace@example.com', walkTo: ['confirmed', 'processing'] },
-  { name: 'Katherine Johnson', email: 'katherine@example.com', walkTo: ['confirmed', 'processing', 'shipped'] },
+  { name: 'Katherine Johnson', email: 'katherine@example.com', walkTo: ['confirmed', 'processing', 'shipped'], instructions: 'Gate code 2468, ring twice' },
 ];
 const DEMO_RIDERS = [
   { id: 'rider-rosa', name: 'Rosa Parks', phone: '+44 7700 900001' },
@@ -33,7 +33,7 @@ function expectStatus(what: string, res: { status: number; body: unknown }, expe
 export async function seedDemoOrders(orders: OrdersClient): Promise<SeededOrder[]> {
   const seeded: SeededOrder[] = [];
   for (const demo of DEMO_ORDERS) {
-    const created = await orders.createOrder(aNewOrder({ customer: { name: demo.name, email: demo.email } }));
+    const created = await orders.createOrder(aNewOrder({ customer: { name: demo.name, email: demo.email }, ...(demo.instructions ? { deliveryInstructions: demo.instructions } : {}) }));
     expectStatus('POST /orders', created, 201);
     let status: OrderStatus = created.body.status;
     for (const next of demo.walkTo) {

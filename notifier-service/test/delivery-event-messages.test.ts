@@ -38,6 +38,28 @@ describe('trackingOf', () => {
     const event = t.statusChanged('failed', 'nobody home');
     expect(trackingOf(event)).toMatchObject({ status: 'failed', rider: ANN, eta: anEta(7), failureReason: 'nobody home', version: 4 });
   });
+
+  it('when the delivery asks for a PIN and has instructions, then tracking carries the PIN for the customer but neither the instructions nor the count of wrong PINs', () => {
+    const t = new DeliveryTimeline();
+    const created = t.created();
+    const event = { ...created, data: { ...created.data, instructions: 'Gate code 4455', method: 'hand_to_customer' as const, proof: { required: 'pin' as const, pin: '9090', failedPinAttempts: 2 } } };
+    const tracking = trackingOf(event);
+    expect(orderTrackingMessageSchema.parse(tracking).proof).toEqual({ required: 'pin', pin: '9090' });
+    expect(JSON.stringify(tracking)).not.toContain('Gate code');
+    expect(JSON.stringify(tracking)).not.toContain('failedPinAttempts');
+  });
+
+  it('when the rider arrives (delivery.arriving), then tracking carries arrivingAt, and a later position keeps it', () => {
+    const { t } = pickedUp();
+    t.located({ lat: 51.5, lng: -0.1 }, anEta(1));
+    const arriving = t.arriving();
+    const tracking = trackingOf(arriving);
+    expect(orderTrackingMessageSchema.parse(tracking)).toMatchObject({ status: 'picked_up', arrivingAt: arriving.data.lastPosition!.at, version: 5 });
+    const { messages } = messagesForDeliveryEvent(arriving, undefined, LIMIT);
+    expect(messages.map((m) => m.kind)).toEqual(['order-tracking', 'admin-feed']);
+    expect(parsed(messages[1]!.payload)).toMatchObject({ type: 'delivery.arriving', status: 'picked_up' });
+    expect(retrack(tracking, t.located({ lat: 51.5001, lng: -0.1 }, anEta(1)))?.arrivingAt).toBe(tracking.arrivingAt);
+  });
 });
 
 describe('messagesForDeliveryEvent', () => {

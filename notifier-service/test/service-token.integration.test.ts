@@ -48,8 +48,10 @@ describe('when the MQTT broker refuses anonymous connections', () => {
     await waitFor(() => !notifier!.publisher.isConnected(), 'the notifier to notice the broker is gone');
     broker = await startAedes(port, { authenticate: auth.authenticate });
     await waitFor(() => notifier!.publisher.isConnected(), 'the notifier to log in again');
+    // The publisher and the rider-signal relay each log in again (the relay may still be on its way).
     const again = auth.logins.slice(loginsBefore);
-    expect(again.map((l) => [l.username, l.accepted])).toEqual([['service', true]]);
+    expect(again.length).toBeGreaterThanOrEqual(1);
+    expect(again.map((l) => [l.username, l.accepted])).toEqual(again.map(() => ['service', true]));
     await expect(tokens.verify(again[0]!.password!)).resolves.toMatchObject({ role: 'service', sub: 'notifier' });
 
     // The re-authenticated session carries events: the ack waits for the broker's PUBACK.

@@ -63,6 +63,23 @@ describe('orders HTTP API', () => {
       expect((await service.repository.list({ limit: 100 })).items).toHaveLength(before);
     });
 
+    it('when an order carries delivery instructions and a method, then admins read both and the tracking token gets the method without the instructions', async () => {
+      const posted = await api.post('/orders', { ...aNewOrder(), deliveryInstructions: '  Gate code 4711, blue door  ', deliveryMethod: 'leave_at_door' });
+      expect(posted.status).toBe(201);
+      expect(posted.body).toMatchObject({ deliveryInstructions: 'Gate code 4711, blue door', deliveryMethod: 'leave_at_door' });
+      expect((await api.get(`/orders/${posted.body.id}`)).body).toMatchObject({ deliveryInstructions: 'Gate code 4711, blue door', deliveryMethod: 'leave_at_door' });
+      const asCustomer = await httpClient(service.url, posted.body.trackingToken).get(`/orders/${posted.body.id}`);
+      expect(asCustomer.status).toBe(200);
+      expect(asCustomer.body.deliveryMethod).toBe('leave_at_door');
+      expect(asCustomer.body).not.toHaveProperty('deliveryInstructions');
+    });
+
+    it('when the instructions are longer than 300 characters or the method is unknown, then 400 names each', async () => {
+      const response = await api.post('/orders', { ...aNewOrder(), deliveryInstructions: 'x'.repeat(301), deliveryMethod: 'throw_over_fence' });
+      expect(response.status).toBe(400);
+      expect(response.body.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['deliveryInstructions', 'deliveryMethod']);
+    });
+
     it('when the body is not JSON, then 400', async () => {
       const response = await api.post('/orders', '{"customer":');
       expect(response.status).toBe(400);

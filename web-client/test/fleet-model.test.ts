@@ -50,6 +50,15 @@ describe('FleetModel (the console map)', () => {
     expect(fleet.riders[0]?.position.lat).toBe(51.47);
   });
 
+  it('when delivery.arriving comes on the feed, then the delivery is arriving in the list', () => {
+    const fleet = new FleetModel();
+    const a = aDelivery();
+    fleet.applySnapshots([a]);
+    expect(fleet.active[0]?.arrivingAt).toBeUndefined();
+    fleet.applyFeed(feed('delivery.arriving', { ...a, arrivingAt: '2026-11-26T11:09:00.000Z', version: 5 }, 5, a.orderId));
+    expect(fleet.active[0]).toMatchObject({ status: 'picked_up', arrivingAt: '2026-11-26T11:09:00.000Z', version: 5 });
+  });
+
   it('when a delivery is delivered or fails, then it leaves the map, and a late older event does not bring it back', () => {
     const fleet = new FleetModel();
     const a = aDelivery();

@@ -205,6 +205,15 @@ describeIfAvailable('tracking page in headless Chromium (in-process broker, stub
       await waitForValue(tab, 'order-status', 'Being prepared');
       const shown = await tab.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications);
       expect(shown).toEqual([{ title: 'OP-N0T1FY01: Being prepared', body: 'Your order is now “Being prepared”.' }]);
+
+      // The rider near the address (delivery.arriving): one notification, not one per later message.
+      const onTheWay = aTrackingMessage({ orderId: order.id, status: 'in_transit', version: 5 });
+      await publish(topics.orderTracking(order.id), { ...onTheWay, arrivingAt: '2026-11-26T11:20:00.000Z', version: 6 });
+      await waitForValue(tab, 'delivery-status', 'Arriving');
+      await publish(topics.orderTracking(order.id), { ...onTheWay, rider: { id: 'rider-2', name: 'Ann Other' }, arrivingAt: '2026-11-26T11:20:00.000Z', version: 7 });
+      await waitForValue(tab, 'rider-name', 'Ann Other');
+      const afterArrival = await tab.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications);
+      expect(afterArrival.slice(1)).toEqual([{ title: 'OP-N0T1FY01: arriving', body: 'Your rider is almost there: they are close to your address.' }]);
     } finally {
       await hidden.close();
     }

@@ -9,7 +9,8 @@ const isStaff = (claims: TokenClaims) => claims.role === 'admin' || claims.role 
 
 /**
  * Admins (and services) may do everything; a rider may read only its own deliveries and
- * assignments; customers follow their order through orders-service and MQTT, not here.
+ * assignments, and give their proof; customers follow their order through orders-service and
+ * MQTT, and come here only for the proof photo or signature of their own order's delivery.
  */
 export function createDeliveryGuards(tokens: TokenService, deps: Pick<DeliveryUseCaseDeps, 'store'>): DeliveryRouteGuards {
   const adminOnly = requireRole(tokens, 'admin');
@@ -44,6 +45,18 @@ export function createDeliveryGuards(tokens: TokenService, deps: Pick<DeliveryUs
     await next();
   };
 
+  const proofViewers: RouterMiddleware = async (ctx, next) => {
+    const claims = await authenticate(ctx, tokens);
+    if (!isStaff(claims)) {
+      const delivery = await getDelivery(deps, String(ctx.params.id)).catch(() => null);
+      // Not riders, the one who took it included: once sent, the image is the customer's and the shop's.
+      const allowed = claims.role === 'customer' && delivery !== null && delivery.orderId === claims.orderId;
+      // Another order's delivery and an unknown one look the same.
+      if (!allowed) throw new ForbiddenError("a delivery's proof is shown to admins and to its order's customer only");
+    }
+    await next();
+  };
+
   return {
     listDeliveries,
     getDelivery: getOwnDelivery,
@@ -53,5 +66,7 @@ export function createDeliveryGuards(tokens: TokenService, deps: Pick<DeliveryUs
     registerRider: adminOnly,
     issueRiderToken: adminOnly,
     riderAssignments: ownAssignments,
+    unlockProof: adminOnly,
+    readProofFile: proofViewers,
   };
 }

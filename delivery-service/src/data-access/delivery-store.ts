@@ -1,5 +1,6 @@
-import type { Address, DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot, DeliveryStatus, Rider } from '@orderpulse/contracts';
+import type { Address, DeliveryMethod, DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot, DeliveryStatus, Rider } from '@orderpulse/contracts';
 import type { OutboxStore } from '@orderpulse/service-kit';
+import type { ProofFileStore } from './proof-files.js';
 
 /** A delivery as stored: its public snapshot plus the events not yet confirmed by RabbitMQ (the outbox). */
 export interface StoredDelivery {
@@ -62,6 +63,9 @@ export interface KnownOrder {
   orderId: string;
   orderNumber: string;
   address: Address;
+  /** The customer's instructions and the handover method (issue 18 point 4), when the order has them. */
+  instructions?: string;
+  method?: DeliveryMethod;
 }
 
 export interface OrderDirectory {
@@ -70,11 +74,13 @@ export interface OrderDirectory {
   find(orderId: string): Promise<KnownOrder | null>;
 }
 
-/** The service's three collections behind one connection. */
+/** The service's collections behind one connection. */
 export interface DeliveryStore {
   deliveries: DeliveryRepository;
   riders: RiderRepository;
   orders: OrderDirectory;
+  /** Proof photos and signatures. */
+  proofFiles: ProofFileStore;
   isReady(): boolean;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { DeliveryStore, KnownOrder, StoredDelivery } from './delivery-store
 import { createInMemoryDeliveries } from './in-memory-deliveries.js';
 import { createInMemoryOrderDirectory } from './in-memory-order-directory.js';
 import { createInMemoryRiders } from './in-memory-riders.js';
+import { createInMemoryProofFiles, type ProofFileStore } from './proof-files.js';
 
 /** Where the zero-setup store keeps its documents, by id. */
 export interface DeliveryMaps {
@@ -15,12 +16,14 @@ export interface DeliveryMaps {
 export function createInMemoryDeliveryStore(
   maps: DeliveryMaps = { deliveries: new Map(), riders: new Map(), orders: new Map() },
   onClose: () => void = () => undefined,
+  proofFiles: ProofFileStore = createInMemoryProofFiles(),
 ): DeliveryStore {
   let closed = false;
   return {
     deliveries: createInMemoryDeliveries(maps.deliveries),
     riders: createInMemoryRiders(maps.riders),
     orders: createInMemoryOrderDirectory(maps.orders),
+    proofFiles,
     isReady: () => !closed,
     async close() {
       if (closed) return;

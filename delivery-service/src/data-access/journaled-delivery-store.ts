@@ -3,6 +3,7 @@ import type { Rider } from '@orderpulse/contracts';
 import { JournaledMap } from '@orderpulse/service-kit';
 import type { DeliveryStore, KnownOrder, StoredDelivery } from './delivery-store.js';
 import { createInMemoryDeliveryStore } from './in-memory-delivery-store.js';
+import { createFolderProofFiles } from './proof-files.js';
 
 /**
  * The zero-setup store, journaled to `<dir>/*.jsonl` so deliveries, riders and known orders
@@ -16,5 +17,5 @@ export function openJournaledDeliveryStore(dir: string): DeliveryStore {
     deliveries.close();
     riders.close();
     orders.close();
-  });
+  }, createFolderProofFiles(join(dir, 'proofs')));
 }

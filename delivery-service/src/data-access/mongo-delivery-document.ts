@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import { newOutboxFields, plainJson, type OutboxFields } from '@orderpulse/service-kit';
-import { DELIVERY_STATUSES, type DeliveryCreatedEvent, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
+import { DELIVERY_STATUSES, type DeliveryCreatedEvent, type DeliveryProof, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
 
 /** How a delivery is stored in MongoDB: the snapshot with real dates, keyed by the delivery id, and its outbox. */
 export interface DeliveryDocument extends OutboxFields<DeliveryEvent> {
@@ -14,6 +14,12 @@ export interface DeliveryDocument extends OutboxFields<DeliveryEvent> {
   lastPosition: { lat: number; lng: number; heading?: number; at: Date } | null;
   eta: { at: Date; minutes: number; distanceKm: number; basedOnPositionAt: Date } | null;
   failureReason: string | null;
+  /** Absent in documents written before arrival was recorded. */
+  arrivingAt?: Date | null;
+  instructions?: string | null;
+  method?: DeliverySnapshot['method'] | null;
+  /** Stored as plain JSON (ISO strings): read whole, changed whole. */
+  proof?: DeliveryProof | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -48,6 +54,10 @@ export const deliverySchema: Schema = new Schema(
       default: null,
     },
     failureReason: { type: String, default: null },
+    arrivingAt: { type: Date, default: null },
+    instructions: { type: String, default: null },
+    method: { type: String, default: null },
+    proof: { type: Schema.Types.Mixed, default: null },
     version: required(Number),
     createdAt: required(Date),
     updatedAt: required(Date),
@@ -76,6 +86,8 @@ export function mutableFieldsOf(delivery: DeliverySnapshot) {
     lastPosition: plain.lastPosition ? { ...plain.lastPosition, at: new Date(plain.lastPosition.at) } : null,
     eta: plain.eta ? { ...plain.eta, at: new Date(plain.eta.at), basedOnPositionAt: new Date(plain.eta.basedOnPositionAt) } : null,
     failureReason: plain.failureReason,
+    arrivingAt: plain.arrivingAt ? new Date(plain.arrivingAt) : null,
+    proof: plain.proof ?? null,
     version: plain.version,
     updatedAt: new Date(plain.updatedAt),
   };
@@ -88,6 +100,8 @@ export function toDeliveryDocument(delivery: DeliverySnapshot, created: Delivery
     orderId: plain.orderId,
     orderNumber: plain.orderNumber,
     address: plain.address,
+    instructions: plain.instructions ?? null,
+    method: plain.method ?? null,
     ...mutableFieldsOf(plain),
     createdAt: new Date(plain.createdAt),
     ...newOutboxFields<DeliveryEvent>(created),
@@ -111,6 +125,10 @@ export function toDeliverySnapshot(doc: Omit<DeliveryDocument, keyof OutboxField
       ? { at: eta.at.toISOString(), minutes: eta.minutes, distanceKm: eta.distanceKm, basedOnPositionAt: eta.basedOnPositionAt.toISOString() }
       : null,
     failureReason: doc.failureReason ?? null,
+    ...(doc.arrivingAt ? { arrivingAt: doc.arrivingAt.toISOString() } : {}),
+    ...(doc.instructions ? { instructions: doc.instructions } : {}),
+    ...(doc.method ? { method: doc.method } : {}),
+    ...(doc.proof ? { proof: withoutAbsent({ ...doc.proof }) } : {}),
     version: doc.version,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),

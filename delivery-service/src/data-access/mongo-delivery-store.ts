@@ -3,6 +3,7 @@ import type { DeliveryStore } from './delivery-store.js';
 import { openMongoDeliveries } from './mongo-deliveries.js';
 import { openMongoOrderDirectory } from './mongo-order-directory.js';
 import { openMongoRiders } from './mongo-riders.js';
+import { openMongoProofFiles } from './proof-files.js';
 
 export interface MongoDeliveryStoreOptions {
   url: string;
@@ -26,6 +27,7 @@ export async function connectMongoDeliveryStore(options: MongoDeliveryStoreOptio
       deliveries: reportStoreOutages(await openMongoDeliveries(connection, options.outbox), 'MongoDB'),
       riders: reportStoreOutages(await openMongoRiders(connection), 'MongoDB'),
       orders: reportStoreOutages(await openMongoOrderDirectory(connection), 'MongoDB'),
+      proofFiles: reportStoreOutages(openMongoProofFiles(connection), 'MongoDB'),
       isReady: () => isMongoConnected(connection),
       close: () => connection.close(),
     };

@@ -7,10 +7,12 @@ export interface KnownOrderDocument {
   _id: string;
   orderNumber: string;
   address: KnownOrder['address'];
+  instructions?: string;
+  method?: KnownOrder['method'];
 }
 
 export const knownOrderSchema: Schema = new Schema(
-  { _id: { type: String, required: true }, orderNumber: { type: String, required: true }, address: new Schema(addressShape(), { _id: false }) },
+  { _id: { type: String, required: true }, orderNumber: { type: String, required: true }, address: new Schema(addressShape(), { _id: false }), instructions: String, method: String },
   { versionKey: false, autoIndex: false, collection: 'known_orders' },
 );
 
@@ -21,7 +23,7 @@ export async function openMongoOrderDirectory(connection: Connection): Promise<O
       try {
         await orders.updateOne(
           { _id: order.orderId },
-          { $setOnInsert: { orderNumber: order.orderNumber, address: plainJson(order.address) } },
+          { $setOnInsert: { orderNumber: order.orderNumber, address: plainJson(order.address), ...(order.instructions ? { instructions: order.instructions } : {}), ...(order.method ? { method: order.method } : {}) } },
           { upsert: true },
         );
       } catch (err) {
@@ -31,7 +33,9 @@ export async function openMongoOrderDirectory(connection: Connection): Promise<O
     },
     async find(orderId) {
       const doc = await orders.findById(orderId).lean<KnownOrderDocument>();
-      return doc ? { orderId: doc._id, orderNumber: doc.orderNumber, address: withoutAbsent({ ...doc.address }) } : null;
+      return doc
+        ? { orderId: doc._id, orderNumber: doc.orderNumber, address: withoutAbsent({ ...doc.address }), ...withoutAbsent({ instructions: doc.instructions, method: doc.method }) }
+        : null;
     },
   };
 }

@@ -3,6 +3,7 @@ import { locationUpdatedEvent } from './delivery-events.js';
 import { withPosition } from './delivery-changes.js';
 import { NoDeliveryInProgressError } from './delivery-errors.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { recordArrivalIfNear } from './record-arrival.js';
 import { assertReportTimeInRange } from './report-time.js';
 import { writeDeliveryChange } from './write-delivery-change.js';
 
@@ -26,7 +27,8 @@ export interface LocationOutcome {
  * again (same report id) carries the same time, so the stored position's time is all the state
  * this needs. No delivery in progress, or a report dated outside the accepted window
  * (ReportTimeOutOfRangeError): refused. A stored position dated beyond the allowed clock skew
- * (written before that check existed) does not hold newer reports back.
+ * (written before that check existed) does not hold newer reports back. A position within the
+ * arrival radius of the address then records "arriving" once (recordArrivalIfNear).
  */
 export async function applyRiderLocation(deps: DeliveryUseCaseDeps, riderId: string, report: RiderLocationReport): Promise<LocationOutcome> {
   const now = deps.clock();
@@ -44,8 +46,12 @@ export async function applyRiderLocation(deps: DeliveryUseCaseDeps, riderId: str
       const next = withPosition(current, position, now, deps.averageSpeedKmh);
       return { next, event: locationUpdatedEvent(next, riderId, position) };
     });
-    if (result.changed) outcome.updated.push(result.delivery);
-    else outcome.unchanged += 1;
+    if (!result.changed) {
+      outcome.unchanged += 1;
+      continue;
+    }
+    const arrived = await recordArrivalIfNear(deps, result.delivery);
+    outcome.updated.push(arrived?.changed ? arrived.delivery : result.delivery);
   }
   return outcome;
 }

@@ -1,7 +1,8 @@
 import { canTransitionDelivery, type DeliveryHistoryEntry, type RiderStatusReport } from '@orderpulse/contracts';
 import { snapshotEvent } from './delivery-events.js';
 import { withStatus } from './delivery-changes.js';
-import { DeliveryNotAssignedError, DeliveryNotFoundError, InvalidDeliveryTransitionError } from './delivery-errors.js';
+import { DeliveryNotAssignedError, DeliveryNotFoundError, InvalidDeliveryTransitionError, ProofMissingError } from './delivery-errors.js';
+import { proofSatisfied } from './proof-of-delivery.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
 import { assertReportTimeInRange } from './report-time.js';
 import { writeDeliveryChange, type DeliveryWriteResult } from './write-delivery-change.js';
@@ -22,7 +23,8 @@ function alreadyApplied(history: readonly DeliveryHistoryEntry[], report: RiderS
 
 /**
  * A rider's status report from the road. Refused (a domain error, nothing written) when the
- * delivery is unknown, not assigned to this rider, the transition is not allowed, or the report
+ * delivery is unknown, not assigned to this rider, the transition is not allowed, "delivered"
+ * comes before the proof the delivery needs (ProofMissingError), or the report
  * is dated outside the accepted window (ReportTimeOutOfRangeError). A report already in the
  * history (its report id, or its status and time) is a redelivery: a QoS 1 repeat, or the
  * device's offline queue sending again what the broker took before the acknowledgement was
@@ -40,6 +42,7 @@ export async function applyRiderStatusReport(deps: DeliveryUseCaseDeps, input: R
     if (current.rider?.id !== riderId) throw new DeliveryNotAssignedError(riderId, deliveryId);
     if (alreadyApplied(current.history, report, at)) return { unchanged: 'repeat of a report already applied' };
     if (!canTransitionDelivery(current.status, report.status)) throw new InvalidDeliveryTransitionError(current.status, report.status);
+    if (report.status === 'delivered' && !proofSatisfied(current)) throw new ProofMissingError(current.id, current.proof?.required ?? 'none');
     const next = withStatus(
       current,
       {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliverySnapshot } from '@orderpulse/contracts';
+import type { DeliveryProof, DeliverySnapshot } from '@orderpulse/contracts';
 import { DuplicateDeliveryError, type KnownOrder } from '../data-access/delivery-store.js';
 import { OrderNotKnownError } from './delivery-errors.js';
 import { snapshotEvent } from './delivery-events.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { newProof, requiredProof } from './proof-of-delivery.js';
 
 export interface ShippedOrder {
   orderId: string;
@@ -28,7 +29,7 @@ export async function createDeliveryForOrder(deps: DeliveryUseCaseDeps, shipped:
   const order = await store.orders.find(shipped.orderId);
   if (!order) throw new OrderNotKnownError(shipped.orderId);
 
-  const delivery = newDelivery(order, shipped.orderNumber, clock());
+  const delivery = newDelivery(order, shipped.orderNumber, clock(), newProof(requiredProof(deps.proofPolicy.shopProof, order.method)));
   const created = snapshotEvent('delivery.created', delivery);
   try {
     await store.deliveries.insert(delivery, created);
@@ -43,7 +44,7 @@ export async function createDeliveryForOrder(deps: DeliveryUseCaseDeps, shipped:
   return { delivery, created: true };
 }
 
-function newDelivery(order: KnownOrder, orderNumber: string, now: Date): DeliverySnapshot {
+function newDelivery(order: KnownOrder, orderNumber: string, now: Date, proof: DeliveryProof): DeliverySnapshot {
   const at = now.toISOString();
   return {
     id: randomUUID(),
@@ -56,6 +57,9 @@ function newDelivery(order: KnownOrder, orderNumber: string, now: Date): Deliver
     lastPosition: null,
     eta: null,
     failureReason: null,
+    ...(order.instructions ? { instructions: order.instructions } : {}),
+    ...(order.method ? { method: order.method } : {}),
+    proof,
     version: 1,
     createdAt: at,
     updatedAt: at,

@@ -1,5 +1,7 @@
 import type { Logger, OutboxNudge } from '@orderpulse/service-kit';
 import type { DeliveryStore } from '../data-access/delivery-store.js';
+import type { ProofFileStore } from '../data-access/proof-files.js';
+import type { ProofPolicy } from './proof-of-delivery.js';
 import type { ReportTimeLimits } from './report-time.js';
 
 export interface DeliveryUseCaseDeps {
@@ -10,6 +12,12 @@ export interface DeliveryUseCaseDeps {
   logger: Logger;
   /** For the ETA from the rider's last position to the address. */
   averageSpeedKmh: number;
+  /** A rider position within this many metres of the address records "arriving" (once per delivery). */
+  arrivalRadiusM: number;
+  /** Which proof "delivered" needs, and how many wrong PINs lock it. */
+  proofPolicy: ProofPolicy;
+  /** Proof photos and signatures: the store's own, or PROOF_DIR. */
+  proofFiles: ProofFileStore;
   /** Rider reports dated outside [now - maxAge, now + maxFutureSkew] are refused. */
   reportTimeLimits: ReportTimeLimits;
 }

@@ -45,7 +45,16 @@ export async function riderAssignments(deps: Pick<DeliveryUseCaseDeps, 'store' |
     riderId,
     deliveries: [...open]
       .reverse()
-      .map((d) => ({ deliveryId: d.id, orderId: d.orderId, orderNumber: d.orderNumber, status: d.status, address: d.address })),
+      .map((d) => ({
+        deliveryId: d.id,
+        orderId: d.orderId,
+        orderNumber: d.orderNumber,
+        status: d.status,
+        address: d.address,
+        ...(d.instructions ? { instructions: d.instructions } : {}),
+        ...(d.method ? { method: d.method } : {}),
+        ...(d.proof ? { proof: { required: d.proof.required, given: d.proof.givenAt !== undefined, locked: d.proof.lockedAt !== undefined } } : {}),
+      })),
     updatedAt: deps.clock().toISOString(),
   };
 }

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { validate } from '@orderpulse/service-kit';
+import { validate, type AuthState } from '@orderpulse/service-kit';
 import { assignRider } from '../domain/assign-rider.js';
 import { changeDeliveryStatus } from '../domain/change-delivery-status.js';
 import type { DeliveryUseCaseDeps } from '../domain/delivery-use-case-deps.js';
@@ -7,19 +7,26 @@ import { getDelivery, listDeliveries } from '../domain/query-deliveries.js';
 import { requestBody } from './request-body.js';
 import { assignBodySchema, changeStatusBodySchema, deliveryIdParamsSchema, listDeliveriesQuerySchema } from './request-schemas.js';
 import type { DeliveryRouteGuards } from './route-guards.js';
+import { forRider } from '../domain/proof-of-delivery.js';
+import { addProofRoutes } from './proof-routes.js';
 
-export function deliveryRoutes(deps: DeliveryUseCaseDeps, guards: DeliveryRouteGuards): Router {
+/** Riders see their deliveries without the PIN (the customer reads it out to them). */
+const isRider = (ctx: { state: unknown }) => (ctx.state as AuthState).auth?.role === 'rider';
+
+export function deliveryRoutes(deps: DeliveryUseCaseDeps & { proofMaxBytes: number }, guards: DeliveryRouteGuards): Router {
   const router = new Router({ prefix: '/deliveries' });
 
   router.get('/', guards.listDeliveries, async (ctx) => {
     const query = validate(listDeliveriesQuerySchema, ctx.query, 'query');
-    ctx.body = { items: await listDeliveries(deps, query) };
+    const items = await listDeliveries(deps, query);
+    ctx.body = { items: isRider(ctx) ? items.map(forRider) : items };
   });
 
   router.get('/:id', guards.getDelivery, async (ctx) => {
     const { id } = validate(deliveryIdParamsSchema, ctx.params, 'path');
     ctx.state.logContext = { deliveryId: id };
-    ctx.body = await getDelivery(deps, id);
+    const delivery = await getDelivery(deps, id);
+    ctx.body = isRider(ctx) ? forRider(delivery) : delivery;
   });
 
   router.post('/:id/assign', guards.assignRider, async (ctx) => {
@@ -38,5 +45,6 @@ export function deliveryRoutes(deps: DeliveryUseCaseDeps, guards: DeliveryRouteG
     ctx.body = delivery;
   });
 
+  addProofRoutes(router, deps, guards);
   return router;
 }

@@ -10,4 +10,7 @@ export interface DeliveryRouteGuards {
   registerRider: RouterMiddleware;
   issueRiderToken: RouterMiddleware;
   riderAssignments: RouterMiddleware;
+  unlockProof: RouterMiddleware;
+  /** Admins and the order's customer. */
+  readProofFile: RouterMiddleware;
 }

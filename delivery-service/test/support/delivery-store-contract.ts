@@ -46,7 +46,13 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
           lastPosition: { lat: 51.451, lng: -2.59, heading: 270, at: at(3) },
           eta: { at: at(9), minutes: 6.5, distanceKm: 2.1, basedOnPositionAt: at(3) },
           failureReason: null,
+          arrivingAt: at(3),
+          instructions: 'Gate code 4711',
+          method: 'leave_at_door',
+          proof: { required: 'photo', failedPinAttempts: 0, givenAt: at(4), file: { kind: 'photo', contentType: 'image/jpeg', bytes: 123_456, at: at(4) } },
         });
+        const locked = await inserted({ proof: { required: 'pin', pin: '0042', failedPinAttempts: 5, lockedAt: at(5) } });
+        expect((await store.deliveries.findById(locked.delivery.id))?.delivery).toStrictEqual(locked.delivery);
         const bare = await inserted({
           address: { line1: '1 Main St', city: 'Leeds', postcode: 'LS1 1AA', country: 'GB' },
           lastPosition: { lat: 1, lng: 2, at: at(1) },
@@ -181,6 +187,24 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
         await store.orders.remember(noCoordinates);
         expect(await store.orders.find(noCoordinates.orderId)).toStrictEqual(noCoordinates);
         expect(await store.orders.find('00000000-0000-4000-8000-000000000000')).toBeNull();
+        const withInstructions = { orderId: aDelivery().orderId, orderNumber: 'OP-ABCDEF14', address: anAddress(), instructions: 'Ring twice', method: 'safe_place' as const };
+        await store.orders.remember(withInstructions);
+        expect(await store.orders.find(withInstructions.orderId)).toStrictEqual(withInstructions);
+      });
+
+      it('when a proof image is stored, then it reads back with its type and bytes, and a later one replaces it', async () => {
+        const id = aDelivery().id;
+        expect(await store.proofFiles.get(id)).toBeNull();
+        const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 1, 2, 255]);
+        await store.proofFiles.put(id, { contentType: 'image/jpeg', bytes: jpeg });
+        const read = await store.proofFiles.get(id);
+        expect(read?.contentType).toBe('image/jpeg');
+        expect(read?.bytes.equals(jpeg)).toBe(true);
+        const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9]);
+        await store.proofFiles.put(id, { contentType: 'image/png', bytes: png });
+        const replaced = await store.proofFiles.get(id);
+        expect(replaced?.contentType).toBe('image/png');
+        expect(replaced?.bytes.equals(png)).toBe(true);
       });
     });
   });

@@ -1,6 +1,8 @@
 import { createLogger, type Logger } from '@orderpulse/service-kit';
 import type { DeliveryStore } from '../../src/data-access/delivery-store.js';
 import { createInMemoryDeliveryStore } from '../../src/data-access/in-memory-delivery-store.js';
+import { createInMemoryProofFiles } from '../../src/data-access/proof-files.js';
+import type { ProofKind } from '@orderpulse/contracts';
 import type { DeliveryUseCaseDeps } from '../../src/domain/delivery-use-case-deps.js';
 
 export interface TestDeps extends DeliveryUseCaseDeps {
@@ -12,10 +14,12 @@ export interface TestDeps extends DeliveryUseCaseDeps {
 }
 
 export const TEST_SPEED_KMH = 20;
+/** The service's default. */
+export const TEST_ARRIVAL_RADIUS_M = 150;
 /** The service's defaults: 30 s ahead, a day behind. */
 export const TEST_REPORT_TIME_LIMITS = { maxFutureSkewMs: 30_000, maxAgeMs: 24 * 3600_000 };
 
-export function testDeps(overrides: { store?: DeliveryStore; now?: Date; logger?: Logger } = {}): TestDeps {
+export function testDeps(overrides: { store?: DeliveryStore; now?: Date; logger?: Logger; shopProof?: ProofKind } = {}): TestDeps {
   const kicked: string[] = [];
   let now = overrides.now ?? new Date('2026-11-26T12:00:00.000Z');
   return {
@@ -24,6 +28,9 @@ export function testDeps(overrides: { store?: DeliveryStore; now?: Date; logger?
     clock: () => now,
     logger: overrides.logger ?? createLogger('delivery-test', 'silent'),
     averageSpeedKmh: TEST_SPEED_KMH,
+    arrivalRadiusM: TEST_ARRIVAL_RADIUS_M,
+    proofPolicy: { shopProof: overrides.shopProof ?? 'none', maxPinAttempts: 5 },
+    proofFiles: createInMemoryProofFiles(),
     reportTimeLimits: TEST_REPORT_TIME_LIMITS,
     kicked,
     setNow: (next) => {

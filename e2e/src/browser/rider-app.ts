@@ -47,6 +47,25 @@ export class RiderApp {
     }
   }
 
+  /** Types the PIN into the delivery's proof panel and presses "Check PIN"; resolves when an answer (checked or refused) shows. */
+  async enterPin(orderNumber: string, pin: string): Promise<void> {
+    const card = this.card(orderNumber);
+    await card.getByLabel("Customer's PIN").fill(pin);
+    await card.getByRole('button', { name: 'Check PIN' }).click();
+    await card.locator(`${byTestId('proof-result')}:visible, ${byTestId('proof-error')}:visible`).first().waitFor({ timeout: CROSS_PROCESS_MS });
+  }
+
+  /** The proof panel's refusal, once one shows. */
+  async proofError(orderNumber: string): Promise<string> {
+    const problem = this.card(orderNumber).locator(byTestId('proof-error'));
+    await problem.waitFor({ state: 'visible', timeout: CROSS_PROCESS_MS });
+    return (await problem.textContent()) ?? '';
+  }
+
+  async waitForProofGiven(orderNumber: string): Promise<void> {
+    await this.card(orderNumber).locator(`${byTestId('proof')}[data-given="true"]`).waitFor({ state: 'attached', timeout: CROSS_PROCESS_MS });
+  }
+
   waitForConnection(state: 'live' | 'offline' | 'reconnecting'): Promise<void> {
     return waitForAttribute(this.page, 'connection-state', 'data-state', state);
   }

@@ -38,6 +38,10 @@ export class DeliveryClient {
     return this.call<DeliverySnapshot>('PATCH', `/deliveries/${deliveryId}/status`, change);
   }
 
+  unlockPin(deliveryId: string) {
+    return this.call<DeliverySnapshot>('POST', `/deliveries/${deliveryId}/proof/unlock`, {});
+  }
+
   /** The delivery of an order, once the shipped event has created it. */
   async deliveryOf(orderId: string): Promise<DeliverySnapshot | undefined> {
     const res = await this.deliveriesOfOrder(orderId);

@@ -11,6 +11,9 @@ export interface NewOrder {
   customer: { name: string; email: string };
   items: Array<{ sku: string; name: string; quantity: number; unitPriceCents: number }>;
   deliveryAddress: { line1: string; city: string; postcode: string; country: string; lat?: number; lng?: number };
+  /** For the rider (issue 18 point 4). */
+  deliveryInstructions?: string;
+  deliveryMethod?: 'hand_to_customer' | 'leave_at_door' | 'safe_place';
 }
 
 export function aNewOrder(overrides: Partial<NewOrder> = {}): NewOrder {

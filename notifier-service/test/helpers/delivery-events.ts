@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  DeliveryArrivingEvent,
   DeliveryAssignedEvent,
   DeliveryCreatedEvent,
   DeliveryHistoryEntry,
@@ -20,7 +21,7 @@ export function anEta(minutes: number, basedOnPositionAt = at(0)): Eta {
 }
 
 type Rider = { id: string; name: string };
-type SnapshotType = 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed';
+type SnapshotType = 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | 'delivery.arriving';
 
 /**
  * One delivery's events in the order delivery-service would emit them: each call moves the
@@ -37,6 +38,7 @@ export class DeliveryTimeline {
   private eta: Eta | null = null;
   private lastPosition: DeliverySnapshot['lastPosition'] = null;
   private failureReason: string | null = null;
+  private arrivingAt: string | undefined;
 
   constructor(options: { orderId?: string; deliveryId?: string; orderNumber?: string } = {}) {
     this.orderId = options.orderId ?? randomUUID();
@@ -61,6 +63,12 @@ export class DeliveryTimeline {
     if (failureReason) this.failureReason = failureReason;
     this.history.push({ status, at: at(this.version + 1) });
     return this.snapshotEvent('delivery.status_changed');
+  }
+
+  /** The rider came within the arrival radius: delivery.arriving with `arrivingAt` set. */
+  arriving(): DeliveryArrivingEvent {
+    this.arrivingAt = this.lastPosition?.at ?? at(this.version);
+    return this.snapshotEvent('delivery.arriving');
   }
 
   located(position: { lat: number; lng: number; heading?: number }, eta?: Eta): DeliveryLocationUpdatedEvent {
@@ -95,6 +103,7 @@ export class DeliveryTimeline {
       lastPosition: this.lastPosition,
       eta: this.eta,
       failureReason: this.failureReason,
+      ...(this.arrivingAt ? { arrivingAt: this.arrivingAt } : {}),
       version: this.version,
       createdAt: at(1),
       updatedAt: at(this.version),

@@ -9,6 +9,8 @@ export interface OrderDocument extends OutboxFields<OrderEvent> {
   customer: OrderSnapshot['customer'];
   items: OrderSnapshot['items'];
   deliveryAddress: OrderSnapshot['deliveryAddress'];
+  deliveryInstructions?: string | null;
+  deliveryMethod?: OrderSnapshot['deliveryMethod'] | null;
   status: OrderStatus;
   trackingNumber: string | null;
   history: Array<{ status: OrderStatus; at: Date; note?: string }>;
@@ -40,6 +42,8 @@ export const orderSchema: Schema = new Schema(
       lat: Number,
       lng: Number,
     },
+    deliveryInstructions: { type: String, default: null },
+    deliveryMethod: { type: String, default: null },
     status: { type: String, enum: ORDER_STATUSES, required: true },
     trackingNumber: { type: String, default: null },
     history: [{ _id: false, status: { type: String, enum: ORDER_STATUSES, required: true }, at: { type: Date, required: true }, note: String }],
@@ -75,6 +79,8 @@ export function toOrderDocument(order: OrderSnapshot, created: OrderCreatedEvent
     customer: plain.customer,
     items: plain.items,
     deliveryAddress: plain.deliveryAddress,
+    deliveryInstructions: plain.deliveryInstructions ?? null,
+    deliveryMethod: plain.deliveryMethod ?? null,
     ...mutableFieldsOf(plain),
     createdAt: new Date(plain.createdAt),
     ...newOutboxFields<OrderEvent>(created),
@@ -88,6 +94,8 @@ export function toOrderSnapshot(doc: Omit<OrderDocument, keyof OutboxFields<Orde
     customer: { name: doc.customer.name, email: doc.customer.email },
     items: doc.items.map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
     deliveryAddress: withoutAbsent(doc.deliveryAddress),
+    ...(doc.deliveryInstructions ? { deliveryInstructions: doc.deliveryInstructions } : {}),
+    ...(doc.deliveryMethod ? { deliveryMethod: doc.deliveryMethod } : {}),
     status: doc.status,
     trackingNumber: doc.trackingNumber ?? null,
     history: doc.history.map((entry) => withoutAbsent({ status: entry.status, at: entry.at.toISOString(), note: entry.note })),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Address, Customer, OrderItem, OrderSnapshot } from '@orderpulse/contracts';
+import type { Address, Customer, DeliveryMethod, OrderItem, OrderSnapshot } from '@orderpulse/contracts';
 import { DuplicateOrderNumberError } from '../data-access/order-repository.js';
 import { orderCreatedEvent } from './order-events.js';
 import { generateOrderNumber } from './order-number.js';
@@ -9,6 +9,8 @@ export interface NewOrder {
   customer: Customer;
   items: OrderItem[];
   deliveryAddress: Address;
+  deliveryInstructions?: string | undefined;
+  deliveryMethod?: DeliveryMethod | undefined;
 }
 
 const ORDER_NUMBER_ATTEMPTS = 5;
@@ -42,6 +44,8 @@ function newPendingOrder(input: NewOrder, now: Date): OrderSnapshot {
     customer: input.customer,
     items: input.items,
     deliveryAddress: input.deliveryAddress,
+    ...(input.deliveryInstructions ? { deliveryInstructions: input.deliveryInstructions } : {}),
+    ...(input.deliveryMethod ? { deliveryMethod: input.deliveryMethod } : {}),
     status: 'pending',
     trackingNumber: null,
     history: [{ status: 'pending', at }],

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { validate } from '@orderpulse/service-kit';
+import { validate, type AuthState } from '@orderpulse/service-kit';
 import { changeOrderStatus } from '../domain/change-order-status.js';
 import { createOrder } from '../domain/create-order.js';
 import { getOrder } from '../domain/get-order.js';
@@ -32,7 +32,12 @@ export function orderRoutes(deps: OrderUseCaseDeps, access: OrderAccess): Router
   router.get('/:id', guards.getOrder, async (ctx) => {
     const { id } = validate(orderIdParamsSchema, ctx.params, 'path');
     ctx.state.logContext = { orderId: id };
-    ctx.body = await getOrder(deps, id);
+    const order = await getOrder(deps, id);
+    // The instructions (a gate code) are for the rider and admins: not for whoever holds the tracking link.
+    if ((ctx.state as AuthState).auth?.role === 'customer') {
+      const { deliveryInstructions: _forTheRider, ...forCustomer } = order;
+      ctx.body = forCustomer;
+    } else ctx.body = order;
   });
 
   router.patch('/:id/status', guards.changeOrderStatus, async (ctx) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressSchema, customerSchema, orderItemSchema, orderNumberSchema, orderStatusSchema } from '@orderpulse/contracts';
+import { addressSchema, customerSchema, deliveryInstructionsSchema, deliveryMethodSchema, orderItemSchema, orderNumberSchema, orderStatusSchema } from '@orderpulse/contracts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/list-orders.js';
 import { cursorSchema } from './order-cursor.js';
 
@@ -9,6 +9,10 @@ export const createOrderBodySchema = z.object({
   customer: customerSchema,
   items: z.array(orderItemSchema).min(1).max(100),
   deliveryAddress: addressSchema,
+  /** For the rider (gate code, where to leave it); trimmed, 1–300 characters. */
+  deliveryInstructions: deliveryInstructionsSchema.optional(),
+  /** Hand to the customer (the default), leave at the door, or a safe place: decides the proof of delivery. */
+  deliveryMethod: deliveryMethodSchema.optional(),
 });
 
 export const listOrdersQuerySchema = z.object({

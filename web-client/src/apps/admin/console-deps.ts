@@ -11,6 +11,8 @@ export interface ConsoleDeps {
   store: OrdersStore;
   riders: RidersModel;
   live: LiveClient;
+  /** A delivery's proof photo or signature as a data: URL (fetched with the admin's token). */
+  proofImage(deliveryId: string): Promise<string>;
   /** Turns a failed call into text to show; a 401 also ends the session. */
   failed(err: unknown): string;
 }

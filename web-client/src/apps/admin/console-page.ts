@@ -1,5 +1,5 @@
 import { adminFeedMessageSchema, orderSnapshotSchema, orderStatusMessageSchema, riderHeartbeatSchema, riderPresenceMessageSchema, topics, type OrderStatus } from '@orderpulse/contracts';
-import { ApiClient, ApiError } from '../shared/api-client.js';
+import { ApiClient, ApiError, fetchImageAsDataUrl } from '../shared/api-client.js';
 import { describeApiError } from '../shared/api-error-text.js';
 import type { ClientConfig } from '../shared/client-config.js';
 import { createConnectionIndicator } from '../shared/connection-indicator.js';
@@ -38,6 +38,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
   const deps: ConsoleDeps = {
     orders: new OrdersApi(new ApiClient({ baseUrl: config.ordersUrl, token: () => token })),
     delivery: new DeliveryApi(new ApiClient({ baseUrl: config.deliveryUrl, token: () => token })),
+    proofImage: (deliveryId) => fetchImageAsDataUrl(`${config.deliveryUrl.replace(/\/+$/, '')}/deliveries/${encodeURIComponent(deliveryId)}/proof/file`, token),
     store,
     riders,
     live,

@@ -26,6 +26,17 @@ export function describeFeedEntry(entry: AdminFeedMessage, orderNumberOf: (order
       return `${order}: assigned to ${text(asRecord(data.rider).name) ?? 'a rider'}`;
     case 'delivery.status_changed':
       return `${order}: delivery ${entry.status ? statusLabel(entry.status).toLowerCase() : 'changed'}`;
+    case 'delivery.arriving':
+      return `${order}: ${text(asRecord(data.rider).name) ?? 'the rider'} is arriving (near the address)`;
+    case 'delivery.proof_updated': {
+      const proof = asRecord(data.proof);
+      const file = asRecord(proof.file);
+      if (text(file.kind) && text(proof.givenAt)) return `${order}: ${text(file.kind)} of the handover stored`;
+      if (text(proof.givenAt)) return `${order}: PIN entered by the rider`;
+      if (text(proof.lockedAt)) return `${order}: PIN locked after ${String(proof.failedPinAttempts)} wrong ones`;
+      const wrong = proof.failedPinAttempts;
+      return typeof wrong === 'number' && wrong > 0 ? `${order}: wrong PIN entered (${wrong})` : `${order}: PIN unlocked`;
+    }
     case 'delivery.location_updated': {
       const distanceKm = asRecord(data.eta).distanceKm;
       return typeof distanceKm === 'number' ? `${order}: rider ${formatDistance(distanceKm)} from the address` : `${order}: rider moved`;

@@ -22,6 +22,8 @@ export interface FleetDelivery {
   rider: { id: string; name: string } | undefined;
   destination: LatLng | undefined;
   position: Position | undefined;
+  /** Set once the rider came near the address (delivery.arriving). */
+  arrivingAt?: string | undefined;
   version: number;
 }
 
@@ -35,7 +37,7 @@ export interface FleetRider {
 
 export const ACTIVE_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['awaiting_assignment', 'assigned', 'picked_up', 'in_transit'];
 const FINISHED: ReadonlySet<DeliveryStatus> = new Set(['delivered', 'failed']);
-const SNAPSHOT_EVENTS = new Set(['delivery.created', 'delivery.assigned', 'delivery.status_changed']);
+const SNAPSHOT_EVENTS = new Set(['delivery.created', 'delivery.assigned', 'delivery.status_changed', 'delivery.arriving', 'delivery.proof_updated']);
 const locationDataSchema = positionSchema.extend({ deliveryId: z.uuid(), riderId: riderIdSchema });
 
 /**
@@ -120,6 +122,7 @@ export class FleetModel extends TypedEmitter<{ changed: [] }> {
       rider: snapshot.rider ?? undefined,
       destination: lat !== undefined && lng !== undefined ? { lat, lng } : undefined,
       position: newer(current?.position, snapshot.lastPosition ?? undefined),
+      arrivingAt: snapshot.arrivingAt,
       version: snapshot.version,
     });
     return true;

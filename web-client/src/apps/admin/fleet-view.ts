@@ -4,13 +4,13 @@ import { createMapPanel } from '../shared/map-panel.js';
 import type { MapMarker, MapSettings } from '../shared/map-scene.js';
 import { formatDistance } from '../shared/relative-time.js';
 import { describeFreshness } from '../shared/signal-freshness.js';
-import { DELIVERY_STATUS_LABELS } from '../shared/status-labels.js';
+import { deliveryLabel } from '../shared/status-labels.js';
 import type { FleetDelivery, FleetModel } from './fleet-model.js';
 
 function describe(d: FleetDelivery): string {
   const who = d.rider?.name ?? 'no rider yet';
   const away = d.position && d.destination ? ` · ${formatDistance(greatCircleKm(d.position, d.destination))} to go` : '';
-  return `${who} · ${DELIVERY_STATUS_LABELS[d.status]}${away}`;
+  return `${who} · ${deliveryLabel(d)}${away}`;
 }
 
 /** Markers: each delivery's address (by order number) and each rider on the road (by name). */

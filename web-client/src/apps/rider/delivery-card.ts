@@ -2,10 +2,11 @@ import { canTransitionDelivery, type DeliveryStatus, type RiderAssignmentsMessag
 import { el, problemBox, setText } from '../shared/dom.js';
 import { DELIVERY_STATUS_LABELS } from '../shared/status-labels.js';
 import type { ReportedStatus } from './rider-reporting.js';
+import { createProofPanel, METHOD_LABELS, type ProofHandlers } from './proof-panel.js';
 
 export type Assignment = RiderAssignmentsMessage['deliveries'][number];
 
-export interface DeliveryCardHandlers {
+export interface DeliveryCardHandlers extends ProofHandlers {
   /** Keeps the report on the device for sending; resolves once it is kept. */
   report(delivery: Assignment, status: RiderReportedStatus, note?: string): Promise<void>;
   rideTo(delivery: Assignment): void;
@@ -42,6 +43,12 @@ export function createDeliveryCard(initial: CardState, handlers: DeliveryCardHan
   const id = state.delivery.deliveryId;
   const status = el('span', { class: 'badge', 'data-testid': 'delivery-status' });
   const address = el('p', { class: 'address' });
+  const method = el('p', { class: 'method', 'data-testid': 'delivery-method' });
+  const instructions = el('p', { class: 'instructions', 'data-testid': 'instructions' });
+  const proof = createProofPanel(id, {
+    enterPin: (d, pin) => handlers.enterPin(d, pin),
+    uploadProof: (d, kind, image) => handlers.uploadProof(d, kind, image),
+  });
   const result = el('p', { class: 'notice', role: 'status', 'data-testid': 'report-result' });
   result.hidden = true;
   const problem = problemBox('report-error');
@@ -84,7 +91,16 @@ export function createDeliveryCard(initial: CardState, handlers: DeliveryCardHan
     status.dataset.waiting = String(reported !== undefined && !reported.sent);
     const a = delivery.address;
     setText(address, [a.line1, a.line2, `${a.postcode} ${a.city}`].filter(Boolean).join(', '));
-    for (const button of actions) button.disabled = busy || !canTransitionDelivery(state.status, button.dataset.action as RiderReportedStatus);
+    proof.update(delivery, state.status);
+    setText(method, delivery.method ? METHOD_LABELS[delivery.method] : '');
+    method.hidden = !delivery.method;
+    setText(instructions, delivery.instructions ? `Instructions: ${delivery.instructions}` : '');
+    instructions.hidden = !delivery.instructions;
+    for (const button of actions) {
+      const needsProof = button.dataset.action === 'delivered' && !proof.satisfied;
+      button.disabled = busy || !canTransitionDelivery(state.status, button.dataset.action as RiderReportedStatus) || needsProof;
+      button.title = needsProof ? 'Give the proof above first' : '';
+    }
     failButton.disabled = busy || !canTransitionDelivery(state.status, 'failed') || !reason.value.trim();
     ride.hidden = !canRide(delivery);
     ride.disabled = state.status !== 'picked_up' && state.status !== 'in_transit';
@@ -99,6 +115,9 @@ export function createDeliveryCard(initial: CardState, handlers: DeliveryCardHan
   const element = el('li', { class: 'card delivery-card', 'data-delivery-id': id, 'data-order-number': state.delivery.orderNumber, 'aria-labelledby': `heading-${id}` },
     el('div', { class: 'bar' }, el('h2', { id: `heading-${id}`, class: 'card-title' }, state.delivery.orderNumber), status),
     address,
+    method,
+    instructions,
+    proof.element,
     el('div', { class: 'actions', role: 'group', 'aria-label': 'Report progress' }, ...actions),
     failForm,
     ride,

@@ -78,6 +78,8 @@ export async function startRiderPage(container: HTMLElement, config: ClientConfi
   const next = createNextStopView(config.map);
   const assignments = createAssignmentsView({
     report: (delivery, status, note) => reporting.reportStatus(delivery, status, note),
+    enterPin: async (delivery, pin) => void (await api.enterPin(delivery.deliveryId, pin)),
+    uploadProof: async (delivery, kind, image) => void (await api.uploadProof(delivery.deliveryId, kind, image)),
     rideTo(delivery) {
       const { lat, lng } = delivery.address;
       if (lat === undefined || lng === undefined) return;

@@ -39,6 +39,8 @@ export interface ApiClientOptions {
 
 export interface RequestOptions<T> {
   body?: unknown;
+  /** Sent as it is with this content type instead of `body` as JSON (an image upload). */
+  raw?: { data: Blob; contentType: string };
   /** Checks the response; without one the caller gets `unknown`. */
   schema?: z.ZodType<T>;
   signal?: AbortSignal;
@@ -57,10 +59,12 @@ export class ApiClient {
   async request<T = unknown>(method: string, path: string, options: RequestOptions<T> = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.raw) headers['content-type'] = options.raw.contentType;
     const token = this.options.token?.();
     if (token) headers.authorization = `Bearer ${token}`;
     const init: RequestInit = { method, headers, cache: 'no-store', ...(options.signal ? { signal: options.signal } : {}) };
     if (options.body !== undefined) init.body = JSON.stringify(options.body);
+    if (options.raw) init.body = options.raw.data;
 
     let response: ResponseLike;
     let text: string;
@@ -81,6 +85,22 @@ export class ApiClient {
     }
     return parsed.data;
   }
+}
+
+/**
+ * An image the service serves (a proof photo), as a `data:` URL the page can show under its
+ * Content-Security-Policy (img-src allows data:, not the service's origin).
+ */
+export async function fetchImageAsDataUrl(url: string, token: string | undefined, fetchFn: typeof fetch = (input, init) => fetch(input, init)): Promise<string> {
+  const response = await fetchFn(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, cache: 'no-store' });
+  if (!response.ok) throw errorFrom(response.status, parseJson(await response.text()));
+  const blob = await response.blob();
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('could not read the image'));
+    reader.readAsDataURL(blob);
+  });
 }
 
 function parseJson(text: string): unknown {

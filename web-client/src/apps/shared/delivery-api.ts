@@ -49,6 +49,21 @@ export class DeliveryApi {
     return this.http.request('POST', `/riders/${encodeURIComponent(riderId)}/token`, { body: {}, schema: riderTokenSchema });
   }
 
+  /** The PIN the customer reads out; rejects with ApiError `wrong_pin` (attempts left in its message) or `pin_locked`. */
+  enterPin(deliveryId: string, pin: string): Promise<DeliverySnapshot> {
+    return this.http.request('POST', `/deliveries/${encodeURIComponent(deliveryId)}/proof/pin`, { body: { pin }, schema: deliverySnapshotSchema });
+  }
+
+  /** A photo or signature of the handover (image/jpeg, png or webp, up to 2 MB). */
+  uploadProof(deliveryId: string, kind: 'photo' | 'signature', image: Blob): Promise<DeliverySnapshot> {
+    return this.http.request('POST', `/deliveries/${encodeURIComponent(deliveryId)}/proof/${kind}`, { raw: { data: image, contentType: image.type }, schema: deliverySnapshotSchema });
+  }
+
+  /** Admin: lets the rider enter a PIN again after too many wrong ones. */
+  unlockPin(deliveryId: string): Promise<DeliverySnapshot> {
+    return this.http.request('POST', `/deliveries/${encodeURIComponent(deliveryId)}/proof/unlock`, { body: {}, schema: deliverySnapshotSchema });
+  }
+
   assignments(riderId: string): Promise<RiderAssignmentsMessage> {
     return this.http.request('GET', `/riders/${encodeURIComponent(riderId)}/assignments`, { schema: riderAssignmentsMessageSchema });
   }

@@ -19,6 +19,15 @@ export const DELIVERY_STATUS_LABELS: Readonly<Record<DeliveryStatus, string>> = 
   failed: 'Delivery failed',
 };
 
+/** While a parcel is on its way: shown once the rider has come within the arrival radius (arrivingAt). */
+export const ARRIVING_LABEL = 'Arriving';
+const ARRIVING_WHILE: ReadonlySet<DeliveryStatus> = new Set(['picked_up', 'in_transit']);
+
+/** The label for a delivery: "Arriving" once the rider is near and the parcel not yet handed over, else its status. */
+export function deliveryLabel(delivery: { status: DeliveryStatus; arrivingAt?: string | undefined }): string {
+  return delivery.arrivingAt && ARRIVING_WHILE.has(delivery.status) ? ARRIVING_LABEL : DELIVERY_STATUS_LABELS[delivery.status];
+}
+
 /** The happy path, in order; `cancelled` is shown instead of these steps. */
 export const PROGRESS_STEPS: readonly OrderStatus[] = ['pending', 'confirmed', 'processing', 'shipped', 'out_for_delivery', 'delivered'];
 

@@ -2,8 +2,9 @@ import { el, setText } from '../shared/dom.js';
 import type { MapSettings } from '../shared/map-scene.js';
 import { formatAge, formatDistance, formatDuration, formatWhen } from '../shared/relative-time.js';
 import { describeFreshness } from '../shared/signal-freshness.js';
-import { DELIVERY_STATUS_LABELS } from '../shared/status-labels.js';
+import { deliveryLabel } from '../shared/status-labels.js';
 import { createRiderWhereabouts } from './rider-whereabouts.js';
+import { createProofView, type ProofImageLoader } from './proof-view.js';
 import type { TrackingState } from './tracking-state.js';
 
 export interface DeliveryView {
@@ -14,10 +15,13 @@ export interface DeliveryView {
 }
 
 /** The rider, their last position (map or plot), the ETA and how fresh the position is. */
-export function createDeliveryView(map: MapSettings | null): DeliveryView {
+export function createDeliveryView(map: MapSettings | null, loadProofImage?: ProofImageLoader): DeliveryView {
+  const proof = createProofView(loadProofImage);
   const status = el('p', { class: 'delivery-status', 'data-testid': 'delivery-status' });
   const riderName = el('dd', { 'data-testid': 'rider-name' }, '—');
   const eta = el('dd', { 'data-testid': 'eta' }, '—');
+  const arriving = el('p', { class: 'notice arriving', role: 'status', 'data-testid': 'arriving' }, 'Your rider is almost there: they are close to your address.');
+  arriving.hidden = true;
   const age = el('p', { class: 'age muted small', 'data-testid': 'position-age', 'aria-live': 'off' });
   // How fresh the rider's signal is: "Updated 5 s ago", then "Signal lost 2 min ago".
   const signal = el('p', { class: 'signal small', 'data-testid': 'rider-signal', 'data-freshness': '', 'aria-live': 'polite' });
@@ -26,6 +30,8 @@ export function createDeliveryView(map: MapSettings | null): DeliveryView {
   const element = el('section', { class: 'card delivery', 'aria-labelledby': 'delivery-heading', 'data-testid': 'delivery' },
     el('h2', { id: 'delivery-heading', class: 'card-title' }, 'Delivery'),
     status,
+    arriving,
+    proof.element,
     el('dl', { class: 'facts' },
       el('div', {}, el('dt', {}, 'Rider'), riderName),
       el('div', {}, el('dt', {}, 'Arrival'), eta)),
@@ -42,14 +48,19 @@ export function createDeliveryView(map: MapSettings | null): DeliveryView {
       const tracking = state.tracking;
       element.hidden = !tracking;
       if (!tracking) return;
-      setText(status, DELIVERY_STATUS_LABELS[tracking.status]);
+      setText(status, deliveryLabel(tracking));
       status.dataset.status = tracking.status;
+      const near = deliveryLabel(tracking) !== deliveryLabel({ status: tracking.status });
+      arriving.hidden = !near;
+      if (near) status.dataset.arriving = 'true';
+      else delete status.dataset.arriving;
       setText(riderName, tracking.rider?.name ?? 'not assigned yet');
       const estimate = state.eta;
       setText(eta, estimate
         ? `${formatDuration(estimate.minutes)} (around ${formatWhen(estimate.at)}), ${formatDistance(state.distanceKm ?? estimate.distanceKm)} away`
         : tracking.status === 'delivered' ? 'Delivered' : 'Not known yet');
       whereabouts.render(state);
+      proof.render(tracking);
     },
     tick(state, nowMs) {
       const at = state.positionAt;

@@ -1,5 +1,5 @@
 import { orderLocationMessageSchema, orderSignalMessageSchema, orderStatusMessageSchema, orderTrackingMessageSchema, topics } from '@orderpulse/contracts';
-import { ApiClient, ApiError } from '../shared/api-client.js';
+import { ApiClient, ApiError, fetchImageAsDataUrl } from '../shared/api-client.js';
 import { describeApiError } from '../shared/api-error-text.js';
 import { fetchClientConfig, type ClientConfig } from '../shared/client-config.js';
 import { indicatorState } from '../shared/connection-indicator.js';
@@ -44,7 +44,8 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
     showWithout().showProblem('Live tracking is unavailable right now. Please reload the page in a moment.');
     return;
   }
-  const view = createTrackingView(config.map);
+  const deliveryUrl = config.deliveryUrl.replace(/\/+$/, '');
+  const view = createTrackingView(config.map, (deliveryId) => fetchImageAsDataUrl(`${deliveryUrl}/deliveries/${encodeURIComponent(deliveryId)}/proof/file`, token));
   container.replaceChildren(view.root);
 
   const state = new TrackingState(orderId);
@@ -55,10 +56,17 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
   let denied = false;
   let announcedStatus: string | undefined;
 
+  let announcedArrival: string | undefined;
   const refresh = () => {
     if (denied) return;
     view.render(state);
     view.tick(state, Date.now());
+    // The rider near the address (delivery.arriving): announced once, like a status change.
+    const tracking = state.tracking;
+    if (tracking?.arrivingAt && (tracking.status === 'picked_up' || tracking.status === 'in_transit') && announcedArrival !== tracking.deliveryId) {
+      announcedArrival = tracking.deliveryId;
+      notifications.notify(`${state.order?.orderNumber ?? 'Your order'}: arriving`, 'Your rider is almost there: they are close to your address.', `${orderId}-arriving`);
+    }
     const order = state.order;
     if (!order || order.status === announcedStatus) return;
     if (announcedStatus !== undefined) {

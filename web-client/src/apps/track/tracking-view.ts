@@ -4,6 +4,7 @@ import type { MapSettings } from '../shared/map-scene.js';
 import { ORDER_STATUS_LABELS, PROGRESS_STEPS } from '../shared/status-labels.js';
 import { formatWhen } from '../shared/relative-time.js';
 import { createDeliveryView } from './delivery-view.js';
+import type { ProofImageLoader } from './proof-view.js';
 import { createOrderDetailsView } from './order-details-view.js';
 import { buildTimeline } from './timeline.js';
 import { createTimelineView } from './timeline-view.js';
@@ -31,7 +32,7 @@ const CONNECTION_HINTS: Readonly<Record<IndicatorState, string>> = {
 };
 
 /** The page; `map` is the tile source for the rider's map, or null for the offline plot. */
-export function createTrackingView(map: MapSettings | null): TrackingView {
+export function createTrackingView(map: MapSettings | null, loadProofImage?: ProofImageLoader): TrackingView {
   const connection = createConnectionIndicator();
   const connectionHint = el('p', { class: 'conn-hint', 'data-testid': 'connection-hint' }, CONNECTION_HINTS.connecting);
   const orderNumber = el('h1', { class: 'order-number', 'data-testid': 'order-number' }, '…');
@@ -43,7 +44,7 @@ export function createTrackingView(map: MapSettings | null): TrackingView {
   const problem = problemBox('problem');
   const accessError = el('section', { class: 'card access-error', role: 'alert', 'data-testid': 'access-error' });
   accessError.hidden = true;
-  const delivery = createDeliveryView(map);
+  const delivery = createDeliveryView(map, loadProofImage);
   const orderDetails = createOrderDetailsView();
   const timeline = createTimelineView();
   const extras = el('div', { class: 'extras' });
