@@ -41,7 +41,7 @@ export type OrderEvent = z.infer<typeof orderEventSchema>;
 export type OrderEventType = OrderEvent['type'];
 
 /** Delivery events: `orderId` is the delivery's order, `version` the delivery's own version. */
-const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed'>(type: T) =>
+const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | DeliveryLatenessEventType>(type: T) =>
   z.object({ ...envelopeBase, type: z.literal(type), data: deliverySnapshotSchema });
 
 export const deliveryCreatedEventSchema = deliverySnapshotEvent('delivery.created');
@@ -52,6 +52,11 @@ export const deliveryLocationUpdatedEventSchema = z.object({
   type: z.literal('delivery.location_updated'),
   data: positionSchema.extend({ deliveryId: z.uuid(), riderId: riderIdSchema, eta: etaSchema.optional() }),
 });
+// Issue 18 point 5 (lateness): published once, when the delivery becomes late; data is the snapshot (with lateSince).
+type DeliveryLatenessEventType = 'delivery.late';
+export const deliveryLateEventSchema = deliverySnapshotEvent('delivery.late');
+export type DeliveryLateEvent = z.infer<typeof deliveryLateEventSchema>;
+
 export type DeliveryCreatedEvent = z.infer<typeof deliveryCreatedEventSchema>;
 export type DeliveryAssignedEvent = z.infer<typeof deliveryAssignedEventSchema>;
 export type DeliveryStatusChangedEvent = z.infer<typeof deliveryStatusChangedEventSchema>;
@@ -62,6 +67,7 @@ export const deliveryEventSchema = z.discriminatedUnion('type', [
   deliveryAssignedEventSchema,
   deliveryStatusChangedEventSchema,
   deliveryLocationUpdatedEventSchema,
+  deliveryLateEventSchema,
 ]);
 export type DeliveryEvent = z.infer<typeof deliveryEventSchema>;
 
@@ -73,6 +79,7 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   deliveryAssignedEventSchema,
   deliveryStatusChangedEventSchema,
   deliveryLocationUpdatedEventSchema,
+  deliveryLateEventSchema,
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;
 

@@ -12,11 +12,11 @@ const envelope = {
 const CONTRACT_TYPES: ReadonlySet<string> = new Set(domainEventSchema.options.map((option) => option.shape.type.value));
 
 /**
- * delivery.arriving and delivery.late, until contracts/ defines them (issue 18 points 2 and 5):
+ * delivery.arriving, until contracts/ defines it (issue 18 point 2; delivery.late is in contracts now):
  * a delivery snapshot, like the other delivery events. Once contracts has them, the contract's
  * schema is used instead and this one is never reached.
  */
-export const PENDING_CONTRACT_TYPES = ['delivery.arriving', 'delivery.late'] as const;
+export const PENDING_CONTRACT_TYPES = ['delivery.arriving'] as const;
 const pendingContractEventSchema = z.object({ ...envelope, type: z.enum(PENDING_CONTRACT_TYPES), data: deliverySnapshotSchema });
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressSchema, customerSchema, orderItemSchema, orderNumberSchema, orderStatusSchema } from '@orderpulse/contracts';
+import { addressSchema, customerSchema, deliveryWindowSchema, orderFeedbackSchema, orderItemSchema, orderNumberSchema, orderStatusSchema, FEEDBACK_COMMENT_MAX_LENGTH } from '@orderpulse/contracts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/list-orders.js';
 import { cursorSchema } from './order-cursor.js';
 
@@ -9,6 +9,12 @@ export const createOrderBodySchema = z.object({
   customer: customerSchema,
   items: z.array(orderItemSchema).min(1).max(100),
   deliveryAddress: addressSchema,
+  deliveryWindow: deliveryWindowSchema.optional(),
+});
+
+/** Issue 18 point 7: the customer's rating (the time is the server's). */
+export const feedbackBodySchema = orderFeedbackSchema.pick({ rating: true }).extend({
+  comment: z.string().trim().max(FEEDBACK_COMMENT_MAX_LENGTH).optional(),
 });
 
 export const listOrdersQuerySchema = z.object({
