@@ -53,5 +53,6 @@ export function createDeliveryGuards(tokens: TokenService, deps: Pick<DeliveryUs
     registerRider: adminOnly,
     issueRiderToken: adminOnly,
     riderAssignments: ownAssignments,
+    punctuality: adminOnly,
   };
 }

@@ -1,4 +1,4 @@
-import type { Address, DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot, DeliveryStatus, Rider } from '@orderpulse/contracts';
+import type { Address, DeliveryWindow, DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot, DeliveryStatus, Rider } from '@orderpulse/contracts';
 import type { OutboxStore } from '@orderpulse/service-kit';
 
 /** A delivery as stored: its public snapshot plus the events not yet confirmed by RabbitMQ (the outbox). */
@@ -47,6 +47,11 @@ export interface DeliveryRepository extends OutboxStore<DeliveryEvent> {
   /** Newest first (createdAt, then id, descending), without the outbox. */
   list(query: DeliveryQuery): Promise<DeliverySnapshot[]>;
   countPendingEvents(): Promise<number>;
+  // Issue 18 point 5 (lateness).
+  /** Open deliveries whose promised window ended before `now` and that are not marked late yet, oldest window end first; at most `limit`. */
+  overdue(now: Date, limit: number): Promise<DeliverySnapshot[]>;
+  /** Deliveries delivered in [from, to) (by their `delivered` history entry), at most `limit`, newest first. */
+  deliveredBetween(from: Date, to: Date, limit: number): Promise<DeliverySnapshot[]>;
 }
 
 export interface RiderRepository {
@@ -62,6 +67,8 @@ export interface KnownOrder {
   orderId: string;
   orderNumber: string;
   address: Address;
+  /** Issue 18 point 5: the window promised to the customer; absent for orders placed before windows existed. */
+  deliveryWindow?: DeliveryWindow;
 }
 
 export interface OrderDirectory {

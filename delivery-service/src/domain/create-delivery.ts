@@ -59,5 +59,6 @@ function newDelivery(order: KnownOrder, orderNumber: string, now: Date): Deliver
     version: 1,
     createdAt: at,
     updatedAt: at,
+    ...(order.deliveryWindow ? { promisedWindow: order.deliveryWindow } : {}),
   };
 }

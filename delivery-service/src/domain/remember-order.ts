@@ -3,6 +3,11 @@ import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
 
 /** Keeps what a delivery will need from an order (number and address) when it is created. Idempotent. */
 export async function rememberOrder(deps: Pick<DeliveryUseCaseDeps, 'store' | 'logger'>, order: OrderSnapshot): Promise<void> {
-  await deps.store.orders.remember({ orderId: order.id, orderNumber: order.orderNumber, address: order.deliveryAddress });
+  await deps.store.orders.remember({
+    orderId: order.id,
+    orderNumber: order.orderNumber,
+    address: order.deliveryAddress,
+    ...(order.deliveryWindow ? { deliveryWindow: order.deliveryWindow } : {}),
+  });
   deps.logger.debug({ orderId: order.id, orderNumber: order.orderNumber }, 'order remembered for its delivery');
 }

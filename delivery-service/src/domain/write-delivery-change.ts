@@ -1,6 +1,7 @@
 import type { DeliveryEvent, DeliverySnapshot } from '@orderpulse/contracts';
 import { ConcurrentDeliveryUpdateError, DeliveryNotFoundError } from './delivery-errors.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { followUpLateness } from './lateness.js';
 
 /** What to do with the delivery as read: write `next` with its event, or leave it (`unchanged` says why). */
 export type DeliveryPlan = { next: DeliverySnapshot; event: DeliveryEvent } | { unchanged: string };
@@ -15,7 +16,7 @@ const MAX_ATTEMPTS = 5;
  * first, plan again from a fresh read.
  */
 export async function writeDeliveryChange(
-  deps: Pick<DeliveryUseCaseDeps, 'store' | 'outbox' | 'logger'>,
+  deps: Pick<DeliveryUseCaseDeps, 'store' | 'outbox' | 'logger'> & Partial<Pick<DeliveryUseCaseDeps, 'clock'>>,
   deliveryId: string,
   plan: (current: DeliverySnapshot) => DeliveryPlan,
 ): Promise<DeliveryWriteResult> {
@@ -33,6 +34,8 @@ export async function writeDeliveryChange(
         'delivery changed',
       );
       outbox.kick(deliveryId);
+      // Issue 18 point 5: a change that makes the delivery late (an ETA past the window's end) is followed by delivery.late, once.
+      if (event.type !== 'delivery.late' && deps.clock) await followUpLateness({ ...deps, clock: deps.clock }, next);
       return { changed: true, delivery: next, event };
     }
     logger.debug({ deliveryId, expectedVersion: current.version, attempt }, 'delivery changed concurrently; re-reading');

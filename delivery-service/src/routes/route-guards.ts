@@ -10,4 +10,6 @@ export interface DeliveryRouteGuards {
   registerRider: RouterMiddleware;
   issueRiderToken: RouterMiddleware;
   riderAssignments: RouterMiddleware;
+  /** Issue 18 point 5: the punctuality statistics (admins). */
+  punctuality: RouterMiddleware;
 }
