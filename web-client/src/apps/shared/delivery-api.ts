@@ -15,6 +15,26 @@ export type RiderSummary = z.infer<typeof riderSummarySchema>;
 
 const ridersSchema = z.object({ items: z.array(riderSummarySchema) });
 const deliveriesSchema = z.object({ items: z.array(deliverySnapshotSchema) });
+// Issue 18 point 5: GET /stats/punctuality.
+const nullableNumber = z.number().nullable();
+export const punctualityReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  delivered: z.number(),
+  withWindow: z.number(),
+  onTime: z.number(),
+  late: z.number(),
+  onTimeRate: nullableNumber,
+  etaAccuracy: z.object({
+    measured: z.number(),
+    meanAbsoluteErrorMinutes: nullableNumber,
+    meanSignedErrorMinutes: nullableNumber,
+    withinFiveMinutesRate: nullableNumber,
+  }),
+  truncated: z.boolean(),
+});
+export type PunctualityReport = z.infer<typeof punctualityReportSchema>;
+
 const riderTokenSchema = z.object({ token: z.string().min(1), expiresAt: z.string() });
 export type RiderToken = z.infer<typeof riderTokenSchema>;
 
@@ -47,6 +67,12 @@ export class DeliveryApi {
 
   issueRiderToken(riderId: string): Promise<RiderToken> {
     return this.http.request('POST', `/riders/${encodeURIComponent(riderId)}/token`, { body: {}, schema: riderTokenSchema });
+  }
+
+  /** Issue 18 point 5: on-time rate and ETA accuracy of the deliveries handed over in [from, to) (admin). */
+  punctuality(from: Date, to: Date): Promise<PunctualityReport> {
+    const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    return this.http.request('GET', `/stats/punctuality?${query.toString()}`, { schema: punctualityReportSchema });
   }
 
   assignments(riderId: string): Promise<RiderAssignmentsMessage> {
