@@ -30,6 +30,9 @@ export function describeFeedEntry(entry: AdminFeedMessage, orderNumberOf: (order
       const distanceKm = asRecord(data.eta).distanceKm;
       return typeof distanceKm === 'number' ? `${order}: rider ${formatDistance(distanceKm)} from the address` : `${order}: rider moved`;
     }
+    // Issue 18 point 5.
+    case 'delivery.late':
+      return `${order}: running late (promised by ${text(asRecord(data.promisedWindow).end)?.slice(11, 16) ?? '?'} UTC)`;
     default:
       return `${order}: ${entry.type}${entry.status ? ` (${statusLabel(entry.status)})` : ''}`;
   }

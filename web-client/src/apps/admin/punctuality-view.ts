@@ -28,7 +28,7 @@ export function createPunctualityView(deps: ConsoleDeps, now: () => Date = () =>
   const to = el('input', { id: 'punctuality-to', type: 'date', required: '', value: dateValue(today) });
   const submit = el('button', { type: 'submit', 'data-testid': 'punctuality-submit' }, 'Show');
   const problem = problemBox('punctuality-error');
-  const figures = el('dl', { class: 'pairs', 'data-testid': 'punctuality-figures' });
+  const figures = el('dl', { class: 'pairs figures', 'data-testid': 'punctuality-figures' });
   const form = el('form', { class: 'row', 'aria-label': 'Punctuality over a period' },
     el('div', { class: 'field' }, el('label', { for: 'punctuality-from' }, 'From'), from),
     el('div', { class: 'field' }, el('label', { for: 'punctuality-to' }, 'To (included)'), to),
