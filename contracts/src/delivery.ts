@@ -70,5 +70,7 @@ export const deliverySnapshotSchema = z.object({
   lateSince: isoDateTime.optional(),
   // Issue 18 point 6: how many of the rider's other open stops come before this one; absent without a rider.
   stopsBefore: z.number().int().min(0).optional(),
+  /** The key of the rider's stop order: when the rider was given the delivery, or the order the dispatcher set (smaller first). */
+  stopRank: z.number().optional(),
 });
 export type DeliverySnapshot = z.infer<typeof deliverySnapshotSchema>;

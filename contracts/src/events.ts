@@ -41,7 +41,7 @@ export type OrderEvent = z.infer<typeof orderEventSchema>;
 export type OrderEventType = OrderEvent['type'];
 
 /** Delivery events: `orderId` is the delivery's order, `version` the delivery's own version. */
-const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | DeliveryLatenessEventType>(type: T) =>
+const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | DeliveryLatenessEventType | DeliveryStopsEventType>(type: T) =>
   z.object({ ...envelopeBase, type: z.literal(type), data: deliverySnapshotSchema });
 
 export const deliveryCreatedEventSchema = deliverySnapshotEvent('delivery.created');
@@ -57,6 +57,11 @@ type DeliveryLatenessEventType = 'delivery.late';
 export const deliveryLateEventSchema = deliverySnapshotEvent('delivery.late');
 export type DeliveryLateEvent = z.infer<typeof deliveryLateEventSchema>;
 
+// Issue 18 point 6 (stops): the delivery's place among its rider's stops changed (stopsBefore); data is the snapshot.
+type DeliveryStopsEventType = 'delivery.stops_changed';
+export const deliveryStopsChangedEventSchema = deliverySnapshotEvent('delivery.stops_changed');
+export type DeliveryStopsChangedEvent = z.infer<typeof deliveryStopsChangedEventSchema>;
+
 export type DeliveryCreatedEvent = z.infer<typeof deliveryCreatedEventSchema>;
 export type DeliveryAssignedEvent = z.infer<typeof deliveryAssignedEventSchema>;
 export type DeliveryStatusChangedEvent = z.infer<typeof deliveryStatusChangedEventSchema>;
@@ -68,6 +73,7 @@ export const deliveryEventSchema = z.discriminatedUnion('type', [
   deliveryStatusChangedEventSchema,
   deliveryLocationUpdatedEventSchema,
   deliveryLateEventSchema,
+  deliveryStopsChangedEventSchema,
 ]);
 export type DeliveryEvent = z.infer<typeof deliveryEventSchema>;
 
@@ -80,6 +86,7 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   deliveryStatusChangedEventSchema,
   deliveryLocationUpdatedEventSchema,
   deliveryLateEventSchema,
+  deliveryStopsChangedEventSchema,
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;
 

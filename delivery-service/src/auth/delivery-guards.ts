@@ -54,5 +54,6 @@ export function createDeliveryGuards(tokens: TokenService, deps: Pick<DeliveryUs
     issueRiderToken: adminOnly,
     riderAssignments: ownAssignments,
     punctuality: adminOnly,
+    setRiderStops: adminOnly,
   };
 }

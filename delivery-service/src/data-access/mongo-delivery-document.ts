@@ -22,6 +22,7 @@ export interface DeliveryDocument extends OutboxFields<DeliveryEvent> {
   lateSince?: Date | null;
   deliveredAt?: Date | null;
   stopsBefore?: number | null;
+  stopRank?: number | null;
 }
 
 const nested = (shape: Record<string, unknown>) => new Schema(shape, { _id: false });
@@ -64,6 +65,7 @@ export const deliverySchema: Schema = new Schema(
     deliveredAt: { type: Date, default: undefined },
     // Issue 18 point 6.
     stopsBefore: { type: Number, default: undefined },
+    stopRank: { type: Number, default: undefined },
     version: required(Number),
     createdAt: required(Date),
     updatedAt: required(Date),
@@ -118,15 +120,17 @@ function lateness(plain: DeliverySnapshot) {
     lateSince: plain.lateSince ? new Date(plain.lateSince) : null,
     deliveredAt: plain.status === 'delivered' && delivered ? new Date(delivered) : null,
     stopsBefore: plain.stopsBefore ?? null,
+    stopRank: plain.stopRank ?? null,
   };
 }
 
-function latenessOfDocument(doc: Partial<Pick<DeliveryDocument, 'promisedWindow' | 'etaAtPickup' | 'lateSince' | 'stopsBefore'>>): Partial<DeliverySnapshot> {
+function latenessOfDocument(doc: Partial<Pick<DeliveryDocument, 'promisedWindow' | 'etaAtPickup' | 'lateSince' | 'stopsBefore' | 'stopRank'>>): Partial<DeliverySnapshot> {
   return {
     ...(doc.promisedWindow ? { promisedWindow: { start: doc.promisedWindow.start.toISOString(), end: doc.promisedWindow.end.toISOString() } } : {}),
     ...(doc.etaAtPickup ? { etaAtPickup: etaStrings(doc.etaAtPickup) } : {}),
     ...(doc.lateSince ? { lateSince: doc.lateSince.toISOString() } : {}),
     ...(typeof doc.stopsBefore === 'number' ? { stopsBefore: doc.stopsBefore } : {}),
+    ...(typeof doc.stopRank === 'number' ? { stopRank: doc.stopRank } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { DELIVERY_STATUSES, isOpenDeliveryStatus, type Rider, type RiderAssignme
 import { DuplicateRiderError } from '../data-access/delivery-store.js';
 import { RiderAlreadyExistsError, RiderNotFoundError } from './delivery-errors.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { inStopOrder } from './rider-stops.js';
 
 export interface NewRider {
   id?: string;
@@ -37,14 +38,13 @@ export async function getRider(deps: Pick<DeliveryUseCaseDeps, 'store'>, riderId
   return rider;
 }
 
-/** The rider's open deliveries, oldest first: what the rider app shows and the notifier retains. */
+/** The rider's open deliveries in stop order (issue 18 point 6; oldest first before that): what the rider app shows and the notifier retains. */
 export async function riderAssignments(deps: Pick<DeliveryUseCaseDeps, 'store' | 'clock'>, riderId: string): Promise<RiderAssignmentsMessage> {
   await getRider(deps, riderId);
   const open = await deps.store.deliveries.list({ riderId, statuses: OPEN, limit: MAX_OPEN });
   return {
     riderId,
-    deliveries: [...open]
-      .reverse()
+    deliveries: inStopOrder([...open].reverse())
       .map((d) => ({ deliveryId: d.id, orderId: d.orderId, orderNumber: d.orderNumber, status: d.status, address: d.address })),
     updatedAt: deps.clock().toISOString(),
   };

@@ -2,6 +2,7 @@ import type { DeliveryEvent, DeliverySnapshot } from '@orderpulse/contracts';
 import { ConcurrentDeliveryUpdateError, DeliveryNotFoundError } from './delivery-errors.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
 import { followUpLateness } from './lateness.js';
+import { followUpStops } from './rider-stops.js';
 
 /** What to do with the delivery as read: write `next` with its event, or leave it (`unchanged` says why). */
 export type DeliveryPlan = { next: DeliverySnapshot; event: DeliveryEvent } | { unchanged: string };
@@ -36,6 +37,8 @@ export async function writeDeliveryChange(
       outbox.kick(deliveryId);
       // Issue 18 point 5: a change that makes the delivery late (an ETA past the window's end) is followed by delivery.late, once.
       if (event.type !== 'delivery.late' && deps.clock) await followUpLateness({ ...deps, clock: deps.clock }, next);
+      // Issue 18 point 6: a stop done, failed or handed to another rider moves the rider's other stops up.
+      if (event.type !== 'delivery.stops_changed' && deps.clock) await followUpStops({ ...deps, clock: deps.clock }, current, next);
       return { changed: true, delivery: next, event };
     }
     logger.debug({ deliveryId, expectedVersion: current.version, attempt }, 'delivery changed concurrently; re-reading');

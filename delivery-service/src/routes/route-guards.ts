@@ -12,4 +12,6 @@ export interface DeliveryRouteGuards {
   riderAssignments: RouterMiddleware;
   /** Issue 18 point 5: the punctuality statistics (admins). */
   punctuality: RouterMiddleware;
+  /** Issue 18 point 6: the dispatcher sets the order of a rider's stops (admins). */
+  setRiderStops: RouterMiddleware;
 }

@@ -40,7 +40,7 @@ export function ledgerKeyOf(event: DeliveryEvent): string {
 
 /** The retained tracking message a delivery snapshot gives; `version` is the delivery's. */
 export function trackingOf(event: DeliverySnapshotEvent): OrderTrackingMessage {
-  const { id, status, rider, history, eta, failureReason } = event.data;
+  const { id, status, rider, history, eta, failureReason, stopsBefore } = event.data;
   return orderTrackingMessageSchema.parse({
     orderId: event.orderId,
     deliveryId: id,
@@ -49,6 +49,7 @@ export function trackingOf(event: DeliverySnapshotEvent): OrderTrackingMessage {
     history,
     ...(eta ? { eta } : {}),
     ...(failureReason ? { failureReason } : {}),
+    ...(stopsBefore !== undefined && rider ? { stopsBefore } : {}),
     version: event.version,
   });
 }

@@ -41,7 +41,7 @@ export interface FleetRider {
 
 export const ACTIVE_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['awaiting_assignment', 'assigned', 'picked_up', 'in_transit'];
 const FINISHED: ReadonlySet<DeliveryStatus> = new Set(['delivered', 'failed']);
-const SNAPSHOT_EVENTS = new Set(['delivery.created', 'delivery.assigned', 'delivery.status_changed', 'delivery.late']);
+const SNAPSHOT_EVENTS = new Set(['delivery.created', 'delivery.assigned', 'delivery.status_changed', 'delivery.late', 'delivery.stops_changed']);
 const locationDataSchema = positionSchema.extend({ deliveryId: z.uuid(), riderId: riderIdSchema, eta: etaSchema.optional() });
 
 /**

@@ -5,6 +5,13 @@ import { DELIVERY_STATUS_LABELS } from '../shared/status-labels.js';
 import { createRiderWhereabouts } from './rider-whereabouts.js';
 import type { TrackingState } from './tracking-state.js';
 
+const STOPS_WHILE = new Set(['assigned', 'picked_up', 'in_transit']);
+
+/** Issue 18 point 6: "Your stop is next" / "2 stops before yours". */
+export function stopsText(before: number): string {
+  return before === 0 ? 'Your stop is next' : `${before} stop${before === 1 ? '' : 's'} before yours`;
+}
+
 export interface DeliveryView {
   readonly element: HTMLElement;
   render(state: TrackingState): void;
@@ -17,11 +24,15 @@ export function createDeliveryView(map: MapSettings | null): DeliveryView {
   const status = el('p', { class: 'delivery-status', 'data-testid': 'delivery-status' });
   const riderName = el('dd', { 'data-testid': 'rider-name' }, '—');
   const eta = el('dd', { 'data-testid': 'eta' }, '—');
+  // Issue 18 point 6: where this stop is in the rider's round (a count only).
+  const stops = el('p', { class: 'stops', 'data-testid': 'stops', 'aria-live': 'polite' });
+  stops.hidden = true;
   const age = el('p', { class: 'age muted small', 'data-testid': 'position-age', 'aria-live': 'off' });
   const whereabouts = createRiderWhereabouts(map);
   const element = el('section', { class: 'card delivery', 'aria-labelledby': 'delivery-heading', 'data-testid': 'delivery' },
     el('h2', { id: 'delivery-heading', class: 'card-title' }, 'Delivery'),
     status,
+    stops,
     el('dl', { class: 'facts' },
       el('div', {}, el('dt', {}, 'Rider'), riderName),
       el('div', {}, el('dt', {}, 'Arrival'), eta)),
@@ -39,6 +50,9 @@ export function createDeliveryView(map: MapSettings | null): DeliveryView {
       setText(status, DELIVERY_STATUS_LABELS[tracking.status]);
       status.dataset.status = tracking.status;
       setText(riderName, tracking.rider?.name ?? 'not assigned yet');
+      const before = tracking.rider && STOPS_WHILE.has(tracking.status) ? tracking.stopsBefore : undefined;
+      stops.hidden = before === undefined;
+      if (before !== undefined) setText(stops, stopsText(before));
       const estimate = state.eta;
       setText(eta, estimate
         ? `${formatDuration(estimate.minutes)} (around ${formatWhen(estimate.at)}), ${formatDistance(state.distanceKm ?? estimate.distanceKm)} away`
