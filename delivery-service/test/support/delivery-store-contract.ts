@@ -64,6 +64,7 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
           etaAtPickup: { at: at(30), minutes: 20, distanceKm: 7, basedOnPositionAt: at(10) },
           lateSince: at(61),
           stopsBefore: 2,
+          stopRank: 1_764_151_200_000,
         });
         expect((await store.deliveries.findById(delivery.id))?.delivery).toStrictEqual(delivery);
         const plain = await inserted({ promisedWindow: { start: at(0), end: at(60) } });
