@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { topics } from '@orderpulse/contracts';
 import { deleteAmqpNamespace, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
 import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
-import { BrowserSession, byTestId, chromiumMissing, copyScreenshotToDocs, TrackPage, waitForText, type OpenedPage } from '../src/browser/index.js';
+import { AdminConsole, BrowserSession, byTestId, chromiumMissing, copyScreenshotToDocs, TrackPage, waitForText, type OpenedPage } from '../src/browser/index.js';
 import { aNewOrder, DeliveryClient, MqttRecorder, OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
+const ADMIN = { username: 'admin', password: 'browser-e2e-password' };
 
 interface Stop {
   id: string;
@@ -38,7 +39,7 @@ describeIfAvailable('in the browser: when a rider carries several deliveries', c
   const stops: Stop[] = [];
 
   beforeAll(async () => {
-    system = await startSystem({ amqpUrl, namespace, ports: 'free' });
+    system = await startSystem({ amqpUrl, namespace, ports: 'free', env: { orders: { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password } } });
     tokens = new TestTokens(system.jwtSecret);
     orders = new OrdersClient(system.urls.orders, await tokens.admin());
     deliveries = new DeliveryClient(system.urls.delivery, await tokens.admin());
@@ -85,7 +86,7 @@ describeIfAvailable('in the browser: when a rider carries several deliveries', c
 
     // Only admins set the order, and only with every open delivery of the rider once.
     const put = async (token: string, body: unknown) => {
-      const res = await fetch(`${system.urls.delivery}/riders/${riderId}/stops`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${system.urls.delivery}/riders/${riderId}/stops`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as { items?: Array<{ deliveryId: string; stopsBefore: number }>; error?: { code: string } } };
     };
     const admin = await tokens.admin();
@@ -93,10 +94,28 @@ describeIfAvailable('in the browser: when a rider carries several deliveries', c
     expect((await put(admin, { deliveryIds: Array.from({ length: 51 }, () => randomUUID()) })).status).toBe(400);
     expect((await put(await tokens.rider(riderId), { deliveryIds: [c.deliveryId, a.deliveryId, b.deliveryId] })).status).toBe(403);
 
-    // The dispatcher puts c first.
-    const set = await put(admin, { deliveryIds: [c.deliveryId, a.deliveryId, b.deliveryId] });
-    expect(set.status).toBe(200);
-    expect(set.body.items!.map((s) => [s.deliveryId, s.stopsBefore])).toEqual([[c.deliveryId, 0], [a.deliveryId, 1], [b.deliveryId, 2]]);
+    // The dispatcher puts c first from the console: its stops, then "Move up" twice.
+    const consolePage = await browser.open(`${system.urls.web}/admin`);
+    const console_ = new AdminConsole(consolePage.page);
+    await console_.logIn(ADMIN.username, ADMIN.password);
+    await consolePage.page.getByRole('button', { name: 'Stops of Rosa Parks' }).click();
+    const listed = () => consolePage.page.locator(`${byTestId('stops-list')} li`).evaluateAll((items) => items.map((li) => li.getAttribute('data-order-number')));
+    await waitFor(async () => ((await listed()).length === 3 ? true : undefined), 'the three stops in the console', 20_000);
+    expect(await listed()).toEqual([a.orderNumber, b.orderNumber, c.orderNumber]);
+    for (const expected of [[a, c, b], [c, a, b]]) {
+      await consolePage.page.getByRole('button', { name: `Move ${c.orderNumber} up` }).click();
+      await waitFor(async () => (JSON.stringify(await listed()) === JSON.stringify(expected.map((s) => s.orderNumber)) ? true : undefined), 'the new order in the console', 20_000).catch(async (err: Error) => {
+        throw new Error(`${err.message}; listed ${JSON.stringify(await listed())}, problem: ${await consolePage.page.locator(byTestId('stops-error')).textContent()}`);
+      });
+    }
+    await waitForText(consolePage.page.locator(byTestId('stops-note')), 'Order saved; each customer sees their new place.');
+    copyScreenshotToDocs(await browser.screenshot(consolePage.page, 'admin-stops'), 'admin-stops');
+    const set = await fetch(`${system.urls.delivery}/riders/${riderId}/stops`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(((await set.json()) as { items: Array<{ deliveryId: string; stopsBefore: number }> }).items.map((s) => [s.deliveryId, s.stopsBefore])).toEqual([
+      [c.deliveryId, 0],
+      [a.deliveryId, 1],
+      [b.deliveryId, 2],
+    ]);
     await waitForText(stopsText(c), 'Your stop is next');
     await waitForText(stopsText(a), '1 stop before yours');
     await waitForText(stopsText(b), '2 stops before yours');
@@ -122,5 +141,6 @@ describeIfAvailable('in the browser: when a rider carries several deliveries', c
     // Nor can a customer listen to another order's topic.
     await expect(MqttRecorder.connect(system.urls.mqtt, [topics.orderTracking(a.id)], { clientId: `nosy-${randomUUID()}`, username: 'customer', password: b.trackingToken, reconnectPeriod: 0 })).rejects.toThrow();
     for (const stop of stops) expect(stop.page.errors).toEqual([]);
+    expect(consolePage.errors).toEqual([]);
   }, 120_000);
 });

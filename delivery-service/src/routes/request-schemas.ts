@@ -35,5 +35,5 @@ export const newRiderBodySchema = z.object({
   phone: z.string().trim().min(1).max(40).optional(),
 });
 
-/** Issue 18 point 6: PUT /riders/:id/stops, every open delivery of the rider once, first stop first. */
+/** Issue 18 point 6: POST /riders/:id/stops, every open delivery of the rider once, first stop first. */
 export const riderStopsBodySchema = z.object({ deliveryIds: z.array(z.uuid()).min(1).max(MAX_STOPS) });

@@ -47,7 +47,7 @@ export function riderRoutes(deps: RiderRouteDeps, guards: DeliveryRouteGuards): 
     ctx.body = { items: await riderStops(deps, id) };
   });
 
-  router.put('/:id/stops', guards.setRiderStops, async (ctx) => {
+  router.post('/:id/stops', guards.setRiderStops, async (ctx) => {
     const { id } = validate(riderIdParamsSchema, ctx.params, 'path');
     ctx.state.logContext = { riderId: id };
     const { deliveryIds } = validate(riderStopsBodySchema, requestBody(ctx));

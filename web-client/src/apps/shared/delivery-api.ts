@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   deliverySnapshotSchema,
+  deliveryStatusSchema,
   riderAssignmentsMessageSchema,
   riderSchema,
   type DeliverySnapshot,
@@ -34,6 +35,12 @@ export const punctualityReportSchema = z.object({
   truncated: z.boolean(),
 });
 export type PunctualityReport = z.infer<typeof punctualityReportSchema>;
+
+// Issue 18 point 6: a rider's stops in order.
+export const riderStopsSchema = z.object({
+  items: z.array(z.object({ deliveryId: z.uuid(), orderNumber: z.string(), status: deliveryStatusSchema, stopsBefore: z.number() })),
+});
+export type RiderStops = z.infer<typeof riderStopsSchema>['items'];
 
 const riderTokenSchema = z.object({ token: z.string().min(1), expiresAt: z.string() });
 export type RiderToken = z.infer<typeof riderTokenSchema>;
@@ -73,6 +80,16 @@ export class DeliveryApi {
   punctuality(from: Date, to: Date): Promise<PunctualityReport> {
     const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
     return this.http.request('GET', `/stats/punctuality?${query.toString()}`, { schema: punctualityReportSchema });
+  }
+
+  /** Issue 18 point 6: the rider's stops, first first. */
+  async riderStops(riderId: string): Promise<RiderStops> {
+    return (await this.http.request('GET', `/riders/${encodeURIComponent(riderId)}/stops`, { schema: riderStopsSchema })).items;
+  }
+
+  /** Issue 18 point 6: the dispatcher's order (every open delivery of the rider once). */
+  async setRiderStops(riderId: string, deliveryIds: string[]): Promise<RiderStops> {
+    return (await this.http.request('POST', `/riders/${encodeURIComponent(riderId)}/stops`, { body: { deliveryIds }, schema: riderStopsSchema })).items;
   }
 
   assignments(riderId: string): Promise<RiderAssignmentsMessage> {
