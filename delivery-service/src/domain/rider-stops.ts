@@ -27,7 +27,8 @@ export function stopKey(delivery: DeliverySnapshot): number {
 }
 
 export function inStopOrder(deliveries: readonly DeliverySnapshot[]): DeliverySnapshot[] {
-  return [...deliveries].sort((a, b) => stopKey(a) - stopKey(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Ties (given at the same moment): the older delivery first, then the id.
+  return [...deliveries].sort((a, b) => stopKey(a) - stopKey(b) || Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function carriedBy(deps: Pick<DeliveryUseCaseDeps, 'store'>, riderId: string): Promise<DeliverySnapshot[]> {
