@@ -88,6 +88,8 @@ describeIfAvailable('in the browser: when deliveries run late and customers rate
     const silent = await shipped({ ...aNewOrder(), deliveryWindow: { start: inMinutes(-30), end: new Date(Date.now() + 4_000).toISOString() } });
     silentOrder = silent;
     const relaxed = await shipped(aNewOrder());
+    // Placed, never shipped: no delivery, so the console judges it by its own window.
+    const unshipped = (await new OrdersClient(system.urls.orders).createOrder({ ...aNewOrder(), deliveryWindow: { start: inMinutes(-30), end: new Date(Date.now() + 4_000).toISOString() } })).body;
     expect(far.window).toEqual({ start: expect.any(String), end: expect.any(String) });
     expect(Date.parse(relaxed.window!.end) - Date.parse(relaxed.window!.start)).toBe(120 * 60_000);
 
@@ -104,15 +106,16 @@ describeIfAvailable('in the browser: when deliveries run late and customers rate
     expect(Date.parse(farLate.eta.at)).toBeGreaterThan(Date.parse(farLate.promisedWindow.end));
 
     const list = adminPage.page.locator(`${byTestId('lateness-list')} li`);
-    await waitFor(async () => ((await list.count()) === 3 ? true : undefined), 'three flagged deliveries in the console', 20_000);
-    expect(await list.evaluateAll((items) => items.map((li) => [li.getAttribute('data-order-number'), li.getAttribute('data-lateness')]))).toEqual([
-      [far.orderNumber, 'late'],
-      [silent.orderNumber, 'late'],
-      [atRisk.orderNumber, 'at_risk'],
-    ]);
+    await waitFor(async () => ((await list.count()) === 4 ? true : undefined), 'four flagged orders in the console', 20_000);
+    const flagged = await list.evaluateAll((items) => items.map((li) => [li.getAttribute('data-order-number'), li.getAttribute('data-lateness')]));
+    // The latest first: 10+ minutes late, then the two whose windows just ended (either order), then the one at risk.
+    expect(flagged[0]).toEqual([far.orderNumber, 'late']);
+    expect(flagged.slice(1, 3).sort()).toEqual([[silent.orderNumber, 'late'], [unshipped.orderNumber, 'late']].sort());
+    expect(flagged[3]).toEqual([atRisk.orderNumber, 'at_risk']);
     await waitForText(adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${far.orderNumber}"]`), /\d+ min late · ETA .+ after .+ · Rosa Parks · On the way/);
     await waitForText(adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${silent.orderNumber}"]`), /min late · window ended/);
     await waitForText(adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${atRisk.orderNumber}"]`), /at risk: \d+ min to spare/);
+    await waitForText(adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${unshipped.orderNumber}"]`), /min late · window ended .+ · not shipped yet · Order placed$/);
     expect(await adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${relaxed.orderNumber}"]`).count()).toBe(0);
 
     // A later position of the late delivery, and more sweeps meanwhile, publish no second delivery.late.

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { AdminFeedMessage, DeliverySnapshot } from '@orderpulse/contracts';
 import { FleetModel } from '../src/apps/admin/fleet-model.js';
-import { flaggedDeliveries } from '../src/apps/admin/lateness-view.js';
+import { flaggedDeliveries, flaggedEntries } from '../src/apps/admin/lateness-view.js';
+import { OrdersStore } from '../src/apps/admin/orders-store.js';
 
 const NOW = new Date('2026-11-26T12:00:00.000Z');
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
@@ -74,5 +75,36 @@ describe('late and at-risk deliveries in the console', () => {
     fleet.applySnapshots([delivery]);
     fleet.applyFeed({ eventId: randomUUID(), type: 'delivery.late', orderId: delivery.orderId, version: 5, occurredAt: at(0), data: { ...delivery, version: 5, lateSince: at(0) } });
     expect(fleet.active[0]).toMatchObject({ lateSince: at(0), version: 5 });
+  });
+
+  it('when an order not shipped yet has passed or nears its window, then it is listed by its own window; once its delivery exists, only the delivery counts', () => {
+    const orders = new OrdersStore();
+    const order = (orderNumber: string, status: 'pending' | 'processing' | 'shipped', end: number) => ({
+      id: randomUUID(),
+      orderNumber,
+      customer: { name: 'Ada', email: 'ada@example.com' },
+      items: [{ sku: 'A', name: 'A', quantity: 1, unitPriceCents: 1 }],
+      deliveryAddress: { line1: '1 Main St', city: 'Leeds', postcode: 'LS1 1AA', country: 'GB' },
+      status,
+      trackingNumber: null,
+      history: [],
+      version: 1,
+      createdAt: at(-90),
+      updatedAt: at(-90),
+      deliveryWindow: { start: at(-90), end: at(end) },
+    });
+    const stale = order('OP-PEND0001', 'pending', -30);
+    const soon = order('OP-PROC0001', 'processing', 5);
+    const shipped = order('OP-SHIP0001', 'shipped', -30);
+    orders.upsertSnapshots([stale, soon, shipped, order('OP-FINE0002', 'pending', 120)]);
+    const fleet = new FleetModel();
+    const delivery = aDelivery('OP-DELI0001', 60, 5);
+    fleet.applySnapshots([delivery]);
+    orders.upsertSnapshot({ ...order('OP-DELI0001', 'processing', -60), id: delivery.orderId });
+
+    expect(flaggedEntries(fleet.active, orders.query(), NOW).map((f) => [f.orderNumber, f.lateness.state, f.detail])).toEqual([
+      ['OP-PEND0001', 'late', 'not shipped yet · Order placed'],
+      ['OP-PROC0001', 'at_risk', 'not shipped yet · Being prepared'],
+    ]);
   });
 });

@@ -80,7 +80,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     panel.open(orderId);
   };
   // Issue 18 points 5 and 7.
-  const lateness = createLatenessView(fleet, openOrder);
+  const lateness = createLatenessView(fleet, store, openOrder);
   const punctuality = createPunctualityView(deps);
   const ratings = createRatingsView(deps, openOrder);
   const feed = createEventFeedView((orderId) => store.get(orderId)?.orderNumber);

@@ -1,5 +1,5 @@
 import type { PunctualityReport } from '../shared/delivery-api.js';
-import { el, problemBox, setText } from '../shared/dom.js';
+import { el, problemBox } from '../shared/dom.js';
 import type { ConsoleDeps } from './console-deps.js';
 
 const DAY_MS = 86_400_000;
@@ -57,6 +57,5 @@ export function createPunctualityView(deps: ConsoleDeps, now: () => Date = () =>
   });
   load();
   const heading = el('h2', { id: 'punctuality-heading', class: 'card-title' }, 'Punctuality');
-  setText(heading, 'Punctuality');
   return el('section', { class: 'card', 'aria-labelledby': 'punctuality-heading', 'data-testid': 'punctuality-panel' }, heading, form, problem.element, figures);
 }
