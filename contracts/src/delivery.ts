@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressSchema, deliveryInstructionsSchema, deliveryMethodSchema, isoDateTime, latitudeSchema, longitudeSchema, orderNumberSchema } from './order.js';
+import { addressSchema, deliveryInstructionsSchema, deliveryMethodSchema, deliveryWindowSchema, isoDateTime, latitudeSchema, longitudeSchema, orderNumberSchema } from './order.js';
 import { deliveryStatusSchema } from './delivery-status.js';
 
 export const riderIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a rider id of letters, digits, - or _');
@@ -103,5 +103,16 @@ export const deliverySnapshotSchema = z.object({
   version: z.number().int().min(1),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
+  // Issue 18 point 5 (lateness): all absent on deliveries made before windows existed.
+  /** The window promised to the customer, copied from the order. */
+  promisedWindow: deliveryWindowSchema.optional(),
+  /** The first ETA known once the parcel was picked up: what punctuality statistics compare the arrival with. */
+  etaAtPickup: etaSchema.optional(),
+  /** When the delivery was found late (ETA past the window's end, or the window passed); set once, with delivery.late. */
+  lateSince: isoDateTime.optional(),
+  // Issue 18 point 6: how many of the rider's other open stops come before this one; absent without a rider.
+  stopsBefore: z.number().int().min(0).optional(),
+  /** The key of the rider's stop order: when the rider was given the delivery, or the order the dispatcher set (smaller first). */
+  stopRank: z.number().optional(),
 });
 export type DeliverySnapshot = z.infer<typeof deliverySnapshotSchema>;

@@ -41,7 +41,7 @@ export type OrderEvent = z.infer<typeof orderEventSchema>;
 export type OrderEventType = OrderEvent['type'];
 
 /** Delivery events: `orderId` is the delivery's order, `version` the delivery's own version. */
-const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | 'delivery.arriving' | 'delivery.proof_updated'>(type: T) =>
+const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | 'delivery.arriving' | 'delivery.proof_updated' | DeliveryLatenessEventType | DeliveryStopsEventType>(type: T) =>
   z.object({ ...envelopeBase, type: z.literal(type), data: deliverySnapshotSchema });
 
 export const deliveryCreatedEventSchema = deliverySnapshotEvent('delivery.created');
@@ -56,6 +56,16 @@ export const deliveryLocationUpdatedEventSchema = z.object({
   type: z.literal('delivery.location_updated'),
   data: positionSchema.extend({ deliveryId: z.uuid(), riderId: riderIdSchema, eta: etaSchema.optional() }),
 });
+// Issue 18 point 5 (lateness): published once, when the delivery becomes late; data is the snapshot (with lateSince).
+type DeliveryLatenessEventType = 'delivery.late';
+export const deliveryLateEventSchema = deliverySnapshotEvent('delivery.late');
+export type DeliveryLateEvent = z.infer<typeof deliveryLateEventSchema>;
+
+// Issue 18 point 6 (stops): the delivery's place among its rider's stops changed (stopsBefore); data is the snapshot.
+type DeliveryStopsEventType = 'delivery.stops_changed';
+export const deliveryStopsChangedEventSchema = deliverySnapshotEvent('delivery.stops_changed');
+export type DeliveryStopsChangedEvent = z.infer<typeof deliveryStopsChangedEventSchema>;
+
 export type DeliveryCreatedEvent = z.infer<typeof deliveryCreatedEventSchema>;
 export type DeliveryAssignedEvent = z.infer<typeof deliveryAssignedEventSchema>;
 export type DeliveryStatusChangedEvent = z.infer<typeof deliveryStatusChangedEventSchema>;
@@ -70,6 +80,8 @@ export const deliveryEventSchema = z.discriminatedUnion('type', [
   deliveryArrivingEventSchema,
   deliveryProofUpdatedEventSchema,
   deliveryLocationUpdatedEventSchema,
+  deliveryLateEventSchema,
+  deliveryStopsChangedEventSchema,
 ]);
 export type DeliveryEvent = z.infer<typeof deliveryEventSchema>;
 
@@ -83,6 +95,8 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   deliveryArrivingEventSchema,
   deliveryProofUpdatedEventSchema,
   deliveryLocationUpdatedEventSchema,
+  deliveryLateEventSchema,
+  deliveryStopsChangedEventSchema,
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;
 

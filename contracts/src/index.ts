@@ -8,3 +8,4 @@ export * from './topics.js';
 export * from './topic-filter.js';
 export * from './mqtt-messages.js';
 export * from './geo.js';
+export * from './lateness.js';

@@ -45,6 +45,8 @@ export const orderTrackingMessageSchema = z.object({
    */
   proof: deliveryProofSchema.omit({ failedPinAttempts: true }).optional(),
   version: z.number().int().min(1),
+  /** Issue 18 point 6: how many of the rider's other stops come before this one (a count: nothing about the other customers). */
+  stopsBefore: z.number().int().min(0).optional(),
 });
 export type OrderTrackingMessage = z.infer<typeof orderTrackingMessageSchema>;
 

@@ -38,6 +38,22 @@ export const statusHistoryEntrySchema = z.object({
 });
 export type OrderStatusHistoryEntry = z.infer<typeof statusHistoryEntrySchema>;
 
+// Issue 18 point 5 (lateness): the delivery window promised to the customer when the order was placed.
+/** The promised delivery window: the parcel should arrive between `start` and `end`. */
+export const deliveryWindowSchema = z
+  .object({ start: isoDateTime, end: isoDateTime })
+  .refine((w) => Date.parse(w.end) > Date.parse(w.start), { message: 'the window must end after it starts', path: ['end'] });
+export type DeliveryWindow = z.infer<typeof deliveryWindowSchema>;
+
+/** A customer's rating of a delivered order (issue 18 point 7): 1 to 5 stars and an optional comment, given once. */
+export const FEEDBACK_COMMENT_MAX_LENGTH = 1000;
+export const orderFeedbackSchema = z.object({
+  rating: z.number().int().min(1).max(5),
+  comment: z.string().max(FEEDBACK_COMMENT_MAX_LENGTH).optional(),
+  at: isoDateTime,
+});
+export type OrderFeedback = z.infer<typeof orderFeedbackSchema>;
+
 export const orderNumberSchema = z.string().regex(/^OP-[0-9A-Z]{6,12}$/, 'expected an order number like OP-7K2M9Q');
 
 /** How the parcel is to be handed over (issue 18 point 4); it decides which proof of delivery is asked for. */
@@ -65,5 +81,9 @@ export const orderSnapshotSchema = z.object({
   version: z.number().int().min(1),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
+  // Issue 18 point 5: absent on orders placed before windows existed.
+  deliveryWindow: deliveryWindowSchema.optional(),
+  // Issue 18 point 7: the customer's rating, once delivered and rated.
+  feedback: orderFeedbackSchema.optional(),
 });
 export type OrderSnapshot = z.infer<typeof orderSnapshotSchema>;

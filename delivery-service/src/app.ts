@@ -2,6 +2,7 @@ import type Koa from 'koa';
 import { createHttpApp, type ReadinessChecks, type Registry, type TokenService } from '@orderpulse/service-kit';
 import { deliveryRoutes } from './routes/delivery-routes.js';
 import { riderRoutes, type RiderRouteDeps } from './routes/rider-routes.js';
+import { statsRoutes } from './routes/stats-routes.js';
 import { createDeliveryGuards } from './auth/delivery-guards.js';
 
 export interface DeliveryAppDeps extends RiderRouteDeps {
@@ -19,7 +20,7 @@ export function createDeliveryApp(deps: DeliveryAppDeps): Koa {
   const { logger, registry, readiness, corsOrigins } = deps;
   const app = createHttpApp({ logger, registry, readiness, ...(corsOrigins ? { corsOrigins } : {}) });
   const guards = createDeliveryGuards(deps.tokens, deps);
-  for (const router of [deliveryRoutes(deps, guards), riderRoutes(deps, guards)]) {
+  for (const router of [deliveryRoutes(deps, guards), riderRoutes(deps, guards), statsRoutes(deps, guards)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   }
   return app;

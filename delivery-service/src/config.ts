@@ -59,6 +59,10 @@ export const deliveryConfigShape = {
   RIDER_REPORT_MAX_AGE_SECONDS: positiveInt(24 * 3600),
   /** Refused (and ignored repeated) rider report log lines per second for each result; the rest are counted and summed up in one line a second. */
   REFUSAL_LOG_LINES_PER_SECOND: positiveInt(10),
+  /** Issue 18 point 5: how often open deliveries whose promised window has ended are looked for (and marked late, with delivery.late). */
+  LATENESS_CHECK_MS: positiveInt(30_000),
+  /** At most this many are marked per pass; the rest wait for the next one. */
+  LATENESS_CHECK_BATCH: positiveInt(200),
   ...outboxRelayConfig,
   /** How long start-up waits for RabbitMQ and for the MQTT broker before giving up. */
   CONNECT_TIMEOUT_MS: positiveInt(5_000),

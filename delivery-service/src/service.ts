@@ -21,6 +21,7 @@ import { openDeliveryStore } from './data-access/open-delivery-store.js';
 import type { DeliveryUseCaseDeps } from './domain/delivery-use-case-deps.js';
 import { createRiderMessageHandler } from './ingest/rider-message-handler.js';
 import { createRiderIngest, type RiderIngest } from './ingest/rider-ingest.js';
+import { startLatenessSweep, type LatenessSweep } from './domain/lateness.js';
 import { createOrderEventHandler } from './messaging/handle-order-event.js';
 import { createOrderEventsConsumer, ORDER_EVENTS_QUEUE } from './messaging/order-events-consumer.js';
 import { instrumentIntakes } from './metrics.js';
@@ -47,6 +48,8 @@ export interface RunningDeliveryService {
   /** Consumes order.created / order.status_changed (queue `delivery-service.orders`). */
   consumer: EventConsumer<OrderEvent>;
   ingest: RiderIngest;
+  /** Issue 18 point 5: the periodic check that marks deliveries late when their window ends. */
+  lateness: LatenessSweep;
   tokens: TokenService;
   connection: AmqpConnection;
   registry: Registry;
@@ -142,6 +145,8 @@ export async function startDeliveryService(
     const metricsServer = await listenMetrics(registry, config.METRICS_PORT, config.METRICS_HOST, logger);
     closers.add('metrics server', () => metricsServer.close());
     relay.start();
+    const lateness = startLatenessSweep(deps, { intervalMs: config.LATENESS_CHECK_MS, batch: config.LATENESS_CHECK_BATCH });
+    closers.add('lateness sweep', () => lateness.stop());
 
     return {
       port: server.port,
@@ -151,6 +156,7 @@ export async function startDeliveryService(
       relay,
       consumer,
       ingest,
+      lateness,
       tokens,
       connection,
       registry,

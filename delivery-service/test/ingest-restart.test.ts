@@ -68,8 +68,9 @@ describe('rider ingest restart', () => {
     for (const delivery of deliveries) {
       const stored = (await inner.findById(delivery.id))!;
       expect(stored.delivery.history.map((h) => h.status)).toEqual(['awaiting_assignment', 'assigned', 'picked_up', 'in_transit', 'delivered']);
-      // assigned (2) + 3 statuses + 35 locations, one version each
-      expect(stored.delivery.version).toBe(delivery.version + 3 + 35);
+      // assigned (2) + 3 statuses + 35 locations, one version each, and a version each time the rider's other stops moved up (issue 18 point 6)
+      const renumbered = stored.pendingEvents.filter((e) => e.type === 'delivery.stops_changed').length;
+      expect(stored.delivery.version).toBe(delivery.version + 3 + 35 + renumbered);
       const locations = stored.pendingEvents.filter((e) => e.type === 'delivery.location_updated');
       expect(locations).toHaveLength(35);
       expect(new Set(locations.map((e) => (e.data as { at: string }).at)).size).toBe(35);

@@ -62,6 +62,29 @@ describe('trackingOf', () => {
   });
 });
 
+describe('trackingOf: stops and lateness (issue 18 points 5 and 6)', () => {
+  it("when a rider's stops are renumbered, then the customer's tracking carries the count and nothing else of the snapshot's new fields", () => {
+    const { event } = pickedUp();
+    const renumbered = {
+      ...event,
+      type: 'delivery.stops_changed' as const,
+      version: event.version + 1,
+      data: { ...event.data, version: event.version + 1, stopsBefore: 2, stopRank: 123, promisedWindow: { start: event.data.createdAt, end: event.data.updatedAt } },
+    };
+    const tracking = orderTrackingMessageSchema.parse(trackingOf(renumbered));
+    expect(tracking).toMatchObject({ stopsBefore: 2, version: event.version + 1 });
+    expect(Object.keys(tracking)).not.toEqual(expect.arrayContaining(['stopRank']));
+    const { messages } = messagesForDeliveryEvent(renumbered, undefined, LIMIT);
+    expect(messages.map((m) => m.kind)).toEqual(['order-tracking', 'admin-feed']);
+  });
+
+  it('when a delivery has no rider, then no stop count goes out', () => {
+    const t = new DeliveryTimeline();
+    const event = t.created();
+    expect(trackingOf({ ...event, data: { ...event.data, stopsBefore: 0 } }).stopsBefore).toBeUndefined();
+  });
+});
+
 describe('messagesForDeliveryEvent', () => {
   it('when a snapshot event comes, then it becomes the retained tracking and an admin feed entry with the order number and status', () => {
     const { t, event } = pickedUp();

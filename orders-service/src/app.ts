@@ -4,6 +4,7 @@ import type { OrderUseCaseDeps } from './domain/order-use-case-deps.js';
 import type { OrderAccess } from './auth/order-access.js';
 import type { AttemptGuards } from './auth/attempt-limiters.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { feedbackRoutes } from './routes/feedback-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { trackingRoutes } from './routes/tracking-routes.js';
 
@@ -22,7 +23,7 @@ export interface OrdersAppDeps extends OrderUseCaseDeps {
 export function createOrdersApp(deps: OrdersAppDeps): Koa {
   const { logger, registry, readiness, corsOrigins, trustProxyHops, access, attemptGuards } = deps;
   const app = createHttpApp({ logger, registry, readiness, ...(corsOrigins ? { corsOrigins } : {}), ...(trustProxyHops ? { trustProxyHops } : {}) });
-  const routers = [authRoutes(access, logger, attemptGuards.login), orderRoutes(deps, access), trackingRoutes(deps, access, attemptGuards.trackingLookup)];
+  const routers = [authRoutes(access, logger, attemptGuards.login), orderRoutes(deps, access), trackingRoutes(deps, access, attemptGuards.trackingLookup), feedbackRoutes(deps, access)];
   for (const router of routers) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   }

@@ -30,6 +30,8 @@ export const ordersConfigShape = {
   ADMIN_USERNAME: text('admin'),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('change-me'),
   ADMIN_TOKEN_TTL_SECONDS: positiveInt(8 * 3600),
+  /** Issue 18 point 5: an order placed without a delivery window is promised one from its creation, this long. */
+  DEFAULT_DELIVERY_WINDOW_MINUTES: positiveInt(120),
   /** How long a tracking link works. */
   CUSTOMER_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600),
   /**

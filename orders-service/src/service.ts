@@ -79,7 +79,7 @@ export async function startOrdersService(
       ...(overrides.publisher ? { publisher: overrides.publisher } : {}),
     });
 
-    const deps = { repository, outbox: relay, clock: overrides.clock ?? (() => new Date()), logger };
+    const deps = { repository, outbox: relay, clock: overrides.clock ?? (() => new Date()), logger, defaultDeliveryWindowMinutes: config.DEFAULT_DELIVERY_WINDOW_MINUTES };
     const deliveryConsumer = createDeliveryEventsConsumer({
       connection,
       namespace: config.AMQP_NAMESPACE,

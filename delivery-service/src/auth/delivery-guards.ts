@@ -68,5 +68,7 @@ export function createDeliveryGuards(tokens: TokenService, deps: Pick<DeliveryUs
     riderAssignments: ownAssignments,
     unlockProof: adminOnly,
     readProofFile: proofViewers,
+    punctuality: adminOnly,
+    setRiderStops: adminOnly,
   };
 }

@@ -1,4 +1,4 @@
-import type { Address, DeliveryMethod, DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot, DeliveryStatus, Rider } from '@orderpulse/contracts';
+import type { Address, DeliveryMethod, DeliveryWindow, DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot, DeliveryStatus, Rider } from '@orderpulse/contracts';
 import type { OutboxStore } from '@orderpulse/service-kit';
 import type { ProofFileStore } from './proof-files.js';
 
@@ -48,6 +48,11 @@ export interface DeliveryRepository extends OutboxStore<DeliveryEvent> {
   /** Newest first (createdAt, then id, descending), without the outbox. */
   list(query: DeliveryQuery): Promise<DeliverySnapshot[]>;
   countPendingEvents(): Promise<number>;
+  // Issue 18 point 5 (lateness).
+  /** Open deliveries whose promised window ended before `now` and that are not marked late yet, oldest window end first; at most `limit`. */
+  overdue(now: Date, limit: number): Promise<DeliverySnapshot[]>;
+  /** Deliveries delivered in [from, to) (by their `delivered` history entry), at most `limit`, newest first. */
+  deliveredBetween(from: Date, to: Date, limit: number): Promise<DeliverySnapshot[]>;
 }
 
 export interface RiderRepository {
@@ -66,6 +71,8 @@ export interface KnownOrder {
   /** The customer's instructions and the handover method (issue 18 point 4), when the order has them. */
   instructions?: string;
   method?: DeliveryMethod;
+  /** Issue 18 point 5: the window promised to the customer; absent for orders placed before windows existed. */
+  deliveryWindow?: DeliveryWindow;
 }
 
 export interface OrderDirectory {

@@ -1,4 +1,7 @@
-import type { DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot } from '@orderpulse/contracts';
+import { deliveredAt, type DeliveryCreatedEvent, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
+
+/** Issue 18 point 5: the statuses a delivery can still become late in. */
+const OPEN: readonly DeliveryStatus[] = ['awaiting_assignment', 'assigned', 'picked_up', 'in_transit'];
 import { DuplicateDeliveryError, type DeliveryQuery, type DeliveryRepository, type StoredDelivery } from './delivery-store.js';
 
 function byCodePoint(a: string, b: string): number {
@@ -75,6 +78,21 @@ export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery>
       if (stored?.pendingEvents.some((event) => event.id === eventId)) {
         deliveries.set(id, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
       }
+    },
+
+    async overdue(now, limit) {
+      const found = [...deliveries.values()]
+        .map((s) => s.delivery)
+        .filter((d) => OPEN.includes(d.status) && d.promisedWindow && !d.lateSince && Date.parse(d.promisedWindow.end) < now.getTime());
+      return structuredClone(found.sort((a, b) => Date.parse(a.promisedWindow!.end) - Date.parse(b.promisedWindow!.end)).slice(0, limit));
+    },
+
+    async deliveredBetween(from, to, limit) {
+      const arrival = (d: DeliverySnapshot) => Date.parse(deliveredAt(d) ?? '');
+      const found = [...deliveries.values()]
+        .map((s) => s.delivery)
+        .filter((d) => d.status === 'delivered' && arrival(d) >= from.getTime() && arrival(d) < to.getTime());
+      return structuredClone(found.sort((a, b) => arrival(b) - arrival(a)).slice(0, limit));
     },
 
     async countPendingEvents() {

@@ -1,10 +1,12 @@
 import type { Connection, QueryFilter } from 'mongoose';
-import type { DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot } from '@orderpulse/contracts';
+import type { DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot, DeliveryStatus } from '@orderpulse/contracts';
 import { appendToOutbox, createMongoLocks, createMongoOutbox, duplicateKeyOn, type MongoOutboxOptions } from '@orderpulse/service-kit';
 import { DuplicateDeliveryError, type DeliveryQuery, type DeliveryRepository } from './delivery-store.js';
 import { deliverySchema, mutableFieldsOf, toDeliveryDocument, toDeliverySnapshot, type DeliveryDocument } from './mongo-delivery-document.js';
 
 const withoutOutbox = { pendingEvents: 0, outboxSince: 0 };
+/** Issue 18 point 5: the statuses a delivery can still become late in. */
+const OPEN: DeliveryStatus[] = ['awaiting_assignment', 'assigned', 'picked_up', 'in_transit'];
 
 /** Deliveries in the `deliveries` collection; every write is a single-document operation, and the collection is the outbox. */
 export async function openMongoDeliveries(connection: Connection, outboxOptions?: MongoOutboxOptions): Promise<DeliveryRepository> {
@@ -44,6 +46,19 @@ export async function openMongoDeliveries(connection: Connection, outboxOptions?
     async findByOrderId(orderId) {
       const doc = await deliveries.findOne({ orderId }, withoutOutbox).lean<DeliveryDocument>();
       return doc ? toDeliverySnapshot(doc) : null;
+    },
+
+    // Issue 18 point 5.
+    async overdue(now, limit) {
+      const filter: QueryFilter<DeliveryDocument> = { status: { $in: OPEN }, 'promisedWindow.end': { $lt: now }, lateSince: null };
+      const docs = await deliveries.find(filter, withoutOutbox).sort({ 'promisedWindow.end': 1 }).limit(limit).lean<DeliveryDocument[]>();
+      return docs.map(toDeliverySnapshot);
+    },
+
+    async deliveredBetween(from, to, limit) {
+      const filter: QueryFilter<DeliveryDocument> = { status: 'delivered', deliveredAt: { $gte: from, $lt: to } };
+      const docs = await deliveries.find(filter, withoutOutbox).sort({ deliveredAt: -1 }).limit(limit).lean<DeliveryDocument[]>();
+      return docs.map(toDeliverySnapshot);
     },
 
     async list({ orderId, riderId, statuses, limit }: DeliveryQuery) {

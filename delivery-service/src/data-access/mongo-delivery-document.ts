@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import { newOutboxFields, plainJson, type OutboxFields } from '@orderpulse/service-kit';
-import { DELIVERY_STATUSES, type DeliveryCreatedEvent, type DeliveryProof, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
+import { deliveredAt, DELIVERY_STATUSES, type Eta, type DeliveryCreatedEvent, type DeliveryProof, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
 
 /** How a delivery is stored in MongoDB: the snapshot with real dates, keyed by the delivery id, and its outbox. */
 export interface DeliveryDocument extends OutboxFields<DeliveryEvent> {
@@ -22,6 +22,13 @@ export interface DeliveryDocument extends OutboxFields<DeliveryEvent> {
   proof?: DeliveryProof | null;
   createdAt: Date;
   updatedAt: Date;
+  // Issue 18 points 5 (lateness) and 6 (stops).
+  promisedWindow?: { start: Date; end: Date } | null;
+  etaAtPickup?: { at: Date; minutes: number; distanceKm: number; basedOnPositionAt: Date } | null;
+  lateSince?: Date | null;
+  deliveredAt?: Date | null;
+  stopsBefore?: number | null;
+  stopRank?: number | null;
 }
 
 const nested = (shape: Record<string, unknown>) => new Schema(shape, { _id: false });
@@ -58,6 +65,17 @@ export const deliverySchema: Schema = new Schema(
     instructions: { type: String, default: null },
     method: { type: String, default: null },
     proof: { type: Schema.Types.Mixed, default: null },
+    // Issue 18 point 5: the promised window, the ETA at pickup, when it was found late, when it was delivered (for the statistics' query).
+    promisedWindow: { type: nested({ start: required(Date), end: required(Date) }), default: undefined },
+    etaAtPickup: {
+      type: nested({ at: required(Date), minutes: required(Number), distanceKm: required(Number), basedOnPositionAt: required(Date) }),
+      default: undefined,
+    },
+    lateSince: { type: Date, default: undefined },
+    deliveredAt: { type: Date, default: undefined },
+    // Issue 18 point 6.
+    stopsBefore: { type: Number, default: undefined },
+    stopRank: { type: Number, default: undefined },
     version: required(Number),
     createdAt: required(Date),
     updatedAt: required(Date),
@@ -70,6 +88,9 @@ export const deliverySchema: Schema = new Schema(
 deliverySchema.index({ createdAt: -1, _id: -1 });
 deliverySchema.index({ 'rider.id': 1, status: 1, createdAt: -1 });
 deliverySchema.index({ outboxSince: 1, _id: 1 }, { sparse: true });
+// Issue 18 point 5: the lateness sweep and the punctuality statistics.
+deliverySchema.index({ 'promisedWindow.end': 1 }, { sparse: true });
+deliverySchema.index({ deliveredAt: -1 }, { sparse: true });
 
 /** MongoDB hands back optional fields as null or missing; the snapshot has them missing. */
 export function withoutAbsent<T extends object>(value: T): T {
@@ -90,6 +111,38 @@ export function mutableFieldsOf(delivery: DeliverySnapshot) {
     proof: plain.proof ?? null,
     version: plain.version,
     updatedAt: new Date(plain.updatedAt),
+    ...lateness(plain),
+  };
+}
+
+const etaDates = (eta: Eta) => ({ ...eta, at: new Date(eta.at), basedOnPositionAt: new Date(eta.basedOnPositionAt) });
+const etaStrings = (eta: NonNullable<DeliveryDocument['eta']>): Eta => ({
+  at: eta.at.toISOString(),
+  minutes: eta.minutes,
+  distanceKm: eta.distanceKm,
+  basedOnPositionAt: eta.basedOnPositionAt.toISOString(),
+});
+
+/** Issue 18 points 5 and 6: what lateness and stops add; null (unset) when absent, so $set clears a field that went away. */
+function lateness(plain: DeliverySnapshot) {
+  const delivered = deliveredAt(plain);
+  return {
+    promisedWindow: plain.promisedWindow ? { start: new Date(plain.promisedWindow.start), end: new Date(plain.promisedWindow.end) } : null,
+    etaAtPickup: plain.etaAtPickup ? etaDates(plain.etaAtPickup) : null,
+    lateSince: plain.lateSince ? new Date(plain.lateSince) : null,
+    deliveredAt: plain.status === 'delivered' && delivered ? new Date(delivered) : null,
+    stopsBefore: plain.stopsBefore ?? null,
+    stopRank: plain.stopRank ?? null,
+  };
+}
+
+function latenessOfDocument(doc: Partial<Pick<DeliveryDocument, 'promisedWindow' | 'etaAtPickup' | 'lateSince' | 'stopsBefore' | 'stopRank'>>): Partial<DeliverySnapshot> {
+  return {
+    ...(doc.promisedWindow ? { promisedWindow: { start: doc.promisedWindow.start.toISOString(), end: doc.promisedWindow.end.toISOString() } } : {}),
+    ...(doc.etaAtPickup ? { etaAtPickup: etaStrings(doc.etaAtPickup) } : {}),
+    ...(doc.lateSince ? { lateSince: doc.lateSince.toISOString() } : {}),
+    ...(typeof doc.stopsBefore === 'number' ? { stopsBefore: doc.stopsBefore } : {}),
+    ...(typeof doc.stopRank === 'number' ? { stopRank: doc.stopRank } : {}),
   };
 }
 
@@ -132,5 +185,6 @@ export function toDeliverySnapshot(doc: Omit<DeliveryDocument, keyof OutboxField
     version: doc.version,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
+    ...latenessOfDocument(doc),
   };
 }

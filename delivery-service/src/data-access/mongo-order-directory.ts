@@ -9,10 +9,19 @@ export interface KnownOrderDocument {
   address: KnownOrder['address'];
   instructions?: string;
   method?: KnownOrder['method'];
+  deliveryWindow?: { start: Date; end: Date } | null;
 }
 
 export const knownOrderSchema: Schema = new Schema(
-  { _id: { type: String, required: true }, orderNumber: { type: String, required: true }, address: new Schema(addressShape(), { _id: false }), instructions: String, method: String },
+  {
+    _id: { type: String, required: true },
+    orderNumber: { type: String, required: true },
+    address: new Schema(addressShape(), { _id: false }),
+    instructions: String,
+    method: String,
+    // Issue 18 point 5.
+    deliveryWindow: { type: new Schema({ start: { type: Date, required: true }, end: { type: Date, required: true } }, { _id: false }), default: undefined },
+  },
   { versionKey: false, autoIndex: false, collection: 'known_orders' },
 );
 
@@ -23,7 +32,15 @@ export async function openMongoOrderDirectory(connection: Connection): Promise<O
       try {
         await orders.updateOne(
           { _id: order.orderId },
-          { $setOnInsert: { orderNumber: order.orderNumber, address: plainJson(order.address), ...(order.instructions ? { instructions: order.instructions } : {}), ...(order.method ? { method: order.method } : {}) } },
+          {
+            $setOnInsert: {
+              orderNumber: order.orderNumber,
+              address: plainJson(order.address),
+              ...(order.instructions ? { instructions: order.instructions } : {}),
+              ...(order.method ? { method: order.method } : {}),
+              ...(order.deliveryWindow ? { deliveryWindow: { start: new Date(order.deliveryWindow.start), end: new Date(order.deliveryWindow.end) } } : {}),
+            },
+          },
           { upsert: true },
         );
       } catch (err) {
@@ -33,9 +50,9 @@ export async function openMongoOrderDirectory(connection: Connection): Promise<O
     },
     async find(orderId) {
       const doc = await orders.findById(orderId).lean<KnownOrderDocument>();
-      return doc
-        ? { orderId: doc._id, orderNumber: doc.orderNumber, address: withoutAbsent({ ...doc.address }), ...withoutAbsent({ instructions: doc.instructions, method: doc.method }) }
-        : null;
+      if (!doc) return null;
+      const window = doc.deliveryWindow ? { deliveryWindow: { start: doc.deliveryWindow.start.toISOString(), end: doc.deliveryWindow.end.toISOString() } } : {};
+      return { orderId: doc._id, orderNumber: doc.orderNumber, address: withoutAbsent({ ...doc.address }), ...withoutAbsent({ instructions: doc.instructions, method: doc.method }), ...window };
     },
   };
 }

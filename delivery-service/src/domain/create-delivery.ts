@@ -63,5 +63,6 @@ function newDelivery(order: KnownOrder, orderNumber: string, now: Date, proof: D
     version: 1,
     createdAt: at,
     updatedAt: at,
+    ...(order.deliveryWindow ? { promisedWindow: order.deliveryWindow } : {}),
   };
 }

@@ -47,7 +47,16 @@ export function withStatus(current: DeliverySnapshot, change: StatusChange, now:
     version: current.version + 1,
     updatedAt: now.toISOString(),
   };
-  return { ...next, eta: etaFor(next, averageSpeedKmh) };
+  return withEtaAtPickup({ ...next, eta: etaFor(next, averageSpeedKmh) });
+}
+
+/**
+ * Issue 18 point 5: the first ETA known once the parcel is on its way is kept as the ETA "at
+ * pickup", which the punctuality statistics compare the arrival with.
+ */
+function withEtaAtPickup(next: DeliverySnapshot): DeliverySnapshot {
+  if (next.etaAtPickup || !next.eta || !ESTIMATED_WHILE.includes(next.status)) return next;
+  return { ...next, etaAtPickup: next.eta };
 }
 
 /** The delivery assigned (or reassigned) to `rider` at the next version. */
@@ -66,5 +75,5 @@ export function withRider(current: DeliverySnapshot, rider: Pick<Rider, 'id' | '
 /** The delivery with the rider's new position and the ETA it gives, at the next version. */
 export function withPosition(current: DeliverySnapshot, position: Position, now: Date, averageSpeedKmh: number): DeliverySnapshot {
   const next: DeliverySnapshot = { ...current, lastPosition: position, version: current.version + 1, updatedAt: now.toISOString() };
-  return { ...next, eta: etaFor(next, averageSpeedKmh) };
+  return withEtaAtPickup({ ...next, eta: etaFor(next, averageSpeedKmh) });
 }

@@ -9,6 +9,7 @@ export async function rememberOrder(deps: Pick<DeliveryUseCaseDeps, 'store' | 'l
     address: order.deliveryAddress,
     ...(order.deliveryInstructions ? { instructions: order.deliveryInstructions } : {}),
     ...(order.deliveryMethod ? { method: order.deliveryMethod } : {}),
+    ...(order.deliveryWindow ? { deliveryWindow: order.deliveryWindow } : {}),
   });
   deps.logger.debug({ orderId: order.id, orderNumber: order.orderNumber }, 'order remembered for its delivery');
 }

@@ -3,6 +3,7 @@ import { DELIVERY_STATUSES, isOpenDeliveryStatus, type Rider, type RiderAssignme
 import { DuplicateRiderError } from '../data-access/delivery-store.js';
 import { RiderAlreadyExistsError, RiderNotFoundError } from './delivery-errors.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { inStopOrder } from './rider-stops.js';
 
 export interface NewRider {
   id?: string;
@@ -37,24 +38,22 @@ export async function getRider(deps: Pick<DeliveryUseCaseDeps, 'store'>, riderId
   return rider;
 }
 
-/** The rider's open deliveries, oldest first: what the rider app shows and the notifier retains. */
+/** The rider's open deliveries in stop order (issue 18 point 6; oldest first before that): what the rider app shows and the notifier retains. */
 export async function riderAssignments(deps: Pick<DeliveryUseCaseDeps, 'store' | 'clock'>, riderId: string): Promise<RiderAssignmentsMessage> {
   await getRider(deps, riderId);
   const open = await deps.store.deliveries.list({ riderId, statuses: OPEN, limit: MAX_OPEN });
   return {
     riderId,
-    deliveries: [...open]
-      .reverse()
-      .map((d) => ({
-        deliveryId: d.id,
-        orderId: d.orderId,
-        orderNumber: d.orderNumber,
-        status: d.status,
-        address: d.address,
-        ...(d.instructions ? { instructions: d.instructions } : {}),
-        ...(d.method ? { method: d.method } : {}),
-        ...(d.proof ? { proof: { required: d.proof.required, given: d.proof.givenAt !== undefined, locked: d.proof.lockedAt !== undefined } } : {}),
-      })),
+    deliveries: inStopOrder([...open].reverse()).map((d) => ({
+      deliveryId: d.id,
+      orderId: d.orderId,
+      orderNumber: d.orderNumber,
+      status: d.status,
+      address: d.address,
+      ...(d.instructions ? { instructions: d.instructions } : {}),
+      ...(d.method ? { method: d.method } : {}),
+      ...(d.proof ? { proof: { required: d.proof.required, given: d.proof.givenAt !== undefined, locked: d.proof.lockedAt !== undefined } } : {}),
+    })),
     updatedAt: deps.clock().toISOString(),
   };
 }

@@ -1,6 +1,8 @@
 import type { DeliveryEvent, DeliverySnapshot } from '@orderpulse/contracts';
 import { ConcurrentDeliveryUpdateError, DeliveryNotFoundError } from './delivery-errors.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
+import { followUpLateness } from './lateness.js';
+import { followUpStops } from './rider-stops.js';
 
 /** What to do with the delivery as read: write `next` with its event, or leave it (`unchanged` says why). */
 export type DeliveryPlan = { next: DeliverySnapshot; event: DeliveryEvent } | { unchanged: string };
@@ -15,7 +17,7 @@ const MAX_ATTEMPTS = 5;
  * first, plan again from a fresh read.
  */
 export async function writeDeliveryChange(
-  deps: Pick<DeliveryUseCaseDeps, 'store' | 'outbox' | 'logger'>,
+  deps: Pick<DeliveryUseCaseDeps, 'store' | 'outbox' | 'logger'> & Partial<Pick<DeliveryUseCaseDeps, 'clock'>>,
   deliveryId: string,
   plan: (current: DeliverySnapshot) => DeliveryPlan,
 ): Promise<DeliveryWriteResult> {
@@ -33,6 +35,10 @@ export async function writeDeliveryChange(
         'delivery changed',
       );
       outbox.kick(deliveryId);
+      // Issue 18 point 5: a change that makes the delivery late (an ETA past the window's end) is followed by delivery.late, once.
+      if (event.type !== 'delivery.late' && deps.clock) await followUpLateness({ ...deps, clock: deps.clock }, next);
+      // Issue 18 point 6: a stop done, failed or handed to another rider moves the rider's other stops up.
+      if (event.type !== 'delivery.stops_changed' && deps.clock) await followUpStops({ ...deps, clock: deps.clock }, current, next);
       return { changed: true, delivery: next, event };
     }
     logger.debug({ deliveryId, expectedVersion: current.version, attempt }, 'delivery changed concurrently; re-reading');

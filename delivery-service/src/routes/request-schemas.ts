@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deliveryStatusSchema, riderIdSchema, riderReportedStatusSchema, riderSchema } from '@orderpulse/contracts';
 import { DEFAULT_LIST_SIZE, MAX_LIST_SIZE } from '../domain/query-deliveries.js';
+import { MAX_STOPS } from '../domain/rider-stops.js';
 
 export const deliveryIdParamsSchema = z.object({ id: z.uuid() });
 export const riderIdParamsSchema = z.object({ id: riderIdSchema });
@@ -33,3 +34,6 @@ export const newRiderBodySchema = z.object({
   name: riderSchema.shape.name,
   phone: z.string().trim().min(1).max(40).optional(),
 });
+
+/** Issue 18 point 6: POST /riders/:id/stops, every open delivery of the rider once, first stop first. */
+export const riderStopsBodySchema = z.object({ deliveryIds: z.array(z.uuid()).min(1).max(MAX_STOPS) });

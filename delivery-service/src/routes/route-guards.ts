@@ -13,4 +13,8 @@ export interface DeliveryRouteGuards {
   unlockProof: RouterMiddleware;
   /** Admins and the order's customer. */
   readProofFile: RouterMiddleware;
+  /** Issue 18 point 5: the punctuality statistics (admins). */
+  punctuality: RouterMiddleware;
+  /** Issue 18 point 6: the dispatcher sets the order of a rider's stops (admins). */
+  setRiderStops: RouterMiddleware;
 }

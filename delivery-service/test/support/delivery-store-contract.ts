@@ -63,6 +63,22 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
         expect((await store.deliveries.findById(failed.delivery.id))?.delivery).toStrictEqual(failed.delivery);
       });
 
+      it('when the lateness and stop fields (issue 18 points 5 and 6) are set, then they round-trip exactly, and an update can add them', async () => {
+        const { delivery } = await inserted({
+          status: 'in_transit',
+          promisedWindow: { start: at(0), end: at(60) },
+          etaAtPickup: { at: at(30), minutes: 20, distanceKm: 7, basedOnPositionAt: at(10) },
+          lateSince: at(61),
+          stopsBefore: 2,
+          stopRank: 1_764_151_200_000,
+        });
+        expect((await store.deliveries.findById(delivery.id))?.delivery).toStrictEqual(delivery);
+        const plain = await inserted({ promisedWindow: { start: at(0), end: at(60) } });
+        const next = { ...plain.delivery, lateSince: at(70), stopsBefore: 0, version: 2, updatedAt: at(70) };
+        expect(await store.deliveries.update(next, 1, snapshotEvent('delivery.late', next))).toBe(true);
+        expect((await store.deliveries.findById(plain.delivery.id))?.delivery).toStrictEqual(next);
+      });
+
       it('when an id or order is unknown, then reads return null', async () => {
         await inserted();
         expect(await store.deliveries.findById('00000000-0000-4000-8000-000000000000')).toBeNull();
@@ -157,6 +173,44 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
       });
     });
 
+    // Issue 18 point 5.
+    describe('deliveries: lateness queries', () => {
+      it('when windows have ended, then overdue lists the open, unmarked ones, earliest end first, up to the limit', async () => {
+        const window = (end: number) => ({ promisedWindow: { start: at(0), end: at(end) } });
+        const a = await inserted({ status: 'in_transit', ...window(20) });
+        const b = await inserted({ status: 'awaiting_assignment', ...window(10) });
+        await inserted({ status: 'in_transit', ...window(15), lateSince: at(16) });
+        await inserted({ status: 'delivered', ...window(5) });
+        await inserted({ status: 'assigned', ...window(50) });
+        await inserted({ status: 'assigned' });
+        const now = new Date(at(30));
+        expect((await store.deliveries.overdue(now, 10)).map((d) => d.id)).toEqual([b.delivery.id, a.delivery.id]);
+        expect((await store.deliveries.overdue(now, 1)).map((d) => d.id)).toEqual([b.delivery.id]);
+      });
+
+      it('when deliveries were handed over at different times, then deliveredBetween returns those in [from, to), newest first', async () => {
+        const handedOver = (minute: number) => ({
+          status: 'delivered' as const,
+          history: [{ status: 'awaiting_assignment' as const, at: at(0) }, { status: 'delivered' as const, at: at(minute) }],
+          updatedAt: at(minute),
+        });
+        const early = await inserted(handedOver(5));
+        const middle = await inserted(handedOver(20));
+        await inserted(handedOver(40));
+        await inserted({ status: 'in_transit' });
+        const found = await store.deliveries.deliveredBetween(new Date(at(5)), new Date(at(40)), 10);
+        expect(found.map((d) => d.id)).toEqual([middle.delivery.id, early.delivery.id]);
+        expect(await store.deliveries.deliveredBetween(new Date(at(5)), new Date(at(40)), 1)).toHaveLength(1);
+      });
+
+      it('when a delivery becomes delivered through an update, then deliveredBetween finds it', async () => {
+        const { delivery } = await inserted({ status: 'in_transit' });
+        const next = { ...delivery, status: 'delivered' as const, history: [...delivery.history, { status: 'delivered' as const, at: at(12) }], version: 2, updatedAt: at(12) };
+        expect(await store.deliveries.update(next, 1, snapshotEvent('delivery.status_changed', next))).toBe(true);
+        expect((await store.deliveries.deliveredBetween(new Date(at(10)), new Date(at(15)), 10)).map((d) => d.id)).toEqual([delivery.id]);
+      });
+    });
+
     describe('riders', () => {
       it('when riders are inserted, then they read back by id and list oldest first, phone only when given', async () => {
         const later = aRider({ createdAt: at(2), phone: '+44 7700 900123' });
@@ -190,6 +244,9 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
         const withInstructions = { orderId: aDelivery().orderId, orderNumber: 'OP-ABCDEF14', address: anAddress(), instructions: 'Ring twice', method: 'safe_place' as const };
         await store.orders.remember(withInstructions);
         expect(await store.orders.find(withInstructions.orderId)).toStrictEqual(withInstructions);
+        const withWindow = { ...noCoordinates, orderId: aDelivery().orderId, orderNumber: 'OP-ABCDEF15', deliveryWindow: { start: at(0), end: at(90) } };
+        await store.orders.remember(withWindow);
+        expect(await store.orders.find(withWindow.orderId)).toStrictEqual(withWindow);
       });
 
       it('when a proof image is stored, then it reads back with its type and bytes, and a later one replaces it', async () => {

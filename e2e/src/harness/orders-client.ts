@@ -14,6 +14,8 @@ export interface NewOrder {
   /** For the rider (issue 18 point 4). */
   deliveryInstructions?: string;
   deliveryMethod?: 'hand_to_customer' | 'leave_at_door' | 'safe_place';
+  /** Issue 18 point 5: the promised window; the service gives a default one without it. */
+  deliveryWindow?: { start: string; end: string };
 }
 
 export function aNewOrder(overrides: Partial<NewOrder> = {}): NewOrder {
@@ -63,6 +65,11 @@ export class OrdersClient {
 
   changeStatus(id: string, body: { status: OrderStatus; note?: string; trackingNumber?: string } | Record<string, unknown>) {
     return this.call<OrderSnapshot>('PATCH', `/orders/${id}/status`, body);
+  }
+
+  /** Issue 18 point 7: the customer's rating (this client's token must be the order's tracking token). */
+  rate(id: string, body: { rating: number; comment?: string } | Record<string, unknown>) {
+    return this.call<{ rating: number; comment?: string; at: string } | { error: { code: string; message: string } }>('POST', `/orders/${id}/feedback`, body);
   }
 
   patchRaw(id: string, rawBody: string) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deliverySnapshotSchema, domainEventSchema, isoDateTime, type DomainEvent, type OrderCreatedEvent } from '@orderpulse/contracts';
+import { domainEventSchema, isoDateTime, type DomainEvent, type OrderCreatedEvent } from '@orderpulse/contracts';
 
 const envelope = {
   id: z.uuid(),
@@ -12,25 +12,16 @@ const envelope = {
 const CONTRACT_TYPES: ReadonlySet<string> = new Set(domainEventSchema.options.map((option) => option.shape.type.value));
 
 /**
- * delivery.late, until contracts/ defines it (issue 18 point 5): a delivery snapshot, like the
- * other delivery events. Once contracts has it, the contract's schema is used instead and this
- * one is never reached. (delivery.arriving is in contracts now.)
- */
-export const PENDING_CONTRACT_TYPES = ['delivery.late'] as const;
-const pendingContractEventSchema = z.object({ ...envelope, type: z.enum(PENDING_CONTRACT_TYPES), data: deliverySnapshotSchema });
-
-/**
  * Any other event on the two exchanges (a type added to contracts later): a well-formed envelope
  * is enough, since this service sends no mail for it. Its data is not read.
  */
 const otherEventSchema = z.object({ ...envelope, type: z.string().regex(/^(order|delivery)\.[a-z_]{1,64}$/), data: z.unknown() });
 
 export type OtherEvent = z.infer<typeof otherEventSchema>;
-export type MailEvent = DomainEvent | z.infer<typeof pendingContractEventSchema> | OtherEvent;
+export type MailEvent = DomainEvent | OtherEvent;
 
 function schemaFor(type: unknown): z.ZodType {
   if (typeof type === 'string' && CONTRACT_TYPES.has(type)) return domainEventSchema;
-  if ((PENDING_CONTRACT_TYPES as readonly unknown[]).includes(type)) return pendingContractEventSchema;
   return otherEventSchema;
 }
 

@@ -44,7 +44,7 @@ export function ledgerKeyOf(event: DeliveryEvent): string {
  * the customer's: history without report ids or coordinates, the ETA rounded while far away.
  */
 export function trackingOf(event: DeliverySnapshotEvent, privacy: LocationPrivacy = DEFAULT_LOCATION_PRIVACY): OrderTrackingMessage {
-  const { id, status, rider, history, eta, failureReason, arrivingAt, proof } = event.data;
+  const { id, status, rider, history, eta, failureReason, arrivingAt, proof, stopsBefore } = event.data;
   return orderTrackingMessageSchema.parse({
     orderId: event.orderId,
     deliveryId: id,
@@ -56,6 +56,7 @@ export function trackingOf(event: DeliverySnapshotEvent, privacy: LocationPrivac
     ...(arrivingAt ? { arrivingAt } : {}),
     // The PIN is for the customer to read out; the count of wrong ones is not theirs. Instructions never go here.
     ...(proof ? { proof: { required: proof.required, ...(proof.pin ? { pin: proof.pin } : {}), ...(proof.lockedAt ? { lockedAt: proof.lockedAt } : {}), ...(proof.givenAt ? { givenAt: proof.givenAt } : {}), ...(proof.file ? { file: proof.file } : {}) } } : {}),
+    ...(stopsBefore !== undefined && rider ? { stopsBefore } : {}),
     version: event.version,
   });
 }

@@ -35,8 +35,16 @@ export function createOrderAccess(settings: OrderAccessSettings): OrderAccess {
     if (!mayReadOrder(claims, String(ctx.params.id))) throw new ForbiddenError('this token is for another order');
     await next();
   };
+  const rateOwnOrder: RouterMiddleware = async (ctx, next) => {
+    const claims = await authenticate(ctx, tokens);
+    if (claims.role !== 'customer') throw new ForbiddenError('only the customer rates a delivery, with the tracking link');
+    if (claims.orderId !== String(ctx.params.id)) throw new ForbiddenError('this token is for another order');
+    await next();
+  };
   return {
     guards: {
+      rateOrder: rateOwnOrder,
+      readFeedback: requireRole(tokens, 'admin'),
       createOrder: open,
       lookUpTracking: open,
       listOrders: requireRole(tokens, 'admin'),

@@ -97,6 +97,20 @@ export function createInMemoryOrderRepository(orders: Map<string, StoredOrder> =
       return count;
     },
 
+    async recordFeedback(orderId, feedback) {
+      const stored = orders.get(orderId);
+      if (!stored) return 'not_found';
+      if (stored.order.feedback) return 'already_rated';
+      if (stored.order.status !== 'delivered') return 'not_delivered';
+      orders.set(orderId, structuredClone({ ...stored, order: { ...stored.order, feedback } }));
+      return 'recorded';
+    },
+
+    async listFeedback(limit) {
+      const rated = [...orders.values()].flatMap(({ order }) => (order.feedback ? [{ orderId: order.id, orderNumber: order.orderNumber, feedback: order.feedback }] : []));
+      return structuredClone(rated.sort((a, b) => byCodePoint(b.feedback.at, a.feedback.at)).slice(0, limit));
+    },
+
     isReady: () => !closed,
 
     async close() {

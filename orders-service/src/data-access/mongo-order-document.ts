@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import { newOutboxFields, plainJson, type OutboxFields } from '@orderpulse/service-kit';
-import { ORDER_STATUSES, type OrderCreatedEvent, type OrderEvent, type OrderSnapshot, type OrderStatus } from '@orderpulse/contracts';
+import { ORDER_STATUSES, type OrderFeedback, type OrderCreatedEvent, type OrderEvent, type OrderSnapshot, type OrderStatus } from '@orderpulse/contracts';
 
 /** How an order is stored in MongoDB: the snapshot with real dates, keyed by the order id, and its outbox. */
 export interface OrderDocument extends OutboxFields<OrderEvent> {
@@ -16,6 +16,9 @@ export interface OrderDocument extends OutboxFields<OrderEvent> {
   history: Array<{ status: OrderStatus; at: Date; note?: string }>;
   createdAt: Date;
   updatedAt: Date;
+  // Issue 18 points 5 and 7.
+  deliveryWindow?: { start: Date; end: Date } | null;
+  feedback?: { rating: number; comment?: string; at: Date } | null;
 }
 
 // Annotated as a plain Schema: the inferred type is too large to emit, and OrderDocument types the model.
@@ -51,6 +54,9 @@ export const orderSchema: Schema = new Schema(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     // An untyped array: events are stored as given (plain JSON), so the relay publishes exactly what was written.
+    // Issue 18 point 5: the promised window; point 7: the customer's rating (absent until given).
+    deliveryWindow: { type: new Schema({ start: { type: Date, required: true }, end: { type: Date, required: true } }, { _id: false }), default: undefined },
+    feedback: { type: new Schema({ rating: { type: Number, required: true }, comment: String, at: { type: Date, required: true } }, { _id: false }), default: undefined },
     pendingEvents: { type: Array, default: [] },
     outboxSince: Date,
   },
@@ -59,6 +65,7 @@ export const orderSchema: Schema = new Schema(
 orderSchema.index({ createdAt: -1, _id: -1 });
 orderSchema.index({ status: 1, createdAt: -1, _id: -1 });
 orderSchema.index({ outboxSince: 1, _id: 1 }, { sparse: true });
+orderSchema.index({ 'feedback.at': -1 }, { sparse: true });
 
 /** The fields a status change may alter; id, number, customer, items and address never change. */
 export function mutableFieldsOf(order: OrderSnapshot) {
@@ -83,6 +90,7 @@ export function toOrderDocument(order: OrderSnapshot, created: OrderCreatedEvent
     deliveryMethod: plain.deliveryMethod ?? null,
     ...mutableFieldsOf(plain),
     createdAt: new Date(plain.createdAt),
+    ...(plain.deliveryWindow ? { deliveryWindow: { start: new Date(plain.deliveryWindow.start), end: new Date(plain.deliveryWindow.end) } } : {}),
     ...newOutboxFields<OrderEvent>(created),
   };
 }
@@ -102,7 +110,13 @@ export function toOrderSnapshot(doc: Omit<OrderDocument, keyof OutboxFields<Orde
     version: doc.version,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
+    ...(doc.deliveryWindow ? { deliveryWindow: { start: doc.deliveryWindow.start.toISOString(), end: doc.deliveryWindow.end.toISOString() } } : {}),
+    ...(doc.feedback ? { feedback: toFeedback(doc.feedback) } : {}),
   };
+}
+
+export function toFeedback(stored: { rating: number; comment?: string | null; at: Date }): OrderFeedback {
+  return { rating: stored.rating, ...(typeof stored.comment === 'string' ? { comment: stored.comment } : {}), at: stored.at.toISOString() };
 }
 
 /** MongoDB hands back optional fields as null or missing; the snapshot has them missing. */

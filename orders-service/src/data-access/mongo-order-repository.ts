@@ -11,7 +11,7 @@ import {
   type Logger,
   type MongoOutboxOptions,
 } from '@orderpulse/service-kit';
-import { orderSchema, mutableFieldsOf, toOrderDocument, toOrderSnapshot, type OrderDocument } from './mongo-order-document.js';
+import { orderSchema, mutableFieldsOf, toFeedback, toOrderDocument, toOrderSnapshot, type OrderDocument } from './mongo-order-document.js';
 import { DuplicateOrderNumberError, type ListOrdersQuery, type OrderPage, type OrderRepository } from './order-repository.js';
 
 export interface MongoOrderRepositoryOptions {
@@ -85,6 +85,24 @@ export async function connectMongoOrderRepository(options: MongoOrderRepositoryO
       const items = docs.slice(0, limit).map(toOrderSnapshot);
       const last = items[items.length - 1];
       return docs.length > limit && last ? { items, next: { createdAt: last.createdAt, id: last.id } } : { items };
+    },
+
+    async recordFeedback(orderId, feedback) {
+      const stored = { rating: feedback.rating, ...(feedback.comment !== undefined ? { comment: feedback.comment } : {}), at: new Date(feedback.at) };
+      const { matchedCount } = await orders.updateOne({ _id: orderId, status: 'delivered', feedback: null }, { $set: { feedback: stored } });
+      if (matchedCount === 1) return 'recorded';
+      const doc = await orders.findById(orderId, { status: 1, feedback: 1 }).lean<Pick<OrderDocument, 'status' | 'feedback'>>();
+      if (!doc) return 'not_found';
+      return doc.feedback ? 'already_rated' : 'not_delivered';
+    },
+
+    async listFeedback(limit) {
+      const docs = await orders
+        .find({ 'feedback.rating': { $gte: 1 } }, { orderNumber: 1, feedback: 1 })
+        .sort({ 'feedback.at': -1 })
+        .limit(limit)
+        .lean<Array<Pick<OrderDocument, '_id' | 'orderNumber' | 'feedback'>>>();
+      return docs.map((doc) => ({ orderId: doc._id, orderNumber: doc.orderNumber, feedback: toFeedback(doc.feedback!) }));
     },
 
     isReady: () => isMongoConnected(connection),

@@ -1,4 +1,4 @@
-import type { OrderCreatedEvent, OrderEvent, OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
+import type { OrderCreatedEvent, OrderEvent, OrderFeedback, OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
 import type { OutboxStore } from '@orderpulse/service-kit';
 
 /** An order as stored: its public snapshot plus the events not yet confirmed by RabbitMQ (the outbox). */
@@ -50,6 +50,23 @@ export interface OrderRepository extends OutboxStore<OrderEvent> {
   /** Newest first (createdAt, then id, descending). */
   list(query: ListOrdersQuery): Promise<OrderPage>;
   countPendingEvents(): Promise<number>;
+  // Issue 18 point 7 (feedback): kept beside the order's state, without a new version or event.
+  /**
+   * Stores the customer's rating only if the order is delivered and not rated yet, in one
+   * conditional write; otherwise says why not.
+   */
+  recordFeedback(orderId: string, feedback: OrderFeedback): Promise<FeedbackWrite>;
+  /** The newest `limit` ratings, newest first. */
+  listFeedback(limit: number): Promise<RatedOrder[]>;
   isReady(): boolean;
   close(): Promise<void>;
+}
+
+// Issue 18 point 7.
+export type FeedbackWrite = 'recorded' | 'not_found' | 'not_delivered' | 'already_rated';
+
+export interface RatedOrder {
+  orderId: string;
+  orderNumber: string;
+  feedback: OrderFeedback;
 }

@@ -28,3 +28,10 @@ export class TrackingLookupFailedError extends DomainError {
     super('not_found', 'no order matches that order number and email');
   }
 }
+
+/** Issue 18 point 5: a promised delivery window that cannot be kept (ended already, too far ahead, too long). */
+export class InvalidDeliveryWindowError extends DomainError {
+  constructor(problem: string) {
+    super('invalid', `deliveryWindow: ${problem}`, { code: 'invalid_delivery_window', details: { field: 'deliveryWindow' } });
+  }
+}

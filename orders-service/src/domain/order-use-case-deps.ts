@@ -11,4 +11,6 @@ export interface OrderUseCaseDeps {
   outbox: OutboxNudge;
   clock: () => Date;
   logger: Logger;
+  /** Issue 18 point 5: the window promised when an order comes without one (from its creation, this many minutes long); 120 when absent. */
+  defaultDeliveryWindowMinutes?: number;
 }

@@ -7,7 +7,8 @@ import { listOrders } from '../domain/list-orders.js';
 import type { OrderUseCaseDeps } from '../domain/order-use-case-deps.js';
 import { encodeCursor } from './order-cursor.js';
 import { requestBody } from './request-body.js';
-import { changeStatusBodySchema, createOrderBodySchema, listOrdersQuerySchema, orderIdParamsSchema } from './request-schemas.js';
+import { rateOrder } from '../domain/rate-order.js';
+import { changeStatusBodySchema, createOrderBodySchema, feedbackBodySchema, listOrdersQuerySchema, orderIdParamsSchema } from './request-schemas.js';
 import type { OrderAccess } from '../auth/order-access.js';
 
 export function orderRoutes(deps: OrderUseCaseDeps, access: OrderAccess): Router {
@@ -45,6 +46,15 @@ export function orderRoutes(deps: OrderUseCaseDeps, access: OrderAccess): Router
     ctx.state.logContext = { orderId: id };
     const change = validate(changeStatusBodySchema, requestBody(ctx));
     ctx.body = await changeOrderStatus(deps, { orderId: id, ...change });
+  });
+
+  // Issue 18 point 7: the customer's rating of a delivered order, once.
+  router.post('/:id/feedback', guards.rateOrder, async (ctx) => {
+    const { id } = validate(orderIdParamsSchema, ctx.params, 'path');
+    ctx.state.logContext = { orderId: id };
+    const body = validate(feedbackBodySchema, requestBody(ctx));
+    ctx.status = 201;
+    ctx.body = await rateOrder(deps, { orderId: id, ...body });
   });
 
   return router;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressSchema, customerSchema, deliveryInstructionsSchema, deliveryMethodSchema, orderItemSchema, orderNumberSchema, orderStatusSchema } from '@orderpulse/contracts';
+import { addressSchema, customerSchema, deliveryInstructionsSchema, deliveryMethodSchema, deliveryWindowSchema, orderFeedbackSchema, orderItemSchema, orderNumberSchema, orderStatusSchema, FEEDBACK_COMMENT_MAX_LENGTH } from '@orderpulse/contracts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/list-orders.js';
 import { cursorSchema } from './order-cursor.js';
 
@@ -13,6 +13,12 @@ export const createOrderBodySchema = z.object({
   deliveryInstructions: deliveryInstructionsSchema.optional(),
   /** Hand to the customer (the default), leave at the door, or a safe place: decides the proof of delivery. */
   deliveryMethod: deliveryMethodSchema.optional(),
+  deliveryWindow: deliveryWindowSchema.optional(),
+});
+
+/** Issue 18 point 7: the customer's rating (the time is the server's). */
+export const feedbackBodySchema = orderFeedbackSchema.pick({ rating: true }).extend({
+  comment: z.string().trim().max(FEEDBACK_COMMENT_MAX_LENGTH).optional(),
 });
 
 export const listOrdersQuerySchema = z.object({

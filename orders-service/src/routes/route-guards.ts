@@ -7,4 +7,7 @@ export interface OrderRouteGuards {
   getOrder: RouterMiddleware;
   changeOrderStatus: RouterMiddleware;
   lookUpTracking: RouterMiddleware;
+  /** Issue 18 point 7: only the order's customer rates it; admins read the ratings. */
+  rateOrder: RouterMiddleware;
+  readFeedback: RouterMiddleware;
 }

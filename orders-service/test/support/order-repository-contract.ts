@@ -42,6 +42,11 @@ export function describeOrderRepositoryContract(name: string, factory: () => Pro
         expect((await repo.findById(withNone.order.id))?.order).toStrictEqual(withNone.order);
       });
 
+      it('when the order has a promised delivery window (issue 18 point 5), then it round-trips exactly', async () => {
+        const { order } = await inserted({ deliveryWindow: { start: at(0), end: at(90) } });
+        expect((await repo.findById(order.id))?.order).toStrictEqual(order);
+      });
+
       it('when an id or order number is unknown, then reads return null', async () => {
         await inserted();
         expect(await repo.findById('00000000-0000-4000-8000-000000000000')).toBeNull();
@@ -100,6 +105,33 @@ export function describeOrderRepositoryContract(name: string, factory: () => Pro
         const { next, event } = changedTo(ghost, 'confirmed', at(5));
         expect(await repo.update(next, 1, event)).toBe(false);
         expect(await repo.findById(ghost.id)).toBeNull();
+      });
+    });
+
+    // Issue 18 point 7.
+    describe('feedback', () => {
+      it('when a delivered order is rated, then it reads back with the rating; a second rating and a rating before delivery are refused', async () => {
+        const delivered = await inserted({ status: 'delivered' });
+        const pending = await inserted();
+        const feedback = { rating: 4, comment: 'fine', at: at(10) };
+        expect(await repo.recordFeedback(delivered.order.id, feedback)).toBe('recorded');
+        expect(await repo.recordFeedback(delivered.order.id, { rating: 1, at: at(11) })).toBe('already_rated');
+        expect(await repo.recordFeedback(pending.order.id, { rating: 1, at: at(11) })).toBe('not_delivered');
+        expect(await repo.recordFeedback('00000000-0000-4000-8000-000000000000', { rating: 1, at: at(11) })).toBe('not_found');
+        expect((await repo.findById(delivered.order.id))?.order).toStrictEqual({ ...delivered.order, feedback });
+        expect((await repo.findById(pending.order.id))?.order.feedback).toBeUndefined();
+      });
+
+      it('when several orders are rated, then listFeedback gives the newest first, at most the limit', async () => {
+        const ids: string[] = [];
+        for (const minute of [1, 3, 2]) {
+          const { order } = await inserted({ status: 'delivered' });
+          ids.push(order.id);
+          await repo.recordFeedback(order.id, { rating: minute, at: at(minute) });
+        }
+        const listed = await repo.listFeedback(2);
+        expect(listed.map((r) => r.feedback.rating)).toEqual([3, 2]);
+        expect(listed[0]).toMatchObject({ orderId: ids[1] });
       });
     });
 

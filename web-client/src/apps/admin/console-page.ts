@@ -11,6 +11,9 @@ import type { ConsoleDeps } from './console-deps.js';
 import { createEventFeedView } from './event-feed-view.js';
 import { ACTIVE_DELIVERY_STATUSES, FleetModel } from './fleet-model.js';
 import { createFleetView } from './fleet-view.js';
+import { createLatenessView } from './lateness-view.js';
+import { createPunctualityView } from './punctuality-view.js';
+import { createRatingsView } from './ratings-view.js';
 import { createOrderPanel } from './order-panel.js';
 import { OrdersStore } from './orders-store.js';
 import { createOrdersTableView } from './orders-table-view.js';
@@ -77,6 +80,10 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     table.setSelected(orderId);
     panel.open(orderId);
   };
+  // Issue 18 points 5 and 7.
+  const lateness = createLatenessView(fleet, store, openOrder);
+  const punctuality = createPunctualityView(deps);
+  const ratings = createRatingsView(deps, openOrder);
   const feed = createEventFeedView((orderId) => store.get(orderId)?.orderNumber);
   const signOutButton = el('button', { type: 'button', class: 'secondary', 'data-testid': 'sign-out' }, 'Sign out');
   signOutButton.addEventListener('click', () => end());
@@ -86,7 +93,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     problem.element,
     el('div', { class: 'console-grid' },
       el('div', { class: 'stack' }, table.element, feed.element),
-      el('div', { class: 'stack' }, panel.element, createFleetView(fleet, config.map, openOrder), createRidersView(deps))),
+      el('div', { class: 'stack' }, panel.element, lateness, createFleetView(fleet, config.map, openOrder), punctuality, ratings.element, createRidersView(deps))),
   ));
 
   let wasLive = false;
@@ -95,6 +102,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     if (state === 'live' && wasLive) {
       void loadOrders();
       void loadFleet();
+      ratings.refresh();
     }
     if (state === 'live') wasLive = true;
   });

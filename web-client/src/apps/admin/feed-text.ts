@@ -41,6 +41,14 @@ export function describeFeedEntry(entry: AdminFeedMessage, orderNumberOf: (order
       const distanceKm = asRecord(data.eta).distanceKm;
       return typeof distanceKm === 'number' ? `${order}: rider ${formatDistance(distanceKm)} from the address` : `${order}: rider moved`;
     }
+    // Issue 18 point 5.
+    case 'delivery.late':
+      return `${order}: running late (promised by ${text(asRecord(data.promisedWindow).end)?.slice(11, 16) ?? '?'} UTC)`;
+    // Issue 18 point 6.
+    case 'delivery.stops_changed': {
+      const before = asRecord(data).stopsBefore;
+      return `${order}: ${before === 0 ? 'next stop' : typeof before === 'number' ? `${before} stop${before === 1 ? '' : 's'} before it` : 'stop order changed'}`;
+    }
     default:
       return `${order}: ${entry.type}${entry.status ? ` (${statusLabel(entry.status)})` : ''}`;
   }

@@ -6,6 +6,9 @@ import {
   type AdminFeedMessage,
   type DeliverySnapshot,
   type DeliveryStatus,
+  type DeliveryWindow,
+  etaSchema,
+  type Eta,
   type LatLng,
   type Position,
   type RiderPresenceMessage,
@@ -25,6 +28,11 @@ export interface FleetDelivery {
   /** Set once the rider came near the address (delivery.arriving). */
   arrivingAt?: string | undefined;
   version: number;
+  // Issue 18 point 5: what the lateness panel needs.
+  promisedWindow: DeliveryWindow | undefined;
+  eta: Eta | null;
+  lateSince: string | undefined;
+  history: DeliverySnapshot['history'];
 }
 
 /** A rider on the road: where they were last seen and what they carry. */
@@ -37,8 +45,8 @@ export interface FleetRider {
 
 export const ACTIVE_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['awaiting_assignment', 'assigned', 'picked_up', 'in_transit'];
 const FINISHED: ReadonlySet<DeliveryStatus> = new Set(['delivered', 'failed']);
-const SNAPSHOT_EVENTS = new Set(['delivery.created', 'delivery.assigned', 'delivery.status_changed', 'delivery.arriving', 'delivery.proof_updated']);
-const locationDataSchema = positionSchema.extend({ deliveryId: z.uuid(), riderId: riderIdSchema });
+const SNAPSHOT_EVENTS = new Set(['delivery.created', 'delivery.assigned', 'delivery.status_changed', 'delivery.arriving', 'delivery.proof_updated', 'delivery.late', 'delivery.stops_changed']);
+const locationDataSchema = positionSchema.extend({ deliveryId: z.uuid(), riderId: riderIdSchema, eta: etaSchema.optional() });
 
 /**
  * Every delivery not yet delivered or failed, from `GET /deliveries` and the live `admin/orders`
@@ -124,6 +132,10 @@ export class FleetModel extends TypedEmitter<{ changed: [] }> {
       position: newer(current?.position, snapshot.lastPosition ?? undefined),
       arrivingAt: snapshot.arrivingAt,
       version: snapshot.version,
+      promisedWindow: snapshot.promisedWindow,
+      eta: snapshot.eta,
+      lateSince: snapshot.lateSince,
+      history: snapshot.history,
     });
     return true;
   }
@@ -132,7 +144,7 @@ export class FleetModel extends TypedEmitter<{ changed: [] }> {
     const current = this.deliveries.get(location.deliveryId);
     if (!current || version <= current.version) return false;
     const { lat, lng, at, heading } = location;
-    this.deliveries.set(current.deliveryId, { ...current, position: { lat, lng, at, ...(heading !== undefined ? { heading } : {}) }, version });
+    this.deliveries.set(current.deliveryId, { ...current, position: { lat, lng, at, ...(heading !== undefined ? { heading } : {}) }, eta: location.eta ?? null, version });
     return true;
   }
 }

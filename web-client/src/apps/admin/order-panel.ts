@@ -4,6 +4,7 @@ import { formatWhen } from '../shared/relative-time.js';
 import { ORDER_STATUS_LABELS } from '../shared/status-labels.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { createDeliverySection } from './delivery-section.js';
+import { feedbackText } from './ratings-view.js';
 import { createStatusForm } from './status-form.js';
 
 export interface OrderPanel {
@@ -22,7 +23,10 @@ function detailsOf(order: OrderSnapshot): HTMLElement[] {
       el('dt', {}, 'Customer'), el('dd', {}, `${order.customer.name} <${order.customer.email}>`),
       el('dt', {}, 'Address'), el('dd', {}, [a.line1, a.line2, `${a.postcode} ${a.city}`, a.country].filter(Boolean).join(', ')),
       el('dt', {}, 'Items'), el('dd', {}, `${order.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')} (total ${money(total)})`),
-      el('dt', {}, 'Tracking number'), el('dd', {}, order.trackingNumber ?? '—')),
+      el('dt', {}, 'Tracking number'), el('dd', {}, order.trackingNumber ?? '—'),
+      // Issue 18 points 5 and 7.
+      el('dt', {}, 'Promised window'), el('dd', { 'data-testid': 'order-window' }, order.deliveryWindow ? `${formatWhen(order.deliveryWindow.start)} – ${formatWhen(order.deliveryWindow.end)}` : '—'),
+      el('dt', {}, 'Customer rating'), el('dd', { 'data-testid': 'order-rating' }, order.feedback ? feedbackText(order.feedback) : order.status === 'delivered' ? 'Not rated yet' : '—')),
     el('h3', {}, 'History'),
     el('ol', { class: 'history', 'data-testid': 'order-history' }, ...order.history.map((h) =>
       el('li', {}, el('time', { datetime: h.at }, formatWhen(h.at)), ` ${ORDER_STATUS_LABELS[h.status]}`, h.note ? el('span', { class: 'muted' }, ` · ${h.note}`) : null))),

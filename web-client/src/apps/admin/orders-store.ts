@@ -1,4 +1,4 @@
-import type { OrderSnapshot, OrderStatus, OrderStatusMessage } from '@orderpulse/contracts';
+import type { DeliveryWindow, OrderSnapshot, OrderStatus, OrderStatusMessage } from '@orderpulse/contracts';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 
 export interface OrderRow {
@@ -11,6 +11,8 @@ export interface OrderRow {
   createdAt?: string;
   customerName?: string;
   city?: string;
+  /** Issue 18 point 5: the promised window, from a snapshot. */
+  deliveryWindow?: DeliveryWindow;
 }
 
 export interface OrderQuery {
@@ -68,7 +70,12 @@ export class OrdersStore extends TypedEmitter<OrdersStoreEvents> {
 
   private applySnapshot(snapshot: OrderSnapshot): boolean {
     const current = this.rows.get(snapshot.id);
-    const details = { createdAt: snapshot.createdAt, customerName: snapshot.customer.name, city: snapshot.deliveryAddress.city };
+    const details = {
+      createdAt: snapshot.createdAt,
+      customerName: snapshot.customer.name,
+      city: snapshot.deliveryAddress.city,
+      ...(snapshot.deliveryWindow ? { deliveryWindow: snapshot.deliveryWindow } : {}),
+    };
     if (current && snapshot.version <= current.version) {
       if (current.customerName !== undefined) return false;
       this.rows.set(snapshot.id, { ...current, ...details });

@@ -1,6 +1,7 @@
 import type { RiderSummary } from '../shared/delivery-api.js';
 import { el, problemBox, setText } from '../shared/dom.js';
 import type { ConsoleDeps } from './console-deps.js';
+import { createStopsEditor } from './stops-editor.js';
 
 /** Where a rider's link opens the rider app; the token moves out of the URL on first load. */
 export function riderLink(origin: string, token: string): string {
@@ -51,13 +52,17 @@ export function createRidersView(deps: ConsoleDeps): HTMLElement {
       });
   };
 
+  // Issue 18 point 6: the dispatcher's order of a rider's stops.
+  const stops = createStopsEditor(deps);
   const render = () => {
     list.replaceChildren(...deps.riders.list.map((rider) => {
       const button = el('button', { type: 'button', class: 'secondary', 'aria-label': `Copy link: a sign-in link for ${rider.name}` }, 'Copy link');
       button.addEventListener('click', () => issueLink(rider, button));
+      const stopsButton = el('button', { type: 'button', class: 'secondary', 'aria-label': `Stops of ${rider.name}` }, 'Stops');
+      stopsButton.addEventListener('click', () => stops.open(rider));
       return el('li', { 'data-rider-id': rider.id, 'data-rider-name': rider.name },
         el('span', {}, el('strong', {}, rider.name), rider.phone ? el('span', { class: 'muted small' }, ` · ${rider.phone}`) : null),
-        button);
+        el('span', { class: 'row' }, stopsButton, button));
     }));
     if (!deps.riders.list.length) list.replaceChildren(el('li', { class: 'muted' }, 'No riders yet.'));
   };
@@ -81,5 +86,5 @@ export function createRidersView(deps: ConsoleDeps): HTMLElement {
   });
 
   return el('section', { class: 'card', 'aria-labelledby': 'riders-heading' },
-    el('h2', { id: 'riders-heading', class: 'card-title' }, 'Riders'), list, form, linkBox, problem.element);
+    el('h2', { id: 'riders-heading', class: 'card-title' }, 'Riders'), list, stops.element, form, linkBox, problem.element);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   deliverySnapshotSchema,
+  deliveryStatusSchema,
   riderAssignmentsMessageSchema,
   riderSchema,
   type DeliverySnapshot,
@@ -15,6 +16,32 @@ export type RiderSummary = z.infer<typeof riderSummarySchema>;
 
 const ridersSchema = z.object({ items: z.array(riderSummarySchema) });
 const deliveriesSchema = z.object({ items: z.array(deliverySnapshotSchema) });
+// Issue 18 point 5: GET /stats/punctuality.
+const nullableNumber = z.number().nullable();
+export const punctualityReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  delivered: z.number(),
+  withWindow: z.number(),
+  onTime: z.number(),
+  late: z.number(),
+  onTimeRate: nullableNumber,
+  etaAccuracy: z.object({
+    measured: z.number(),
+    meanAbsoluteErrorMinutes: nullableNumber,
+    meanSignedErrorMinutes: nullableNumber,
+    withinFiveMinutesRate: nullableNumber,
+  }),
+  truncated: z.boolean(),
+});
+export type PunctualityReport = z.infer<typeof punctualityReportSchema>;
+
+// Issue 18 point 6: a rider's stops in order.
+export const riderStopsSchema = z.object({
+  items: z.array(z.object({ deliveryId: z.uuid(), orderNumber: z.string(), status: deliveryStatusSchema, stopsBefore: z.number() })),
+});
+export type RiderStops = z.infer<typeof riderStopsSchema>['items'];
+
 const riderTokenSchema = z.object({ token: z.string().min(1), expiresAt: z.string() });
 export type RiderToken = z.infer<typeof riderTokenSchema>;
 
@@ -62,6 +89,22 @@ export class DeliveryApi {
   /** Admin: lets the rider enter a PIN again after too many wrong ones. */
   unlockPin(deliveryId: string): Promise<DeliverySnapshot> {
     return this.http.request('POST', `/deliveries/${encodeURIComponent(deliveryId)}/proof/unlock`, { body: {}, schema: deliverySnapshotSchema });
+  }
+
+  /** Issue 18 point 5: on-time rate and ETA accuracy of the deliveries handed over in [from, to) (admin). */
+  punctuality(from: Date, to: Date): Promise<PunctualityReport> {
+    const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    return this.http.request('GET', `/stats/punctuality?${query.toString()}`, { schema: punctualityReportSchema });
+  }
+
+  /** Issue 18 point 6: the rider's stops, first first. */
+  async riderStops(riderId: string): Promise<RiderStops> {
+    return (await this.http.request('GET', `/riders/${encodeURIComponent(riderId)}/stops`, { schema: riderStopsSchema })).items;
+  }
+
+  /** Issue 18 point 6: the dispatcher's order (every open delivery of the rider once). */
+  async setRiderStops(riderId: string, deliveryIds: string[]): Promise<RiderStops> {
+    return (await this.http.request('POST', `/riders/${encodeURIComponent(riderId)}/stops`, { body: { deliveryIds }, schema: riderStopsSchema })).items;
   }
 
   assignments(riderId: string): Promise<RiderAssignmentsMessage> {

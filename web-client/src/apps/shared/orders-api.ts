@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { orderSnapshotSchema, type OrderSnapshot, type OrderStatus } from '@orderpulse/contracts';
+import { orderFeedbackSchema, orderNumberSchema, orderSnapshotSchema, type OrderFeedback, type OrderSnapshot, type OrderStatus } from '@orderpulse/contracts';
 import type { ApiClient } from './api-client.js';
 
 const loginSchema = z.object({ token: z.string().min(1), expiresAt: z.string(), role: z.literal('admin') });
@@ -10,6 +10,15 @@ export type TrackingAccess = z.infer<typeof trackingAccessSchema>;
 
 const orderPageSchema = z.object({ items: z.array(orderSnapshotSchema), nextCursor: z.string().nullable().optional() });
 export type OrderPage = z.infer<typeof orderPageSchema>;
+
+// Issue 18 point 7: ratings.
+const feedbackSummarySchema = z.object({
+  count: z.number(),
+  average: z.number().nullable(),
+  distribution: z.record(z.string(), z.number()),
+  recent: z.array(z.object({ orderId: z.uuid(), orderNumber: orderNumberSchema, feedback: orderFeedbackSchema })),
+});
+export type FeedbackSummary = z.infer<typeof feedbackSummarySchema>;
 
 export interface StatusChange {
   status: OrderStatus;
@@ -40,6 +49,16 @@ export class OrdersApi {
 
   getOrder(orderId: string, signal?: AbortSignal): Promise<OrderSnapshot> {
     return this.http.request('GET', `/orders/${encodeURIComponent(orderId)}`, { schema: orderSnapshotSchema, ...(signal ? { signal } : {}) });
+  }
+
+  /** Issue 18 point 7: the customer rates the delivered order (its tracking token), once. */
+  rate(orderId: string, feedback: { rating: number; comment?: string }): Promise<OrderFeedback> {
+    return this.http.request('POST', `/orders/${encodeURIComponent(orderId)}/feedback`, { body: feedback, schema: orderFeedbackSchema });
+  }
+
+  /** Issue 18 point 7: the average rating and the newest ratings (admin). */
+  feedbackSummary(): Promise<FeedbackSummary> {
+    return this.http.request('GET', '/feedback', { schema: feedbackSummarySchema });
   }
 
   changeStatus(orderId: string, change: StatusChange): Promise<OrderSnapshot> {

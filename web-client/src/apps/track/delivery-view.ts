@@ -7,6 +7,13 @@ import { createRiderWhereabouts } from './rider-whereabouts.js';
 import { createProofView, type ProofImageLoader } from './proof-view.js';
 import type { TrackingState } from './tracking-state.js';
 
+const STOPS_WHILE = new Set(['assigned', 'picked_up', 'in_transit']);
+
+/** Issue 18 point 6: "Your stop is next" / "2 stops before yours". */
+export function stopsText(before: number): string {
+  return before === 0 ? 'Your stop is next' : `${before} stop${before === 1 ? '' : 's'} before yours`;
+}
+
 export interface DeliveryView {
   readonly element: HTMLElement;
   render(state: TrackingState): void;
@@ -22,6 +29,9 @@ export function createDeliveryView(map: MapSettings | null, loadProofImage?: Pro
   const eta = el('dd', { 'data-testid': 'eta' }, '—');
   const arriving = el('p', { class: 'notice arriving', role: 'status', 'data-testid': 'arriving' }, 'Your rider is almost there: they are close to your address.');
   arriving.hidden = true;
+  // Issue 18 point 6: where this stop is in the rider's round (a count only).
+  const stops = el('p', { class: 'stops', 'data-testid': 'stops', 'aria-live': 'polite' });
+  stops.hidden = true;
   const age = el('p', { class: 'age muted small', 'data-testid': 'position-age', 'aria-live': 'off' });
   // How fresh the rider's signal is: "Updated 5 s ago", then "Signal lost 2 min ago".
   const signal = el('p', { class: 'signal small', 'data-testid': 'rider-signal', 'data-freshness': '', 'aria-live': 'polite' });
@@ -31,6 +41,7 @@ export function createDeliveryView(map: MapSettings | null, loadProofImage?: Pro
     el('h2', { id: 'delivery-heading', class: 'card-title' }, 'Delivery'),
     status,
     arriving,
+    stops,
     proof.element,
     el('dl', { class: 'facts' },
       el('div', {}, el('dt', {}, 'Rider'), riderName),
@@ -55,6 +66,9 @@ export function createDeliveryView(map: MapSettings | null, loadProofImage?: Pro
       if (near) status.dataset.arriving = 'true';
       else delete status.dataset.arriving;
       setText(riderName, tracking.rider?.name ?? 'not assigned yet');
+      const before = tracking.rider && STOPS_WHILE.has(tracking.status) ? tracking.stopsBefore : undefined;
+      stops.hidden = before === undefined;
+      if (before !== undefined) setText(stops, stopsText(before));
       const estimate = state.eta;
       setText(eta, estimate
         ? `${formatDuration(estimate.minutes)} (around ${formatWhen(estimate.at)}), ${formatDistance(state.distanceKm ?? estimate.distanceKm)} away`

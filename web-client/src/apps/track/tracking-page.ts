@@ -8,6 +8,7 @@ import { openLiveConnection } from '../shared/live-connection.js';
 import type { ConnectionState } from '../shared/mqtt-live-client.js';
 import { OrdersApi } from '../shared/orders-api.js';
 import { ORDER_STATUS_LABELS } from '../shared/status-labels.js';
+import { createFeedbackView } from './feedback-view.js';
 import { createStatusNotifications } from './status-notifications.js';
 import { TrackingState } from './tracking-state.js';
 import { createTrackingView } from './tracking-view.js';
@@ -52,6 +53,9 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
   const orders = new OrdersApi(new ApiClient({ baseUrl: config.ordersUrl, token: () => token }));
   const notifications = createStatusNotifications();
   view.extras.append(notifications.element);
+  // Issue 18 point 7: the rating form, once delivered.
+  const feedback = createFeedbackView(orders, orderId);
+  view.extras.before(feedback.element);
   let liveState: ConnectionState = 'connecting';
   let denied = false;
   let announcedStatus: string | undefined;
@@ -60,6 +64,7 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
   const refresh = () => {
     if (denied) return;
     view.render(state);
+    feedback.render(state);
     view.tick(state, Date.now());
     // The rider near the address (delivery.arriving): announced once, like a status change.
     const tracking = state.tracking;

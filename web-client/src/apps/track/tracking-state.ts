@@ -3,6 +3,7 @@ import {
   type Address,
   type Eta,
   type LatLng,
+  type OrderFeedback,
   type OrderItem,
   type OrderLocationMessage,
   type OrderSignalMessage,
@@ -50,6 +51,8 @@ export class TrackingState {
   /** `orders/<id>/signal`: how fresh the rider's signal is, while the rider is on the way. */
   signal: OrderSignalMessage | undefined;
   contents: OrderContents | undefined;
+  /** Issue 18 point 7: the customer's rating, from the HTTP snapshot. */
+  feedback: OrderFeedback | undefined;
   readonly trail: LatLng[] = [];
 
   constructor(readonly orderId: string) {}
@@ -65,6 +68,10 @@ export class TrackingState {
     const { lat, lng, line1, city } = snapshot.deliveryAddress;
     if (!this.destination && lat !== undefined && lng !== undefined) {
       this.destination = { lat, lng, label: `${line1}, ${city}` };
+      changed = true;
+    }
+    if (snapshot.feedback && !this.feedback) {
+      this.feedback = snapshot.feedback;
       changed = true;
     }
     if (this.order && snapshot.version <= this.order.version) return changed;
