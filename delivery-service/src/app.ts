@@ -3,6 +3,8 @@ import { createHttpApp, type ReadinessChecks, type Registry, type TokenService }
 import { deliveryRoutes } from './routes/delivery-routes.js';
 import { riderRoutes, type RiderRouteDeps } from './routes/rider-routes.js';
 import { createDeliveryGuards } from './auth/delivery-guards.js';
+import { trackRoutes } from './routes/track-routes.js';
+import type { TrackRetention } from './track/position-history.js';
 
 export interface DeliveryAppDeps extends RiderRouteDeps {
   /** Signs rider tokens and checks every bearer token. */
@@ -10,6 +12,10 @@ export interface DeliveryAppDeps extends RiderRouteDeps {
   registry: Registry;
   readiness: ReadinessChecks;
   corsOrigins?: string[];
+  /** What the replay history keeps (reported by GET /deliveries/:id/track). */
+  trackRetention: TrackRetention;
+  /** CUSTOMER_TRACK_AFTER_DELIVERY. */
+  customerTrackAfterDelivery: boolean;
 }
 
 /** The deliveries and riders HTTP API on service-kit's scaffold. Does not listen: see service.ts. */
@@ -17,7 +23,7 @@ export function createDeliveryApp(deps: DeliveryAppDeps): Koa {
   const { logger, registry, readiness, corsOrigins } = deps;
   const app = createHttpApp({ logger, registry, readiness, ...(corsOrigins ? { corsOrigins } : {}) });
   const guards = createDeliveryGuards(deps.tokens, deps);
-  for (const router of [deliveryRoutes(deps, guards), riderRoutes(deps, guards)]) {
+  for (const router of [deliveryRoutes(deps, guards), trackRoutes(deps), riderRoutes(deps, guards)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   }
   return app;

@@ -14,6 +14,7 @@ import {
   refuseDevSecretsInProduction,
   text,
 } from '@orderpulse/service-kit';
+import { trackConfig } from './track/track-settings.js';
 
 export const deliveryConfigShape = {
   ...commonConfig,
@@ -45,6 +46,7 @@ export const deliveryConfigShape = {
   /** Refused (and ignored repeated) rider report log lines per second for each result; the rest are counted and summed up in one line a second. */
   REFUSAL_LOG_LINES_PER_SECOND: positiveInt(10),
   ...outboxRelayConfig,
+  ...trackConfig,
   /** How long start-up waits for RabbitMQ and for the MQTT broker before giving up. */
   CONNECT_TIMEOUT_MS: positiveInt(5_000),
   /** Browser origins allowed to call the API, comma separated; `*` allows any. */

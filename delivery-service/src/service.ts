@@ -24,6 +24,7 @@ import { createRiderIngest, type RiderIngest } from './ingest/rider-ingest.js';
 import { createOrderEventHandler } from './messaging/handle-order-event.js';
 import { createOrderEventsConsumer, ORDER_EVENTS_QUEUE } from './messaging/order-events-consumer.js';
 import { instrumentIntakes } from './metrics.js';
+import { startTrackPruner } from './track/track-pruner.js';
 
 /** Replacements for what the service would otherwise build itself. What is passed in is not closed by close(). */
 export interface DeliveryServiceOverrides {
@@ -93,7 +94,11 @@ export async function startDeliveryService(
       logger,
       averageSpeedKmh: config.AVERAGE_SPEED_KMH,
       reportTimeLimits: { maxFutureSkewMs: config.RIDER_REPORT_MAX_FUTURE_SECONDS * 1000, maxAgeMs: config.RIDER_REPORT_MAX_AGE_SECONDS * 1000 },
+      positions: store.positions,
     };
+    const trackRetention = { maxPerDelivery: config.POSITION_HISTORY_MAX_PER_DELIVERY, retentionDays: config.POSITION_HISTORY_RETENTION_DAYS };
+    const pruner = startTrackPruner({ ...deps, trackRetention }, config.POSITION_HISTORY_PRUNE_MS);
+    closers.add('track pruner', async () => pruner.stop());
 
     const consumer = createOrderEventsConsumer({
       connection,
@@ -131,6 +136,8 @@ export async function startDeliveryService(
       registry,
       readiness: () => ({ amqp: connection.isConnected(), mqtt: ingest.isConnected(), store: store.isReady() }),
       corsOrigins: config.CORS_ORIGINS,
+      trackRetention,
+      customerTrackAfterDelivery: config.CUSTOMER_TRACK_AFTER_DELIVERY,
     });
     const server = await listen(app, config.DELIVERY_PORT, config.HOST);
     closers.add('HTTP server', () => server.close());

@@ -1,5 +1,6 @@
 import type { Address, DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot, DeliveryStatus, Rider } from '@orderpulse/contracts';
 import type { OutboxStore } from '@orderpulse/service-kit';
+import type { PositionHistory } from '../track/position-history.js';
 
 /** A delivery as stored: its public snapshot plus the events not yet confirmed by RabbitMQ (the outbox). */
 export interface StoredDelivery {
@@ -75,6 +76,8 @@ export interface DeliveryStore {
   deliveries: DeliveryRepository;
   riders: RiderRepository;
   orders: OrderDirectory;
+  /** Rider positions kept per delivery for replay (track/); absent: none are kept. */
+  positions?: PositionHistory;
   isReady(): boolean;
   close(): Promise<void>;
 }

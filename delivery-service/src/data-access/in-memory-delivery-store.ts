@@ -3,24 +3,30 @@ import type { DeliveryStore, KnownOrder, StoredDelivery } from './delivery-store
 import { createInMemoryDeliveries } from './in-memory-deliveries.js';
 import { createInMemoryOrderDirectory } from './in-memory-order-directory.js';
 import { createInMemoryRiders } from './in-memory-riders.js';
+import { createMapPositionHistory, type StoredTrack } from '../track/position-history.js';
+import { DEFAULT_TRACK_RETENTION } from '../track/track-settings.js';
 
 /** Where the zero-setup store keeps its documents, by id. */
 export interface DeliveryMaps {
   deliveries: Map<string, StoredDelivery>;
   riders: Map<string, Rider>;
   orders: Map<string, KnownOrder>;
+  /** Rider positions per delivery, for replay. */
+  tracks?: Map<string, StoredTrack>;
 }
 
 /** The zero-setup store over plain Maps (data lives as long as the process) or journaled ones. */
 export function createInMemoryDeliveryStore(
   maps: DeliveryMaps = { deliveries: new Map(), riders: new Map(), orders: new Map() },
   onClose: () => void = () => undefined,
+  maxTrackPoints: number = DEFAULT_TRACK_RETENTION.maxPerDelivery,
 ): DeliveryStore {
   let closed = false;
   return {
     deliveries: createInMemoryDeliveries(maps.deliveries),
     riders: createInMemoryRiders(maps.riders),
     orders: createInMemoryOrderDirectory(maps.orders),
+    positions: createMapPositionHistory(maps.tracks ?? new Map(), { maxPerDelivery: maxTrackPoints }),
     isReady: () => !closed,
     async close() {
       if (closed) return;

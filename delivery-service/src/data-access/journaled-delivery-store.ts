@@ -3,18 +3,21 @@ import type { Rider } from '@orderpulse/contracts';
 import { JournaledMap } from '@orderpulse/service-kit';
 import type { DeliveryStore, KnownOrder, StoredDelivery } from './delivery-store.js';
 import { createInMemoryDeliveryStore } from './in-memory-delivery-store.js';
+import type { StoredTrack } from '../track/position-history.js';
 
 /**
  * The zero-setup store, journaled to `<dir>/*.jsonl` so deliveries, riders and known orders
  * (with their pending events) survive a restart without a database. One process per directory.
  */
-export function openJournaledDeliveryStore(dir: string): DeliveryStore {
+export function openJournaledDeliveryStore(dir: string, maxTrackPoints?: number): DeliveryStore {
   const deliveries = JournaledMap.open<StoredDelivery>(join(dir, 'deliveries.jsonl'));
   const riders = JournaledMap.open<Rider>(join(dir, 'riders.jsonl'));
   const orders = JournaledMap.open<KnownOrder>(join(dir, 'known-orders.jsonl'));
-  return createInMemoryDeliveryStore({ deliveries, riders, orders }, () => {
+  const tracks = JournaledMap.open<StoredTrack>(join(dir, 'tracks.jsonl'));
+  return createInMemoryDeliveryStore({ deliveries, riders, orders, tracks }, () => {
     deliveries.close();
     riders.close();
     orders.close();
-  });
+    tracks.close();
+  }, maxTrackPoints);
 }

@@ -3,6 +3,8 @@ import type { DeliveryStore } from './delivery-store.js';
 import { openMongoDeliveries } from './mongo-deliveries.js';
 import { openMongoOrderDirectory } from './mongo-order-directory.js';
 import { openMongoRiders } from './mongo-riders.js';
+import { openMongoPositionHistory } from '../track/mongo-position-history.js';
+import { DEFAULT_TRACK_RETENTION } from '../track/track-settings.js';
 
 export interface MongoDeliveryStoreOptions {
   url: string;
@@ -12,6 +14,8 @@ export interface MongoDeliveryStoreOptions {
   connectTimeoutMs?: number;
   maxPoolSize?: number;
   outbox?: MongoOutboxOptions;
+  /** Rider positions kept per delivery for replay (the newest). */
+  maxTrackPoints?: number;
 }
 
 /**
@@ -26,6 +30,7 @@ export async function connectMongoDeliveryStore(options: MongoDeliveryStoreOptio
       deliveries: reportStoreOutages(await openMongoDeliveries(connection, options.outbox), 'MongoDB'),
       riders: reportStoreOutages(await openMongoRiders(connection), 'MongoDB'),
       orders: reportStoreOutages(await openMongoOrderDirectory(connection), 'MongoDB'),
+      positions: reportStoreOutages(await openMongoPositionHistory(connection, { maxPerDelivery: options.maxTrackPoints ?? DEFAULT_TRACK_RETENTION.maxPerDelivery }), 'MongoDB'),
       isReady: () => isMongoConnected(connection),
       close: () => connection.close(),
     };

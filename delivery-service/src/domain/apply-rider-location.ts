@@ -5,6 +5,7 @@ import { NoDeliveryInProgressError } from './delivery-errors.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
 import { assertReportTimeInRange } from './report-time.js';
 import { writeDeliveryChange } from './write-delivery-change.js';
+import { recordPosition } from '../track/record-position.js';
 
 /** The deliveries a rider's position is about: the ones on their way to the customer. */
 export const IN_PROGRESS: readonly DeliveryStatus[] = ['picked_up', 'in_transit'];
@@ -44,7 +45,10 @@ export async function applyRiderLocation(deps: DeliveryUseCaseDeps, riderId: str
       const next = withPosition(current, position, now, deps.averageSpeedKmh);
       return { next, event: locationUpdatedEvent(next, riderId, position) };
     });
-    if (result.changed) outcome.updated.push(result.delivery);
+    if (result.changed) {
+      outcome.updated.push(result.delivery);
+      await recordPosition(deps, id, position);
+    }
     else outcome.unchanged += 1;
   }
   return outcome;

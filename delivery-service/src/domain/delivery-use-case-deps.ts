@@ -1,5 +1,6 @@
 import type { Logger, OutboxNudge } from '@orderpulse/service-kit';
 import type { DeliveryStore } from '../data-access/delivery-store.js';
+import type { PositionHistory } from '../track/position-history.js';
 import type { ReportTimeLimits } from './report-time.js';
 
 export interface DeliveryUseCaseDeps {
@@ -12,4 +13,6 @@ export interface DeliveryUseCaseDeps {
   averageSpeedKmh: number;
   /** Rider reports dated outside [now - maxAge, now + maxFutureSkew] are refused. */
   reportTimeLimits: ReportTimeLimits;
+  /** Where rider positions are kept for replay; absent: not kept. */
+  positions?: PositionHistory | undefined;
 }
