@@ -5,6 +5,7 @@ import { ORDER_STATUS_LABELS } from '../shared/status-labels.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { createDeliverySection } from './delivery-section.js';
 import { createStatusForm } from './status-form.js';
+import { createReplayView } from './replay-view.js';
 
 export interface OrderPanel {
   readonly element: HTMLElement;
@@ -40,9 +41,10 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
   const problem = problemBox('panel-error');
   const statusForm = createStatusForm(deps, (snapshot) => showSnapshot(snapshot));
   const delivery = createDeliverySection(deps);
+  const replay = createReplayView(deps, deps.map ?? null);
   const element = el('section', { class: 'card panel', 'aria-labelledby': 'panel-heading', 'data-testid': 'order-panel' },
     el('div', { class: 'bar' }, el('div', {}, heading, badge), closeButton),
-    problem.element, details, statusForm.element, delivery.element);
+    problem.element, details, statusForm.element, delivery.element, replay.element);
   element.hidden = true;
 
   let orderId: string | undefined;
@@ -54,6 +56,7 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
     snapshot = next;
     deps.store.upsertSnapshot(next);
     details.replaceChildren(...detailsOf(next));
+    replay.show(next);
     syncFromStore();
   }
   function load(id: string): void {
@@ -83,6 +86,7 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
     orderId = undefined;
     snapshot = undefined;
     delivery.close();
+    replay.close();
     element.hidden = true;
     if (closed) onClose(closed);
   }
