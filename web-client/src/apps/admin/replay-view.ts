@@ -5,7 +5,7 @@ import type { MapMarker, MapSettings } from '../shared/map-scene.js';
 import { formatWhen } from '../shared/relative-time.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { buildReplayScript, frameAt, REPLAY_SPEEDS, ReplayClock, type ReplayFrame, type ReplayScript, type ReplaySpeed } from './replay-model.js';
-import { drawReplayPath } from './replay-path.js';
+import { drawReplayPath } from '../shared/ridden-path.js';
 
 /** Orders whose story is over: these can be replayed. */
 const FINISHED: ReadonlySet<OrderStatus> = new Set(['delivered', 'cancelled']);

@@ -8,6 +8,8 @@ import { openLiveConnection } from '../shared/live-connection.js';
 import type { ConnectionState } from '../shared/mqtt-live-client.js';
 import { OrdersApi } from '../shared/orders-api.js';
 import { ORDER_STATUS_LABELS } from '../shared/status-labels.js';
+import { DeliveryApi } from '../shared/delivery-api.js';
+import { createDeliveredPath } from './delivered-path.js';
 import { createStatusNotifications } from './status-notifications.js';
 import { TrackingState } from './tracking-state.js';
 import { createTrackingView } from './tracking-view.js';
@@ -51,6 +53,8 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
   const orders = new OrdersApi(new ApiClient({ baseUrl: config.ordersUrl, token: () => token }));
   const notifications = createStatusNotifications();
   view.extras.append(notifications.element);
+  const deliveredPath = config.customerPathAfterDelivery ? createDeliveredPath(new DeliveryApi(new ApiClient({ baseUrl: config.deliveryUrl, token: () => token }))) : undefined;
+  if (deliveredPath) view.extras.append(deliveredPath.element);
   let liveState: ConnectionState = 'connecting';
   let denied = false;
   let announcedStatus: string | undefined;
@@ -59,6 +63,7 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
     if (denied) return;
     view.render(state);
     view.tick(state, Date.now());
+    deliveredPath?.update(state);
     const order = state.order;
     if (!order || order.status === announcedStatus) return;
     if (announcedStatus !== undefined) {

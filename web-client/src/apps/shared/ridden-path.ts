@@ -1,5 +1,5 @@
 import type { LatLng } from '@orderpulse/contracts';
-import { svg } from '../shared/dom.js';
+import { svg } from './dom.js';
 
 const SIZE = 240;
 const MARGIN = 16;
