@@ -26,7 +26,7 @@ export function createInMemoryDeliveryStore(
     deliveries: createInMemoryDeliveries(maps.deliveries),
     riders: createInMemoryRiders(maps.riders),
     orders: createInMemoryOrderDirectory(maps.orders),
-    positions: createMapPositionHistory(maps.tracks ?? new Map(), { maxPerDelivery: maxTrackPoints }),
+    positions: createMapPositionHistory(maps.tracks ?? new Map<string, StoredTrack>(), { maxPerDelivery: maxTrackPoints }),
     isReady: () => !closed,
     async close() {
       if (closed) return;
