@@ -10,7 +10,7 @@ import { pruneTracks } from '../src/track/get-delivery-track.js';
 import { withPoint, type PositionHistory } from '../src/track/position-history.js';
 import { createLogger } from '@orderpulse/service-kit';
 import { aTestDatabase, FERRETDB_CLIENT_POOL_SIZE } from '@orderpulse/service-kit/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { at } from './support/factories.js';
@@ -89,6 +89,27 @@ describePositionHistory('journaled files (reopened)', async (max) => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('journaled position history', () => {
+  it('when a long ride is kept, then the journal grows by a line per point (not by the whole track) and the bound holds after reopening', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'delivery-tracks-'));
+    try {
+      const store = openJournaledDeliveryStore(dir, 40);
+      const id = randomUUID();
+      for (let second = 0; second < 50; second += 1) await store.positions!.append(id, { lat: 51.45, lng: -2.59, at: at(1, second) }, NOW);
+      await store.close();
+      const lines = readFileSync(join(dir, 'track-points.jsonl'), 'utf8').split('\n').filter(Boolean);
+      expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(400); // one point with its keys; the 40-point track would be over 2,000
+      const reopened = openJournaledDeliveryStore(dir, 40);
+      const kept = await reopened.positions!.list(id);
+      await reopened.close();
+      expect(kept).toHaveLength(40);
+      expect(kept[0]?.at).toBe(at(1, 10));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 const mongo = mongoTestTarget();

@@ -3,7 +3,7 @@ import type { DeliveryStore, KnownOrder, StoredDelivery } from './delivery-store
 import { createInMemoryDeliveries } from './in-memory-deliveries.js';
 import { createInMemoryOrderDirectory } from './in-memory-order-directory.js';
 import { createInMemoryRiders } from './in-memory-riders.js';
-import { createMapPositionHistory, type StoredTrack } from '../track/position-history.js';
+import { createMapPositionHistory, type KeptPoint } from '../track/position-history.js';
 import { DEFAULT_TRACK_RETENTION } from '../track/track-settings.js';
 
 /** Where the zero-setup store keeps its documents, by id. */
@@ -11,8 +11,8 @@ export interface DeliveryMaps {
   deliveries: Map<string, StoredDelivery>;
   riders: Map<string, Rider>;
   orders: Map<string, KnownOrder>;
-  /** Rider positions per delivery, for replay. */
-  tracks?: Map<string, StoredTrack>;
+  /** Rider positions kept for replay, one entry per point. */
+  trackPoints?: Map<string, KeptPoint>;
 }
 
 /** The zero-setup store over plain Maps (data lives as long as the process) or journaled ones. */
@@ -26,7 +26,7 @@ export function createInMemoryDeliveryStore(
     deliveries: createInMemoryDeliveries(maps.deliveries),
     riders: createInMemoryRiders(maps.riders),
     orders: createInMemoryOrderDirectory(maps.orders),
-    positions: createMapPositionHistory(maps.tracks ?? new Map<string, StoredTrack>(), { maxPerDelivery: maxTrackPoints }),
+    positions: createMapPositionHistory(maps.trackPoints ?? new Map<string, KeptPoint>(), { maxPerDelivery: maxTrackPoints }),
     isReady: () => !closed,
     async close() {
       if (closed) return;

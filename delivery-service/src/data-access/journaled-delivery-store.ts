@@ -3,7 +3,7 @@ import type { Rider } from '@orderpulse/contracts';
 import { JournaledMap } from '@orderpulse/service-kit';
 import type { DeliveryStore, KnownOrder, StoredDelivery } from './delivery-store.js';
 import { createInMemoryDeliveryStore } from './in-memory-delivery-store.js';
-import type { StoredTrack } from '../track/position-history.js';
+import type { KeptPoint } from '../track/position-history.js';
 
 /**
  * The zero-setup store, journaled to `<dir>/*.jsonl` so deliveries, riders and known orders
@@ -13,11 +13,11 @@ export function openJournaledDeliveryStore(dir: string, maxTrackPoints?: number)
   const deliveries = JournaledMap.open<StoredDelivery>(join(dir, 'deliveries.jsonl'));
   const riders = JournaledMap.open<Rider>(join(dir, 'riders.jsonl'));
   const orders = JournaledMap.open<KnownOrder>(join(dir, 'known-orders.jsonl'));
-  const tracks = JournaledMap.open<StoredTrack>(join(dir, 'tracks.jsonl'));
-  return createInMemoryDeliveryStore({ deliveries, riders, orders, tracks }, () => {
+  const trackPoints = JournaledMap.open<KeptPoint>(join(dir, 'track-points.jsonl'));
+  return createInMemoryDeliveryStore({ deliveries, riders, orders, trackPoints }, () => {
     deliveries.close();
     riders.close();
     orders.close();
-    tracks.close();
+    trackPoints.close();
   }, maxTrackPoints);
 }

@@ -45,12 +45,40 @@ export function withPoint(points: readonly TrackPoint[], point: TrackPoint, max:
   return next.length > max ? next.slice(next.length - max) : next;
 }
 
-/** Over a Map (plain, or service-kit's JournaledMap for the zero-setup store: values are replaced, never mutated). */
-export function createMapPositionHistory(tracks: Map<string, StoredTrack>, retention: Pick<TrackRetention, 'maxPerDelivery'>): PositionHistory {
+/** One kept point as the zero-setup store holds it: a Map entry of its own, keyed by delivery and time. */
+export interface KeptPoint {
+  deliveryId: string;
+  point: TrackPoint;
+  /** When it was kept (retention counts from a track's newest). */
+  keptAt: string;
+}
+
+const keyOf = (deliveryId: string, at: string) => `${deliveryId}|${at}`;
+
+/**
+ * Over a Map of points (plain, or service-kit's JournaledMap for the zero-setup store), one entry
+ * per point so the journal grows by a point per position, not by the whole track. Tracks are
+ * indexed in memory, rebuilt from the Map at start.
+ */
+export function createMapPositionHistory(points: Map<string, KeptPoint>, retention: Pick<TrackRetention, 'maxPerDelivery'>): PositionHistory {
+  const tracks = new Map<string, StoredTrack>();
+  const index = (kept: KeptPoint) => {
+    const track = tracks.get(kept.deliveryId) ?? { points: [], keptAt: kept.keptAt };
+    const next = withPoint(track.points, kept.point, Number.MAX_SAFE_INTEGER) ?? track.points;
+    tracks.set(kept.deliveryId, { points: next, keptAt: kept.keptAt > track.keptAt ? kept.keptAt : track.keptAt });
+  };
+  for (const kept of points.values()) index(kept);
+
   return {
     async append(deliveryId, point, now) {
-      const points = withPoint(tracks.get(deliveryId)?.points ?? [], point, retention.maxPerDelivery);
-      if (points) tracks.set(deliveryId, { points, keptAt: now.toISOString() });
+      const track = tracks.get(deliveryId);
+      const next = withPoint(track?.points ?? [], point, retention.maxPerDelivery);
+      if (!next) return;
+      const keptAt = now.toISOString();
+      points.set(keyOf(deliveryId, point.at), { deliveryId, point, keptAt });
+      const stays = new Set(next.map((p) => p.at));
+      for (const old of track?.points ?? []) if (!stays.has(old.at)) points.delete(keyOf(deliveryId, old.at));
+      tracks.set(deliveryId, { points: next, keptAt });
     },
     async list(deliveryId) {
       return [...(tracks.get(deliveryId)?.points ?? [])];
@@ -58,10 +86,10 @@ export function createMapPositionHistory(tracks: Map<string, StoredTrack>, reten
     async pruneKeptBefore(cutoff) {
       let dropped = 0;
       for (const [id, track] of [...tracks]) {
-        if (Date.parse(track.keptAt) < cutoff.getTime()) {
-          tracks.delete(id);
-          dropped += 1;
-        }
+        if (Date.parse(track.keptAt) >= cutoff.getTime()) continue;
+        for (const p of track.points) points.delete(keyOf(id, p.at));
+        tracks.delete(id);
+        dropped += 1;
       }
       return dropped;
     },
