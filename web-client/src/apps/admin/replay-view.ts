@@ -79,6 +79,8 @@ export function createReplayView(deps: ConsoleDeps, map: MapSettings | null): Re
       const reached = i < frame.stepsReached;
       li.dataset.reached = String(reached);
       li.classList.toggle('reached', reached);
+      if (i === frame.stepsReached - 1) li.setAttribute('aria-current', 'step');
+      else li.removeAttribute('aria-current');
     });
     if (drawn === frame.pointsReached) return;
     drawn = frame.pointsReached;
