@@ -2,6 +2,7 @@ export * from './order-status.js';
 export * from './order.js';
 export * from './delivery-status.js';
 export * from './delivery.js';
+export * from './delivery-track.js';
 export * from './auth.js';
 export * from './events.js';
 export * from './topics.js';

@@ -4,6 +4,8 @@ import { deliveryRoutes } from './routes/delivery-routes.js';
 import { riderRoutes, type RiderRouteDeps } from './routes/rider-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { createDeliveryGuards } from './auth/delivery-guards.js';
+import { trackRoutes } from './routes/track-routes.js';
+import type { TrackRetention } from './track/position-history.js';
 
 export interface DeliveryAppDeps extends RiderRouteDeps {
   /** Signs rider tokens and checks every bearer token. */
@@ -13,6 +15,10 @@ export interface DeliveryAppDeps extends RiderRouteDeps {
   corsOrigins?: string[];
   /** Largest proof photo or signature accepted (PROOF_MAX_BYTES). */
   proofMaxBytes: number;
+  /** What the replay history keeps (reported by GET /deliveries/:id/track). */
+  trackRetention: TrackRetention;
+  /** CUSTOMER_TRACK_AFTER_DELIVERY. */
+  customerTrackAfterDelivery: boolean;
 }
 
 /** The deliveries and riders HTTP API on service-kit's scaffold. Does not listen: see service.ts. */
@@ -20,7 +26,7 @@ export function createDeliveryApp(deps: DeliveryAppDeps): Koa {
   const { logger, registry, readiness, corsOrigins } = deps;
   const app = createHttpApp({ logger, registry, readiness, ...(corsOrigins ? { corsOrigins } : {}) });
   const guards = createDeliveryGuards(deps.tokens, deps);
-  for (const router of [deliveryRoutes(deps, guards), riderRoutes(deps, guards), statsRoutes(deps, guards)]) {
+  for (const router of [deliveryRoutes(deps, guards), trackRoutes(deps), riderRoutes(deps, guards), statsRoutes(deps, guards)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   }
   return app;

@@ -15,6 +15,7 @@ import {
   refuseDevSecretsInProduction,
   text,
 } from '@orderpulse/service-kit';
+import { trackConfig } from './track/track-settings.js';
 
 export const deliveryConfigShape = {
   ...commonConfig,
@@ -64,6 +65,7 @@ export const deliveryConfigShape = {
   /** At most this many are marked per pass; the rest wait for the next one. */
   LATENESS_CHECK_BATCH: positiveInt(200),
   ...outboxRelayConfig,
+  ...trackConfig,
   /** How long start-up waits for RabbitMQ and for the MQTT broker before giving up. */
   CONNECT_TIMEOUT_MS: positiveInt(5_000),
   /** Browser origins allowed to call the API, comma separated; `*` allows any. */

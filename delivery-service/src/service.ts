@@ -26,6 +26,7 @@ import { createOrderEventHandler } from './messaging/handle-order-event.js';
 import { createOrderEventsConsumer, ORDER_EVENTS_QUEUE } from './messaging/order-events-consumer.js';
 import { instrumentIntakes } from './metrics.js';
 import { createFolderProofFiles } from './data-access/proof-files.js';
+import { startTrackPruner } from './track/track-pruner.js';
 
 /** Replacements for what the service would otherwise build itself. What is passed in is not closed by close(). */
 export interface DeliveryServiceOverrides {
@@ -100,7 +101,11 @@ export async function startDeliveryService(
       proofPolicy: { shopProof: config.PROOF_OF_DELIVERY, maxPinAttempts: config.PIN_MAX_ATTEMPTS },
       proofFiles: config.PROOF_DIR ? createFolderProofFiles(config.PROOF_DIR) : store.proofFiles,
       reportTimeLimits: { maxFutureSkewMs: config.RIDER_REPORT_MAX_FUTURE_SECONDS * 1000, maxAgeMs: config.RIDER_REPORT_MAX_AGE_SECONDS * 1000 },
+      positions: store.positions,
     };
+    const trackRetention = { maxPerDelivery: config.POSITION_HISTORY_MAX_PER_DELIVERY, retentionDays: config.POSITION_HISTORY_RETENTION_DAYS };
+    const pruner = startTrackPruner({ ...deps, trackRetention }, config.POSITION_HISTORY_PRUNE_MS);
+    closers.add('track pruner', async () => pruner.stop());
 
     const consumer = createOrderEventsConsumer({
       connection,
@@ -139,6 +144,8 @@ export async function startDeliveryService(
       registry,
       readiness: () => ({ amqp: connection.isConnected(), mqtt: ingest.isConnected(), store: store.isReady() }),
       corsOrigins: config.CORS_ORIGINS,
+      trackRetention,
+      customerTrackAfterDelivery: config.CUSTOMER_TRACK_AFTER_DELIVERY,
     });
     const server = await listen(app, config.DELIVERY_PORT, config.HOST);
     closers.add('HTTP server', () => server.close());

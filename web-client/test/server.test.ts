@@ -56,6 +56,7 @@ describe('web-client server', () => {
       ordersUrl: 'http://orders.test:4001',
       deliveryUrl: 'http://delivery.test:4002',
       map: null,
+      customerPathAfterDelivery: false,
     });
   });
 

@@ -1,6 +1,7 @@
 import type { Address, DeliveryMethod, DeliveryWindow, DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot, DeliveryStatus, Rider } from '@orderpulse/contracts';
 import type { OutboxStore } from '@orderpulse/service-kit';
 import type { ProofFileStore } from './proof-files.js';
+import type { PositionHistory } from '../track/position-history.js';
 
 /** A delivery as stored: its public snapshot plus the events not yet confirmed by RabbitMQ (the outbox). */
 export interface StoredDelivery {
@@ -88,6 +89,8 @@ export interface DeliveryStore {
   orders: OrderDirectory;
   /** Proof photos and signatures. */
   proofFiles: ProofFileStore;
+  /** Rider positions kept per delivery for replay (track/); absent: none are kept. */
+  positions?: PositionHistory;
   isReady(): boolean;
   close(): Promise<void>;
 }

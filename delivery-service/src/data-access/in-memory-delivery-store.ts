@@ -4,12 +4,16 @@ import { createInMemoryDeliveries } from './in-memory-deliveries.js';
 import { createInMemoryOrderDirectory } from './in-memory-order-directory.js';
 import { createInMemoryRiders } from './in-memory-riders.js';
 import { createInMemoryProofFiles, type ProofFileStore } from './proof-files.js';
+import { createMapPositionHistory, type KeptPoint } from '../track/position-history.js';
+import { DEFAULT_TRACK_RETENTION } from '../track/track-settings.js';
 
 /** Where the zero-setup store keeps its documents, by id. */
 export interface DeliveryMaps {
   deliveries: Map<string, StoredDelivery>;
   riders: Map<string, Rider>;
   orders: Map<string, KnownOrder>;
+  /** Rider positions kept for replay, one entry per point. */
+  trackPoints?: Map<string, KeptPoint>;
 }
 
 /** The zero-setup store over plain Maps (data lives as long as the process) or journaled ones. */
@@ -17,6 +21,7 @@ export function createInMemoryDeliveryStore(
   maps: DeliveryMaps = { deliveries: new Map(), riders: new Map(), orders: new Map() },
   onClose: () => void = () => undefined,
   proofFiles: ProofFileStore = createInMemoryProofFiles(),
+  maxTrackPoints: number = DEFAULT_TRACK_RETENTION.maxPerDelivery,
 ): DeliveryStore {
   let closed = false;
   return {
@@ -24,6 +29,7 @@ export function createInMemoryDeliveryStore(
     riders: createInMemoryRiders(maps.riders),
     orders: createInMemoryOrderDirectory(maps.orders),
     proofFiles,
+    positions: createMapPositionHistory(maps.trackPoints ?? new Map<string, KeptPoint>(), { maxPerDelivery: maxTrackPoints }),
     isReady: () => !closed,
     async close() {
       if (closed) return;

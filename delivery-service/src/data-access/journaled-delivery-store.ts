@@ -4,18 +4,21 @@ import { JournaledMap } from '@orderpulse/service-kit';
 import type { DeliveryStore, KnownOrder, StoredDelivery } from './delivery-store.js';
 import { createInMemoryDeliveryStore } from './in-memory-delivery-store.js';
 import { createFolderProofFiles } from './proof-files.js';
+import type { KeptPoint } from '../track/position-history.js';
 
 /**
  * The zero-setup store, journaled to `<dir>/*.jsonl` so deliveries, riders and known orders
  * (with their pending events) survive a restart without a database. One process per directory.
  */
-export function openJournaledDeliveryStore(dir: string): DeliveryStore {
+export function openJournaledDeliveryStore(dir: string, maxTrackPoints?: number): DeliveryStore {
   const deliveries = JournaledMap.open<StoredDelivery>(join(dir, 'deliveries.jsonl'));
   const riders = JournaledMap.open<Rider>(join(dir, 'riders.jsonl'));
   const orders = JournaledMap.open<KnownOrder>(join(dir, 'known-orders.jsonl'));
-  return createInMemoryDeliveryStore({ deliveries, riders, orders }, () => {
+  const trackPoints = JournaledMap.open<KeptPoint>(join(dir, 'track-points.jsonl'));
+  return createInMemoryDeliveryStore({ deliveries, riders, orders, trackPoints }, () => {
     deliveries.close();
     riders.close();
     orders.close();
-  }, createFolderProofFiles(join(dir, 'proofs')));
+    trackPoints.close();
+  }, createFolderProofFiles(join(dir, 'proofs')), maxTrackPoints);
 }

@@ -4,6 +4,8 @@ import { openMongoDeliveries } from './mongo-deliveries.js';
 import { openMongoOrderDirectory } from './mongo-order-directory.js';
 import { openMongoRiders } from './mongo-riders.js';
 import { openMongoProofFiles } from './proof-files.js';
+import { openMongoPositionHistory } from '../track/mongo-position-history.js';
+import { DEFAULT_TRACK_RETENTION } from '../track/track-settings.js';
 
 export interface MongoDeliveryStoreOptions {
   url: string;
@@ -13,6 +15,8 @@ export interface MongoDeliveryStoreOptions {
   connectTimeoutMs?: number;
   maxPoolSize?: number;
   outbox?: MongoOutboxOptions;
+  /** Rider positions kept per delivery for replay (the newest). */
+  maxTrackPoints?: number;
 }
 
 /**
@@ -28,6 +32,7 @@ export async function connectMongoDeliveryStore(options: MongoDeliveryStoreOptio
       riders: reportStoreOutages(await openMongoRiders(connection), 'MongoDB'),
       orders: reportStoreOutages(await openMongoOrderDirectory(connection), 'MongoDB'),
       proofFiles: reportStoreOutages(openMongoProofFiles(connection), 'MongoDB'),
+      positions: reportStoreOutages(await openMongoPositionHistory(connection, { maxPerDelivery: options.maxTrackPoints ?? DEFAULT_TRACK_RETENTION.maxPerDelivery }), 'MongoDB'),
       isReady: () => isMongoConnected(connection),
       close: () => connection.close(),
     };

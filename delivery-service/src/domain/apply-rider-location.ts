@@ -6,6 +6,7 @@ import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
 import { recordArrivalIfNear } from './record-arrival.js';
 import { assertReportTimeInRange } from './report-time.js';
 import { writeDeliveryChange } from './write-delivery-change.js';
+import { recordPosition } from '../track/record-position.js';
 
 /** The deliveries a rider's position is about: the ones on their way to the customer. */
 export const IN_PROGRESS: readonly DeliveryStatus[] = ['picked_up', 'in_transit'];
@@ -50,6 +51,7 @@ export async function applyRiderLocation(deps: DeliveryUseCaseDeps, riderId: str
       outcome.unchanged += 1;
       continue;
     }
+    await recordPosition(deps, id, position);
     const arrived = await recordArrivalIfNear(deps, result.delivery);
     outcome.updated.push(arrived?.changed ? arrived.delivery : result.delivery);
   }

@@ -6,6 +6,7 @@ import { proofSatisfied } from './proof-of-delivery.js';
 import type { DeliveryUseCaseDeps } from './delivery-use-case-deps.js';
 import { assertReportTimeInRange } from './report-time.js';
 import { writeDeliveryChange, type DeliveryWriteResult } from './write-delivery-change.js';
+import { recordPosition } from '../track/record-position.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -38,7 +39,7 @@ export async function applyRiderStatusReport(deps: DeliveryUseCaseDeps, input: R
   assertReportTimeInRange(report.at, now, deps.reportTimeLimits);
   const at = new Date(report.at).toISOString();
   const position = report.lat !== undefined && report.lng !== undefined ? { lat: report.lat, lng: report.lng, at } : undefined;
-  return writeDeliveryChange(deps, deliveryId, (current) => {
+  const result = await writeDeliveryChange(deps, deliveryId, (current) => {
     if (current.rider?.id !== riderId) throw new DeliveryNotAssignedError(riderId, deliveryId);
     if (alreadyApplied(current.history, report, at)) return { unchanged: 'repeat of a report already applied' };
     if (!canTransitionDelivery(current.status, report.status)) throw new InvalidDeliveryTransitionError(current.status, report.status);
@@ -57,4 +58,6 @@ export async function applyRiderStatusReport(deps: DeliveryUseCaseDeps, input: R
     );
     return { next, event: snapshotEvent('delivery.status_changed', next) };
   });
+  if (result.changed && position) await recordPosition(deps, deliveryId, position);
+  return result;
 }

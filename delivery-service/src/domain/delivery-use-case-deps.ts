@@ -2,6 +2,7 @@ import type { Logger, OutboxNudge } from '@orderpulse/service-kit';
 import type { DeliveryStore } from '../data-access/delivery-store.js';
 import type { ProofFileStore } from '../data-access/proof-files.js';
 import type { ProofPolicy } from './proof-of-delivery.js';
+import type { PositionHistory } from '../track/position-history.js';
 import type { ReportTimeLimits } from './report-time.js';
 
 export interface DeliveryUseCaseDeps {
@@ -20,4 +21,6 @@ export interface DeliveryUseCaseDeps {
   proofFiles: ProofFileStore;
   /** Rider reports dated outside [now - maxAge, now + maxFutureSkew] are refused. */
   reportTimeLimits: ReportTimeLimits;
+  /** Where rider positions are kept for replay; absent: not kept. */
+  positions?: PositionHistory | undefined;
 }

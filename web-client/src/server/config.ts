@@ -23,6 +23,8 @@ export const webClientConfigShape = {
   MAP_ATTRIBUTION: z.string().trim().max(300).optional(),
   /** Serve the bundles' source maps (`/assets/*.map`); off, they stay on disk only. */
   SERVE_SOURCE_MAPS: flag(false),
+  /** The tracking page shows the ridden path once delivered; delivery-service must allow it too (CUSTOMER_TRACK_AFTER_DELIVERY). Off: privacy first. */
+  CUSTOMER_PATH_AFTER_DELIVERY: flag(false),
 };
 
 export type WebClientConfig = ReturnType<typeof loadWebClientConfig>;
@@ -37,6 +39,7 @@ export interface ClientConfigBody {
   ordersUrl: string;
   deliveryUrl: string;
   map: { tileUrl: string; attribution: string } | null;
+  customerPathAfterDelivery: boolean;
 }
 
 export function toClientConfig(config: WebClientConfig): ClientConfigBody {
@@ -45,5 +48,6 @@ export function toClientConfig(config: WebClientConfig): ClientConfigBody {
     ordersUrl: config.ORDERS_URL,
     deliveryUrl: config.DELIVERY_URL,
     map: config.MAP_TILE_URL ? { tileUrl: config.MAP_TILE_URL, attribution: config.MAP_ATTRIBUTION ?? '' } : null,
+    customerPathAfterDelivery: config.CUSTOMER_PATH_AFTER_DELIVERY,
   };
 }

@@ -1,6 +1,7 @@
 import type { DeliveryApi } from '../shared/delivery-api.js';
 import type { LiveClient } from '../shared/mqtt-live-client.js';
 import type { OrdersApi } from '../shared/orders-api.js';
+import type { MapSettings } from '../shared/map-scene.js';
 import type { OrdersStore } from './orders-store.js';
 import type { RidersModel } from './riders-model.js';
 
@@ -13,6 +14,8 @@ export interface ConsoleDeps {
   live: LiveClient;
   /** A delivery's proof photo or signature as a data: URL (fetched with the admin's token). */
   proofImage(deliveryId: string): Promise<string>;
+  /** The tile source, when one is configured (the replay's map). */
+  map?: MapSettings | null;
   /** Turns a failed call into text to show; a 401 also ends the session. */
   failed(err: unknown): string;
 }

@@ -45,6 +45,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     store,
     riders,
     live,
+    map: config.map,
     failed(err) {
       if (err instanceof ApiError && err.status === 401) end(EXPIRED);
       return describeApiError(err);

@@ -6,6 +6,7 @@ import type { ConsoleDeps } from './console-deps.js';
 import { createDeliverySection } from './delivery-section.js';
 import { feedbackText } from './ratings-view.js';
 import { createStatusForm } from './status-form.js';
+import { createReplayView } from './replay-view.js';
 
 export interface OrderPanel {
   readonly element: HTMLElement;
@@ -44,9 +45,10 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
   const problem = problemBox('panel-error');
   const statusForm = createStatusForm(deps, (snapshot) => showSnapshot(snapshot));
   const delivery = createDeliverySection(deps);
+  const replay = createReplayView(deps, deps.map ?? null);
   const element = el('section', { class: 'card panel', 'aria-labelledby': 'panel-heading', 'data-testid': 'order-panel' },
     el('div', { class: 'bar' }, el('div', {}, heading, badge), closeButton),
-    problem.element, details, statusForm.element, delivery.element);
+    problem.element, details, statusForm.element, delivery.element, replay.element);
   element.hidden = true;
 
   let orderId: string | undefined;
@@ -58,6 +60,7 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
     snapshot = next;
     deps.store.upsertSnapshot(next);
     details.replaceChildren(...detailsOf(next));
+    replay.show(next);
     syncFromStore();
   }
   function load(id: string): void {
@@ -87,6 +90,7 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
     orderId = undefined;
     snapshot = undefined;
     delivery.close();
+    replay.close();
     element.hidden = true;
     if (closed) onClose(closed);
   }

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import {
   deliverySnapshotSchema,
   deliveryStatusSchema,
+  deliveryTrackSchema,
   riderAssignmentsMessageSchema,
   riderSchema,
   type DeliverySnapshot,
+  type DeliveryTrack,
   type DeliveryStatus,
   type RiderAssignmentsMessage,
 } from '@orderpulse/contracts';
@@ -58,6 +60,11 @@ export class DeliveryApi {
   async deliveriesOfOrder(orderId: string): Promise<DeliverySnapshot[]> {
     const page = await this.http.request('GET', `/deliveries?orderId=${encodeURIComponent(orderId)}`, { schema: deliveriesSchema });
     return page.items;
+  }
+
+  /** The delivery's statuses and kept rider positions, for a replay (admins; the customer once delivered if allowed). */
+  track(deliveryId: string): Promise<DeliveryTrack> {
+    return this.http.request('GET', `/deliveries/${encodeURIComponent(deliveryId)}/track`, { schema: deliveryTrackSchema });
   }
 
   assign(deliveryId: string, riderId: string): Promise<DeliverySnapshot> {

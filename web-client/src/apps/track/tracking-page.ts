@@ -9,6 +9,8 @@ import type { ConnectionState } from '../shared/mqtt-live-client.js';
 import { OrdersApi } from '../shared/orders-api.js';
 import { ORDER_STATUS_LABELS } from '../shared/status-labels.js';
 import { createFeedbackView } from './feedback-view.js';
+import { DeliveryApi } from '../shared/delivery-api.js';
+import { createDeliveredPath } from './delivered-path.js';
 import { createStatusNotifications } from './status-notifications.js';
 import { TrackingState } from './tracking-state.js';
 import { createTrackingView } from './tracking-view.js';
@@ -56,6 +58,8 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
   // Issue 18 point 7: the rating form, once delivered.
   const feedback = createFeedbackView(orders, orderId);
   view.extras.before(feedback.element);
+  const deliveredPath = config.customerPathAfterDelivery ? createDeliveredPath(new DeliveryApi(new ApiClient({ baseUrl: config.deliveryUrl, token: () => token }))) : undefined;
+  if (deliveredPath) view.extras.append(deliveredPath.element);
   let liveState: ConnectionState = 'connecting';
   let denied = false;
   let announcedStatus: string | undefined;
@@ -72,6 +76,7 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
       announcedArrival = tracking.deliveryId;
       notifications.notify(`${state.order?.orderNumber ?? 'Your order'}: arriving`, 'Your rider is almost there: they are close to your address.', `${orderId}-arriving`);
     }
+    deliveredPath?.update(state);
     const order = state.order;
     if (!order || order.status === announcedStatus) return;
     if (announcedStatus !== undefined) {
