@@ -44,7 +44,7 @@ describe('proof of delivery over HTTP', () => {
   }
 
   /** A raw POST of `body` with the given headers (fetch cannot send a wrong Content-Length). */
-  function upload(path: string, token: string, body: Buffer, contentType: string, opts: { chunked?: boolean } = {}): Promise<{ status: number; body: any }> {
+  function upload(path: string, token: string, body: Buffer, contentType: string, opts: { chunked?: boolean } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
     const url = new URL(`${sut.service.url}${path}`);
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { authorization: `Bearer ${token}`, 'content-type': contentType };

@@ -33,35 +33,37 @@ export function addProofRoutes(router: Router, deps: DeliveryUseCaseDeps & { pro
   router.post('/:id/proof/pin', guards.getDelivery, async (ctx) => {
     const { id } = validate(deliveryIdParamsSchema, ctx.params, 'path');
     const riderId = riderOf(ctx);
-    ctx.state.logContext = { ...(ctx.state.logContext ?? {}), deliveryId: id, riderId };
+    const logContext: Record<string, unknown> = { deliveryId: id, riderId };
+    ctx.state.logContext = logContext;
     const { pin } = validate(pinBodySchema, requestBody(ctx));
     const { delivery } = await enterPin(deps, { deliveryId: id, pin, ...(riderId ? { riderId } : {}) });
-    ctx.state.logContext.orderId = delivery.orderId;
+    logContext.orderId = delivery.orderId;
     ctx.body = view(ctx, delivery);
   });
 
   router.post('/:id/proof/unlock', guards.unlockProof, async (ctx) => {
     const { id } = validate(deliveryIdParamsSchema, ctx.params, 'path');
-    ctx.state.logContext = { ...(ctx.state.logContext ?? {}), deliveryId: id };
+    ctx.state.logContext = { deliveryId: id };
     ctx.body = (await unlockPin(deps, id)).delivery;
   });
 
   router.post('/:id/proof/:kind', guards.getDelivery, async (ctx) => {
     const { id, kind } = validate(proofKindParamsSchema, ctx.params, 'path');
     const riderId = riderOf(ctx);
-    ctx.state.logContext = { ...(ctx.state.logContext ?? {}), deliveryId: id, riderId };
+    const logContext: Record<string, unknown> = { deliveryId: id, riderId };
+    ctx.state.logContext = logContext;
     // Who, which kind and when are checked before the body is read.
     await assertProofUploadAllowed(deps, { deliveryId: id, kind, ...(riderId ? { riderId } : {}) });
     const file = await readProofImage(ctx, deps.proofMaxBytes);
     const { delivery } = await recordProofFile(deps, { deliveryId: id, kind, file, ...(riderId ? { riderId } : {}) });
-    ctx.state.logContext.orderId = delivery.orderId;
+    logContext.orderId = delivery.orderId;
     ctx.status = 201;
     ctx.body = view(ctx, delivery);
   });
 
   router.get('/:id/proof/file', guards.readProofFile, async (ctx) => {
     const { id } = validate(deliveryIdParamsSchema, ctx.params, 'path');
-    ctx.state.logContext = { ...(ctx.state.logContext ?? {}), deliveryId: id };
+    ctx.state.logContext = { deliveryId: id };
     const file = await deps.proofFiles.get(id);
     if (!file) throw new DeliveryNotFoundError(`${id}'s proof file`);
     ctx.set('Cache-Control', 'private, no-store');

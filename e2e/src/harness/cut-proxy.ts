@@ -15,11 +15,11 @@ export class CutProxy {
   private constructor(private readonly server: Server, readonly port: number) {}
 
   static async start(): Promise<CutProxy> {
-    let proxy!: CutProxy;
-    const server = createServer((client) => proxy.accept(client));
+    const holder: { proxy?: CutProxy } = {};
+    const server = createServer((client) => holder.proxy?.accept(client));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new CutProxy(server, (server.address() as { port: number }).port);
-    return proxy;
+    holder.proxy = new CutProxy(server, (server.address() as { port: number }).port);
+    return holder.proxy;
   }
 
   /** The WebSocket URL pages should use (`MQTT_WS_URL`), with the broker's path. */
