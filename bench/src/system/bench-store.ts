@@ -44,8 +44,8 @@ export function benchStoreKind(env: Record<string, string | undefined> = process
 
 /**
  * On mongo: BENCH_MONGO_URL (a real MongoDB), else a FerretDB the bench starts (the binary the
- * tests build, storing in the local PostgreSQL when one answers), whose clients are kept to
- * FERRETDB_CLIENT_POOL_SIZE operations in flight, as in the tests.
+ * tests build, storing in the local PostgreSQL when one answers), each service with 16 operations in
+ * flight (BENCH_MONGO_POOL, at most 18; the tests run FERRETDB_CLIENT_POOL_SIZE).
  */
 export async function openBenchStore(kind: BenchStoreKind, namespace: string, env: Record<string, string | undefined> = process.env): Promise<BenchStore> {
   if (kind === 'journal') return { kind, label: 'journal files (DATA_DIR)', close: async () => undefined };
@@ -55,14 +55,17 @@ export async function openBenchStore(kind: BenchStoreKind, namespace: string, en
   const postgresUrl = (await isPortOpen('127.0.0.1', 5432)) ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined;
   const ferret: RunningFerretDb = await startFerretDb({ binary: ensureFerretDbBinary(env), ...(postgresUrl ? { postgresUrl } : {}) });
   const indexIds = postgresUrl !== undefined && env.BENCH_FERRETDB_ID_INDEX !== '0';
+  // 16 per service (BENCH_MONGO_POOL; the tests run 8): two services stay below FerretDB's
+  // PostgreSQL pool of 40, which it must never have fewer free connections than operations.
+  const poolSize = Math.min(Number(env.BENCH_MONGO_POOL ?? 16) || FERRETDB_CLIENT_POOL_SIZE, 18);
   let indexed: number | string = 0;
   return {
     kind,
     get label() {
       const ids = indexIds ? `, _id lookups indexed by the bench (GIN on _jsonb->'_id', ${indexed} tables)` : postgresUrl ? ', _id lookups as FerretDB does them (whole-table scans)' : '';
-      return `FerretDB ${ferret.version} on ${ferret.backend}${ids}, ${FERRETDB_CLIENT_POOL_SIZE} operations in flight per service`;
+      return `FerretDB ${ferret.version} on ${ferret.backend}${ids}, ${poolSize} operations in flight per service`;
     },
-    mongo: { url: ferret.url, databasePrefix: namespace, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE },
+    mongo: { url: ferret.url, databasePrefix: namespace, maxPoolSize: poolSize },
     ...(ferret.pid ? { pid: ferret.pid } : {}),
     prepare() {
       if (indexIds) indexed = indexFerretDbIdLookups(postgresUrl, namespace);
