@@ -52,7 +52,6 @@ describe('mongo delivery documents', () => {
     const doc = await throughMongoose(toDeliveryDocument(delivery, created));
     expect(doc.pendingEvents).toEqual([created]);
     expect(doc.outboxSince).toEqual(new Date(created.occurredAt));
-    expect(doc.outboxPending).toBe(true);
   });
 
   it('when a status is not a delivery status, then the schema refuses it', async () => {

@@ -39,7 +39,6 @@ describe('mongo order document', () => {
     expect(doc.pendingEvents).toEqual([{ ...created, data: { ...created.data, trackingNumber: undefined } }]);
     expect(Object.keys(doc.pendingEvents[0]!.data)).not.toContain('trackingNumber');
     expect(doc.outboxSince).toEqual(new Date(created.occurredAt));
-    expect(doc.outboxPending).toBe(true);
   });
 
   it('when a status is not one of the order statuses, then the schema refuses it', async () => {

@@ -61,10 +61,9 @@ export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery>
       return structuredClone(found.sort(newestFirst).slice(0, query.limit));
     },
 
-    async idsWithPendingEvents(limit, writtenBefore) {
-      const before = writtenBefore?.toISOString() ?? '\uffff';
+    async idsWithPendingEvents(limit) {
       return [...deliveries.values()]
-        .filter((stored) => stored.pendingEvents.length > 0 && oldestPendingAt(stored) < before)
+        .filter((stored) => stored.pendingEvents.length > 0)
         .sort((a, b) => byCodePoint(oldestPendingAt(a), oldestPendingAt(b)) || byCodePoint(a.delivery.id, b.delivery.id))
         .slice(0, limit)
         .map((stored) => stored.delivery.id);

@@ -4,7 +4,7 @@ import { appendToOutbox, createMongoLocks, createMongoOutbox, duplicateKeyOn, ty
 import { DuplicateDeliveryError, type DeliveryQuery, type DeliveryRepository } from './delivery-store.js';
 import { deliverySchema, mutableFieldsOf, toDeliveryDocument, toDeliverySnapshot, type DeliveryDocument } from './mongo-delivery-document.js';
 
-const withoutOutbox = { pendingEvents: 0, outboxSince: 0, outboxPending: 0 };
+const withoutOutbox = { pendingEvents: 0, outboxSince: 0 };
 /** Issue 18 point 5: the statuses a delivery can still become late in. */
 const OPEN: DeliveryStatus[] = ['awaiting_assignment', 'assigned', 'picked_up', 'in_transit'];
 
@@ -33,7 +33,7 @@ export async function openMongoDeliveries(connection: Connection, outboxOptions?
       // Under the delivery's write lock, so the version guard holds on FerretDB too; updateOne, not
       // findOneAndUpdate with a projection, which FerretDB 1.24 lacks.
       return outbox.writeLocked(next.id, async () => {
-        const { matchedCount } = await deliveries.updateOne({ _id: next.id, version: expectedVersion }, appendToOutbox(event, mutableFieldsOf(next)));
+        const { matchedCount } = await deliveries.updateOne({ _id: next.id, version: expectedVersion }, { $set: mutableFieldsOf(next), ...appendToOutbox(event) });
         return matchedCount === 1;
       });
     },

@@ -82,7 +82,6 @@ export const deliverySchema: Schema = new Schema(
     // An untyped array: events are stored as given (plain JSON), so the relay publishes exactly what was written.
     pendingEvents: { type: Array, default: [] },
     outboxSince: Date,
-    outboxPending: Boolean,
   },
   { versionKey: false, autoIndex: false, minimize: false, collection: 'deliveries' },
 );

@@ -72,10 +72,9 @@ export function createInMemoryOrderRepository(orders: Map<string, StoredOrder> =
       return matching.length > limit && last ? { items, next: { createdAt: last.createdAt, id: last.id } } : { items };
     },
 
-    async idsWithPendingEvents(limit, writtenBefore) {
-      const before = writtenBefore?.toISOString() ?? '\uffff';
+    async idsWithPendingEvents(limit) {
       return [...orders.values()]
-        .filter((stored) => stored.pendingEvents.length > 0 && oldestPendingAt(stored) < before)
+        .filter((stored) => stored.pendingEvents.length > 0)
         .sort((a, b) => byCodePoint(oldestPendingAt(a), oldestPendingAt(b)) || byCodePoint(a.order.id, b.order.id))
         .slice(0, limit)
         .map((stored) => stored.order.id);

@@ -59,7 +59,6 @@ export const orderSchema: Schema = new Schema(
     feedback: { type: new Schema({ rating: { type: Number, required: true }, comment: String, at: { type: Date, required: true } }, { _id: false }), default: undefined },
     pendingEvents: { type: Array, default: [] },
     outboxSince: Date,
-    outboxPending: Boolean,
   },
   { versionKey: false, autoIndex: false, minimize: false, collection: 'orders' },
 );

@@ -24,7 +24,7 @@ export interface MongoOrderRepositoryOptions {
   outbox?: MongoOutboxOptions;
 }
 
-const withoutOutbox = { pendingEvents: 0, outboxSince: 0, outboxPending: 0 };
+const withoutOutbox = { pendingEvents: 0, outboxSince: 0 };
 
 /**
  * The MongoDB adapter: used whenever MONGO_URL is set; several orders-services may share one
@@ -56,7 +56,7 @@ export async function connectMongoOrderRepository(options: MongoOrderRepositoryO
       // Under the order's write lock, so the version guard holds on FerretDB too; updateOne, not
       // findOneAndUpdate with a projection, which FerretDB 1.24 lacks.
       return outbox.writeLocked(next.id, async () => {
-        const { matchedCount } = await orders.updateOne({ _id: next.id, version: expectedVersion }, appendToOutbox(event, mutableFieldsOf(next)));
+        const { matchedCount } = await orders.updateOne({ _id: next.id, version: expectedVersion }, { $set: mutableFieldsOf(next), ...appendToOutbox(event) });
         return matchedCount === 1;
       });
     },

@@ -94,9 +94,7 @@ export class OutboxRelay<E extends OutboxEvent> extends EventEmitter<OutboxRelay
     try {
       for (;;) {
         const before = this.publishedCount;
-        // Aggregates whose oldest event is still within the grace belong to the relay that wrote them.
-        const graceMs = freshToo ? 0 : (this.options.sweepGraceMs ?? 0);
-        const ids = await this.options.store.idsWithPendingEvents(this.batchSize, graceMs > 0 ? new Date(Date.now() - graceMs) : undefined);
+        const ids = await this.options.store.idsWithPendingEvents(this.batchSize);
         await Promise.all(ids.map((id) => this.drain(id, freshToo)));
         // A full batch may hide more aggregates; go on only while events are actually leaving.
         if (ids.length < this.batchSize || this.publishedCount === before || this.stopped) return;

@@ -15,12 +15,8 @@ export interface OutboxEvent {
  * outbox), one list per aggregate (an order, a delivery). The relay reads and trims it.
  */
 export interface OutboxStore<E extends OutboxEvent> {
-  /**
-   * Ids of aggregates that have pending events, the one whose oldest pending event is oldest first;
-   * with `writtenBefore`, only those whose oldest pending event was written before it (sweeps leave
-   * fresher ones to the relay that wrote them). Stores may ignore it: the relay checks each event.
-   */
-  idsWithPendingEvents(limit: number, writtenBefore?: Date): Promise<string[]>;
+  /** Ids of aggregates that have pending events, the one whose oldest pending event is oldest first. */
+  idsWithPendingEvents(limit: number): Promise<string[]>;
   /** The aggregate's pending events, in any order (the relay sorts them by version); [] when it is unknown. */
   pendingEventsOf(aggregateId: string): Promise<E[]>;
   /** Drops a published event; a no-op when it (or the aggregate) is already gone. */

@@ -58,63 +58,35 @@ export function createMongoLocks(connection: Connection, owner = `${hostname()}-
     return false;
   }
 
-  // Callers in this process queue here for a key, so only the first of them polls the database
-  // and the next starts as soon as the one before lets go (no polling pause between them).
-  const queues = new Map<string, Promise<void>>();
-
   return {
     owner,
     async withLock(key, { ttlMs, waitMs, renew }, work) {
       const deadline = Date.now() + waitMs;
-      const before = queues.get(key);
-      let leave!: () => void;
-      const done = new Promise<void>((resolve) => (leave = resolve));
-      const tail = before ? before.then(() => done) : done;
-      queues.set(key, tail);
+      let pause = 5;
+      while (!(await tryTake(key, ttlMs))) {
+        if (Date.now() >= deadline) throw new LockBusyError(key, waitMs);
+        // Jittered, so waiters for one lock do not poll in step.
+        await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
+        pause = Math.min(pause * 2, 100);
+      }
+      let renewal: NodeJS.Timeout | undefined;
+      if (renew) {
+        // A renewal that finds the lock gone (taken over after a stall) or fails stops renewing.
+        renewal = setInterval(() => {
+          void locks
+            .updateOne({ _id: key, owner }, { $set: { until: new Date(Date.now() + ttlMs) } })
+            .then((r) => r.matchedCount === 1)
+            .catch(() => false)
+            .then((held) => held || clearInterval(renewal));
+        }, Math.max(1, Math.floor(ttlMs / 3)));
+        renewal.unref();
+      }
       try {
-        if (before) await waitInQueue(key, before, deadline, waitMs);
-        return await holding(key, { ttlMs, waitMs, ...(renew !== undefined ? { renew } : {}), deadline }, work);
+        return await work();
       } finally {
-        leave();
-        if (queues.get(key) === tail) queues.delete(key);
+        clearInterval(renewal);
+        await locks.deleteOne({ _id: key, owner }).catch(() => undefined);
       }
     },
   };
-
-  async function waitInQueue(key: string, before: Promise<void>, deadline: number, waitMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()))));
-    const outcome = await Promise.race([before, late]);
-    clearTimeout(timer);
-    if (outcome === 'late') throw new LockBusyError(key, waitMs);
-  }
-
-  async function holding<T>(key: string, options: LockOptions & { deadline: number }, work: () => Promise<T>): Promise<T> {
-    const { ttlMs, waitMs, renew, deadline } = options;
-    let pause = 5;
-    while (!(await tryTake(key, ttlMs))) {
-      if (Date.now() >= deadline) throw new LockBusyError(key, waitMs);
-      // Jittered, so waiters for one lock do not poll in step.
-      await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
-      pause = Math.min(pause * 2, 100);
-    }
-    let renewal: NodeJS.Timeout | undefined;
-    if (renew) {
-      // A renewal that finds the lock gone (taken over after a stall) or fails stops renewing.
-      renewal = setInterval(() => {
-        void locks
-          .updateOne({ _id: key, owner }, { $set: { until: new Date(Date.now() + ttlMs) } })
-          .then((r) => r.matchedCount === 1)
-          .catch(() => false)
-          .then((held) => held || clearInterval(renewal));
-      }, Math.max(1, Math.floor(ttlMs / 3)));
-      renewal.unref();
-    }
-    try {
-      return await work();
-    } finally {
-      clearInterval(renewal);
-      await locks.deleteOne({ _id: key, owner }).catch(() => undefined);
-    }
-  }
 }

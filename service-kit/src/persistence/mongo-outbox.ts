@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Model } from 'mongoose';
 import { OutboxDrainBusyError, type OutboxEvent, type OutboxStore } from '../outbox/outbox-store.js';
 import { LockBusyError, type MongoLocks } from './mongo-locks.js';
@@ -6,19 +5,14 @@ import { LockBusyError, type MongoLocks } from './mongo-locks.js';
 /**
  * The outbox inside each aggregate's MongoDB document: `pendingEvents` (the events written with
  * the change that caused them), `outboxSince` (when the oldest of them was written; absent when
- * there is none, so a sparse index lists exactly the aggregates with work) and `outboxPending`
- * (true exactly when `outboxSince` is set).
+ * there is none, so a sparse index lists exactly the aggregates with work).
  * Every query here is one both MongoDB 7 and FerretDB 1.24 run:
  * no `$pull` by condition, no sort on an array field and no `$size` in aggregations, which
- * FerretDB 1.24 does not implement. The sweep asks for `outboxPending: true` because FerretDB 1.24
- * hands PostgreSQL only equality on a scalar: `$exists` alone made it read and decode every
- * document of the collection in its own process on every sweep (over a second per sweep with
- * 5,000 orders, once a second per service).
+ * FerretDB 1.24 does not implement.
  */
 export interface OutboxFields<E> {
   pendingEvents: E[];
   outboxSince?: Date;
-  outboxPending?: boolean;
   version: number;
 }
 
@@ -32,16 +26,13 @@ function writtenAt(event: OutboxEvent): Date {
 }
 
 /** The outbox fields of a new aggregate whose first event is `created`. */
-export function newOutboxFields<E extends OutboxEvent>(created: E): Pick<OutboxFields<E>, 'pendingEvents' | 'outboxSince' | 'outboxPending'> {
-  return { pendingEvents: [plainJson(created)], outboxSince: writtenAt(created), outboxPending: true };
+export function newOutboxFields<E extends OutboxEvent>(created: E): Pick<OutboxFields<E>, 'pendingEvents' | 'outboxSince'> {
+  return { pendingEvents: [plainJson(created)], outboxSince: writtenAt(created) };
 }
 
-/** The update that sets the change's own fields (`set`) and appends `event` to the outbox. */
-export function appendToOutbox<S extends object>(
-  event: OutboxEvent,
-  set: S,
-): { $set: S & { outboxPending: true }; $push: { pendingEvents: unknown }; $min: { outboxSince: Date } } {
-  return { $set: { ...set, outboxPending: true }, $push: { pendingEvents: plainJson(event) }, $min: { outboxSince: writtenAt(event) } };
+/** Update operators that append `event` to the outbox; combine with the change's own `$set`. */
+export function appendToOutbox(event: OutboxEvent): { $push: { pendingEvents: unknown }; $min: { outboxSince: Date } } {
+  return { $push: { pendingEvents: plainJson(event) }, $min: { outboxSince: writtenAt(event) } };
 }
 
 export interface MongoOutboxOptions {
@@ -70,17 +61,7 @@ interface OutboxDocument {
   _id: string;
   pendingEvents: Array<OutboxEvent & Record<string, unknown>>;
   outboxSince?: Date;
-  outboxPending?: boolean;
   version: number;
-}
-
-/** The update that leaves `rest` as the pending events, keeping `outboxSince` and `outboxPending` true to it. */
-function withPending(rest: OutboxEvent[]) {
-  const oldest = rest.reduce<Date | undefined>((min, event) => {
-    const at = writtenAt(event);
-    return min === undefined || at < min ? at : min;
-  }, undefined);
-  return oldest ? { $set: { pendingEvents: rest, outboxSince: oldest } } : { $set: { pendingEvents: rest }, $unset: { outboxSince: '', outboxPending: '' } };
 }
 
 /** A single write holds its aggregate's lock for a round trip or two; one that died frees it after this. */
@@ -100,15 +81,13 @@ export function createMongoOutbox<E extends OutboxEvent, D extends OutboxFields<
   // Mongoose's typings cannot follow filters over a generic document type; the contract suites check these queries.
   const collection = model as unknown as Model<OutboxDocument>;
   const writeLocked = <T>(id: string, write: () => Promise<T>) => locks.withLock(`write:${collection.collection.name}:${id}`, WRITE_LOCK, write);
-  // What the drain running in this async context last read of its aggregate's outbox.
-  const draining = new AsyncLocalStorage<{ id: string; read?: { version: number; pending: E[] } | undefined }>();
 
   return {
     writeLocked,
 
-    async idsWithPendingEvents(limit, writtenBefore) {
+    async idsWithPendingEvents(limit) {
       const docs = await collection
-        .find({ outboxPending: true, outboxSince: writtenBefore ? { $exists: true, $lt: writtenBefore } : { $exists: true } }, { _id: 1 })
+        .find({ outboxSince: { $exists: true } }, { _id: 1 })
         .sort({ outboxSince: 1, _id: 1 })
         .limit(limit)
         .lean<Array<{ _id: string }>>();
@@ -116,47 +95,35 @@ export function createMongoOutbox<E extends OutboxEvent, D extends OutboxFields<
     },
 
     async pendingEventsOf(id) {
-      const doc = await collection.findById(id, { pendingEvents: 1, version: 1 }).lean<{ pendingEvents?: E[]; version: number }>();
-      const view = draining.getStore();
-      if (view?.id === id) view.read = doc ? { version: doc.version, pending: doc.pendingEvents ?? [] } : undefined;
+      const doc = await collection.findById(id, { pendingEvents: 1 }).lean<{ pendingEvents?: E[] }>();
       return doc?.pendingEvents ?? [];
     },
 
     removePendingEvent(id, eventId) {
-      // Not `$pull` by condition (FerretDB 1.24 ignores it): the rest is written back.
+      // Not `$pull` by condition (FerretDB 1.24 ignores it): read, then write back the rest.
       return writeLocked(id, async () => {
-        const view = draining.getStore();
-        const known = view?.id === id ? view.read : undefined;
-        if (known?.pending.some((event) => event.id === eventId)) {
-          // Inside this process's drain of the aggregate nobody else removes its events, and every
-          // change raises its version: while the version is the one read, the list read is current,
-          // so the write needs no second read (each read scans the whole table on FerretDB 1.24).
-          const rest = known.pending.filter((event) => event.id !== eventId);
-          const { matchedCount } = await collection.updateOne({ _id: id, version: known.version }, withPending(rest));
-          if (matchedCount === 1) {
-            known.pending = rest;
-            return;
-          }
-        }
         const doc = await collection.findById(id, { pendingEvents: 1, version: 1 }).lean<{ pendingEvents?: E[]; version: number }>();
         const pending = doc?.pendingEvents ?? [];
-        if (view?.id === id) view.read = undefined;
         if (!doc || !pending.some((event) => event.id === eventId)) return;
         const rest = pending.filter((event) => event.id !== eventId);
-        await collection.updateOne({ _id: id, version: doc.version }, withPending(rest));
-        if (view?.id === id) view.read = { version: doc.version, pending: rest };
+        const oldest = rest.reduce<Date | undefined>((min, event) => {
+          const at = writtenAt(event);
+          return min === undefined || at < min ? at : min;
+        }, undefined);
+        const update = oldest ? { $set: { pendingEvents: rest, outboxSince: oldest } } : { $set: { pendingEvents: rest }, $unset: { outboxSince: '' } };
+        await collection.updateOne({ _id: id, version: doc.version }, update);
       });
     },
 
     exclusiveDrain<T>(id: string, drain: () => Promise<T>): Promise<T> {
-      return locks.withLock(`drain:${collection.collection.name}:${id}`, drainLock, () => draining.run({ id }, drain)).catch((err: unknown) => {
+      return locks.withLock(`drain:${collection.collection.name}:${id}`, drainLock, drain).catch((err: unknown) => {
         throw err instanceof LockBusyError ? new OutboxDrainBusyError(id, drainLock.waitMs) : err;
       });
     },
 
     async countPendingEvents() {
       const [row] = await collection.aggregate<{ count: number }>([
-        { $match: { outboxPending: true } },
+        { $match: { outboxSince: { $exists: true } } },
         { $unwind: '$pendingEvents' },
         { $count: 'count' },
       ]);

@@ -51,15 +51,6 @@ export function describeOutboxStoreContract<E extends OutboxEvent>(name: string,
       expect(await store.pendingEventsOf(UNKNOWN_ID)).toEqual([]);
     });
 
-    it('when a sweep asks only for aggregates written before a time, then those whose oldest pending event is fresher are left out', async () => {
-      const { store } = subject;
-      const early = await subject.writeNew(at(1));
-      await subject.writeChange(early.id, 1, at(6));
-      await subject.writeNew(at(5));
-      expect(await store.idsWithPendingEvents(10, at(3))).toEqual([early.id]);
-      expect(await store.idsWithPendingEvents(10, at(1))).toEqual([]);
-    });
-
     it('when a published event is removed, then only that event leaves, and removing it again or from an unknown aggregate changes nothing', async () => {
       const { store } = subject;
       const { id, event: created } = await subject.writeNew(at(1));
@@ -83,32 +74,6 @@ export function describeOutboxStoreContract<E extends OutboxEvent>(name: string,
       const [, change] = await Promise.all([store.removePendingEvent(id, created.id), subject.writeChange(id, 1, at(2))]);
       expect(await store.pendingEventsOf(id)).toEqual([change]);
       expect(await store.idsWithPendingEvents(10)).toEqual([id]);
-    });
-
-    it('when a drain removes what it read after a change was written meanwhile, then the change stays pending', async () => {
-      const { store } = subject;
-      const { id, event: created } = await subject.writeNew(at(1));
-      const pass = async () => {
-        expect(await store.pendingEventsOf(id)).toEqual([created]);
-        const written = await subject.writeChange(id, 1, at(2));
-        await store.removePendingEvent(id, created.id);
-        expect(await store.pendingEventsOf(id)).toEqual([written]);
-      };
-      await (store.exclusiveDrain ? store.exclusiveDrain(id, pass) : pass());
-      expect(await store.idsWithPendingEvents(10)).toEqual([id]);
-      expect(await store.countPendingEvents()).toBe(1);
-    });
-
-    it('when a drain removes each event it read in turn, then none is left and the aggregate is no longer listed', async () => {
-      const { store } = subject;
-      const { id } = await subject.writeNew(at(1));
-      await subject.writeChange(id, 1, at(2));
-      const pass = async () => {
-        for (const event of await store.pendingEventsOf(id)) await store.removePendingEvent(id, event.id);
-      };
-      await (store.exclusiveDrain ? store.exclusiveDrain(id, pass) : pass());
-      expect(await store.pendingEventsOf(id)).toEqual([]);
-      expect(await store.idsWithPendingEvents(10)).toEqual([]);
     });
 
     describe('shared by several processes', () => {
@@ -138,25 +103,6 @@ export function describeOutboxStoreContract<E extends OutboxEvent>(name: string,
         } finally {
           await peer.close();
         }
-      });
-
-      sharedIt('when one process starts two drains of one aggregate, then the second starts once the first is done', async () => {
-        const { store } = subject;
-        const { id } = await subject.writeNew(at(1));
-        const order: string[] = [];
-        const release = deferred();
-        const entered = deferred();
-        const first = store.exclusiveDrain!(id, async () => {
-          order.push('first in');
-          entered.resolve();
-          await release.promise;
-          order.push('first out');
-        });
-        await entered.promise;
-        const second = store.exclusiveDrain!(id, async () => void order.push('second'));
-        release.resolve();
-        await Promise.all([first, second]);
-        expect(order).toEqual(['first in', 'first out', 'second']);
       });
 
       sharedIt('when a drain fails, then the aggregate is free for the next one', async () => {
