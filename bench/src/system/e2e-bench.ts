@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const store = await openBenchStore(storeKind, `bench-e2e-${Date.now().toString(36)}`);
   process.stdout.write(`store: ${store.label}\n`);
   const sut = await startSystemUnderTest({ prefix: 'bench-e2e', store });
+  store.prepare?.();
   let pool: GeneratorPool | undefined;
   let tap: AmqpTap | undefined;
   const http = new HttpJsonClient(sut.system.urls.orders, sut.adminToken, 128);
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     pool = await GeneratorPool.start({ script: path.join(__dirname, 'customers-child.js'), count: children });
     const windowOf = generatorWindow(sut, pool);
     const idleConnected = await connectStandingWatchers(sut, pool, http, children);
+    store.prepare?.();
+    if (store.prepare) process.stdout.write(`store: ${store.label}\n`);
     const steps = await runSteps(sut, pool, http, idleConnected, windowOf);
     const tables = e2eTables(steps, tap, store);
     printE2eTables(tables);
