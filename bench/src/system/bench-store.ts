@@ -1,5 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { dropMongoDatabases, ensureFerretDbBinary, FERRETDB_CLIENT_POOL_SIZE, isPortOpen, startFerretDb, type RunningFerretDb } from '@orderpulse/service-kit/testing';
+import {
+  dropMongoDatabases,
+  ensureFerretDbBinary,
+  FERRETDB_CLIENT_POOL_SIZE,
+  isPortOpen,
+  startFerretDb,
+  type RunningFerretDb,
+} from '@orderpulse/service-kit/testing';
 
 export type BenchStoreKind = 'journal' | 'mongo';
 
@@ -50,7 +57,12 @@ export function benchStoreKind(env: Record<string, string | undefined> = process
 export async function openBenchStore(kind: BenchStoreKind, namespace: string, env: Record<string, string | undefined> = process.env): Promise<BenchStore> {
   if (kind === 'journal') return { kind, label: 'journal files (DATA_DIR)', close: async () => undefined };
   if (env.BENCH_MONGO_URL) {
-    return { kind, label: `MongoDB at ${env.BENCH_MONGO_URL.replace(/\/\/[^@]*@/, '//')}`, mongo: { url: env.BENCH_MONGO_URL, databasePrefix: namespace }, close: async () => undefined };
+    return {
+      kind,
+      label: `MongoDB at ${env.BENCH_MONGO_URL.replace(/\/\/[^@]*@/, '//')}`,
+      mongo: { url: env.BENCH_MONGO_URL, databasePrefix: namespace },
+      close: async () => undefined,
+    };
   }
   const postgresUrl = (await isPortOpen('127.0.0.1', 5432)) ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined;
   const ferret: RunningFerretDb = await startFerretDb({ binary: ensureFerretDbBinary(env), ...(postgresUrl ? { postgresUrl } : {}) });
@@ -62,7 +74,11 @@ export async function openBenchStore(kind: BenchStoreKind, namespace: string, en
   return {
     kind,
     get label() {
-      const ids = indexIds ? `, _id lookups indexed by the bench (GIN on _jsonb->'_id', ${indexed} tables)` : postgresUrl ? ', _id lookups as FerretDB does them (whole-table scans)' : '';
+      const ids = indexIds
+        ? `, _id lookups indexed by the bench (GIN on _jsonb->'_id', ${indexed} tables)`
+        : postgresUrl
+          ? ', _id lookups as FerretDB does them (whole-table scans)'
+          : '';
       return `FerretDB ${ferret.version} on ${ferret.backend}${ids}, ${poolSize} operations in flight per service`;
     },
     mongo: { url: ferret.url, databasePrefix: namespace, maxPoolSize: poolSize },
