@@ -118,3 +118,31 @@ export const orderSignalMessageSchema = z.object({
   lostAt: isoDateTime.optional(),
 });
 export type OrderSignalMessage = z.infer<typeof orderSignalMessageSchema>;
+
+/**
+ * Issue 17 point 1, on `admin/receipts/<orderId>` (not retained, admins only). `published`: the
+ * notifier's publish of a customer message and when the broker's PUBACK came back. `device`:
+ * the broker saw the first customer device acknowledge that (topic, version) at QoS 1, or saw
+ * that no customer device was subscribed when it was published (`watching: false`).
+ */
+export const hopReceiptSchema = z.discriminatedUnion('hop', [
+  z.object({
+    hop: z.literal('published'),
+    orderId: z.uuid(),
+    eventId: z.uuid().optional(),
+    topic: z.string().max(200),
+    version: z.number().int().min(1),
+    publishedAt: isoDateTime,
+    pubackAt: isoDateTime,
+  }),
+  z.object({
+    hop: z.literal('device'),
+    orderId: z.uuid(),
+    topic: z.string().max(200),
+    version: z.number().int().min(1),
+    watching: z.boolean(),
+    /** When the first customer device's PUBACK arrived; absent when nobody was watching. */
+    deviceAckAt: isoDateTime.optional(),
+  }),
+]);
+export type HopReceipt = z.infer<typeof hopReceiptSchema>;

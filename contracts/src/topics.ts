@@ -16,6 +16,8 @@ export const topics = {
   /** Retained, by the notifier: how fresh the rider's signal is, while the rider is on the way. */
   orderSignal: (orderId: string) => `orders/${assertId('orderId', orderId)}/signal`,
   adminOrders: () => 'admin/orders',
+  /** Issue 17 point 1: per-hop receipts of one order's messages (the notifier's PUBACKs, the first customer device's), admins only. */
+  adminReceipts: (orderId: string) => `admin/receipts/${assertId('orderId', orderId)}`,
   riderAssignments: (riderId: string) => `riders/${assertId('riderId', riderId)}/assignments`,
   riderDeliveryStatus: (riderId: string, deliveryId: string) =>
     `riders/${assertId('riderId', riderId)}/deliveries/${assertId('deliveryId', deliveryId)}/status`,

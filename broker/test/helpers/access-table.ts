@@ -13,6 +13,7 @@ export const TOPIC_CLASSES = [
   { label: 'orders/#', short: 'o/#', topic: 'orders/#' },
   { label: 'admin/orders', short: 'ad/o', topic: 'admin/orders' },
   { label: 'admin/#', short: 'ad/#', topic: 'admin/#' },
+  { label: 'A/receipts', short: 'ad/rA', topic: `admin/receipts/${orderA}` },
   { label: 'X/assignments', short: 'X/as', topic: `riders/${riderX}/assignments` },
   { label: 'Y/assignments', short: 'Y/as', topic: `riders/${riderY}/assignments` },
   { label: 'X/deliveries/D/status', short: 'X/d/s', topic: `riders/${riderX}/deliveries/${delivery}/status` },
@@ -32,15 +33,15 @@ export type Rights = 'S' | 'P' | 'SP' | '-';
 
 // prettier-ignore
 const TABLE: Record<Persona, Rights[]> = {
-  //               A/st  A/tr  A/lo  A/sg  B/st  o/+/s o/#   ad/o  ad/#  X/as  Y/as  X/d/s X/loc r/+/l X/hb  X/pr  r/+/h $SYS  #
-  anonymous:       ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
-  customerA:       ['S',  'S',  'S',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
-  customerB:       ['-',  '-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
-  riderX:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  'SP', 'SP', '-',  'SP', 'S',  '-',  '-',  '-'],
-  riderY:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
-  admin:           ['S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  '-'],
-  notifier:        ['SP', 'SP', 'SP', 'SP', 'SP', 'S',  'S',  'SP', 'S',  'SP', 'SP', '-',  '-',  '-',  'S',  'S',  'S',  '-',  '-'],
-  deliveryService: ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  'S',  'S',  '-',  '-',  '-',  '-',  '-'],
+  //               A/st  A/tr  A/lo  A/sg  B/st  o/+/s o/#   ad/o  ad/#  ad/rA X/as  Y/as  X/d/s X/loc r/+/l X/hb  X/pr  r/+/h $SYS  #
+  anonymous:       ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  customerA:       ['S',  'S',  'S',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  customerB:       ['-',  '-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  riderX:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  'SP', 'SP', '-',  'SP', 'S',  '-',  '-',  '-'],
+  riderY:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  admin:           ['S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  '-'],
+  notifier:        ['SP', 'SP', 'SP', 'SP', 'SP', 'S',  'S',  'SP', 'S',  'SP', 'SP', 'SP', '-',  '-',  '-',  'S',  'S',  'S',  '-',  '-'],
+  deliveryService: ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  'S',  'S',  '-',  '-',  '-',  '-',  '-'],
 };
 
 /** The expected rights of one persona, by topic label. */
