@@ -1,4 +1,4 @@
-import { adminFeedMessageSchema, orderSnapshotSchema, orderStatusMessageSchema, riderHeartbeatSchema, riderPresenceMessageSchema, topics, type OrderStatus } from '@orderpulse/contracts';
+import { adminFeedMessageSchema, hopReceiptSchema, orderSnapshotSchema, orderStatusMessageSchema, riderHeartbeatSchema, riderPresenceMessageSchema, topics, type OrderStatus } from '@orderpulse/contracts';
 import { ApiClient, ApiError, fetchImageAsDataUrl } from '../shared/api-client.js';
 import { describeApiError } from '../shared/api-error-text.js';
 import type { ClientConfig } from '../shared/client-config.js';
@@ -18,6 +18,8 @@ import { createOrderPanel } from './order-panel.js';
 import { OrdersStore } from './orders-store.js';
 import { createOrdersTableView } from './orders-table-view.js';
 import { RidersModel } from './riders-model.js';
+import { ReceiptsModel } from './receipts-model.js';
+import { createHopStatsView } from './receipts-view.js';
 import { createRidersView } from './riders-view.js';
 
 const PAGE_SIZE = 50;
@@ -30,6 +32,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
   const store = new OrdersStore();
   const riders = new RidersModel();
   const fleet = new FleetModel();
+  const receipts = new ReceiptsModel();
   const live = openLiveConnection({ url: config.mqttWsUrl, role: 'admin', token, clientIdPrefix: 'admin' });
   let ended = false;
   const end = (notice?: string) => {
@@ -46,6 +49,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     riders,
     live,
     map: config.map,
+    receipts,
     failed(err) {
       if (err instanceof ApiError && err.status === 401) end(EXPIRED);
       return describeApiError(err);
@@ -94,7 +98,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     problem.element,
     el('div', { class: 'console-grid' },
       el('div', { class: 'stack' }, table.element, feed.element),
-      el('div', { class: 'stack' }, panel.element, lateness, createFleetView(fleet, config.map, openOrder), punctuality, ratings.element, createRidersView(deps))),
+      el('div', { class: 'stack' }, panel.element, createHopStatsView(receipts), lateness, createFleetView(fleet, config.map, openOrder), punctuality, ratings.element, createRidersView(deps))),
   ));
 
   let wasLive = false;
@@ -116,10 +120,18 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     onMessage: (entry) => {
       feed.add(entry);
       fleet.applyFeed(entry);
+      receipts.applyFeed(entry);
       if (entry.type !== 'order.created') return;
       const snapshot = orderSnapshotSchema.safeParse(entry.data);
       if (snapshot.success) store.upsertSnapshot(snapshot.data);
     },
+  });
+  // Issue 17 point 1: the notifier's and the broker's receipts of every order's messages.
+  live.subscribe({
+    topic: 'admin/receipts/+',
+    schema: hopReceiptSchema,
+    versionOf: () => undefined,
+    onMessage: (receipt) => receipts.applyReceipt(receipt),
   });
   live.subscribe({
     topic: 'riders/+/presence',
