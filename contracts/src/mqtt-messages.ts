@@ -122,7 +122,7 @@ export type OrderSignalMessage = z.infer<typeof orderSignalMessageSchema>;
 /**
  * Issue 17 point 1, on `admin/receipts/<orderId>` (not retained, admins only). `published`: the
  * notifier's publish of a customer message and when the broker's PUBACK came back. `device`:
- * the broker saw the first customer device acknowledge that (topic, version) at QoS 1, or saw
+ * the broker got the first customer device's receipt of that (topic, version), or saw
  * that no customer device was subscribed when it was published (`watching: false`).
  */
 export const hopReceiptSchema = z.discriminatedUnion('hop', [
@@ -141,7 +141,7 @@ export const hopReceiptSchema = z.discriminatedUnion('hop', [
     topic: z.string().max(200),
     version: z.number().int().min(1),
     watching: z.boolean(),
-    /** When the first customer device's PUBACK arrived; absent when nobody was watching. */
+    /** When the broker got the first customer device's receipt of it; absent when nobody was watching. */
     deviceAckAt: isoDateTime.optional(),
   }),
 ]);
@@ -153,3 +153,10 @@ export const confirmReceiptsResponseSchema = z.object({
   receipts: z.array(z.object({ eventId: z.string(), type: z.string(), version: z.number().int().min(1), occurredAt: isoDateTime.optional(), confirmedAt: isoDateTime })),
 });
 export type ConfirmReceiptsResponse = z.infer<typeof confirmReceiptsResponseSchema>;
+
+/** Issue 17 point 1: the largest payload a customer device may publish on `orders/<orderId>/receipt`. */
+export const ORDER_RECEIPT_MAX_BYTES = 128;
+
+/** Issue 17 point 1, published (not retained) by a customer's page on `orders/<orderId>/receipt` once it applied a status or tracking message. */
+export const orderReceiptMessageSchema = z.object({ topic: z.enum(['status', 'tracking']), version: z.number().int().min(1) });
+export type OrderReceiptMessage = z.infer<typeof orderReceiptMessageSchema>;

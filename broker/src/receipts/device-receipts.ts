@@ -1,5 +1,5 @@
 import type { Aedes, Client } from 'aedes';
-import { parseTopic, topics, type HopReceipt, type TokenClaims } from '@orderpulse/contracts';
+import { orderReceiptMessageSchema, parseTopic, topics, type HopReceipt, type TokenClaims } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
 import { DeviceReceiptBook, type DeviceReceiptBookOptions } from './device-receipt-book.js';
 
@@ -32,11 +32,14 @@ function versionOf(payload: unknown): number | undefined {
 }
 
 /**
- * Issue 17 point 1, the last hop: the broker sees its clients' QoS 1 PUBACKs. For every status or
- * tracking message the notifier publishes, the broker publishes once on `admin/receipts/<orderId>`
- * (admins only read it; no client may write it) when the first customer device acknowledged it,
- * or at once that no customer device was subscribed to it. Per broker: behind several brokers a
- * customer connected to another one is not seen here.
+ * Issue 17 point 1, the last hop. A customer's page publishes `{topic, version}` on
+ * `orders/<orderId>/receipt` (only that order's customers may write it) once it applied a status
+ * or tracking message. (Its QoS 1 PUBACK would do, but aedes forgets which message a clean
+ * session's PUBACK answers.) For every status or tracking message the notifier publishes, the
+ * broker publishes once on `admin/receipts/<orderId>` (admins only read it; no client may write
+ * it) when the first customer device's receipt came, or at once that no customer device was
+ * subscribed to it. Per broker: behind several brokers a customer connected to another one is
+ * not seen here.
  */
 export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = Date.now }: DeviceReceiptsOptions): DeviceReceiptBook<Client> {
   const book = new DeviceReceiptBook<Client>({ ...DEFAULT_LIMITS, ...limits });
@@ -50,7 +53,7 @@ export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = D
 
   aedes.on('subscribe', (subscriptions, client) => {
     if (!isCustomer(client)) return;
-    for (const { topic, qos } of subscriptions) if (qos > 0 && receiptedOrderOf(topic)) book.watch(client, topic);
+    for (const { topic } of subscriptions) if (receiptedOrderOf(topic)) book.watch(client, topic);
   });
   aedes.on('unsubscribe', (filters, client) => {
     if (isCustomer(client)) for (const topic of filters) book.unwatch(client, topic);
@@ -60,6 +63,7 @@ export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = D
   aedes.on('publish', (packet, client) => {
     if (!client) return;
     const claims = claimsOf(client);
+    if (claims?.role === 'customer') return customerReceipt(claims.orderId, packet.topic, packet.payload);
     if (claims?.role !== 'service' || claims.sub !== 'notifier') return;
     const orderId = receiptedOrderOf(packet.topic);
     const version = orderId && versionOf(packet.payload);
@@ -68,14 +72,20 @@ export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = D
     if (outcome === 'nobody-watching') publish({ hop: 'device', orderId, topic: packet.topic, version, watching: false });
   });
 
-  aedes.on('ack', (packet, client) => {
-    if (!packet || !('topic' in packet) || !isCustomer(client)) return;
-    if (!receiptedOrderOf(packet.topic)) return;
-    const version = versionOf(packet.payload);
-    if (!version) return;
+  /** The topic rules let a customer write only its own order's receipt topic, with a small payload. */
+  const customerReceipt = (orderId: string, topic: string, payload: unknown) => {
+    if (topic !== topics.orderReceipt(orderId) || (!Buffer.isBuffer(payload) && typeof payload !== 'string')) return;
+    let parsed;
+    try {
+      parsed = orderReceiptMessageSchema.safeParse(JSON.parse(payload.toString()));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    const acknowledged = parsed.data.topic === 'status' ? topics.orderStatus(orderId) : topics.orderTracking(orderId);
     const now = clock();
-    const found = book.acknowledged(packet.topic, version, now);
-    if (found) publish({ hop: 'device', orderId: found.orderId, topic: packet.topic, version, watching: true, deviceAckAt: new Date(now).toISOString() });
-  });
+    const found = book.acknowledged(acknowledged, parsed.data.version, now);
+    if (found) publish({ hop: 'device', orderId, topic: acknowledged, version: found.version, watching: true, deviceAckAt: new Date(now).toISOString() });
+  };
   return book;
 }
