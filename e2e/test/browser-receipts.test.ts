@@ -56,7 +56,7 @@ describeIfAvailable('in the browser: per-hop receipts of a status change in the 
     }, `the times of ${hops.join(', ')}`, 20_000, 100);
   }
 
-  it('when a customer page watches the order, then the status change shows written, confirmed, broker accepted and device acknowledged, in order, with the gaps', async () => {
+  it('when a customer page watches the order, then the status change shows written, confirmed, broker accepted and device acknowledged, each after what it follows, with the gaps', async () => {
     const { order, trackingToken } = await newOrder();
     await admin.waitForRowStatus(order.orderNumber, 'Order placed');
     const customer = await browser.open(TrackPage.url(system.urls.web, order.id, trackingToken), { phone: true });
@@ -70,8 +70,9 @@ describeIfAvailable('in the browser: per-hop receipts of a status change in the 
 
     const row = statusRow(2);
     const [written, confirmed, broker, device] = await timesOf(row, HOPS);
+    // RabbitMQ may confirm after it delivered to the notifier (it confirms once on disk): the confirm and the broker's hop both follow the write.
     expect(written).toBeLessThanOrEqual(confirmed!);
-    expect(confirmed).toBeLessThanOrEqual(broker!);
+    expect(written).toBeLessThanOrEqual(broker!);
     expect(broker).toBeLessThanOrEqual(device!);
     expect(device! - written!).toBeLessThan(10_000);
     await waitForText(row.locator('td[data-hop="device"]'), /^\d\d:\d\d:\d\d\.\d{3} \+\d+ ms$/);
@@ -94,7 +95,7 @@ describeIfAvailable('in the browser: per-hop receipts of a status change in the 
     await waitForText(row.locator('td[data-hop="device"]'), 'no customer device is watching');
     const [written, confirmed, broker] = await timesOf(row, ['written', 'confirmed', 'broker']);
     expect(written).toBeLessThanOrEqual(confirmed!);
-    expect(confirmed).toBeLessThanOrEqual(broker!);
+    expect(written).toBeLessThanOrEqual(broker!);
     expect(await row.locator('td[data-hop="device"]').getAttribute('data-at')).toBeNull();
     expect(adminErrors).toEqual([]);
   }, 60_000);

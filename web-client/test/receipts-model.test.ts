@@ -21,7 +21,7 @@ describe('ReceiptsModel', () => {
     ]);
     expect(model.stats()).toEqual({
       'written→confirmed': { p50: 5, p99: 5, count: 1 },
-      'confirmed→broker': { p50: 4, p99: 4, count: 1 },
+      'written→broker': { p50: 9, p99: 9, count: 1 },
       'broker→device': { p50: 21, p99: 21, count: 1 },
     });
   });

@@ -4,6 +4,8 @@ import { HOPS, type ReceiptRow, type ReceiptsModel } from './receipts-model.js';
 
 /** How long new activity on the open order waits before its confirm times are fetched again (one request per service). */
 const CONFIRMS_DEBOUNCE_MS = 300;
+/** A row written this recently and still without its confirm time is asked for again (the confirm may come after everything else). */
+const CONFIRMS_RETRY_WITHIN_MS = 15_000;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 export function clockTime(ms: number): string {
@@ -12,17 +14,19 @@ export function clockTime(ms: number): string {
 }
 export const gapText = (ms: number) => (ms >= 10_000 ? `+${(ms / 1000).toFixed(1)} s` : `+${Math.round(ms)} ms`);
 
-const HOP_CELLS: Array<{ hop: string; field: 'writtenAt' | 'confirmedAt' | 'brokerAt' | 'deviceAt' }> = [
+type TimeField = 'writtenAt' | 'confirmedAt' | 'brokerAt' | 'deviceAt';
+/** Each time's gap is counted from `since` (see HOPS: the confirm and the broker's hop both follow the write). */
+const HOP_CELLS: Array<{ hop: string; field: TimeField; since?: TimeField }> = [
   { hop: 'written', field: 'writtenAt' },
-  { hop: 'confirmed', field: 'confirmedAt' },
-  { hop: 'broker', field: 'brokerAt' },
-  { hop: 'device', field: 'deviceAt' },
+  { hop: 'confirmed', field: 'confirmedAt', since: 'writtenAt' },
+  { hop: 'broker', field: 'brokerAt', since: 'writtenAt' },
+  { hop: 'device', field: 'deviceAt', since: 'brokerAt' },
 ];
 
 function cellOf(row: ReceiptRow, index: number): HTMLElement {
-  const { hop, field } = HOP_CELLS[index]!;
+  const { hop, field, since } = HOP_CELLS[index]!;
   const at = row[field];
-  const previous = index > 0 ? row[HOP_CELLS[index - 1]!.field] : undefined;
+  const previous = since ? row[since] : undefined;
   if (hop === 'device' && row.watching === false) return el('td', { 'data-hop': hop, class: 'muted' }, 'no customer device is watching');
   if (at === undefined) return el('td', { 'data-hop': hop, class: 'muted' }, '…');
   return el('td', { 'data-hop': hop, 'data-at': String(at) }, clockTime(at), previous !== undefined ? el('span', { class: 'muted' }, ` ${gapText(at - previous)}`) : null);
@@ -42,8 +46,8 @@ function rowOf(row: ReceiptRow): HTMLElement {
 export function createOrderReceiptsView(deps: Pick<ConsoleDeps, 'orders' | 'delivery'>, model: ReceiptsModel) {
   const body = el('tbody', {});
   const table = el('table', { class: 'receipts', 'data-testid': 'order-receipts' },
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Change'), el('th', { scope: 'col' }, 'Written'), el('th', { scope: 'col' }, 'RabbitMQ confirmed'),
-      el('th', { scope: 'col' }, 'Broker accepted'), el('th', { scope: 'col' }, 'First customer device'))),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Change'), el('th', { scope: 'col' }, 'Written'), el('th', { scope: 'col' }, 'RabbitMQ confirmed (+ after written)'),
+      el('th', { scope: 'col' }, 'Broker accepted (+ after written)'), el('th', { scope: 'col' }, 'First customer device (+ after broker)'))),
     body);
   const empty = el('p', { class: 'muted' }, 'No status change or rider report seen since the console opened.');
   const element = el('div', { class: 'receipts-section' }, el('h3', {}, 'Delivery receipts'), empty, table);
@@ -56,20 +60,25 @@ export function createOrderReceiptsView(deps: Pick<ConsoleDeps, 'orders' | 'deli
     table.hidden = rows.length === 0;
     body.replaceChildren(...rows.map(rowOf));
   };
-  const fetchConfirms = (id: string) => {
-    for (const api of [deps.orders, deps.delivery]) {
-      api.hopReceipts(id).then((r) => model.applyConfirms(id, r.receipts)).catch(() => undefined);
-    }
-  };
-  model.on('changed', (id) => {
-    if (id !== orderId) return;
-    render();
-    // Only rows still missing their confirm time make it worth asking again.
-    if (timer || !model.rowsOf(id).some((r) => r.confirmedAt === undefined && r.writtenAt !== undefined)) return;
+  // Only rows recently written and still missing their confirm time make it worth asking (again).
+  const missingConfirms = (id: string) => model.rowsOf(id).some((r) => r.confirmedAt === undefined && r.writtenAt !== undefined && Date.now() - r.writtenAt < CONFIRMS_RETRY_WITHIN_MS);
+  const scheduleConfirms = (id: string) => {
+    if (timer || !missingConfirms(id)) return;
     timer = setTimeout(() => {
       timer = undefined;
       if (orderId === id) fetchConfirms(id);
     }, CONFIRMS_DEBOUNCE_MS);
+  };
+  const fetchConfirms = (id: string) => {
+    const asked = [deps.orders, deps.delivery].map((api) => api.hopReceipts(id).then((r) => model.applyConfirms(id, r.receipts)).catch(() => undefined));
+    void Promise.all(asked).then(() => {
+      if (orderId === id) scheduleConfirms(id);
+    });
+  };
+  model.on('changed', (id) => {
+    if (id !== orderId) return;
+    render();
+    scheduleConfirms(id);
   });
 
   return {
