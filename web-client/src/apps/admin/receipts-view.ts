@@ -46,11 +46,12 @@ function rowOf(row: ReceiptRow): HTMLElement {
 export function createOrderReceiptsView(deps: Pick<ConsoleDeps, 'orders' | 'delivery'>, model: ReceiptsModel) {
   const body = el('tbody', {});
   const table = el('table', { class: 'receipts', 'data-testid': 'order-receipts' },
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Change'), el('th', { scope: 'col' }, 'Written'), el('th', { scope: 'col' }, 'RabbitMQ confirmed (+ after written)'),
-      el('th', { scope: 'col' }, 'Broker accepted (+ after written)'), el('th', { scope: 'col' }, 'First customer device (+ after broker)'))),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Change'), el('th', { scope: 'col' }, 'Written'), el('th', { scope: 'col' }, 'RabbitMQ confirmed'),
+      el('th', { scope: 'col' }, 'Broker accepted'), el('th', { scope: 'col' }, 'First customer device'))),
     body);
   const empty = el('p', { class: 'muted' }, 'No status change or rider report seen since the console opened.');
-  const element = el('div', { class: 'receipts-section' }, el('h3', {}, 'Delivery receipts'), empty, table);
+  const note = el('p', { class: 'muted small' }, 'Gaps: confirmed and broker after written (RabbitMQ may confirm after delivering), device after broker.');
+  const element = el('div', { class: 'receipts-section' }, el('h3', {}, 'Delivery receipts'), empty, table, note);
   let orderId: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
