@@ -3,7 +3,8 @@ import { deleteAmqpNamespace, testNamespace, waitFor } from '@orderpulse/service
 import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import type { Locator } from 'playwright-core';
 import { AdminConsole, BrowserSession, chromiumMissing, copyScreenshotToDocs, TrackPage, waitForText } from '../src/browser/index.js';
-import { aNewOrder, OrdersClient, startSystem, type RunningSystem } from '../src/harness/index.js';
+import { topics } from '@orderpulse/contracts';
+import { aNewOrder, DeliveryClient, MqttRecorder, OrdersClient, shipNewOrder, startSystem, TestTokens, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
@@ -46,7 +47,7 @@ describeIfAvailable('in the browser: per-hop receipts of a status change in the 
     return { order, trackingToken: trackingToken as string };
   }
 
-  const statusRow = (version: number): Locator => admin.page.locator(`[data-testid="receipt-row"][data-kind="status"][data-version="${version}"]`);
+  const statusRow = (version: number, kind = 'status'): Locator => admin.page.locator(`[data-testid="receipt-row"][data-kind="${kind}"][data-version="${version}"]`);
 
   /** The times shown in the row's cells, once every hop named has one. */
   async function timesOf(row: Locator, hops: readonly (typeof HOPS)[number][]): Promise<number[]> {
@@ -99,4 +100,35 @@ describeIfAvailable('in the browser: per-hop receipts of a status change in the 
     expect(await row.locator('td[data-hop="device"]').getAttribute('data-at')).toBeNull();
     expect(adminErrors).toEqual([]);
   }, 60_000);
+
+  it("when a rider reports picked up while the customer's page watches, then the rider report shows all four times too", async () => {
+    const adminToken = await new TestTokens(system.jwtSecret).admin();
+    const deliveries = new DeliveryClient(system.urls.delivery, adminToken);
+    const { order, deliveryId } = await shipNewOrder(system.urls, adminToken);
+    const created = await deliveries.createRider({ name: `Ada Receipts ${order.orderNumber.slice(3, 7)}` });
+    expect((await deliveries.assign(deliveryId, created.body.id)).status).toBe(200);
+    const customer = await browser.open(TrackPage.url(system.urls.web, order.id, order.trackingToken), { phone: true });
+    const track = new TrackPage(customer.page);
+    await track.waitForDeliveryStatus('Rider assigned');
+    await track.waitForConnection('live');
+    await admin.waitForRowStatus(order.orderNumber, 'Shipped');
+    await admin.openOrder(order.orderNumber);
+
+    const rider = await MqttRecorder.connect(system.urls.mqtt, [], { clientId: `rider-${order.id}`, username: 'rider', password: (await deliveries.riderToken(created.body.id)).body.token });
+    try {
+      const at = new Date().toISOString();
+      await rider.client.publishAsync(topics.riderDeliveryStatus(created.body.id, deliveryId), JSON.stringify({ status: 'picked_up', at, lat: 51.461, lng: -2.579 }), { qos: 1 });
+      await track.waitForDeliveryStatus('Picked up');
+      const version = (await deliveries.getDelivery(deliveryId)).body.version as number;
+      const [written, confirmed, broker, device] = await timesOf(statusRow(version, 'tracking'), HOPS);
+      expect(written).toBeLessThanOrEqual(confirmed!);
+      expect(written).toBeLessThanOrEqual(broker!);
+      expect(broker).toBeLessThanOrEqual(device!);
+    } finally {
+      await rider.close();
+    }
+    expect(customer.errors).toEqual([]);
+    expect(adminErrors).toEqual([]);
+    await customer.page.close();
+  }, 90_000);
 });
