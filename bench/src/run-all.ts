@@ -64,7 +64,8 @@ export function planLine(steps: BenchStep[], estimates: Record<string, number>, 
   const known = steps.filter((s) => estimates[s.name] !== undefined);
   const total = known.reduce((sum, s) => sum + estimates[s.name]!, 0);
   const each = steps.map((s) => `${s.name} ${estimates[s.name] !== undefined ? `~${formatDuration(estimates[s.name]!)}` : '(no earlier run)'}`).join(', ');
-  const about = known.length === steps.length ? `about ${formatDuration(total)}` : known.length ? `at least ${formatDuration(total)}` : 'duration unknown (first run)';
+  const about =
+    known.length === steps.length ? `about ${formatDuration(total)}` : known.length ? `at least ${formatDuration(total)}` : 'duration unknown (first run)';
   return `npm run bench: ${steps.length} benchmarks, ${about}: ${each}\nresults → ${outDir}`;
 }
 
@@ -90,7 +91,9 @@ async function main(): Promise<void> {
   const startedAll = Date.now();
   for (const [i, step] of steps.entries()) {
     const estimate = estimates[step.name];
-    console.log(`\n[${i + 1}/${steps.length}] ${step.name}${estimate !== undefined ? ` (about ${formatDuration(estimate)})` : ''}, ${formatDuration((Date.now() - startedAll) / 1000)} into the run`);
+    console.log(
+      `\n[${i + 1}/${steps.length}] ${step.name}${estimate !== undefined ? ` (about ${formatDuration(estimate)})` : ''}, ${formatDuration((Date.now() - startedAll) / 1000)} into the run`,
+    );
     const started = Date.now();
     const code = await runStep(step, { ...process.env, BENCH_RESULTS_DIR: outDir });
     durations.seconds[step.name] = Math.round((Date.now() - started) / 1000);

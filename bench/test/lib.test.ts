@@ -111,9 +111,10 @@ describe('openLoop', () => {
       startAt: start,
       send: (at) => {
         sent.push(at);
-        if (sent.length === 1) while (nowMs() < blockUntil) {
-          // busy: simulate a late event loop
-        }
+        if (sent.length === 1)
+          while (nowMs() < blockUntil) {
+            // busy: simulate a late event loop
+          }
       },
     });
     expect(sent).toHaveLength(100);
@@ -158,7 +159,12 @@ describe('renderLatencySvg', () => {
       },
       't',
     );
-    const ys = (svg.match(/<polyline[^>]*points="([^"]+)"/g) ?? []).flatMap((p) => /points="([^"]+)"/.exec(p)![1]!.split(' ').map((xy) => Number(xy.split(',')[1])));
+    const ys = (svg.match(/<polyline[^>]*points="([^"]+)"/g) ?? []).flatMap((p) =>
+      /points="([^"]+)"/
+        .exec(p)![1]!
+        .split(' ')
+        .map((xy) => Number(xy.split(',')[1])),
+    );
     const [y1, y10, y100, y1000] = ys as [number, number, number, number];
     expect(y1 - y10).toBeCloseTo(y10 - y100, 0);
     expect(y10 - y100).toBeCloseTo(y100 - y1000, 0);

@@ -63,7 +63,10 @@ const brokerConfigShape = {
     .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
     .optional(),
   /** Prefix for Redis keys and pub/sub channels, so several broker groups (or test runs) can share one Redis. */
-  REDIS_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/, 'only a-z, 0-9 and -').default(''),
+  REDIS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, 'only a-z, 0-9 and -')
+    .default(''),
 };
 
 export type BrokerConfig = z.infer<z.ZodObject<typeof brokerConfigShape>>;

@@ -32,7 +32,16 @@ export function createMemoryPersistence(): object {
 }
 
 /** The MQTT core with our hooks and observability; it takes any duplex stream (see transports/). */
-export async function createAedes({ hooks, preConnect, logger, metrics, drainTimeoutMs = 10_000, connectTimeoutMs, persistence, mq }: CreateAedesOptions): Promise<Aedes> {
+export async function createAedes({
+  hooks,
+  preConnect,
+  logger,
+  metrics,
+  drainTimeoutMs = 10_000,
+  connectTimeoutMs,
+  persistence,
+  mq,
+}: CreateAedesOptions): Promise<Aedes> {
   const aedes = await Aedes.createBroker({
     ...hooks,
     ...(preConnect && { preConnect }),

@@ -75,9 +75,18 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
       maxPerSubject: config.MQTT_MAX_PERSISTENT_SESSIONS_PER_SUBJECT,
       onExpired: ({ id, subject, offlineMs }) => {
         metrics.persistentSessionsExpired.inc();
-        refusals.log.write('info', 'session_expired', { clientId: truncateForLog(id, refusals.maxFieldChars), subject: truncateForLog(subject, refusals.maxFieldChars), offlineMs }, 'persistent session expired');
+        refusals.log.write(
+          'info',
+          'session_expired',
+          { clientId: truncateForLog(id, refusals.maxFieldChars), subject: truncateForLog(subject, refusals.maxFieldChars), offlineMs },
+          'persistent session expired',
+        );
       },
-      onWipeFailed: (id, err) => logger.error({ clientId: truncateForLog(id, refusals.maxFieldChars), err: (err as Error).message }, 'expiring a persistent session failed; it is left as it is'),
+      onWipeFailed: (id, err) =>
+        logger.error(
+          { clientId: truncateForLog(id, refusals.maxFieldChars), err: (err as Error).message },
+          'expiring a persistent session failed; it is left as it is',
+        ),
     });
     closers.add('persistent sessions', async () => persistentSessions.close());
 
@@ -138,7 +147,9 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     const { tcp, ws } = await listenMqtt(aedes, config, refusals.refuse, closers);
     transports.push(tcp, ws);
 
-    const sharedState = config.REDIS_URL ? `redis ${describeRedisUrl(config.REDIS_URL)}${config.REDIS_NAMESPACE ? `, namespace ${config.REDIS_NAMESPACE}` : ''}` : 'in memory';
+    const sharedState = config.REDIS_URL
+      ? `redis ${describeRedisUrl(config.REDIS_URL)}${config.REDIS_NAMESPACE ? `, namespace ${config.REDIS_NAMESPACE}` : ''}`
+      : 'in memory';
     logger.info(
       {
         mqtt: `mqtt://${host}:${tcp.port}`,

@@ -9,7 +9,12 @@ void runService(
   {
     name: 'broker',
     loadConfig: loadBrokerConfig,
-    ports: (config) => ({ MQTT_PORT: config.MQTT_PORT, MQTT_WS_PORT: config.MQTT_WS_PORT, BROKER_HTTP_PORT: config.BROKER_HTTP_PORT, METRICS_PORT: config.METRICS_PORT }),
+    ports: (config) => ({
+      MQTT_PORT: config.MQTT_PORT,
+      MQTT_WS_PORT: config.MQTT_WS_PORT,
+      BROKER_HTTP_PORT: config.BROKER_HTTP_PORT,
+      METRICS_PORT: config.METRICS_PORT,
+    }),
     devSecretWarnings: {
       JWT_SECRET:
         'JWT_SECRET is unset (or the development default): MQTT tokens are checked with the public development secret, so anyone can mint one. ' +

@@ -99,7 +99,11 @@ export function registerConnectedClientsGauge(registry: Registry, connectedClien
 
 /** Persistent sessions this broker knows of (online or offline, expiring ones included). */
 export function registerPersistentSessionsGauge(registry: Registry, sessions: () => number): void {
-  registerReadGauge(registry, { name: 'mqtt_persistent_sessions', help: 'Persistent sessions (clean=false) this broker keeps track of, online or offline' }, sessions);
+  registerReadGauge(
+    registry,
+    { name: 'mqtt_persistent_sessions', help: 'Persistent sessions (clean=false) this broker keeps track of, online or offline' },
+    sessions,
+  );
 }
 
 /** `name: '…'` spelled out at each call, as for every other metric: the compose checks find metric names that way. */

@@ -67,7 +67,14 @@ export function coalesceAddSubscriptions<P extends SubscriptionStore>(persistenc
 }
 
 /** Connects to Redis (refusing the start when it does not answer in time) and builds `mq` and `persistence`. */
-export async function connectRedisState({ url, namespace = '', logger, connectTimeoutMs = 10_000, closeTimeoutMs = 5_000, queuedMessageTtlSeconds = 0 }: RedisStateOptions): Promise<RedisState> {
+export async function connectRedisState({
+  url,
+  namespace = '',
+  logger,
+  connectTimeoutMs = 10_000,
+  closeTimeoutMs = 5_000,
+  queuedMessageTtlSeconds = 0,
+}: RedisStateOptions): Promise<RedisState> {
   const where = describeRedisUrl(url);
   const prefix = namespace ? `${namespace}:` : '';
   // Keys get the prefix from ioredis; the pub/sub connections get none (channels also ignore the db index): mq prefixes channels itself.
@@ -87,7 +94,9 @@ export async function connectRedisState({ url, namespace = '', logger, connectTi
     : (mqemitterRedis(mqOptions) as unknown as MQEmitter);
   // mqemitter-redis re-emits connection and publish errors here; without a listener they would crash the process.
   mq.state.on('error', (err: Error) => logger.debug({ redis: where, err: err.message }, 'mqemitter-redis error'));
-  const persistence = coalesceAddSubscriptions(aedesPersistenceRedis({ conn: db, packetTTL: () => queuedMessageTtlSeconds }) as unknown as SubscriptionStore & { destroy(): Promise<void> });
+  const persistence = coalesceAddSubscriptions(
+    aedesPersistenceRedis({ conn: db, packetTTL: () => queuedMessageTtlSeconds }) as unknown as SubscriptionStore & { destroy(): Promise<void> },
+  );
 
   let closing: Promise<void> | undefined;
   const close = async () => {

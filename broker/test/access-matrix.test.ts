@@ -51,7 +51,8 @@ function describeMatrix(transport: TransportName, personas: readonly Persona[], 
       const refused = cells.filter((c) => c.op === 'subscribe' && c.persona !== 'anonymous' && !isAllowed(c));
       expect(refused.length).toBeGreaterThan(0);
       expect(new Set(refused.map((c) => c.outcome))).toEqual(new Set(['suback-128']));
-      for (const persona of personas.filter((p) => p !== 'anonymous')) expect([persona, rows.get(persona)?.stillConnectedAfterSubscribes]).toEqual([persona, true]);
+      for (const persona of personas.filter((p) => p !== 'anonymous'))
+        expect([persona, rows.get(persona)?.stillConnectedAfterSubscribes]).toEqual([persona, true]);
     });
 
     it('then every refused publish closed the connection without a PUBACK', () => {
@@ -68,7 +69,9 @@ function describeMatrix(transport: TransportName, personas: readonly Persona[], 
       const counts = decided.map((c) => [c.clientId, c.topic, linesFor(c).length]);
       expect(counts).toEqual(decided.map((c) => [c.clientId, c.topic, 1]));
       for (const c of decided.filter((d) => d.persona !== 'anonymous')) {
-        expect(linesFor(c)[0]).toEqual(expect.objectContaining({ role: expect.any(String), sub: expect.any(String), reason: expect.stringMatching(/_not_authorized$/) }));
+        expect(linesFor(c)[0]).toEqual(
+          expect.objectContaining({ role: expect.any(String), sub: expect.any(String), reason: expect.stringMatching(/_not_authorized$/) }),
+        );
       }
     });
 

@@ -51,12 +51,25 @@ describe('auth hooks, over in-memory streams', () => {
   };
   const start = async (override: Partial<AuthHooks> = {}) => {
     const persistence = createMemoryPersistence();
-    persistentSessions = createPersistentSessions({ store: persistence as SessionStore, expiryMs: 60_000, maxPerSubject: 4, onExpired: () => undefined, onWipeFailed: () => undefined });
+    persistentSessions = createPersistentSessions({
+      store: persistence as SessionStore,
+      expiryMs: 60_000,
+      maxPerSubject: 4,
+      onExpired: () => undefined,
+      onWipeFailed: () => undefined,
+    });
     const { refuse } = createRefusals({ logger: log.logger, count: (r) => refusals.push(r), linesPerSecond: 1_000, maxFieldChars: 128 });
     const real = createAuthHooks({
       logger: log.logger,
       refuse,
-      limits: { maxPayloadBytes: 64, maxClientIdLength: 128, maxConnectionsPerSubject: 10, maxPersistentSessionsPerSubject: 4, maxSubscriptionsPerClient: 64, maxPublishesPerSecond: 1_000 },
+      limits: {
+        maxPayloadBytes: 64,
+        maxClientIdLength: 128,
+        maxConnectionsPerSubject: 10,
+        maxPersistentSessionsPerSubject: 4,
+        maxSubscriptionsPerClient: 64,
+        maxPublishesPerSecond: 1_000,
+      },
       verifyToken: testTokens().verify,
       persistentSessions,
       subscriptions: createSubscriptionQuota(64),
@@ -101,7 +114,7 @@ describe('auth hooks, over in-memory streams', () => {
       expect(refusals).toEqual(['connect_anonymous']);
     });
 
-    it("when a customer subscribes to another order, then SUBACK 128 answers, it stays connected and the refusal is logged once with who and what", async () => {
+    it('when a customer subscribes to another order, then SUBACK 128 answers, it stays connected and the refusal is logged once with who and what', async () => {
       const client = await connectAs('customerA', 'tab-2');
       expect(await client.subscribe(topics.orderStatus(orderB))).toBe(128);
       expect(await client.subscribe(topics.orderStatus(orderA))).toBe(1);
@@ -152,7 +165,10 @@ describe('auth hooks, over in-memory streams', () => {
       expect(await late.subscribe(topics.orderStatus(orderA))).toBe(1);
       const delivered = await late.next<IPublishPacket>('publish');
       expect(delivered.retain).toBe(true);
-      expect(hooks.authorizeForward).toHaveBeenCalledWith(expect.objectContaining({ id: expect.stringMatching(/:late$/) }), expect.objectContaining({ topic: topics.orderStatus(orderA) }));
+      expect(hooks.authorizeForward).toHaveBeenCalledWith(
+        expect.objectContaining({ id: expect.stringMatching(/:late$/) }),
+        expect.objectContaining({ topic: topics.orderStatus(orderA) }),
+      );
     });
   });
 

@@ -2,7 +2,8 @@ import { describe, it, expect } from '@jest/globals';
 import { webSocketClientAddress } from '../src/admission/client-address.js';
 import { createAddressQuota } from '../src/admission/address-quota.js';
 
-const request = (peer: string, forwardedFor?: string) => ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as never;
+const request = (peer: string, forwardedFor?: string) =>
+  ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as never;
 
 describe('the address a WebSocket connection is counted under', () => {
   it('when no proxy is trusted, then X-Forwarded-For is ignored (a client could write anything there)', () => {

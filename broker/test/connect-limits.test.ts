@@ -27,7 +27,10 @@ function watch<S extends Socket | WebSocket>(socket: S): Watched<S> {
   return {
     socket,
     closedWithin: (timeoutMs) =>
-      Promise.race([closed, new Promise<number>((_resolve, reject) => setTimeout(() => reject(new Error(`still open after ${timeoutMs} ms`)), timeoutMs).unref())]),
+      Promise.race([
+        closed,
+        new Promise<number>((_resolve, reject) => setTimeout(() => reject(new Error(`still open after ${timeoutMs} ms`)), timeoutMs).unref()),
+      ]),
   };
 }
 
@@ -66,7 +69,11 @@ describe('limits before and at CONNECT', () => {
 
   beforeAll(async () => {
     log = captureLogger('info');
-    broker = await startTestBroker(log.logger, { MQTT_CONNECT_TIMEOUT_MS: CONNECT_TIMEOUT_MS, MQTT_MAX_CONNECTIONS_PER_ADDRESS: 3, REFUSAL_LOG_LINES_PER_SECOND: 1_000 });
+    broker = await startTestBroker(log.logger, {
+      MQTT_CONNECT_TIMEOUT_MS: CONNECT_TIMEOUT_MS,
+      MQTT_MAX_CONNECTIONS_PER_ADDRESS: 3,
+      REFUSAL_LOG_LINES_PER_SECOND: 1_000,
+    });
   });
   afterEach(async () => {
     for (const socket of opened.splice(0)) {
@@ -88,12 +95,23 @@ describe('limits before and at CONNECT', () => {
       const tookMs = await socket.closedWithin(5_000);
       expect(tookMs).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 50);
       expect(await refusals(broker, 'connect_timeout')).toBe(before + 1);
-      expect(log.lines).toContainEqual(expect.objectContaining({ reason: 'connect_timeout', msg: 'connection closed: no CONNECT in time', transport: 'tcp', address: '127.0.0.1' }));
+      expect(log.lines).toContainEqual(
+        expect.objectContaining({ reason: 'connect_timeout', msg: 'connection closed: no CONNECT in time', transport: 'tcp', address: '127.0.0.1' }),
+      );
     });
 
     it('when a CONNECT arrives only in part (a slow sender), then the connection is closed at the deadline all the same', async () => {
       const { username, password } = await credentialsOf('customerA');
-      const bytes = mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 30, clientId: 'slow', username, password: Buffer.from(password!) });
+      const bytes = mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        keepalive: 30,
+        clientId: 'slow',
+        username,
+        password: Buffer.from(password!),
+      });
       const socket = await rawTcp(broker);
       opened.push(socket.socket);
       socket.socket.write(bytes.subarray(0, bytes.length - 10));
@@ -136,7 +154,9 @@ describe('limits before and at CONNECT', () => {
       opened.push(fourth.socket);
       expect(await fourth.closedWithin(2_000)).toBeLessThan(CONNECT_TIMEOUT_MS);
       expect(await refusals(broker, 'connect_address_limit')).toBe(before + 1);
-      expect(log.lines).toContainEqual(expect.objectContaining({ reason: 'connect_address_limit', address: '127.0.0.1', transport: 'tcp', maxConnectionsPerAddress: 3 }));
+      expect(log.lines).toContainEqual(
+        expect.objectContaining({ reason: 'connect_address_limit', address: '127.0.0.1', transport: 'tcp', maxConnectionsPerAddress: 3 }),
+      );
       await expectServiceAsUsual(broker, 'address-limit');
     });
 

@@ -10,7 +10,8 @@ const status = topics.orderStatus(IDS.orderA);
 const statusMessage = (version: number) => JSON.stringify({ orderId: IDS.orderA, version, status: 'confirmed' });
 const receiptTopic = topics.orderReceipt(IDS.orderA);
 /** What the tracking page does once it applied a status message. */
-const sendReceipt = (device: RecordingClient, version: number) => device.client.publishAsync(receiptTopic, JSON.stringify({ topic: 'status', version }), { qos: 1 });
+const sendReceipt = (device: RecordingClient, version: number) =>
+  device.client.publishAsync(receiptTopic, JSON.stringify({ topic: 'status', version }), { qos: 1 });
 
 /** Issue 17 point 1, the broker's hop: real sockets, a notifier, customer devices sending receipts and an admin reading admin/receipts/+. */
 describe('device receipts on admin/receipts/<orderId>', () => {
@@ -57,7 +58,11 @@ describe('device receipts on admin/receipts/<orderId>', () => {
     await notifier.client.publishAsync(status, statusMessage(3), { qos: 1, retain: true });
     await sendReceipt(second, 3);
     await waitFor(() => receipts().length === 3, 'the receipt of version 3');
-    expect(receipts().map((r) => [r.version, r.hop === 'device' && r.watching])).toEqual([[1, false], [2, true], [3, true]]);
+    expect(receipts().map((r) => [r.version, r.hop === 'device' && r.watching])).toEqual([
+      [1, false],
+      [2, true],
+      [3, true],
+    ]);
     await endAll([customer, second]);
     await notifier.client.publishAsync(status, statusMessage(4), { qos: 1, retain: true });
     await waitFor(() => receipts().length === 4, 'the receipt of version 4');

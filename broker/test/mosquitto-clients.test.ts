@@ -40,25 +40,57 @@ describeIfAvailable('mosquitto_sub and mosquitto_pub against the broker', mosqui
     expect(run.stderr).toContain('All subscription requests were denied.');
     expect(run.code).not.toBe(27); // 27: -W ran out, i.e. it did not give up by itself
     expect(run.stdout).not.toMatch(/received PUBLISH/);
-    expect(log.lines).toContainEqual(expect.objectContaining({ clientId: 'mosq-a-sub', role: 'customer', topic: topics.orderStatus(orderB), reason: 'subscribe_not_authorized' }));
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ clientId: 'mosq-a-sub', role: 'customer', topic: topics.orderStatus(orderB), reason: 'subscribe_not_authorized' }),
+    );
   });
 
   it('when a customer publishes with mosquitto_pub, then no PUBACK comes and the connection is dropped', async () => {
-    const run = await runTool('mosquitto_pub', [...(await as('customerA', 'mosq-a-pub')), '-t', topics.orderStatus(orderA), '-m', '{"status":"delivered"}', '-q', '1']);
+    const run = await runTool('mosquitto_pub', [
+      ...(await as('customerA', 'mosq-a-pub')),
+      '-t',
+      topics.orderStatus(orderA),
+      '-m',
+      '{"status":"delivered"}',
+      '-q',
+      '1',
+    ]);
     expect(run.stdout).toContain('received CONNACK (0)');
     expect(run.stdout).toContain('sending PUBLISH');
     expect(run.stdout).not.toContain('received PUBACK');
     expect(run.code).not.toBe(0);
-    expect(log.lines).toContainEqual(expect.objectContaining({ clientId: 'mosq-a-pub', role: 'customer', topic: topics.orderStatus(orderA), reason: 'publish_not_authorized' }));
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ clientId: 'mosq-a-pub', role: 'customer', topic: topics.orderStatus(orderA), reason: 'publish_not_authorized' }),
+    );
   });
 
   it('when the notifier has retained a status, then customer A receives it with mosquitto_sub at once', async () => {
     const status = JSON.stringify({ orderId: orderA, status: 'shipped', version: 4 });
-    const published = await runTool('mosquitto_pub', [...(await as('notifier', 'mosq-notifier')), '-t', topics.orderStatus(orderA), '-m', status, '-q', '1', '-r']);
+    const published = await runTool('mosquitto_pub', [
+      ...(await as('notifier', 'mosq-notifier')),
+      '-t',
+      topics.orderStatus(orderA),
+      '-m',
+      status,
+      '-q',
+      '1',
+      '-r',
+    ]);
     expect(published.stdout).toContain('received PUBACK');
     expect(published.code).toBe(0);
 
-    const run = await runTool('mosquitto_sub', [...(await as('customerA', 'mosq-a-own')), '-t', topics.orderStatus(orderA), '-q', '1', '-C', '1', '-W', '8', '-v']);
+    const run = await runTool('mosquitto_sub', [
+      ...(await as('customerA', 'mosq-a-own')),
+      '-t',
+      topics.orderStatus(orderA),
+      '-q',
+      '1',
+      '-C',
+      '1',
+      '-W',
+      '8',
+      '-v',
+    ]);
     expect(run.stdout).toMatch(/Subscribed \(mid: \d+\): 1/);
     expect(run.stdout).toContain(`${topics.orderStatus(orderA)} ${status}`);
     expect(run.code).toBe(0);

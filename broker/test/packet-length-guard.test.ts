@@ -3,7 +3,8 @@ import * as mqttPacket from 'mqtt-packet';
 import { PacketLengthGuard } from '../src/admission/packet-length-guard.js';
 import { headerAnnouncing } from './helpers/flood.js';
 
-const publish = (payloadBytes: number) => mqttPacket.generate({ cmd: 'publish', topic: 'a/b', payload: Buffer.alloc(payloadBytes, 7), qos: 0, retain: false, dup: false });
+const publish = (payloadBytes: number) =>
+  mqttPacket.generate({ cmd: 'publish', topic: 'a/b', payload: Buffer.alloc(payloadBytes, 7), qos: 0, retain: false, dup: false });
 const PINGREQ = Buffer.from([0xc0, 0x00]);
 
 /** Feeds `bytes` in pieces of `size` and returns every verdict. */

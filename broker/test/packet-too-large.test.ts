@@ -44,7 +44,15 @@ describe('packets announcing more than the broker accepts', () => {
       const lines = refusalLines('before_connect').slice(linesBefore);
       expect(lines).toHaveLength(4);
       for (const line of lines) {
-        expect(line).toMatchObject({ level: 40, msg: 'connection closed: packet too large', transport, packet: 'connect', announcedBytes: MAX_ANNOUNCED, limitBytes: CONNECT_LIMIT, clientId: null });
+        expect(line).toMatchObject({
+          level: 40,
+          msg: 'connection closed: packet too large',
+          transport,
+          packet: 'connect',
+          announcedBytes: MAX_ANNOUNCED,
+          limitBytes: CONNECT_LIMIT,
+          clientId: null,
+        });
         expect(line.bytesRead as number).toBeLessThanOrEqual(READ_BOUND_BYTES);
       }
 

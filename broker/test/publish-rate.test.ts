@@ -25,7 +25,9 @@ describe(`publishes per customer or rider token (${RATE} a second here)`, () => 
     const fast = await connectAs(broker.tcpUrl, 'riderX', { clientId: 'fast' });
     const other = await connectAs(broker.wsUrl, 'riderY', { clientId: 'other' });
 
-    const flood = Promise.all(Array.from({ length: 60 }, (_, i) => fast.client.publishAsync(topics.riderLocation(IDS.riderX), JSON.stringify({ i }), { qos: 1 })));
+    const flood = Promise.all(
+      Array.from({ length: 60 }, (_, i) => fast.client.publishAsync(topics.riderLocation(IDS.riderX), JSON.stringify({ i }), { qos: 1 })),
+    );
     await waitFor(async () => (await metricValue(broker, 'mqtt_publishes_delayed_total')) > before, 'the first publish to be held');
     await other.client.publishAsync(topics.riderLocation(IDS.riderY), '{"other":true}', { qos: 1 });
     await flood;

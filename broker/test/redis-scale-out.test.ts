@@ -93,7 +93,8 @@ describeIfAvailable(`several brokers sharing state through Redis (${redisUrl})`,
     // a local Redis on a loaded CI machine has been seen to reset one, and ioredis reconnects by
     // itself (the assertions of each test already proved the shared state). It is printed.
     const redisResets = log.lines.filter((line) => line.msg === 'redis connection failed; shared broker state unavailable until it is back');
-    if (redisResets.length) process.stdout.write(`[redis-scale-out] tolerated ${redisResets.length} Redis connection reset(s): ${redisResets.map((l) => l.err).join(', ')}\n`);
+    if (redisResets.length)
+      process.stdout.write(`[redis-scale-out] tolerated ${redisResets.length} Redis connection reset(s): ${redisResets.map((l) => l.err).join(', ')}\n`);
     expect(log.lines.filter((line) => !redisResets.includes(line))).toEqual([]);
   });
 

@@ -22,7 +22,18 @@ async function refusedConnect(tcpPort: number): Promise<void> {
   socket.resume();
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   await once(socket, 'connect');
-  socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 30, clientId: LONG_ID, username: 'customer', password: Buffer.from('not-a-token') }));
+  socket.write(
+    mqttPacket.generate({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clean: true,
+      keepalive: 30,
+      clientId: LONG_ID,
+      username: 'customer',
+      password: Buffer.from('not-a-token'),
+    }),
+  );
   await closed;
 }
 
@@ -51,7 +62,9 @@ describe(`${ATTEMPTS} refused CONNECTs with a 60,000-character client id and a b
 
   const expectBoundedLog = (lines: Array<Record<string, unknown>>, elapsedMs: number) => {
     const total = lines.reduce((sum, line) => sum + JSON.stringify(line).length + 1, 0);
-    process.stdout.write(`\n[refusal log] ${ATTEMPTS} refused connects in ${elapsedMs} ms: ${lines.length} lines, ${total} bytes (${(total / ATTEMPTS).toFixed(0)} bytes per refusal)\n`);
+    process.stdout.write(
+      `\n[refusal log] ${ATTEMPTS} refused connects in ${elapsedMs} ms: ${lines.length} lines, ${total} bytes (${(total / ATTEMPTS).toFixed(0)} bytes per refusal)\n`,
+    );
     const seconds = Math.ceil(elapsedMs / 1_000) + 1;
     // At most the budget per second of the flood (plus the first second's burst), and one summary line a second.
     expect(lines.length).toBeLessThanOrEqual(LINES_PER_SECOND * (seconds + 1) + seconds);

@@ -33,7 +33,14 @@ describe('only services may retain', () => {
     expect(await rider.publish(ownStatus, '{"status":"picked_up"}', true)).toBe('closed');
     expect(await refusals(broker, 'publish_retain_not_allowed')).toBe(before + 1);
     expect(log.lines).toContainEqual(
-      expect.objectContaining({ level: 40, reason: 'publish_retain_not_allowed', clientId: 'rider-phone', role: 'rider', topic: ownStatus, msg: 'publish refused: retain is for services only' }),
+      expect.objectContaining({
+        level: 40,
+        reason: 'publish_retain_not_allowed',
+        clientId: 'rider-phone',
+        role: 'rider',
+        topic: ownStatus,
+        msg: 'publish refused: retain is for services only',
+      }),
     );
 
     // An admin subscribing to riders/# afterwards gets nothing retained: only the marker published after it subscribed.
@@ -42,7 +49,9 @@ describe('only services may retain', () => {
     await notifier.client.publishAsync(topics.riderAssignments(riderX), '{"marker":true}', { qos: 1 });
     await waitFor(() => admin.messages.some((m) => m.payload === '{"marker":true}'), 'the marker');
     // The rider's presence is retained by the broker itself (presence/rider-presence.ts), not by the rider.
-    expect(admin.messages.filter((m) => m.topic !== topics.riderPresence(riderX))).toEqual([{ topic: topics.riderAssignments(riderX), payload: '{"marker":true}', qos: 1, retain: false }]);
+    expect(admin.messages.filter((m) => m.topic !== topics.riderPresence(riderX))).toEqual([
+      { topic: topics.riderAssignments(riderX), payload: '{"marker":true}', qos: 1, retain: false },
+    ]);
     await endAll([admin]);
   });
 

@@ -33,7 +33,9 @@ describe('retained messages with the topic index', () => {
     clients.push(customer);
     await customer.client.subscribeAsync([topics.orderStatus(IDS.orderA), topics.orderTracking(IDS.orderA)], { qos: 1 });
     await waitFor(() => customer.messages.length > 0, 'the retained status');
-    expect(customer.messages).toEqual([{ topic: topics.orderStatus(IDS.orderA), payload: JSON.stringify({ orderId: IDS.orderA, version: 2 }), qos: 1, retain: true }]);
+    expect(customer.messages).toEqual([
+      { topic: topics.orderStatus(IDS.orderA), payload: JSON.stringify({ orderId: IDS.orderA, version: 2 }), qos: 1, retain: true },
+    ]);
   });
 
   it('when an admin subscribes with a wildcard, then every retained status comes, the cleared one not', async () => {

@@ -19,7 +19,7 @@ const RETAINED: Record<string, string> = {
 
 const payloads = (client: RecordingClient) => client.messages.map((m) => m.payload);
 
-describe("retained messages reach only those who may read them", () => {
+describe('retained messages reach only those who may read them', () => {
   let broker: TestBroker;
   let log: CapturedLogger;
   let notifier: RecordingClient;
@@ -67,7 +67,7 @@ describe("retained messages reach only those who may read them", () => {
     },
   );
 
-  it("when rider X then subscribes to its own subtree, then it gets its own retained assignments and nothing of order A or rider Y", async () => {
+  it('when rider X then subscribes to its own subtree, then it gets its own retained assignments and nothing of order A or rider Y', async () => {
     const x = await connect('riderX', 'x-own');
     for (const filter of ['#', 'orders/#', 'riders/#']) expect(await grantedOf(x, filter)).toBe(128);
     expect(await grantedOf(x, `riders/${riderX}/#`)).toBe(1);

@@ -81,7 +81,11 @@ const sessionsExpire = (target: { store: 'memory' | 'redis'; url?: string }) => 
     expect((await tabletBack.client.next<IPublishPacket>('publish')).payload.toString()).toBe('{"queued":true}');
     await goOffline(tabletBack.client);
 
-    await waitFor(async () => (await metricValue(broker, 'mqtt_persistent_sessions_expired_total')) >= 1 && expiredLine('phone'), 'the phone session to expire', 10_000);
+    await waitFor(
+      async () => (await metricValue(broker, 'mqtt_persistent_sessions_expired_total')) >= 1 && expiredLine('phone'),
+      'the phone session to expire',
+      10_000,
+    );
     expect(expiredLine('phone')).toMatchObject({ level: 30, subject: 'rider:rider%3Arider-x' });
     expect(expiredLine('phone')!.offlineMs as number).toBeGreaterThanOrEqual(EXPIRY_SECONDS * 1_000 - 50);
     if (target.url) {
@@ -106,4 +110,8 @@ const sessionsExpire = (target: { store: 'memory' | 'redis'; url?: string }) => 
 };
 
 describe(title('memory'), sessionsExpire({ store: 'memory' }));
-describeIfAvailable(title('redis'), 'skipReason' in redis ? redis.skipReason : undefined, sessionsExpire({ store: 'redis', url: 'url' in redis ? redis.url : '' }));
+describeIfAvailable(
+  title('redis'),
+  'skipReason' in redis ? redis.skipReason : undefined,
+  sessionsExpire({ store: 'redis', url: 'url' in redis ? redis.url : '' }),
+);

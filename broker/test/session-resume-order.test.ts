@@ -25,7 +25,12 @@ describe('a persistent session that comes back while messages keep arriving', ()
 
   const serviceSession = async (): Promise<{ client: MqttClient; received: number[] }> => {
     const received: number[] = [];
-    const client = connect(broker.tcpUrl, { ...(await credentialsOf('deliveryService')), clientId: 'delivery-service-order', clean: false, reconnectPeriod: 0 });
+    const client = connect(broker.tcpUrl, {
+      ...(await credentialsOf('deliveryService')),
+      clientId: 'delivery-service-order',
+      clean: false,
+      reconnectPeriod: 0,
+    });
     // Listening before CONNACK: the queued messages follow it in the same read.
     client.on('message', (_topic, payload) => received.push((JSON.parse(payload.toString()) as { i: number }).i));
     await once(client, 'connect');

@@ -47,7 +47,13 @@ describe('per-subject quotas (3 connections, 2 persistent sessions per customer 
       await fourth.client.waitUntilClosed();
       expect(await refusals(broker, 'connect_subject_limit')).toBe(before + 1);
       expect(log.lines).toContainEqual(
-        expect.objectContaining({ reason: 'connect_subject_limit', clientId: 'tab-3', role: 'customer', sub: `customer:${IDS.orderA}`, msg: 'connect refused: too many connections for this token' }),
+        expect.objectContaining({
+          reason: 'connect_subject_limit',
+          clientId: 'tab-3',
+          role: 'customer',
+          sub: `customer:${IDS.orderA}`,
+          msg: 'connect refused: too many connections for this token',
+        }),
       );
 
       const other = await connect('customerB', 'tab-0');

@@ -37,7 +37,12 @@ describe(`subscriptions per connection (at most ${CAP} here)`, () => {
     expect(codes).toEqual([...Array(CAP).fill(1), 128, 128, 128]);
     expect(await refusals(broker, 'subscribe_limit')).toBe(before + 3);
     expect(log.lines).toContainEqual(
-      expect.objectContaining({ reason: 'subscribe_limit', role: 'rider', topic: `riders/${IDS.riderX}/x/${CAP - 1}`, msg: 'subscription refused: too many subscriptions on this connection' }),
+      expect.objectContaining({
+        reason: 'subscribe_limit',
+        role: 'rider',
+        topic: `riders/${IDS.riderX}/x/${CAP - 1}`,
+        msg: 'subscription refused: too many subscriptions on this connection',
+      }),
     );
     // A later SUBSCRIBE is refused too, and what it holds still works.
     expect(await subackCodes(rider.client, ownFilters(1, 100))).toEqual([128]);

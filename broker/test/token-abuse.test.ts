@@ -18,7 +18,7 @@ const ABUSES: Case[] = [
   ['an alg:none token', 'customer', () => forge.algNone(customerA), 'connect_token_invalid'],
   ['an alg:none token claiming admin', 'admin', () => forge.algNone(CLAIMS.admin), 'connect_token_invalid'],
   ['an HS512 token (right secret, wrong algorithm)', 'customer', () => forge.handMade('HS512', customerA), 'connect_token_invalid'],
-  ["a customer token edited to order B", 'customer', () => forge.tampered(customerA, (p) => ({ ...p, orderId: IDS.orderB })), 'connect_token_invalid'],
+  ['a customer token edited to order B', 'customer', () => forge.tampered(customerA, (p) => ({ ...p, orderId: IDS.orderB })), 'connect_token_invalid'],
   ['a customer token edited to admin', 'admin', () => forge.tampered(customerA, (p) => ({ ...p, role: 'admin' })), 'connect_token_invalid'],
   ['a rider token edited to another rider', 'rider', () => forge.tampered(riderX, (p) => ({ ...p, riderId: IDS.riderY })), 'connect_token_invalid'],
   ['a customer token presented as a rider', 'rider', () => testTokens().sign(customerA, 600), 'connect_role_mismatch'],
@@ -51,15 +51,18 @@ describe.each<TransportName>(['tcp', 'websocket'])('token abuse over %s', (trans
     await broker.close();
   });
 
-  it.each(ABUSES)('when a client presents %s, then CONNACK 5 refuses it, the connection closes and the reason is logged', async (what, username, token, reason) => {
-    const clientId = `${transport}-${what}`;
-    const { client, connack } = await attempt(clientId, username, await token());
-    expect(connack.returnCode).toBe(5);
-    await client.waitUntilClosed();
-    const lines = log.lines.filter((l) => l.clientId === clientId);
-    expect(lines).toEqual([expect.objectContaining({ msg: 'connect refused', reason, username })]);
-    expect(JSON.stringify(lines)).not.toMatch(/eyJ/);
-  });
+  it.each(ABUSES)(
+    'when a client presents %s, then CONNACK 5 refuses it, the connection closes and the reason is logged',
+    async (what, username, token, reason) => {
+      const clientId = `${transport}-${what}`;
+      const { client, connack } = await attempt(clientId, username, await token());
+      expect(connack.returnCode).toBe(5);
+      await client.waitUntilClosed();
+      const lines = log.lines.filter((l) => l.clientId === clientId);
+      expect(lines).toEqual([expect.objectContaining({ msg: 'connect refused', reason, username })]);
+      expect(JSON.stringify(lines)).not.toMatch(/eyJ/);
+    },
+  );
 
   it.each(CONTROLS)('when a client presents %s, then it is accepted', async (what, username, token) => {
     const { client, connack } = await attempt(`${transport}-ok-${what}`, username, await token());
@@ -71,6 +74,7 @@ describe.each<TransportName>(['tcp', 'websocket'])('token abuse over %s', (trans
     const metrics = await (await fetch(broker.metricsUrl)).text();
     const count = (reason: string) => Number(new RegExp(`^mqtt_refusals_total\\{reason="${reason}"[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
     const expected = (reason: string) => ABUSES.filter((a) => a[3] === reason).length;
-    for (const reason of ['connect_token_expired', 'connect_token_invalid', 'connect_role_mismatch']) expect([reason, count(reason)]).toEqual([reason, expected(reason)]);
+    for (const reason of ['connect_token_expired', 'connect_token_invalid', 'connect_role_mismatch'])
+      expect([reason, count(reason)]).toEqual([reason, expected(reason)]);
   });
 });

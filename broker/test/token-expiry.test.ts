@@ -111,25 +111,29 @@ describe('token expiry while connected', () => {
     });
   });
 
-  it('when a client takes over its client id with a fresh token before the old one expires, then the old connection’s timer does not close or log the new one', async () => {
-    const { token, expiresAtMs } = await shortLivedToken();
-    const old = await connectWithToken('tcp', 'refreshing-tab', token);
-    // Same token: its timer fires when the old connection's would have.
-    const witness = await connectWithToken('tcp', 'witness-tab', token);
-    const oldClosed = closed(old.client);
-    const witnessClosed = closedAt(witness.client);
+  it(
+    'when a client takes over its client id with a fresh token before the old one expires, then the old connection’s timer does not close or log the new one',
+    async () => {
+      const { token, expiresAtMs } = await shortLivedToken();
+      const old = await connectWithToken('tcp', 'refreshing-tab', token);
+      // Same token: its timer fires when the old connection's would have.
+      const witness = await connectWithToken('tcp', 'witness-tab', token);
+      const oldClosed = closed(old.client);
+      const witnessClosed = closedAt(witness.client);
 
-    const fresh = track(await connectAs(broker.tcpUrl, 'customerA', { clientId: 'refreshing-tab' }));
-    await oldClosed;
-    expect(await witnessClosed).toBeGreaterThanOrEqual(expiresAtMs);
-    expect(await grantedQos(fresh, topics.orderStatus(orderA))).toBe(1);
-    await notifier.client.publishAsync(topics.orderStatus(orderA), 'after the old expiry', { qos: 1 });
-    await waitFor(() => fresh.messages.length > 0, 'the message on the fresh connection');
+      const fresh = track(await connectAs(broker.tcpUrl, 'customerA', { clientId: 'refreshing-tab' }));
+      await oldClosed;
+      expect(await witnessClosed).toBeGreaterThanOrEqual(expiresAtMs);
+      expect(await grantedQos(fresh, topics.orderStatus(orderA))).toBe(1);
+      await notifier.client.publishAsync(topics.orderStatus(orderA), 'after the old expiry', { qos: 1 });
+      await waitFor(() => fresh.messages.length > 0, 'the message on the fresh connection');
 
-    expect(fresh.client.connected).toBe(true);
-    expect(expiryLines('witness-tab')).toHaveLength(1);
-    expect(expiryLines('refreshing-tab')).toEqual([]);
-  }, EXPIRY_TEST_TIMEOUT_MS);
+      expect(fresh.client.connected).toBe(true);
+      expect(expiryLines('witness-tab')).toHaveLength(1);
+      expect(expiryLines('refreshing-tab')).toEqual([]);
+    },
+    EXPIRY_TEST_TIMEOUT_MS,
+  );
 
   describe('when the session has expired but its timer has not fired yet (a late timer)', () => {
     const raw: PacketClient[] = [];
@@ -156,7 +160,13 @@ describe('token expiry while connected', () => {
       await client.waitUntilClosed();
       expect(client.received.map((p) => p.cmd)).toEqual(['connack']);
       expect(linesOf('late-sub')).toEqual([
-        expect.objectContaining({ level: 40, msg: 'subscription refused: token expired', reason: 'subscribe_token_expired', role: 'customer', topic: topics.orderStatus(orderA) }),
+        expect.objectContaining({
+          level: 40,
+          msg: 'subscription refused: token expired',
+          reason: 'subscribe_token_expired',
+          role: 'customer',
+          topic: topics.orderStatus(orderA),
+        }),
       ]);
     });
 

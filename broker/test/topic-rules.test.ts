@@ -30,15 +30,18 @@ describe('topic rules: customers', () => {
     },
   );
 
-  it.each([`orders/${orderA}/+`, `orders/${orderA}/#`, 'orders/+/status', '#'])('when a customer uses the wildcard filter %s, then it is refused as a wildcard', (filter) => {
-    expect(reasonOf(subscribeDecision(access(a), filter))).toBe('customers may not use wildcards');
-  });
+  it.each([`orders/${orderA}/+`, `orders/${orderA}/#`, 'orders/+/status', '#'])(
+    'when a customer uses the wildcard filter %s, then it is refused as a wildcard',
+    (filter) => {
+      expect(reasonOf(subscribeDecision(access(a), filter))).toBe('customers may not use wildcards');
+    },
+  );
 
   it('when a customer publishes anywhere, even on its own order, then it is refused', () => {
     expect([topics.orderStatus(orderA), topics.orderLocation(orderA), 'admin/orders'].map((t) => may.publish(a, t))).toEqual([false, false, false]);
   });
 
-  it("when a message on another order is delivered, then the customer may not receive it, while its own arrives", () => {
+  it('when a message on another order is delivered, then the customer may not receive it, while its own arrives', () => {
     expect(may.receive(a, topics.orderStatus(orderB))).toBe(false);
     expect(may.receive(a, topics.orderStatus(orderA))).toBe(true);
   });
@@ -102,7 +105,13 @@ describe('topic rules: services', () => {
   const { notifier, deliveryService } = CLAIMS;
 
   it('when the notifier publishes any order, admin or assignment topic the contract builds, then it is allowed', () => {
-    const built = [topics.orderStatus(orderA), topics.orderTracking(orderA), topics.orderLocation(orderA), topics.adminOrders(), topics.riderAssignments(riderX)];
+    const built = [
+      topics.orderStatus(orderA),
+      topics.orderTracking(orderA),
+      topics.orderLocation(orderA),
+      topics.adminOrders(),
+      topics.riderAssignments(riderX),
+    ];
     expect(built.map((t) => may.publish(notifier, t))).toEqual(built.map(() => true));
   });
 

@@ -31,7 +31,16 @@ describe('MQTT over WebSocket framing', () => {
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const { username, password } = await credentialsOf('admin');
     ws.send(
-      mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 0, clientId: 'raw-ws', username, password: Buffer.from(password!) }),
+      mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        keepalive: 0,
+        clientId: 'raw-ws',
+        username,
+        password: Buffer.from(password!),
+      }),
     );
     ws.send(mqttPacket.generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'orders/frames/status', qos: 1 }] }));
     await waitFor(() => frames.length >= 2, 'CONNACK and SUBACK');

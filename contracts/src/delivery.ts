@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { addressSchema, deliveryInstructionsSchema, deliveryMethodSchema, deliveryWindowSchema, isoDateTime, latitudeSchema, longitudeSchema, orderNumberSchema } from './order.js';
+import {
+  addressSchema,
+  deliveryInstructionsSchema,
+  deliveryMethodSchema,
+  deliveryWindowSchema,
+  isoDateTime,
+  latitudeSchema,
+  longitudeSchema,
+  orderNumberSchema,
+} from './order.js';
 import { deliveryStatusSchema } from './delivery-status.js';
 
 export const riderIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a rider id of letters, digits, - or _');

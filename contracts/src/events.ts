@@ -41,8 +41,18 @@ export type OrderEvent = z.infer<typeof orderEventSchema>;
 export type OrderEventType = OrderEvent['type'];
 
 /** Delivery events: `orderId` is the delivery's order, `version` the delivery's own version. */
-const deliverySnapshotEvent = <T extends 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | 'delivery.arriving' | 'delivery.proof_updated' | DeliveryLatenessEventType | DeliveryStopsEventType>(type: T) =>
-  z.object({ ...envelopeBase, type: z.literal(type), data: deliverySnapshotSchema });
+const deliverySnapshotEvent = <
+  T extends
+    | 'delivery.created'
+    | 'delivery.assigned'
+    | 'delivery.status_changed'
+    | 'delivery.arriving'
+    | 'delivery.proof_updated'
+    | DeliveryLatenessEventType
+    | DeliveryStopsEventType,
+>(
+  type: T,
+) => z.object({ ...envelopeBase, type: z.literal(type), data: deliverySnapshotSchema });
 
 export const deliveryCreatedEventSchema = deliverySnapshotEvent('delivery.created');
 export const deliveryAssignedEventSchema = deliverySnapshotEvent('delivery.assigned');

@@ -150,7 +150,9 @@ export type HopReceipt = z.infer<typeof hopReceiptSchema>;
 /** Issue 17 point 1: `GET /receipts/:orderId` of orders-service and delivery-service (admins): when RabbitMQ confirmed each recent event. */
 export const confirmReceiptsResponseSchema = z.object({
   orderId: z.uuid(),
-  receipts: z.array(z.object({ eventId: z.string(), type: z.string(), version: z.number().int().min(1), occurredAt: isoDateTime.optional(), confirmedAt: isoDateTime })),
+  receipts: z.array(
+    z.object({ eventId: z.string(), type: z.string(), version: z.number().int().min(1), occurredAt: isoDateTime.optional(), confirmedAt: isoDateTime }),
+  ),
 });
 export type ConfirmReceiptsResponse = z.infer<typeof confirmReceiptsResponseSchema>;
 

@@ -36,7 +36,13 @@ export type ParsedTopic =
   | { kind: 'rider-assignments' | 'rider-location' | 'rider-heartbeat' | 'rider-presence'; riderId: string }
   | { kind: 'rider-delivery-status'; riderId: string; deliveryId: string };
 
-const ORDER_KINDS = { status: 'order-status', tracking: 'order-tracking', location: 'order-location', signal: 'order-signal', receipt: 'order-receipt' } as const;
+const ORDER_KINDS = {
+  status: 'order-status',
+  tracking: 'order-tracking',
+  location: 'order-location',
+  signal: 'order-signal',
+  receipt: 'order-receipt',
+} as const;
 const RIDER_KINDS = { assignments: 'rider-assignments', location: 'rider-location', heartbeat: 'rider-heartbeat', presence: 'rider-presence' } as const;
 
 /** Recognises a concrete (wildcard-free) topic; anything else is `null`. */

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, it, expect } from '@jest/globals';
-import { deliverySnapshotSchema, domainEventSchema, exchangeForEvent, orderSnapshotSchema, orderStatusMessageSchema, type DeliverySnapshot } from '../src/index.js';
+import {
+  deliverySnapshotSchema,
+  domainEventSchema,
+  exchangeForEvent,
+  orderSnapshotSchema,
+  orderStatusMessageSchema,
+  type DeliverySnapshot,
+} from '../src/index.js';
 import { anOrder, aStatusChangedEvent } from './factories.js';
 
 describe('event schemas', () => {
@@ -42,16 +49,37 @@ describe('event schemas', () => {
 
   it('when a status message is built from an order, then it matches the MQTT contract', () => {
     const order = anOrder({ status: 'shipped', trackingNumber: 'TRK1', version: 4 });
-    const message = { orderId: order.id, orderNumber: order.orderNumber, status: order.status, trackingNumber: order.trackingNumber, version: order.version, updatedAt: order.updatedAt };
+    const message = {
+      orderId: order.id,
+      orderNumber: order.orderNumber,
+      status: order.status,
+      trackingNumber: order.trackingNumber,
+      version: order.version,
+      updatedAt: order.updatedAt,
+    };
     expect(orderStatusMessageSchema.parse(message)).toEqual(message);
   });
 
   it('when delivery.arriving and delivery.proof_updated carry a delivery snapshot with arrival, instructions and proof, then they parse and travel on the delivery exchange', () => {
     const order = anOrder();
     const delivery: DeliverySnapshot = {
-      id: randomUUID(), orderId: order.id, orderNumber: order.orderNumber, status: 'in_transit', rider: { id: 'rider-1', name: 'Rosa' }, address: order.deliveryAddress,
-      history: [{ status: 'in_transit', at: order.createdAt }], lastPosition: null, eta: null, failureReason: null, arrivingAt: order.createdAt,
-      instructions: 'Gate code 4711', method: 'leave_at_door', proof: { required: 'pin', pin: '0420', failedPinAttempts: 1 }, version: 5, createdAt: order.createdAt, updatedAt: order.createdAt,
+      id: randomUUID(),
+      orderId: order.id,
+      orderNumber: order.orderNumber,
+      status: 'in_transit',
+      rider: { id: 'rider-1', name: 'Rosa' },
+      address: order.deliveryAddress,
+      history: [{ status: 'in_transit', at: order.createdAt }],
+      lastPosition: null,
+      eta: null,
+      failureReason: null,
+      arrivingAt: order.createdAt,
+      instructions: 'Gate code 4711',
+      method: 'leave_at_door',
+      proof: { required: 'pin', pin: '0420', failedPinAttempts: 1 },
+      version: 5,
+      createdAt: order.createdAt,
+      updatedAt: order.createdAt,
     };
     for (const type of ['delivery.arriving', 'delivery.proof_updated'] as const) {
       const parsed = domainEventSchema.parse({ id: randomUUID(), type, orderId: order.id, version: 5, occurredAt: order.createdAt, data: delivery });

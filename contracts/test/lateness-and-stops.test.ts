@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { deliveryEventSchema, deliveryWindowSchema, domainEventSchema, exchangeForEvent, latenessOf, orderFeedbackSchema, type DeliverySnapshot } from '../src/index.js';
+import {
+  deliveryEventSchema,
+  deliveryWindowSchema,
+  domainEventSchema,
+  exchangeForEvent,
+  latenessOf,
+  orderFeedbackSchema,
+  type DeliverySnapshot,
+} from '../src/index.js';
 
 const NOW = new Date('2026-11-26T12:00:00.000Z');
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();

@@ -28,10 +28,16 @@ describe('topics', () => {
     expect(parseTopic(topics.riderLocation('r1'))).toEqual({ kind: 'rider-location', riderId: 'r1' });
   });
 
-  it.each(['orders/+/status', 'orders/#', `orders/${ORDER}/secret`, 'riders/r1/deliveries/d1', '$SYS/broker/uptime', 'orders//status', `orders/${ORDER}/toString`, 'riders/r1/constructor'])(
-    'when the topic is %s, then it is not recognised',
-    (topic) => {
-      expect(parseTopic(topic)).toBeNull();
-    },
-  );
+  it.each([
+    'orders/+/status',
+    'orders/#',
+    `orders/${ORDER}/secret`,
+    'riders/r1/deliveries/d1',
+    '$SYS/broker/uptime',
+    'orders//status',
+    `orders/${ORDER}/toString`,
+    'riders/r1/constructor',
+  ])('when the topic is %s, then it is not recognised', (topic) => {
+    expect(parseTopic(topic)).toBeNull();
+  });
 });

@@ -29,7 +29,13 @@ export function createDeliveryApp(deps: DeliveryAppDeps): Koa {
   const { logger, registry, readiness, corsOrigins } = deps;
   const app = createHttpApp({ logger, registry, readiness, ...(corsOrigins ? { corsOrigins } : {}) });
   const guards = createDeliveryGuards(deps.tokens, deps);
-  for (const router of [deliveryRoutes(deps, guards), trackRoutes(deps), riderRoutes(deps, guards), statsRoutes(deps, guards), receiptsRoutes(deps.confirmReceipts, guards.hopReceipts)]) {
+  for (const router of [
+    deliveryRoutes(deps, guards),
+    trackRoutes(deps),
+    riderRoutes(deps, guards),
+    statsRoutes(deps, guards),
+    receiptsRoutes(deps.confirmReceipts, guards.hopReceipts),
+  ]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   }
   return app;

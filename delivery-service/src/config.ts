@@ -25,7 +25,10 @@ export const deliveryConfigShape = {
   /** The broker riders publish to; the ingest connects as username `service` with a token it signs itself. */
   MQTT_URL: text(`mqtt://127.0.0.1:${DEFAULT_PORTS.MQTT_PORT}`),
   /** Fixed, so the broker keeps this service's persistent session (and queued rider messages) across restarts. */
-  MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('delivery-service'),
+  MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('delivery-service'),
   ...mongoStoreConfig,
   /** Without MONGO_URL: journal the store to files in `<DATA_DIR>/delivery-service/` so it survives restarts. */
   DATA_DIR: optionalText(),
@@ -43,7 +46,12 @@ export const deliveryConfigShape = {
   /** Wrong PINs before entering one is locked for that delivery (an admin unlocks it). */
   PIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** Largest proof photo or signature accepted, in bytes (refused before it is read further). */
-  PROOF_MAX_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(2 * 1024 * 1024),
+  PROOF_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
   /** Keep proof photos and signatures in this folder instead of the store (MongoDB, or the journal's directory). */
   PROOF_DIR: optionalText(),
   /** Average rider speed used for the ETA. */
@@ -72,7 +80,12 @@ export const deliveryConfigShape = {
   CORS_ORIGINS: z
     .string()
     .default('*')
-    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
 };
 
 export type DeliveryConfig = ReturnType<typeof loadDeliveryConfig>;

@@ -65,11 +65,7 @@ const DEFAULT_UNKNOWN_ORDER_ATTEMPTS = 20;
  * consumer and the rider ingest, and listens. A dependency that is down rejects with
  * service-kit's DependencyUnavailableError after closing whatever was opened.
  */
-export async function startDeliveryService(
-  config: DeliveryConfig,
-  logger: Logger,
-  overrides: DeliveryServiceOverrides = {},
-): Promise<RunningDeliveryService> {
+export async function startDeliveryService(config: DeliveryConfig, logger: Logger, overrides: DeliveryServiceOverrides = {}): Promise<RunningDeliveryService> {
   const closers = new CloserStack(logger);
   try {
     const tokens = createTokenService(config.JWT_SECRET);

@@ -51,15 +51,18 @@ describe('assign a rider', () => {
     expect(result.delivery.history.at(-1)).toEqual({ status: 'assigned', at: NOW.toISOString(), note: `reassigned from Rosa (${first.id}); Rosa is off sick` });
   });
 
-  it.each(['picked_up', 'in_transit', 'delivered', 'failed'] as const)('when the delivery is %s, then assigning is refused as a conflict and nothing changes', async (status) => {
-    const deps = testDeps();
-    const rider = await storedRider(deps.store);
-    const delivery = await storedDelivery(deps.store, { ...assignedTo(rider), status });
-    const error = await assignRider(deps, { deliveryId: delivery.id, riderId: rider.id }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidDeliveryTransitionError);
-    expect(error).toMatchObject({ kind: 'conflict', details: { from: status, to: 'assigned' } });
-    expect((await deps.store.deliveries.findById(delivery.id))?.delivery).toEqual(delivery);
-  });
+  it.each(['picked_up', 'in_transit', 'delivered', 'failed'] as const)(
+    'when the delivery is %s, then assigning is refused as a conflict and nothing changes',
+    async (status) => {
+      const deps = testDeps();
+      const rider = await storedRider(deps.store);
+      const delivery = await storedDelivery(deps.store, { ...assignedTo(rider), status });
+      const error = await assignRider(deps, { deliveryId: delivery.id, riderId: rider.id }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidDeliveryTransitionError);
+      expect(error).toMatchObject({ kind: 'conflict', details: { from: status, to: 'assigned' } });
+      expect((await deps.store.deliveries.findById(delivery.id))?.delivery).toEqual(delivery);
+    },
+  );
 
   it('when the rider or the delivery is unknown, then it is not found and nothing is written', async () => {
     const deps = testDeps();

@@ -44,7 +44,14 @@ describe('delivery-service config', () => {
   });
 
   it('when values are invalid, then ConfigError names every bad key', () => {
-    const problems = problemsOf({ DELIVERY_PORT: 'x', AVERAGE_SPEED_KMH: '0', JWT_SECRET: 'short', MQTT_CLIENT_ID: 'has space', RIDER_REPORT_MAX_FUTURE_SECONDS: '0', RIDER_REPORT_MAX_AGE_SECONDS: 'a day' });
+    const problems = problemsOf({
+      DELIVERY_PORT: 'x',
+      AVERAGE_SPEED_KMH: '0',
+      JWT_SECRET: 'short',
+      MQTT_CLIENT_ID: 'has space',
+      RIDER_REPORT_MAX_FUTURE_SECONDS: '0',
+      RIDER_REPORT_MAX_AGE_SECONDS: 'a day',
+    });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
       'AVERAGE_SPEED_KMH',
       'DELIVERY_PORT',
@@ -56,9 +63,7 @@ describe('delivery-service config', () => {
   });
 
   it('when NODE_ENV is production, then the development JWT secret is refused, and a real one accepted', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
-      'JWT_SECRET: the development default may not be used when NODE_ENV=production; set your own',
-    ]);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET: the development default may not be used when NODE_ENV=production; set your own']);
     expect(loadDeliveryConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }).JWT_SECRET).toBe('s'.repeat(32));
   });
 });

@@ -40,7 +40,12 @@ describe('deliveries HTTP API', () => {
     });
 
     it('when a query parameter is invalid, then 400 names it', async () => {
-      for (const [query, field] of [['orderId=nope', 'orderId'], ['status=lost', 'status'], ['riderId=a%2Fb', 'riderId'], ['limit=0', 'limit']]) {
+      for (const [query, field] of [
+        ['orderId=nope', 'orderId'],
+        ['status=lost', 'status'],
+        ['riderId=a%2Fb', 'riderId'],
+        ['limit=0', 'limit'],
+      ]) {
         const response = await api.get(`/deliveries?${query}`);
         expect(response.status).toBe(400);
         expect(fieldsOf(response.body)).toContain(field);
@@ -171,7 +176,11 @@ describe('deliveries HTTP API', () => {
       const before = (await api.get('/riders')).body.items.length;
       const clash = await api.post('/riders', { id: 'taken', name: 'Second' });
       expect(clash.status).toBe(409);
-      for (const [body, field] of [[{ name: '' }, 'name'], [{ id: 'no spaces', name: 'A' }, 'id'], [{ name: 'A', phone: 12 }, 'phone']] as const) {
+      for (const [body, field] of [
+        [{ name: '' }, 'name'],
+        [{ id: 'no spaces', name: 'A' }, 'id'],
+        [{ name: 'A', phone: 12 }, 'phone'],
+      ] as const) {
         const response = await api.post('/riders', body);
         expect(response.status).toBe(400);
         expect(fieldsOf(response.body)).toEqual([field]);

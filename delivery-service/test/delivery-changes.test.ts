@@ -53,7 +53,9 @@ describe('delivery changes and the ETA', () => {
 
   it('when a delivery fails, then the reason is kept, falling back to the note', () => {
     const current = aDelivery({ status: 'assigned', rider });
-    expect(withStatus(current, { status: 'failed', at: at(2), reason: 'address not found', note: 'tried twice' }, NOW, SPEED).failureReason).toBe('address not found');
+    expect(withStatus(current, { status: 'failed', at: at(2), reason: 'address not found', note: 'tried twice' }, NOW, SPEED).failureReason).toBe(
+      'address not found',
+    );
     expect(withStatus(current, { status: 'failed', at: at(2), note: 'dog' }, NOW, SPEED).failureReason).toBe('dog');
     expect(withStatus(current, { status: 'picked_up', at: at(2) }, NOW, SPEED).failureReason).toBeNull();
   });

@@ -32,7 +32,10 @@ describe('a delivery from shipping to the door, through the whole service', () =
     const order = anOrder();
     await orders.publish('order.created', orderCreated(order));
     await orders.publish('order.status_changed', orderStatusChanged(order));
-    const delivery = await waitFor(async () => (await api.get(`/deliveries?orderId=${order.id}`)).body.items[0] as DeliverySnapshot | undefined, 'the delivery');
+    const delivery = await waitFor(
+      async () => (await api.get(`/deliveries?orderId=${order.id}`)).body.items[0] as DeliverySnapshot | undefined,
+      'the delivery',
+    );
 
     const rider = (await api.post('/riders', { name: 'Rosa Parks' })).body;
     expect((await api.post(`/deliveries/${delivery.id}/assign`, { riderId: rider.id })).status).toBe(200);

@@ -39,7 +39,7 @@ describe('lateness', () => {
     expect(late[0]!.version).toBe(snapshot.version);
   });
 
-  it("when the ETA stays inside the window, then nothing is marked late", async () => {
+  it('when the ETA stays inside the window, then nothing is marked late', async () => {
     const deps = testDeps({ now: NOW });
     const rider = await storedRider(deps.store);
     const delivery = await storedDelivery(deps.store, { ...assignedTo(rider, 'in_transit'), promisedWindow: { start: minutes(-60), end: minutes(15) } });
@@ -99,7 +99,10 @@ describe('punctuality', () => {
   const handedOver = (arrival: string, windowEnd: string | undefined, etaAtPickup: string | undefined) =>
     aDelivery({
       status: 'delivered',
-      history: [{ status: 'awaiting_assignment', at: minutes(-120) }, { status: 'delivered', at: arrival }],
+      history: [
+        { status: 'awaiting_assignment', at: minutes(-120) },
+        { status: 'delivered', at: arrival },
+      ],
       ...(windowEnd ? { promisedWindow: { start: minutes(-120), end: windowEnd } } : {}),
       ...(etaAtPickup ? { etaAtPickup: { at: etaAtPickup, minutes: 10, distanceKm: 3, basedOnPositionAt: minutes(-30) } } : {}),
     });

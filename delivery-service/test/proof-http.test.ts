@@ -67,9 +67,15 @@ describe('proof of delivery over HTTP', () => {
     const { delivery, riderApi } = await onTheRoad({ required: 'pin', pin: PIN, failedPinAttempts: 0 });
     const first = await riderApi.post(`/deliveries/${delivery.id}/proof/pin`, { pin: '1111' });
     expect(first.status).toBe(400);
-    expect(first.body.error).toMatchObject({ code: 'wrong_pin', message: "That PIN is not the customer's: check it with them (2 attempts left).", details: { attemptsLeft: 2 } });
+    expect(first.body.error).toMatchObject({
+      code: 'wrong_pin',
+      message: "That PIN is not the customer's: check it with them (2 attempts left).",
+      details: { attemptsLeft: 2 },
+    });
     expect((await riderApi.post(`/deliveries/${delivery.id}/proof/pin`, { pin: '2222' })).body.error.details.attemptsLeft).toBe(1);
-    expect((await riderApi.post(`/deliveries/${delivery.id}/proof/pin`, { pin: '3333' })).body.error.message).toMatch(/no attempts left: the PIN is now locked, ask the shop to unlock it/);
+    expect((await riderApi.post(`/deliveries/${delivery.id}/proof/pin`, { pin: '3333' })).body.error.message).toMatch(
+      /no attempts left: the PIN is now locked, ask the shop to unlock it/,
+    );
     const locked = await riderApi.post(`/deliveries/${delivery.id}/proof/pin`, { pin: PIN });
     expect(locked.status).toBe(409);
     expect(locked.body.error.code).toBe('pin_locked');
@@ -100,13 +106,18 @@ describe('proof of delivery over HTTP', () => {
     expect((await admin.get(`/deliveries/${delivery.id}`)).body.proof.pin).toBe(PIN);
   });
 
-  it('when the rider uploads the photo, then it is stored and shown to admins and that order\'s customer only (not even to the rider)', async () => {
+  it("when the rider uploads the photo, then it is stored and shown to admins and that order's customer only (not even to the rider)", async () => {
     const { delivery, riderToken, customerToken, strangerToken } = await onTheRoad({ required: 'photo', failedPinAttempts: 0 });
     const stored = await upload(`/deliveries/${delivery.id}/proof/photo`, riderToken, JPEG, 'image/jpeg');
     expect(stored.status).toBe(201);
-    expect(stored.body.proof).toMatchObject({ required: 'photo', givenAt: expect.any(String), file: { kind: 'photo', contentType: 'image/jpeg', bytes: JPEG.length } });
+    expect(stored.body.proof).toMatchObject({
+      required: 'photo',
+      givenAt: expect.any(String),
+      file: { kind: 'photo', contentType: 'image/jpeg', bytes: JPEG.length },
+    });
 
-    const read = (token?: string) => fetch(`${sut.service.url}/deliveries/${delivery.id}/proof/file`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const read = (token?: string) =>
+      fetch(`${sut.service.url}/deliveries/${delivery.id}/proof/file`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     for (const token of [customerToken, await adminToken(sut)]) {
       const response = await read(token);
       expect(response.status).toBe(200);
@@ -127,9 +138,15 @@ describe('proof of delivery over HTTP', () => {
     expect(await upload(path, riderToken, big, 'image/png')).toMatchObject({ status: 413, body: { error: { code: 'too_large', details: { maxBytes: MAX } } } });
     expect(await upload(path, riderToken, big, 'image/png', { chunked: true })).toMatchObject({ status: 413, body: { error: { code: 'too_large' } } });
     expect(await upload(path, riderToken, PNG, 'image/gif')).toMatchObject({ status: 415, body: { error: { code: 'unsupported_type' } } });
-    expect(await upload(path, riderToken, JPEG, 'image/png')).toMatchObject({ status: 400, body: { error: { code: 'not_an_image', message: 'the body is not a image/png image' } } });
+    expect(await upload(path, riderToken, JPEG, 'image/png')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'not_an_image', message: 'the body is not a image/png image' } },
+    });
     expect(await upload(path, riderToken, Buffer.alloc(0), 'image/png')).toMatchObject({ status: 400, body: { error: { code: 'empty_body' } } });
-    expect(await upload(`/deliveries/${delivery.id}/proof/photo`, riderToken, JPEG, 'image/jpeg')).toMatchObject({ status: 409, body: { error: { code: 'proof_not_asked' } } });
+    expect(await upload(`/deliveries/${delivery.id}/proof/photo`, riderToken, JPEG, 'image/jpeg')).toMatchObject({
+      status: 409,
+      body: { error: { code: 'proof_not_asked' } },
+    });
     const other = await onTheRoad({ required: 'signature', failedPinAttempts: 0 });
     expect((await upload(path, other.riderToken, PNG, 'image/png')).status).toBe(403);
     expect(await sut.service.store.proofFiles.get(delivery.id)).toBeNull();

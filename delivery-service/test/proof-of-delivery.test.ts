@@ -31,7 +31,7 @@ describe('which proof a delivery needs', () => {
     expect(requiredProof('none', 'leave_at_door')).toBe('none');
   });
 
-  it('when a delivery is created for an order, then it carries the order\'s instructions and method and a fresh 4-digit PIN', async () => {
+  it("when a delivery is created for an order, then it carries the order's instructions and method and a fresh 4-digit PIN", async () => {
     const deps = testDeps({ shopProof: 'pin' });
     const orderId = '5f0c1b1e-2a3b-4c5d-8e9f-0a1b2c3d4e5f';
     await deps.store.orders.remember({ orderId, orderNumber: 'OP-PIN0001', address: anAddress(), instructions: 'Gate code 1234', method: 'hand_to_customer' });
@@ -58,7 +58,9 @@ describe('a PIN at the door', () => {
   it('when wrong PINs are entered, then each is refused with the attempts left and counted; the fifth locks it, even for the right PIN, until an admin unlocks', async () => {
     const { deps, rider, delivery, stored } = await onTheRoad();
     for (let left = 4; left >= 1; left -= 1) {
-      await expect(enterPin(deps, { deliveryId: delivery.id, riderId: rider.id, pin: '0000' })).rejects.toThrow(`(${left} attempt${left === 1 ? '' : 's'} left)`);
+      await expect(enterPin(deps, { deliveryId: delivery.id, riderId: rider.id, pin: '0000' })).rejects.toThrow(
+        `(${left} attempt${left === 1 ? '' : 's'} left)`,
+      );
     }
     await expect(enterPin(deps, { deliveryId: delivery.id, riderId: rider.id, pin: '0000' })).rejects.toThrow(/no attempts left: the PIN is now locked/);
     expect((await stored()).delivery.proof).toMatchObject({ failedPinAttempts: 5, lockedAt: expect.any(String) });
@@ -73,7 +75,9 @@ describe('a PIN at the door', () => {
 
   it('when the PIN is locked, then an admin can still mark the delivery delivered', async () => {
     const { deps, delivery } = await onTheRoad({ ...pinProof(), failedPinAttempts: 5, lockedAt: at(20) });
-    expect((await changeDeliveryStatus(deps, { deliveryId: delivery.id, status: 'delivered', note: 'customer called the shop' })).delivery.status).toBe('delivered');
+    expect((await changeDeliveryStatus(deps, { deliveryId: delivery.id, status: 'delivered', note: 'customer called the shop' })).delivery.status).toBe(
+      'delivered',
+    );
   });
 
   it('when another rider, a delivery not yet picked up, or one asking a photo gets a PIN, then it is refused and nothing is counted', async () => {
@@ -99,7 +103,10 @@ describe('a photo or signature of the handover', () => {
   it('when the asked-for image is recorded, then the file is stored, the proof given, and delivered accepted', async () => {
     const { deps, rider, delivery, stored } = await onTheRoad({ required: 'photo', failedPinAttempts: 0 });
     await recordProofFile(deps, { deliveryId: delivery.id, riderId: rider.id, kind: 'photo', file: { contentType: 'image/jpeg', bytes: JPEG } });
-    expect((await stored()).delivery.proof).toMatchObject({ givenAt: expect.any(String), file: { kind: 'photo', contentType: 'image/jpeg', bytes: JPEG.length } });
+    expect((await stored()).delivery.proof).toMatchObject({
+      givenAt: expect.any(String),
+      file: { kind: 'photo', contentType: 'image/jpeg', bytes: JPEG.length },
+    });
     expect((await deps.proofFiles.get(delivery.id))?.bytes.equals(JPEG)).toBe(true);
     const report = { riderId: rider.id, deliveryId: delivery.id, report: { status: 'delivered' as const, at: at(30) } };
     expect((await applyRiderStatusReport(deps, report)).delivery.status).toBe('delivered');
@@ -107,7 +114,9 @@ describe('a photo or signature of the handover', () => {
 
   it('when a signature comes where a photo is asked for, then it is refused and nothing is stored', async () => {
     const { deps, rider, delivery } = await onTheRoad({ required: 'photo', failedPinAttempts: 0 });
-    await expect(recordProofFile(deps, { deliveryId: delivery.id, riderId: rider.id, kind: 'signature', file: { contentType: 'image/png', bytes: JPEG } })).rejects.toThrow(ProofNotAskedError);
+    await expect(
+      recordProofFile(deps, { deliveryId: delivery.id, riderId: rider.id, kind: 'signature', file: { contentType: 'image/png', bytes: JPEG } }),
+    ).rejects.toThrow(ProofNotAskedError);
     expect(await deps.proofFiles.get(delivery.id)).toBeNull();
   });
 });

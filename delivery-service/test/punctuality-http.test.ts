@@ -18,10 +18,17 @@ describe('GET /stats/punctuality', () => {
   beforeAll(async () => {
     sut = await startServiceUnderTest(namespace);
     api = httpClient(sut.service.url, await adminToken(sut));
-    for (const [arrival, end, eta] of [[1, 2, 0.95], [3, 2, 2.5], [30, 40, 29]]) {
+    for (const [arrival, end, eta] of [
+      [1, 2, 0.95],
+      [3, 2, 2.5],
+      [30, 40, 29],
+    ]) {
       const delivery = aDelivery({
         status: 'delivered',
-        history: [{ status: 'awaiting_assignment', at: iso(0) }, { status: 'delivered', at: iso(arrival!) }],
+        history: [
+          { status: 'awaiting_assignment', at: iso(0) },
+          { status: 'delivered', at: iso(arrival!) },
+        ],
         promisedWindow: { start: iso(0), end: iso(end!) },
         etaAtPickup: { at: iso(eta!), minutes: 10, distanceKm: 2, basedOnPositionAt: iso(0) },
       });
@@ -51,7 +58,9 @@ describe('GET /stats/punctuality', () => {
   });
 
   it('when a period of exactly 366 days is asked, then it is accepted', async () => {
-    expect((await api.get(`/stats/punctuality?from=${encodeURIComponent('2025-06-01T00:00:00Z')}&to=${encodeURIComponent('2026-06-02T00:00:00Z')}`)).status).toBe(200);
+    expect(
+      (await api.get(`/stats/punctuality?from=${encodeURIComponent('2025-06-01T00:00:00Z')}&to=${encodeURIComponent('2026-06-02T00:00:00Z')}`)).status,
+    ).toBe(200);
   });
 
   it('when someone who is not an admin asks, then 401 without a token and 403 with a rider token', async () => {

@@ -65,7 +65,10 @@ describe('rider ingest over MQTT', () => {
       riderId: rider.id,
       deliveryIds: [delivery.id],
     });
-    expect(await send(topics.riderLocation(rider.id), { lat: 51.455, lng: -2.59, heading: 200, at: at(2) })).toMatchObject({ result: 'applied', deliveryIds: [delivery.id] });
+    expect(await send(topics.riderLocation(rider.id), { lat: 51.455, lng: -2.59, heading: 200, at: at(2) })).toMatchObject({
+      result: 'applied',
+      deliveryIds: [delivery.id],
+    });
     expect((await current()).eta).toMatchObject({ basedOnPositionAt: at(2) });
     await send(statusTopic(), { status: 'in_transit', at: at(3) });
     await send(statusTopic(), { status: 'delivered', at: at(4), note: 'left with neighbour' });
@@ -78,14 +81,42 @@ describe('rider ingest over MQTT', () => {
   describe('when a rider sends something wrong, then it is refused and logged, nothing changes, and the next good report applies', () => {
     const cases: Array<[string, (ctx: { rider: Rider; delivery: DeliverySnapshot; other: Rider }) => [string, unknown], RegExp]> = [
       ['malformed JSON', ({ rider, delivery }) => [topics.riderDeliveryStatus(rider.id, delivery.id), '{"status": "picked_up", '], /^malformed JSON/],
-      ['an unknown status', ({ rider, delivery }) => [topics.riderDeliveryStatus(rider.id, delivery.id), { status: 'teleported', at: at(1) }], /^invalid status report: status/],
-      ['a status with an out-of-range position', ({ rider, delivery }) => [topics.riderDeliveryStatus(rider.id, delivery.id), { status: 'picked_up', at: at(1), lat: 123, lng: 0 }], /^invalid status report: lat/],
-      ['a status without a time', ({ rider, delivery }) => [topics.riderDeliveryStatus(rider.id, delivery.id), { status: 'picked_up' }], /^invalid status report: at/],
-      ['an invalid transition', ({ rider, delivery }) => [topics.riderDeliveryStatus(rider.id, delivery.id), { status: 'delivered', at: at(1) }], /^cannot change a delivery from assigned to delivered/],
-      ["a status for another rider's delivery", ({ other, delivery }) => [topics.riderDeliveryStatus(other.id, delivery.id), { status: 'picked_up', at: at(1) }], /is not assigned to rider/],
-      ['a status for an unknown delivery', ({ rider }) => [topics.riderDeliveryStatus(rider.id, '00000000-0000-4000-8000-000000000000'), { status: 'picked_up', at: at(1) }], /not found$/],
+      [
+        'an unknown status',
+        ({ rider, delivery }) => [topics.riderDeliveryStatus(rider.id, delivery.id), { status: 'teleported', at: at(1) }],
+        /^invalid status report: status/,
+      ],
+      [
+        'a status with an out-of-range position',
+        ({ rider, delivery }) => [topics.riderDeliveryStatus(rider.id, delivery.id), { status: 'picked_up', at: at(1), lat: 123, lng: 0 }],
+        /^invalid status report: lat/,
+      ],
+      [
+        'a status without a time',
+        ({ rider, delivery }) => [topics.riderDeliveryStatus(rider.id, delivery.id), { status: 'picked_up' }],
+        /^invalid status report: at/,
+      ],
+      [
+        'an invalid transition',
+        ({ rider, delivery }) => [topics.riderDeliveryStatus(rider.id, delivery.id), { status: 'delivered', at: at(1) }],
+        /^cannot change a delivery from assigned to delivered/,
+      ],
+      [
+        "a status for another rider's delivery",
+        ({ other, delivery }) => [topics.riderDeliveryStatus(other.id, delivery.id), { status: 'picked_up', at: at(1) }],
+        /is not assigned to rider/,
+      ],
+      [
+        'a status for an unknown delivery',
+        ({ rider }) => [topics.riderDeliveryStatus(rider.id, '00000000-0000-4000-8000-000000000000'), { status: 'picked_up', at: at(1) }],
+        /not found$/,
+      ],
       ['an out-of-range location', ({ rider }) => [topics.riderLocation(rider.id), { lat: 0, lng: 200, at: at(1) }], /^invalid location report: lng/],
-      ['a location with nothing picked up', ({ rider }) => [topics.riderLocation(rider.id), { lat: 51.4, lng: -2.5, at: at(1) }], /has no delivery picked up or in transit$/],
+      [
+        'a location with nothing picked up',
+        ({ rider }) => [topics.riderLocation(rider.id), { lat: 51.4, lng: -2.5, at: at(1) }],
+        /has no delivery picked up or in transit$/,
+      ],
     ];
 
     it.each(cases)('(%s)', async (_name, build, reason) => {
@@ -128,7 +159,15 @@ describe('rider ingest over MQTT', () => {
       expect(outcome).toMatchObject({ result: 'refused_future', riderId: rider.id, at: future, serverTime: SERVER_TIME });
       expect(await current()).toEqual(before);
       expect(refusalLogged()).toEqual([
-        expect.objectContaining({ level: 40, riderId: rider.id, kind: 'location', result: 'refused_future', at: future, serverTime: SERVER_TIME, reason: expect.stringMatching(/more than 30 s ahead/) }),
+        expect.objectContaining({
+          level: 40,
+          riderId: rider.id,
+          kind: 'location',
+          result: 'refused_future',
+          at: future,
+          serverTime: SERVER_TIME,
+          reason: expect.stringMatching(/more than 30 s ahead/),
+        }),
       ]);
       expect(await counted('refused_future')).toBe(1);
 
@@ -156,7 +195,13 @@ describe('rider ingest over MQTT', () => {
       const outcome = await send(statusTopic(), { status: 'picked_up', at: '2026-11-26T12:01:00.000Z', lat: 10, lng: 10 });
 
       expect(outcome).toMatchObject({ result: 'refused_future', deliveryId: delivery.id });
-      expect(refusalLogged()[0]).toMatchObject({ riderId: rider.id, deliveryId: delivery.id, kind: 'status', at: '2026-11-26T12:01:00.000Z', serverTime: SERVER_TIME });
+      expect(refusalLogged()[0]).toMatchObject({
+        riderId: rider.id,
+        deliveryId: delivery.id,
+        kind: 'status',
+        at: '2026-11-26T12:01:00.000Z',
+        serverTime: SERVER_TIME,
+      });
       expect((await current()).status).toBe('assigned');
       expect(await send(statusTopic(), { status: 'picked_up', at: at(3) })).toMatchObject({ result: 'applied' });
       expect((await current()).lastPosition).toBeNull();

@@ -16,7 +16,11 @@ describe('a rider reports a status', () => {
     const rider = await storedRider(deps.store);
     const delivery = await storedDelivery(deps.store, assignedTo(rider));
 
-    const result = await applyRiderStatusReport(deps, { riderId: rider.id, deliveryId: delivery.id, report: { status: 'picked_up', at: at(5), lat: 51.46, lng: -2.58, note: 'at the depot' } });
+    const result = await applyRiderStatusReport(deps, {
+      riderId: rider.id,
+      deliveryId: delivery.id,
+      report: { status: 'picked_up', at: at(5), lat: 51.46, lng: -2.58, note: 'at the depot' },
+    });
 
     expect(result.changed).toBe(true);
     const position = { lat: 51.46, lng: -2.58, at: at(5) };
@@ -55,10 +59,18 @@ describe('a rider reports a status', () => {
     const deps = testDeps();
     const rider = await storedRider(deps.store);
     const delivery = await storedDelivery(deps.store, assignedTo(rider));
-    const pickedUp = { riderId: rider.id, deliveryId: delivery.id, report: { status: 'picked_up' as const, at: at(5), reportId: '6f1e5a5e-8a4b-4c53-9d3f-1c2b3a4d5e6f' } };
+    const pickedUp = {
+      riderId: rider.id,
+      deliveryId: delivery.id,
+      report: { status: 'picked_up' as const, at: at(5), reportId: '6f1e5a5e-8a4b-4c53-9d3f-1c2b3a4d5e6f' },
+    };
     const first = await applyRiderStatusReport(deps, pickedUp);
     expect(first.delivery.history.at(-1)).toEqual({ status: 'picked_up', at: at(5), reportId: pickedUp.report.reportId });
-    await applyRiderStatusReport(deps, { riderId: rider.id, deliveryId: delivery.id, report: { status: 'in_transit', at: at(6), reportId: '0b7c4d0e-3f1a-4e2b-8c9d-5a6b7c8d9e0f' } });
+    await applyRiderStatusReport(deps, {
+      riderId: rider.id,
+      deliveryId: delivery.id,
+      report: { status: 'in_transit', at: at(6), reportId: '0b7c4d0e-3f1a-4e2b-8c9d-5a6b7c8d9e0f' },
+    });
     const before = await deps.store.deliveries.findById(delivery.id);
 
     // The device sends its queue again (the broker took it, the acknowledgement was lost), with
@@ -75,7 +87,9 @@ describe('a rider reports a status', () => {
     const deps = testDeps();
     const rider = await storedRider(deps.store);
     const delivery = await storedDelivery(deps.store, assignedTo(rider, 'picked_up'));
-    const error = await applyRiderStatusReport(deps, { riderId: rider.id, deliveryId: delivery.id, report: { status: 'picked_up', at: at(30) } }).catch((e: unknown) => e);
+    const error = await applyRiderStatusReport(deps, { riderId: rider.id, deliveryId: delivery.id, report: { status: 'picked_up', at: at(30) } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(InvalidDeliveryTransitionError);
   });
 
@@ -100,7 +114,11 @@ describe('a rider reports a status', () => {
     const deps = testDeps();
     const rider = await storedRider(deps.store);
     const delivery = await storedDelivery(deps.store, assignedTo(rider, 'in_transit'));
-    const { delivery: failed } = await applyRiderStatusReport(deps, { riderId: rider.id, deliveryId: delivery.id, report: { status: 'failed', at: at(9), note: 'nobody home' } });
+    const { delivery: failed } = await applyRiderStatusReport(deps, {
+      riderId: rider.id,
+      deliveryId: delivery.id,
+      report: { status: 'failed', at: at(9), note: 'nobody home' },
+    });
     expect(failed).toMatchObject({ status: 'failed', failureReason: 'nobody home', eta: null });
   });
 });
@@ -133,7 +151,10 @@ describe('a rider reports a location', () => {
   it('when the address has no coordinates, then the location event carries no ETA', async () => {
     const deps = testDeps();
     const rider = await storedRider(deps.store);
-    const delivery = await storedDelivery(deps.store, { ...assignedTo(rider, 'in_transit'), address: { line1: '1 Main St', city: 'Leeds', postcode: 'LS1 1AA', country: 'GB' } });
+    const delivery = await storedDelivery(deps.store, {
+      ...assignedTo(rider, 'in_transit'),
+      address: { line1: '1 Main St', city: 'Leeds', postcode: 'LS1 1AA', country: 'GB' },
+    });
     await applyRiderLocation(deps, rider.id, { lat: 53.8, lng: -1.55, at: at(7) });
     const event = deliveryLocationUpdatedEventSchema.parse((await deps.store.deliveries.findById(delivery.id))?.pendingEvents.at(-1));
     expect(event.data).not.toHaveProperty('eta');

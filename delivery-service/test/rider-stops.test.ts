@@ -45,7 +45,11 @@ describe("a rider's stops", () => {
   it('when the dispatcher sets the order, then the stops follow it, the rider app lists them in that order, and a later assignment still goes last', async () => {
     const { deps, rider, a, b, c, stopsOf } = await riderWithThree();
     const set = await setRiderStops(deps, rider.id, [c.id, a.id, b.id]);
-    expect(set.map((s) => [s.deliveryId, s.stopsBefore])).toEqual([[c.id, 0], [a.id, 1], [b.id, 2]]);
+    expect(set.map((s) => [s.deliveryId, s.stopsBefore])).toEqual([
+      [c.id, 0],
+      [a.id, 1],
+      [b.id, 2],
+    ]);
     expect(await stopsOf()).toEqual([1, 2, 0]);
     expect((await riderAssignments(deps, rider.id)).deliveries.map((d) => d.deliveryId)).toEqual([c.id, a.id, b.id]);
 
@@ -58,7 +62,12 @@ describe("a rider's stops", () => {
   it("when the order asked for leaves out a stop, repeats one or names another rider's delivery, then it is refused and nothing changes", async () => {
     const { deps, rider, a, b, c, stopsOf } = await riderWithThree();
     const stranger = await storedDelivery(deps.store);
-    for (const ids of [[a.id, b.id], [a.id, b.id, b.id], [a.id, b.id, stranger.id], [a.id, b.id, c.id, stranger.id]]) {
+    for (const ids of [
+      [a.id, b.id],
+      [a.id, b.id, b.id],
+      [a.id, b.id, stranger.id],
+      [a.id, b.id, c.id, stranger.id],
+    ]) {
       await expect(setRiderStops(deps, rider.id, ids)).rejects.toBeInstanceOf(StopsMismatchError);
     }
     expect(await stopsOf()).toEqual([0, 1, 2]);

@@ -35,7 +35,13 @@ describe('riders', () => {
     const issued = await issueRiderToken({ ...deps, tokens, ttlSeconds: 3600 }, rider.id);
 
     expect(issued.expiresAt).toBe('2026-11-26T13:00:00.000Z');
-    expect(await tokens.verify(issued.token)).toEqual({ role: 'rider', sub: rider.id, riderId: rider.id, name: rider.name, exp: Date.parse(issued.expiresAt) / 1000 });
+    expect(await tokens.verify(issued.token)).toEqual({
+      role: 'rider',
+      sub: rider.id,
+      riderId: rider.id,
+      name: rider.name,
+      exp: Date.parse(issued.expiresAt) / 1000,
+    });
   });
 
   it('when a token is asked for an unknown rider, then it is not found', async () => {

@@ -21,7 +21,9 @@ describe('when a dependency is not there at start-up', () => {
     const httpPort = await freePort();
     const starting = startServiceUnderTest(namespace, { env: { MQTT_URL: nothing, DELIVERY_PORT: String(httpPort), CONNECT_TIMEOUT_MS: '1000' }, broker });
     await expect(starting).rejects.toBeInstanceOf(DependencyUnavailableError);
-    await expect(starting).rejects.toThrow(`MQTT broker is not reachable at ${nothing}: start it (\`node broker/dist/main.js\`) or point MQTT_URL at a running broker`);
+    await expect(starting).rejects.toThrow(
+      `MQTT broker is not reachable at ${nothing}: start it (\`node broker/dist/main.js\`) or point MQTT_URL at a running broker`,
+    );
     expect(await isPortOpen('127.0.0.1', httpPort)).toBe(false);
   });
 

@@ -21,7 +21,11 @@ async function startWithDeliveries(namespace: string, env: Record<string, string
   });
   const onTheRoad = await storedDelivery(store, assignedTo(rider, 'in_transit'));
   for (const minute of [4, 5, 6]) {
-    await store.positions!.append(delivered.id, { lat: 51.45 + minute / 1000, lng: -2.59, at: new Date(Date.UTC(2026, 10, 26, 10, minute)).toISOString() }, new Date());
+    await store.positions!.append(
+      delivered.id,
+      { lat: 51.45 + minute / 1000, lng: -2.59, at: new Date(Date.UTC(2026, 10, 26, 10, minute)).toISOString() },
+      new Date(),
+    );
   }
   const sign = sut.service.tokens.sign;
   const tokens: Record<Who, string | undefined> = {

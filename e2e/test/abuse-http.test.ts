@@ -21,7 +21,8 @@ describe('when strangers attack the HTTP APIs, then every limit holds and a cust
   let abuse: AbuseSystem;
   /** Failed logins for `admin` so far: each counts against its budget of 100 a day. */
   let adminFailures = 0;
-  const login = (address: string, password: string, url = abuse.system.urls.orders) => requestFrom(address, `${url}/auth/login`, { method: 'POST', body: { username: 'admin', password } });
+  const login = (address: string, password: string, url = abuse.system.urls.orders) =>
+    requestFrom(address, `${url}/auth/login`, { method: 'POST', body: { username: 'admin', password } });
   const linesSaying = (mark: number, text: string) => abuse.log.since(mark, 'orders').text.filter((l) => l.includes(text)).length;
 
   beforeAll(async () => {
@@ -39,8 +40,16 @@ describe('when strangers attack the HTTP APIs, then every limit holds and a cust
       // Refused guesses count for nothing, so it may keep going as long as it likes.
       while (ctx.bystanderDriving()) statuses.push((await login(ctx.address, `guess-${statuses.length}`)).status);
       const refused = statuses.length + 1;
-      await waitFor(() => linesSaying(mark, 'too many failed logins') === refused - 10 && linesSaying(mark, '"admin login refused"') === 10, 'the refusal lines');
-      return { figures: `${refused} logins from 1 address`, limit: '10 failed logins per username and address in 15 min, then 429 before the password is compared', refused, logOf: ['orders'] };
+      await waitFor(
+        () => linesSaying(mark, 'too many failed logins') === refused - 10 && linesSaying(mark, '"admin login refused"') === 10,
+        'the refusal lines',
+      );
+      return {
+        figures: `${refused} logins from 1 address`,
+        limit: '10 failed logins per username and address in 15 min, then 429 before the password is compared',
+        refused,
+        logOf: ['orders'],
+      };
     });
     expect(statuses).toEqual([...Array(10).fill(401), ...Array(statuses.length - 10).fill(429)]);
     adminFailures += 10;
@@ -50,26 +59,35 @@ describe('when strangers attack the HTTP APIs, then every limit holds and a cust
     expect(limitsBroken(row)).toEqual([]);
   });
 
-  itIfAvailable('when wrong admin passwords alternate between two orders-service instances, then they share one budget through Redis', 'skipReason' in redis ? redis.skipReason : undefined, async () => {
-    // Its own journal directory: one process per directory (the login counts are what is shared).
-    const second = await abuse.system.addInstance('orders', 'orders-b', { DATA_DIR: mkdtempSync(join(tmpdir(), 'orderpulse-abuse-b-')) });
-    const statuses: number[] = [];
-    try {
-      const row = await abuse.run.attack('wrong admin passwords from one address, alternating between 2 orders-service instances', async (ctx) => {
-        do {
-          const url = statuses.length % 2 ? second.url : abuse.system.urls.orders;
-          statuses.push((await login(ctx.address, `wrong-${statuses.length}`, url)).status);
-        } while (statuses.length < 12 || ctx.bystanderDriving());
-        return { figures: `${statuses.length} logins, every other one to the second instance`, limit: 'the same 10 per username and address, counted in Redis by both instances', refused: statuses.length, logOf: ['orders', 'orders-b'] };
-      });
-      expect(statuses).toEqual([...Array(10).fill(401), ...Array(statuses.length - 10).fill(429)]);
-      adminFailures += 10;
-      abuse.record(row);
-      expect(limitsBroken(row)).toEqual([]);
-    } finally {
-      await second.process.stop();
-    }
-  });
+  itIfAvailable(
+    'when wrong admin passwords alternate between two orders-service instances, then they share one budget through Redis',
+    'skipReason' in redis ? redis.skipReason : undefined,
+    async () => {
+      // Its own journal directory: one process per directory (the login counts are what is shared).
+      const second = await abuse.system.addInstance('orders', 'orders-b', { DATA_DIR: mkdtempSync(join(tmpdir(), 'orderpulse-abuse-b-')) });
+      const statuses: number[] = [];
+      try {
+        const row = await abuse.run.attack('wrong admin passwords from one address, alternating between 2 orders-service instances', async (ctx) => {
+          do {
+            const url = statuses.length % 2 ? second.url : abuse.system.urls.orders;
+            statuses.push((await login(ctx.address, `wrong-${statuses.length}`, url)).status);
+          } while (statuses.length < 12 || ctx.bystanderDriving());
+          return {
+            figures: `${statuses.length} logins, every other one to the second instance`,
+            limit: 'the same 10 per username and address, counted in Redis by both instances',
+            refused: statuses.length,
+            logOf: ['orders', 'orders-b'],
+          };
+        });
+        expect(statuses).toEqual([...Array(10).fill(401), ...Array(statuses.length - 10).fill(429)]);
+        adminFailures += 10;
+        abuse.record(row);
+        expect(limitsBroken(row)).toEqual([]);
+      } finally {
+        await second.process.stop();
+      }
+    },
+  );
 
   it('when 11 addresses guess the admin password 110 times, then the username budget is spent for them only and the real admin still logs in', async () => {
     const addresses = Array.from({ length: 11 }, (_, i) => `127.0.2.${i + 1}`);
@@ -77,7 +95,12 @@ describe('when strangers attack the HTTP APIs, then every limit holds and a cust
     const row = await abuse.run.attack('11 addresses send 10 wrong admin passwords each, then keep guessing', async (ctx) => {
       for (let round = 0; round < 10; round += 1) for (const address of addresses) statuses.push((await login(address, `guess-${round}-${address}`)).status);
       while (ctx.bystanderDriving()) statuses.push((await login(addresses[statuses.length % 11]!, `again-${statuses.length}`)).status);
-      return { figures: `${statuses.length} logins from 11 addresses`, limit: '100 failed logins per username a day, then only addresses with a clean record may try', refused: statuses.length, logOf: ['orders'] };
+      return {
+        figures: `${statuses.length} logins from 11 addresses`,
+        limit: '100 failed logins per username a day, then only addresses with a clean record may try',
+        refused: statuses.length,
+        logOf: ['orders'],
+      };
     });
     // Until the username's daily 100 are spent (the attacks above used some), then 429 for every address that has failed.
     expect(statuses.filter((s) => s === 401)).toHaveLength(100 - adminFailures);
@@ -90,14 +113,21 @@ describe('when strangers attack the HTTP APIs, then every limit holds and a cust
 
   it('when an address guesses the email of one order number and keeps trying, then it gets 429 and the real customer still looks its order up', async () => {
     const order = (await abuse.publicOrders.createOrder()).body;
-    const lookUp = (address: string, email: string) => requestFrom(address, `${abuse.system.urls.orders}/tracking/lookup`, { method: 'POST', body: { orderNumber: order.orderNumber, email } });
+    const lookUp = (address: string, email: string) =>
+      requestFrom(address, `${abuse.system.urls.orders}/tracking/lookup`, { method: 'POST', body: { orderNumber: order.orderNumber, email } });
     const statuses: number[] = [];
     const row = await abuse.run.attack('one address guesses the email of one order number', async (ctx) => {
       const mark = abuse.log.mark();
       do statuses.push((await lookUp(ctx.address, `guess-${statuses.length}@example.com`)).status);
       while (statuses.length < 12 || ctx.bystanderDriving());
       await waitFor(() => linesSaying(mark, 'too many failed lookups') === statuses.length - 10, 'the refusal lines');
-      return { figures: `${statuses.length} lookups from 1 address`, limit: '10 failed lookups per order number and address in 15 min, then 429', refused: statuses.length, logOf: ['orders'], expected: { deliveriesOfOrders: [order.id], ids: [order.id] } };
+      return {
+        figures: `${statuses.length} lookups from 1 address`,
+        limit: '10 failed lookups per order number and address in 15 min, then 429',
+        refused: statuses.length,
+        logOf: ['orders'],
+        expected: { deliveriesOfOrders: [order.id], ids: [order.id] },
+      };
     });
     expect(statuses).toEqual([...Array(10).fill(404), ...Array(statuses.length - 10).fill(429)]);
     const customer = await lookUp(OWNER_ADDRESS, 'grace@example.com');
@@ -120,7 +150,12 @@ describe('when strangers attack the HTTP APIs, then every limit holds and a cust
         requests += answers.length;
       } while (ctx.bystanderDriving());
       await waitFor(() => linesSaying(mark, '/metrics') === requests / publicPorts.length, 'the request lines');
-      return { figures: `${requests} requests, ${publicPorts.length} ports at a time`, limit: '/metrics only on each process’s METRICS_PORT (loopback): 404 elsewhere', refused: requests, logOf: ['web', 'orders', 'delivery', 'notifier', 'broker'] };
+      return {
+        figures: `${requests} requests, ${publicPorts.length} ports at a time`,
+        limit: '/metrics only on each process’s METRICS_PORT (loopback): 404 elsewhere',
+        refused: requests,
+        logOf: ['web', 'orders', 'delivery', 'notifier', 'broker'],
+      };
     });
     abuse.record(row);
     expect(limitsBroken(row)).toEqual([]);

@@ -40,9 +40,19 @@ describe('when riders forge or flood their reports, then every limit holds and a
           await road.device.publishAsync(location, JSON.stringify({ lat, lng: -2.59, at: lastAt }), { qos: 1 });
         }
         while (ctx.bystanderDriving()) await forge();
-        await waitFor(async () => (await abuse.deliveries.getDelivery(road.delivery.id)).body.lastPosition?.at === lastAt, 'the last real position to be stored');
-        await waitFor(async () => (await metricSum(abuse.system.urls.metrics.delivery, 'rider_reports_total', { result: 'refused_future' })) === futureBefore + forged, 'the refused_future count');
-        await waitFor(() => abuse.log.refusalsAccounted(mark, 'delivery', (line) => line.includes('"result":"refused_future"')) === forged, 'the refusals to be logged or summed up', 5_000);
+        await waitFor(
+          async () => (await abuse.deliveries.getDelivery(road.delivery.id)).body.lastPosition?.at === lastAt,
+          'the last real position to be stored',
+        );
+        await waitFor(
+          async () => (await metricSum(abuse.system.urls.metrics.delivery, 'rider_reports_total', { result: 'refused_future' })) === futureBefore + forged,
+          'the refused_future count',
+        );
+        await waitFor(
+          () => abuse.log.refusalsAccounted(mark, 'delivery', (line) => line.includes('"result":"refused_future"')) === forged,
+          'the refusals to be logged or summed up',
+          5_000,
+        );
         return {
           figures: `${forged} locations dated 2099-01-01, the first before 3 real ones, the rest after`,
           limit: 'RIDER_REPORT_MAX_FUTURE_SECONDS (30 s): refused, logged and counted as refused_future',
@@ -76,14 +86,21 @@ describe('when riders forge or flood their reports, then every limit holds and a
       const c = await ctx.connect('tcp', { username: 'rider', password: rider.token, clientId: 'idle-flooder' });
       const mark = abuse.log.mark();
       const location = topics.riderLocation(rider.riderId);
-      flood = await publishFlood(c.client, () => ({ topic: location, payload: JSON.stringify({ lat: 51.45, lng: -2.59, at: new Date().toISOString() }) }), { keepGoing: ctx.bystanderDriving });
+      flood = await publishFlood(c.client, () => ({ topic: location, payload: JSON.stringify({ lat: 51.45, lng: -2.59, at: new Date().toISOString() }) }), {
+        keepGoing: ctx.bystanderDriving,
+      });
       const sent = flood.acknowledged;
       await waitFor(async () => (await reports({ kind: 'location', result: 'refused' })) === before + sent, `${sent} refused reports counted`);
       // Every refusal is either a line or summed up in a 'suppressed log lines' line (written once a second).
-      await waitFor(() => abuse.log.refusalsAccounted(mark, 'delivery', (line) => line.includes('"rider report refused"')) === sent, 'the refusals to be logged or summed up', 5_000);
+      await waitFor(
+        () => abuse.log.refusalsAccounted(mark, 'delivery', (line) => line.includes('"rider report refused"')) === sent,
+        'the refusals to be logged or summed up',
+        5_000,
+      );
       return {
         figures: `1 connection, ${sent} positions acknowledged in ${(flood.durationMs / 1000).toFixed(1)} s`,
-        limit: '10 publishes a second per rider token (the rest held by the broker); refused by delivery-service (nothing in progress), refusal lines 10 a second',
+        limit:
+          '10 publishes a second per rider token (the rest held by the broker); refused by delivery-service (nothing in progress), refusal lines 10 a second',
         refused: sent,
         logOf: ['delivery'],
       };
@@ -106,16 +123,29 @@ describe('when riders forge or flood their reports, then every limit holds and a
         // Each position 1 ms after the one before (a position no newer than the stored one is a repeat).
         let lastAt = 0;
         const nextAt = () => new Date((lastAt = Math.max(Date.now(), lastAt + 1))).toISOString();
-        const flooding = publishFlood(road.device, (i) => ({ topic: location, payload: JSON.stringify({ lat: 51.45 + i * 1e-6, lng: -2.59, at: nextAt() }) }), { keepGoing: ctx.bystanderDriving });
+        const flooding = publishFlood(road.device, (i) => ({ topic: location, payload: JSON.stringify({ lat: 51.45 + i * 1e-6, lng: -2.59, at: nextAt() }) }), {
+          keepGoing: ctx.bystanderDriving,
+        });
         // Meanwhile another rider reports in_transit: how long until it is applied, and how far the flood had got by then.
         await waitFor(async () => (await reports({ kind: 'location', result: 'applied' })) > before + 10, 'the flood to be under way');
         const sentAt = performance.now();
-        await other.device.publishAsync(topics.riderDeliveryStatus(other.riderId, other.delivery.id), JSON.stringify({ status: 'in_transit', at: new Date().toISOString() }), { qos: 1 });
-        await waitFor(async () => (await abuse.deliveries.getDelivery(other.delivery.id)).body.status === 'in_transit', "the other rider's report to be applied", 30_000);
+        await other.device.publishAsync(
+          topics.riderDeliveryStatus(other.riderId, other.delivery.id),
+          JSON.stringify({ status: 'in_transit', at: new Date().toISOString() }),
+          { qos: 1 },
+        );
+        await waitFor(
+          async () => (await abuse.deliveries.getDelivery(other.delivery.id)).body.status === 'in_transit',
+          "the other rider's report to be applied",
+          30_000,
+        );
         const otherAppliedMs = performance.now() - sentAt;
         floodVersionThen = (await abuse.deliveries.getDelivery(road.delivery.id)).body.version;
         flood = await flooding;
-        await waitFor(async () => (await reports({ kind: 'location', result: 'applied' })) === before + flood.acknowledged, `${flood.acknowledged} applied positions`);
+        await waitFor(
+          async () => (await reports({ kind: 'location', result: 'applied' })) === before + flood.acknowledged,
+          `${flood.acknowledged} applied positions`,
+        );
         return {
           figures: `1 connection, ${flood.acknowledged} positions acknowledged in ${(flood.durationMs / 1000).toFixed(1)} s, each applied (a store write and an event to the customer); another rider's report applied ${Math.round(otherAppliedMs)} ms after it was sent`,
           limit: '10 publishes a second per rider token: the rest held by the broker (before: ~1,000 a second, and another rider waited ~20 s)',

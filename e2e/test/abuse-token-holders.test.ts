@@ -56,7 +56,11 @@ describe('when customers and riders misuse their tokens, then every limit holds 
 
   it('when a rider publishes retained 16 KB messages to its own delivery topics, then each is refused and nothing is retained', async () => {
     const rider = await registerRider(abuse.deliveries, 'Retaining Rider');
-    const watcher = await MqttRecorder.connect(abuse.system.urls.mqtt, ['riders/#'], { username: 'admin', password: abuse.adminToken, clientId: 'abuse-watcher' });
+    const watcher = await MqttRecorder.connect(abuse.system.urls.mqtt, ['riders/#'], {
+      username: 'admin',
+      password: abuse.adminToken,
+      clientId: 'abuse-watcher',
+    });
     const reportsBefore = await metricSum(abuse.system.urls.metrics.delivery, 'rider_reports_total');
     const before = await abuse.refusals('publish_retain_not_allowed');
     const payload = JSON.stringify({ status: 'picked_up', at: new Date().toISOString(), note: 'r'.repeat(16_000) });
@@ -70,14 +74,20 @@ describe('when customers and riders misuse their tokens, then every limit holds 
             const c = await ctx.connect('tcp', { username: 'rider', password: rider.token, clientId: `retain-${i}` });
             expect(c.accepted).toBe(true);
             const closed = new Promise<void>((resolve) => c.client.once('close', () => resolve()));
-            const puback = c.client.publishAsync(topic, payload, { qos: 1, retain: true }).then(() => true, () => false);
+            const puback = c.client.publishAsync(topic, payload, { qos: 1, retain: true }).then(
+              () => true,
+              () => false,
+            );
             await closed;
             c.client.end(true);
             return puback;
           });
           expect(acked.filter(Boolean)).toEqual([]);
         } while (ctx.bystanderDriving());
-        await waitFor(async () => (await abuse.refusals('publish_retain_not_allowed')) === before + used.length, `${used.length} publish_retain_not_allowed refusals`);
+        await waitFor(
+          async () => (await abuse.refusals('publish_retain_not_allowed')) === before + used.length,
+          `${used.length} publish_retain_not_allowed refusals`,
+        );
         return {
           figures: `${used.length} connections in rounds of 50, one ${(payload.length / 1024).toFixed(0)} KiB retained PUBLISH each`,
           limit: 'retain only for services: refused, connection closed without PUBACK',
@@ -107,21 +117,32 @@ describe('when customers and riders misuse their tokens, then every limit holds 
     const row = await abuse.run.attack('one free customer token asks for 40 persistent sessions (clean=false, keepalive 0)', async (ctx) => {
       const codes: Array<number | 'accepted'> = [];
       for (let i = 0; i < ATTEMPTS; i += 1) {
-        const outcome = await ctx.connect(i % 2 ? 'websocket' : 'tcp', { username: 'customer', password: order.trackingToken, clientId: `hoard-${i}`, clean: false, keepalive: 0 });
+        const outcome = await ctx.connect(i % 2 ? 'websocket' : 'tcp', {
+          username: 'customer',
+          password: order.trackingToken,
+          clientId: `hoard-${i}`,
+          clean: false,
+          keepalive: 0,
+        });
         codes.push(outcome.accepted ? 'accepted' : (outcome.returnCode ?? -1));
         if (outcome.accepted) await outcome.client.endAsync();
       }
       expect(codes).toEqual([...Array(4).fill('accepted'), ...Array(ATTEMPTS - 4).fill(3)]);
       // Every CONNECT's keepalive is bounded before the session check, refused ones included.
       expect(await metricSum(metricsUrl, 'mqtt_keepalive_capped_total', { requested: 'zero' })).toBe(before.capped + ATTEMPTS);
-      await waitFor(async () => (await metricSum(metricsUrl, 'mqtt_persistent_sessions_expired_total')) === before.expired + 4, 'the 4 offline sessions to expire', 10_000);
+      await waitFor(
+        async () => (await metricSum(metricsUrl, 'mqtt_persistent_sessions_expired_total')) === before.expired + 4,
+        'the 4 offline sessions to expire',
+        10_000,
+      );
       // Their room is given back: the token may keep a persistent session again.
       const again = await ctx.connect('tcp', { username: 'customer', password: order.trackingToken, clientId: 'hoard-again', clean: false });
       expect(again.accepted).toBe(true);
       await again.client.endAsync();
       return {
         figures: `${ATTEMPTS} CONNECTs one after another (issue: 2,000), half TCP, half WebSocket`,
-        limit: '4 persistent sessions per token (36 × CONNACK 3); keepalive 0 replaced by 300 s; offline sessions wiped after MQTT_SESSION_EXPIRY_SECONDS (2 s in this run, 1 day by default)',
+        limit:
+          '4 persistent sessions per token (36 × CONNACK 3); keepalive 0 replaced by 300 s; offline sessions wiped after MQTT_SESSION_EXPIRY_SECONDS (2 s in this run, 1 day by default)',
         refused: ATTEMPTS - 4,
         expected: { deliveriesOfOrders: [order.id], ids: [order.id] },
       };
@@ -135,11 +156,18 @@ describe('when customers and riders misuse their tokens, then every limit holds 
     const order = (await abuse.publicOrders.createOrder()).body;
     const before = await abuse.refusals('connect_subject_limit');
     const row = await abuse.run.attack('one customer token opens 30 connections at once', async (ctx) => {
-      const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => ctx.connect('websocket', { username: 'customer', password: order.trackingToken, clientId: `many-${i}` })));
+      const outcomes = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => ctx.connect('websocket', { username: 'customer', password: order.trackingToken, clientId: `many-${i}` })),
+      );
       expect(outcomes.filter((o) => o.accepted)).toHaveLength(10);
       expect(outcomes.filter((o) => o.returnCode === 3)).toHaveLength(20);
       await waitFor(() => !ctx.bystanderDriving(), 'the customer to finish while the 10 are held', 10_000);
-      return { figures: '30 WebSocket connections at once, the 10 let in held open', limit: '10 connections per customer/rider token', refused: 20, expected: { deliveriesOfOrders: [order.id], ids: [order.id] } };
+      return {
+        figures: '30 WebSocket connections at once, the 10 let in held open',
+        limit: '10 connections per customer/rider token',
+        refused: 20,
+        expected: { deliveriesOfOrders: [order.id], ids: [order.id] },
+      };
     });
     expect(await abuse.refusals('connect_subject_limit')).toBe(before + 20);
     abuse.record(row);
@@ -159,7 +187,11 @@ describe('when customers and riders misuse their tokens, then every limit holds 
       }
       expect(c.client.connected).toBe(true);
       await waitFor(async () => (await abuse.refusals('subscribe_limit')) === before + 30_000 - granted, 'the subscribe_limit refusals');
-      return { figures: `1 connection, 30,000 filters (~1.7 MiB of SUBSCRIBEs), ${granted} granted`, limit: '64 filters per connection: SUBACK 128 past them, connection kept', refused: 30_000 - granted };
+      return {
+        figures: `1 connection, 30,000 filters (~1.7 MiB of SUBSCRIBEs), ${granted} granted`,
+        limit: '64 filters per connection: SUBACK 128 past them, connection kept',
+        refused: 30_000 - granted,
+      };
     });
     expect(granted).toBe(64);
     abuse.record(row);
@@ -178,7 +210,11 @@ describe('when customers and riders misuse their tokens, then every limit holds 
       const closed = new Promise<void>((resolve) => c.client.once('close', () => resolve()));
       c.client.subscribe(foreign(2_000), { qos: 1 });
       await closed;
-      await waitFor(async () => (await abuse.refusals('subscribe_not_authorized')) === before.denied + 6_000 && (await abuse.refusals('packet_too_large')) === before.large + 1, 'the refusals');
+      await waitFor(
+        async () =>
+          (await abuse.refusals('subscribe_not_authorized')) === before.denied + 6_000 && (await abuse.refusals('packet_too_large')) === before.large + 1,
+        'the refusals',
+      );
       return {
         figures: '1 WebSocket connection, 6,000 foreign filters in 20 SUBSCRIBEs (~16 KiB each), then 2,000 in one (~104 KiB)',
         limit: 'topic rules (SUBACK 128 each, connection kept); packet length once connected (18 KiB): closed on the header',

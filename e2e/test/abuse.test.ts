@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from '@orderpulse/service-kit/testing';
-import { flood, headerAnnouncing, limitsBroken, MAX_ANNOUNCED, openIdle, pool, startAbuseSystem, type AbuseSystem, type Transport } from '../src/abuse/index.js';
+import {
+  flood,
+  headerAnnouncing,
+  limitsBroken,
+  MAX_ANNOUNCED,
+  openIdle,
+  pool,
+  startAbuseSystem,
+  type AbuseSystem,
+  type Transport,
+} from '../src/abuse/index.js';
 
 const MIB = 1024 * 1024;
 
@@ -19,32 +29,40 @@ describe('when strangers flood the broker before logging in, then every limit ho
   }, 60_000);
   afterAll(async () => abuse?.stop());
 
-  it.each<Transport>(['tcp', 'websocket'])('when 16 anonymous %s connections announce a ~256 MiB CONNECT and stream zeros, then each is cut at its header and the broker stays small', async (transport) => {
-    const CONNECTIONS = 16;
-    const before = await abuse.refusals('packet_too_large');
-    let rounds = 0;
-    const row = await abuse.run.attack(`16 anonymous ${transport === 'tcp' ? 'TCP' : 'WebSocket'} connections announce a ~256 MiB CONNECT, then stream zeros${transport === 'tcp' ? '' : ' in 64 KiB frames'}`, async (ctx) => {
-      let written = 0;
-      // Repeated for a second at least and while the customer's changes go through, so every change meets the flood.
-      const startedAt = performance.now();
-      do {
-        const floods = await Promise.all(Array.from({ length: CONNECTIONS }, () => flood(ctx.broker, transport, ctx.address, headerAnnouncing(1, MAX_ANNOUNCED))));
-        expect(floods.filter((f) => !f.closedByBroker)).toEqual([]);
-        written += floods.reduce((n, f) => n + f.written, 0);
-        rounds += 1;
-      } while (ctx.bystanderDriving() || performance.now() - startedAt < 1_000);
-      const refused = CONNECTIONS * rounds;
-      await waitFor(async () => (await abuse.refusals('packet_too_large')) >= before + refused, `${refused} packet_too_large refusals`);
-      return {
-        figures: `${CONNECTIONS} at a time, ${rounds} rounds (${refused} connections), ${(written / MIB).toFixed(0)} MiB written into the sockets (mostly kernel buffers) before the broker closed them`,
-        limit: '4 KiB packet length before CONNECT, read from the fixed header: closed after one read',
-        refused,
-      };
-    });
-    expect(await abuse.refusals('packet_too_large')).toBe(before + CONNECTIONS * rounds);
-    abuse.record(row);
-    expect(limitsBroken(row)).toEqual([]);
-  });
+  it.each<Transport>(['tcp', 'websocket'])(
+    'when 16 anonymous %s connections announce a ~256 MiB CONNECT and stream zeros, then each is cut at its header and the broker stays small',
+    async (transport) => {
+      const CONNECTIONS = 16;
+      const before = await abuse.refusals('packet_too_large');
+      let rounds = 0;
+      const row = await abuse.run.attack(
+        `16 anonymous ${transport === 'tcp' ? 'TCP' : 'WebSocket'} connections announce a ~256 MiB CONNECT, then stream zeros${transport === 'tcp' ? '' : ' in 64 KiB frames'}`,
+        async (ctx) => {
+          let written = 0;
+          // Repeated for a second at least and while the customer's changes go through, so every change meets the flood.
+          const startedAt = performance.now();
+          do {
+            const floods = await Promise.all(
+              Array.from({ length: CONNECTIONS }, () => flood(ctx.broker, transport, ctx.address, headerAnnouncing(1, MAX_ANNOUNCED))),
+            );
+            expect(floods.filter((f) => !f.closedByBroker)).toEqual([]);
+            written += floods.reduce((n, f) => n + f.written, 0);
+            rounds += 1;
+          } while (ctx.bystanderDriving() || performance.now() - startedAt < 1_000);
+          const refused = CONNECTIONS * rounds;
+          await waitFor(async () => (await abuse.refusals('packet_too_large')) >= before + refused, `${refused} packet_too_large refusals`);
+          return {
+            figures: `${CONNECTIONS} at a time, ${rounds} rounds (${refused} connections), ${(written / MIB).toFixed(0)} MiB written into the sockets (mostly kernel buffers) before the broker closed them`,
+            limit: '4 KiB packet length before CONNECT, read from the fixed header: closed after one read',
+            refused,
+          };
+        },
+      );
+      expect(await abuse.refusals('packet_too_large')).toBe(before + CONNECTIONS * rounds);
+      abuse.record(row);
+      expect(limitsBroken(row)).toEqual([]);
+    },
+  );
 
   it('when CONNECTs carry a 60,000-character client id and a bad password, 200 at a time, then each is refused at its header and the log stays small', async () => {
     const ATTEMPTS = 200;
@@ -52,8 +70,10 @@ describe('when strangers flood the broker before logging in, then every limit ho
     let sent = 0;
     const row = await abuse.run.attack('200 CONNECTs with a 60,000-character client id and a bad password', async (ctx) => {
       do {
-        const outcomes = await pool(Array.from({ length: ATTEMPTS }, (_, i) => i), 50, (i) =>
-          ctx.connect('tcp', { clientId: `${i}-${'x'.repeat(60_000)}`, username: 'admin', password: 'not-a-token' }),
+        const outcomes = await pool(
+          Array.from({ length: ATTEMPTS }, (_, i) => i),
+          50,
+          (i) => ctx.connect('tcp', { clientId: `${i}-${'x'.repeat(60_000)}`, username: 'admin', password: 'not-a-token' }),
         );
         expect(outcomes.filter((o) => o.accepted)).toEqual([]);
         sent += ATTEMPTS;
@@ -75,14 +95,20 @@ describe('when strangers flood the broker before logging in, then every limit ho
     let sent = 0;
     const row = await abuse.run.attack('200 CONNECTs with a 4,000-character client id (fits in 4 KiB) and a bad password', async (ctx) => {
       do {
-        const outcomes = await pool(Array.from({ length: ATTEMPTS }, (_, i) => i), 50, (i) =>
-          ctx.connect('websocket', { clientId: `${i}-${'y'.repeat(4_000)}`, username: 'admin', password: 'not-a-token' }),
+        const outcomes = await pool(
+          Array.from({ length: ATTEMPTS }, (_, i) => i),
+          50,
+          (i) => ctx.connect('websocket', { clientId: `${i}-${'y'.repeat(4_000)}`, username: 'admin', password: 'not-a-token' }),
         );
         expect(outcomes.map((o) => o.returnCode)).toEqual(Array(ATTEMPTS).fill(2));
         sent += ATTEMPTS;
       } while (ctx.bystanderDriving());
       await waitFor(async () => (await abuse.refusals('connect_client_id_too_long')) === before + sent, `${sent} connect_client_id_too_long refusals`);
-      return { figures: `${sent} WebSocket connections in rounds of ${ATTEMPTS}, 50 at a time`, limit: 'client id 128 characters: CONNACK 2, token never verified', refused: sent };
+      return {
+        figures: `${sent} WebSocket connections in rounds of ${ATTEMPTS}, 50 at a time`,
+        limit: 'client id 128 characters: CONNACK 2, token never verified',
+        refused: sent,
+      };
     });
     abuse.record(row);
     expect(limitsBroken(row)).toEqual([]);
@@ -95,7 +121,10 @@ describe('when strangers flood the broker before logging in, then every limit ho
     const row = await abuse.run.attack('one address opens 200 TCP + 100 WebSocket connections and sends nothing', async (ctx) => {
       const idle = await pool([...Array(200).fill('tcp'), ...Array(100).fill('websocket')] as Transport[], 50, (t) => openIdle(ctx.broker, t, ctx.address));
       longest = Math.max(...(await Promise.all(idle.map((c) => c.closed))));
-      const since = async () => ({ cap: (await abuse.refusals('connect_address_limit')) - before.cap, deadline: (await abuse.refusals('connect_timeout')) - before.deadline });
+      const since = async () => ({
+        cap: (await abuse.refusals('connect_address_limit')) - before.cap,
+        deadline: (await abuse.refusals('connect_timeout')) - before.deadline,
+      });
       counted = await waitFor(async () => {
         const now = await since();
         return now.cap + now.deadline === 300 && now;

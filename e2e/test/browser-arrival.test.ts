@@ -44,7 +44,11 @@ describeIfAvailable('in the browser: when a rider comes within the arrival radiu
     const adminToken = await new TestTokens(system.jwtSecret).admin();
     deliveries = new DeliveryClient(system.urls.delivery, adminToken);
     expect((await deliveries.createRider({ id: riderId, name: 'Rosa Parks' })).status).toBe(201);
-    adminFeed = await MqttRecorder.connect(system.urls.mqtt, [topics.adminOrders()], { username: 'admin', password: adminToken, clientId: `arrival-feed-${namespace}` });
+    adminFeed = await MqttRecorder.connect(system.urls.mqtt, [topics.adminOrders()], {
+      username: 'admin',
+      password: adminToken,
+      clientId: `arrival-feed-${namespace}`,
+    });
     browser = await BrowserSession.start();
   }, 90_000);
 
@@ -106,7 +110,10 @@ describeIfAvailable('in the browser: when a rider comes within the arrival radiu
       await riderContext.setGeolocation(device(north(metres)));
       await waitFor(async () => (await deliveries.getDelivery(deliveryId)).body.lastPosition?.lat === north(metres).lat, `the position ${metres} m away`);
     }
-    await waitFor(() => adminFeed.messages.some((m) => m.payload.type === 'delivery.location_updated' && (m.payload.data as { lat: number }).lat === north(40).lat), 'the last position on the admin feed');
+    await waitFor(
+      () => adminFeed.messages.some((m) => m.payload.type === 'delivery.location_updated' && (m.payload.data as { lat: number }).lat === north(40).lat),
+      'the last position on the admin feed',
+    );
     expect(adminFeed.messages.filter((m) => m.payload.type === 'delivery.arriving')).toHaveLength(1);
     expect((await deliveries.getDelivery(deliveryId)).body.arrivingAt).toBe(arriving.arrivingAt);
     await track.waitForDeliveryStatus('Arriving');

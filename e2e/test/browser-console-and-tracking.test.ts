@@ -10,7 +10,6 @@ const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'
 const ADMIN = { username: 'admin', password: 'browser-e2e-password' };
 const ADDRESS = aNewOrder().deliveryAddress as { lat: number; lng: number };
 
-
 /**
  * The three browser apps in headless Chromium against the whole system as real processes:
  * broker, orders, delivery, notifier and web-client, with RabbitMQ in between.

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { topics } from '@orderpulse/contracts';
 import { deleteAmqpNamespace, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
 import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
-import { AdminConsole, BrowserSession, byTestId, chromiumMissing, copyScreenshotToDocs, TrackPage, waitForText, type OpenedPage } from '../src/browser/index.js';
+import {
+  AdminConsole,
+  BrowserSession,
+  byTestId,
+  chromiumMissing,
+  copyScreenshotToDocs,
+  TrackPage,
+  waitForText,
+  type OpenedPage,
+} from '../src/browser/index.js';
 import { aNewOrder, DeliveryClient, MqttRecorder, OrdersClient, TestTokens, startSystem, type NewOrder, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
@@ -47,10 +56,18 @@ describeIfAvailable('in the browser: when deliveries run late and customers rate
     tokens = new TestTokens(system.jwtSecret);
     orders = new OrdersClient(system.urls.orders, await tokens.admin());
     deliveries = new DeliveryClient(system.urls.delivery, await tokens.admin());
-    feed = await MqttRecorder.connect(system.urls.mqtt, [topics.adminOrders()], { clientId: `feed-${namespace}`, username: 'admin', password: await tokens.admin() });
+    feed = await MqttRecorder.connect(system.urls.mqtt, [topics.adminOrders()], {
+      clientId: `feed-${namespace}`,
+      username: 'admin',
+      password: await tokens.admin(),
+    });
     const created = await deliveries.createRider({ name: 'Rosa Parks' });
     riderId = created.body.id;
-    rider = await MqttRecorder.connect(system.urls.mqtt, [], { clientId: `rider-${namespace}`, username: 'rider', password: (await deliveries.riderToken(riderId)).body.token });
+    rider = await MqttRecorder.connect(system.urls.mqtt, [], {
+      clientId: `rider-${namespace}`,
+      username: 'rider',
+      password: (await deliveries.riderToken(riderId)).body.token,
+    });
     browser = await BrowserSession.start();
     adminPage = await browser.open(`${system.urls.web}/admin`);
     admin = new AdminConsole(adminPage.page);
@@ -70,14 +87,22 @@ describeIfAvailable('in the browser: when deliveries run late and customers rate
     expect(created.status).toBe(201);
     for (const status of ['confirmed', 'processing', 'shipped'] as const) expect((await orders.changeStatus(created.body.id, { status })).status).toBe(200);
     const delivery = await waitFor(() => deliveries.deliveryOf(created.body.id), `the delivery of ${created.body.orderNumber}`, 20_000);
-    return { id: created.body.id, orderNumber: created.body.orderNumber, trackingToken: created.body.trackingToken, deliveryId: delivery.id, window: created.body.deliveryWindow };
+    return {
+      id: created.body.id,
+      orderNumber: created.body.orderNumber,
+      trackingToken: created.body.trackingToken,
+      deliveryId: delivery.id,
+      window: created.body.deliveryWindow,
+    };
   }
 
   const lateEventsOf = (deliveryId: string) =>
     feed.on(topics.adminOrders()).filter((m) => m.payload.type === 'delivery.late' && (m.payload.data as { id?: string }).id === deliveryId);
 
   async function riderReports(deliveryId: string, status: string, extra: Record<string, unknown> = {}) {
-    await rider.client.publishAsync(topics.riderDeliveryStatus(riderId, deliveryId), JSON.stringify({ status, at: new Date().toISOString(), ...extra }), { qos: 1 });
+    await rider.client.publishAsync(topics.riderDeliveryStatus(riderId, deliveryId), JSON.stringify({ status, at: new Date().toISOString(), ...extra }), {
+      qos: 1,
+    });
   }
 
   it('then the console flags late and at-risk orders live, latest first, and delivery-service publishes delivery.late once each: from an ETA past the window, and from the periodic check when the window ends with no event', async () => {
@@ -89,7 +114,12 @@ describeIfAvailable('in the browser: when deliveries run late and customers rate
     silentOrder = silent;
     const relaxed = await shipped(aNewOrder());
     // Placed, never shipped: no delivery, so the console judges it by its own window.
-    const unshipped = (await new OrdersClient(system.urls.orders).createOrder({ ...aNewOrder(), deliveryWindow: { start: inMinutes(-30), end: new Date(Date.now() + 4_000).toISOString() } })).body;
+    const unshipped = (
+      await new OrdersClient(system.urls.orders).createOrder({
+        ...aNewOrder(),
+        deliveryWindow: { start: inMinutes(-30), end: new Date(Date.now() + 4_000).toISOString() },
+      })
+    ).body;
     expect(far.window).toEqual({ start: expect.any(String), end: expect.any(String) });
     expect(Date.parse(relaxed.window!.end) - Date.parse(relaxed.window!.start)).toBe(120 * 60_000);
 
@@ -110,17 +140,34 @@ describeIfAvailable('in the browser: when deliveries run late and customers rate
     const flagged = await list.evaluateAll((items) => items.map((li) => [li.getAttribute('data-order-number'), li.getAttribute('data-lateness')]));
     // The latest first: 10+ minutes late, then the two whose windows just ended (either order), then the one at risk.
     expect(flagged[0]).toEqual([far.orderNumber, 'late']);
-    expect(flagged.slice(1, 3).sort()).toEqual([[silent.orderNumber, 'late'], [unshipped.orderNumber, 'late']].sort());
+    expect(flagged.slice(1, 3).sort()).toEqual(
+      [
+        [silent.orderNumber, 'late'],
+        [unshipped.orderNumber, 'late'],
+      ].sort(),
+    );
     expect(flagged[3]).toEqual([atRisk.orderNumber, 'at_risk']);
-    await waitForText(adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${far.orderNumber}"]`), /\d+ min late · ETA .+ after .+ · Rosa Parks · On the way/);
+    await waitForText(
+      adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${far.orderNumber}"]`),
+      /\d+ min late · ETA .+ after .+ · Rosa Parks · On the way/,
+    );
     await waitForText(adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${silent.orderNumber}"]`), /min late · window ended/);
     await waitForText(adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${atRisk.orderNumber}"]`), /at risk: \d+ min to spare/);
-    await waitForText(adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${unshipped.orderNumber}"]`), /min late · window ended .+ · not shipped yet · Order placed$/);
+    await waitForText(
+      adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${unshipped.orderNumber}"]`),
+      /min late · window ended .+ · not shipped yet · Order placed$/,
+    );
     expect(await adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${relaxed.orderNumber}"]`).count()).toBe(0);
 
     // A later position of the late delivery, and more sweeps meanwhile, publish no second delivery.late.
-    await rider.client.publishAsync(topics.riderLocation(riderId), JSON.stringify({ lat: FAR.lat - 0.002, lng: FAR.lng, at: new Date().toISOString() }), { qos: 1 });
-    await feed.waitFor((messages) => messages.filter((m) => m.payload.type === 'delivery.location_updated').length >= 1 || undefined, 'the later position on the admin feed', 10_000);
+    await rider.client.publishAsync(topics.riderLocation(riderId), JSON.stringify({ lat: FAR.lat - 0.002, lng: FAR.lng, at: new Date().toISOString() }), {
+      qos: 1,
+    });
+    await feed.waitFor(
+      (messages) => messages.filter((m) => m.payload.type === 'delivery.location_updated').length >= 1 || undefined,
+      'the later position on the admin feed',
+      10_000,
+    );
     expect(lateEventsOf(far.deliveryId)).toHaveLength(1);
     expect(lateEventsOf(silent.deliveryId)).toHaveLength(1);
 
@@ -135,7 +182,11 @@ describeIfAvailable('in the browser: when deliveries run late and customers rate
     await riderReports(silentOrder.deliveryId, 'picked_up');
     await riderReports(silentOrder.deliveryId, 'delivered');
     for (const id of [farOrder.id, silentOrder.id]) {
-      await waitFor(async () => ((await orders.getOrder(id)).body.status === 'delivered' ? true : undefined), 'the order to follow its delivery to delivered', 20_000);
+      await waitFor(
+        async () => ((await orders.getOrder(id)).body.status === 'delivered' ? true : undefined),
+        'the order to follow its delivery to delivered',
+        20_000,
+      );
     }
     const stored = await deliveries.getDelivery(farOrder.deliveryId);
     expect(stored.body.etaAtPickup).toBeDefined();
@@ -147,7 +198,9 @@ describeIfAvailable('in the browser: when deliveries run late and customers rate
     await waitForText(adminPage.page.locator(byTestId('eta-error')), /^\d+(\.\d)? min off on average \(riders arrive \d+(\.\d)? min before it on average\)$/);
     await waitForText(adminPage.page.locator(byTestId('delivered-count')), '2');
     // Handed over, it leaves the late list (the console follows the delivered snapshot on the feed).
-    await adminPage.page.locator(`${byTestId('lateness-list')} li[data-order-number="${farOrder.orderNumber}"]`).waitFor({ state: 'detached', timeout: 20_000 });
+    await adminPage.page
+      .locator(`${byTestId('lateness-list')} li[data-order-number="${farOrder.orderNumber}"]`)
+      .waitFor({ state: 'detached', timeout: 20_000 });
     copyScreenshotToDocs(await browser.screenshot(adminPage.page, 'admin-punctuality'), 'admin-punctuality');
   }, 60_000);
 

@@ -40,7 +40,9 @@ async function tabTo(page: Page, selector: string, maxTabs = 40): Promise<void> 
     if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
     await page.keyboard.press('Tab');
   }
-  throw new Error(`${maxTabs} presses of Tab did not reach ${selector}; focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`);
+  throw new Error(
+    `${maxTabs} presses of Tab did not reach ${selector}; focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`,
+  );
 }
 
 /** Whether the focused element shows where the focus is (an outline that is drawn). */
@@ -107,8 +109,12 @@ describeIfAvailable('in the browser: when the apps are opened as a customer, a d
     const order = { id: shipped.order.id, orderNumber: shipped.order.orderNumber, trackingToken: shipped.order.trackingToken, deliveryId: shipped.deliveryId };
     expect((await deliveries.assign(order.deliveryId, riderId)).status).toBe(200);
     const rider = await mqtt.connectAsync(system.urls.mqtt, { username: 'rider', password: riderToken, reconnectPeriod: 0 });
-    await rider.publishAsync(topics.riderDeliveryStatus(riderId, order.deliveryId), JSON.stringify({ status: 'picked_up', at: new Date().toISOString() }), { qos: 1 });
-    await rider.publishAsync(topics.riderLocation(riderId), JSON.stringify({ lat: HOME.lat + 0.004, lng: HOME.lng + 0.003, at: new Date().toISOString() }), { qos: 1 });
+    await rider.publishAsync(topics.riderDeliveryStatus(riderId, order.deliveryId), JSON.stringify({ status: 'picked_up', at: new Date().toISOString() }), {
+      qos: 1,
+    });
+    await rider.publishAsync(topics.riderLocation(riderId), JSON.stringify({ lat: HOME.lat + 0.004, lng: HOME.lng + 0.003, at: new Date().toISOString() }), {
+      qos: 1,
+    });
     await rider.endAsync();
     await waitFor(async () => (await admin.getOrder(order.id)).body.status === 'out_for_delivery', `${order.orderNumber} out for delivery`, 20_000);
     return order;
@@ -160,7 +166,10 @@ describeIfAvailable('in the browser: when the apps are opened as a customer, a d
     await track.waitForStatus('Out for delivery');
     await track.waitForConnection('live');
     await customer.page.locator(`${byTestId('delivery-map')}[data-state="ready"]`).waitFor({ timeout: 20_000 });
-    await customer.page.locator(`${byTestId('order-items')} li`).first().waitFor();
+    await customer.page
+      .locator(`${byTestId('order-items')} li`)
+      .first()
+      .waitFor();
     expect(await axeInBothSchemes(customer.page)).toEqual([]);
 
     const consolePage = await browser.open(`${system.urls.web}/admin`);

@@ -10,7 +10,6 @@ const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'
 /** Longer than two of the page's 3 s poll intervals. */
 const NO_POLL_WINDOW_MS = 7_000;
 
-
 describeIfAvailable('in the browser: when the broker goes away under an open tracking page', chromiumMissing(), () => {
   const namespace = testNamespace('web');
   let system: RunningSystem;

@@ -3,7 +3,17 @@ import type { Page } from 'playwright-core';
 import { topics } from '@orderpulse/contracts';
 import { deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
 import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
-import { AdminConsole, BrowserSession, byTestId, chromiumMissing, copyScreenshotToDocs, RiderApp, tilePng, TrackPage, waitForText } from '../src/browser/index.js';
+import {
+  AdminConsole,
+  BrowserSession,
+  byTestId,
+  chromiumMissing,
+  copyScreenshotToDocs,
+  RiderApp,
+  tilePng,
+  TrackPage,
+  waitForText,
+} from '../src/browser/index.js';
 import { aNewOrder, DeliveryClient, MqttRecorder, shipNewOrder, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
@@ -42,7 +52,11 @@ describeIfAvailable('in the browser: when the shop asks for a signature, or a ph
     });
     adminToken = await new TestTokens(system.jwtSecret).admin();
     deliveries = new DeliveryClient(system.urls.delivery, adminToken);
-    for (const [id, name] of [[riderId, 'Rosa Parks'], [otherRiderId, 'Other Rider']] as const) expect((await deliveries.createRider({ id, name })).status).toBe(201);
+    for (const [id, name] of [
+      [riderId, 'Rosa Parks'],
+      [otherRiderId, 'Other Rider'],
+    ] as const)
+      expect((await deliveries.createRider({ id, name })).status).toBe(201);
     browser = await BrowserSession.start();
     const opened = await browser.open(undefined, { phone: true });
     ({ page: riderPage, errors: riderErrors } = opened);
@@ -68,11 +82,15 @@ describeIfAvailable('in the browser: when the shop asks for a signature, or a ph
   async function orderFor(method: 'hand_to_customer' | 'leave_at_door', instructions: string) {
     const { order, deliveryId } = await shipNewOrder(system.urls, adminToken, aNewOrder({ deliveryMethod: method, deliveryInstructions: instructions }));
     expect((await deliveries.assign(deliveryId, riderId)).status).toBe(200);
-    const watcher = await MqttRecorder.connect(system.urls.mqtt, [topics.orderStatus(order.id), topics.orderTracking(order.id), topics.orderLocation(order.id)], {
-      username: 'customer',
-      password: order.trackingToken,
-      clientId: `proof-watch-${order.id.slice(0, 8)}`,
-    });
+    const watcher = await MqttRecorder.connect(
+      system.urls.mqtt,
+      [topics.orderStatus(order.id), topics.orderTracking(order.id), topics.orderLocation(order.id)],
+      {
+        username: 'customer',
+        password: order.trackingToken,
+        clientId: `proof-watch-${order.id.slice(0, 8)}`,
+      },
+    );
     recorders.push(watcher);
     const customer = await browser.open(TrackPage.url(system.urls.web, order.id, order.trackingToken), { phone: true });
     const track = new TrackPage(customer.page);
@@ -115,7 +133,8 @@ describeIfAvailable('in the browser: when the shop asks for a signature, or a ph
     const box = (await pad.boundingBox())!;
     await riderPage.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.7);
     await riderPage.mouse.down();
-    for (let i = 1; i <= 12; i += 1) await riderPage.mouse.move(box.x + box.width * (0.1 + i * 0.065), box.y + box.height * (0.7 - Math.sin(i / 2) * 0.4), { steps: 3 });
+    for (let i = 1; i <= 12; i += 1)
+      await riderPage.mouse.move(box.x + box.width * (0.1 + i * 0.065), box.y + box.height * (0.7 - Math.sin(i / 2) * 0.4), { steps: 3 });
     await riderPage.mouse.up();
     copyScreenshotToDocs(await browser.screenshot(riderPage, 'rider-signature'), 'rider-signature');
     await card.getByRole('button', { name: 'Save signature' }).click();
@@ -128,10 +147,11 @@ describeIfAvailable('in the browser: when the shop asks for a signature, or a ph
     await admin.page.locator(`${byTestId('proof-image')}[src^="data:image/png;base64,"]`).waitFor({ state: 'visible' });
     await waitForText(admin.page.locator(byTestId('delivery-proof')), 'Proof: signature stored');
     const tokens = new TestTokens(system.jwtSecret);
-    const png = await expectImageFor(deliveryId, [order.trackingToken, adminToken], [
-      await tokens.customer('9c0d2b57-0d0a-4d8b-9a55-1b2c3d4e5f60'),
-      await tokens.rider(otherRiderId),
-    ]);
+    const png = await expectImageFor(
+      deliveryId,
+      [order.trackingToken, adminToken],
+      [await tokens.customer('9c0d2b57-0d0a-4d8b-9a55-1b2c3d4e5f60'), await tokens.rider(otherRiderId)],
+    );
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect((await deliveries.getDelivery(deliveryId)).body.proof?.file).toMatchObject({ kind: 'signature', contentType: 'image/png', bytes: png.length });
 
@@ -151,7 +171,11 @@ describeIfAvailable('in the browser: when the shop asks for a signature, or a ph
     // Another rider's phone: no such delivery in their list, and the delivery is not theirs to read.
     const other = new DeliveryClient(system.urls.delivery, (await deliveries.riderToken(otherRiderId)).body.token);
     expect((await other.getDelivery(deliveryId)).status).toBe(403);
-    const otherFeed = await MqttRecorder.connect(system.urls.mqtt, [topics.riderAssignments(otherRiderId)], { username: 'rider', password: (await deliveries.riderToken(otherRiderId)).body.token, clientId: `proof-other-${namespace}` });
+    const otherFeed = await MqttRecorder.connect(system.urls.mqtt, [topics.riderAssignments(otherRiderId)], {
+      username: 'rider',
+      password: (await deliveries.riderToken(otherRiderId)).body.token,
+      clientId: `proof-other-${namespace}`,
+    });
     recorders.push(otherFeed);
     await expect(otherFeed.client.subscribeAsync(topics.riderAssignments(riderId), { qos: 1 })).rejects.toThrow('Subscribe error');
 

@@ -63,7 +63,10 @@ describeIfAvailable('in the browser: when the shop asks for a PIN at the door', 
     const customer = await browser.open(TrackPage.url(system.urls.web, order.id, order.trackingToken), { phone: true });
     const track = new TrackPage(customer.page);
     await waitForText(customer.page.locator(byTestId('delivery-pin')), pin);
-    await waitForText(customer.page.locator(byTestId('proof-text')), 'Tell it to the rider when they hand you the parcel, not before: they need it to finish the delivery.');
+    await waitForText(
+      customer.page.locator(byTestId('proof-text')),
+      'Tell it to the rider when they hand you the parcel, not before: they need it to finish the delivery.',
+    );
 
     const rider = new RiderApp(riderPage);
     await rider.waitForDelivery(order.orderNumber, 'Rider assigned');
@@ -74,16 +77,25 @@ describeIfAvailable('in the browser: when the shop asks for a PIN at the door', 
     expect(await card.innerText()).not.toContain(pin);
     // What the rider's phone gets over HTTP and MQTT has no PIN either.
     const riderToken = (await deliveries.riderToken(riderId)).body.token;
-    const riderFeed = await MqttRecorder.connect(system.urls.mqtt, [topics.riderAssignments(riderId)], { username: 'rider', password: riderToken, clientId: `pin-rider-${namespace}` });
+    const riderFeed = await MqttRecorder.connect(system.urls.mqtt, [topics.riderAssignments(riderId)], {
+      username: 'rider',
+      password: riderToken,
+      clientId: `pin-rider-${namespace}`,
+    });
     recorders.push(riderFeed);
     await riderFeed.waitFor(() => riderFeed.messages.length > 0, 'the retained assignments');
     expect(JSON.stringify(riderFeed.messages.map((m) => m.payload))).not.toContain(`"${pin}"`);
     expect(JSON.stringify((await new DeliveryClient(system.urls.delivery, riderToken).getDelivery(deliveryId)).body)).not.toContain(`"${pin}"`);
 
     // A "delivered" sent anyway (an old app, a forged report) is refused by delivery-service.
-    const metric = async () => Number(/^rider_reports_total\{kind="status",result="refused"[^}]*\} (\d+)$/m.exec(await (await fetch(system.urls.metrics.delivery)).text())?.[1] ?? 0);
+    const metric = async () =>
+      Number(/^rider_reports_total\{kind="status",result="refused"[^}]*\} (\d+)$/m.exec(await (await fetch(system.urls.metrics.delivery)).text())?.[1] ?? 0);
     const refusedBefore = await metric();
-    await riderFeed.client.publishAsync(topics.riderDeliveryStatus(riderId, deliveryId), JSON.stringify({ status: 'delivered', at: new Date().toISOString() }), { qos: 1 });
+    await riderFeed.client.publishAsync(
+      topics.riderDeliveryStatus(riderId, deliveryId),
+      JSON.stringify({ status: 'delivered', at: new Date().toISOString() }),
+      { qos: 1 },
+    );
     await waitFor(async () => (await metric()) > refusedBefore, 'the forged "delivered" to be refused');
     expect((await deliveries.getDelivery(deliveryId)).body.status).toBe('picked_up');
 

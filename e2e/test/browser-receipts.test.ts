@@ -47,14 +47,27 @@ describeIfAvailable('in the browser: per-hop receipts of a status change in the 
     return { order, trackingToken: trackingToken as string };
   }
 
-  const statusRow = (version: number, kind = 'status'): Locator => admin.page.locator(`[data-testid="receipt-row"][data-kind="${kind}"][data-version="${version}"]`);
+  const statusRow = (version: number, kind = 'status'): Locator =>
+    admin.page.locator(`[data-testid="receipt-row"][data-kind="${kind}"][data-version="${version}"]`);
 
   /** The times shown in the row's cells, once every hop named has one. */
   async function timesOf(row: Locator, hops: readonly (typeof HOPS)[number][]): Promise<number[]> {
-    return waitFor(async () => {
-      const times = await Promise.all(hops.map((hop) => row.locator(`td[data-hop="${hop}"]`).getAttribute('data-at', { timeout: 1_000 }).catch(() => null)));
-      return times.every((t) => t !== null) ? times.map(Number) : undefined;
-    }, `the times of ${hops.join(', ')}`, 20_000, 100);
+    return waitFor(
+      async () => {
+        const times = await Promise.all(
+          hops.map((hop) =>
+            row
+              .locator(`td[data-hop="${hop}"]`)
+              .getAttribute('data-at', { timeout: 1_000 })
+              .catch(() => null),
+          ),
+        );
+        return times.every((t) => t !== null) ? times.map(Number) : undefined;
+      },
+      `the times of ${hops.join(', ')}`,
+      20_000,
+      100,
+    );
   }
 
   it('when a customer page watches the order, then the status change shows written, confirmed, broker accepted and device acknowledged, each after what it follows, with the gaps', async () => {
@@ -114,10 +127,18 @@ describeIfAvailable('in the browser: per-hop receipts of a status change in the 
     await admin.waitForRowStatus(order.orderNumber, 'Shipped');
     await admin.openOrder(order.orderNumber);
 
-    const rider = await MqttRecorder.connect(system.urls.mqtt, [], { clientId: `rider-${order.id}`, username: 'rider', password: (await deliveries.riderToken(created.body.id)).body.token });
+    const rider = await MqttRecorder.connect(system.urls.mqtt, [], {
+      clientId: `rider-${order.id}`,
+      username: 'rider',
+      password: (await deliveries.riderToken(created.body.id)).body.token,
+    });
     try {
       const at = new Date().toISOString();
-      await rider.client.publishAsync(topics.riderDeliveryStatus(created.body.id, deliveryId), JSON.stringify({ status: 'picked_up', at, lat: 51.461, lng: -2.579 }), { qos: 1 });
+      await rider.client.publishAsync(
+        topics.riderDeliveryStatus(created.body.id, deliveryId),
+        JSON.stringify({ status: 'picked_up', at, lat: 51.461, lng: -2.579 }),
+        { qos: 1 },
+      );
       await track.waitForDeliveryStatus('Picked up');
       const version = (await deliveries.getDelivery(deliveryId)).body.version as number;
       const [written, confirmed, broker, device] = await timesOf(statusRow(version, 'tracking'), HOPS);

@@ -31,10 +31,15 @@ async function deliverAfterARide(system: RunningSystem, positions: number, paceM
   const created = await deliveries.createRider({ name: `Ada Replay ${order.orderNumber.slice(3, 7)}` });
   expect(created.status).toBe(201);
   expect((await deliveries.assign(deliveryId, created.body.id)).status).toBe(200);
-  const rider = await MqttRecorder.connect(system.urls.mqtt, [], { clientId: `rider-${order.id}`, username: 'rider', password: (await deliveries.riderToken(created.body.id)).body.token });
+  const rider = await MqttRecorder.connect(system.urls.mqtt, [], {
+    clientId: `rider-${order.id}`,
+    username: 'rider',
+    password: (await deliveries.riderToken(created.body.id)).body.token,
+  });
   try {
     const statusTopic = topics.riderDeliveryStatus(created.body.id, deliveryId);
-    const applied = (check: (d: DeliverySnapshot) => boolean, what: string) => waitFor(async () => check((await deliveries.getDelivery(deliveryId)).body), what, 10_000);
+    const applied = (check: (d: DeliverySnapshot) => boolean, what: string) =>
+      waitFor(async () => check((await deliveries.getDelivery(deliveryId)).body), what, 10_000);
     const start = { lat: 51.461, lng: -2.579 };
     const address = order.deliveryAddress as { lat: number; lng: number };
     const ridden: Array<{ lat: number; lng: number }> = [start];
@@ -52,7 +57,11 @@ async function deliverAfterARide(system: RunningSystem, positions: number, paceM
       await applied((d) => d.lastPosition?.at === at, `position ${i} to be applied`);
     }
     await rider.client.publishAsync(statusTopic, JSON.stringify({ status: 'delivered', at: new Date().toISOString() }), { qos: 1 });
-    await waitFor(async () => (await new OrdersClient(system.urls.orders, adminToken).getOrder(order.id)).body.status === 'delivered', 'the order to be delivered', 20_000);
+    await waitFor(
+      async () => (await new OrdersClient(system.urls.orders, adminToken).getOrder(order.id)).body.status === 'delivered',
+      'the order to be delivered',
+      20_000,
+    );
     return { order, ridden };
   } finally {
     await rider.close();
@@ -92,8 +101,14 @@ describeIfAvailable('in the browser: when an admin replays a delivered order', c
     await page.getByRole('button', { name: 'Replay this order' }).click();
     await waitForAttribute(page, 'replay', 'data-state', 'paused');
 
-    const steps = await page.locator(`${byTestId('replay-timeline')} li`).evaluateAll((items) =>
-      items.map((li) => ({ step: `${li.getAttribute('data-kind')}:${li.getAttribute('data-status')}`, at: li.querySelector('time')?.getAttribute('datetime') ?? '' })));
+    const steps = await page
+      .locator(`${byTestId('replay-timeline')} li`)
+      .evaluateAll((items) =>
+        items.map((li) => ({
+          step: `${li.getAttribute('data-kind')}:${li.getAttribute('data-status')}`,
+          at: li.querySelector('time')?.getAttribute('datetime') ?? '',
+        })),
+      );
     const orderSteps = steps.filter((s) => s.step.startsWith('order:')).map((s) => s.step);
     const deliverySteps = steps.filter((s) => s.step.startsWith('delivery:')).map((s) => s.step);
     expect(orderSteps).toEqual(['pending', 'confirmed', 'processing', 'shipped', 'out_for_delivery', 'delivered'].map((s) => `order:${s}`));
@@ -111,7 +126,12 @@ describeIfAvailable('in the browser: when an admin replays a delivered order', c
       const samples: ReplaySample[] = [];
       (window as unknown as { replaySamples: ReplaySample[] }).replaySamples = samples;
       new MutationObserver(() =>
-        samples.push({ wall: performance.now(), offset: Number(element.dataset.offsetMs), steps: Number(element.dataset.stepsReached), points: Number(element.dataset.pointsReached) }),
+        samples.push({
+          wall: performance.now(),
+          offset: Number(element.dataset.offsetMs),
+          steps: Number(element.dataset.stepsReached),
+          points: Number(element.dataset.pointsReached),
+        }),
       ).observe(element, { attributes: true, attributeFilter: ['data-offset-ms'] });
     });
     await page.getByLabel('Speed').selectOption({ label: '10×' });
@@ -146,39 +166,47 @@ describeIfAvailable('in the browser: when an admin replays a delivered order', c
 describeIfAvailable("in the browser: when the customer's tracking page shows a delivered order", chromiumMissing(), () => {
   const cases = [
     { name: 'by default', env: {}, shown: false },
-    { name: 'with CUSTOMER_TRACK_AFTER_DELIVERY and CUSTOMER_PATH_AFTER_DELIVERY on', env: { delivery: { CUSTOMER_TRACK_AFTER_DELIVERY: 'true' }, web: { CUSTOMER_PATH_AFTER_DELIVERY: 'true' } }, shown: true },
+    {
+      name: 'with CUSTOMER_TRACK_AFTER_DELIVERY and CUSTOMER_PATH_AFTER_DELIVERY on',
+      env: { delivery: { CUSTOMER_TRACK_AFTER_DELIVERY: 'true' }, web: { CUSTOMER_PATH_AFTER_DELIVERY: 'true' } },
+      shown: true,
+    },
   ] as const;
 
-  it.each(cases)('$name, then the path is shown: $shown', async ({ env, shown }) => {
-    const namespace = testNamespace('replay-customer');
-    const system = await startSystem({ amqpUrl, namespace, ports: 'free', env });
-    const browser = await BrowserSession.start();
-    try {
-      const { order, ridden } = await deliverAfterARide(system, 3, 0);
-      const customer = await browser.open(undefined, { phone: true });
-      const asked: string[] = [];
-      customer.page.on('request', (request) => {
-        if (request.url().includes('/track')) asked.push(request.url());
-      });
-      await customer.page.goto(TrackPage.url(system.urls.web, order.id, order.trackingToken));
-      const track = new TrackPage(customer.page);
-      await track.waitForStatus('Delivered');
-      await track.waitForDeliveryStatus('Delivered');
-      const path = customer.page.locator(byTestId('delivered-path'));
-      if (shown) {
-        await path.waitFor({ state: 'visible', timeout: 20_000 });
-        expect(await path.getAttribute('data-points')).toBe(String(ridden.length));
-        copyScreenshotToDocs(await browser.screenshot(customer.page, 'track-delivered-path'), 'track-delivered-path');
-      } else {
-        // The page never asks: the setting is off, so nothing about the path leaves delivery-service.
-        expect(asked.filter((url) => url.startsWith(system.urls.delivery))).toEqual([]);
-        expect(await path.count()).toBe(0);
+  it.each(cases)(
+    '$name, then the path is shown: $shown',
+    async ({ env, shown }) => {
+      const namespace = testNamespace('replay-customer');
+      const system = await startSystem({ amqpUrl, namespace, ports: 'free', env });
+      const browser = await BrowserSession.start();
+      try {
+        const { order, ridden } = await deliverAfterARide(system, 3, 0);
+        const customer = await browser.open(undefined, { phone: true });
+        const asked: string[] = [];
+        customer.page.on('request', (request) => {
+          if (request.url().includes('/track')) asked.push(request.url());
+        });
+        await customer.page.goto(TrackPage.url(system.urls.web, order.id, order.trackingToken));
+        const track = new TrackPage(customer.page);
+        await track.waitForStatus('Delivered');
+        await track.waitForDeliveryStatus('Delivered');
+        const path = customer.page.locator(byTestId('delivered-path'));
+        if (shown) {
+          await path.waitFor({ state: 'visible', timeout: 20_000 });
+          expect(await path.getAttribute('data-points')).toBe(String(ridden.length));
+          copyScreenshotToDocs(await browser.screenshot(customer.page, 'track-delivered-path'), 'track-delivered-path');
+        } else {
+          // The page never asks: the setting is off, so nothing about the path leaves delivery-service.
+          expect(asked.filter((url) => url.startsWith(system.urls.delivery))).toEqual([]);
+          expect(await path.count()).toBe(0);
+        }
+        expect(customer.errors).toEqual([]);
+      } finally {
+        await browser.close();
+        await system.stop();
+        await deleteAmqpNamespace(amqpUrl, namespace, QUEUES);
       }
-      expect(customer.errors).toEqual([]);
-    } finally {
-      await browser.close();
-      await system.stop();
-      await deleteAmqpNamespace(amqpUrl, namespace, QUEUES);
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });

@@ -3,7 +3,18 @@ import type { BrowserContext } from 'playwright-core';
 import { topics } from '@orderpulse/contracts';
 import { testNamespace } from '@orderpulse/service-kit/testing';
 import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
-import { BrowserSession, byTestId, chromiumMissing, copyScreenshotToDocs, RiderApp, startSystemWithMap, TrackPage, waitForText, type SystemWithMap, type TileServer } from '../src/browser/index.js';
+import {
+  BrowserSession,
+  byTestId,
+  chromiumMissing,
+  copyScreenshotToDocs,
+  RiderApp,
+  startSystemWithMap,
+  TrackPage,
+  waitForText,
+  type SystemWithMap,
+  type TileServer,
+} from '../src/browser/index.js';
 import { aNewOrder, DeliveryClient, MqttRecorder, shipNewOrder, TestTokens, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
@@ -12,7 +23,6 @@ const HOME = aNewOrder().deliveryAddress as { lat: number; lng: number };
 const along = (i: number) => ({ lat: Math.round((HOME.lat + 0.009 - i * 0.0009) * 1e6) / 1e6, lng: Math.round((HOME.lng + 0.004 - i * 0.0004) * 1e6) / 1e6 });
 /** What Playwright's geolocation emulation takes, for a point. */
 const device = (point: { lat: number; lng: number }) => ({ latitude: point.lat, longitude: point.lng, accuracy: 6 });
-
 
 /**
  * A rider's phone in Chromium: the device's location (Playwright geolocation), a real map from
@@ -60,7 +70,11 @@ describeIfAvailable('in the browser: when a rider works from a phone with its lo
 
   /** An order shipped and assigned to the rider; its customer's tracking token. */
   async function assignedOrder() {
-    const { order, deliveryId } = await shipNewOrder(system.urls, adminToken, aNewOrder({ items: [{ sku: 'TEA-01', name: 'Loose-leaf tea', quantity: 2, unitPriceCents: 650 }] }));
+    const { order, deliveryId } = await shipNewOrder(
+      system.urls,
+      adminToken,
+      aNewOrder({ items: [{ sku: 'TEA-01', name: 'Loose-leaf tea', quantity: 2, unitPriceCents: 650 }] }),
+    );
     expect((await deliveries.assign(deliveryId, riderId)).status).toBe(200);
     return { order, deliveryId, trackingToken: order.trackingToken };
   }
@@ -197,9 +211,17 @@ describeIfAvailable('in the browser: when a rider works from a phone with its lo
     // The broker took the status report before: sending it again (a lost acknowledgement) changes nothing.
     const entry = (await deliveries.getDelivery(deliveryId)).body.history.find((h) => h.status === 'picked_up');
     expect(entry?.reportId).toMatch(/^[0-9a-f-]{36}$/);
-    const repeat = await MqttRecorder.connect(system.urls.mqtt, [], { username: 'rider', password: (await deliveries.riderToken(riderId)).body.token, clientId: 'repeat' });
+    const repeat = await MqttRecorder.connect(system.urls.mqtt, [], {
+      username: 'rider',
+      password: (await deliveries.riderToken(riderId)).body.token,
+      clientId: 'repeat',
+    });
     recorders.push(repeat);
-    await repeat.client.publishAsync(topics.riderDeliveryStatus(riderId, deliveryId), JSON.stringify({ status: 'picked_up', at: entry?.at, reportId: entry?.reportId }), { qos: 1 });
+    await repeat.client.publishAsync(
+      topics.riderDeliveryStatus(riderId, deliveryId),
+      JSON.stringify({ status: 'picked_up', at: entry?.at, reportId: entry?.reportId }),
+      { qos: 1 },
+    );
     await rider.report(order.orderNumber, 'On the way');
     await customer.track.waitForDeliveryStatus('On the way');
     const after = (await deliveries.getDelivery(deliveryId)).body;

@@ -3,7 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { topics } from '@orderpulse/contracts';
 import { deleteAmqpNamespace, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
 import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
-import { AdminConsole, BrowserSession, byTestId, chromiumMissing, copyScreenshotToDocs, TrackPage, waitForText, type OpenedPage } from '../src/browser/index.js';
+import {
+  AdminConsole,
+  BrowserSession,
+  byTestId,
+  chromiumMissing,
+  copyScreenshotToDocs,
+  TrackPage,
+  waitForText,
+  type OpenedPage,
+} from '../src/browser/index.js';
 import { aNewOrder, DeliveryClient, MqttRecorder, OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
@@ -44,7 +53,11 @@ describeIfAvailable('in the browser: when a rider carries several deliveries', c
     orders = new OrdersClient(system.urls.orders, await tokens.admin());
     deliveries = new DeliveryClient(system.urls.delivery, await tokens.admin());
     riderId = (await deliveries.createRider({ name: 'Rosa Parks' })).body.id;
-    rider = await MqttRecorder.connect(system.urls.mqtt, [], { clientId: `rider-${namespace}`, username: 'rider', password: (await deliveries.riderToken(riderId)).body.token });
+    rider = await MqttRecorder.connect(system.urls.mqtt, [], {
+      clientId: `rider-${namespace}`,
+      username: 'rider',
+      password: (await deliveries.riderToken(riderId)).body.token,
+    });
     browser = await BrowserSession.start();
   }, 90_000);
 
@@ -73,7 +86,15 @@ describeIfAvailable('in the browser: when a rider carries several deliveries', c
         username: 'customer',
         password: created.body.trackingToken,
       });
-      stops.push({ id: created.body.id, orderNumber: created.body.orderNumber, trackingToken: created.body.trackingToken, deliveryId: delivery.id, line1, page, mqtt });
+      stops.push({
+        id: created.body.id,
+        orderNumber: created.body.orderNumber,
+        trackingToken: created.body.trackingToken,
+        deliveryId: delivery.id,
+        line1,
+        page,
+        mqtt,
+      });
     }
     const [a, b, c] = stops as [Stop, Stop, Stop];
 
@@ -86,7 +107,11 @@ describeIfAvailable('in the browser: when a rider carries several deliveries', c
 
     // Only admins set the order, and only with every open delivery of the rider once.
     const put = async (token: string, body: unknown) => {
-      const res = await fetch(`${system.urls.delivery}/riders/${riderId}/stops`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${system.urls.delivery}/riders/${riderId}/stops`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, body: (await res.json()) as { items?: Array<{ deliveryId: string; stopsBefore: number }>; error?: { code: string } } };
     };
     const admin = await tokens.admin();
@@ -99,13 +124,23 @@ describeIfAvailable('in the browser: when a rider carries several deliveries', c
     const console_ = new AdminConsole(consolePage.page);
     await console_.logIn(ADMIN.username, ADMIN.password);
     await consolePage.page.getByRole('button', { name: 'Stops of Rosa Parks' }).click();
-    const listed = () => consolePage.page.locator(`${byTestId('stops-list')} li`).evaluateAll((items) => items.map((li) => li.getAttribute('data-order-number')));
+    const listed = () =>
+      consolePage.page.locator(`${byTestId('stops-list')} li`).evaluateAll((items) => items.map((li) => li.getAttribute('data-order-number')));
     await waitFor(async () => ((await listed()).length === 3 ? true : undefined), 'the three stops in the console', 20_000);
     expect(await listed()).toEqual([a.orderNumber, b.orderNumber, c.orderNumber]);
-    for (const expected of [[a, c, b], [c, a, b]]) {
+    for (const expected of [
+      [a, c, b],
+      [c, a, b],
+    ]) {
       await consolePage.page.getByRole('button', { name: `Move ${c.orderNumber} up` }).click();
-      await waitFor(async () => (JSON.stringify(await listed()) === JSON.stringify(expected.map((s) => s.orderNumber)) ? true : undefined), 'the new order in the console', 20_000).catch(async (err: Error) => {
-        throw new Error(`${err.message}; listed ${JSON.stringify(await listed())}, problem: ${await consolePage.page.locator(byTestId('stops-error')).textContent()}`);
+      await waitFor(
+        async () => (JSON.stringify(await listed()) === JSON.stringify(expected.map((s) => s.orderNumber)) ? true : undefined),
+        'the new order in the console',
+        20_000,
+      ).catch(async (err: Error) => {
+        throw new Error(
+          `${err.message}; listed ${JSON.stringify(await listed())}, problem: ${await consolePage.page.locator(byTestId('stops-error')).textContent()}`,
+        );
       });
     }
     await waitForText(consolePage.page.locator(byTestId('stops-note')), 'Order saved; each customer sees their new place.');
@@ -139,7 +174,14 @@ describeIfAvailable('in the browser: when a rider carries several deliveries', c
       }
     }
     // Nor can a customer listen to another order's topic.
-    await expect(MqttRecorder.connect(system.urls.mqtt, [topics.orderTracking(a.id)], { clientId: `nosy-${randomUUID()}`, username: 'customer', password: b.trackingToken, reconnectPeriod: 0 })).rejects.toThrow();
+    await expect(
+      MqttRecorder.connect(system.urls.mqtt, [topics.orderTracking(a.id)], {
+        clientId: `nosy-${randomUUID()}`,
+        username: 'customer',
+        password: b.trackingToken,
+        reconnectPeriod: 0,
+      }),
+    ).rejects.toThrow();
     for (const stop of stops) expect(stop.page.errors).toEqual([]);
     expect(consolePage.errors).toEqual([]);
   }, 120_000);

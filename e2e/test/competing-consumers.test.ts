@@ -98,7 +98,9 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
     const { queue } = await tapChannel.assertQueue('', { exclusive: true, autoDelete: true });
     await tapChannel.bindQueue(queue, namespaced(namespace, EXCHANGES.orders), 'order.*');
     await tapChannel.bindQueue(queue, namespaced(namespace, EXCHANGES.delivery), 'delivery.*');
-    await tapChannel.consume(queue, (message) => message && emitted.push(JSON.parse(message.content.toString('utf8')) as OrderEvent | DeliveryEvent), { noAck: true });
+    await tapChannel.consume(queue, (message) => message && emitted.push(JSON.parse(message.content.toString('utf8')) as OrderEvent | DeliveryEvent), {
+      noAck: true,
+    });
     const adminToken = await tokens.admin();
     // One rider per order: a rider carrying several deliveries renumbers their stops (issue 18 point 6), a version each, and this test counts versions exactly.
     for (let r = 0; r < ORDERS; r += 1) {
@@ -156,7 +158,9 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
         const order = orders[i]!;
         // Alternate instances per change, so one aggregate's events leave through both outboxes.
         for (const [step, status] of ORDER_STEPS.entries()) {
-          const res = await retried(() => ordersClients[(i + step) % 2]!.changeStatus(order.id, status === 'shipped' ? { status, trackingNumber: `TRK-${i}` } : { status }));
+          const res = await retried(() =>
+            ordersClients[(i + step) % 2]!.changeStatus(order.id, status === 'shipped' ? { status, trackingNumber: `TRK-${i}` } : { status }),
+          );
           patches += 1;
           if (res.status === 409) conflicts += 1;
           expect(res.status).toBe(200);
@@ -178,7 +182,12 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
     const onFinal = (c: MqttRecorder, orderId: string) =>
       c.on(topics.orderStatus(orderId)).some((m) => m.payload.version === FINAL_VERSION) &&
       c.on(topics.orderTracking(orderId)).some((m) => m.payload.version === FINAL_DELIVERY_VERSION);
-    await waitFor(() => orders.every((o) => onFinal(customers.get(o.id)!, o.id)), 'every customer to receive the final order and delivery versions', 90_000, 50).catch((err: Error) => {
+    await waitFor(
+      () => orders.every((o) => onFinal(customers.get(o.id)!, o.id)),
+      'every customer to receive the final order and delivery versions',
+      90_000,
+      50,
+    ).catch((err: Error) => {
       const behind = orders.filter((o) => !onFinal(customers.get(o.id)!, o.id));
       const sample = customers.get(behind[0]!.id)!.messages.map((m) => `${m.topic.split('/').pop()}:v${String(m.payload.version)}:${String(m.payload.status)}`);
       throw new Error(`${err.message}; ${behind.length} customers behind, e.g. ${behind[0]!.id} received ${sample.join(' ')}`);
@@ -189,15 +198,25 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
     let repeated = 0;
     for (const order of orders) {
       for (const topic of [topics.orderStatus(order.id), topics.orderTracking(order.id)]) {
-        const versions = customers.get(order.id)!.on(topic).map((m: ReceivedMessage) => m.payload.version as number);
+        const versions = customers
+          .get(order.id)!
+          .on(topic)
+          .map((m: ReceivedMessage) => m.payload.version as number);
         received += versions.length;
         for (let k = 1; k < versions.length; k += 1) {
           expect(versions[k]).toBeGreaterThanOrEqual(versions[k - 1]!); // never backwards
           if (versions[k] === versions[k - 1]) repeated += 1;
         }
       }
-      expect(customers.get(order.id)!.on(topics.orderStatus(order.id)).at(-1)!.payload).toMatchObject({ orderId: order.id, status: 'delivered', version: FINAL_VERSION });
-      expect(customers.get(order.id)!.on(topics.orderTracking(order.id)).at(-1)!.payload).toMatchObject({ status: 'delivered', version: FINAL_DELIVERY_VERSION });
+      expect(customers.get(order.id)!.on(topics.orderStatus(order.id)).at(-1)!.payload).toMatchObject({
+        orderId: order.id,
+        status: 'delivered',
+        version: FINAL_VERSION,
+      });
+      expect(customers.get(order.id)!.on(topics.orderTracking(order.id)).at(-1)!.payload).toMatchObject({
+        status: 'delivered',
+        version: FINAL_DELIVERY_VERSION,
+      });
     }
 
     // Each outbox event exactly once and, per aggregate, in version order (as RabbitMQ received them).
@@ -210,7 +229,9 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
     for (const event of emitted) {
       if (seen.has(event.id)) duplicatePublishes += 1;
       seen.add(event.id);
-      const aggregate = event.type.startsWith('delivery.') ? `delivery:${(event.data as { id?: string; deliveryId?: string }).deliveryId ?? (event.data as { id: string }).id}` : `order:${event.orderId}`;
+      const aggregate = event.type.startsWith('delivery.')
+        ? `delivery:${(event.data as { id?: string; deliveryId?: string }).deliveryId ?? (event.data as { id: string }).id}`
+        : `order:${event.orderId}`;
       if ((lastVersion.get(aggregate) ?? 0) >= event.version) outOfOrder += 1;
       lastVersion.set(aggregate, event.version);
     }
@@ -243,7 +264,11 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
     const channel = await tap.createConfirmChannel();
     for (const event of late) {
       for (let copy = 0; copy < 2; copy += 1) {
-        channel.publish(namespaced(namespace, EXCHANGES.orders), event!.type, Buffer.from(JSON.stringify(event)), { persistent: true, contentType: 'application/json', messageId: event!.id });
+        channel.publish(namespaced(namespace, EXCHANGES.orders), event!.type, Buffer.from(JSON.stringify(event)), {
+          persistent: true,
+          contentType: 'application/json',
+          messageId: event!.id,
+        });
       }
     }
     await channel.waitForConfirms();
@@ -265,7 +290,11 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
   }, 60_000);
 
   it('then a customer who subscribes afterwards gets the final state retained, for every order', async () => {
-    const late = await MqttRecorder.connect(system.urls.mqtt, ['orders/+/status'], { clientId: `admin-late-${namespace}`.slice(0, 64), username: 'admin', password: await tokens.admin() });
+    const late = await MqttRecorder.connect(system.urls.mqtt, ['orders/+/status'], {
+      clientId: `admin-late-${namespace}`.slice(0, 64),
+      username: 'admin',
+      password: await tokens.admin(),
+    });
     try {
       await late.waitFor((ms) => new Set(ms.map((m) => m.topic)).size >= ORDERS, `${ORDERS} retained status messages`, 30_000);
       for (const order of orders) {

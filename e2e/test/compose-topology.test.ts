@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, it, expect } from '@jest/globals';
 import { topics } from '@orderpulse/contracts';
-import { deleteAmqpNamespace, deleteRedisNamespace, dropMongoDatabases, redisTarget, testNamespace, uniqueRedisNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import {
+  deleteAmqpNamespace,
+  deleteRedisNamespace,
+  dropMongoDatabases,
+  redisTarget,
+  testNamespace,
+  uniqueRedisNamespace,
+  waitFor,
+} from '@orderpulse/service-kit/testing';
 import { startSmtpSink, type SmtpSink } from '@orderpulse/service-kit/testing/smtp-sink';
 import { describeIfAvailable, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
 import { findComposeCli, loadCompose, startComposeAsProcesses, type ComposeAsProcesses, type ComposeProcess } from '../src/compose/index.js';
@@ -69,16 +77,26 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
   }, 60_000);
 
   it('then every deployable runs in production mode with the settings compose gives it, the notifier twice', () => {
-    expect(topology.processes.map((p) => `${p.service}#${p.replica}`).sort()).toEqual(
-      ['broker#1', 'delivery-service#1', 'mail-service#1', 'notifier-service#1', 'notifier-service#2', 'orders-service#1', 'web-client#1'],
-    );
+    expect(topology.processes.map((p) => `${p.service}#${p.replica}`).sort()).toEqual([
+      'broker#1',
+      'delivery-service#1',
+      'mail-service#1',
+      'notifier-service#1',
+      'notifier-service#2',
+      'orders-service#1',
+      'web-client#1',
+    ]);
     for (const { env } of topology.processes) expect(env.NODE_ENV).toBe('production');
     expect(only('broker').env.REDIS_URL).toBeTruthy();
     expect(only('orders-service').env.ADMIN_USERNAME).toBe('ops');
     expect(only('delivery-service').env.MQTT_URL).toBe(`mqtt://127.0.0.1:${topology.ports.get(1884)}`);
     expect(only('mail-service').env.SMTP_URL).toBe(sink.url);
     // The services on MongoDB, each in the database compose gives it, no journal files.
-    expect(topology.mongoDatabases.sort()).toEqual([`${amqpNamespace}-orderpulse-delivery`, `${amqpNamespace}-orderpulse-mail`, `${amqpNamespace}-orderpulse-orders`]);
+    expect(topology.mongoDatabases.sort()).toEqual([
+      `${amqpNamespace}-orderpulse-delivery`,
+      `${amqpNamespace}-orderpulse-mail`,
+      `${amqpNamespace}-orderpulse-orders`,
+    ]);
     for (const service of ['orders-service', 'delivery-service', 'mail-service']) {
       expect(only(service).env.MONGO_URL).toMatch(/^mongodb:\/\//);
       expect(only(service).env.DATA_DIR).toBeUndefined();
@@ -92,7 +110,12 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
     expect(page.text).toContain('<html');
     const config = (await httpsRequest(`${origin}/config.json`, caddyRoot!)).json as Record<string, string | null>;
     // No map: compose passes MAP_TILE_URL empty unless .env sets it.
-    expect(config).toEqual({ mqttWsUrl: `wss://localhost:${topology.ports.get(443)}/mqtt`, ordersUrl: `${origin}/api/orders`, deliveryUrl: `${origin}/api/delivery`, map: null });
+    expect(config).toEqual({
+      mqttWsUrl: `wss://localhost:${topology.ports.get(443)}/mqtt`,
+      ordersUrl: `${origin}/api/orders`,
+      deliveryUrl: `${origin}/api/delivery`,
+      map: null,
+    });
     expect((await httpsRequest(`${config.ordersUrl!}/readyz`, caddyRoot!)).status).toBe(200);
     expect((await httpsRequest(`${config.deliveryUrl!}/readyz`, caddyRoot!)).status).toBe(200);
   });
@@ -117,7 +140,11 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
     });
     const rider = (await deliveries.createRider({ name: 'Ada Compose' })).body;
     const riderToken = (await deliveries.riderToken(rider.id)).body.token;
-    const riderClient = await MqttRecorder.connect(`mqtt://127.0.0.1:${topology.ports.get(1884)}`, [], { clientId: `rider-${rider.id}`.slice(0, 60), username: 'rider', password: riderToken });
+    const riderClient = await MqttRecorder.connect(`mqtt://127.0.0.1:${topology.ports.get(1884)}`, [], {
+      clientId: `rider-${rider.id}`.slice(0, 60),
+      username: 'rider',
+      password: riderToken,
+    });
     try {
       for (const status of ['confirmed', 'processing', 'shipped'] as const) {
         expect((await orders.changeStatus(order.id, status === 'shipped' ? { status, trackingNumber: 'TRK-C1' } : { status })).status).toBe(200);

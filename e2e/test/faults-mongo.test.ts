@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { deleteAmqpNamespace, dropMongoDatabases, ensureFerretDbBinary, FERRETDB_CLIENT_POOL_SIZE, startFerretDb, testNamespace, waitFor, type RunningFerretDb } from '@orderpulse/service-kit/testing';
+import {
+  deleteAmqpNamespace,
+  dropMongoDatabases,
+  ensureFerretDbBinary,
+  FERRETDB_CLIENT_POOL_SIZE,
+  startFerretDb,
+  testNamespace,
+  waitFor,
+  type RunningFerretDb,
+} from '@orderpulse/service-kit/testing';
 import { describeIfAvailable, itIfAvailable, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
 import { closeRabbitMqConnections, createFaultRunner, faultTable, rabbitmqctlMissing, type FaultRow } from '../src/faults/index.js';
 import { OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
@@ -13,87 +22,96 @@ const rows: FaultRow[] = [];
  * suite starts its own FerretDB (MongoDB wire protocol; the binary the global setup built), so
  * that it can SIGKILL the database itself mid-stream without touching other suites' data.
  */
-describeIfAvailable('when faults hit the system on MongoDB mid-stream, then no event is lost and no version goes backwards', 'missing' in mongoTestTarget() ? (mongoTestTarget() as { missing: string }).missing : undefined, () => {
-  const namespace = testNamespace('faults-mongo');
-  let database: RunningFerretDb;
-  let system: RunningSystem;
-  let runFault: ReturnType<typeof createFaultRunner>['runFault'];
-  let orders: OrdersClient;
+describeIfAvailable(
+  'when faults hit the system on MongoDB mid-stream, then no event is lost and no version goes backwards',
+  'missing' in mongoTestTarget() ? (mongoTestTarget() as { missing: string }).missing : undefined,
+  () => {
+    const namespace = testNamespace('faults-mongo');
+    let database: RunningFerretDb;
+    let system: RunningSystem;
+    let runFault: ReturnType<typeof createFaultRunner>['runFault'];
+    let orders: OrdersClient;
 
-  beforeAll(async () => {
-    const postgresUrl = process.env.FERRETDB_POSTGRES_URL;
-    database = await startFerretDb({ binary: ensureFerretDbBinary(), postgresPoolSize: 20, ...(postgresUrl ? { postgresUrl } : {}) });
-    system = await startSystem({
-      amqpUrl,
-      namespace,
-      ports: 'free',
-      services: ['broker', 'orders', 'delivery', 'notifier'],
-      logLevel: 'warn',
-      mongo: { url: database.url, databasePrefix: namespace, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE },
-    });
-    const tokens = new TestTokens(system.jwtSecret);
-    const adminToken = await tokens.admin();
-    orders = new OrdersClient(system.urls.orders, adminToken);
-    ({ runFault } = createFaultRunner({ system, namespace, tokens, orders, adminToken, rows }));
-  }, 90_000);
+    beforeAll(async () => {
+      const postgresUrl = process.env.FERRETDB_POSTGRES_URL;
+      database = await startFerretDb({ binary: ensureFerretDbBinary(), postgresPoolSize: 20, ...(postgresUrl ? { postgresUrl } : {}) });
+      system = await startSystem({
+        amqpUrl,
+        namespace,
+        ports: 'free',
+        services: ['broker', 'orders', 'delivery', 'notifier'],
+        logLevel: 'warn',
+        mongo: { url: database.url, databasePrefix: namespace, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE },
+      });
+      const tokens = new TestTokens(system.jwtSecret);
+      const adminToken = await tokens.admin();
+      orders = new OrdersClient(system.urls.orders, adminToken);
+      ({ runFault } = createFaultRunner({ system, namespace, tokens, orders, adminToken, rows }));
+    }, 90_000);
 
-  afterAll(async () => {
-    await system?.stop();
-    // The databases live in the shared PostgreSQL (one schema each): drop them before the server goes.
-    if (database) await dropMongoDatabases(database.url, [`${namespace}-orders`, `${namespace}-delivery`]).catch(() => undefined);
-    await database?.stop();
-    await deleteAmqpNamespace(amqpUrl, namespace, QUEUES);
-    if (rows.length) process.stdout.write(`\nReliability on MongoDB: faults tried\n${faultTable(rows)}\n`);
-  }, 60_000);
+    afterAll(async () => {
+      await system?.stop();
+      // The databases live in the shared PostgreSQL (one schema each): drop them before the server goes.
+      if (database) await dropMongoDatabases(database.url, [`${namespace}-orders`, `${namespace}-delivery`]).catch(() => undefined);
+      await database?.stop();
+      await deleteAmqpNamespace(amqpUrl, namespace, QUEUES);
+      if (rows.length) process.stdout.write(`\nReliability on MongoDB: faults tried\n${faultTable(rows)}\n`);
+    }, 60_000);
 
-  async function expectNoLoss(...args: Parameters<typeof runFault>) {
-    const outcome = await runFault(...args);
-    expect(outcome.storedProblems.slice(0, 5)).toEqual([]);
-    expect(outcome.lost.slice(0, 5)).toEqual([]);
-    expect(outcome.regressions.slice(0, 5)).toEqual([]);
-    return outcome;
-  }
+    async function expectNoLoss(...args: Parameters<typeof runFault>) {
+      const outcome = await runFault(...args);
+      expect(outcome.storedProblems.slice(0, 5)).toEqual([]);
+      expect(outcome.lost.slice(0, 5)).toEqual([]);
+      expect(outcome.regressions.slice(0, 5)).toEqual([]);
+      return outcome;
+    }
 
-  it('(a) the notifier is SIGKILLed and restarted', async () => {
-    await expectNoLoss('MongoDB: notifier SIGKILL + restart', async () => {
-      expect(await system.processes.get('notifier')!.stop('SIGKILL')).toBeNull();
-      await system.restart('notifier');
-    });
-  }, 180_000);
+    it('(a) the notifier is SIGKILLed and restarted', async () => {
+      await expectNoLoss('MongoDB: notifier SIGKILL + restart', async () => {
+        expect(await system.processes.get('notifier')!.stop('SIGKILL')).toBeNull();
+        await system.restart('notifier');
+      });
+    }, 180_000);
 
-  itIfAvailable('(b) RabbitMQ force-closes every connection', rabbitmqctlMissing(), async () => {
-    await expectNoLoss('MongoDB: rabbitmqctl close_connection', async () => {
-      expect(await closeRabbitMqConnections(namespace)).toBeGreaterThanOrEqual(3);
-    });
-  }, 180_000);
+    itIfAvailable(
+      '(b) RabbitMQ force-closes every connection',
+      rabbitmqctlMissing(),
+      async () => {
+        await expectNoLoss('MongoDB: rabbitmqctl close_connection', async () => {
+          expect(await closeRabbitMqConnections(namespace)).toBeGreaterThanOrEqual(3);
+        });
+      },
+      180_000,
+    );
 
-  it('(c) orders-service is SIGKILLed with PATCHes in flight', async () => {
-    await expectNoLoss('MongoDB: orders-service SIGKILL mid-PATCH + restart', async () => {
-      expect(await system.processes.get('orders')!.stop('SIGKILL')).toBeNull();
-      await system.restart('orders');
-    });
-  }, 180_000);
+    it('(c) orders-service is SIGKILLed with PATCHes in flight', async () => {
+      await expectNoLoss('MongoDB: orders-service SIGKILL mid-PATCH + restart', async () => {
+        expect(await system.processes.get('orders')!.stop('SIGKILL')).toBeNull();
+        await system.restart('orders');
+      });
+    }, 180_000);
 
-  it('(d) the database is SIGKILLed mid-stream and comes back: writes get 503 with Retry-After meanwhile, /readyz says so, and the outbox drains after', async () => {
-    let readyWhileDown: { status: number; body: string } | undefined;
-    let failuresWhileDown = 0;
-    const { driver } = await expectNoLoss('MongoDB: the database SIGKILLed + restarted', async (streaming) => {
-      const before = streaming.stats.failures;
-      await database.kill();
-      // Writes keep coming at the stream's rate while the database is away.
-      await waitFor(() => streaming.stats.failures >= before + 20, 'PATCHes to be refused while the database is down', 30_000, 50);
-      const readyz = await fetch(`${system.urls.orders}/readyz`);
-      readyWhileDown = { status: readyz.status, body: await readyz.text() };
-      failuresWhileDown = streaming.stats.failures - before;
-      await database.restart();
-    });
-    expect(failuresWhileDown).toBeGreaterThanOrEqual(20);
-    // Refused, clearly and quickly: 503 with Retry-After, never a 500 or a hang.
-    expect(Object.keys(driver.stats.failuresByStatus)).toEqual(['503']);
-    expect(driver.stats.failuresWithoutRetryAfter).toBe(0);
-    expect(driver.stats.slowestFailureMs).toBeLessThan(10_000);
-    expect(readyWhileDown?.status).toBe(503);
-    expect(readyWhileDown?.body).toContain('"store":false');
-    rows.at(-1)!.note = `${failuresWhileDown} PATCHes answered 503 + Retry-After while it was down, slowest in ${driver.stats.slowestFailureMs} ms`;
-  }, 180_000);
-});
+    it('(d) the database is SIGKILLed mid-stream and comes back: writes get 503 with Retry-After meanwhile, /readyz says so, and the outbox drains after', async () => {
+      let readyWhileDown: { status: number; body: string } | undefined;
+      let failuresWhileDown = 0;
+      const { driver } = await expectNoLoss('MongoDB: the database SIGKILLed + restarted', async (streaming) => {
+        const before = streaming.stats.failures;
+        await database.kill();
+        // Writes keep coming at the stream's rate while the database is away.
+        await waitFor(() => streaming.stats.failures >= before + 20, 'PATCHes to be refused while the database is down', 30_000, 50);
+        const readyz = await fetch(`${system.urls.orders}/readyz`);
+        readyWhileDown = { status: readyz.status, body: await readyz.text() };
+        failuresWhileDown = streaming.stats.failures - before;
+        await database.restart();
+      });
+      expect(failuresWhileDown).toBeGreaterThanOrEqual(20);
+      // Refused, clearly and quickly: 503 with Retry-After, never a 500 or a hang.
+      expect(Object.keys(driver.stats.failuresByStatus)).toEqual(['503']);
+      expect(driver.stats.failuresWithoutRetryAfter).toBe(0);
+      expect(driver.stats.slowestFailureMs).toBeLessThan(10_000);
+      expect(readyWhileDown?.status).toBe(503);
+      expect(readyWhileDown?.body).toContain('"store":false');
+      rows.at(-1)!.note = `${failuresWhileDown} PATCHes answered 503 + Retry-After while it was down, slowest in ${driver.stats.slowestFailureMs} ms`;
+    }, 180_000);
+  },
+);

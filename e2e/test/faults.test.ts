@@ -66,11 +66,16 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
     });
   }, 180_000);
 
-  itIfAvailable('(b) RabbitMQ force-closes every connection', rabbitmqctlMissing(), async () => {
-    await expectNoLoss('rabbitmqctl close_connection (every connection of the system)', async () => {
-      expect(await closeRabbitMqConnections(namespace)).toBeGreaterThanOrEqual(3);
-    });
-  }, 180_000);
+  itIfAvailable(
+    '(b) RabbitMQ force-closes every connection',
+    rabbitmqctlMissing(),
+    async () => {
+      await expectNoLoss('rabbitmqctl close_connection (every connection of the system)', async () => {
+        expect(await closeRabbitMqConnections(namespace)).toBeGreaterThanOrEqual(3);
+      });
+    },
+    180_000,
+  );
 
   it('(c) the MQTT broker is SIGKILLed and restarted', async () => {
     await expectNoLoss('broker SIGKILL + restart', async () => {
@@ -133,7 +138,9 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
         async () => {
           for (const q of QUEUES) {
             channel.sendToQueue(namespaced(namespace, q), Buffer.from('not json {'), { persistent: true });
-            channel.sendToQueue(namespaced(namespace, q), Buffer.from(JSON.stringify({ type: 'order.status_changed', orderId: 'nope', version: -1 })), { persistent: true });
+            channel.sendToQueue(namespaced(namespace, q), Buffer.from(JSON.stringify({ type: 'order.status_changed', orderId: 'nope', version: -1 })), {
+              persistent: true,
+            });
             poisoned += 2;
           }
           await channel.waitForConfirms();
@@ -150,7 +157,11 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
     const deliveries = new DeliveryClient(system.urls.delivery, adminToken);
     const RIDERS = 8;
     const LOCATIONS = 20;
-    const created = await pool(Array.from({ length: RIDERS }, (_, i) => i), 4, async () => (await orders.createOrder()).body);
+    const created = await pool(
+      Array.from({ length: RIDERS }, (_, i) => i),
+      4,
+      async () => (await orders.createOrder()).body,
+    );
     const customers = await pool(created, 4, async (o) =>
       StatusSubscriber.connect(`customer-${o.id.slice(0, 8)}`, system.urls.mqtt, [topics.orderStatus(o.id), topics.orderTracking(o.id)], {
         clientId: `fault-ride-${o.id}`,
@@ -165,7 +176,7 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
           expect((await orders.changeStatus(o.id, status === 'shipped' ? { status, trackingNumber: 'TRK-G' } : { status })).status).toBe(200);
         }
       }
-      const rides = await pool(created, 4, async (o, ) => {
+      const rides = await pool(created, 4, async (o) => {
         const delivery = await waitFor(() => deliveries.deliveryOf(o.id), `the delivery of ${o.id}`, 20_000);
         const rider = (await deliveries.createRider({ name: `Rider ${o.id.slice(0, 4)}` })).body;
         expect((await deliveries.assign(delivery.id, rider.id)).status).toBe(200);
@@ -174,7 +185,11 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
           return d.status === 'assigned' && d;
         }, 'the delivery to be assigned');
         const token = (await deliveries.riderToken(rider.id)).body.token;
-        const device = await StatusSubscriber.connect(`rider-${rider.id}`, system.urls.mqtt, [topics.riderAssignments(rider.id)], { clientId: `fault-rider-${rider.id}`, username: 'rider', password: token });
+        const device = await StatusSubscriber.connect(`rider-${rider.id}`, system.urls.mqtt, [topics.riderAssignments(rider.id)], {
+          clientId: `fault-rider-${rider.id}`,
+          username: 'rider',
+          password: token,
+        });
         riders.push(device);
         return { order: o, delivery: assigned, riderId: rider.id, device };
       });
@@ -188,14 +203,19 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
         for (const r of rides) {
           const statusTopic = topics.riderDeliveryStatus(r.riderId, r.delivery.id);
           const payload =
-            step === 0 ? { status: 'picked_up', at: at(step) }
-            : step === 1 ? { status: 'in_transit', at: at(step) }
-            : step === LOCATIONS + 2 ? { status: 'delivered', at: at(step) }
-            : null;
+            step === 0
+              ? { status: 'picked_up', at: at(step) }
+              : step === 1
+                ? { status: 'in_transit', at: at(step) }
+                : step === LOCATIONS + 2
+                  ? { status: 'delivered', at: at(step) }
+                  : null;
           reports.push(() =>
             payload
               ? r.device.client.publishAsync(statusTopic, JSON.stringify(payload), { qos: 1 })
-              : r.device.client.publishAsync(topics.riderLocation(r.riderId), JSON.stringify({ lat: 51.46 - step * 0.0002, lng: -2.58, at: at(step) }), { qos: 1 }),
+              : r.device.client.publishAsync(topics.riderLocation(r.riderId), JSON.stringify({ lat: 51.46 - step * 0.0002, lng: -2.58, at: at(step) }), {
+                  qos: 1,
+                }),
           );
         }
       }
@@ -212,16 +232,24 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
 
       const expected: Array<{ subscriber: StatusSubscriber; orders: Expected[] }> = [];
       for (const [i, r] of rides.entries()) {
-        const final = await waitFor(async () => {
-          const d = (await deliveries.getDelivery(r.delivery.id)).body;
-          return d.status === 'delivered' && d;
-        }, `delivery ${r.delivery.id} delivered`, 20_000);
+        const final = await waitFor(
+          async () => {
+            const d = (await deliveries.getDelivery(r.delivery.id)).body;
+            return d.status === 'delivered' && d;
+          },
+          `delivery ${r.delivery.id} delivered`,
+          20_000,
+        );
         expect(final.version).toBe(r.delivery.version + LOCATIONS + 3);
         expect(final.history.map((h) => h.status)).toEqual(['awaiting_assignment', 'assigned', 'picked_up', 'in_transit', 'delivered']);
-        const order = await waitFor(async () => {
-          const o = await getOrderEventually(orders, r.order.id);
-          return o.status === 'delivered' && o;
-        }, `order ${r.order.id} delivered`, 20_000);
+        const order = await waitFor(
+          async () => {
+            const o = await getOrderEventually(orders, r.order.id);
+            return o.status === 'delivered' && o;
+          },
+          `order ${r.order.id} delivered`,
+          20_000,
+        );
         expect(order.history.map((h) => h.status)).toEqual(['pending', 'confirmed', 'processing', 'shipped', 'out_for_delivery', 'delivered']);
         expected.push({
           subscriber: customers[i]!,
@@ -232,7 +260,13 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
         });
       }
       const result = await checkSubscribers(expected, CONVERGE_MS);
-      rows.push({ fault: 'delivery-service SIGKILL while riders publish', events: reports.length, orders: created.length, lost: result.lost.length, regressions: result.regressions.length });
+      rows.push({
+        fault: 'delivery-service SIGKILL while riders publish',
+        events: reports.length,
+        orders: created.length,
+        lost: result.lost.length,
+        regressions: result.regressions.length,
+      });
       expect(result.lost).toEqual([]);
       expect(result.regressions).toEqual([]);
     } finally {

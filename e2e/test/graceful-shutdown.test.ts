@@ -34,17 +34,25 @@ describe('when each process gets SIGTERM, then it exits 0 in bounded time withou
 
     await system.restart('orders');
     for (const id of answered) expect((await orders.getOrder(id)).body).toMatchObject({ status: 'confirmed', version: 2 });
-    await waitFor(async () => {
-      const metrics = await (await fetch(system.urls.metrics.orders)).text();
-      return /^outbox_pending_events\{[^}]*\} 0$/m.test(metrics);
-    }, 'the outbox to be empty after the restart', 15_000);
+    await waitFor(
+      async () => {
+        const metrics = await (await fetch(system.urls.metrics.orders)).text();
+        return /^outbox_pending_events\{[^}]*\} 0$/m.test(metrics);
+      },
+      'the outbox to be empty after the restart',
+      15_000,
+    );
   }, 60_000);
 
-  it.each<ServiceName>(['web', 'mail', 'notifier', 'delivery', 'orders', 'broker'])('then %s exits 0 within the budget and says so', async (name) => {
-    const process = system.processes.get(name)!;
-    const started = Date.now();
-    const code = await process.stop('SIGTERM', SHUTDOWN_BUDGET_MS + 5_000);
-    expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(SHUTDOWN_BUDGET_MS);
-  }, 30_000);
+  it.each<ServiceName>(['web', 'mail', 'notifier', 'delivery', 'orders', 'broker'])(
+    'then %s exits 0 within the budget and says so',
+    async (name) => {
+      const process = system.processes.get(name)!;
+      const started = Date.now();
+      const code = await process.stop('SIGTERM', SHUTDOWN_BUDGET_MS + 5_000);
+      expect(code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(SHUTDOWN_BUDGET_MS);
+    },
+    30_000,
+  );
 });

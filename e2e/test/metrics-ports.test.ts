@@ -36,15 +36,18 @@ describe('when Prometheus text is asked for, then only each process’s METRICS_
     mail: [system.urls.mail],
   });
 
-  it.each<ServiceName>(['broker', 'orders', 'delivery', 'notifier', 'mail', 'web'])('when %s is asked on its public ports, then /metrics is not there; on METRICS_PORT it is', async (name) => {
-    for (const url of publicPorts()[name]) {
-      const res = await fetch(`${url}/metrics`);
-      expect([404, 426]).toContain(res.status);
-      expect(await res.text()).not.toMatch(/^# HELP /m);
-    }
-    const res = await fetch(system.urls.metrics[name]);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(await res.text()).toMatch(OWN_METRIC[name]);
-  });
+  it.each<ServiceName>(['broker', 'orders', 'delivery', 'notifier', 'mail', 'web'])(
+    'when %s is asked on its public ports, then /metrics is not there; on METRICS_PORT it is',
+    async (name) => {
+      for (const url of publicPorts()[name]) {
+        const res = await fetch(`${url}/metrics`);
+        expect([404, 426]).toContain(res.status);
+        expect(await res.text()).not.toMatch(/^# HELP /m);
+      }
+      const res = await fetch(system.urls.metrics[name]);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await res.text()).toMatch(OWN_METRIC[name]);
+    },
+  );
 });

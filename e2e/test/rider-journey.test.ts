@@ -91,7 +91,7 @@ describe('when a rider reports progress, then the customer sees it live', () => 
       expect(assignments.retained || assignments.payload.riderId === riderId).toBe(true);
 
       const statusTopic = topics.riderDeliveryStatus(riderId, delivery.id);
-      const [start, middle, end] = ROUTE as [typeof ROUTE[0], typeof ROUTE[0], typeof ROUTE[0]];
+      const [start, middle, end] = ROUTE as [(typeof ROUTE)[0], (typeof ROUTE)[0], (typeof ROUTE)[0]];
       let sentAt = await riderReports(statusTopic, { status: 'picked_up', at: new Date().toISOString(), ...start });
       const pickedUp = await customer.waitFor((ms) => ms.find((m) => m.topic === tracking && m.payload.status === 'picked_up'), 'tracking: picked_up');
       timings.push({ what: 'picked_up', ms: pickedUp.receivedAt - sentAt });
@@ -117,7 +117,8 @@ describe('when a rider reports progress, then the customer sees it live', () => 
       expect(eta.distanceKm).toBeLessThan(2);
       expect(eta.basedOnPositionAt).toBe(location.payload.at);
       const trackingWithEta = await customer.waitFor(
-        (ms) => ms.find((m) => m.topic === tracking && (m.payload.eta as { basedOnPositionAt?: string } | undefined)?.basedOnPositionAt === location.payload.at),
+        (ms) =>
+          ms.find((m) => m.topic === tracking && (m.payload.eta as { basedOnPositionAt?: string } | undefined)?.basedOnPositionAt === location.payload.at),
         'tracking carrying the ETA from the last position',
       );
       expect(trackingWithEta.payload.status).toBe('in_transit');
@@ -159,15 +160,21 @@ describe('when a rider reports progress, then the customer sees it live', () => 
     await rider.client.publishAsync(statusTopic, JSON.stringify({ status: 'picked_up', at: at(0), lat: 51.46, lng: -2.58 }), { qos: 1 });
     await rider.client.publishAsync(statusTopic, JSON.stringify({ status: 'in_transit', at: at(1) }), { qos: 1 });
     for (let i = 2; i < 49; i += 1) {
-      await rider.client.publishAsync(topics.riderLocation(riderId), JSON.stringify({ lat: 51.46 - i * 0.0002, lng: -2.58 - i * 0.0002, at: at(i) }), { qos: 1 });
+      await rider.client.publishAsync(topics.riderLocation(riderId), JSON.stringify({ lat: 51.46 - i * 0.0002, lng: -2.58 - i * 0.0002, at: at(i) }), {
+        qos: 1,
+      });
     }
     await rider.client.publishAsync(statusTopic, JSON.stringify({ status: 'delivered', at: at(49) }), { qos: 1 });
 
     await system.restart('delivery');
-    const after = await waitFor(async () => {
-      const d = (await deliveries.getDelivery(delivery.id)).body;
-      return d.status === 'delivered' && d;
-    }, 'all 50 reports to be applied after the restart', 20_000);
+    const after = await waitFor(
+      async () => {
+        const d = (await deliveries.getDelivery(delivery.id)).body;
+        return d.status === 'delivered' && d;
+      },
+      'all 50 reports to be applied after the restart',
+      20_000,
+    );
     expect(after.version).toBe(before.version + 50);
     expect(after.history.map((h) => h.status)).toEqual(['awaiting_assignment', 'assigned', 'picked_up', 'in_transit', 'delivered']);
     expect(after.lastPosition).toMatchObject({ lat: 51.46 - 48 * 0.0002, at: at(48) });
@@ -191,11 +198,16 @@ describe('when a rider reports progress, then the customer sees it live', () => 
       }, 'the delivery to be assigned');
       const statusTopic = topics.riderDeliveryStatus(riderId, delivery.id);
       const delivery_ = system.processes.get('delivery')!;
-      const logged = (pattern: RegExp) => waitFor(() => delivery_.lines.some((l) => pattern.test(l) && l.includes(delivery.id)), `a log line matching ${pattern}`);
+      const logged = (pattern: RegExp) =>
+        waitFor(() => delivery_.lines.some((l) => pattern.test(l) && l.includes(delivery.id)), `a log line matching ${pattern}`);
 
       await rider.client.publishAsync(statusTopic, '{"status": "picked_up", ', { qos: 1 });
       await rider.client.publishAsync(statusTopic, JSON.stringify({ status: 'teleported', at: new Date().toISOString() }), { qos: 1 });
-      await otherRider.client.publishAsync(topics.riderDeliveryStatus(other.id, delivery.id), JSON.stringify({ status: 'picked_up', at: new Date().toISOString() }), { qos: 1 });
+      await otherRider.client.publishAsync(
+        topics.riderDeliveryStatus(other.id, delivery.id),
+        JSON.stringify({ status: 'picked_up', at: new Date().toISOString() }),
+        { qos: 1 },
+      );
       await rider.client.publishAsync(statusTopic, JSON.stringify({ status: 'picked_up', at: new Date().toISOString(), lat: 123, lng: 0 }), { qos: 1 });
       await rider.client.publishAsync(statusTopic, JSON.stringify({ status: 'delivered', at: new Date().toISOString() }), { qos: 1 });
       await logged(/refused|rejected|invalid/i);

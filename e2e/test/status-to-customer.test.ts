@@ -35,7 +35,14 @@ describe('when an admin changes an order, then its subscribed customer sees it l
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    system = await startSystem({ amqpUrl, namespace, ports: 'free', services: ['broker', 'orders', 'notifier'], logLevel: 'info', onLine: (_service, line) => logLines.push(line) });
+    system = await startSystem({
+      amqpUrl,
+      namespace,
+      ports: 'free',
+      services: ['broker', 'orders', 'notifier'],
+      logLevel: 'info',
+      onLine: (_service, line) => logLines.push(line),
+    });
     tokens = new TestTokens(system.jwtSecret);
     orders = new OrdersClient(system.urls.orders, await tokens.admin());
     admin = await MqttRecorder.connect(system.urls.mqtt, [topics.adminOrders()], {
@@ -59,9 +66,7 @@ describe('when an admin changes an order, then its subscribed customer sees it l
     await system?.stop();
     await deleteAmqpNamespace(amqpUrl, namespace, ['notifier']);
     if (latencies.length) {
-      process.stdout.write(
-        `\nPATCH → MQTT receipt (ms): ${latencies.map((l) => `${l.status} v${l.version} ${l.ms.toFixed(1)}`).join(', ')}\n`,
-      );
+      process.stdout.write(`\nPATCH → MQTT receipt (ms): ${latencies.map((l) => `${l.status} v${l.version} ${l.ms.toFixed(1)}`).join(', ')}\n`);
     }
   });
 
@@ -106,13 +111,10 @@ describe('when an admin changes an order, then its subscribed customer sees it l
   });
 
   it('then the admin feed saw every change', async () => {
-    const feed = await admin.waitFor(
-      (ms) => {
-        const mine = ms.filter((m) => m.payload.orderId === order.id);
-        return mine.length >= 4 && mine;
-      },
-      'four admin feed messages',
-    );
+    const feed = await admin.waitFor((ms) => {
+      const mine = ms.filter((m) => m.payload.orderId === order.id);
+      return mine.length >= 4 && mine;
+    }, 'four admin feed messages');
     expect(feed.map((m) => m.payload.version)).toEqual([1, 2, 3, 4]);
     expect(feed[0]?.payload.type).toBe('order.created');
   });

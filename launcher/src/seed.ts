@@ -33,7 +33,9 @@ function expectStatus(what: string, res: { status: number; body: unknown }, expe
 export async function seedDemoOrders(orders: OrdersClient): Promise<SeededOrder[]> {
   const seeded: SeededOrder[] = [];
   for (const demo of DEMO_ORDERS) {
-    const created = await orders.createOrder(aNewOrder({ customer: { name: demo.name, email: demo.email }, ...(demo.instructions ? { deliveryInstructions: demo.instructions } : {}) }));
+    const created = await orders.createOrder(
+      aNewOrder({ customer: { name: demo.name, email: demo.email }, ...(demo.instructions ? { deliveryInstructions: demo.instructions } : {}) }),
+    );
     expectStatus('POST /orders', created, 201);
     let status: OrderStatus = created.body.status;
     for (const next of demo.walkTo) {

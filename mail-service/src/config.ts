@@ -80,7 +80,9 @@ export function loadMailConfig(env: Record<string, string | undefined>) {
     throw new ConfigError(['SMTP_URL: required when NODE_ENV=production (without it mails are only written to the log)']);
   }
   if (config.RESEND_AFTER_MS <= 3 * config.SMTP_TIMEOUT_MS) {
-    throw new ConfigError([`RESEND_AFTER_MS: must be above 3 × SMTP_TIMEOUT_MS (${3 * config.SMTP_TIMEOUT_MS}), or a slow send would be tried again while it still runs`]);
+    throw new ConfigError([
+      `RESEND_AFTER_MS: must be above 3 × SMTP_TIMEOUT_MS (${3 * config.SMTP_TIMEOUT_MS}), or a slow send would be tried again while it still runs`,
+    ]);
   }
   return config;
 }

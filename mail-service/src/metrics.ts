@@ -14,7 +14,12 @@ export interface MailMetrics {
 
 export function createMailMetrics(registry: Registry): MailMetrics {
   return {
-    sent: new Counter({ name: 'mails_sent_total', help: 'Mails the SMTP server accepted (without SMTP_URL: written to the log), by kind', labelNames: ['kind'], registers: [registry] }),
+    sent: new Counter({
+      name: 'mails_sent_total',
+      help: 'Mails the SMTP server accepted (without SMTP_URL: written to the log), by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
     failed: new Counter({
       name: 'mails_failed_total',
       help: 'Mail attempts that failed, by kind; final="true" when the mail was given up (permanent refusal or MAX_SEND_ATTEMPTS)',

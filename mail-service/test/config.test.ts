@@ -21,7 +21,9 @@ describe('mail-service configuration', () => {
   it('when NODE_ENV=production, then a missing SMTP_URL and the development JWT secret are refused', () => {
     expect(() => loadMailConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET })).toThrow(/SMTP_URL: required when NODE_ENV=production/);
     expect(() => loadMailConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25', JWT_SECRET: DEV_JWT_SECRET })).toThrow(ConfigError);
-    expect(loadMailConfig({ NODE_ENV: 'production', SMTP_URL: 'smtps://user:pw@mail.example:465', JWT_SECRET: SECRET }).SMTP_URL).toBe('smtps://user:pw@mail.example:465');
+    expect(loadMailConfig({ NODE_ENV: 'production', SMTP_URL: 'smtps://user:pw@mail.example:465', JWT_SECRET: SECRET }).SMTP_URL).toBe(
+      'smtps://user:pw@mail.example:465',
+    );
   });
 
   it('when a setting is malformed, then the error names it', () => {

@@ -62,7 +62,11 @@ describe('mail-service (queue mail-service, a real SMTP server, the journal stor
     for (const event of [late, arriving, late, arriving]) await deliver(event);
 
     const mails = await sink.waitForMails(3, (m) => m.recipients.includes(order.customer.email));
-    expect(mails.map((m) => m.subject)).toEqual([`We have your order ${order.orderNumber}`, `Order ${order.orderNumber} is running late`, `Your order ${order.orderNumber} is almost there`]);
+    expect(mails.map((m) => m.subject)).toEqual([
+      `We have your order ${order.orderNumber}`,
+      `Order ${order.orderNumber} is running late`,
+      `Your order ${order.orderNumber} is almost there`,
+    ]);
     expect(mails[2]!.text).toContain('Rosa is close to your address');
     expect(mailsTo(order.customer.email)).toHaveLength(3);
   });
@@ -107,7 +111,11 @@ describe('mail-service (queue mail-service, a real SMTP server, the journal stor
     expect(await page.text()).toContain('Stop these emails');
     expect((await service.store.recipients.find(order.id))?.unsubscribedAt).toBeNull(); // opening the link alone changes nothing
 
-    const confirmed = await fetch(local, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const confirmed = await fetch(local, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain(`no more emails about order ${order.orderNumber}`);
 

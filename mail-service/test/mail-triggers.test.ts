@@ -12,7 +12,11 @@ describe('which event sends which mail', () => {
     ['order.status_changed to confirmed', orderStatusChanged(order, 'confirmed'), null],
     ['order.status_changed to cancelled', orderStatusChanged(order, 'cancelled'), null],
     ['delivery.status_changed to failed', deliveryEvent('delivery.status_changed', aDeliveryOf(order, { status: 'failed' })), 'failed'],
-    ['delivery.status_changed to delivered (the order event sends that one)', deliveryEvent('delivery.status_changed', aDeliveryOf(order, { status: 'delivered' })), null],
+    [
+      'delivery.status_changed to delivered (the order event sends that one)',
+      deliveryEvent('delivery.status_changed', aDeliveryOf(order, { status: 'delivered' })),
+      null,
+    ],
     ['delivery.arriving', deliveryEvent('delivery.arriving', aDeliveryOf(order)), 'arriving'],
     ['delivery.late', deliveryEvent('delivery.late', aDeliveryOf(order)), 'late'],
     ['delivery.location_updated', { type: 'delivery.location_updated', data: { lat: 1, lng: 2 } }, null],

@@ -82,7 +82,9 @@ describe('mailing the customer (use cases, memory store, a real SMTP server)', (
     ];
     expect(sent).toEqual(['sent', 'sent', 'sent', 'superseded', 'sent']);
     const other = await placed();
-    expect(await notifyCustomer(sut.deps, deliveryEvent('delivery.status_changed', aDeliveryOf(other.order, { status: 'failed', failureReason: 'gate locked' })))).toBe('sent');
+    expect(
+      await notifyCustomer(sut.deps, deliveryEvent('delivery.status_changed', aDeliveryOf(other.order, { status: 'failed', failureReason: 'gate locked' }))),
+    ).toBe('sent');
     const [failed] = await sink.waitForMails(1, mailsTo(other.order.customer.email));
     expect(failed!.text).toContain('(gate locked)');
     expect((await sink.waitForMails(4, mailsTo(order.customer.email))).map((m) => m.subject)).toEqual([

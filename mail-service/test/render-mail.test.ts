@@ -42,7 +42,9 @@ describe('the mail of each kind', () => {
 
   it('when the rider is 12 minutes away, then the arriving and late mails say so; a past ETA is left out', () => {
     const details = { etaAt: at(42), riderName: 'Rosa' };
-    expect(renderMail({ ...base, kind: 'arriving', details }).text).toContain('Rosa is close to your address with order OP-7K2M9Q, arriving in about 12 minutes.');
+    expect(renderMail({ ...base, kind: 'arriving', details }).text).toContain(
+      'Rosa is close to your address with order OP-7K2M9Q, arriving in about 12 minutes.',
+    );
     expect(renderMail({ ...base, kind: 'late', details }).text).toContain('it is now expected in about 12 minutes');
     expect(renderMail({ ...base, kind: 'late', details: { etaAt: at(10) } }).text).not.toContain('expected in');
   });

@@ -38,7 +38,8 @@ describe('GET and POST /unsubscribe', () => {
   });
 
   let from = '';
-  const request = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, { ...init, headers: { 'X-Forwarded-For': from, ...(init.headers ?? {}) } });
+  const request = (path: string, init: RequestInit = {}) =>
+    fetch(`${server.url}${path}`, { ...init, headers: { 'X-Forwarded-For': from, ...(init.headers ?? {}) } });
   const nextAddress = () => {
     address += 1;
     from = `192.0.2.${address}`;

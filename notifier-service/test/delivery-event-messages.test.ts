@@ -18,7 +18,7 @@ function pickedUp() {
 }
 
 describe('trackingOf', () => {
-  it('when a delivery is created, then its tracking has status, history and the delivery\'s version, and no rider, ETA or failure', () => {
+  it("when a delivery is created, then its tracking has status, history and the delivery's version, and no rider, ETA or failure", () => {
     const t = new DeliveryTimeline();
     const event = t.created();
     expect(orderTrackingMessageSchema.parse(trackingOf(event))).toEqual({
@@ -42,7 +42,15 @@ describe('trackingOf', () => {
   it('when the delivery asks for a PIN and has instructions, then tracking carries the PIN for the customer but neither the instructions nor the count of wrong PINs', () => {
     const t = new DeliveryTimeline();
     const created = t.created();
-    const event = { ...created, data: { ...created.data, instructions: 'Gate code 4455', method: 'hand_to_customer' as const, proof: { required: 'pin' as const, pin: '9090', failedPinAttempts: 2 } } };
+    const event = {
+      ...created,
+      data: {
+        ...created.data,
+        instructions: 'Gate code 4455',
+        method: 'hand_to_customer' as const,
+        proof: { required: 'pin' as const, pin: '9090', failedPinAttempts: 2 },
+      },
+    };
     const tracking = trackingOf(event);
     expect(orderTrackingMessageSchema.parse(tracking).proof).toEqual({ required: 'pin', pin: '9090' });
     expect(JSON.stringify(tracking)).not.toContain('Gate code');
@@ -69,7 +77,13 @@ describe('trackingOf: stops and lateness (issue 18 points 5 and 6)', () => {
       ...event,
       type: 'delivery.stops_changed' as const,
       version: event.version + 1,
-      data: { ...event.data, version: event.version + 1, stopsBefore: 2, stopRank: 123, promisedWindow: { start: event.data.createdAt, end: event.data.updatedAt } },
+      data: {
+        ...event.data,
+        version: event.version + 1,
+        stopsBefore: 2,
+        stopRank: 123,
+        promisedWindow: { start: event.data.createdAt, end: event.data.updatedAt },
+      },
     };
     const tracking = orderTrackingMessageSchema.parse(trackingOf(renumbered));
     expect(tracking).toMatchObject({ stopsBefore: 2, version: event.version + 1 });
@@ -106,7 +120,7 @@ describe('messagesForDeliveryEvent', () => {
     expect(riders).toEqual([ANN.id]);
   });
 
-  it('when a position comes and the delivery\'s tracking is known, then tracking is republished with its ETA and version, then the retained location', () => {
+  it("when a position comes and the delivery's tracking is known, then tracking is republished with its ETA and version, then the retained location", () => {
     const { t, tracking: before } = pickedUp();
     const eta = anEta(7);
     const located = t.located({ lat: 51.51, lng: -0.11, heading: 180 }, eta);
@@ -115,7 +129,14 @@ describe('messagesForDeliveryEvent', () => {
     expect(tracking).toEqual({ ...before, eta, version: 4 });
     expect(parsed(messages[0]!.payload)).toEqual(tracking);
     expect(messages[1]).toMatchObject({ topic: `orders/${t.orderId}/location`, retain: true });
-    expect(orderLocationMessageSchema.parse(parsed(messages[1]!.payload))).toEqual({ lat: 51.51, lng: -0.11, heading: 180, at: located.data.at, version: 4, eta });
+    expect(orderLocationMessageSchema.parse(parsed(messages[1]!.payload))).toEqual({
+      lat: 51.51,
+      lng: -0.11,
+      heading: 180,
+      at: located.data.at,
+      version: 4,
+      eta,
+    });
     expect(parsed(messages[2]!.payload)).toMatchObject({ type: 'delivery.location_updated', version: 4 });
     expect(riders).toEqual([]);
   });
@@ -227,7 +248,7 @@ describe('what a customer may see of the rider (LOCATION_COARSE_METERS, LOCATION
     expect(tracking).toBeUndefined();
   });
 
-  it('when a rider report carried a report id and a position, then the customer\'s tracking history has neither', () => {
+  it("when a rider report carried a report id and a position, then the customer's tracking history has neither", () => {
     const { t } = pickedUp();
     const event = t.statusChanged('in_transit');
     event.data.history = event.data.history.map((h) => ({ ...h, lat: 51.5, lng: -0.1, reportId: '0b7f6d7e-1f7c-4b7e-9c8e-2c6f1d1a0b11' }));
@@ -235,6 +256,9 @@ describe('what a customer may see of the rider (LOCATION_COARSE_METERS, LOCATION
     const history = parsed(messages[0]!.payload).history as Array<Record<string, unknown>>;
     expect(history.length).toBeGreaterThan(0);
     for (const entry of history) expect(Object.keys(entry).sort()).toEqual(expect.not.arrayContaining(['lat', 'lng', 'reportId']));
-    expect(parsed(messages[1]!.payload)).toMatchObject({ type: 'delivery.status_changed', data: { history: expect.arrayContaining([expect.objectContaining({ reportId: expect.any(String) })]) } });
+    expect(parsed(messages[1]!.payload)).toMatchObject({
+      type: 'delivery.status_changed',
+      data: { history: expect.arrayContaining([expect.objectContaining({ reportId: expect.any(String) })]) },
+    });
   });
 });

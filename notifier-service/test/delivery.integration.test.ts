@@ -59,7 +59,13 @@ describe('notifier: RabbitMQ delivery events become tracking, location and rider
     );
     notifier.consumer.on('acked', (event) => acks.set(event.id, (acks.get(event.id) ?? 0) + 1));
     amqp = await AmqpEvents.connect(amqpUrl, namespace);
-    watcher = await MqttRecorder.subscribe(broker.url, ['orders/+/tracking', 'orders/+/location', 'orders/+/status', 'riders/+/assignments', topics.adminOrders()]);
+    watcher = await MqttRecorder.subscribe(broker.url, [
+      'orders/+/tracking',
+      'orders/+/location',
+      'orders/+/status',
+      'riders/+/assignments',
+      topics.adminOrders(),
+    ]);
   }, 20_000);
 
   afterAll(async () => {
@@ -125,7 +131,7 @@ describe('notifier: RabbitMQ delivery events become tracking, location and rider
     }
   });
 
-  it('when a delivery is assigned and moves on, then the rider\'s list is fetched with the service token and republished each time', async () => {
+  it("when a delivery is assigned and moves on, then the rider's list is fetched with the service token and republished each time", async () => {
     const t = new DeliveryTimeline();
     const rider = { id: 'rider-cleo', name: 'Cleo' };
     await publishAndAwaitAck(t.created());
@@ -156,40 +162,40 @@ describe('notifier: RabbitMQ delivery events become tracking, location and rider
     }
   });
 
-  it('when a delivery is reassigned, then both the new rider\'s list and the previous rider\'s list are republished', async () => {
+  it("when a delivery is reassigned, then both the new rider's list and the previous rider's list are republished", async () => {
     const t = new DeliveryTimeline();
     deliveryService.setAssignments(BOB.id, [t.assignment('assigned')]);
     await publishAndAwaitAck(t.created(), t.assigned(BOB));
-    await waitFor(() => assignments(BOB.id).length === 1, 'Bob\'s first list');
+    await waitFor(() => assignments(BOB.id).length === 1, "Bob's first list");
 
     const dave = { id: 'rider-dave', name: 'Dave' };
     deliveryService.setAssignments(BOB.id, []);
     deliveryService.setAssignments(dave.id, [t.assignment('assigned')]);
     await publishAndAwaitAck(t.assigned(dave));
 
-    await waitFor(() => assignments(BOB.id).length === 2 && assignments(dave.id).length === 1, 'both riders\' lists');
+    await waitFor(() => assignments(BOB.id).length === 2 && assignments(dave.id).length === 1, "both riders' lists");
     expect(listsOf(BOB.id)).toEqual([['assigned'], []]);
     expect(listsOf(dave.id)).toEqual([['assigned']]);
     expect(tracking(t.orderId).at(-1)).toMatchObject({ version: 3, rider: dave });
   });
 
-  it('when an order is at version 5, then its delivery\'s version 1 is still published: versions are compared per aggregate', async () => {
+  it("when an order is at version 5, then its delivery's version 1 is still published: versions are compared per aggregate", async () => {
     const order = anOrderHistory(5, 'OP-KEYED001');
     const orderId = order[0].orderId;
     await publishAndAwaitAck(...order);
     const t = new DeliveryTimeline({ orderId, orderNumber: 'OP-KEYED001' });
     await publishAndAwaitAck(t.created());
 
-    await waitFor(() => tracking(orderId).length === 1, 'the delivery\'s tracking');
+    await waitFor(() => tracking(orderId).length === 1, "the delivery's tracking");
     expect(tracking(orderId)[0]).toMatchObject({ deliveryId: t.deliveryId, version: 1, status: 'awaiting_assignment' });
     expect(payloadsOn(topics.orderStatus(orderId)).map((p) => p.version)).toEqual([1, 2, 3, 4, 5]);
     // The feed message is published next to the tracking one; its PUBACK, not its arrival here, gates the ack.
     await waitFor(() => payloadsOn(topics.adminOrders()).filter((p) => p.orderId === orderId).length === 6, 'six admin feed messages');
-    expect(payloadsOn(topics.adminOrders()).filter((p) => p.orderId === orderId).map((p) => [p.type, p.version])).toEqual([
-      ['order.created', 1],
-      ...[2, 3, 4, 5].map((v) => ['order.status_changed', v]),
-      ['delivery.created', 1],
-    ]);
+    expect(
+      payloadsOn(topics.adminOrders())
+        .filter((p) => p.orderId === orderId)
+        .map((p) => [p.type, p.version]),
+    ).toEqual([['order.created', 1], ...[2, 3, 4, 5].map((v) => ['order.status_changed', v]), ['delivery.created', 1]]);
   });
 
   it('when a delivery event comes again, or an older version of the delivery arrives, then it is acked without being republished', async () => {
@@ -207,11 +213,15 @@ describe('notifier: RabbitMQ delivery events become tracking, location and rider
 
     await waitFor(() => tracking(t.orderId).some((p) => p.version === 3), 'version 3 of the tracking');
     expect(tracking(t.orderId).map((p) => p.version)).toEqual([1, 2, 3]);
-    expect(payloadsOn(topics.adminOrders()).filter((p) => p.orderId === t.orderId).map((p) => p.version)).toEqual([1, 2, 3]);
+    expect(
+      payloadsOn(topics.adminOrders())
+        .filter((p) => p.orderId === t.orderId)
+        .map((p) => p.version),
+    ).toEqual([1, 2, 3]);
     expect(deliveryService.requestsFor(ANN.id)).toHaveLength(fetches + 1); // only for version 3
   });
 
-  it('when delivery-service cannot give the rider\'s list, then the event is requeued, and published once it answers', async () => {
+  it("when delivery-service cannot give the rider's list, then the event is requeued, and published once it answers", async () => {
     const t = new DeliveryTimeline();
     const rider = { id: 'rider-eve', name: 'Eve' };
     await publishAndAwaitAck(t.created());
@@ -227,7 +237,7 @@ describe('notifier: RabbitMQ delivery events become tracking, location and rider
 
     deliveryService.setDown(false);
     await waitFor(() => ackCount(assigned) === 1, 'the redelivered event to be acked');
-    await waitFor(() => assignments(rider.id).length === 1, 'the rider\'s list');
+    await waitFor(() => assignments(rider.id).length === 1, "the rider's list");
     expect(listsOf(rider.id)).toEqual([['assigned']]);
     expect(tracking(t.orderId).at(-1)).toMatchObject({ version: 2, rider });
     expect(log.lines).toContainEqual(expect.objectContaining({ msg: 'handler failed; message will be redelivered', eventId: assigned.id, orderId: t.orderId }));
@@ -235,12 +245,17 @@ describe('notifier: RabbitMQ delivery events become tracking, location and rider
 
   it('when a delivery message fails the schema, then it is dead-lettered and the delivery stream goes on', async () => {
     const dead = nextEvent<[string, string]>(notifier.consumer, 'dead-lettered');
-    await amqp.publishRaw('delivery.location_updated', JSON.stringify({ ...new DeliveryTimeline().located({ lat: 200, lng: 0 }) }), undefined, EXCHANGES.delivery);
+    await amqp.publishRaw(
+      'delivery.location_updated',
+      JSON.stringify({ ...new DeliveryTimeline().located({ lat: 200, lng: 0 }) }),
+      undefined,
+      EXCHANGES.delivery,
+    );
     const [reason] = await dead;
     expect(reason).toMatch(/^failed validation: .*lat/);
 
     const t = new DeliveryTimeline();
     await publishAndAwaitAck(t.created());
-    await waitFor(() => tracking(t.orderId).length === 1, 'the next delivery\'s tracking');
+    await waitFor(() => tracking(t.orderId).length === 1, "the next delivery's tracking");
   });
 });

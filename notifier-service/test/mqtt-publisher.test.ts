@@ -12,7 +12,7 @@ function countingCredentials(): MqttCredentialSource & { calls: () => number } {
   return { next: async () => ({ username: 'service', password: `token-${(calls += 1)}` }), settings: 'JWT_SECRET', calls: () => calls };
 }
 
-describe('the notifier\'s MQTT publisher across a broker restart', () => {
+describe("the notifier's MQTT publisher across a broker restart", () => {
   let broker: InProcessBroker | undefined;
   let publisher: MqttPublisher | undefined;
   afterEach(async () => {

@@ -45,7 +45,7 @@ describe('notifier: RabbitMQ order events become MQTT messages', () => {
     await deleteAmqpNamespace(amqpUrl, namespace, ['notifier']);
   }, 20_000);
 
-  it('when two orders change quickly, then each order\'s statuses arrive in order with increasing versions, and a late subscriber gets the latest retained', async () => {
+  it("when two orders change quickly, then each order's statuses arrive in order with increasing versions, and a late subscriber gets the latest retained", async () => {
     const a = anOrderHistory(6, 'OP-AAAAAA');
     const b = anOrderHistory(6, 'OP-BBBBBB');
     const all = a.flatMap((event, i) => [event, b[i]!]);
@@ -57,7 +57,14 @@ describe('notifier: RabbitMQ order events become MQTT messages', () => {
     await waitFor(() => statusVersions(orderA).length === 6 && statusVersions(orderB).length === 6, 'six statuses per order');
     expect(statusVersions(orderA)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(statusVersions(orderB)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(watcher.on(topics.orderStatus(orderA)).map((m) => m.payload.status)).toEqual(['pending', 'confirmed', 'processing', 'shipped', 'out_for_delivery', 'delivered']);
+    expect(watcher.on(topics.orderStatus(orderA)).map((m) => m.payload.status)).toEqual([
+      'pending',
+      'confirmed',
+      'processing',
+      'shipped',
+      'out_for_delivery',
+      'delivered',
+    ]);
     const feed = watcher.on(topics.adminOrders()).filter((m) => m.payload.orderId === orderA);
     expect(feed.map((m) => [m.payload.type, m.payload.version])).toEqual([['order.created', 1], ...[2, 3, 4, 5, 6].map((v) => ['order.status_changed', v])]);
 
@@ -84,7 +91,12 @@ describe('notifier: RabbitMQ order events become MQTT messages', () => {
     await waitFor(() => statusVersions(orderId).includes(3), 'version 3 on the status topic');
     expect(statusVersions(orderId)).toEqual([1, 2, 3]);
     await waitFor(() => watcher.on(topics.adminOrders()).some((m) => m.payload.eventId === processing.id), 'version 3 on the admin feed');
-    expect(watcher.on(topics.adminOrders()).filter((m) => m.payload.orderId === orderId).map((m) => m.payload.version)).toEqual([1, 2, 3]);
+    expect(
+      watcher
+        .on(topics.adminOrders())
+        .filter((m) => m.payload.orderId === orderId)
+        .map((m) => m.payload.version),
+    ).toEqual([1, 2, 3]);
     const metrics = await notifier.registry.getSingleMetricAsString('notifier_events_deduped_total');
     expect(metrics).toMatch(/reason="duplicate"[^}]*\} 1$/m);
     expect(metrics).toMatch(/reason="stale"[^}]*\} 1$/m);

@@ -60,7 +60,7 @@ describe('createDeliveryEventNotifier', () => {
     expect(await tracking.get(t.orderId)).toMatchObject({ deliveryId: t.deliveryId, version: 2, rider: ANN });
   });
 
-  it('when the rider\'s list cannot be fetched, then it rejects only after its publishes settled, remembers nothing, and the redelivery publishes again', async () => {
+  it("when the rider's list cannot be fetched, then it rejects only after its publishes settled, remembers nothing, and the redelivery publishes again", async () => {
     let fail = true;
     const { notify, notifyAcked, pending, acked, tracking } = setup(async () => {
       if (fail) throw new Error('delivery-service answered 503');
@@ -89,7 +89,11 @@ describe('createDeliveryEventNotifier', () => {
     await notifyAcked(t.located({ lat: 51.5, lng: -0.1 }, anEta(20)));
     await notifyAcked(t.located({ lat: 51.52, lng: -0.1 }, anEta(10)));
     const trackings = acked.filter((m) => m.kind === 'order-tracking').map((m) => JSON.parse(m.payload));
-    expect(trackings.map((p) => [p.version, p.eta?.minutes])).toEqual([[1, undefined], [2, 20], [3, 10]]);
+    expect(trackings.map((p) => [p.version, p.eta?.minutes])).toEqual([
+      [1, undefined],
+      [2, 20],
+      [3, 10],
+    ]);
     expect(acked.filter((m) => m.kind === 'order-location')).toHaveLength(2);
   });
 
@@ -131,7 +135,7 @@ describe('createDeliveryEventNotifier', () => {
     expect(await tracking.get(t.orderId)).toMatchObject({ status: 'in_transit', version: 4 });
   });
 
-  it('when two deliveries share an order, then each delivery\'s versions are judged on their own', async () => {
+  it("when two deliveries share an order, then each delivery's versions are judged on their own", async () => {
     const { notifyAcked, acked } = setup();
     const first = new DeliveryTimeline();
     first.created();

@@ -13,7 +13,10 @@ import { fakePublisher, tick } from './helpers/fake-publisher.js';
 function orderFakePublisher() {
   const fake = fakePublisher();
   const versionsOf = (list: Array<{ message: MqttMessage }> | MqttMessage[]) =>
-    list.map((m) => ('message' in m ? m.message : m)).filter((m) => m.kind === 'order-status').map((m) => JSON.parse(m.payload).version as number);
+    list
+      .map((m) => ('message' in m ? m.message : m))
+      .filter((m) => m.kind === 'order-status')
+      .map((m) => JSON.parse(m.payload).version as number);
   return { ...fake, versionsOf };
 }
 

@@ -20,7 +20,11 @@ function heldSource() {
   return { source, calls };
 }
 
-const cause = { eventId: '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6', orderId: '0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b', deliveryId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' };
+const cause = {
+  eventId: '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6',
+  orderId: '0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b',
+  deliveryId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+};
 const listOf = (riderId: string, statuses: Array<'assigned' | 'picked_up'>): RiderAssignmentsMessage => ({
   riderId,
   deliveries: statuses.map((s) => new DeliveryTimeline().assignment(s)),

@@ -47,8 +47,16 @@ describe('createRiderAssignmentsClient', () => {
 
   it.each([
     ['is not JSON', { status: 200, body: '<html>' }, /not JSON/],
-    ['breaks the contract', { status: 200, body: JSON.stringify({ riderId: 'rider-ann', deliveries: [{ deliveryId: 'x' }], updatedAt: 'now' }) }, /invalid assignments list: deliveries\.0/],
-    ['is another rider\'s', { status: 200, body: JSON.stringify({ riderId: 'rider-bob', deliveries: [], updatedAt: '2026-11-26T11:00:00.000Z' }) }, /list of rider rider-bob/],
+    [
+      'breaks the contract',
+      { status: 200, body: JSON.stringify({ riderId: 'rider-ann', deliveries: [{ deliveryId: 'x' }], updatedAt: 'now' }) },
+      /invalid assignments list: deliveries\.0/,
+    ],
+    [
+      "is another rider's",
+      { status: 200, body: JSON.stringify({ riderId: 'rider-bob', deliveries: [], updatedAt: '2026-11-26T11:00:00.000Z' }) },
+      /list of rider rider-bob/,
+    ],
   ])('when the answer %s, then the fetch fails', async (_what, answer, message) => {
     await expect(client(await serve(answer)).fetch('rider-ann')).rejects.toThrow(message);
   });

@@ -7,11 +7,11 @@ const ANN = { id: 'rider-ann', name: 'Ann' };
 const BOB = { id: 'rider-bob', name: 'Bob' };
 
 describe('ridersToRefresh', () => {
-  it('when an event names no rider and none is remembered, then nobody\'s list is refreshed', () => {
+  it("when an event names no rider and none is remembered, then nobody's list is refreshed", () => {
     expect(ridersToRefresh(new DeliveryTimeline().created(), undefined)).toEqual([]);
   });
 
-  it('when an event names a rider, then that rider\'s list is refreshed once', () => {
+  it("when an event names a rider, then that rider's list is refreshed once", () => {
     const t = new DeliveryTimeline();
     t.created();
     const before = trackingOf(t.assigned(ANN));
@@ -43,7 +43,7 @@ describe('ridersToRefresh', () => {
 });
 
 describe('riderAssignmentsMessage', () => {
-  it('when a list is given, then it goes retained to the rider\'s assignments topic', () => {
+  it("when a list is given, then it goes retained to the rider's assignments topic", () => {
     const t = new DeliveryTimeline();
     const list = { riderId: ANN.id, deliveries: [t.assignment('assigned')], updatedAt: '2026-11-26T11:00:00.000Z' };
     const message = riderAssignmentsMessage(list);

@@ -21,7 +21,9 @@ describe('RiderSignals', () => {
     expect(signals.presence({ riderId: RIDER, online: true, at: iso(T0) })).toEqual([]); // on the way to nobody yet
     expect(signals.assignments(assignmentsOf([waiting, 'assigned']))).toEqual([]);
     const topic = `orders/${carried.orderId}/signal`;
-    expect(view(signals.assignments(assignmentsOf([waiting, 'assigned'], [carried, 'picked_up'])))).toEqual([{ topic, retain: true, signal: { online: true, lastSeenAt: iso(T0) } }]);
+    expect(view(signals.assignments(assignmentsOf([waiting, 'assigned'], [carried, 'picked_up'])))).toEqual([
+      { topic, retain: true, signal: { online: true, lastSeenAt: iso(T0) } },
+    ]);
 
     expect(view(signals.heartbeat(RIDER, T0 + 10_000))).toEqual([{ topic, retain: true, signal: { online: true, lastSeenAt: iso(T0 + 10_000) } }]);
     expect(signals.heartbeat(RIDER, T0 + 12_000)).toEqual([]); // within 5 s of the last one relayed
@@ -37,7 +39,7 @@ describe('RiderSignals', () => {
     expect(signals.heartbeat(RIDER, T0 + 30_000)).toEqual([]);
   });
 
-  it('when nothing is known of the rider\'s connection yet, then nothing is published for a new order (no guess)', () => {
+  it("when nothing is known of the rider's connection yet, then nothing is published for a new order (no guess)", () => {
     const signals = new RiderSignals({ minIntervalMs: 5_000, capacity: 100 });
     expect(signals.assignments(assignmentsOf([new DeliveryTimeline(), 'in_transit']))).toEqual([]);
   });

@@ -17,7 +17,12 @@ describe('when the MQTT broker refuses anonymous connections', () => {
   const namespace = testNamespace('notifier-token');
   /** Like ours soon will, the broker lets in a valid token or one operator login, nobody else. */
   const auth = recordingAuthenticator(async (username, password) =>
-    username === 'ops' ? password === 'ops-password' : (await tokens.verify(password ?? '').then(() => true, () => false)),
+    username === 'ops'
+      ? password === 'ops-password'
+      : await tokens.verify(password ?? '').then(
+          () => true,
+          () => false,
+        ),
   );
   let broker: InProcessBroker;
   let notifier: RunningNotifier | undefined;
@@ -35,7 +40,10 @@ describe('when the MQTT broker refuses anonymous connections', () => {
   });
 
   it('then the notifier logs in as `service` with a 24-hour token signed with JWT_SECRET, and logs in again after the broker comes back', async () => {
-    notifier = await startNotifier(testNotifierSettings({ AMQP_NAMESPACE: namespace, MQTT_URL: broker.url, JWT_SECRET: SECRET }), captureLogger('silent').logger);
+    notifier = await startNotifier(
+      testNotifierSettings({ AMQP_NAMESPACE: namespace, MQTT_URL: broker.url, JWT_SECRET: SECRET }),
+      captureLogger('silent').logger,
+    );
     const first = auth.logins.at(-1)!;
     expect(first).toMatchObject({ username: 'service', accepted: true });
     const claims = await tokens.verify(first.password!);
@@ -67,10 +75,15 @@ describe('when the MQTT broker refuses anonymous connections', () => {
     }
   });
 
-  it('then a notifier whose JWT_SECRET is not the broker\'s fails start-up with one line naming JWT_SECRET', async () => {
-    const starting = startNotifier(testNotifierSettings({ AMQP_NAMESPACE: namespace, MQTT_URL: broker.url, JWT_SECRET: DEV_JWT_SECRET }), captureLogger('silent').logger);
+  it("then a notifier whose JWT_SECRET is not the broker's fails start-up with one line naming JWT_SECRET", async () => {
+    const starting = startNotifier(
+      testNotifierSettings({ AMQP_NAMESPACE: namespace, MQTT_URL: broker.url, JWT_SECRET: DEV_JWT_SECRET }),
+      captureLogger('silent').logger,
+    );
     await expect(starting).rejects.toBeInstanceOf(DependencyUnavailableError);
-    await expect(starting).rejects.toThrow(`MQTT broker at ${broker.url} refused the connection (Connection refused: Not authorized): check JWT_SECRET (it must be the broker's)`);
+    await expect(starting).rejects.toThrow(
+      `MQTT broker at ${broker.url} refused the connection (Connection refused: Not authorized): check JWT_SECRET (it must be the broker's)`,
+    );
   });
 
   it('then MQTT_USERNAME and MQTT_PASSWORD, when set, are presented instead of the service token', async () => {

@@ -22,9 +22,14 @@ describe('when a dependency is not reachable at start-up', () => {
   it('then a missing MQTT broker fails start-up with one line naming MQTT_URL, and the health port is not left open', async () => {
     const nothing = `mqtt://127.0.0.1:${await freePort()}`;
     const httpPort = await freePort();
-    const starting = startNotifier(testNotifierSettings({ AMQP_NAMESPACE: namespace, MQTT_URL: nothing, NOTIFIER_PORT: httpPort }), captureLogger('silent').logger);
+    const starting = startNotifier(
+      testNotifierSettings({ AMQP_NAMESPACE: namespace, MQTT_URL: nothing, NOTIFIER_PORT: httpPort }),
+      captureLogger('silent').logger,
+    );
     await expect(starting).rejects.toBeInstanceOf(DependencyUnavailableError);
-    await expect(starting).rejects.toThrow(`MQTT broker is not reachable at ${nothing}: start it (\`node broker/dist/main.js\`) or point MQTT_URL at a running broker`);
+    await expect(starting).rejects.toThrow(
+      `MQTT broker is not reachable at ${nothing}: start it (\`node broker/dist/main.js\`) or point MQTT_URL at a running broker`,
+    );
     expect(await isPortOpen('127.0.0.1', httpPort)).toBe(false);
   });
 
@@ -37,7 +42,9 @@ describe('when a dependency is not reachable at start-up', () => {
         testNotifierSettings({ AMQP_NAMESPACE: namespace, MQTT_URL: strict.url, MQTT_USERNAME: 'notifier', MQTT_PASSWORD: 'wrong' }),
         captureLogger('silent').logger,
       );
-      await expect(starting).rejects.toThrow(`MQTT broker at ${strict.url} refused the connection (Connection refused: Not authorized): check MQTT_USERNAME and MQTT_PASSWORD`);
+      await expect(starting).rejects.toThrow(
+        `MQTT broker at ${strict.url} refused the connection (Connection refused: Not authorized): check MQTT_USERNAME and MQTT_PASSWORD`,
+      );
     } finally {
       await strict.close();
     }

@@ -26,7 +26,13 @@ export interface OrdersAppDeps extends OrderUseCaseDeps {
 export function createOrdersApp(deps: OrdersAppDeps): Koa {
   const { logger, registry, readiness, corsOrigins, trustProxyHops, access, attemptGuards } = deps;
   const app = createHttpApp({ logger, registry, readiness, ...(corsOrigins ? { corsOrigins } : {}), ...(trustProxyHops ? { trustProxyHops } : {}) });
-  const routers = [authRoutes(access, logger, attemptGuards.login), orderRoutes(deps, access), trackingRoutes(deps, access, attemptGuards.trackingLookup), feedbackRoutes(deps, access), receiptsRoutes(deps.confirmReceipts, access.guards.hopReceipts)];
+  const routers = [
+    authRoutes(access, logger, attemptGuards.login),
+    orderRoutes(deps, access),
+    trackingRoutes(deps, access, attemptGuards.trackingLookup),
+    feedbackRoutes(deps, access),
+    receiptsRoutes(deps.confirmReceipts, access.guards.hopReceipts),
+  ];
   for (const router of routers) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   }

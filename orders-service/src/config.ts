@@ -75,7 +75,12 @@ export const ordersConfigShape = {
   CORS_ORIGINS: z
     .string()
     .default('*')
-    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
 };
 
 export type OrdersConfig = ReturnType<typeof loadOrdersConfig>;

@@ -3,7 +3,8 @@ import { loadOrdersConfig } from './config.js';
 import { startOrdersService } from './service.js';
 
 const SERVICE = 'orders-service';
-const DEV_DEFAULT = (setting: string) => `${setting} is the development default: anyone can mint tokens or log in as admin; set it (refused when NODE_ENV=production)`;
+const DEV_DEFAULT = (setting: string) =>
+  `${setting} is the development default: anyone can mint tokens or log in as admin; set it (refused when NODE_ENV=production)`;
 
 /** The only place that reads the environment. */
 void runService(

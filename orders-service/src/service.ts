@@ -54,11 +54,7 @@ const AMQP_CONNECT_TIMEOUT_MS = 5_000;
  * Opens the store, RabbitMQ (and Redis for the attempt limits when REDIS_URL is set), starts the outbox relay and listens. A dependency that is down
  * rejects with service-kit's DependencyUnavailableError after closing whatever was opened.
  */
-export async function startOrdersService(
-  config: OrdersConfig,
-  logger: Logger,
-  overrides: OrdersServiceOverrides = {},
-): Promise<RunningOrdersService> {
+export async function startOrdersService(config: OrdersConfig, logger: Logger, overrides: OrdersServiceOverrides = {}): Promise<RunningOrdersService> {
   const closers = new CloserStack(logger);
   try {
     const repository = overrides.repository ?? (await openOrderRepository(config, logger));
@@ -79,7 +75,13 @@ export async function startOrdersService(
       ...(overrides.publisher ? { publisher: overrides.publisher } : {}),
     });
 
-    const deps = { repository, outbox: relay, clock: overrides.clock ?? (() => new Date()), logger, defaultDeliveryWindowMinutes: config.DEFAULT_DELIVERY_WINDOW_MINUTES };
+    const deps = {
+      repository,
+      outbox: relay,
+      clock: overrides.clock ?? (() => new Date()),
+      logger,
+      defaultDeliveryWindowMinutes: config.DEFAULT_DELIVERY_WINDOW_MINUTES,
+    };
     const deliveryConsumer = createDeliveryEventsConsumer({
       connection,
       namespace: config.AMQP_NAMESPACE,

@@ -113,14 +113,23 @@ describe('orders HTTP API: a login window that ends', () => {
 });
 
 async function waitForStatus<T extends { status: number }>(request: () => Promise<T>, status: number, timeoutMs = 5_000): Promise<T> {
-  return waitFor(async () => {
-    const res = await request();
-    return res.status === status && res;
-  }, `HTTP ${status}`, timeoutMs, 100);
+  return waitFor(
+    async () => {
+      const res = await request();
+      return res.status === status && res;
+    },
+    `HTTP ${status}`,
+    timeoutMs,
+    100,
+  );
 }
 
 describe('orders HTTP API: tracking lookup limits', () => {
-  const sut = serviceWithLimits('orders-lookups', { TRACKING_LOOKUP_MAX_FAILURES: '3', TRACKING_LOOKUP_ADDRESS_MAX_FAILURES: '5', TRACKING_LOOKUP_ORDER_MAX_FAILURES: '6' });
+  const sut = serviceWithLimits('orders-lookups', {
+    TRACKING_LOOKUP_MAX_FAILURES: '3',
+    TRACKING_LOOKUP_ADDRESS_MAX_FAILURES: '5',
+    TRACKING_LOOKUP_ORDER_MAX_FAILURES: '6',
+  });
   const lookup = (ip: string, orderNumber: string, email = EMAIL) => postFrom(sut.service, ip, '/tracking/lookup', { orderNumber, email });
   const failLookups = async (ip: string, orderNumber: string, times: number) => {
     for (let i = 0; i < times; i++) expect((await lookup(ip, orderNumber, `guess-${i}@example.com`)).status).toBe(404);

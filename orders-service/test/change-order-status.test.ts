@@ -1,11 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  allowedOrderTransitions,
-  ORDER_STATUSES,
-  orderStatusChangedEventSchema,
-  type OrderSnapshot,
-  type OrderStatus,
-} from '@orderpulse/contracts';
+import { allowedOrderTransitions, ORDER_STATUSES, orderStatusChangedEventSchema, type OrderSnapshot, type OrderStatus } from '@orderpulse/contracts';
 import { createInMemoryOrderRepository } from '../src/data-access/in-memory-order-repository.js';
 import type { OrderRepository } from '../src/data-access/order-repository.js';
 import { changeOrderStatus } from '../src/domain/change-order-status.js';
@@ -38,9 +32,7 @@ function repositoryWithRival(interfere: (inner: OrderRepository) => Promise<void
 }
 
 const allowed = ORDER_STATUSES.flatMap((from) => allowedOrderTransitions(from).map((to) => [from, to] as const));
-const refused = ORDER_STATUSES.flatMap((from) =>
-  ORDER_STATUSES.filter((to) => !allowedOrderTransitions(from).includes(to)).map((to) => [from, to] as const),
-);
+const refused = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.filter((to) => !allowedOrderTransitions(from).includes(to)).map((to) => [from, to] as const));
 
 describe('change order status', () => {
   it.each(allowed)('when moving %s → %s, then the order and its event are stored at the next version', async (from, to) => {

@@ -34,8 +34,20 @@ describe('orders config', () => {
   });
 
   it('when brute-force settings are given, then they are parsed, and a zero budget or window or a negative hop count is refused', () => {
-    const config = loadOrdersConfig({ LOGIN_MAX_FAILURES: '5', LOGIN_WINDOW_SECONDS: '60', TRACKING_LOOKUP_MAX_FAILURES: '20', TRACKING_LOOKUP_WINDOW_SECONDS: '300', TRUST_PROXY_HOPS: '2' });
-    expect(config).toMatchObject({ LOGIN_MAX_FAILURES: 5, LOGIN_WINDOW_SECONDS: 60, TRACKING_LOOKUP_MAX_FAILURES: 20, TRACKING_LOOKUP_WINDOW_SECONDS: 300, TRUST_PROXY_HOPS: 2 });
+    const config = loadOrdersConfig({
+      LOGIN_MAX_FAILURES: '5',
+      LOGIN_WINDOW_SECONDS: '60',
+      TRACKING_LOOKUP_MAX_FAILURES: '20',
+      TRACKING_LOOKUP_WINDOW_SECONDS: '300',
+      TRUST_PROXY_HOPS: '2',
+    });
+    expect(config).toMatchObject({
+      LOGIN_MAX_FAILURES: 5,
+      LOGIN_WINDOW_SECONDS: 60,
+      TRACKING_LOOKUP_MAX_FAILURES: 20,
+      TRACKING_LOOKUP_WINDOW_SECONDS: 300,
+      TRUST_PROXY_HOPS: 2,
+    });
     const bad = {
       LOGIN_MAX_FAILURES: '0',
       LOGIN_WINDOW_SECONDS: 'soon',

@@ -67,26 +67,38 @@ describe('delivery progress moves the order along', () => {
     expect(await deps.repository.findById(order.id)).toEqual(before);
   });
 
-  it.each(['awaiting_assignment', 'assigned', 'in_transit', 'failed'] as const)('when the delivery becomes %s, then the order is left alone', async (status) => {
-    const deps = testDeps();
-    const order = await orderIn(deps, 'shipped');
-    const before = await deps.repository.findById(order.id);
-    expect(await applyDeliveryProgress(deps, deliveryStatusChanged(order, status, 3))).toBe('not-relevant');
-    expect(await deps.repository.findById(order.id)).toEqual(before);
-  });
+  it.each(['awaiting_assignment', 'assigned', 'in_transit', 'failed'] as const)(
+    'when the delivery becomes %s, then the order is left alone',
+    async (status) => {
+      const deps = testDeps();
+      const order = await orderIn(deps, 'shipped');
+      const before = await deps.repository.findById(order.id);
+      expect(await applyDeliveryProgress(deps, deliveryStatusChanged(order, status, 3))).toBe('not-relevant');
+      expect(await deps.repository.findById(order.id)).toEqual(before);
+    },
+  );
 
-  it.each(['pending', 'processing', 'cancelled'] as const)('when the order is %s, then the event is refused and logged, and nothing changes', async (status) => {
-    const deps = testDeps();
-    const lines = withLogLines(deps);
-    const order = await orderIn(deps, status);
-    const before = await deps.repository.findById(order.id);
-    const event = deliveryStatusChanged(order, 'delivered', 5);
+  it.each(['pending', 'processing', 'cancelled'] as const)(
+    'when the order is %s, then the event is refused and logged, and nothing changes',
+    async (status) => {
+      const deps = testDeps();
+      const lines = withLogLines(deps);
+      const order = await orderIn(deps, status);
+      const before = await deps.repository.findById(order.id);
+      const event = deliveryStatusChanged(order, 'delivered', 5);
 
-    expect(await applyDeliveryProgress(deps, event)).toBe('refused');
+      expect(await applyDeliveryProgress(deps, event)).toBe('refused');
 
-    expect(await deps.repository.findById(order.id)).toEqual(before);
-    expect(lines.find((l) => l.msg === 'delivery event refused')).toMatchObject({ level: 'warn', orderId: order.id, deliveryId: event.data.id, eventId: event.id, reason: `order is ${status}, not on its way` });
-  });
+      expect(await deps.repository.findById(order.id)).toEqual(before);
+      expect(lines.find((l) => l.msg === 'delivery event refused')).toMatchObject({
+        level: 'warn',
+        orderId: order.id,
+        deliveryId: event.data.id,
+        eventId: event.id,
+        reason: `order is ${status}, not on its way`,
+      });
+    },
+  );
 
   it('when the order is unknown, then the event is refused and logged', async () => {
     const deps = testDeps();
@@ -107,7 +119,12 @@ describe('delivery progress moves the order along', () => {
         if (!raced) {
           raced = true;
           const current = (await inner.findById(order.id))!.order;
-          const admin = { ...current, status: 'out_for_delivery' as const, history: [...current.history, { status: 'out_for_delivery' as const, at: at(9) }], version: current.version + 1 };
+          const admin = {
+            ...current,
+            status: 'out_for_delivery' as const,
+            history: [...current.history, { status: 'out_for_delivery' as const, at: at(9) }],
+            version: current.version + 1,
+          };
           await inner.update(admin, current.version, { ...event, id: 'e0b2c7a8-8d61-4c52-9bb4-0a0c9a5f5a11', version: admin.version });
         }
         return inner.update(next, expected, event);

@@ -67,7 +67,10 @@ describe('orders HTTP API', () => {
       const posted = await api.post('/orders', { ...aNewOrder(), deliveryInstructions: '  Gate code 4711, blue door  ', deliveryMethod: 'leave_at_door' });
       expect(posted.status).toBe(201);
       expect(posted.body).toMatchObject({ deliveryInstructions: 'Gate code 4711, blue door', deliveryMethod: 'leave_at_door' });
-      expect((await api.get(`/orders/${posted.body.id}`)).body).toMatchObject({ deliveryInstructions: 'Gate code 4711, blue door', deliveryMethod: 'leave_at_door' });
+      expect((await api.get(`/orders/${posted.body.id}`)).body).toMatchObject({
+        deliveryInstructions: 'Gate code 4711, blue door',
+        deliveryMethod: 'leave_at_door',
+      });
       const asCustomer = await httpClient(service.url, posted.body.trackingToken).get(`/orders/${posted.body.id}`);
       expect(asCustomer.status).toBe(200);
       expect(asCustomer.body.deliveryMethod).toBe('leave_at_door');
@@ -127,7 +130,12 @@ describe('orders HTTP API', () => {
     });
 
     it('when limit, status or cursor is invalid, then 400 names the parameter', async () => {
-      for (const [query, field] of [['limit=0', 'limit'], ['limit=101', 'limit'], ['status=lost', 'status'], ['cursor=abc', 'cursor']]) {
+      for (const [query, field] of [
+        ['limit=0', 'limit'],
+        ['limit=101', 'limit'],
+        ['status=lost', 'status'],
+        ['cursor=abc', 'cursor'],
+      ]) {
         const response = await api.get(`/orders?${query}`);
         expect(response.status).toBe(400);
         expect(response.body.error.details.fields.map((f: { field: string }) => f.field)).toContain(field);

@@ -8,10 +8,7 @@ export class ConfigError extends Error {
 }
 
 /** Reads a typed config from an environment map; every key has an env name, default and check. */
-export function loadConfig<S extends z.ZodRawShape>(
-  shape: S,
-  env: Record<string, string | undefined>,
-): z.infer<z.ZodObject<S>> {
+export function loadConfig<S extends z.ZodRawShape>(shape: S, env: Record<string, string | undefined>): z.infer<z.ZodObject<S>> {
   const input: Record<string, string> = {};
   for (const key of Object.keys(shape)) {
     const value = env[key];
@@ -40,7 +37,10 @@ export const commonConfig = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AMQP_URL: text('amqp://guest:guest@127.0.0.1:5672'),
   /** Prefix for exchanges and queues, so several systems (or test runs) can share one RabbitMQ. */
-  AMQP_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/).default(''),
+  AMQP_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9-]*$/)
+    .default(''),
 };
 
 /** Where a service keeps its aggregates when it runs on MongoDB (orders-service, delivery-service). */
@@ -97,7 +97,10 @@ export const sharedRedisConfig = {
     .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
     .optional(),
   /** Prefix for Redis keys, so several deployments (or test runs) can share one Redis. */
-  REDIS_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/, 'only a-z, 0-9 and -').default(''),
+  REDIS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, 'only a-z, 0-9 and -')
+    .default(''),
 };
 
 export const DEFAULT_PORTS = {

@@ -31,9 +31,17 @@ function aStore(): OutboxStore<OrderEvent> & { add(event: OrderEvent): void; pen
   return {
     add: (event) => byOrder.set(event.orderId, [...(byOrder.get(event.orderId) ?? []), event]),
     pending: () => [...byOrder.values()].reduce((n, events) => n + events.length, 0),
-    idsWithPendingEvents: async (limit) => [...byOrder].filter(([, events]) => events.length > 0).slice(0, limit).map(([id]) => id),
+    idsWithPendingEvents: async (limit) =>
+      [...byOrder]
+        .filter(([, events]) => events.length > 0)
+        .slice(0, limit)
+        .map(([id]) => id),
     pendingEventsOf: async (id) => byOrder.get(id) ?? [],
-    removePendingEvent: async (id, eventId) => void byOrder.set(id, (byOrder.get(id) ?? []).filter((e) => e.id !== eventId)),
+    removePendingEvent: async (id, eventId) =>
+      void byOrder.set(
+        id,
+        (byOrder.get(id) ?? []).filter((e) => e.id !== eventId),
+      ),
   };
 }
 

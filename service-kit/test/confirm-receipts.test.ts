@@ -1,6 +1,12 @@
 import { ConfirmReceipts } from '../src/outbox/confirm-receipts.js';
 
-const event = (orderId: string, version: number) => ({ id: `e-${orderId}-${version}`, type: 'order.status_changed', version, orderId, occurredAt: '2026-01-01T00:00:00.000Z' });
+const event = (orderId: string, version: number) => ({
+  id: `e-${orderId}-${version}`,
+  type: 'order.status_changed',
+  version,
+  orderId,
+  occurredAt: '2026-01-01T00:00:00.000Z',
+});
 
 describe('ConfirmReceipts', () => {
   it('returns the confirm time of each recent event of an order, in order', () => {

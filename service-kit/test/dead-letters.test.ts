@@ -80,7 +80,12 @@ describe('listing and replaying a dead-letter queue (real RabbitMQ)', () => {
     const first = await listDeadLetters(url, queue, 2);
     expect(first.total).toBe(3);
     expect(first.shown).toHaveLength(2);
-    expect(first.shown[0]).toMatchObject({ messageId: events[0]!.id, exchange: namespaced(namespace, 'orders'), routingKey: 'order.status_changed', deaths: 1 });
+    expect(first.shown[0]).toMatchObject({
+      messageId: events[0]!.id,
+      exchange: namespaced(namespace, 'orders'),
+      routingKey: 'order.status_changed',
+      deaths: 1,
+    });
     expect(first.shown[0]!.sample).toContain(events[0]!.orderId);
     expect((await listDeadLetters(url, queue)).total).toBe(3);
   });

@@ -1,13 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import {
-  DomainError,
-  errorResponseOf,
-  HttpError,
-  settlementOf,
-  StoreUnavailableError,
-  UnprocessableMessageError,
-  type DomainErrorKind,
-} from '../src/index.js';
+import { DomainError, errorResponseOf, HttpError, settlementOf, StoreUnavailableError, UnprocessableMessageError, type DomainErrorKind } from '../src/index.js';
 
 describe('domain error kinds over HTTP', () => {
   it.each<[DomainErrorKind, number, string]>([
@@ -35,7 +27,10 @@ describe('domain error kinds over HTTP', () => {
   });
 
   it('when an HttpError is thrown, then its own status and headers answer; anything else is not mapped', () => {
-    expect(errorResponseOf(new HttpError(429, 'slow_down', 'wait', undefined, { 'Retry-After': '3' }))).toMatchObject({ status: 429, headers: { 'Retry-After': '3' } });
+    expect(errorResponseOf(new HttpError(429, 'slow_down', 'wait', undefined, { 'Retry-After': '3' }))).toMatchObject({
+      status: 429,
+      headers: { 'Retry-After': '3' },
+    });
     expect(errorResponseOf(new Error('boom'))).toBeUndefined();
   });
 

@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
 import Router from '@koa/router';
 import { z } from 'zod';
-import { DomainError, StoreUnavailableError, createHttpApp, createLogger, createMetricsRegistry, listen, listenMetrics, validate, type RunningServer } from '../src/index.js';
+import {
+  DomainError,
+  StoreUnavailableError,
+  createHttpApp,
+  createLogger,
+  createMetricsRegistry,
+  listen,
+  listenMetrics,
+  validate,
+  type RunningServer,
+} from '../src/index.js';
 
 describe('createHttpApp', () => {
   let server: RunningServer;

@@ -49,7 +49,10 @@ describe('bearer auth for routes', () => {
 
   it('when the token is garbage or expired, then 401', async () => {
     expect((await get('/admin-only', 'not.a.token')).status).toBe(401);
-    const expired = await createTokenService('a-test-secret-that-is-long-enough-0123456789', () => Date.now() - 7_200_000).sign({ role: 'admin', sub: 'a' }, 60);
+    const expired = await createTokenService('a-test-secret-that-is-long-enough-0123456789', () => Date.now() - 7_200_000).sign(
+      { role: 'admin', sub: 'a' },
+      60,
+    );
     const res = await get('/admin-only', expired);
     expect(res.status).toBe(401);
     expect(res.body.error?.message).toMatch(/expired/);

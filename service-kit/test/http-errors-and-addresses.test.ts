@@ -71,8 +71,8 @@ describe('createHttpApp: error headers and client addresses', () => {
   });
 
   it('when trustProxyHops is not a whole number >= 0, then the app is not built', () => {
-    expect(() => createHttpApp({ logger: createLogger('test', 'silent'), registry: createMetricsRegistry('test'), readiness: () => ({}), trustProxyHops: -1 })).toThrow(
-      /trustProxyHops/,
-    );
+    expect(() =>
+      createHttpApp({ logger: createLogger('test', 'silent'), registry: createMetricsRegistry('test'), readiness: () => ({}), trustProxyHops: -1 }),
+    ).toThrow(/trustProxyHops/);
   });
 });

@@ -105,7 +105,10 @@ describe('JournaledMap while it runs', () => {
     map.close();
     writeFileSync(`${file}.compacting`, '["a",1]\n["b"'); // what a crash mid-rewrite leaves beside it
     const reopened = JournaledMap.open<number>(file);
-    expect([...reopened.entries()]).toEqual([['a', 1], ['b', 2]]);
+    expect([...reopened.entries()]).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
     reopened.close();
   });
 });

@@ -1,5 +1,13 @@
 import { describe, it, expect } from '@jest/globals';
-import { DependencyUnavailableError, createLogger, duplicateKeyOn, mongoDatabaseOf, openMongoConnection, redactMongoUrl, withMongoDatabase } from '../src/index.js';
+import {
+  DependencyUnavailableError,
+  createLogger,
+  duplicateKeyOn,
+  mongoDatabaseOf,
+  openMongoConnection,
+  redactMongoUrl,
+  withMongoDatabase,
+} from '../src/index.js';
 
 describe('MongoDB connection helper', () => {
   it('when nothing answers at MONGO_URL, then one actionable line says what to start or unset', async () => {

@@ -93,14 +93,21 @@ describe('the MQTT connection lifecycle', () => {
     const url = `mqtt://127.0.0.1:${await freePort()}`;
     const starting = open({ url });
     await expect(starting).rejects.toBeInstanceOf(DependencyUnavailableError);
-    await expect(starting).rejects.toThrow(`MQTT broker is not reachable at ${url}: start it (\`node broker/dist/main.js\`) or point MQTT_URL at a running broker`);
+    await expect(starting).rejects.toThrow(
+      `MQTT broker is not reachable at ${url}: start it (\`node broker/dist/main.js\`) or point MQTT_URL at a running broker`,
+    );
   });
 
   it('when the broker refuses the first CONNECT, then start-up fails naming who was refused and what to check, and it does not retry', async () => {
     auth = recordingAuthenticator(async () => false);
     broker = await startAedes({ authenticate: auth.authenticate });
-    const starting = open({ url: broker.url, credentials: { next: async () => ({ username: 'service', password: 'stale' }), settings: "JWT_SECRET (it must be the broker's)" } });
-    await expect(starting).rejects.toThrow(`MQTT broker at ${broker.url} refused the test service (Connection refused: Not authorized): check JWT_SECRET (it must be the broker's)`);
+    const starting = open({
+      url: broker.url,
+      credentials: { next: async () => ({ username: 'service', password: 'stale' }), settings: "JWT_SECRET (it must be the broker's)" },
+    });
+    await expect(starting).rejects.toThrow(
+      `MQTT broker at ${broker.url} refused the test service (Connection refused: Not authorized): check JWT_SECRET (it must be the broker's)`,
+    );
     expect(auth.logins).toHaveLength(1);
   });
 
@@ -108,7 +115,9 @@ describe('the MQTT connection lifecycle', () => {
     broker = await startAedes();
     const seenBy = await connectAsync(broker.url, { reconnectPeriod: 0 });
     try {
-      await expect(open({ url: broker.url, afterFirstConnect: async () => Promise.reject(new Error('SUBACK 128')) })).rejects.toBeInstanceOf(DependencyUnavailableError);
+      await expect(open({ url: broker.url, afterFirstConnect: async () => Promise.reject(new Error('SUBACK 128')) })).rejects.toBeInstanceOf(
+        DependencyUnavailableError,
+      );
     } finally {
       await seenBy.endAsync();
     }

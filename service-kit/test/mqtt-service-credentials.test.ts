@@ -63,7 +63,11 @@ describe('a service MQTT login', () => {
   });
 
   it('when the service names what to check, then a refusal points there', () => {
-    const credentials = createServiceCredentials({ tokens: createTokenService(SECRET), service: 'delivery-service', settings: 'that it shares JWT_SECRET with delivery-service' });
+    const credentials = createServiceCredentials({
+      tokens: createTokenService(SECRET),
+      service: 'delivery-service',
+      settings: 'that it shares JWT_SECRET with delivery-service',
+    });
     expect(credentials.settings).toBe('that it shares JWT_SECRET with delivery-service');
   });
 

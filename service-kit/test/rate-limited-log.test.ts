@@ -32,7 +32,11 @@ describe('rate-limited log lines', () => {
     for (let i = 0; i < 4; i += 1) limited.write('warn', 'r', {}, 'line');
     expect(limited.write('warn', 'r', {}, 'line')).toBe(false);
     advance(500);
-    expect([limited.write('warn', 'r', {}, 'line'), limited.write('warn', 'r', {}, 'line'), limited.write('warn', 'r', {}, 'line')]).toEqual([true, true, false]);
+    expect([limited.write('warn', 'r', {}, 'line'), limited.write('warn', 'r', {}, 'line'), limited.write('warn', 'r', {}, 'line')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     advance(60_000);
     const afterQuiet = Array.from({ length: 6 }, () => limited.write('warn', 'r', {}, 'line'));
     expect(afterQuiet).toEqual([true, true, true, true, false, false]);

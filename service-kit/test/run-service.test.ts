@@ -47,7 +47,9 @@ describe('runService: one way to start, report and stop a service', () => {
   it('when a setting is invalid, then it exits 1 with one fatal line naming it, and no stack', async () => {
     const fixture = start({ FIXTURE_PORT: 'lots', JWT_SECRET: SECRET });
     expect(await fixture.exited).toBe(1);
-    expect(fatal(fixture.lines)).toEqual([expect.objectContaining({ service: 'fixture', msg: expect.stringMatching(/^fixture cannot start: invalid configuration: FIXTURE_PORT: /) })]);
+    expect(fatal(fixture.lines)).toEqual([
+      expect.objectContaining({ service: 'fixture', msg: expect.stringMatching(/^fixture cannot start: invalid configuration: FIXTURE_PORT: /) }),
+    ]);
     expect(fatal(fixture.lines)[0]).not.toHaveProperty('stack');
   });
 
@@ -73,11 +75,14 @@ describe('runService: one way to start, report and stop a service', () => {
     const fixture = start({ FIXTURE_FAILS: 'bug', JWT_SECRET: SECRET });
     expect(await fixture.exited).toBe(1);
     expect(fatal(fixture.lines)).toEqual([
-      expect.objectContaining({ msg: 'fixture cannot start: settings.map is not a function', stack: expect.stringMatching(/^TypeError: settings.map is not a function\n\s+at /) }),
+      expect.objectContaining({
+        msg: 'fixture cannot start: settings.map is not a function',
+        stack: expect.stringMatching(/^TypeError: settings.map is not a function\n\s+at /),
+      }),
     ]);
   });
 
-  it('when JWT_SECRET is the development default, then it warns once in the service\'s words, naming the setting; production refuses it', async () => {
+  it("when JWT_SECRET is the development default, then it warns once in the service's words, naming the setting; production refuses it", async () => {
     const dev = start({});
     await waitFor(() => dev.lines.some((l) => l.msg === 'fixture listening'), 'the fixture to listen');
     expect(dev.lines.filter((l) => l.level === 'warn')).toEqual([

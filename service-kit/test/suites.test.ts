@@ -33,7 +33,10 @@ describe('describeIfAvailable and itIfAvailable: a missing dependency never hide
   });
 
   it('when it is missing and CI=true, then the suite fails with the reason; elsewhere it is skipped with the reason printed', () => {
-    expect(availabilityDecision('suite', REASON, { CI: 'true' })).toEqual({ action: 'fail', message: `suite: needs a dependency that is missing in CI: ${REASON}` });
+    expect(availabilityDecision('suite', REASON, { CI: 'true' })).toEqual({
+      action: 'fail',
+      message: `suite: needs a dependency that is missing in CI: ${REASON}`,
+    });
     expect(availabilityDecision('suite', REASON, {})).toEqual({ action: 'skip', message: `[suite] SKIPPED: ${REASON}` });
     // Only CI=true counts as CI (what .ci/run is given), not any value.
     expect(availabilityDecision('suite', REASON, { CI: 'false' })).toMatchObject({ action: 'skip' });

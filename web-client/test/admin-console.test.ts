@@ -45,7 +45,9 @@ describeIfAvailable('admin console in headless Chromium (in-process broker, stub
     await page.locator('tr[data-order-number="OP-ADM1N001"]').waitFor({ timeout: 10_000 });
     expect(page.url()).toBe(`${web.url}/admin`);
     expect(await page.evaluate(() => sessionStorage.getItem('orderpulse:admin-session'))).toContain(STUB_ADMIN.token);
-    expect(broker.connections.filter((c) => c.clientId.startsWith('admin-'))).toEqual([expect.objectContaining({ username: 'admin', password: STUB_ADMIN.token })]);
+    expect(broker.connections.filter((c) => c.clientId.startsWith('admin-'))).toEqual([
+      expect.objectContaining({ username: 'admin', password: STUB_ADMIN.token }),
+    ]);
     await waitForValue(page, 'connection-state', 'live', { attribute: 'data-state' });
 
     // A reload keeps the session.

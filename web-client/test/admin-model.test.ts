@@ -7,7 +7,14 @@ import { aSnapshot, aStatusMessage } from './support/factories.js';
 
 function memoryStorage() {
   const map = new Map<string, string>();
-  return { map, storage: { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v), removeItem: (k: string) => void map.delete(k) } };
+  return {
+    map,
+    storage: {
+      getItem: (k: string) => map.get(k) ?? null,
+      setItem: (k: string, v: string) => void map.set(k, v),
+      removeItem: (k: string) => void map.delete(k),
+    },
+  };
 }
 
 describe('OrdersStore', () => {
@@ -71,14 +78,41 @@ describe('admin feed text', () => {
     [{ type: 'order.status_changed', orderNumber: 'OP-AAAAAA', data: { from: 'pending', to: 'confirmed' } }, 'OP-AAAAAA: Order placed → Confirmed'],
     [{ type: 'delivery.assigned', orderNumber: 'OP-AAAAAA', data: { rider: { name: 'Rosa' } } }, 'OP-AAAAAA: assigned to Rosa'],
     [{ type: 'delivery.status_changed', orderNumber: 'OP-AAAAAA', status: 'in_transit', data: {} }, 'OP-AAAAAA: delivery on the way'],
-    [{ type: 'delivery.location_updated', orderNumber: 'OP-AAAAAA', data: { lat: 51.45, lng: -2.59, eta: { distanceKm: 0.978 } } }, 'OP-AAAAAA: rider 978 m from the address'],
+    [
+      { type: 'delivery.location_updated', orderNumber: 'OP-AAAAAA', data: { lat: 51.45, lng: -2.59, eta: { distanceKm: 0.978 } } },
+      'OP-AAAAAA: rider 978 m from the address',
+    ],
     [{ type: 'delivery.location_updated', orderNumber: 'OP-AAAAAA', data: { lat: 51.45, lng: -2.59 } }, 'OP-AAAAAA: rider moved'],
     [{ type: 'delivery.arriving', orderNumber: 'OP-AAAAAA', data: { rider: { name: 'Rosa' } } }, 'OP-AAAAAA: Rosa is arriving (near the address)'],
-    [{ type: 'delivery.proof_updated', orderNumber: 'OP-AAAAAA', data: { proof: { required: 'pin', failedPinAttempts: 2 } } }, 'OP-AAAAAA: wrong PIN entered (2)'],
-    [{ type: 'delivery.proof_updated', orderNumber: 'OP-AAAAAA', data: { proof: { required: 'pin', failedPinAttempts: 5, lockedAt: '2026-11-26T10:00:00.000Z' } } }, 'OP-AAAAAA: PIN locked after 5 wrong ones'],
+    [
+      { type: 'delivery.proof_updated', orderNumber: 'OP-AAAAAA', data: { proof: { required: 'pin', failedPinAttempts: 2 } } },
+      'OP-AAAAAA: wrong PIN entered (2)',
+    ],
+    [
+      {
+        type: 'delivery.proof_updated',
+        orderNumber: 'OP-AAAAAA',
+        data: { proof: { required: 'pin', failedPinAttempts: 5, lockedAt: '2026-11-26T10:00:00.000Z' } },
+      },
+      'OP-AAAAAA: PIN locked after 5 wrong ones',
+    ],
     [{ type: 'delivery.proof_updated', orderNumber: 'OP-AAAAAA', data: { proof: { required: 'pin', failedPinAttempts: 0 } } }, 'OP-AAAAAA: PIN unlocked'],
-    [{ type: 'delivery.proof_updated', orderNumber: 'OP-AAAAAA', data: { proof: { required: 'pin', failedPinAttempts: 1, givenAt: '2026-11-26T10:00:00.000Z' } } }, 'OP-AAAAAA: PIN entered by the rider'],
-    [{ type: 'delivery.proof_updated', orderNumber: 'OP-AAAAAA', data: { proof: { required: 'photo', failedPinAttempts: 0, givenAt: '2026-11-26T10:00:00.000Z', file: { kind: 'photo' } } } }, 'OP-AAAAAA: photo of the handover stored'],
+    [
+      {
+        type: 'delivery.proof_updated',
+        orderNumber: 'OP-AAAAAA',
+        data: { proof: { required: 'pin', failedPinAttempts: 1, givenAt: '2026-11-26T10:00:00.000Z' } },
+      },
+      'OP-AAAAAA: PIN entered by the rider',
+    ],
+    [
+      {
+        type: 'delivery.proof_updated',
+        orderNumber: 'OP-AAAAAA',
+        data: { proof: { required: 'photo', failedPinAttempts: 0, givenAt: '2026-11-26T10:00:00.000Z', file: { kind: 'photo' } } },
+      },
+      'OP-AAAAAA: photo of the handover stored',
+    ],
     [{ type: 'something.new', orderNumber: 'OP-AAAAAA', data: null }, 'OP-AAAAAA: something.new'],
   ])('when the entry is %j, then the line reads %s', (entry, text) => {
     expect(describeFeedEntry({ ...base, ...entry })).toBe(text);

@@ -82,7 +82,12 @@ describe('describeApiError', () => {
   });
 
   it('when fields are bad, then each is named', () => {
-    const err = new ApiError(400, 'bad_request', 'invalid', { fields: [{ field: 'note', message: 'too long' }, { field: 'status', message: 'invalid' }] });
+    const err = new ApiError(400, 'bad_request', 'invalid', {
+      fields: [
+        { field: 'note', message: 'too long' },
+        { field: 'status', message: 'invalid' },
+      ],
+    });
     expect(describeApiError(err)).toBe('Please correct: note: too long; status: invalid.');
   });
 

@@ -41,10 +41,14 @@ describe('FleetModel (the console map)', () => {
     expect(fleet.active.map((d) => d.orderNumber)).toEqual(['OP-FLEET01', 'OP-FLEET02', 'OP-FLEET03']);
     expect(fleet.riders).toEqual([{ id: 'rider-rosa', name: 'Rosa Parks', position: b.lastPosition, orderNumbers: ['OP-FLEET01', 'OP-FLEET02'] }]);
 
-    fleet.applyFeed(feed('delivery.location_updated', { deliveryId: a.id, riderId: 'rider-rosa', lat: 51.47, lng: -2.61, at: '2026-11-26T11:06:00.000Z' }, 5, a.orderId));
+    fleet.applyFeed(
+      feed('delivery.location_updated', { deliveryId: a.id, riderId: 'rider-rosa', lat: 51.47, lng: -2.61, at: '2026-11-26T11:06:00.000Z' }, 5, a.orderId),
+    );
     expect(fleet.riders[0]?.position).toEqual({ lat: 51.47, lng: -2.61, at: '2026-11-26T11:06:00.000Z' });
     // Older versions, other events and garbage change nothing.
-    fleet.applyFeed(feed('delivery.location_updated', { deliveryId: a.id, riderId: 'rider-rosa', lat: 1, lng: 1, at: '2026-11-26T11:07:00.000Z' }, 5, a.orderId));
+    fleet.applyFeed(
+      feed('delivery.location_updated', { deliveryId: a.id, riderId: 'rider-rosa', lat: 1, lng: 1, at: '2026-11-26T11:07:00.000Z' }, 5, a.orderId),
+    );
     fleet.applyFeed(feed('order.status_changed', { from: 'shipped', to: 'out_for_delivery' }, 9));
     fleet.applyFeed(feed('delivery.status_changed', { nonsense: true }, 9));
     expect(fleet.riders[0]?.position.lat).toBe(51.47);
@@ -76,8 +80,12 @@ describe('FleetModel (the console map)', () => {
     const fleet = new FleetModel();
     const created = aDelivery({ status: 'awaiting_assignment', rider: null, lastPosition: null, version: 1 });
     fleet.applyFeed(feed('delivery.created', created, 1, created.orderId));
-    fleet.applyFeed(feed('delivery.assigned', { ...created, status: 'assigned', rider: { id: 'rider-nikola', name: 'Nikola Tesla' }, version: 2 }, 2, created.orderId));
-    expect(fleet.active).toEqual([expect.objectContaining({ status: 'assigned', rider: { id: 'rider-nikola', name: 'Nikola Tesla' }, destination: { lat: 51.4495, lng: -2.5966 } })]);
+    fleet.applyFeed(
+      feed('delivery.assigned', { ...created, status: 'assigned', rider: { id: 'rider-nikola', name: 'Nikola Tesla' }, version: 2 }, 2, created.orderId),
+    );
+    expect(fleet.active).toEqual([
+      expect.objectContaining({ status: 'assigned', rider: { id: 'rider-nikola', name: 'Nikola Tesla' }, destination: { lat: 51.4495, lng: -2.5966 } }),
+    ]);
     expect(fleet.riders).toEqual([]);
   });
 });

@@ -58,7 +58,14 @@ describe('late and at-risk deliveries in the console', () => {
       orderId: risky.orderId,
       version: 5,
       occurredAt: at(0),
-      data: { deliveryId: risky.id, riderId: 'rider-rosa', lat: 51.5, lng: -2.5, at: at(0), eta: { at: at(45), minutes: 45, distanceKm: 12, basedOnPositionAt: at(0) } },
+      data: {
+        deliveryId: risky.id,
+        riderId: 'rider-rosa',
+        lat: 51.5,
+        lng: -2.5,
+        at: at(0),
+        eta: { at: at(45), minutes: 45, distanceKm: 12, basedOnPositionAt: at(0) },
+      },
     };
     fleet.applyFeed(position);
     expect(flaggedDeliveries(fleet.active, NOW).map((f) => [f.lateness.state, f.lateness.minutesLate])).toEqual([['late', 15]]);
@@ -73,7 +80,14 @@ describe('late and at-risk deliveries in the console', () => {
     const fleet = new FleetModel();
     const delivery = aDelivery('OP-LATE0003', 10, 5);
     fleet.applySnapshots([delivery]);
-    fleet.applyFeed({ eventId: randomUUID(), type: 'delivery.late', orderId: delivery.orderId, version: 5, occurredAt: at(0), data: { ...delivery, version: 5, lateSince: at(0) } });
+    fleet.applyFeed({
+      eventId: randomUUID(),
+      type: 'delivery.late',
+      orderId: delivery.orderId,
+      version: 5,
+      occurredAt: at(0),
+      data: { ...delivery, version: 5, lateSince: at(0) },
+    });
     expect(fleet.active[0]).toMatchObject({ lateSince: at(0), version: 5 });
   });
 

@@ -155,7 +155,10 @@ describe('LiveClient', () => {
     client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: (m) => delivered.push(m.version) });
     for (const version of [2, 3, 1, 3, 5]) fake.emit('message', TOPIC, encode(aStatusMessage({ orderId: ORDER, version })));
     expect(delivered).toEqual([2, 3, 5]);
-    expect(stale).toEqual([[1, 3], [3, 3]]);
+    expect(stale).toEqual([
+      [1, 3],
+      [3, 3],
+    ]);
   });
 
   it('when versions come on different topics of a wildcard subscription, then each topic is ordered on its own', () => {

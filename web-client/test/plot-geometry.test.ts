@@ -20,7 +20,13 @@ describe('plot geometry', () => {
     expect(compassDirection(offset)).toBe(direction);
   });
 
-  it.each([[0.05, 0.25], [0.25, 0.25], [0.3, 0.5], [1.2, 2], [7, 10]])('when the farthest point is %d km, then the radius is %d km', (km, radius) => {
+  it.each([
+    [0.05, 0.25],
+    [0.25, 0.25],
+    [0.3, 0.5],
+    [1.2, 2],
+    [7, 10],
+  ])('when the farthest point is %d km, then the radius is %d km', (km, radius) => {
     expect(niceRadiusKm(km)).toBe(radius);
   });
 

@@ -5,12 +5,21 @@ import { statusLabel } from '../src/apps/shared/status-labels.js';
 import { shouldNotify } from '../src/apps/track/status-notifications.js';
 
 describe('presentation helpers', () => {
-  it.each([[0, 'just now'], [2_999, 'just now'], [12_400, '12 s ago'], [61_000, '1 min ago'], [2 * 3600_000, '2 h ago'], [-5_000, 'just now']])(
-    'when something is %i ms old, then it reads %s',
-    (ms, text) => expect(formatAge(ms)).toBe(text),
-  );
+  it.each([
+    [0, 'just now'],
+    [2_999, 'just now'],
+    [12_400, '12 s ago'],
+    [61_000, '1 min ago'],
+    [2 * 3600_000, '2 h ago'],
+    [-5_000, 'just now'],
+  ])('when something is %i ms old, then it reads %s', (ms, text) => expect(formatAge(ms)).toBe(text));
 
-  it.each([[0.4, 'under a minute'], [6.6, 'about 7 min'], [80, 'about 1 h 20 min'], [120, 'about 2 h']])('when %d minutes are left, then it reads %s', (m, text) => {
+  it.each([
+    [0.4, 'under a minute'],
+    [6.6, 'about 7 min'],
+    [80, 'about 1 h 20 min'],
+    [120, 'about 2 h'],
+  ])('when %d minutes are left, then it reads %s', (m, text) => {
     expect(formatDuration(m)).toBe(text);
   });
 

@@ -4,7 +4,14 @@ import type { AdminFeedMessage } from '@orderpulse/contracts';
 import { ReceiptsModel } from '../src/apps/admin/receipts-model.js';
 
 const at = (ms: number) => new Date(Date.parse('2026-01-01T10:00:00.000Z') + ms).toISOString();
-const feed = (orderId: string, version: number, type = 'order.status_changed', ms = 0): AdminFeedMessage => ({ eventId: randomUUID(), type, orderId, version, occurredAt: at(ms), data: {} });
+const feed = (orderId: string, version: number, type = 'order.status_changed', ms = 0): AdminFeedMessage => ({
+  eventId: randomUUID(),
+  type,
+  orderId,
+  version,
+  occurredAt: at(ms),
+  data: {},
+});
 
 describe('ReceiptsModel', () => {
   it('joins the four times of a status change from the feed, the confirm, the notifier and the broker, and samples each hop once', () => {
@@ -33,7 +40,10 @@ describe('ReceiptsModel', () => {
     model.applyFeed(feed(orderId, 3, 'delivery.location_updated'));
     model.applyFeed(feed(orderId, 2, 'order.status_changed'));
     model.applyReceipt({ hop: 'device', orderId, topic: `orders/${orderId}/tracking`, version: 2, watching: false });
-    expect(model.rowsOf(orderId).map((r) => [r.kind, r.version, r.watching])).toEqual([['status', 2, undefined], ['tracking', 2, false]]);
+    expect(model.rowsOf(orderId).map((r) => [r.kind, r.version, r.watching])).toEqual([
+      ['status', 2, undefined],
+      ['tracking', 2, false],
+    ]);
   });
 
   it('is bounded: orders, rows per order, and samples older than the window', () => {

@@ -49,7 +49,15 @@ describe('replay script', () => {
   });
 
   it('when a quiet stretch is longer than the limit, then it is shortened and the step says how much was skipped', () => {
-    const script = buildReplayScript({ history: [{ status: 'pending', at: t(0) }, { status: 'cancelled', at: t(3600) }] }, null);
+    const script = buildReplayScript(
+      {
+        history: [
+          { status: 'pending', at: t(0) },
+          { status: 'cancelled', at: t(3600) },
+        ],
+      },
+      null,
+    );
     expect(script.steps[1]).toMatchObject({ offsetMs: MAX_QUIET_MS, skippedMs: 3_600_000 - MAX_QUIET_MS });
     expect(script.points).toEqual([]);
   });

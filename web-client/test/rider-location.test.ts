@@ -33,7 +33,13 @@ describe('LocationReporter', () => {
     const timers = new FakeTimers();
     const reported: Fix[] = [];
     const state = { carrying };
-    const reporter = new LocationReporter({ report: (f) => reported.push(f), isCarrying: () => state.carrying, policy: POLICY, timers, now: () => timers.time });
+    const reporter = new LocationReporter({
+      report: (f) => reported.push(f),
+      isCarrying: () => state.carrying,
+      policy: POLICY,
+      timers,
+      now: () => timers.time,
+    });
     return { timers, reported, state, reporter };
   }
 
@@ -89,7 +95,10 @@ class FakeGeolocation implements GeolocationLike {
     this.cleared += 1;
   }
   move(latitude: number, accuracy = 8, heading: number | null = null) {
-    this.success?.({ coords: { latitude, longitude: -2.5912345678, accuracy, heading } as GeolocationCoordinates, timestamp: Date.parse('2026-11-26T11:00:00Z') } as GeolocationPosition);
+    this.success?.({
+      coords: { latitude, longitude: -2.5912345678, accuracy, heading } as GeolocationCoordinates,
+      timestamp: Date.parse('2026-11-26T11:00:00Z'),
+    } as GeolocationPosition);
   }
   fail(code: number) {
     this.failure?.({ code, message: 'test' } as GeolocationPositionError);

@@ -15,12 +15,25 @@ const status = (s: 'picked_up' | 'in_transit', at = '2026-11-26T11:00:00.000Z'):
   orderNumber: 'OP-7K2M9Q',
   payload: { status: s, at },
 });
-const position = (lat: number, at = '2026-11-26T11:01:00.000Z'): NewReport => ({ kind: 'location', topic: topics.riderLocation(RIDER), payload: { lat, lng: -2.59, at } });
+const position = (lat: number, at = '2026-11-26T11:01:00.000Z'): NewReport => ({
+  kind: 'location',
+  topic: topics.riderLocation(RIDER),
+  payload: { lat, lng: -2.59, at },
+});
 
 function anOutbox(storage = new MemoryOutboxStorage()) {
   let n = 0;
   let clock = 1_000;
-  return { storage, outbox: new ReportOutbox(storage, RIDER, () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, () => clock), tick: () => (clock += 1) };
+  return {
+    storage,
+    outbox: new ReportOutbox(
+      storage,
+      RIDER,
+      () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+      () => clock,
+    ),
+    tick: () => (clock += 1),
+  };
 }
 
 /** A broker the test answers by hand: each publish waits until acked or failed. */
@@ -39,7 +52,11 @@ describe('ReportOutbox', () => {
     await outbox.add(status('picked_up'));
     await outbox.add(position(51.1));
     await outbox.add(position(51.2));
-    expect(outbox.waiting.map((r) => [r.kind, r.payload.reportId === r.id])).toEqual([['status', true], ['location', true], ['location', true]]);
+    expect(outbox.waiting.map((r) => [r.kind, r.payload.reportId === r.id])).toEqual([
+      ['status', true],
+      ['location', true],
+      ['location', true],
+    ]);
 
     const reloaded = new ReportOutbox(storage, RIDER);
     await reloaded.load();
@@ -52,7 +69,12 @@ describe('ReportOutbox', () => {
   it('when the clock goes backwards, then later reports still sort after earlier ones', async () => {
     const storage = new MemoryOutboxStorage();
     let clock = 5_000;
-    const outbox = new ReportOutbox(storage, RIDER, () => crypto.randomUUID(), () => clock);
+    const outbox = new ReportOutbox(
+      storage,
+      RIDER,
+      () => crypto.randomUUID(),
+      () => clock,
+    );
     const first = await outbox.add(position(51.1));
     clock = 1_000;
     const second = await outbox.add(position(51.2));
@@ -124,7 +146,12 @@ describe('OutboxSender', () => {
       broker.published[i]?.ack();
     }
     await flush();
-    expect(broker.published.map((p) => (p.payload as { status?: string; lat?: number }).status ?? (p.payload as { lat: number }).lat)).toEqual(['picked_up', 51.1, 51.2, 51.3]);
+    expect(broker.published.map((p) => (p.payload as { status?: string; lat?: number }).status ?? (p.payload as { lat: number }).lat)).toEqual([
+      'picked_up',
+      51.1,
+      51.2,
+      51.3,
+    ]);
     expect(outbox.waiting).toEqual([]);
   });
 

@@ -42,10 +42,14 @@ async function setup(storage = new MemoryOutboxStorage(), start = 0) {
   await outbox.load();
   const published: unknown[] = [];
   let live = false;
-  const sender = new OutboxSender({ outbox, publish: (_t, p) => {
-    published.push(p);
-    return Promise.resolve();
-  }, isLive: () => live });
+  const sender = new OutboxSender({
+    outbox,
+    publish: (_t, p) => {
+      published.push(p);
+      return Promise.resolve();
+    },
+    isLive: () => live,
+  });
   const geolocation = new Geolocation();
   const device = new DeviceLocation(geolocation, undefined);
   const reporting = new RiderReporting({ riderId: RIDER, outbox, sender, device, now, timers });

@@ -159,7 +159,7 @@ describe('web-client server', () => {
     expect(worker.status).toBe(200);
     expect(worker.headers['content-type']).toMatch(/javascript/);
     expect(worker.headers['cache-control']).toBe('no-cache');
-    expect(brotliDecompressSync(worker.bytes).toString('utf8')).toContain("addEventListener(`fetch`");
+    expect(brotliDecompressSync(worker.bytes).toString('utf8')).toContain('addEventListener(`fetch`');
     const again = await rawGet(web.port, '/rider-sw.js', { 'if-modified-since': worker.headers['last-modified'] as string });
     expect(again.status).toBe(304);
 
@@ -184,7 +184,12 @@ describe('web-client server', () => {
 describe('web-client server with a map tile source and public source maps', () => {
   let web: StartedWebClient;
   beforeAll(async () => {
-    web = await startTestWebClient({ ...ENV, MAP_TILE_URL: 'https://tiles.test:8443/osm/{z}/{x}/{y}.png', MAP_ATTRIBUTION: '© Test tiles', SERVE_SOURCE_MAPS: 'true' });
+    web = await startTestWebClient({
+      ...ENV,
+      MAP_TILE_URL: 'https://tiles.test:8443/osm/{z}/{x}/{y}.png',
+      MAP_ATTRIBUTION: '© Test tiles',
+      SERVE_SOURCE_MAPS: 'true',
+    });
   });
   afterAll(() => web.close());
 

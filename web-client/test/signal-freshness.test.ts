@@ -8,7 +8,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('describeFreshness', () => {
   it('when the rider was heard from a moment ago, then "Updated 5 s ago" and no note on the ETA', () => {
-    expect(describeFreshness({ online: true, lastSeenAt: iso(T0), positionAt: iso(T0 - 20_000) }, T0 + 5_000)).toEqual({ freshness: 'live', text: 'Updated 5 s ago', etaNote: undefined });
+    expect(describeFreshness({ online: true, lastSeenAt: iso(T0), positionAt: iso(T0 - 20_000) }, T0 + 5_000)).toEqual({
+      freshness: 'live',
+      text: 'Updated 5 s ago',
+      etaNote: undefined,
+    });
   });
 
   it('when the connection is lost, then "Signal lost 2 min ago" and the ETA is said to rest on the position from before', () => {

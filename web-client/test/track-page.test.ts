@@ -86,13 +86,25 @@ describeIfAvailable('tracking page in headless Chromium (in-process broker, stub
     expect(await page.evaluate((id) => sessionStorage.getItem(`orderpulse:track-token:${id}`), order.id)).toBe('customer-token-1');
 
     await page.evaluate(() => Object.assign(window, { sameDocument: true }));
-    await publishStatus(aStatusMessage({ orderId: order.id, orderNumber: 'OP-4TRACK01', status: 'shipped', trackingNumber: 'TRK-123456', version: 3, updatedAt: '2026-11-26T11:00:00.000Z' }));
+    await publishStatus(
+      aStatusMessage({
+        orderId: order.id,
+        orderNumber: 'OP-4TRACK01',
+        status: 'shipped',
+        trackingNumber: 'TRK-123456',
+        version: 3,
+        updatedAt: '2026-11-26T11:00:00.000Z',
+      }),
+    );
     await waitForValue(page, 'order-status', '3', { attribute: 'data-version' });
     expect(await textOf(page, 'order-status')).toBe('Shipped');
     expect(await textOf(page, 'tracking-number')).toBe('TRK-123456');
     expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
 
-    const staleNoticed = page.waitForEvent('console', { predicate: (m) => m.text().includes('ignored stale message') && m.text().includes('version 1,'), timeout: 10_000 });
+    const staleNoticed = page.waitForEvent('console', {
+      predicate: (m) => m.text().includes('ignored stale message') && m.text().includes('version 1,'),
+      timeout: 10_000,
+    });
     await publishStatus(aStatusMessage({ orderId: order.id, orderNumber: 'OP-4TRACK01', status: 'pending', version: 1 }));
     await staleNoticed;
     expect(await page.locator('[data-testid="order-status"]').getAttribute('data-version')).toBe('3');
@@ -104,18 +116,21 @@ describeIfAvailable('tracking page in headless Chromium (in-process broker, stub
     const positionAt = new Date(Date.now() - 5_000).toISOString();
     const eta = { at: new Date(Date.now() + 7 * 60_000).toISOString(), minutes: 7, distanceKm: 1.1, basedOnPositionAt: positionAt };
     await publishStatus(aStatusMessage({ orderId: order.id, orderNumber: 'OP-4TRACK01', status: 'out_for_delivery', version: 5 }));
-    await publish(topics.orderTracking(order.id), aTrackingMessage({
-      orderId: order.id,
-      status: 'in_transit',
-      history: [
-        { status: 'awaiting_assignment', at: '2026-11-26T11:00:00.000Z' },
-        { status: 'assigned', at: '2026-11-26T11:01:00.000Z' },
-        { status: 'picked_up', at: '2026-11-26T11:05:00.000Z' },
-        { status: 'in_transit', at: '2026-11-26T11:06:00.000Z' },
-      ],
-      eta,
-      version: 6,
-    }));
+    await publish(
+      topics.orderTracking(order.id),
+      aTrackingMessage({
+        orderId: order.id,
+        status: 'in_transit',
+        history: [
+          { status: 'awaiting_assignment', at: '2026-11-26T11:00:00.000Z' },
+          { status: 'assigned', at: '2026-11-26T11:01:00.000Z' },
+          { status: 'picked_up', at: '2026-11-26T11:05:00.000Z' },
+          { status: 'in_transit', at: '2026-11-26T11:06:00.000Z' },
+        ],
+        eta,
+        version: 6,
+      }),
+    );
     await publish(topics.orderLocation(order.id), aLocation({ lat: 51.4555, lng: -2.5879, heading: 200, at: positionAt, eta, version: 7 }));
 
     await page.goto(`${web.url}/track/${order.id}?t=customer-token-3`);
@@ -129,7 +144,9 @@ describeIfAvailable('tracking page in headless Chromium (in-process broker, stub
     expect(distance).toMatch(/^\d+ m$/);
     expect(await textOf(page, 'eta')).toMatch(new RegExp(`^about 7 min \\(around .+\\), ${distance} away$`));
     expect(await textOf(page, 'rider-whereabouts')).toBe(`The rider is ${distance} north-east of the delivery address.`);
-    expect(await page.locator('[data-testid="rider-position"] svg').getAttribute('aria-label')).toBe(`The rider is ${distance} north-east of the delivery address.`);
+    expect(await page.locator('[data-testid="rider-position"] svg').getAttribute('aria-label')).toBe(
+      `The rider is ${distance} north-east of the delivery address.`,
+    );
     expect(await page.locator('[data-testid="order-items"] li').allTextContents()).toEqual(['1 × Enamel mug12.00']);
     expect(await textOf(page, 'order-total')).toBe('Total 12.00');
     expect(await page.locator('[data-testid="delivery-address"]').innerText()).toBe('12 Harbour Road\nBS1 5TY Bristol');
@@ -210,7 +227,12 @@ describeIfAvailable('tracking page in headless Chromium (in-process broker, stub
       const onTheWay = aTrackingMessage({ orderId: order.id, status: 'in_transit', version: 5 });
       await publish(topics.orderTracking(order.id), { ...onTheWay, arrivingAt: '2026-11-26T11:20:00.000Z', version: 6 });
       await waitForValue(tab, 'delivery-status', 'Arriving');
-      await publish(topics.orderTracking(order.id), { ...onTheWay, rider: { id: 'rider-2', name: 'Ann Other' }, arrivingAt: '2026-11-26T11:20:00.000Z', version: 7 });
+      await publish(topics.orderTracking(order.id), {
+        ...onTheWay,
+        rider: { id: 'rider-2', name: 'Ann Other' },
+        arrivingAt: '2026-11-26T11:20:00.000Z',
+        version: 7,
+      });
       await waitForValue(tab, 'rider-name', 'Ann Other');
       const afterArrival = await tab.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications);
       expect(afterArrival.slice(1)).toEqual([{ title: 'OP-N0T1FY01: arriving', body: 'Your rider is almost there: they are close to your address.' }]);

@@ -19,7 +19,10 @@ describe('TrackingState', () => {
     const state = new TrackingState(ORDER);
     state.applySnapshot(aSnapshot({ id: ORDER }));
     state.applyStatus(aStatusMessage({ orderId: ORDER, status: 'shipped', version: 9 }));
-    expect(state.contents).toEqual({ items: [expect.objectContaining({ name: 'Enamel mug', quantity: 1 })], deliveryAddress: expect.objectContaining({ line1: '12 Harbour Road' }) });
+    expect(state.contents).toEqual({
+      items: [expect.objectContaining({ name: 'Enamel mug', quantity: 1 })],
+      deliveryAddress: expect.objectContaining({ line1: '12 Harbour Road' }),
+    });
   });
 
   it('when a position and an ETA from an older position are both known, then the one distance is great-circle from the newest position', () => {
@@ -96,16 +99,18 @@ describe('buildTimeline', () => {
   it('when order and delivery history both exist, then they merge newest first with the rider named', () => {
     const state = new TrackingState(ORDER);
     state.applySnapshot(aSnapshot({ id: ORDER }));
-    state.applyTracking(aTrackingMessage({
-      orderId: ORDER,
-      status: 'failed',
-      failureReason: 'nobody home',
-      history: [
-        { status: 'assigned', at: '2026-11-26T11:01:00.000Z' },
-        { status: 'picked_up', at: '2026-11-26T11:05:00.000Z' },
-        { status: 'failed', at: '2026-11-26T11:30:00.000Z' },
-      ],
-    }));
+    state.applyTracking(
+      aTrackingMessage({
+        orderId: ORDER,
+        status: 'failed',
+        failureReason: 'nobody home',
+        history: [
+          { status: 'assigned', at: '2026-11-26T11:01:00.000Z' },
+          { status: 'picked_up', at: '2026-11-26T11:05:00.000Z' },
+          { status: 'failed', at: '2026-11-26T11:30:00.000Z' },
+        ],
+      }),
+    );
     const timeline = buildTimeline(state.order, state.tracking);
     expect(timeline.map((e) => [e.source, e.title])).toEqual([
       ['delivery', 'Delivery attempt failed'],

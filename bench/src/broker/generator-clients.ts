@@ -78,7 +78,9 @@ export class GeneratorClients {
     const parts = deal(specs, subs.length);
     if (parts.some((p) => p.length > MAX_SOCKETS_PER_PROCESS)) throw new Error('too many sockets for one generator process');
     const replies = await Promise.all(
-      subs.map((index, i) => this.pool.callOne<ConnectReply>(index, 'connect', { endpoint: this.endpoint(target), clients: parts[i], concurrency: 50 }, 120_000)),
+      subs.map((index, i) =>
+        this.pool.callOne<ConnectReply>(index, 'connect', { endpoint: this.endpoint(target), clients: parts[i], concurrency: 50 }, 120_000),
+      ),
     );
     const refused = replies.reduce((n, r) => n + r.refused, 0);
     if (refused > 0) throw new Error(`${refused} of ${specs.length} subscribers could not connect/subscribe to ${target.describe}`);
@@ -90,7 +92,12 @@ export class GeneratorClients {
       ...(target.auth && { username: 'service', password: await this.tokens.sign({ role: 'service', sub: 'notifier' }, 24 * 3600) }),
       addressIndex: 249,
     };
-    const reply = await this.pool.callOne<ConnectReply>(this.publisherIndex, 'connect', { endpoint: this.endpoint(target), clients: [spec], concurrency: 1 }, 60_000);
+    const reply = await this.pool.callOne<ConnectReply>(
+      this.publisherIndex,
+      'connect',
+      { endpoint: this.endpoint(target), clients: [spec], concurrency: 1 },
+      60_000,
+    );
     if (reply.connected !== 1) throw new Error(`publisher could not connect to ${target.describe}`);
   }
 

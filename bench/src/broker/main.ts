@@ -65,7 +65,9 @@ async function main(): Promise<void> {
         active = target;
         console.log(`\n${system} over ${transport}: ${target.describe}`);
         const rss = await rssPerIdleConnection(clients, target, settings.idleConnections);
-        console.log(`  RSS per idle subscribed connection: ${(rss / 1024).toFixed(1)} KiB (marginal, connections ${settings.idleConnections} → ${2 * settings.idleConnections})`);
+        console.log(
+          `  RSS per idle subscribed connection: ${(rss / 1024).toFixed(1)} KiB (marginal, connections ${settings.idleConnections} → ${2 * settings.idleConnections})`,
+        );
         for (const shape of shapes) {
           const qosLevels = QOS_LEVELS.filter((qos) => wanted(transport, qos, shape.name));
           const results = await runner.runShape(target, shape, qosLevels);

@@ -2,7 +2,16 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
-import { markdownTable, printTable, renderLatencySvg, resultsDir, writeResults, type BenchRow, type LatencyRecorder, type LatencySvgOptions } from '../lib/index.js';
+import {
+  markdownTable,
+  printTable,
+  renderLatencySvg,
+  resultsDir,
+  writeResults,
+  type BenchRow,
+  type LatencyRecorder,
+  type LatencySvgOptions,
+} from '../lib/index.js';
 import { QUICK, settings, SHAPES } from './settings.js';
 import { BROKER_CPU } from './targets.js';
 
@@ -19,10 +28,26 @@ export interface BrokerBenchResults {
   started: number;
 }
 
-const COLUMNS = ['scenario', 'system', 'deliveries/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'cpu µs/delivery', 'RSS KiB/conn', 'lost', 'cpu ×mosq', 'p99 ×mosq', 'gen cpu %', 'broker wait %'];
+const COLUMNS = [
+  'scenario',
+  'system',
+  'deliveries/s',
+  'p50 ms',
+  'p99 ms',
+  'p99.9 ms',
+  'cpu µs/delivery',
+  'RSS KiB/conn',
+  'lost',
+  'cpu ×mosq',
+  'p99 ×mosq',
+  'gen cpu %',
+  'broker wait %',
+];
 
 export function loadAverage(): string {
-  return loadavg().map((l) => l.toFixed(2)).join(' ');
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 /** Adds ours ÷ mosquitto ratios to our rows, per scenario. */
@@ -58,7 +83,14 @@ function writeShapePlots(histograms: Record<string, LatencyRecorder>, svgOptions
     for (const [key, recorder] of Object.entries(histograms)) if (key.split(' ')[0]?.endsWith(`-${shape.name}`)) curves[key] = recorder.percentileCurve();
     if (Object.keys(curves).length === 0) continue;
     const file = `${settings.name}-${shape.name}.svg`;
-    writeFileSync(path.join(resultsDir(), file), renderLatencySvg(curves, `broker ${shape.name}: latency by percentile (${shape.subscribers} subscribers, ${shape.topics} topic${shape.topics > 1 ? 's' : ''})`, svgOptions));
+    writeFileSync(
+      path.join(resultsDir(), file),
+      renderLatencySvg(
+        curves,
+        `broker ${shape.name}: latency by percentile (${shape.subscribers} subscribers, ${shape.topics} topic${shape.topics > 1 ? 's' : ''})`,
+        svgOptions,
+      ),
+    );
     shapePlots.push(file);
   }
   return shapePlots;

@@ -34,8 +34,17 @@ export const settings = {
   subscriberProcesses: Math.max(1, Number(env.BENCH_SUBSCRIBER_PROCESSES ?? 1)),
   payloadBytes: 200,
   wsWrites: (env.BENCH_WS_WRITES === 'stock' ? 'stock' : 'joined') as Endpoint['wsWrites'],
-  systems: (env.BENCH_SYSTEMS ?? 'ours,mosquitto').split(',').map((s) => s.trim()).filter(Boolean) as SystemName[],
-  scenarios: env.BENCH_SCENARIOS ? new Set(env.BENCH_SCENARIOS.split(',').map((s) => s.trim()).filter(Boolean)) : undefined,
+  systems: (env.BENCH_SYSTEMS ?? 'ours,mosquitto')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) as SystemName[],
+  scenarios: env.BENCH_SCENARIOS
+    ? new Set(
+        env.BENCH_SCENARIOS.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+    : undefined,
   brokerNodeArgs: (env.BENCH_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
   name: env.BENCH_RESULTS_NAME ?? 'broker',
   pacing: (env.BENCH_PACING === 'sleep' ? 'sleep' : 'timer') as 'timer' | 'sleep',

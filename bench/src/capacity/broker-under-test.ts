@@ -54,13 +54,26 @@ export async function startBrokerUnderTest(jwtSecret: string): Promise<BrokerUnd
 export /** Publishes a retained status message on each topic, as the notifier (service token) does. */
 async function publishRetained(mqttUrl: string, jwtSecret: string, orderIds: string[]): Promise<number> {
   const token = await createTokenService(jwtSecret).sign({ role: 'service', sub: 'notifier' }, 3_600);
-  const client = await mqtt.connectAsync(mqttUrl, { username: 'service', password: token, clientId: `bench-notifier-${process.pid}`, reconnectPeriod: 500, connectTimeout: 30_000 });
+  const client = await mqtt.connectAsync(mqttUrl, {
+    username: 'service',
+    password: token,
+    clientId: `bench-notifier-${process.pid}`,
+    reconnectPeriod: 500,
+    connectTimeout: 30_000,
+  });
   const started = nowMs();
   try {
     await mapLimit(orderIds, 500, (orderId, i) =>
       client.publishAsync(
         `orders/${orderId}/status`,
-        JSON.stringify({ orderId, orderNumber: `OP-${String(i).padStart(6, '0')}`, status: 'confirmed', trackingNumber: null, version: 2, updatedAt: new Date().toISOString() }),
+        JSON.stringify({
+          orderId,
+          orderNumber: `OP-${String(i).padStart(6, '0')}`,
+          status: 'confirmed',
+          trackingNumber: null,
+          version: 2,
+          updatedAt: new Date().toISOString(),
+        }),
         { qos: 1, retain: true },
       ),
     );

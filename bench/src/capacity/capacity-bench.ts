@@ -38,7 +38,9 @@ async function main(): Promise<void> {
     const allOrderIds = Array.from({ length: generators }, (_, i) => Array.from({ length: finalShare(i) }, (_, j) => orderIdFor(i * PER_GENERATOR + j))).flat();
     if (RETAINED) {
       const ms = await publishRetained(broker.mqttUrl, broker.jwtSecret, allOrderIds);
-      process.stdout.write(`published ${allOrderIds.length} retained status messages in ${(ms / 1000).toFixed(1)} s; broker RSS ${(readRssBytes(broker.pid()) / 2 ** 20).toFixed(0)} MiB\n`);
+      process.stdout.write(
+        `published ${allOrderIds.length} retained status messages in ${(ms / 1000).toFixed(1)} s; broker RSS ${(readRssBytes(broker.pid()) / 2 ** 20).toFixed(0)} MiB\n`,
+      );
     }
     const { rampRows, rampLatency, holding } = await rampUp(broker, pool, generators, baselineRss);
     const idleRow = await holdIdle(broker, holding, baselineRss);

@@ -52,7 +52,16 @@ export function reportCapacity(
     `The generators share the 2 cores with the broker: their CPU per connection (mqtt.js + ws client) is about the broker's, so connect and reconnect rates here are bounded by the machine as much as by the broker; see the CPU columns.`,
     `Restart: SIGKILL, then the same command on the same ports at once. mqtt.js has no reconnect jitter, so each client gets its own fixed reconnectPeriod, uniform in ${RECONNECT_MIN_MS}–${RECONNECT_MAX_MS} ms; clients resubscribe by hand on each CONNACK. "all back" = the last client's SUBACK. The broker keeps retained messages in memory, so with no notifier here nothing is republished after the restart.`,
   ];
-  const meta = { quick: QUICK, retained: RETAINED, steps: STEPS, generators, perGenerator: PER_GENERATOR, baselineRssMiB: baselineRss / 2 ** 20, idle: idleRow, restart: restartRows };
+  const meta = {
+    quick: QUICK,
+    retained: RETAINED,
+    steps: STEPS,
+    generators,
+    perGenerator: PER_GENERATOR,
+    baselineRssMiB: baselineRss / 2 ** 20,
+    idle: idleRow,
+    restart: restartRows,
+  };
   const written = writeResults('capacity', { rows: [...rampRows, idleRow, ...restartRows], notes, histograms, meta });
   const md = writeMarkdown(
     'capacity',

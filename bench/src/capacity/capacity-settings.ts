@@ -18,4 +18,3 @@ export const RECONNECT_DEADLINE_MS = 120_000;
  * after a broker restart). Off by default: the broker alone, as specified.
  */
 export const RETAINED = /^(1|true|yes)$/i.test(process.env.BENCH_RETAINED ?? '');
-

@@ -71,7 +71,14 @@ export async function rampUp(broker: BrokerUnderTest, pool: GeneratorPool, gener
       met: held >= 15_000 ? (failed === 0 && (rss - baselineRss) / held / 1024 <= 40 ? 'yes' : 'NO') : '',
     });
     process.stdout.write(
-      `  ${held} held (+${added} in ${seconds.toFixed(1)} s, ${(added / seconds).toFixed(0)}/s${failed ? `, ${failed} failed: ${replies.flatMap((r) => r.errors).slice(0, 3).join('; ')}` : ''}), broker RSS ${(rss / 2 ** 20).toFixed(0)} MiB, ${((rss - baselineRss) / held / 1024).toFixed(1)} KiB/connection\n`,
+      `  ${held} held (+${added} in ${seconds.toFixed(1)} s, ${(added / seconds).toFixed(0)}/s${
+        failed
+          ? `, ${failed} failed: ${replies
+              .flatMap((r) => r.errors)
+              .slice(0, 3)
+              .join('; ')}`
+          : ''
+      }), broker RSS ${(rss / 2 ** 20).toFixed(0)} MiB, ${((rss - baselineRss) / held / 1024).toFixed(1)} KiB/connection\n`,
     );
   }
   return { rampRows, rampLatency, holding };
@@ -84,7 +91,9 @@ export async function holdIdle(broker: BrokerUnderTest, holding: number, baselin
   await sleep(HOLD_MS);
   const idle = idleCpu.stop();
   const rssHeld = readRssBytes(broker.pid());
-  process.stdout.write(`  holding ${holding} for ${HOLD_MS / 1000} s: broker ${((idle.cpuMs / idle.wallMs) * 100).toFixed(1)}% of a core, RSS ${(rssHeld / 2 ** 20).toFixed(0)} MiB\n`);
+  process.stdout.write(
+    `  holding ${holding} for ${HOLD_MS / 1000} s: broker ${((idle.cpuMs / idle.wallMs) * 100).toFixed(1)}% of a core, RSS ${(rssHeld / 2 ** 20).toFixed(0)} MiB\n`,
+  );
   const idleRow: BenchRow = {
     scenario: `holding ${holding} for ${HOLD_MS / 1000} s`,
     system: 'broker',

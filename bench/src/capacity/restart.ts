@@ -5,7 +5,11 @@ import { publishRetained, type BrokerUnderTest } from './broker-under-test.js';
 import type { CapacityStatus } from './capacity-child.js';
 import { RECONNECT_DEADLINE_MS, RETAINED } from './capacity-settings.js';
 
-export async function measureRestart(broker: BrokerUnderTest, pool: GeneratorPool, allOrderIds: string[]): Promise<{ restartRows: BenchRow[]; reconnectLatency: LatencyRecorder }> {
+export async function measureRestart(
+  broker: BrokerUnderTest,
+  pool: GeneratorPool,
+  allOrderIds: string[],
+): Promise<{ restartRows: BenchRow[]; reconnectLatency: LatencyRecorder }> {
   process.stdout.write(`\nkilling the broker (SIGKILL) and starting it again on the same ports\n`);
   const before = await pool.call<CapacityStatus>('status', () => ({ since: 0 }));
   const expected = before.reduce((n, s) => n + s.held, 0);

@@ -30,7 +30,10 @@ export function resultsDir(): string {
 
 /** A folder name for a run that sorts by time: 2026-12-06T05-10-00Z. */
 export function runFolderName(at: Date): string {
-  return at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  return at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
 }
 
 export interface ResultsData {
@@ -86,7 +89,10 @@ export function formatTable(rows: readonly BenchRow[], columns: readonly string[
   const widths = columns.map((column, i) => Math.max(column.length, ...body.map((r) => (r[i] ?? '').length)));
   const numeric = columns.map((column) => rows.some((row) => typeof row[column] === 'number'));
   const line = (values: readonly string[]) =>
-    values.map((v, i) => (numeric[i] ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 

@@ -76,10 +76,13 @@ export function renderLatencySvg(series: Record<string, PercentileCurve>, title:
   // Latency on a log scale, whole decades: a 3 ms curve stays readable next to a 3 s one.
   const { from, to } = logRange(minMs, maxMs);
   const x = (d: number) => plot.left + (Math.min(d, maxDecade) / maxDecade) * plot.width;
-  const y = (ms: number) => plot.top + plot.height - ((Math.log10(Math.min(Math.max(ms, from), to)) - Math.log10(from)) / (Math.log10(to) - Math.log10(from))) * plot.height;
+  const y = (ms: number) =>
+    plot.top + plot.height - ((Math.log10(Math.min(Math.max(ms, from), to)) - Math.log10(from)) / (Math.log10(to) - Math.log10(from))) * plot.height;
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   out.push(`<text x="${plot.left + plot.width / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(title)}</text>`);
   // Grid and axes.

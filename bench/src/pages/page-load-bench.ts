@@ -27,21 +27,43 @@ const COLUMNS = ['page', 'network', 'web-client KB', 'uncompressed KB', 'request
 async function main(): Promise<void> {
   const tiles: TileServer | undefined = WITH_MAP ? await startTileServer() : undefined;
   const sut = await startSystemUnderTest({ prefix: 'pages', ...(tiles ? { env: { web: { MAP_TILE_URL: tiles.template } } } : {}) });
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   try {
     const web = sut.system.urls.web;
     const scenario = await prepareDeliveryInProgress(sut);
     const targets: PageTarget[] = [
-      { name: 'tracking page', url: `${web}/track/${scenario.orderId}?t=${encodeURIComponent(scenario.trackingToken)}`, ready: '[data-testid="order-status"][data-status="out_for_delivery"]' },
+      {
+        name: 'tracking page',
+        url: `${web}/track/${scenario.orderId}?t=${encodeURIComponent(scenario.trackingToken)}`,
+        ready: '[data-testid="order-status"][data-status="out_for_delivery"]',
+      },
       {
         name: 'admin console',
         url: `${web}/admin`,
         ready: `[data-testid="orders-table"] tr[data-order-id="${scenario.orderId}"]`,
         prepare: async (context) => {
-          await context.addInitScript(`sessionStorage.setItem('orderpulse:admin-session', ${JSON.stringify(JSON.stringify({ token: sut.adminToken, expiresAt: new Date(Date.now() + 3_600_000).toISOString() }))})`);
+          await context.addInitScript(
+            `sessionStorage.setItem('orderpulse:admin-session', ${JSON.stringify(JSON.stringify({ token: sut.adminToken, expiresAt: new Date(Date.now() + 3_600_000).toISOString() }))})`,
+          );
         },
       },
-      { name: 'rider app', url: `${web}/rider?t=${encodeURIComponent(scenario.riderToken)}`, ready: `[data-testid="assignments"] li[data-delivery-id="${scenario.deliveryId}"]` },
+      {
+        name: 'rider app',
+        url: `${web}/rider?t=${encodeURIComponent(scenario.riderToken)}`,
+        ready: `[data-testid="assignments"] li[data-delivery-id="${scenario.deliveryId}"]`,
+      },
     ];
     const rows: BenchRow[] = [];
     for (const network of NETWORKS) {

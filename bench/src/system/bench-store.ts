@@ -1,4 +1,11 @@
-import { dropMongoDatabases, ensureFerretDbBinary, FERRETDB_CLIENT_POOL_SIZE, isPortOpen, startFerretDb, type RunningFerretDb } from '@orderpulse/service-kit/testing';
+import {
+  dropMongoDatabases,
+  ensureFerretDbBinary,
+  FERRETDB_CLIENT_POOL_SIZE,
+  isPortOpen,
+  startFerretDb,
+  type RunningFerretDb,
+} from '@orderpulse/service-kit/testing';
 
 export type BenchStoreKind = 'journal' | 'mongo';
 
@@ -28,7 +35,12 @@ export function benchStoreKind(env: Record<string, string | undefined> = process
 export async function openBenchStore(kind: BenchStoreKind, namespace: string, env: Record<string, string | undefined> = process.env): Promise<BenchStore> {
   if (kind === 'journal') return { kind, label: 'journal files (DATA_DIR)', close: async () => undefined };
   if (env.BENCH_MONGO_URL) {
-    return { kind, label: `MongoDB at ${env.BENCH_MONGO_URL.replace(/\/\/[^@]*@/, '//')}`, mongo: { url: env.BENCH_MONGO_URL, databasePrefix: namespace }, close: async () => undefined };
+    return {
+      kind,
+      label: `MongoDB at ${env.BENCH_MONGO_URL.replace(/\/\/[^@]*@/, '//')}`,
+      mongo: { url: env.BENCH_MONGO_URL, databasePrefix: namespace },
+      close: async () => undefined,
+    };
   }
   const postgresUrl = (await isPortOpen('127.0.0.1', 5432)) ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined;
   const ferret: RunningFerretDb = await startFerretDb({ binary: ensureFerretDbBinary(env), ...(postgresUrl ? { postgresUrl } : {}) });

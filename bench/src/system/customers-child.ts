@@ -178,7 +178,14 @@ function startPolling(request: PollRequest): null {
       inFlight = true;
       const sent = nowMs();
       const req = http.request(
-        { host: url.hostname, port: url.port, path: `/orders/${spec.orderId}`, method: 'GET', agent, headers: { accept: 'application/json', authorization: `Bearer ${spec.token}` } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: `/orders/${spec.orderId}`,
+          method: 'GET',
+          agent,
+          headers: { accept: 'application/json', authorization: `Bearer ${spec.token}` },
+        },
         (res) => {
           // Taken now: once the response ends, a keep-alive socket goes back to the agent.
           const socket = res.socket as Socket | null;

@@ -52,7 +52,13 @@ export async function customersWithOrders(
     const t0 = performance.now();
     const chunk = await createOrders(http, Math.min(CHUNK, count - from), `${group}-${from}`, 32, true);
     createSeconds += (performance.now() - t0) / 1000;
-    const specs = chunk.map((o, i): MqttClientSpec => ({ role: 'customer', orderId: o.id, token: o.token, clientId: `${group}-${from + i}`, addressIndex: addressBase + from + i }));
+    const specs = chunk.map((o, i): MqttClientSpec => ({
+      role: 'customer',
+      orderId: o.id,
+      token: o.token,
+      clientId: `${group}-${from + i}`,
+      addressIndex: addressBase + from + i,
+    }));
     const result = await connectGroup(pool, group, mqttWsUrl, specs);
     orders.push(...chunk);
     connected += result.connected;
@@ -71,4 +77,3 @@ export async function customersWithOrders(
   );
   return { orders, connected };
 }
-

@@ -26,7 +26,15 @@ function summarise(step: StepResult, tap: AmqpTap | undefined) {
   for (const p of step.patches) if (p.code !== 200) codes[String(p.code || p.error)] = (codes[String(p.code || p.error)] ?? 0) + 1;
   let lost = 0;
   let adminLost = 0;
-  const hops = { lag: [] as number[], http: [] as number[], write: [] as number[], toTap: [] as number[], tapToCustomer: [] as number[], stampToCustomer: [] as number[], admin: [] as number[] };
+  const hops = {
+    lag: [] as number[],
+    http: [] as number[],
+    write: [] as number[],
+    toTap: [] as number[],
+    tapToCustomer: [] as number[],
+    stampToCustomer: [] as number[],
+    admin: [] as number[],
+  };
   for (const p of ok) {
     const key = `${p.orderId}:${p.version}`;
     const received = step.receipts.customer.get(key);
@@ -118,7 +126,25 @@ export function e2eTables(steps: StepResult[], tap: AmqpTap | undefined, store: 
     if (x.failed) process.stdout.write(`  ${scenario}: failed PATCHes by code: ${JSON.stringify(x.codes)}\n`);
   }
 
-  const latencyColumns = ['scenario', 'step s', 'subscribers', 'achieved/s', 'PATCH failed', 'not sent (overload)', 'p50 ms', 'p95 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'lost', 'duplicates', 'regressions', 'admin missing', 'target', 'met'];
+  const latencyColumns = [
+    'scenario',
+    'step s',
+    'subscribers',
+    'achieved/s',
+    'PATCH failed',
+    'not sent (overload)',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'p99.9 ms',
+    'max ms',
+    'lost',
+    'duplicates',
+    'regressions',
+    'admin missing',
+    'target',
+    'met',
+  ];
   const hopColumns = Object.keys(hopRows[0] ?? {}).filter((c) => c !== 'system');
   const cpuColumns = Object.keys(cpuRows[0] ?? {}).filter((c) => c !== 'system');
   return { rows, hopRows, cpuRows, histograms, latencyColumns, hopColumns, cpuColumns };
@@ -151,7 +177,17 @@ export function writeE2eReport(
     `Connecting (WebSocket upgrade, CONNECT with token check, SUBSCRIBE with its retained message): ${connectLog.join('; ')}. Connect rates fall as orders accumulate: on every SUBSCRIBE aedes' in-memory persistence tests every retained topic against the filter (aedes-persistence asyncPersistence.js, retainedMessagesByPattern), so one subscribe costs time in proportion to the number of orders; this dominates the run time of this bench.`,
     `delivery-service is running: each "shipped" makes it create a delivery, so the notifier also publishes orders/<id>/tracking and admin feed messages for those.`,
   ];
-  const meta = { quick: QUICK, rates: RATES, stepMs: RATES.map(stepMs), idle: IDLE, adminConsoles: ADMIN_CONSOLES, generators: children, complaints, hops: hopRows, cpu: cpuRows };
+  const meta = {
+    quick: QUICK,
+    rates: RATES,
+    stepMs: RATES.map(stepMs),
+    idle: IDLE,
+    adminConsoles: ADMIN_CONSOLES,
+    generators: children,
+    complaints,
+    hops: hopRows,
+    cpu: cpuRows,
+  };
   const written = writeResults(resultName, { rows, notes, histograms, meta: { ...meta, store: store.label } });
   const md = writeMarkdown(
     resultName,

@@ -45,7 +45,13 @@ export async function connectStandingWatchers(sut: SystemUnderTest, pool: Genera
 }
 
 /** One step per rate in RATES, each on fresh orders with a watching customer each. */
-export async function runSteps(sut: SystemUnderTest, pool: GeneratorPool, http: HttpJsonClient, idleConnected: number, windowOf: ProcessWindow): Promise<StepResult[]> {
+export async function runSteps(
+  sut: SystemUnderTest,
+  pool: GeneratorPool,
+  http: HttpJsonClient,
+  idleConnected: number,
+  windowOf: ProcessWindow,
+): Promise<StepResult[]> {
   const steps: StepResult[] = [];
   let addressBase = IDLE + ADMIN_CONSOLES;
   /** Highest rate achieved by a step that could not keep up; later steps need no more orders than 1.5× that. */
@@ -99,7 +105,18 @@ async function runStep(
     if (at !== undefined) latency.record(at - p.scheduledAt);
   }
   await pool.call('disconnect', () => ({ group }), 120_000);
-  return { rate, durationMs, active, patches, skipped: patches.skipped + patches.exhausted, receipts, usage, wallSeconds, latency, connected: connected + idleConnected };
+  return {
+    rate,
+    durationMs,
+    active,
+    patches,
+    skipped: patches.skipped + patches.exhausted,
+    receipts,
+    usage,
+    wallSeconds,
+    latency,
+    connected: connected + idleConnected,
+  };
 }
 
 /** Successful PATCHes per second, from the first scheduled send to the last response. */

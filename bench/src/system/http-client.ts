@@ -13,7 +13,11 @@ export class HttpJsonClient {
   readonly agent: http.Agent;
   private readonly url: URL;
 
-  constructor(baseUrl: string, private readonly token?: string, maxSockets = 64) {
+  constructor(
+    baseUrl: string,
+    private readonly token?: string,
+    maxSockets = 64,
+  ) {
     this.url = new URL(baseUrl);
     this.agent = new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 1_000 });
   }
@@ -27,24 +31,21 @@ export class HttpJsonClient {
     }
     if (token) headers.authorization = `Bearer ${token}`;
     return new Promise((resolve, reject) => {
-      const req = http.request(
-        { host: this.url.hostname, port: this.url.port, method, path, headers, agent: this.agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown;
-            try {
-              parsed = text ? JSON.parse(text) : undefined;
-            } catch {
-              parsed = text;
-            }
-            resolve({ status: res.statusCode ?? 0, body: parsed as T });
-          });
-          res.on('error', reject);
-        },
-      );
+      const req = http.request({ host: this.url.hostname, port: this.url.port, method, path, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            parsed = text;
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed as T });
+        });
+        res.on('error', reject);
+      });
       req.on('error', reject);
       req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
       req.end(payload);

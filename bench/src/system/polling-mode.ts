@@ -62,7 +62,8 @@ async function measureWindow(pool: GeneratorPool, http: HttpJsonClient, windowOf
   windowOf.begin();
   const patches = await driveStatusChanges({ client: http, orderIds: orders.map((o) => o.id), ratePerSecond: rate, durationMs: RUN_MS });
   const { usage, wallSeconds } = windowOf.end();
-  if (patches.skipped + patches.exhausted) process.stdout.write(`  warning: ${patches.skipped + patches.exhausted} scheduled status changes not sent (system over capacity)\n`);
+  if (patches.skipped + patches.exhausted)
+    process.stdout.write(`  warning: ${patches.skipped + patches.exhausted} scheduled status changes not sent (system over capacity)\n`);
   const bytesAfter = await pool.call<{ mqtt: number; http: number }>('bytes', () => null);
   const key = mode === 'push' ? 'mqtt' : 'http';
   const clientBytes = bytesAfter.reduce((n, b) => n + b[key], 0) - bytesBefore.reduce((n, b) => n + b[key], 0);
@@ -98,10 +99,20 @@ function seenAfterChanges(patches: PatchRecord[], receipts: Receipts): { seenAft
   return { seenAfter, unseen, ok };
 }
 
-export async function runMode(sut: SystemUnderTest, pool: GeneratorPool, http: HttpJsonClient, windowOf: ProcessWindow, mode: Mode, customers: number): Promise<ModeResult> {
+export async function runMode(
+  sut: SystemUnderTest,
+  pool: GeneratorPool,
+  http: HttpJsonClient,
+  windowOf: ProcessWindow,
+  mode: Mode,
+  customers: number,
+): Promise<ModeResult> {
   const rate = (customers * CHANGES_PER_MINUTE) / 60;
-  process.stdout.write(`\n${mode}: ${customers} customers, ${rate.toFixed(1)} status changes/s (${CHANGES_PER_MINUTE} per order per minute) for ${RUN_MS / 1000} s\n`);
-  if ((CHANGES_PER_MINUTE * RUN_MS) / 60_000 > STATUS_PATH.length) throw new Error('more changes per order than the status path allows; lower BENCH_CHANGES_PER_MIN or BENCH_RUN_S');
+  process.stdout.write(
+    `\n${mode}: ${customers} customers, ${rate.toFixed(1)} status changes/s (${CHANGES_PER_MINUTE} per order per minute) for ${RUN_MS / 1000} s\n`,
+  );
+  if ((CHANGES_PER_MINUTE * RUN_MS) / 60_000 > STATUS_PATH.length)
+    throw new Error('more changes per order than the status path allows; lower BENCH_CHANGES_PER_MIN or BENCH_RUN_S');
   const group = `${mode}-${customers}`;
   const orders = await setUpWatchers({ sut, pool, http, mode, customers, group });
   const { patches, usage, wallSeconds, clientBytes } = await measureWindow(pool, http, windowOf, mode, orders, rate);
@@ -117,9 +128,22 @@ export async function runMode(sut: SystemUnderTest, pool: GeneratorPool, http: H
   await pool.call('disconnect', () => ({ group }), 120_000);
 
   const { seenAfter, unseen, ok } = seenAfterChanges(patches, receipts);
-  const result: ModeResult = { mode, customers, updates: patches.length, updatesOk: ok.length, notSent: patches.skipped + patches.exhausted, usage, wallSeconds, clientBytes, seenAfter, unseen };
+  const result: ModeResult = {
+    mode,
+    customers,
+    updates: patches.length,
+    updatesOk: ok.length,
+    notSent: patches.skipped + patches.exhausted,
+    usage,
+    wallSeconds,
+    clientBytes,
+    seenAfter,
+    unseen,
+  };
   if (poll) result.poll = poll;
   const counted = cpuOf(usage, mode === 'push' ? PUSH_SERVERS : POLL_SERVERS);
-  process.stdout.write(`  → servers ${counted.toFixed(2)} CPU s, clients received ${(clientBytes / 2 ** 20).toFixed(2)} MiB, change seen after p50 ${seenAfter.summary().p50.toFixed(1)} ms\n`);
+  process.stdout.write(
+    `  → servers ${counted.toFixed(2)} CPU s, clients received ${(clientBytes / 2 ** 20).toFixed(2)} MiB, change seen after p50 ${seenAfter.summary().p50.toFixed(1)} ms\n`,
+  );
   return result;
 }

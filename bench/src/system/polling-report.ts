@@ -126,7 +126,11 @@ export function printPollingTables({ rows, ratioRows, columns, ratioColumns }: P
 }
 
 /** bench/results/polling.json, .svg and .md with the run's notes, and the services' complaints. */
-export function writePollingReport({ rows, ratioRows, histograms, columns, ratioColumns }: PollingTables, results: ModeResult[], run: { sut: SystemUnderTest; started: number }): void {
+export function writePollingReport(
+  { rows, ratioRows, histograms, columns, ratioColumns }: PollingTables,
+  results: ModeResult[],
+  run: { sut: SystemUnderTest; started: number },
+): void {
   const { sut, started } = run;
   const complaints = sut.complaints();
   const notes = [
@@ -139,7 +143,16 @@ export function writePollingReport({ rows, ratioRows, histograms, columns, ratio
     `"seen after" = from the scheduled PATCH to the first moment the customer had that version or a newer one; unseen = changes never seen within ${(POLL_MS * 2 + 5_000) / 1000} s.`,
     `Services log at warn; lines at warn or above during the run: ${JSON.stringify(Object.fromEntries(Object.entries(complaints).map(([k, v]) => [k, v.count])))}.`,
   ];
-  const meta = { quick: QUICK, sizes: SIZES, runMs: RUN_MS, settleMs: SETTLE_MS, pollMs: POLL_MS, changesPerMinute: CHANGES_PER_MINUTE, ratios: ratioRows, usage: results.map((r) => ({ mode: r.mode, customers: r.customers, usage: r.usage, poll: r.poll && { ...r.poll, latency: r.poll.latency.summary() } })) };
+  const meta = {
+    quick: QUICK,
+    sizes: SIZES,
+    runMs: RUN_MS,
+    settleMs: SETTLE_MS,
+    pollMs: POLL_MS,
+    changesPerMinute: CHANGES_PER_MINUTE,
+    ratios: ratioRows,
+    usage: results.map((r) => ({ mode: r.mode, customers: r.customers, usage: r.usage, poll: r.poll && { ...r.poll, latency: r.poll.latency.summary() } })),
+  };
   const written = writeResults('polling', { rows, notes, histograms, meta });
   const md = writeMarkdown(
     'polling',

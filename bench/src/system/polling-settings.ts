@@ -17,4 +17,3 @@ export const PUSH_SERVERS = ['broker', 'notifier', 'orders'];
 export const POLL_SERVERS = ['orders'];
 
 export const cpuOf = (usage: Record<string, ProcessUsage>, names: string[]) => names.reduce((n, name) => n + (usage[name]?.cpuSeconds ?? 0), 0);
-

@@ -26,7 +26,10 @@ export function writeMarkdown(name: string, heading: string, intro: string[], se
 
 /** A one-line description of the machine and its load, for the results' header. */
 export function machineLine(): string {
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   let pressure = '';
   try {
     // Share of time some runnable task waited for a CPU (Linux PSI): how contended the machine was.

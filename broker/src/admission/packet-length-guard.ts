@@ -1,14 +1,29 @@
 /** What the guard found in the bytes it was shown. */
 export type GuardVerdict =
-  | { ok: true }
-  | { ok: false; problem: 'too_large'; packetType: number; announcedBytes: number; limitBytes: number }
-  | { ok: false; problem: 'malformed' };
+  { ok: true } | { ok: false; problem: 'too_large'; packetType: number; announcedBytes: number; limitBytes: number } | { ok: false; problem: 'malformed' };
 
 const OK: GuardVerdict = { ok: true };
 const MALFORMED: GuardVerdict = { ok: false, problem: 'malformed' };
 
 /** MQTT 3.1.1 control packet type names by the high nibble of the first byte (§2.2.1). */
-export const PACKET_TYPES = ['reserved', 'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'reserved'] as const;
+export const PACKET_TYPES = [
+  'reserved',
+  'connect',
+  'connack',
+  'publish',
+  'puback',
+  'pubrec',
+  'pubrel',
+  'pubcomp',
+  'subscribe',
+  'suback',
+  'unsubscribe',
+  'unsuback',
+  'pingreq',
+  'pingresp',
+  'disconnect',
+  'reserved',
+] as const;
 
 /**
  * Follows the packet boundaries of one MQTT byte stream without keeping any of its bytes: it

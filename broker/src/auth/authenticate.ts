@@ -40,7 +40,16 @@ function refusal(returnCode: number): AuthenticateError {
  * connection or resumes a session. A bad token always gets CONNACK 5: a client is not told which
  * check its credentials failed; a quota gets 3 ("server unavailable": try again later).
  */
-export function createAuthenticate({ sessions, verifyToken, refuse, watchExpiry, logger, limits, connections, persistentSessions }: AuthenticateOptions): AuthenticateHook {
+export function createAuthenticate({
+  sessions,
+  verifyToken,
+  refuse,
+  watchExpiry,
+  logger,
+  limits,
+  connections,
+  persistentSessions,
+}: AuthenticateOptions): AuthenticateHook {
   const { maxClientIdLength } = limits;
   return (client, username, password, done) => {
     const clientId = client.id;
@@ -54,38 +63,52 @@ export function createAuthenticate({ sessions, verifyToken, refuse, watchExpiry,
       done(refusal(IDENTIFIER_REJECTED), false);
       return;
     }
-    void checkCredentials(username, password, verifyToken).then((check) => {
-      if (!check.ok) {
-        const who = check.claims ? { role: check.claims.role, sub: check.claims.sub } : undefined;
-        refuse({ reason: check.reason, detail: check.detail, clientId, who, context: { username: username ?? null } });
-        done(refusal(NOT_AUTHORIZED), false);
-        return;
-      }
-      const { claims, expiresAtMs } = check;
-      const who = { role: claims.role, sub: claims.sub };
-      const scoped = scopedClientId(claims, clientId);
-      const subject = subjectKey(claims);
-      const limited = hasSubjectQuotas(claims.role);
-      if (limited && !connections.tryAdd(client, subject, scoped)) {
-        const max = limits.maxConnectionsPerSubject;
-        refuse({ reason: 'connect_subject_limit', detail: `this token already has ${max} connections open`, clientId, who, context: { maxConnectionsPerSubject: max } });
-        done(refusal(SERVER_UNAVAILABLE), false);
-        return;
-      }
-      const policy = { limited, expires: sessionsExpire(claims.role) };
-      if (client.clean) persistentSessions.forget(scoped);
-      else if ((policy.limited || policy.expires) && !persistentSessions.open(client, scoped, subject, policy)) {
-        const max = limits.maxPersistentSessionsPerSubject;
-        refuse({ reason: 'connect_session_limit', detail: `this token already holds ${max} persistent sessions`, clientId, who, context: { maxPersistentSessionsPerSubject: max } });
-        done(refusal(SERVER_UNAVAILABLE), false);
-        return;
-      }
-      const session = { clientId, claims, access: accessFor(claims), expiresAtMs };
-      sessions.set(client, session);
-      watchExpiry(client, session);
-      client.id = scoped;
-      logger.debug({ clientId, role: claims.role, sub: claims.sub }, 'client authenticated');
-      done(null, true);
-    }).catch((err: unknown) => logger.error({ clientId, err }, 'authenticate hook failed'));
+    void checkCredentials(username, password, verifyToken)
+      .then((check) => {
+        if (!check.ok) {
+          const who = check.claims ? { role: check.claims.role, sub: check.claims.sub } : undefined;
+          refuse({ reason: check.reason, detail: check.detail, clientId, who, context: { username: username ?? null } });
+          done(refusal(NOT_AUTHORIZED), false);
+          return;
+        }
+        const { claims, expiresAtMs } = check;
+        const who = { role: claims.role, sub: claims.sub };
+        const scoped = scopedClientId(claims, clientId);
+        const subject = subjectKey(claims);
+        const limited = hasSubjectQuotas(claims.role);
+        if (limited && !connections.tryAdd(client, subject, scoped)) {
+          const max = limits.maxConnectionsPerSubject;
+          refuse({
+            reason: 'connect_subject_limit',
+            detail: `this token already has ${max} connections open`,
+            clientId,
+            who,
+            context: { maxConnectionsPerSubject: max },
+          });
+          done(refusal(SERVER_UNAVAILABLE), false);
+          return;
+        }
+        const policy = { limited, expires: sessionsExpire(claims.role) };
+        if (client.clean) persistentSessions.forget(scoped);
+        else if ((policy.limited || policy.expires) && !persistentSessions.open(client, scoped, subject, policy)) {
+          const max = limits.maxPersistentSessionsPerSubject;
+          refuse({
+            reason: 'connect_session_limit',
+            detail: `this token already holds ${max} persistent sessions`,
+            clientId,
+            who,
+            context: { maxPersistentSessionsPerSubject: max },
+          });
+          done(refusal(SERVER_UNAVAILABLE), false);
+          return;
+        }
+        const session = { clientId, claims, access: accessFor(claims), expiresAtMs };
+        sessions.set(client, session);
+        watchExpiry(client, session);
+        client.id = scoped;
+        logger.debug({ clientId, role: claims.role, sub: claims.sub }, 'client authenticated');
+        done(null, true);
+      })
+      .catch((err: unknown) => logger.error({ clientId, err }, 'authenticate hook failed'));
   };
 }

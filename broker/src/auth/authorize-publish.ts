@@ -30,7 +30,13 @@ export interface AuthorizePublishOptions {
  * publish-pacer.ts): a rider publishing as fast as it can would otherwise queue thousands of
  * reports ahead of every other rider's at delivery-service.
  */
-export function createAuthorizePublish({ sessions, refuse, maxPayloadBytes, pacer, onDelayed = () => undefined }: AuthorizePublishOptions): AuthorizePublishHook {
+export function createAuthorizePublish({
+  sessions,
+  refuse,
+  maxPayloadBytes,
+  pacer,
+  onDelayed = () => undefined,
+}: AuthorizePublishOptions): AuthorizePublishHook {
   return (client, packet, done) => {
     const session = client ? sessions.get(client) : undefined;
     const clientId = session?.clientId ?? client?.id ?? null;

@@ -5,8 +5,7 @@ import type { ConnectRefusalReason } from './hook-types.js';
 export type VerifyToken = TokenService['verify'];
 
 export type CredentialCheck =
-  | { ok: true; claims: TokenClaims; expiresAtMs: number }
-  | { ok: false; reason: ConnectRefusalReason; detail: string; claims?: TokenClaims };
+  { ok: true; claims: TokenClaims; expiresAtMs: number } | { ok: false; reason: ConnectRefusalReason; detail: string; claims?: TokenClaims };
 
 /**
  * The MQTT password is a token (HS256, issuer, expiry and claims checked by `verify`) and the

@@ -17,7 +17,11 @@ export interface ExpiryTimerOptions {
  * a little early re-arms instead of calling back before the expiry. Unref'd: it never keeps the
  * process alive. Returns a function that cancels it.
  */
-export function armExpiryTimer(expiresAtMs: number, onExpired: () => void, { now = Date.now, maxDelayMs = MAX_TIMER_DELAY_MS }: ExpiryTimerOptions = {}): () => void {
+export function armExpiryTimer(
+  expiresAtMs: number,
+  onExpired: () => void,
+  { now = Date.now, maxDelayMs = MAX_TIMER_DELAY_MS }: ExpiryTimerOptions = {},
+): () => void {
   let timer: NodeJS.Timeout;
   const schedule = () => {
     timer = setTimeout(check, nextCheckDelay(expiresAtMs, now(), maxDelayMs));

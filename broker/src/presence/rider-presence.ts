@@ -26,9 +26,12 @@ export function trackRiderPresence({ aedes, claimsOf, logger, clock = () => new 
 
   const publish = (riderId: string, online: boolean) => {
     const message: RiderPresenceMessage = { riderId, online, at: clock().toISOString() };
-    aedes.publish({ cmd: 'publish', topic: topics.riderPresence(riderId), payload: Buffer.from(JSON.stringify(message)), qos: 1, retain: true, dup: false }, (err) => {
-      if (err) logger.warn({ riderId, online, err: err.message }, 'rider presence not published');
-    });
+    aedes.publish(
+      { cmd: 'publish', topic: topics.riderPresence(riderId), payload: Buffer.from(JSON.stringify(message)), qos: 1, retain: true, dup: false },
+      (err) => {
+        if (err) logger.warn({ riderId, online, err: err.message }, 'rider presence not published');
+      },
+    );
     // Debug like every connection's line (create-aedes.ts): a token holder reconnecting in a loop must not flood the log.
     logger.debug({ riderId, online }, online ? 'rider connected' : 'rider connection lost');
   };

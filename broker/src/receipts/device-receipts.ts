@@ -46,9 +46,12 @@ export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = D
   const isCustomer = (client: Client | null | undefined) => !!client && claimsOf(client)?.role === 'customer';
 
   const publish = (receipt: HopReceipt) => {
-    aedes.publish({ cmd: 'publish', topic: topics.adminReceipts(receipt.orderId), payload: Buffer.from(JSON.stringify(receipt)), qos: 1, retain: false, dup: false }, (err) => {
-      if (err) logger.warn({ orderId: receipt.orderId, topic: receipt.topic, err: err.message }, 'device receipt not published');
-    });
+    aedes.publish(
+      { cmd: 'publish', topic: topics.adminReceipts(receipt.orderId), payload: Buffer.from(JSON.stringify(receipt)), qos: 1, retain: false, dup: false },
+      (err) => {
+        if (err) logger.warn({ orderId: receipt.orderId, topic: receipt.topic, err: err.message }, 'device receipt not published');
+      },
+    );
   };
 
   aedes.on('subscribe', (subscriptions, client) => {

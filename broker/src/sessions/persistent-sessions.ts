@@ -57,7 +57,14 @@ interface Entry {
  * brokers each expires the sessions that went offline on it, and forgets one another broker
  * reports as connected (create-broker.ts listens to aedes' `$SYS/<broker>/new/clients`).
  */
-export function createPersistentSessions({ store, expiryMs, maxPerSubject, onExpired, onWipeFailed, now = Date.now }: PersistentSessionsOptions): PersistentSessions {
+export function createPersistentSessions({
+  store,
+  expiryMs,
+  maxPerSubject,
+  onExpired,
+  onWipeFailed,
+  now = Date.now,
+}: PersistentSessionsOptions): PersistentSessions {
   const byId = new Map<string, Entry>();
   const perSubject = new Map<string, number>();
 

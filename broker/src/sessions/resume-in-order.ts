@@ -59,7 +59,8 @@ function holdLiveUntilResumed(client: ResumingClient): void {
   };
   // A message published while aedes was restoring the session was queued too, and the queue has
   // just sent it. Skipped here rather than by aedes' dedupe, which would clear another queued message.
-  const alreadySent = (packet: QueuedPacket) => packet.brokerId !== undefined && packet.brokerCounter !== undefined && packet.brokerCounter <= (sentFromQueue.get(packet.brokerId) ?? 0);
+  const alreadySent = (packet: QueuedPacket) =>
+    packet.brokerId !== undefined && packet.brokerCounter !== undefined && packet.brokerCounter <= (sentFromQueue.get(packet.brokerId) ?? 0);
   client.once('connected', () => release((packet) => alreadySent(packet) || deliver(packet, noop)));
   // aedes queues every QoS 1/2 message for a persistent session before delivering it live, so
   // what is still held when the connection ends stays queued for the next one.

@@ -108,7 +108,11 @@ export function toMqttStream(ws: WebSocket, socket?: Socket): Duplex {
 export async function listenWebSocket(admission: Admission, options: WebSocketTransportOptions): Promise<Transport> {
   installFastPublish();
   const server = createServer(
-    { headersTimeout: options.upgradeTimeoutMs, requestTimeout: options.upgradeTimeoutMs, connectionsCheckingInterval: Math.min(options.upgradeTimeoutMs, 30_000) },
+    {
+      headersTimeout: options.upgradeTimeoutMs,
+      requestTimeout: options.upgradeTimeoutMs,
+      connectionsCheckingInterval: Math.min(options.upgradeTimeoutMs, 30_000),
+    },
     (_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
       res.end(`MQTT over WebSocket: connect with a WebSocket client to ${options.path}\n`);

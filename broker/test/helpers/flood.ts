@@ -28,7 +28,12 @@ export interface FloodResult {
  * waiting for each piece to be taken, until the broker closes the connection or `maxBytes`
  * have been written.
  */
-export async function flood(target: { tcpPort: number; wsUrl: string }, transport: TransportName, first: Buffer, { chunkBytes = 64 * 1024, maxBytes = 64 * 1024 * 1024 } = {}): Promise<FloodResult> {
+export async function flood(
+  target: { tcpPort: number; wsUrl: string },
+  transport: TransportName,
+  first: Buffer,
+  { chunkBytes = 64 * 1024, maxBytes = 64 * 1024 * 1024 } = {},
+): Promise<FloodResult> {
   const zeros = Buffer.alloc(chunkBytes);
   let written = 0;
   if (transport === 'tcp') {

@@ -6,7 +6,17 @@ import { TEST_JWT_SECRET } from './personas.js';
 /** The broker's defaults (from its config schema), on free ports, with the test secret. */
 export function testBrokerSettings(overrides: Partial<BrokerSettings> = {}): BrokerSettings {
   const { NODE_ENV: _env, LOG_LEVEL: _level, REDIS_URL: _url, REDIS_NAMESPACE: _namespace, ...defaults } = loadBrokerConfig({});
-  return { ...defaults, HOST: '127.0.0.1', MQTT_PORT: 0, MQTT_WS_PORT: 0, BROKER_HTTP_PORT: 0, METRICS_PORT: 0, MAX_PAYLOAD_BYTES: 1024, JWT_SECRET: TEST_JWT_SECRET, ...overrides };
+  return {
+    ...defaults,
+    HOST: '127.0.0.1',
+    MQTT_PORT: 0,
+    MQTT_WS_PORT: 0,
+    BROKER_HTTP_PORT: 0,
+    METRICS_PORT: 0,
+    MAX_PAYLOAD_BYTES: 1024,
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...overrides,
+  };
 }
 
 export interface TestBroker extends RunningBroker {

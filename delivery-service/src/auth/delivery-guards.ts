@@ -20,7 +20,7 @@ export function createDeliveryGuards(tokens: TokenService, deps: Pick<DeliveryUs
     if (!isStaff(claims)) {
       if (claims.role !== 'rider') throw new ForbiddenError('deliveries are for admins and their riders');
       const asked = ctx.query.riderId;
-      if (asked !== undefined && asked !== claims.riderId) throw new ForbiddenError("a rider may list only its own deliveries");
+      if (asked !== undefined && asked !== claims.riderId) throw new ForbiddenError('a rider may list only its own deliveries');
       ctx.query = { ...ctx.query, riderId: claims.riderId };
     }
     await next();
@@ -40,7 +40,7 @@ export function createDeliveryGuards(tokens: TokenService, deps: Pick<DeliveryUs
   const ownAssignments: RouterMiddleware = async (ctx, next) => {
     const claims = await authenticate(ctx, tokens);
     if (!isStaff(claims) && !(claims.role === 'rider' && claims.riderId === ctx.params.id)) {
-      throw new ForbiddenError("a rider may read only its own assignments");
+      throw new ForbiddenError('a rider may read only its own assignments');
     }
     await next();
   };

@@ -1,4 +1,13 @@
-import type { Address, DeliveryMethod, DeliveryWindow, DeliveryCreatedEvent, DeliveryEvent, DeliverySnapshot, DeliveryStatus, Rider } from '@orderpulse/contracts';
+import type {
+  Address,
+  DeliveryMethod,
+  DeliveryWindow,
+  DeliveryCreatedEvent,
+  DeliveryEvent,
+  DeliverySnapshot,
+  DeliveryStatus,
+  Rider,
+} from '@orderpulse/contracts';
 import type { OutboxStore } from '@orderpulse/service-kit';
 import type { ProofFileStore } from './proof-files.js';
 import type { PositionHistory } from '../track/position-history.js';

@@ -29,7 +29,6 @@ function matches(delivery: DeliverySnapshot, query: DeliveryQuery): boolean {
  * restarts. Everything in or out is copied, and every change is a `set`, never an in-place edit.
  */
 export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery> = new Map()): DeliveryRepository {
-
   return {
     async insert(delivery: DeliverySnapshot, created: DeliveryCreatedEvent) {
       for (const stored of deliveries.values()) {

@@ -15,10 +15,15 @@ export function openJournaledDeliveryStore(dir: string, maxTrackPoints?: number)
   const riders = JournaledMap.open<Rider>(join(dir, 'riders.jsonl'));
   const orders = JournaledMap.open<KnownOrder>(join(dir, 'known-orders.jsonl'));
   const trackPoints = JournaledMap.open<KeptPoint>(join(dir, 'track-points.jsonl'));
-  return createInMemoryDeliveryStore({ deliveries, riders, orders, trackPoints }, () => {
-    deliveries.close();
-    riders.close();
-    orders.close();
-    trackPoints.close();
-  }, createFolderProofFiles(join(dir, 'proofs')), maxTrackPoints);
+  return createInMemoryDeliveryStore(
+    { deliveries, riders, orders, trackPoints },
+    () => {
+      deliveries.close();
+      riders.close();
+      orders.close();
+      trackPoints.close();
+    },
+    createFolderProofFiles(join(dir, 'proofs')),
+    maxTrackPoints,
+  );
 }

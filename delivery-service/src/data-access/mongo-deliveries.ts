@@ -33,7 +33,10 @@ export async function openMongoDeliveries(connection: Connection, outboxOptions?
       // Under the delivery's write lock, so the version guard holds on FerretDB too; updateOne, not
       // findOneAndUpdate with a projection, which FerretDB 1.24 lacks.
       return outbox.writeLocked(next.id, async () => {
-        const { matchedCount } = await deliveries.updateOne({ _id: next.id, version: expectedVersion }, { $set: mutableFieldsOf(next), ...appendToOutbox(event) });
+        const { matchedCount } = await deliveries.updateOne(
+          { _id: next.id, version: expectedVersion },
+          { $set: mutableFieldsOf(next), ...appendToOutbox(event) },
+        );
         return matchedCount === 1;
       });
     },

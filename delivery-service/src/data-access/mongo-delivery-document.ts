@@ -1,6 +1,15 @@
 import { Schema } from 'mongoose';
 import { newOutboxFields, plainJson, type OutboxFields } from '@orderpulse/service-kit';
-import { deliveredAt, DELIVERY_STATUSES, type Eta, type DeliveryCreatedEvent, type DeliveryProof, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
+import {
+  deliveredAt,
+  DELIVERY_STATUSES,
+  type Eta,
+  type DeliveryCreatedEvent,
+  type DeliveryProof,
+  type DeliveryEvent,
+  type DeliverySnapshot,
+  type DeliveryStatus,
+} from '@orderpulse/contracts';
 
 /** How a delivery is stored in MongoDB: the snapshot with real dates, keyed by the delivery id, and its outbox. */
 export interface DeliveryDocument extends OutboxFields<DeliveryEvent> {
@@ -54,7 +63,16 @@ export const deliverySchema: Schema = new Schema(
     status: { type: String, enum: DELIVERY_STATUSES, required: true },
     rider: { type: nested({ id: required(String), name: required(String) }), default: null },
     address: nested(addressShape()),
-    history: [nested({ status: { type: String, enum: DELIVERY_STATUSES, required: true }, at: required(Date), note: String, lat: Number, lng: Number, reportId: String })],
+    history: [
+      nested({
+        status: { type: String, enum: DELIVERY_STATUSES, required: true },
+        at: required(Date),
+        note: String,
+        lat: Number,
+        lng: Number,
+        reportId: String,
+      }),
+    ],
     lastPosition: { type: nested({ lat: required(Number), lng: required(Number), heading: Number, at: required(Date) }), default: null },
     eta: {
       type: nested({ at: required(Date), minutes: required(Number), distanceKm: required(Number), basedOnPositionAt: required(Date) }),
@@ -136,7 +154,9 @@ function lateness(plain: DeliverySnapshot) {
   };
 }
 
-function latenessOfDocument(doc: Partial<Pick<DeliveryDocument, 'promisedWindow' | 'etaAtPickup' | 'lateSince' | 'stopsBefore' | 'stopRank'>>): Partial<DeliverySnapshot> {
+function latenessOfDocument(
+  doc: Partial<Pick<DeliveryDocument, 'promisedWindow' | 'etaAtPickup' | 'lateSince' | 'stopsBefore' | 'stopRank'>>,
+): Partial<DeliverySnapshot> {
   return {
     ...(doc.promisedWindow ? { promisedWindow: { start: doc.promisedWindow.start.toISOString(), end: doc.promisedWindow.end.toISOString() } } : {}),
     ...(doc.etaAtPickup ? { etaAtPickup: etaStrings(doc.etaAtPickup) } : {}),
@@ -174,9 +194,7 @@ export function toDeliverySnapshot(doc: Omit<DeliveryDocument, keyof OutboxField
     lastPosition: lastPosition
       ? withoutAbsent({ lat: lastPosition.lat, lng: lastPosition.lng, heading: lastPosition.heading, at: lastPosition.at.toISOString() })
       : null,
-    eta: eta
-      ? { at: eta.at.toISOString(), minutes: eta.minutes, distanceKm: eta.distanceKm, basedOnPositionAt: eta.basedOnPositionAt.toISOString() }
-      : null,
+    eta: eta ? { at: eta.at.toISOString(), minutes: eta.minutes, distanceKm: eta.distanceKm, basedOnPositionAt: eta.basedOnPositionAt.toISOString() } : null,
     failureReason: doc.failureReason ?? null,
     ...(doc.arrivingAt ? { arrivingAt: doc.arrivingAt.toISOString() } : {}),
     ...(doc.instructions ? { instructions: doc.instructions } : {}),

@@ -32,7 +32,10 @@ export async function connectMongoDeliveryStore(options: MongoDeliveryStoreOptio
       riders: reportStoreOutages(await openMongoRiders(connection), 'MongoDB'),
       orders: reportStoreOutages(await openMongoOrderDirectory(connection), 'MongoDB'),
       proofFiles: reportStoreOutages(openMongoProofFiles(connection), 'MongoDB'),
-      positions: reportStoreOutages(await openMongoPositionHistory(connection, { maxPerDelivery: options.maxTrackPoints ?? DEFAULT_TRACK_RETENTION.maxPerDelivery }), 'MongoDB'),
+      positions: reportStoreOutages(
+        await openMongoPositionHistory(connection, { maxPerDelivery: options.maxTrackPoints ?? DEFAULT_TRACK_RETENTION.maxPerDelivery }),
+        'MongoDB',
+      ),
       isReady: () => isMongoConnected(connection),
       close: () => connection.close(),
     };

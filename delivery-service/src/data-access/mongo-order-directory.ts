@@ -52,7 +52,13 @@ export async function openMongoOrderDirectory(connection: Connection): Promise<O
       const doc = await orders.findById(orderId).lean<KnownOrderDocument>();
       if (!doc) return null;
       const window = doc.deliveryWindow ? { deliveryWindow: { start: doc.deliveryWindow.start.toISOString(), end: doc.deliveryWindow.end.toISOString() } } : {};
-      return { orderId: doc._id, orderNumber: doc.orderNumber, address: withoutAbsent({ ...doc.address }), ...withoutAbsent({ instructions: doc.instructions, method: doc.method }), ...window };
+      return {
+        orderId: doc._id,
+        orderNumber: doc.orderNumber,
+        address: withoutAbsent({ ...doc.address }),
+        ...withoutAbsent({ instructions: doc.instructions, method: doc.method }),
+        ...window,
+      };
     },
   };
 }

@@ -24,7 +24,10 @@ export async function openDeliveryStore(settings: StoreSettings, logger: Logger)
   }
   if (settings.DATA_DIR) {
     const dir = `${settings.DATA_DIR.replace(/\/+$/, '')}/delivery-service`;
-    logger.warn({ store: 'journal', dir }, `MONGO_URL is not set: deliveries and riders are kept in memory and journaled to ${dir} (one process per directory)`);
+    logger.warn(
+      { store: 'journal', dir },
+      `MONGO_URL is not set: deliveries and riders are kept in memory and journaled to ${dir} (one process per directory)`,
+    );
     return openJournaledDeliveryStore(dir, settings.POSITION_HISTORY_MAX_PER_DELIVERY);
   }
   logger.warn(

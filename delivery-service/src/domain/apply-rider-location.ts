@@ -36,7 +36,12 @@ export async function applyRiderLocation(deps: DeliveryUseCaseDeps, riderId: str
   assertReportTimeInRange(report.at, now, deps.reportTimeLimits);
   const carried = await deps.store.deliveries.list({ riderId, statuses: IN_PROGRESS, limit: MAX_CARRIED });
   if (carried.length === 0) throw new NoDeliveryInProgressError(riderId);
-  const position = { lat: report.lat, lng: report.lng, ...(report.heading !== undefined ? { heading: report.heading } : {}), at: new Date(report.at).toISOString() };
+  const position = {
+    lat: report.lat,
+    lng: report.lng,
+    ...(report.heading !== undefined ? { heading: report.heading } : {}),
+    at: new Date(report.at).toISOString(),
+  };
   const trustedUntil = now.getTime() + deps.reportTimeLimits.maxFutureSkewMs;
   const blocks = (stored: string) => Date.parse(stored) >= Date.parse(position.at) && Date.parse(stored) <= trustedUntil;
   const outcome: LocationOutcome = { updated: [], unchanged: 0 };

@@ -37,7 +37,10 @@ export async function changeDeliveryStatus(deps: DeliveryUseCaseDeps, change: Ad
     return { next, event: snapshotEvent('delivery.status_changed', next) };
   });
   if (result.changed && change.status === 'delivered' && !proofSatisfied(result.delivery)) {
-    deps.logger.warn({ deliveryId: change.deliveryId, orderId: result.delivery.orderId, required: result.delivery.proof?.required }, 'delivered by an admin without the required proof');
+    deps.logger.warn(
+      { deliveryId: change.deliveryId, orderId: result.delivery.orderId, required: result.delivery.proof?.required },
+      'delivered by an admin without the required proof',
+    );
   }
   return result;
 }

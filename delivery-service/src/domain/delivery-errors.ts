@@ -14,7 +14,10 @@ export class RiderNotFoundError extends DomainError {
 }
 
 export class InvalidDeliveryTransitionError extends DomainError {
-  constructor(readonly from: DeliveryStatus, readonly to: DeliveryStatus) {
+  constructor(
+    readonly from: DeliveryStatus,
+    readonly to: DeliveryStatus,
+  ) {
     const allowed = allowedDeliveryTransitions(from);
     const next = allowed.length ? `allowed next: ${allowed.join(', ')}` : `${from} is final`;
     super('conflict', `cannot change a delivery from ${from} to ${to} (${next})`, { details: { from, to, allowed } });
@@ -71,26 +74,36 @@ export class ProofMissingError extends DomainError {
 /** A proof of a kind this delivery does not ask for (a PIN where a photo is needed, …). */
 export class ProofNotAskedError extends DomainError {
   constructor(deliveryId: string, given: string, required: string) {
-    super('conflict', `delivery ${deliveryId} asks for ${required === 'none' ? 'no proof' : `a ${required}`}, not a ${given}`, { code: 'proof_not_asked', details: { deliveryId, given, required } });
+    super('conflict', `delivery ${deliveryId} asks for ${required === 'none' ? 'no proof' : `a ${required}`}, not a ${given}`, {
+      code: 'proof_not_asked',
+      details: { deliveryId, given, required },
+    });
   }
 }
 
 /** The proof is only given at the door: while the parcel is on its way. */
 export class ProofNotNowError extends DomainError {
   constructor(deliveryId: string, status: string) {
-    super('conflict', `delivery ${deliveryId} is ${status}: proof is given when the parcel is handed over (picked up or on the way)`, { code: 'proof_not_now', details: { deliveryId, status } });
+    super('conflict', `delivery ${deliveryId} is ${status}: proof is given when the parcel is handed over (picked up or on the way)`, {
+      code: 'proof_not_now',
+      details: { deliveryId, status },
+    });
   }
 }
 
 export class WrongPinError extends DomainError {
   constructor(deliveryId: string, attemptsLeft: number) {
-    const left = attemptsLeft > 0 ? `${attemptsLeft} attempt${attemptsLeft === 1 ? '' : 's'} left` : 'no attempts left: the PIN is now locked, ask the shop to unlock it';
+    const left =
+      attemptsLeft > 0 ? `${attemptsLeft} attempt${attemptsLeft === 1 ? '' : 's'} left` : 'no attempts left: the PIN is now locked, ask the shop to unlock it';
     super('invalid', `That PIN is not the customer's: check it with them (${left}).`, { code: 'wrong_pin', details: { deliveryId, attemptsLeft } });
   }
 }
 
 export class PinLockedError extends DomainError {
   constructor(deliveryId: string) {
-    super('conflict', 'Too many wrong PINs: entering a PIN is locked for this delivery. Ask the shop to unlock it.', { code: 'pin_locked', details: { deliveryId } });
+    super('conflict', 'Too many wrong PINs: entering a PIN is locked for this delivery. Ask the shop to unlock it.', {
+      code: 'pin_locked',
+      details: { deliveryId },
+    });
   }
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryEvent, DeliveryLocationUpdatedEvent, DeliverySnapshot, Position } from '@orderpulse/contracts';
 
-type SnapshotEventType = 'delivery.created' | 'delivery.assigned' | 'delivery.status_changed' | 'delivery.arriving' | 'delivery.proof_updated' | 'delivery.late' | 'delivery.stops_changed';
+type SnapshotEventType =
+  | 'delivery.created'
+  | 'delivery.assigned'
+  | 'delivery.status_changed'
+  | 'delivery.arriving'
+  | 'delivery.proof_updated'
+  | 'delivery.late'
+  | 'delivery.stops_changed';
 
 /** An event carrying the delivery's whole snapshot; `orderId` is the delivery's order, `version` the delivery's. */
 export function snapshotEvent<T extends SnapshotEventType>(type: T, delivery: DeliverySnapshot): Extract<DeliveryEvent, { type: T }> {

@@ -35,7 +35,16 @@ export async function followUpLateness(deps: LatenessDeps, delivery: DeliverySna
   try {
     const result = await markLate(deps, delivery.id);
     if (result.changed) {
-      deps.logger.info({ deliveryId: delivery.id, orderId: delivery.orderId, lateSince: result.delivery.lateSince, windowEnd: delivery.promisedWindow?.end, eta: delivery.eta?.at }, 'delivery is late');
+      deps.logger.info(
+        {
+          deliveryId: delivery.id,
+          orderId: delivery.orderId,
+          lateSince: result.delivery.lateSince,
+          windowEnd: delivery.promisedWindow?.end,
+          eta: delivery.eta?.at,
+        },
+        'delivery is late',
+      );
     }
   } catch (err) {
     deps.logger.warn({ err, deliveryId: delivery.id, orderId: delivery.orderId }, 'could not mark the delivery late; the lateness sweep will');
@@ -65,7 +74,10 @@ export function startLatenessSweep(deps: LatenessDeps, options: { intervalMs: nu
         const result = await markLate(deps, delivery.id);
         if (result.changed) {
           marked += 1;
-          deps.logger.info({ deliveryId: delivery.id, orderId: delivery.orderId, windowEnd: delivery.promisedWindow?.end }, 'delivery is late: its window ended before delivery');
+          deps.logger.info(
+            { deliveryId: delivery.id, orderId: delivery.orderId, windowEnd: delivery.promisedWindow?.end },
+            'delivery is late: its window ended before delivery',
+          );
         }
       } catch (err) {
         deps.logger.warn({ err, deliveryId: delivery.id, orderId: delivery.orderId }, 'lateness sweep could not mark a delivery; next pass retries');

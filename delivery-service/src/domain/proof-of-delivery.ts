@@ -147,9 +147,17 @@ export async function recordProofFile(deps: DeliveryUseCaseDeps, upload: ProofUp
   const result = await writeDeliveryChange(deps, upload.deliveryId, (current) => {
     const proof = assertHandover(current, upload.riderId, upload.kind);
     const file: ProofFile = { kind: upload.kind, contentType: upload.file.contentType, bytes: upload.file.bytes.length, at: now.toISOString() };
-    const next: DeliverySnapshot = { ...current, proof: { ...proof, file, givenAt: now.toISOString() }, version: current.version + 1, updatedAt: now.toISOString() };
+    const next: DeliverySnapshot = {
+      ...current,
+      proof: { ...proof, file, givenAt: now.toISOString() },
+      version: current.version + 1,
+      updatedAt: now.toISOString(),
+    };
     return { next, event: snapshotEvent('delivery.proof_updated', next) };
   });
-  deps.logger.info({ deliveryId: upload.deliveryId, orderId: result.delivery.orderId, riderId: upload.riderId, kind: upload.kind, bytes: upload.file.bytes.length }, 'delivery proof stored');
+  deps.logger.info(
+    { deliveryId: upload.deliveryId, orderId: result.delivery.orderId, riderId: upload.riderId, kind: upload.kind, bytes: upload.file.bytes.length },
+    'delivery proof stored',
+  );
   return result;
 }

@@ -41,7 +41,13 @@ export async function recordArrivalIfNear(deps: DeliveryUseCaseDeps, delivery: D
   });
   if (result.changed) {
     deps.logger.info(
-      { deliveryId: delivery.id, orderId: delivery.orderId, riderId: delivery.rider?.id, metres: Math.round(metresToAddress(result.delivery) ?? 0), radiusM: deps.arrivalRadiusM },
+      {
+        deliveryId: delivery.id,
+        orderId: delivery.orderId,
+        riderId: delivery.rider?.id,
+        metres: Math.round(metresToAddress(result.delivery) ?? 0),
+        radiusM: deps.arrivalRadiusM,
+      },
       'rider arriving',
     );
   }

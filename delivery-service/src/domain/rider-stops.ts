@@ -28,7 +28,9 @@ export function stopKey(delivery: DeliverySnapshot): number {
 
 export function inStopOrder(deliveries: readonly DeliverySnapshot[]): DeliverySnapshot[] {
   // Ties (given at the same moment): the older delivery first, then the id.
-  return [...deliveries].sort((a, b) => stopKey(a) - stopKey(b) || Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...deliveries].sort(
+    (a, b) => stopKey(a) - stopKey(b) || Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 function carriedBy(deps: Pick<DeliveryUseCaseDeps, 'store'>, riderId: string): Promise<DeliverySnapshot[]> {
@@ -36,7 +38,11 @@ function carriedBy(deps: Pick<DeliveryUseCaseDeps, 'store'>, riderId: string): P
 }
 
 /** For an assignment: the new delivery goes last among the rider's stops. */
-export async function lastStopFor(deps: Pick<DeliveryUseCaseDeps, 'store' | 'clock'>, riderId: string, deliveryId: string): Promise<{ stopRank: number; stopsBefore: number }> {
+export async function lastStopFor(
+  deps: Pick<DeliveryUseCaseDeps, 'store' | 'clock'>,
+  riderId: string,
+  deliveryId: string,
+): Promise<{ stopRank: number; stopsBefore: number }> {
   const others = (await carriedBy(deps, riderId)).filter((d) => d.id !== deliveryId);
   const stopRank = Math.max(deps.clock().getTime(), ...others.map((d) => stopKey(d) + 1));
   return { stopRank, stopsBefore: others.length };
@@ -56,7 +62,13 @@ export async function refreshRiderStops(deps: StopsDeps, riderId: string, ranks?
       if (current.rider?.id !== riderId || !CARRIED.includes(current.status)) return { unchanged: 'no longer one of this rider’s stops' };
       if (current.stopsBefore === index && (rank === undefined || current.stopRank === rank)) return { unchanged: 'same place' };
       const at = deps.clock().toISOString();
-      const next: DeliverySnapshot = { ...current, stopsBefore: index, ...(rank !== undefined ? { stopRank: rank } : {}), version: current.version + 1, updatedAt: at };
+      const next: DeliverySnapshot = {
+        ...current,
+        stopsBefore: index,
+        ...(rank !== undefined ? { stopRank: rank } : {}),
+        version: current.version + 1,
+        updatedAt: at,
+      };
       return { next, event: snapshotEvent('delivery.stops_changed', next) };
     });
     if (result.changed) changed += 1;
@@ -82,7 +94,10 @@ export async function followUpStops(deps: StopsDeps, current: DeliverySnapshot, 
 
 export class StopsMismatchError extends DomainError {
   constructor(riderId: string, expected: string[]) {
-    super('conflict', `the stop order must list each of rider ${riderId}'s ${expected.length} open deliveries once`, { code: 'stops_mismatch', details: { deliveryIds: expected } });
+    super('conflict', `the stop order must list each of rider ${riderId}'s ${expected.length} open deliveries once`, {
+      code: 'stops_mismatch',
+      details: { deliveryIds: expected },
+    });
   }
 }
 
@@ -95,7 +110,12 @@ export interface RiderStop {
 
 /** The rider's stops in order. */
 export async function riderStops(deps: Pick<DeliveryUseCaseDeps, 'store'>, riderId: string): Promise<RiderStop[]> {
-  return inStopOrder(await carriedBy(deps, riderId)).map((d, index) => ({ deliveryId: d.id, orderNumber: d.orderNumber, status: d.status, stopsBefore: index }));
+  return inStopOrder(await carriedBy(deps, riderId)).map((d, index) => ({
+    deliveryId: d.id,
+    orderNumber: d.orderNumber,
+    status: d.status,
+    stopsBefore: index,
+  }));
 }
 
 /** The dispatcher sets the order of a rider's stops: every open delivery of the rider, once (409 otherwise). */
@@ -103,7 +123,8 @@ export async function setRiderStops(deps: StopsDeps, riderId: string, deliveryId
   const open = inStopOrder(await carriedBy(deps, riderId));
   const expected = open.map((d) => d.id);
   const asked = new Set(deliveryIds);
-  if (asked.size !== deliveryIds.length || asked.size !== expected.length || expected.some((id) => !asked.has(id))) throw new StopsMismatchError(riderId, expected);
+  if (asked.size !== deliveryIds.length || asked.size !== expected.length || expected.some((id) => !asked.has(id)))
+    throw new StopsMismatchError(riderId, expected);
   // Ranks below any later assignment's (those take the clock), in the order asked.
   const base = Math.min(...open.map(stopKey));
   await refreshRiderStops(deps, riderId, new Map(deliveryIds.map((id, index) => [id, base + index])));

@@ -7,7 +7,8 @@ import { followUpStops } from './rider-stops.js';
 /** What to do with the delivery as read: write `next` with its event, or leave it (`unchanged` says why). */
 export type DeliveryPlan = { next: DeliverySnapshot; event: DeliveryEvent } | { unchanged: string };
 
-export type DeliveryWriteResult = { changed: true; delivery: DeliverySnapshot; event: DeliveryEvent } | { changed: false; delivery: DeliverySnapshot; why: string };
+export type DeliveryWriteResult =
+  { changed: true; delivery: DeliverySnapshot; event: DeliveryEvent } | { changed: false; delivery: DeliverySnapshot; why: string };
 
 const MAX_ATTEMPTS = 5;
 

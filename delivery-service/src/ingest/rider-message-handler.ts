@@ -81,7 +81,8 @@ export function createRiderMessageHandler(deps: DeliveryUseCaseDeps, options: Ri
     const { riderId } = parsed;
     const deliveryId = parsed.kind === 'rider-delivery-status' ? parsed.deliveryId : undefined;
     const ids = { kind, riderId, ...(deliveryId ? { deliveryId } : {}) };
-    if (payload.length > MAX_REPORT_BYTES) return refuse({ result: 'refused', ...ids, reason: `payload of ${payload.length} bytes exceeds ${MAX_REPORT_BYTES}` });
+    if (payload.length > MAX_REPORT_BYTES)
+      return refuse({ result: 'refused', ...ids, reason: `payload of ${payload.length} bytes exceeds ${MAX_REPORT_BYTES}` });
 
     let json: unknown;
     try {
@@ -94,13 +95,15 @@ export function createRiderMessageHandler(deps: DeliveryUseCaseDeps, options: Ri
         const report = riderStatusReportSchema.safeParse(json);
         if (!report.success) return refuse({ result: 'refused', ...ids, reason: `invalid status report: ${describeIssues(report.error)}` });
         const written = await applyRiderStatusReport(deps, { riderId, deliveryId, report: report.data });
-        if (!written.changed) log.write('info', 'ignored', { riderId, deliveryId, reportId: report.data.reportId, why: written.why }, 'rider status report ignored');
+        if (!written.changed)
+          log.write('info', 'ignored', { riderId, deliveryId, reportId: report.data.reportId, why: written.why }, 'rider status report ignored');
         return { result: written.changed ? 'applied' : 'duplicate', kind, riderId, deliveryIds: [deliveryId] };
       }
       const report = riderLocationReportSchema.safeParse(json);
       if (!report.success) return refuse({ result: 'refused', ...ids, reason: `invalid location report: ${describeIssues(report.error)}` });
       const outcome = await applyRiderLocation(deps, riderId, report.data);
-      if (outcome.updated.length === 0) logger.debug({ riderId, reportId: report.data.reportId, unchanged: outcome.unchanged }, 'rider location not newer; ignored');
+      if (outcome.updated.length === 0)
+        logger.debug({ riderId, reportId: report.data.reportId, unchanged: outcome.unchanged }, 'rider location not newer; ignored');
       return { result: outcome.updated.length ? 'applied' : 'duplicate', kind, riderId, deliveryIds: outcome.updated.map((d) => d.id) };
     } catch (err) {
       if (err instanceof ReportTimeOutOfRangeError) {

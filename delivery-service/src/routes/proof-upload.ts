@@ -60,7 +60,11 @@ function readAtMost(stream: NodeJS.ReadableStream, maxBytes: number): Promise<Bu
 export async function readProofImage(ctx: UploadRequest, maxBytes: number): Promise<StoredProofFile> {
   const contentType = ctx.get('content-type').split(';')[0]!.trim().toLowerCase();
   if (!(PROOF_CONTENT_TYPES as readonly string[]).includes(contentType)) {
-    throw new HttpError(415, 'unsupported_type', `a proof must be sent as ${PROOF_CONTENT_TYPES.join(', ')}; got ${contentType.slice(0, 100) || 'no content type'}`);
+    throw new HttpError(
+      415,
+      'unsupported_type',
+      `a proof must be sent as ${PROOF_CONTENT_TYPES.join(', ')}; got ${contentType.slice(0, 100) || 'no content type'}`,
+    );
   }
   const tooLarge = () => {
     // The rest of the body is never read: the connection closes after this answer.

@@ -27,7 +27,9 @@ export function statsRoutes(deps: DeliveryUseCaseDeps, guards: DeliveryRouteGuar
     const to = query.to ? new Date(query.to) : deps.clock();
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_PERIOD_DAYS * DAY_MS);
     if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS || to <= from) {
-      throw new DomainError('invalid', `from must be before to, at most ${MAX_PERIOD_DAYS} days apart`, { details: { from: from.toISOString(), to: to.toISOString() } });
+      throw new DomainError('invalid', `from must be before to, at most ${MAX_PERIOD_DAYS} days apart`, {
+        details: { from: from.toISOString(), to: to.toISOString() },
+      });
     }
     ctx.body = await punctualityReport(deps, from, to);
   });

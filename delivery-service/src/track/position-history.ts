@@ -35,7 +35,12 @@ export interface PositionHistory {
 }
 
 export function trackPointOf(position: Pick<Position, 'lat' | 'lng' | 'at'> & { heading?: number | undefined }): TrackPoint {
-  return { lat: position.lat, lng: position.lng, ...(position.heading !== undefined ? { heading: position.heading } : {}), at: new Date(position.at).toISOString() };
+  return {
+    lat: position.lat,
+    lng: position.lng,
+    ...(position.heading !== undefined ? { heading: position.heading } : {}),
+    at: new Date(position.at).toISOString(),
+  };
 }
 
 /** Inserts `point` in time order, skips a repeat of a kept time, keeps the newest `max`. */

@@ -42,7 +42,8 @@ export async function openMongo(url: string): Promise<OpenedDeliveryStore> {
   const database = aTestDatabase(url, 'delivery');
   const dbName = database.name;
   const logger = createLogger('delivery-test', 'silent');
-  const open = (outbox?: MongoOutboxOptions) => connectMongoDeliveryStore({ url, dbName, logger, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE, ...(outbox ? { outbox } : {}) });
+  const open = (outbox?: MongoOutboxOptions) =>
+    connectMongoDeliveryStore({ url, dbName, logger, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE, ...(outbox ? { outbox } : {}) });
   const store = await open();
   return {
     store,

@@ -115,7 +115,13 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
       it('when a location event is stored, then its position and ETA are kept as written', async () => {
         const { delivery, created } = await inserted({ status: 'picked_up', rider: { id: 'rider-1', name: 'Rosa' } });
         const position = { lat: 51.46, lng: -2.58, heading: 90, at: at(6) };
-        const next = { ...delivery, lastPosition: position, eta: { at: at(20), minutes: 14, distanceKm: 4.6, basedOnPositionAt: at(6) }, version: 2, updatedAt: at(6) };
+        const next = {
+          ...delivery,
+          lastPosition: position,
+          eta: { at: at(20), minutes: 14, distanceKm: 4.6, basedOnPositionAt: at(6) },
+          version: 2,
+          updatedAt: at(6),
+        };
         const event = locationUpdatedEvent(next, 'rider-1', position);
         expect(await store.deliveries.update(next, 1, event)).toBe(true);
         expect(await store.deliveries.findById(delivery.id)).toEqual({ delivery: next, pendingEvents: [created, event] });
@@ -191,7 +197,10 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
       it('when deliveries were handed over at different times, then deliveredBetween returns those in [from, to), newest first', async () => {
         const handedOver = (minute: number) => ({
           status: 'delivered' as const,
-          history: [{ status: 'awaiting_assignment' as const, at: at(0) }, { status: 'delivered' as const, at: at(minute) }],
+          history: [
+            { status: 'awaiting_assignment' as const, at: at(0) },
+            { status: 'delivered' as const, at: at(minute) },
+          ],
           updatedAt: at(minute),
         });
         const early = await inserted(handedOver(5));
@@ -205,7 +214,13 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
 
       it('when a delivery becomes delivered through an update, then deliveredBetween finds it', async () => {
         const { delivery } = await inserted({ status: 'in_transit' });
-        const next = { ...delivery, status: 'delivered' as const, history: [...delivery.history, { status: 'delivered' as const, at: at(12) }], version: 2, updatedAt: at(12) };
+        const next = {
+          ...delivery,
+          status: 'delivered' as const,
+          history: [...delivery.history, { status: 'delivered' as const, at: at(12) }],
+          version: 2,
+          updatedAt: at(12),
+        };
         expect(await store.deliveries.update(next, 1, snapshotEvent('delivery.status_changed', next))).toBe(true);
         expect((await store.deliveries.deliveredBetween(new Date(at(10)), new Date(at(15)), 10)).map((d) => d.id)).toEqual([delivery.id]);
       });
@@ -237,11 +252,21 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
         await store.orders.remember(first);
         await store.orders.remember({ ...first, address: anAddress({ city: 'Elsewhere' }) });
         expect(await store.orders.find(first.orderId)).toStrictEqual(first);
-        const noCoordinates = { orderId: aDelivery().orderId, orderNumber: 'OP-ABCDEF13', address: { line1: '1 Main St', city: 'Leeds', postcode: 'LS1 1AA', country: 'GB' } };
+        const noCoordinates = {
+          orderId: aDelivery().orderId,
+          orderNumber: 'OP-ABCDEF13',
+          address: { line1: '1 Main St', city: 'Leeds', postcode: 'LS1 1AA', country: 'GB' },
+        };
         await store.orders.remember(noCoordinates);
         expect(await store.orders.find(noCoordinates.orderId)).toStrictEqual(noCoordinates);
         expect(await store.orders.find('00000000-0000-4000-8000-000000000000')).toBeNull();
-        const withInstructions = { orderId: aDelivery().orderId, orderNumber: 'OP-ABCDEF14', address: anAddress(), instructions: 'Ring twice', method: 'safe_place' as const };
+        const withInstructions = {
+          orderId: aDelivery().orderId,
+          orderNumber: 'OP-ABCDEF14',
+          address: anAddress(),
+          instructions: 'Ring twice',
+          method: 'safe_place' as const,
+        };
         await store.orders.remember(withInstructions);
         expect(await store.orders.find(withInstructions.orderId)).toStrictEqual(withInstructions);
         const withWindow = { ...noCoordinates, orderId: aDelivery().orderId, orderNumber: 'OP-ABCDEF15', deliveryWindow: { start: at(0), end: at(90) } };

@@ -148,8 +148,11 @@ export class AbuseRun {
       const retained = report.publishedTopics?.length
         ? await retainedOn(this.system.urls.mqtt, this.clients.adminToken, report.publishedTopics, bystander.topic)
         : new Map<string, string>();
-      const notTheAttacks = (line: string) => line.includes(bystander.order.id) || line.includes(label) || (report.attackLines !== undefined && !report.attackLines(line));
-      const log = (report.logOf ?? ['broker']).map((p) => this.log.since(mark, p, notTheAttacks)).reduce((a, b) => ({ lines: a.lines + b.lines, bytes: a.bytes + b.bytes }), { lines: 0, bytes: 0 });
+      const notTheAttacks = (line: string) =>
+        line.includes(bystander.order.id) || line.includes(label) || (report.attackLines !== undefined && !report.attackLines(line));
+      const log = (report.logOf ?? ['broker'])
+        .map((p) => this.log.since(mark, p, notTheAttacks))
+        .reduce((a, b) => ({ lines: a.lines + b.lines, bytes: a.bytes + b.bytes }), { lines: 0, bytes: 0 });
       return {
         ...report,
         attack: name,

@@ -27,7 +27,11 @@ export function percentile(values: number[], p: number): number {
  * an attack runs, and an admin moving that order along through the orders API.
  */
 export class Bystander {
-  private constructor(private readonly orders: OrdersClient, readonly order: OrderSnapshot, private readonly customer: MqttRecorder) {}
+  private constructor(
+    private readonly orders: OrdersClient,
+    readonly order: OrderSnapshot,
+    private readonly customer: MqttRecorder,
+  ) {}
 
   /** Creates an order, connects its customer with the order's tracking token and waits for the retained first status. */
   static async start(orders: OrdersClient, mqttWsUrl: string, label: string): Promise<Bystander> {
@@ -55,21 +59,31 @@ export class Bystander {
   }
 
   private received(version: number, timeoutMs: number) {
-    return this.customer.waitFor((ms) => ms.find((m) => m.topic === this.topic && m.payload.version === version), `the customer to receive version ${version} of ${this.order.id}`, timeoutMs);
+    return this.customer.waitFor(
+      (ms) => ms.find((m) => m.topic === this.topic && m.payload.version === version),
+      `the customer to receive version ${version} of ${this.order.id}`,
+      timeoutMs,
+    );
   }
 
   /**
    * Sends `path` one PATCH after another, each at least `paceMs` after the one before, and
    * waits for each to reach the customer. `attackRunning()` tells which went out during the attack.
    */
-  async drive(attackRunning: () => boolean, { path = HAPPY_PATH, paceMs = 100, timeoutMs = 10_000 }: { path?: OrderStatus[]; paceMs?: number; timeoutMs?: number } = {}): Promise<BystanderFigures> {
+  async drive(
+    attackRunning: () => boolean,
+    { path = HAPPY_PATH, paceMs = 100, timeoutMs = 10_000 }: { path?: OrderStatus[]; paceMs?: number; timeoutMs?: number } = {},
+  ): Promise<BystanderFigures> {
     const latenciesMs: number[] = [];
     let duringAttack = 0;
     let last: OrderSnapshot = this.order;
     for (const status of path) {
       const sentAt = now();
       if (attackRunning()) duringAttack += 1;
-      const res = await this.orders.changeStatus(this.order.id, status === 'shipped' ? { status, trackingNumber: `TRK-${this.order.id.slice(0, 8)}` } : { status });
+      const res = await this.orders.changeStatus(
+        this.order.id,
+        status === 'shipped' ? { status, trackingNumber: `TRK-${this.order.id.slice(0, 8)}` } : { status },
+      );
       if (res.status !== 200) throw new Error(`PATCH ${status}: ${res.status} ${JSON.stringify(res.body)}`);
       last = res.body;
       const message = await this.received(res.body.version, timeoutMs);

@@ -9,23 +9,35 @@ export interface HttpAnswer {
 }
 
 /** One JSON request from `localAddress` (a 127.0.0.x standing for one client address). */
-export function requestFrom(localAddress: string, url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+export function requestFrom(
+  localAddress: string,
+  url: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer> {
   const body = init.body === undefined ? undefined : JSON.stringify(init.body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', localAddress, headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...init.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = text;
-        }
-        resolve({ status: res.statusCode ?? 0, body: json });
-      });
-    });
+    const req = request(
+      url,
+      {
+        method: init.method ?? 'GET',
+        localAddress,
+        headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = text;
+          }
+          resolve({ status: res.statusCode ?? 0, body: json });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -101,7 +113,11 @@ export interface BodyFloodOutcome {
  * from the header) in `chunkBytes` pieces, each after the previous was taken, until the server
  * answers and then either closes or takes everything.
  */
-export async function floodJsonBody(url: string, localAddress: string, { maxBytes = 32 * 1024 * 1024, chunkBytes = 64 * 1024 } = {}): Promise<BodyFloodOutcome> {
+export async function floodJsonBody(
+  url: string,
+  localAddress: string,
+  { maxBytes = 32 * 1024 * 1024, chunkBytes = 64 * 1024 } = {},
+): Promise<BodyFloodOutcome> {
   const { hostname, port, pathname } = new URL(url);
   const socket = connect({ host: hostname, port: Number(port), localAddress });
   socket.on('error', () => undefined);

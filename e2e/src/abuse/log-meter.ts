@@ -30,7 +30,10 @@ export class LogMeter {
 
   /** The lines `process` wrote since `mark`, leaving out those `exclude` names (e.g. a bystander's own requests). */
   since(mark: number, process: string, exclude: (line: string) => boolean = () => false): LogFigures {
-    const text = this.all.slice(mark).filter((l) => l.process === process && !exclude(l.line)).map((l) => l.line);
+    const text = this.all
+      .slice(mark)
+      .filter((l) => l.process === process && !exclude(l.line))
+      .map((l) => l.line);
     return { lines: text.length, bytes: text.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0), text };
   }
 

@@ -28,7 +28,10 @@ export class RssSampler {
   private readonly start: number;
   private readonly timer: NodeJS.Timeout;
 
-  private constructor(private readonly pid: number, intervalMs: number) {
+  private constructor(
+    private readonly pid: number,
+    intervalMs: number,
+  ) {
     this.start = readRssBytes(pid);
     this.peak = this.start;
     this.last = this.start;

@@ -56,7 +56,13 @@ export async function openWebSocket(target: BrokerTarget, localAddress: string):
  * each after the previous was taken, until the broker closes the connection or `maxBytes`
  * have been written.
  */
-export async function flood(target: BrokerTarget, transport: Transport, localAddress: string, first: Buffer, { chunkBytes = 64 * 1024, maxBytes = 64 * 1024 * 1024 } = {}): Promise<FloodOutcome> {
+export async function flood(
+  target: BrokerTarget,
+  transport: Transport,
+  localAddress: string,
+  first: Buffer,
+  { chunkBytes = 64 * 1024, maxBytes = 64 * 1024 * 1024 } = {},
+): Promise<FloodOutcome> {
   const zeros = Buffer.alloc(chunkBytes);
   const openedAt = performance.now();
   let written = 0;

@@ -29,6 +29,10 @@ export function abuseTable(rows: AttackRow[]): string {
     );
   }
   const all = rows.flatMap((r) => r.latenciesMs);
-  if (all.length) lines.push('', `Customer PATCH → receipt over all attacks: p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms (${all.length} changes).`);
+  if (all.length)
+    lines.push(
+      '',
+      `Customer PATCH → receipt over all attacks: p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms (${all.length} changes).`,
+    );
   return lines.join('\n');
 }

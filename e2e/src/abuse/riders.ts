@@ -40,7 +40,9 @@ export async function riderOnTheRoad(orders: OrdersClient, deliveries: DeliveryC
   const rider = await registerRider(deliveries, name);
   if ((await deliveries.assign(created.id, rider.riderId)).status !== 200) throw new Error('assigning the rider failed');
   const device = await mqtt.connectAsync(mqttUrl, { username: 'rider', password: rider.token, clientId: `device-${rider.riderId}`, reconnectPeriod: 0 });
-  await device.publishAsync(topics.riderDeliveryStatus(rider.riderId, created.id), JSON.stringify({ status: 'picked_up', at: new Date().toISOString() }), { qos: 1 });
+  await device.publishAsync(topics.riderDeliveryStatus(rider.riderId, created.id), JSON.stringify({ status: 'picked_up', at: new Date().toISOString() }), {
+    qos: 1,
+  });
   const delivery = await waitFor(async () => {
     const d = (await deliveries.getDelivery(created.id)).body;
     return d.status === 'picked_up' && d;

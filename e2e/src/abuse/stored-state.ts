@@ -18,7 +18,10 @@ export async function readStoredState(urls: { orders: string; delivery: string }
   const orders = new Map<string, OrderSnapshot>();
   let cursor: string | null = null;
   do {
-    const page: { items: OrderSnapshot[]; nextCursor: string | null } = await getJson(`${urls.orders}/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, adminToken);
+    const page: { items: OrderSnapshot[]; nextCursor: string | null } = await getJson(
+      `${urls.orders}/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      adminToken,
+    );
     for (const o of page.items) orders.set(o.id, o);
     cursor = page.nextCursor;
   } while (cursor);

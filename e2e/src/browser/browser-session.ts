@@ -35,7 +35,9 @@ export class BrowserSession {
   /** A new page in its own context; it navigates to `url` when given one. */
   async open(url: string | undefined, options: PageOptions = {}): Promise<OpenedPage> {
     const context = await this.browser.newContext(
-      options.phone ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } : { viewport: { width: 1360, height: 900 } },
+      options.phone
+        ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+        : { viewport: { width: 1360, height: 900 } },
     );
     this.contexts.push(context);
     const page = await context.newPage();

@@ -38,11 +38,18 @@ export class RiderApp {
     try {
       await waitForAttribute(this.page, 'waiting', 'data-count', String(count), timeoutMs);
     } catch (err) {
-      const lines = await this.page.locator(`${byTestId('waiting')} li`).allTextContents().catch(() => []);
-      const raw = await this.page.evaluate(`new Promise((resolve) => {
+      const lines = await this.page
+        .locator(`${byTestId('waiting')} li`)
+        .allTextContents()
+        .catch(() => []);
+      const raw = await this.page
+        .evaluate(
+          `new Promise((resolve) => {
         const open = indexedDB.open('orderpulse-rider', 1);
         open.onsuccess = () => { const req = open.result.transaction('outbox').objectStore('outbox').getAll(); req.onsuccess = () => resolve(req.result.map((r) => r.payload)); };
-      })`).catch((e: unknown) => String(e));
+      })`,
+        )
+        .catch((e: unknown) => String(e));
       throw new Error(`${(err as Error).message}; waiting: ${JSON.stringify(lines)} ${JSON.stringify(raw)}`, { cause: err });
     }
   }
@@ -52,7 +59,10 @@ export class RiderApp {
     const card = this.card(orderNumber);
     await card.getByLabel("Customer's PIN").fill(pin);
     await card.getByRole('button', { name: 'Check PIN' }).click();
-    await card.locator(`${byTestId('proof-result')}:visible, ${byTestId('proof-error')}:visible`).first().waitFor({ timeout: CROSS_PROCESS_MS });
+    await card
+      .locator(`${byTestId('proof-result')}:visible, ${byTestId('proof-error')}:visible`)
+      .first()
+      .waitFor({ timeout: CROSS_PROCESS_MS });
   }
 
   /** The proof panel's refusal, once one shows. */
@@ -63,7 +73,9 @@ export class RiderApp {
   }
 
   async waitForProofGiven(orderNumber: string): Promise<void> {
-    await this.card(orderNumber).locator(`${byTestId('proof')}[data-given="true"]`).waitFor({ state: 'attached', timeout: CROSS_PROCESS_MS });
+    await this.card(orderNumber)
+      .locator(`${byTestId('proof')}[data-given="true"]`)
+      .waitFor({ state: 'attached', timeout: CROSS_PROCESS_MS });
   }
 
   waitForConnection(state: 'live' | 'offline' | 'reconnecting'): Promise<void> {

@@ -34,16 +34,21 @@ export class TrackPage {
 
   /** Waits until the live map (not the plot) shows the rider at `lat,lng`. */
   async waitForMapRider(point: { lat: number; lng: number }, timeoutMs = CROSS_PROCESS_MS): Promise<void> {
-    await this.page.locator(`${byTestId('delivery-map')}[data-state="ready"][data-rider="${point.lat},${point.lng}"]`).waitFor({ state: 'attached', timeout: timeoutMs });
+    await this.page
+      .locator(`${byTestId('delivery-map')}[data-state="ready"][data-rider="${point.lat},${point.lng}"]`)
+      .waitFor({ state: 'attached', timeout: timeoutMs });
   }
 
   /** The way the rider came as the map draws it, oldest first. */
   async mapPath(): Promise<Array<{ lat: number; lng: number }>> {
     const path = (await this.page.locator(byTestId('delivery-map')).getAttribute('data-path')) ?? '';
-    return path.split(' ').filter(Boolean).map((p) => {
-      const [lat, lng] = p.split(',').map(Number) as [number, number];
-      return { lat, lng };
-    });
+    return path
+      .split(' ')
+      .filter(Boolean)
+      .map((p) => {
+        const [lat, lng] = p.split(',').map(Number) as [number, number];
+        return { lat, lng };
+      });
   }
 
   /** The rider's plotted position once it is drawn (the plot: no map tile source configured). */

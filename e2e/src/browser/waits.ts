@@ -22,7 +22,13 @@ export async function waitForAttribute(page: Page, testId: string, attribute: st
   try {
     await locator.waitFor({ state: 'attached', timeout: timeoutMs });
   } catch (err) {
-    const actual = await page.locator(byTestId(testId)).first().getAttribute(attribute).catch(() => '(no such element)');
-    throw new Error(`${testId}[${attribute}] stayed ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    const actual = await page
+      .locator(byTestId(testId))
+      .first()
+      .getAttribute(attribute)
+      .catch(() => '(no such element)');
+    throw new Error(`${testId}[${attribute}] stayed ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}: ${(err as Error).message.split('\n')[0]}`, {
+      cause: err,
+    });
   }
 }

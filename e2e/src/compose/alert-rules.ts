@@ -2,7 +2,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-const PROMQL_FUNCTIONS = new Set(['histogram_quantile', 'max_over_time', 'min_over_time', 'avg_over_time', 'sum_over_time', 'count_over_time', 'label_replace']);
+const PROMQL_FUNCTIONS = new Set([
+  'histogram_quantile',
+  'max_over_time',
+  'min_over_time',
+  'avg_over_time',
+  'sum_over_time',
+  'count_over_time',
+  'label_replace',
+]);
 /** prom-client exposes a histogram as these series. */
 const HISTOGRAM_SUFFIX = /_(bucket|count|sum)$/;
 /** prom-client's own process metrics and Prometheus's `up`. */
@@ -53,7 +61,12 @@ export function checkAlertRules(file: string, registered: ReadonlySet<string>): 
     const selectors = withoutStrings.replace(/\{[^}]*\}/g, '').match(/[a-z_][a-z0-9_]*/g) ?? [];
     const labels = new Set((withoutStrings.match(/(?:by|without) \(([^)]*)\)/g) ?? []).flatMap((group) => group.replace(/.*\(|\)/g, '').split(/,\s*/)));
     for (const word of selectors) {
-      if (PROMQL_FUNCTIONS.has(word) || labels.has(word) || ['by', 'without', 'and', 'or', 'unless', 'sum', 'max', 'min', 'rate', 'increase', 'le'].includes(word)) continue;
+      if (
+        PROMQL_FUNCTIONS.has(word) ||
+        labels.has(word) ||
+        ['by', 'without', 'and', 'or', 'unless', 'sum', 'max', 'min', 'rate', 'increase', 'le'].includes(word)
+      )
+        continue;
       const metric = word.replace(HISTOGRAM_SUFFIX, '');
       if (!BUILT_IN.has(word) && !registered.has(word) && !registered.has(metric)) problems.push(`${rule.alert} reads ${word}, which no service registers`);
     }

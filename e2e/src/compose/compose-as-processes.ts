@@ -67,9 +67,13 @@ export function localEnvironment(composeEnv: Record<string, string>, ports: Map<
   const deployableHosts = DEPLOYABLES.map((d) => d.name).concat('localhost');
   const rewriteUrl = (value: string) => {
     let url = value;
-    for (const host of deployableHosts) url = url.replace(new RegExp(`//${host}:(\\d+)`, 'g'), (_m, port: string) => `//127.0.0.1:${ports.get(Number(port)) ?? port}`);
+    for (const host of deployableHosts)
+      url = url.replace(new RegExp(`//${host}:(\\d+)`, 'g'), (_m, port: string) => `//127.0.0.1:${ports.get(Number(port)) ?? port}`);
     // The proxy's default ports, implicit in the URLs browsers get (`wss://localhost/mqtt`); it serves `localhost`, not 127.0.0.1.
-    return url.replace(/^(https|wss|http|ws):\/\/localhost(?=\/|$)/, (_m, scheme: string) => `${scheme}://localhost:${ports.get(/s$/.test(scheme) ? 443 : 80)}`);
+    return url.replace(
+      /^(https|wss|http|ws):\/\/localhost(?=\/|$)/,
+      (_m, scheme: string) => `${scheme}://localhost:${ports.get(/s$/.test(scheme) ? 443 : 80)}`,
+    );
   };
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(composeEnv)) {
@@ -105,7 +109,8 @@ export async function startComposeAsProcesses(
 ): Promise<ComposeAsProcesses> {
   const ports = new Map<number, number>();
   for (const deployable of DEPLOYABLES) {
-    for (const port of [...Object.values(deployable.ports), deployable.metricsPort]) if (port !== undefined && !ports.has(port)) ports.set(port, await freePort());
+    for (const port of [...Object.values(deployable.ports), deployable.metricsPort])
+      if (port !== undefined && !ports.has(port)) ports.set(port, await freePort());
   }
   for (const port of INFRASTRUCTURE.proxy.publishes) ports.set(port, await freePort());
   const mongoDatabases = new Set<string>();
@@ -146,7 +151,9 @@ export async function startComposeAsProcesses(
     }
     const proxyEnv = environmentOf(document.services.proxy ?? {});
     if (proxyEnv.SITE_ADDRESS !== 'localhost' || proxyEnv.TLS_MODE !== 'auto') {
-      throw new Error(`the proxy runs here as compose runs it by default (SITE_ADDRESS=localhost, TLS_MODE=auto), not ${proxyEnv.SITE_ADDRESS}/${proxyEnv.TLS_MODE}`);
+      throw new Error(
+        `the proxy runs here as compose runs it by default (SITE_ADDRESS=localhost, TLS_MODE=auto), not ${proxyEnv.SITE_ADDRESS}/${proxyEnv.TLS_MODE}`,
+      );
     }
     const local = (port: number) => `127.0.0.1:${ports.get(port)}`;
     proxy = await startTlsProxy({

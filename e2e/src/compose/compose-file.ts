@@ -61,7 +61,10 @@ export function loadCompose(cli: ComposeCli, options: { file: string; envFile: s
     return run.stdout;
   };
   // Every profile on, so that every service is printed (v2 leaves out those of inactive profiles).
-  const profiles = config([], ['--profiles']).split('\n').map((line) => line.trim()).filter(Boolean);
+  const profiles = config([], ['--profiles'])
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const resolved = parse(config(profiles, [])) as ComposeDocument;
   if (!resolved?.services) throw new Error(`${options.file} has no services`);
   return { text, resolved, required, env };
@@ -81,9 +84,15 @@ export interface PortMapping {
 export function portsOf(service: ComposeService): PortMapping[] {
   return (service.ports ?? []).map((port) => {
     if (typeof port === 'object') {
-      return { ...(port.host_ip ? { hostIp: port.host_ip } : {}), ...(port.published !== undefined ? { published: Number(port.published) } : {}), target: Number(port.target) };
+      return {
+        ...(port.host_ip ? { hostIp: port.host_ip } : {}),
+        ...(port.published !== undefined ? { published: Number(port.published) } : {}),
+        target: Number(port.target),
+      };
     }
-    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(port)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     const target = Number(parts.pop());
     const published = parts.length ? Number(parts.pop()) : undefined;
     const hostIp = parts.length ? parts.join(':') : undefined;

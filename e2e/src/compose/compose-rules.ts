@@ -68,7 +68,8 @@ export function checkDependsOn(document: ComposeDocument, imageHealthcheck: Imag
     // A dependency that is not a service is compose's own error (`config` refuses the file).
     for (const dependency of dependencies) {
       const target = document.services[dependency.name];
-      if (target && !healthcheckTest(target) && !imageHealthcheck(dependency.name)) problems.push(`${name} waits for ${dependency.name}, which has no healthcheck`);
+      if (target && !healthcheckTest(target) && !imageHealthcheck(dependency.name))
+        problems.push(`${name} waits for ${dependency.name}, which has no healthcheck`);
       if (dependency.condition !== 'service_healthy') {
         problems.push(`${name} depends on ${dependency.name} with ${dependency.condition ?? 'no condition'}; expected condition: service_healthy`);
       }
@@ -106,14 +107,17 @@ export function checkPorts(document: ComposeDocument): string[] {
       problems.push(`${name} publishes ${JSON.stringify(targets)}, expected ${JSON.stringify(expected)}`);
     }
     for (const port of ports) {
-      if (port.published !== port.target) problems.push(`${name} publishes container port ${port.target} as ${port.published ?? 'a random port'}; expected the same number`);
+      if (port.published !== port.target)
+        problems.push(`${name} publishes container port ${port.target} as ${port.published ?? 'a random port'}; expected the same number`);
     }
   }
   for (const deployable of DEPLOYABLES) {
     const env = environmentOf(document.services[deployable.name] ?? {});
     const metricsPort = Number(env.METRICS_PORT ?? deployable.metricsPort);
-    if (portsOf(document.services[deployable.name] ?? {}).some((port) => port.target === metricsPort)) problems.push(`${deployable.name} publishes its METRICS_PORT ${metricsPort}`);
-    if (env.METRICS_PORT !== String(deployable.metricsPort)) problems.push(`${deployable.name} sets METRICS_PORT=${env.METRICS_PORT ?? '(unset)'}, expected ${deployable.metricsPort}`);
+    if (portsOf(document.services[deployable.name] ?? {}).some((port) => port.target === metricsPort))
+      problems.push(`${deployable.name} publishes its METRICS_PORT ${metricsPort}`);
+    if (env.METRICS_PORT !== String(deployable.metricsPort))
+      problems.push(`${deployable.name} sets METRICS_PORT=${env.METRICS_PORT ?? '(unset)'}, expected ${deployable.metricsPort}`);
     for (const [key, port] of Object.entries(deployable.ports)) {
       if (env[key] !== undefined && env[key] !== String(port)) problems.push(`${deployable.name} sets ${key}=${env[key]}, but DESIGN.md's port is ${port}`);
     }
@@ -183,7 +187,8 @@ export function checkEnvironment(compose: LoadedCompose): string[] {
       problems.push(`web-client: ${key} ${web[key]} is not ${protocol}//<public host>${path} (through the TLS proxy)`);
       continue;
     }
-    if (resolved.services[url.hostname]) problems.push(`web-client: ${key} names the container ${url.hostname}; give it as the browser reaches it (e.g. localhost)`);
+    if (resolved.services[url.hostname])
+      problems.push(`web-client: ${key} names the container ${url.hostname}; give it as the browser reaches it (e.g. localhost)`);
     hosts.add(url.hostname);
   }
   if (hosts.size > 1) problems.push(`web-client: the browser URLs name several hosts (${[...hosts].join(', ')}); the proxy serves one`);
@@ -200,9 +205,11 @@ export function checkEnvironment(compose: LoadedCompose): string[] {
   if (!(mailLink?.protocol === 'https:' && hosts.has(mailLink.hostname) && mailLink.pathname === MAIL_PUBLIC_PATH && mailLink.port === '')) {
     problems.push(`mail-service: PUBLIC_MAIL_URL ${mail.PUBLIC_MAIL_URL} is not https://<public host>${MAIL_PUBLIC_PATH} (through the TLS proxy)`);
   }
-  if (mail.TRUST_PROXY_HOPS !== '1') problems.push('mail-service: TRUST_PROXY_HOPS is not 1: behind the proxy every client would be one address to the unsubscribe limit');
+  if (mail.TRUST_PROXY_HOPS !== '1')
+    problems.push('mail-service: TRUST_PROXY_HOPS is not 1: behind the proxy every client would be one address to the unsubscribe limit');
   const site = envOf('proxy').SITE_ADDRESS;
-  if (hosts.size === 1 && site !== [...hosts][0]) problems.push(`proxy: SITE_ADDRESS ${site ?? '(unset)'} is not the host the web-client hands browsers (${[...hosts][0]})`);
+  if (hosts.size === 1 && site !== [...hosts][0])
+    problems.push(`proxy: SITE_ADDRESS ${site ?? '(unset)'} is not the host the web-client hands browsers (${[...hosts][0]})`);
 
   // Each required variable resolves to its own dummy value: two values mean two variables (or a literal).
   const secrets = new Set(DEPLOYABLES.flatMap(({ name }) => envOf(name).JWT_SECRET ?? []));
@@ -220,13 +227,16 @@ export function checkNoLiteralSecrets(compose: LoadedCompose, knownDefaults: str
   const fromRequired = new Set(compose.required.map((name) => compose.env[name]));
   for (const [name, service] of servicesOf(compose.resolved)) {
     for (const [key, value] of Object.entries(environmentOf(service))) {
-      if (SECRET_KEY.test(key) && !fromRequired.has(value)) problems.push(`${name}: ${key} is ${JSON.stringify(value)}; expected \${${key}:?…} (a required variable, no default)`);
+      if (SECRET_KEY.test(key) && !fromRequired.has(value))
+        problems.push(`${name}: ${key} is ${JSON.stringify(value)}; expected \${${key}:?…} (a required variable, no default)`);
       for (const match of value.matchAll(/:\/\/[^:@/\s]+:([^@\s]+)@/g)) {
-        if (!fromRequired.has(match[1] as string)) problems.push(`${name}: ${key} carries the password ${JSON.stringify(match[1])}; expected a required variable`);
+        if (!fromRequired.has(match[1] as string))
+          problems.push(`${name}: ${key} carries the password ${JSON.stringify(match[1])}; expected a required variable`);
       }
     }
   }
-  for (const secret of knownDefaults) if (compose.text.includes(secret)) problems.push(`docker-compose.yml contains the development default ${JSON.stringify(secret)}`);
+  for (const secret of knownDefaults)
+    if (compose.text.includes(secret)) problems.push(`docker-compose.yml contains the development default ${JSON.stringify(secret)}`);
   return problems;
 }
 

@@ -22,7 +22,8 @@ export function checkBuilds(document: ComposeDocument, repoRoot: string, compose
       problems.push(`${name}: build context ${build.context} is not a folder`);
       continue;
     }
-    if (relative(repoRoot, context) !== '') problems.push(`${name}: build context ${build.context} is not the repository root (the build needs every workspace)`);
+    if (relative(repoRoot, context) !== '')
+      problems.push(`${name}: build context ${build.context} is not the repository root (the build needs every workspace)`);
     const dockerfilePath = join(context, dockerfileName(build));
     if (!existsSync(dockerfilePath)) {
       problems.push(`${name}: ${dockerfileName(build)} does not exist in ${build.context}`);
@@ -60,7 +61,8 @@ export function checkBuildOutputs(repoRoot: string, deployables: readonly Deploy
   const problems: string[] = [];
   for (const deployable of deployables) {
     const source = deployable.entry.replace(/\/dist\//, '/src/').replace(/\.js$/, '.ts');
-    if (!existsSync(join(repoRoot, source))) problems.push(`${deployable.name}: ${source} does not exist, so the build cannot produce its CMD ${deployable.entry}`);
+    if (!existsSync(join(repoRoot, source)))
+      problems.push(`${deployable.name}: ${source} does not exist, so the build cannot produce its CMD ${deployable.entry}`);
     else if (!existsSync(join(repoRoot, deployable.entry))) problems.push(`${deployable.name}: ${deployable.entry} is missing: run \`npm run build\``);
     for (const asset of deployable.assets ?? []) {
       const dir = join(repoRoot, asset);

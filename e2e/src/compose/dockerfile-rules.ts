@@ -65,7 +65,7 @@ function checkHealthcheck(target: EffectiveTarget, deployable: Deployable): stri
   const problems: string[] = [];
   const command = healthcheck.command.join(' ');
   if (!command.includes('/healthz')) problems.push(`HEALTHCHECK does not call /healthz: ${command}`);
-  if (/\b(curl|wget)\b/.test(command)) problems.push('HEALTHCHECK uses curl/wget, which slim node images do not have; use node\'s fetch');
+  if (/\b(curl|wget)\b/.test(command)) problems.push("HEALTHCHECK uses curl/wget, which slim node images do not have; use node's fetch");
   const program = healthcheck.shell ? healthcheck.command[2]?.split(/\s+/)[0] : healthcheck.command[0];
   if (program !== 'node') problems.push(`HEALTHCHECK runs ${program}, expected node`);
   const defaultPort = String(deployable.ports[deployable.httpPortKey]);
@@ -90,8 +90,10 @@ function checkImageContents(dockerfile: Dockerfile, target: EffectiveTarget, dep
     problems.push(`no COPY --from=<stage> brings node_modules into ${target.workdir}`);
   } else {
     const workspaceFlag = new RegExp(`(--workspace[= ]|-w )${workspace.name.replace(/[/@]/g, '\\$&')}(\\s|$)`);
-    if (!stageRuns(dockerfile, dependenciesCopy.from, /\bnpm ci\b.*--omit[= ]dev/)) problems.push(`stage ${dependenciesCopy.from} does not run npm ci --omit=dev`);
-    if (!stageRuns(dockerfile, dependenciesCopy.from, workspaceFlag)) problems.push(`stage ${dependenciesCopy.from} does not install only --workspace ${workspace.name}`);
+    if (!stageRuns(dockerfile, dependenciesCopy.from, /\bnpm ci\b.*--omit[= ]dev/))
+      problems.push(`stage ${dependenciesCopy.from} does not run npm ci --omit=dev`);
+    if (!stageRuns(dockerfile, dependenciesCopy.from, workspaceFlag))
+      problems.push(`stage ${dependenciesCopy.from} does not install only --workspace ${workspace.name}`);
   }
 
   const needed = [workspace, ...workspaceDependencies(workspaces, workspace.dir)];
@@ -106,7 +108,9 @@ function checkImageContents(dockerfile: Dockerfile, target: EffectiveTarget, dep
       // Only built output: the COPY must land inside <dir>/dist and take the same path from the stage.
       const landing = copy.destination.slice(target.workdir.replace(/\/+$/, '').length + 1);
       if (!covers(`${dir}/dist`, landing) || !copy.sources.some((source) => source.replace(/\/+$/, '').endsWith(`/${landing}`))) {
-        problems.push(`${dir}/dist should be copied on its own (COPY --from=${copy.from} …/${dir}/dist ${dir}/dist), not ${copy.sources.join(' ')} → ${copy.destination}`);
+        problems.push(
+          `${dir}/dist should be copied on its own (COPY --from=${copy.from} …/${dir}/dist ${dir}/dist), not ${copy.sources.join(' ')} → ${copy.destination}`,
+        );
       }
     }
   }

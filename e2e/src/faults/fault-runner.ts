@@ -30,7 +30,8 @@ export interface FaultRow {
 
 export function faultTable(rows: FaultRow[]): string {
   const lines = ['| fault | events sent | orders checked | lost | regressions | stall (ms) |', '|---|---|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${r.fault}${r.note ? ` (${r.note})` : ''} | ${r.events} | ${r.orders} | ${r.lost} | ${r.regressions} | ${r.stallMs ?? '–'} |`);
+  for (const r of rows)
+    lines.push(`| ${r.fault}${r.note ? ` (${r.note})` : ''} | ${r.events} | ${r.orders} | ${r.lost} | ${r.regressions} | ${r.stallMs ?? '–'} |`);
   return lines.join('\n');
 }
 
@@ -51,10 +52,14 @@ export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Pro
 
 /** A GET that rides out a service restart: retried until it answers 200 or `what` times out. */
 export function getOrderEventually(orders: OrdersClient, id: string): Promise<OrderSnapshot> {
-  return waitFor(async () => {
-    const res = await orders.getOrder(id);
-    return res.status === 200 && res.body;
-  }, `GET /orders/${id}`, 20_000);
+  return waitFor(
+    async () => {
+      const res = await orders.getOrder(id);
+      return res.status === 200 && res.body;
+    },
+    `GET /orders/${id}`,
+    20_000,
+  );
 }
 
 /** Closes every RabbitMQ connection of this system (named `<namespace>.<service>`); other suites share the RabbitMQ. */
@@ -105,17 +110,27 @@ export function createFaultRunner(options: FaultRunnerOptions) {
 
   /** Creates the orders and connects their subscribers: two wildcard admins plus per-order customers. */
   async function prepare(fault: string) {
-    const created = await pool(Array.from({ length: ordersPerFault }, (_, i) => i), 16, async (i) => {
-      const res = await orders.createOrder();
-      if (res.status !== 201) throw new Error(`create order ${i}: ${res.status}`);
-      return res.body;
-    });
+    const created = await pool(
+      Array.from({ length: ordersPerFault }, (_, i) => i),
+      16,
+      async (i) => {
+        const res = await orders.createOrder();
+        if (res.status !== 201) throw new Error(`create order ${i}: ${res.status}`);
+        return res.body;
+      },
+    );
     const ids = created.map((o) => o.id);
     const label = fault.replace(/[^a-z0-9]+/gi, '-').slice(0, 24);
     const subscribers: StatusSubscriber[] = [];
     for (let a = 0; a < 2; a += 1) {
       subscribers.push(
-        await StatusSubscriber.connect(`admin-${a}`, system.urls.mqtt, ['orders/+/status'], { clientId: `fault-admin-${label}-${a}-${namespace}`, username: 'admin', password: adminToken }, ids),
+        await StatusSubscriber.connect(
+          `admin-${a}`,
+          system.urls.mqtt,
+          ['orders/+/status'],
+          { clientId: `fault-admin-${label}-${a}-${namespace}`, username: 'admin', password: adminToken },
+          ids,
+        ),
       );
     }
     const customers = await pool(created.slice(0, customerSubscribers), 8, async (o) =>
@@ -159,18 +174,28 @@ export function createFaultRunner(options: FaultRunnerOptions) {
         const history = s.history.map((h) => h.status).join('>');
         if (history !== ['pending', ...o.path].join('>')) storedProblems.push(`${o.id}: history ${history}`);
         if (s.version !== o.path.length + 1) storedProblems.push(`${o.id}: version ${s.version}`);
-        for (const ack of o.acknowledged) if (s.history[ack.version - 1]?.status !== ack.status) storedProblems.push(`${o.id}: answered ${ack.status} at v${ack.version}, lost`);
+        for (const ack of o.acknowledged)
+          if (s.history[ack.version - 1]?.status !== ack.status) storedProblems.push(`${o.id}: answered ${ack.status} at v${ack.version}, lost`);
       });
 
       const expected: Expected[] = stored.map((s) => ({ orderId: s.id, version: s.version, status: s.status }));
       const byId = new Map(expected.map((e) => [e.orderId, e]));
       const result = await checkSubscribers(
-        [...subscribers.map((subscriber) => ({ subscriber, orders: expected })), ...customers.map((c, i) => ({ subscriber: c, orders: [byId.get(created[i]!.id)!] }))],
+        [
+          ...subscribers.map((subscriber) => ({ subscriber, orders: expected })),
+          ...customers.map((c, i) => ({ subscriber: c, orders: [byId.get(created[i]!.id)!] })),
+        ],
         convergeMs,
       );
       // A subscriber that connects only now gets every order's final state, retained.
       if (faultOptions.lateSubscriberCheck !== false) {
-        const late = await StatusSubscriber.connect('late', system.urls.mqtt, ['orders/+/status'], { clientId: `fault-late-${namespace}`, username: 'admin', password: adminToken }, created.map((o) => o.id));
+        const late = await StatusSubscriber.connect(
+          'late',
+          system.urls.mqtt,
+          ['orders/+/status'],
+          { clientId: `fault-late-${namespace}`, username: 'admin', password: adminToken },
+          created.map((o) => o.id),
+        );
         const lateResult = await checkSubscribers([{ subscriber: late, orders: expected }], 10_000).finally(() => late.close());
         result.lost.push(...lateResult.lost);
         result.regressions.push(...lateResult.regressions);

@@ -44,7 +44,11 @@ export class StatusSubscriber {
   /** When each live (not retained) message arrived (performance.now()), for the stall figure. */
   readonly arrivals: number[] = [];
 
-  private constructor(readonly name: string, readonly client: MqttClient, private readonly watched: Set<string> | undefined) {
+  private constructor(
+    readonly name: string,
+    readonly client: MqttClient,
+    private readonly watched: Set<string> | undefined,
+  ) {
     client.on('message', (topic, payload, packet) => {
       const match = /^orders\/([^/]+)\/(status|tracking)$/.exec(topic);
       if (!match) return;
@@ -134,10 +138,7 @@ export interface CheckResult {
  * (`watching(sub)` lists them), or `timeoutMs`; then reports what is missing and what went
  * backwards.
  */
-export async function checkSubscribers(
-  subscribers: Array<{ subscriber: StatusSubscriber; orders: Expected[] }>,
-  timeoutMs: number,
-): Promise<CheckResult> {
+export async function checkSubscribers(subscribers: Array<{ subscriber: StatusSubscriber; orders: Expected[] }>, timeoutMs: number): Promise<CheckResult> {
   const reached = (s: StatusSubscriber, e: Expected) => {
     const view = s.view(e.orderId);
     return view !== undefined && view.highest >= e.version;
@@ -152,10 +153,19 @@ export async function checkSubscribers(
       result.pairs += 1;
       const view = subscriber.view(e.orderId);
       if (!view || view.highest !== e.version || view.status !== e.status) {
-        result.lost.push({ subscriber: subscriber.name, orderId: e.orderId, expected: `${e.status}@${e.version}`, got: view ? `${view.status}@${view.highest}` : 'nothing' });
+        result.lost.push({
+          subscriber: subscriber.name,
+          orderId: e.orderId,
+          expected: `${e.status}@${e.version}`,
+          got: view ? `${view.status}@${view.highest}` : 'nothing',
+        });
       }
       if (view?.regressions) {
-        result.regressions.push({ subscriber: subscriber.name, orderId: e.orderId, raw: view.raw.map((r) => `${r.version}${r.retained ? 'r' : ''}`).join(',') });
+        result.regressions.push({
+          subscriber: subscriber.name,
+          orderId: e.orderId,
+          raw: view.raw.map((r) => `${r.version}${r.retained ? 'r' : ''}`).join(','),
+        });
       }
       result.duplicates += view?.duplicates ?? 0;
     }

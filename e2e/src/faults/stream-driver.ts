@@ -52,7 +52,16 @@ class RateLimiter {
  */
 export class StreamDriver {
   readonly orders: DrivenOrder[];
-  readonly stats: DriverStats = { patches: 0, ok: 0, conflicts: 0, failures: 0, resyncs: 0, failuresByStatus: {}, failuresWithoutRetryAfter: 0, slowestFailureMs: 0 };
+  readonly stats: DriverStats = {
+    patches: 0,
+    ok: 0,
+    conflicts: 0,
+    failures: 0,
+    resyncs: 0,
+    failuresByStatus: {},
+    failuresWithoutRetryAfter: 0,
+    slowestFailureMs: 0,
+  };
   private readonly limiter: RateLimiter;
   private readonly totalSteps: number;
   private doneSteps = 0;

@@ -12,7 +12,10 @@ export class CutProxy {
   private target: { host: string; port: number } | undefined;
   private refusing = false;
 
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<CutProxy> {
     let proxy!: CutProxy;

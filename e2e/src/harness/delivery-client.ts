@@ -3,7 +3,10 @@ import type { ApiResponse } from './orders-client.js';
 
 /** A thin client for delivery-service, used by the tests and by `npm start` to seed riders. */
 export class DeliveryClient {
-  constructor(private readonly baseUrl: string, private readonly token?: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };

@@ -50,7 +50,9 @@ export class MosquittoSub {
 
   /** JSON payloads of `topic`, empty messages left out. */
   json(topic: string): Array<Record<string, unknown>> {
-    return this.on(topic).filter((l) => l.payload !== '').map((l) => JSON.parse(l.payload) as Record<string, unknown>);
+    return this.on(topic)
+      .filter((l) => l.payload !== '')
+      .map((l) => JSON.parse(l.payload) as Record<string, unknown>);
   }
 
   /** Polls the printed lines until `check` returns a value; fails after `timeoutMs` with what was printed. */
@@ -60,7 +62,9 @@ export class MosquittoSub {
       const value = check(this.lines);
       if (value !== undefined && value !== false) return value;
       if (this.exited || Date.now() > deadline) {
-        throw new Error(`mosquitto_sub: ${this.exited ? 'exited' : `timed out after ${timeoutMs} ms`} waiting for ${what}; printed: ${JSON.stringify(this.lines)}; stderr: ${this.stderr}`);
+        throw new Error(
+          `mosquitto_sub: ${this.exited ? 'exited' : `timed out after ${timeoutMs} ms`} waiting for ${what}; printed: ${JSON.stringify(this.lines)}; stderr: ${this.stderr}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

@@ -52,7 +52,11 @@ export class MqttRecorder {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received: ${JSON.stringify(this.messages.map((m) => [m.topic, m.payload.status ?? m.payload.type, m.payload.version]))}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; received: ${JSON.stringify(this.messages.map((m) => [m.topic, m.payload.status ?? m.payload.type, m.payload.version]))}`,
+          ),
+        );
       }, timeoutMs);
       const wake = () => void attempt();
       const cleanup = () => {

@@ -29,7 +29,10 @@ export function aNewOrder(overrides: Partial<NewOrder> = {}): NewOrder {
 
 /** A thin client for orders-service, used by the tests and by `npm start` to seed demo data. */
 export class OrdersClient {
-  constructor(private readonly baseUrl: string, private readonly token?: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
 
   private async call<T>(method: string, path: string, body?: unknown, rawBody?: string): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };

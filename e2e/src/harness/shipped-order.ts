@@ -20,6 +20,10 @@ export async function shipNewOrder(urls: { orders: string; delivery: string }, a
     const changed = await admin.changeStatus(created.body.id, { status });
     if (changed.status !== 200) throw new Error(`PATCH ${status} answered ${changed.status}: ${JSON.stringify(changed.body)}`);
   }
-  const delivery = await waitFor(() => new DeliveryClient(urls.delivery, adminToken).deliveryOf(created.body.id), `the delivery of ${created.body.orderNumber}`, 20_000);
+  const delivery = await waitFor(
+    () => new DeliveryClient(urls.delivery, adminToken).deliveryOf(created.body.id),
+    `the delivery of ${created.body.orderNumber}`,
+    20_000,
+  );
   return { order: created.body as OrderSnapshot & { trackingToken: string }, deliveryId: delivery.id };
 }

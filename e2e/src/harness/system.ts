@@ -51,7 +51,17 @@ export interface SystemOptions {
 
 export interface RunningSystem {
   ports: SystemPorts;
-  urls: { web: string; orders: string; delivery: string; notifier: string; mail: string; brokerHttp: string; mqtt: string; mqttWs: string; metrics: Record<ServiceName, string> };
+  urls: {
+    web: string;
+    orders: string;
+    delivery: string;
+    notifier: string;
+    mail: string;
+    brokerHttp: string;
+    mqtt: string;
+    mqttWs: string;
+    metrics: Record<ServiceName, string>;
+  };
   /** The secret every process signs and checks tokens with; tests mint tokens with it. */
   jwtSecret: string;
   dataDir: string;
@@ -98,7 +108,14 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
     brokerHttp: await freePort(),
     mqtt: await freePort(),
     mqttWs: await freePort(),
-    metrics: { web: await freePort(), orders: await freePort(), delivery: await freePort(), notifier: await freePort(), broker: await freePort(), mail: await freePort() },
+    metrics: {
+      web: await freePort(),
+      orders: await freePort(),
+      delivery: await freePort(),
+      notifier: await freePort(),
+      broker: await freePort(),
+      mail: await freePort(),
+    },
   };
 }
 
@@ -150,7 +167,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     },
     orders: { env: { ORDERS_PORT: String(ports.orders), ...storeOf('orders') }, readyUrl: `${urls.orders}/readyz` },
     delivery: {
-      env: { DELIVERY_PORT: String(ports.delivery), ...storeOf('delivery'), MQTT_URL: urls.mqtt, MQTT_CLIENT_ID: `delivery-service-${options.namespace || 'main'}` },
+      env: {
+        DELIVERY_PORT: String(ports.delivery),
+        ...storeOf('delivery'),
+        MQTT_URL: urls.mqtt,
+        MQTT_CLIENT_ID: `delivery-service-${options.namespace || 'main'}`,
+      },
       readyUrl: `${urls.delivery}/readyz`,
     },
     notifier: {
@@ -197,7 +219,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const process = await startServiceProcess({
       name: label,
       entry: ENTRY_POINTS[name],
-      env: { ...common, ...settings[name].env, ...(options.env?.[name] ?? {}), [HTTP_PORT_VARIABLE[name]]: String(port), METRICS_PORT: String(metricsPort), ...env },
+      env: {
+        ...common,
+        ...settings[name].env,
+        ...(options.env?.[name] ?? {}),
+        [HTTP_PORT_VARIABLE[name]]: String(port),
+        METRICS_PORT: String(metricsPort),
+        ...env,
+      },
       readyUrl: `${url}${name === 'web' ? '/healthz' : '/readyz'}`,
       ...(onLine ? { onLine } : {}),
     });

@@ -10,7 +10,11 @@ export interface HttpsResponse {
 }
 
 /** One HTTPS request that trusts `ca` (Node's fetch cannot be given a CA per call). */
-export function httpsRequest(url: string, ca: Buffer, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<HttpsResponse> {
+export function httpsRequest(
+  url: string,
+  ca: Buffer,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<HttpsResponse> {
   const body = init.body === undefined ? undefined : JSON.stringify(init.body);
   const headers = { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...init.headers };
   return new Promise((resolve, reject) => {

@@ -84,7 +84,11 @@ export async function startTlsProxy(options: TlsProxyOptions): Promise<RunningTl
     // Caddy makes its local CA and the localhost certificate just after start.
     const rootFile = join(home, 'data/caddy/pki/authorities/local/root.crt');
     const caddyRoot = await waitFor(() => existsSync(rootFile) && readFileSync(rootFile), 'Caddy’s local CA', 15_000);
-    await waitFor(async () => (await httpsRequest(`${origin}/api/orders/healthz`, caddyRoot).catch(() => undefined))?.status === 200, 'TLS through the proxy', 15_000);
+    await waitFor(
+      async () => (await httpsRequest(`${origin}/api/orders/healthz`, caddyRoot).catch(() => undefined))?.status === 200,
+      'TLS through the proxy',
+      15_000,
+    );
     return { process, ...options.ports, caddyRoot };
   } catch (err) {
     await process.stop();

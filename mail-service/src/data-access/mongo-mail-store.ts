@@ -3,7 +3,12 @@ import { duplicateKeyOn, isMongoConnected, openMongoConnection, plainJson, repor
 import type { MailIntent, MailLedger, MailStore, Recipient, RecipientDirectory } from './mail-store.js';
 
 /** A MailIntent as stored: `_id` is its id, times are Dates. */
-type MailDocument = Omit<MailIntent, 'id' | 'recordedAt' | 'nextAttemptAt' | 'sentAt'> & { _id: string; recordedAt: Date; nextAttemptAt: Date; sentAt: Date | null };
+type MailDocument = Omit<MailIntent, 'id' | 'recordedAt' | 'nextAttemptAt' | 'sentAt'> & {
+  _id: string;
+  recordedAt: Date;
+  nextAttemptAt: Date;
+  sentAt: Date | null;
+};
 
 const mailSchema = new Schema(
   {
@@ -100,7 +105,11 @@ async function openMongoLedger(connection: Connection): Promise<MailLedger> {
       return docs.map((doc) => doc.kind);
     },
     async due(now, limit) {
-      const docs = await mails.find({ state: 'pending', nextAttemptAt: { $lte: new Date(now) } }).sort({ nextAttemptAt: 1 }).limit(limit).lean<MailDocument[]>();
+      const docs = await mails
+        .find({ state: 'pending', nextAttemptAt: { $lte: new Date(now) } })
+        .sort({ nextAttemptAt: 1 })
+        .limit(limit)
+        .lean<MailDocument[]>();
       return docs.map(toIntent);
     },
     async claimAttempt(id, attempt, nextAttemptAt) {
@@ -132,7 +141,13 @@ async function openMongoRecipients(connection: Connection): Promise<RecipientDir
   return {
     async remember(recipient) {
       try {
-        await recipients.create({ _id: recipient.orderId, orderNumber: recipient.orderNumber, name: recipient.name, email: recipient.email, unsubscribedAt: null });
+        await recipients.create({
+          _id: recipient.orderId,
+          orderNumber: recipient.orderNumber,
+          name: recipient.name,
+          email: recipient.email,
+          unsubscribedAt: null,
+        });
       } catch (err) {
         rethrowUnlessDuplicate(err); // remembered before: the first one is kept
       }

@@ -24,7 +24,10 @@ export async function resendDueMails(deps: MailDeps, limit: number): Promise<Res
     if (!recipient || recipient.unsubscribedAt) {
       await deps.store.ledger.markFailed(intent.id, recipient ? 'unsubscribed' : 'recipient unknown', null);
       deps.metrics.skipped.inc({ kind: intent.kind, reason: recipient ? 'unsubscribed' : 'unknown_order' });
-      deps.logger.info(log, recipient ? 'pending mail dropped: the customer unsubscribed from this order' : 'pending mail dropped: its order is no longer known');
+      deps.logger.info(
+        log,
+        recipient ? 'pending mail dropped: the customer unsubscribed from this order' : 'pending mail dropped: its order is no longer known',
+      );
       continue;
     }
     deps.logger.info({ ...log, lastError: intent.lastError }, 'sending a pending mail again');

@@ -17,11 +17,25 @@ export async function sendMailAttempt(deps: MailDeps, intent: MailIntent, recipi
   const log = { orderId, eventId, kind, mailId: intent.id, attempt: intent.attempts };
   const now = deps.clock();
   const [trackingUrl, unsubscribeUrl] = await Promise.all([deps.links.trackingUrl(orderId), deps.links.unsubscribeUrl(orderId)]);
-  const content = renderMail({ kind, customerName: recipient.name, orderNumber: recipient.orderNumber, details: intent.details, trackingUrl, unsubscribeUrl, now });
+  const content = renderMail({
+    kind,
+    customerName: recipient.name,
+    orderNumber: recipient.orderNumber,
+    details: intent.details,
+    trackingUrl,
+    unsubscribeUrl,
+    now,
+  });
   const stopTimer = deps.metrics.sendSeconds.startTimer();
   let messageId: string | null;
   try {
-    ({ messageId } = await deps.transport.send({ ...content, to: { name: recipient.name, address: recipient.email }, trackingUrl, unsubscribeUrl, logContext: log }));
+    ({ messageId } = await deps.transport.send({
+      ...content,
+      to: { name: recipient.name, address: recipient.email },
+      trackingUrl,
+      unsubscribeUrl,
+      logContext: log,
+    }));
   } catch (err) {
     stopTimer();
     const error = describeSendError(err);
@@ -29,18 +43,27 @@ export async function sendMailAttempt(deps: MailDeps, intent: MailIntent, recipi
     const retryAt = giveUp ? null : nextAttemptAt(deps.retry, intent.attempts, deps.clock());
     deps.metrics.failed.inc({ kind, final: String(giveUp) });
     await deps.store.ledger.markFailed(intent.id, error, retryAt);
-    if (giveUp) deps.logger.error({ ...log, err: error }, 'mail given up: the SMTP server refused it for good or every attempt failed; check SMTP_URL and the address');
+    if (giveUp)
+      deps.logger.error({ ...log, err: error }, 'mail given up: the SMTP server refused it for good or every attempt failed; check SMTP_URL and the address');
     else deps.logger.warn({ ...log, err: error, retryAt }, 'mail not sent; it will be tried again (is the SMTP server at SMTP_URL up?)');
     return giveUp ? 'given_up' : 'failed';
   }
   stopTimer();
   await deps.store.ledger.markSent(intent.id, deps.clock().toISOString(), messageId);
   deps.metrics.sent.inc({ kind });
-  deps.logger.info({ ...log, messageId, transport: deps.transport.kind }, deps.transport.kind === 'smtp' ? 'mail sent' : 'mail done (written to the log, not sent)');
+  deps.logger.info(
+    { ...log, messageId, transport: deps.transport.kind },
+    deps.transport.kind === 'smtp' ? 'mail sent' : 'mail done (written to the log, not sent)',
+  );
   return 'sent';
 }
 
 function describeSendError(err: unknown): string {
   const e = err as { message?: string; code?: string; responseCode?: number };
-  return [e.code, e.responseCode, e.message].filter((part) => part !== undefined && part !== '').join(' ').slice(0, 500) || String(err);
+  return (
+    [e.code, e.responseCode, e.message]
+      .filter((part) => part !== undefined && part !== '')
+      .join(' ')
+      .slice(0, 500) || String(err)
+  );
 }

@@ -23,7 +23,11 @@ export async function unsubscribe(deps: Pick<MailDeps, 'store' | 'clock' | 'logg
 }
 
 /** The order a token names, checked, without changing anything (the confirmation page). */
-export async function describeUnsubscribe(deps: Pick<MailDeps, 'store'>, tokens: UnsubscribeTokens, token: string): Promise<UnsubscribeResult & { alreadyUnsubscribed: boolean }> {
+export async function describeUnsubscribe(
+  deps: Pick<MailDeps, 'store'>,
+  tokens: UnsubscribeTokens,
+  token: string,
+): Promise<UnsubscribeResult & { alreadyUnsubscribed: boolean }> {
   const { orderId } = await tokens.verify(token);
   const recipient = await deps.store.recipients.find(orderId);
   return { orderId, orderNumber: recipient?.orderNumber ?? null, known: recipient !== null, alreadyUnsubscribed: !!recipient?.unsubscribedAt };

@@ -32,15 +32,19 @@ const COPY: Readonly<Record<MailKind, (input: CopyInput) => MailCopy>> = {
   out_for_delivery: ({ orderNumber, details }) => ({
     subject: `Order ${orderNumber} is out for delivery`,
     headline: 'Your order is on its way',
-    paragraphs: [details.riderName ? `${details.riderName} is bringing order ${orderNumber} to you.` : `Order ${orderNumber} has left us and is on its way to you.`,
-      'The tracking page shows where it is, live.'],
+    paragraphs: [
+      details.riderName ? `${details.riderName} is bringing order ${orderNumber} to you.` : `Order ${orderNumber} has left us and is on its way to you.`,
+      'The tracking page shows where it is, live.',
+    ],
   }),
   arriving: ({ orderNumber, details, now }) => {
     const when = minutesUntil(details.etaAt, now);
     return {
       subject: `Your order ${orderNumber} is almost there`,
       headline: 'Your rider is almost there',
-      paragraphs: [`${details.riderName ?? 'Your rider'} is close to your address with order ${orderNumber}${when ? `, arriving ${when}` : ''}. Please be ready to receive it.`],
+      paragraphs: [
+        `${details.riderName ?? 'Your rider'} is close to your address with order ${orderNumber}${when ? `, arriving ${when}` : ''}. Please be ready to receive it.`,
+      ],
     };
   },
   delivered: ({ orderNumber }) => ({
@@ -61,7 +65,9 @@ const COPY: Readonly<Record<MailKind, (input: CopyInput) => MailCopy>> = {
     return {
       subject: `Order ${orderNumber} is running late`,
       headline: 'Your order is running late',
-      paragraphs: [`Sorry: order ${orderNumber} will reach you later than we promised${when ? `; it is now expected ${when}` : ''}. The tracking page shows where it is.`],
+      paragraphs: [
+        `Sorry: order ${orderNumber} will reach you later than we promised${when ? `; it is now expected ${when}` : ''}. The tracking page shows where it is.`,
+      ],
     };
   },
 };

@@ -18,8 +18,10 @@ export interface UnsubscribeRouteDeps extends Pick<MailDeps, 'store' | 'clock' |
 
 function tokenOf(ctx: Context): string {
   const t = ctx.query.t;
-  if (typeof t !== 'string' || !t) throw new BadRequestError('query parameter t (the unsubscribe token from the email) is required', [{ field: 't', message: 'required' }]);
-  if (t.length > MAX_TOKEN_LENGTH) throw new BadRequestError(`query parameter t is longer than ${MAX_TOKEN_LENGTH} characters`, [{ field: 't', message: 'too long' }]);
+  if (typeof t !== 'string' || !t)
+    throw new BadRequestError('query parameter t (the unsubscribe token from the email) is required', [{ field: 't', message: 'required' }]);
+  if (t.length > MAX_TOKEN_LENGTH)
+    throw new BadRequestError(`query parameter t is longer than ${MAX_TOKEN_LENGTH} characters`, [{ field: 't', message: 'too long' }]);
   return t;
 }
 
@@ -60,7 +62,9 @@ export function unsubscribeRoutes(deps: UnsubscribeRouteDeps): Router {
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
       const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-      throw new HttpError(429, 'too_many_requests', `too many requests from this address; try again in ${seconds} s`, undefined, { 'Retry-After': String(seconds) });
+      throw new HttpError(429, 'too_many_requests', `too many requests from this address; try again in ${seconds} s`, undefined, {
+        'Retry-After': String(seconds),
+      });
     }
     await next();
   };

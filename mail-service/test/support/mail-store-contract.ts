@@ -94,7 +94,14 @@ export function describeMailStoreContract(name: string, factory: () => Promise<O
         await store.ledger.record(intent);
         await store.ledger.markFailed(intent.id, '451 try again later', at(3));
         await store.ledger.markSent(intent.id, at(4), '<abc@orderpulse>');
-        expect(await store.ledger.find(intent.id)).toEqual({ ...intent, state: 'sent', sentAt: at(4), messageId: '<abc@orderpulse>', lastError: null, nextAttemptAt: at(3) });
+        expect(await store.ledger.find(intent.id)).toEqual({
+          ...intent,
+          state: 'sent',
+          sentAt: at(4),
+          messageId: '<abc@orderpulse>',
+          lastError: null,
+          nextAttemptAt: at(3),
+        });
       });
     });
 
@@ -119,23 +126,24 @@ export function describeMailStoreContract(name: string, factory: () => Promise<O
     });
 
     // Only for stores that outlive the process (memory keeps nothing to reopen).
-    if (options.reopens) it('when the store is opened again (a restart, or another instance), then mails, their state and recipients are all there', async () => {
-      if (!subject.reopen) throw new Error(`${name} says it reopens but has no reopen()`);
-      const sent = anIntent();
-      const pending = anIntent({ kind: 'late' });
-      const recipient = aRecipient({ orderId: sent.orderId });
-      await store.ledger.record(sent);
-      await store.ledger.record(pending);
-      await store.ledger.markSent(sent.id, at(3), '<m@test>');
-      await store.recipients.remember(recipient);
-      await store.recipients.unsubscribe(recipient.orderId, at(5));
+    if (options.reopens)
+      it('when the store is opened again (a restart, or another instance), then mails, their state and recipients are all there', async () => {
+        if (!subject.reopen) throw new Error(`${name} says it reopens but has no reopen()`);
+        const sent = anIntent();
+        const pending = anIntent({ kind: 'late' });
+        const recipient = aRecipient({ orderId: sent.orderId });
+        await store.ledger.record(sent);
+        await store.ledger.record(pending);
+        await store.ledger.markSent(sent.id, at(3), '<m@test>');
+        await store.recipients.remember(recipient);
+        await store.recipients.unsubscribe(recipient.orderId, at(5));
 
-      const again = await subject.reopen();
-      expect(await again.ledger.find(sent.id)).toMatchObject({ state: 'sent', messageId: '<m@test>' });
-      expect(await again.ledger.record(sent)).toBe(false);
-      expect((await again.ledger.due(at(59), 10)).map((i) => i.id)).toEqual([pending.id]);
-      expect(await again.ledger.claimAttempt(pending.id, 2, at(9))).toBe(true);
-      expect(await again.recipients.find(recipient.orderId)).toEqual({ ...recipient, unsubscribedAt: at(5) });
-    });
+        const again = await subject.reopen();
+        expect(await again.ledger.find(sent.id)).toMatchObject({ state: 'sent', messageId: '<m@test>' });
+        expect(await again.ledger.record(sent)).toBe(false);
+        expect((await again.ledger.due(at(59), 10)).map((i) => i.id)).toEqual([pending.id]);
+        expect(await again.ledger.claimAttempt(pending.id, 2, at(9))).toBe(true);
+        expect(await again.recipients.find(recipient.orderId)).toEqual({ ...recipient, unsubscribedAt: at(5) });
+      });
   });
 }

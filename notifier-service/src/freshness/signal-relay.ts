@@ -42,7 +42,11 @@ export async function startSignalRelay(options: SignalRelayOptions): Promise<Sig
     for (const message of messages) {
       publisher.publish(message).then(
         () => metrics.published.inc({ kind: message.kind }),
-        (err: Error) => logger.warn({ riderId, topic: message.topic, err: err.message }, 'rider signal not published; the next heartbeat or presence change publishes it again'),
+        (err: Error) =>
+          logger.warn(
+            { riderId, topic: message.topic, err: err.message },
+            'rider signal not published; the next heartbeat or presence change publishes it again',
+          ),
       );
     }
   };
@@ -81,7 +85,11 @@ export async function startSignalRelay(options: SignalRelayOptions): Promise<Sig
     connectTimeoutMs: options.connectTimeoutMs,
     clean: true,
     who: 'the rider signal connection',
-    log: { connected: 'rider signal relay connected', reconnected: 'rider signal relay reconnected', lost: 'rider signal relay connection lost; reconnecting with backoff' },
+    log: {
+      connected: 'rider signal relay connected',
+      reconnected: 'rider signal relay reconnected',
+      lost: 'rider signal relay connection lost; reconnecting with backoff',
+    },
     prepare: (client) => client.on('message', onMessage),
     afterFirstConnect: async (client) => void (await client.subscribeAsync(SIGNAL_TOPICS, { qos: 0 })),
     onConnect: ({ reconnect, client }) => {

@@ -55,7 +55,17 @@ export function trackingOf(event: DeliverySnapshotEvent, privacy: LocationPrivac
     ...(failureReason ? { failureReason } : {}),
     ...(arrivingAt ? { arrivingAt } : {}),
     // The PIN is for the customer to read out; the count of wrong ones is not theirs. Instructions never go here.
-    ...(proof ? { proof: { required: proof.required, ...(proof.pin ? { pin: proof.pin } : {}), ...(proof.lockedAt ? { lockedAt: proof.lockedAt } : {}), ...(proof.givenAt ? { givenAt: proof.givenAt } : {}), ...(proof.file ? { file: proof.file } : {}) } } : {}),
+    ...(proof
+      ? {
+          proof: {
+            required: proof.required,
+            ...(proof.pin ? { pin: proof.pin } : {}),
+            ...(proof.lockedAt ? { lockedAt: proof.lockedAt } : {}),
+            ...(proof.givenAt ? { givenAt: proof.givenAt } : {}),
+            ...(proof.file ? { file: proof.file } : {}),
+          },
+        }
+      : {}),
     ...(stopsBefore !== undefined && rider ? { stopsBefore } : {}),
     version: event.version,
   });

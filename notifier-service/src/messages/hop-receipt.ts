@@ -10,7 +10,10 @@ export function isReceipted(message: MqttMessage): message is MqttMessage & { ca
  * Issue 17 point 1, on `admin/receipts/<orderId>` (not retained): when the notifier published a
  * customer message and when the broker's PUBACK came back, for the event it carries.
  */
-export function hopReceiptMessage(message: MqttMessage & { cause: NonNullable<MqttMessage['cause']> }, times: { sentAt: number; ackedAt: number }): MqttMessage {
+export function hopReceiptMessage(
+  message: MqttMessage & { cause: NonNullable<MqttMessage['cause']> },
+  times: { sentAt: number; ackedAt: number },
+): MqttMessage {
   const { eventId, orderId, version } = message.cause;
   const receipt = hopReceiptSchema.parse({
     hop: 'published',

@@ -40,11 +40,19 @@ export function createDeliveryEventNotifier(deps: NotifyDeliveryEventDeps): (eve
     const deliveryId = deliveryIdOf(event);
     const key = { id: event.id, aggregateId: ledgerKeyOf(event), version: event.version };
     const cause = { eventId: event.id, orderId: event.orderId, deliveryId };
-    const ids = { ...cause, type: event.type, version: event.version, riderId: event.type === 'delivery.location_updated' ? event.data.riderId : event.data.rider?.id };
+    const ids = {
+      ...cause,
+      type: event.type,
+      version: event.version,
+      riderId: event.type === 'delivery.location_updated' ? event.data.riderId : event.data.rider?.id,
+    };
     const claim = await published.claim(key);
     if (!claim.publish) {
       metrics.deduped.inc({ reason: claim.reason });
-      logger.debug({ ...ids, reason: claim.reason, publishedVersion: claim.publishedVersion }, 'event already published or overtaken; acking without publishing');
+      logger.debug(
+        { ...ids, reason: claim.reason, publishedVersion: claim.publishedVersion },
+        'event already published or overtaken; acking without publishing',
+      );
       return;
     }
     const next = messagesForDeliveryEvent(event, await tracking.get(event.orderId), maxPayloadBytes, privacy);

@@ -34,7 +34,10 @@ export function createOrderEventNotifier(deps: NotifyOrderEventDeps): (event: Or
     const claim = await published.claim(key);
     if (!claim.publish) {
       metrics.deduped.inc({ reason: claim.reason });
-      logger.debug({ ...ids, reason: claim.reason, publishedVersion: claim.publishedVersion }, 'event already published or overtaken; acking without publishing');
+      logger.debug(
+        { ...ids, reason: claim.reason, publishedVersion: claim.publishedVersion },
+        'event already published or overtaken; acking without publishing',
+      );
       return;
     }
     const { status, messages } = messagesForOrderEvent(event, claim.progress, maxPayloadBytes);

@@ -36,7 +36,7 @@ export function createRiderAssignmentsRefresher(deps: RefreshRiderAssignmentsDep
         metrics.published.inc({ kind: message.kind });
         logger.debug({ ...cause, riderId, open: assignments.deliveries.length }, 'rider assignments published');
       } catch (err) {
-        logger.warn({ ...cause, riderId, err: (err as Error).message }, 'could not refresh the rider\'s assignments');
+        logger.warn({ ...cause, riderId, err: (err as Error).message }, "could not refresh the rider's assignments");
         throw err;
       }
     });

@@ -62,8 +62,6 @@ const PATH: OrderStatus[] = ['pending', 'confirmed', 'processing', 'shipped', 'o
 /** order.created (v1) followed by status changes along the happy path up to `versions`. */
 export function anOrderHistory(versions: number, orderNumber = 'OP-7K2M9Q4X'): [OrderCreatedEvent, ...OrderStatusChangedEvent[]] {
   const created = anOrderCreatedEvent({ orderNumber });
-  const changes = PATH.slice(1, versions).map((to, i) =>
-    aStatusChangedEvent({ orderId: created.orderId, orderNumber, version: i + 2, from: PATH[i]!, to }),
-  );
+  const changes = PATH.slice(1, versions).map((to, i) => aStatusChangedEvent({ orderId: created.orderId, orderNumber, version: i + 2, from: PATH[i]!, to }));
   return [created, ...changes];
 }

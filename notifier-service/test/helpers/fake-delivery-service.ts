@@ -18,7 +18,10 @@ export class FakeDeliveryService {
   private readonly lists = new Map<string, Deliveries>();
   private down = false;
 
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<FakeDeliveryService> {
     const fake: { current?: FakeDeliveryService } = {};

@@ -67,7 +67,7 @@ export function describeLedgerContract(name: string, factory: () => Promise<Ledg
       expect(await theirs.deliveries.claim(anEvent(id, 1))).toEqual({ publish: true });
     });
 
-    it('when one notifier stores an order\'s tracking message, then the other reads it back; an unknown order has none', async () => {
+    it("when one notifier stores an order's tracking message, then the other reads it back; an unknown order has none", async () => {
       const orderId = randomUUID();
       const message = { orderId, deliveryId: randomUUID(), status: 'assigned', history: [], version: 2 } as unknown as OrderTrackingMessage;
       await mine.tracking.set(orderId, message);

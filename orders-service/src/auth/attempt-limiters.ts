@@ -93,7 +93,13 @@ export async function openAttemptGuards(config: OrdersConfig, logger: Logger, re
       'login',
       'failed logins',
       'admin login refused: too many failed logins',
-      budgets(config.LOGIN_MAX_FAILURES, config.LOGIN_WINDOW_SECONDS, config.LOGIN_ADDRESS_MAX_FAILURES, config.LOGIN_USERNAME_MAX_FAILURES, config.LOGIN_USERNAME_WINDOW_SECONDS),
+      budgets(
+        config.LOGIN_MAX_FAILURES,
+        config.LOGIN_WINDOW_SECONDS,
+        config.LOGIN_ADDRESS_MAX_FAILURES,
+        config.LOGIN_USERNAME_MAX_FAILURES,
+        config.LOGIN_USERNAME_WINDOW_SECONDS,
+      ),
     ),
     trackingLookup: guard(
       'tracking_lookup',

@@ -107,7 +107,9 @@ export function createInMemoryOrderRepository(orders: Map<string, StoredOrder> =
     },
 
     async listFeedback(limit) {
-      const rated = [...orders.values()].flatMap(({ order }) => (order.feedback ? [{ orderId: order.id, orderNumber: order.orderNumber, feedback: order.feedback }] : []));
+      const rated = [...orders.values()].flatMap(({ order }) =>
+        order.feedback ? [{ orderId: order.id, orderNumber: order.orderNumber, feedback: order.feedback }] : [],
+      );
       return structuredClone(rated.sort((a, b) => byCodePoint(b.feedback.at, a.feedback.at)).slice(0, limit));
     },
 

@@ -56,7 +56,10 @@ export const orderSchema: Schema = new Schema(
     // An untyped array: events are stored as given (plain JSON), so the relay publishes exactly what was written.
     // Issue 18 point 5: the promised window; point 7: the customer's rating (absent until given).
     deliveryWindow: { type: new Schema({ start: { type: Date, required: true }, end: { type: Date, required: true } }, { _id: false }), default: undefined },
-    feedback: { type: new Schema({ rating: { type: Number, required: true }, comment: String, at: { type: Date, required: true } }, { _id: false }), default: undefined },
+    feedback: {
+      type: new Schema({ rating: { type: Number, required: true }, comment: String, at: { type: Date, required: true } }, { _id: false }),
+      default: undefined,
+    },
     pendingEvents: { type: Array, default: [] },
     outboxSince: Date,
   },

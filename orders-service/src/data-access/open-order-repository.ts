@@ -14,7 +14,11 @@ export interface StoreSettings {
 export async function openOrderRepository(settings: StoreSettings, logger: Logger): Promise<OrderRepository> {
   // openMongoConnection logs the (redacted) URL it connected to.
   if (settings.MONGO_URL) {
-    return connectMongoOrderRepository({ url: settings.MONGO_URL, logger, ...(settings.MONGO_MAX_POOL_SIZE ? { maxPoolSize: settings.MONGO_MAX_POOL_SIZE } : {}) });
+    return connectMongoOrderRepository({
+      url: settings.MONGO_URL,
+      logger,
+      ...(settings.MONGO_MAX_POOL_SIZE ? { maxPoolSize: settings.MONGO_MAX_POOL_SIZE } : {}),
+    });
   }
   if (settings.DATA_DIR) {
     const file = join(settings.DATA_DIR, 'orders-service', 'orders.jsonl');

@@ -30,10 +30,7 @@ export async function changeOrderStatus(deps: OrderUseCaseDeps, change: StatusCh
     const next = applyStatusChange(current, change, clock());
     const event = orderStatusChangedEvent(current.status, next, change.note);
     if (await repository.update(next, current.version, event)) {
-      logger.info(
-        { orderId: next.id, eventId: event.id, from: current.status, to: next.status, version: next.version },
-        'order status changed',
-      );
+      logger.info({ orderId: next.id, eventId: event.id, from: current.status, to: next.status, version: next.version }, 'order status changed');
       outbox.kick(next.id);
       return next;
     }

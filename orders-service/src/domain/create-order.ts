@@ -30,7 +30,8 @@ export function promisedWindow(asked: DeliveryWindow | undefined, now: Date, def
   const end = Date.parse(asked.end);
   if (end <= start) throw new InvalidDeliveryWindowError('the window must end after it starts');
   if (end <= now.getTime()) throw new InvalidDeliveryWindowError('the window has already ended');
-  if (start > now.getTime() + MAX_WINDOW_LEAD_DAYS * 86_400_000) throw new InvalidDeliveryWindowError(`the window may start at most ${MAX_WINDOW_LEAD_DAYS} days ahead`);
+  if (start > now.getTime() + MAX_WINDOW_LEAD_DAYS * 86_400_000)
+    throw new InvalidDeliveryWindowError(`the window may start at most ${MAX_WINDOW_LEAD_DAYS} days ahead`);
   if (end - start > MAX_WINDOW_LENGTH_HOURS * 3_600_000) throw new InvalidDeliveryWindowError(`the window may last at most ${MAX_WINDOW_LENGTH_HOURS} hours`);
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
 }

@@ -8,7 +8,10 @@ export class OrderNotFoundError extends DomainError {
 }
 
 export class InvalidTransitionError extends DomainError {
-  constructor(readonly from: OrderStatus, readonly to: OrderStatus) {
+  constructor(
+    readonly from: OrderStatus,
+    readonly to: OrderStatus,
+  ) {
     const allowed = allowedOrderTransitions(from);
     const next = allowed.length ? `allowed next: ${allowed.join(', ')}` : `${from} is final`;
     super('conflict', `cannot change an order from ${from} to ${to} (${next})`, { details: { from, to, allowed } });

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { addressSchema, customerSchema, deliveryInstructionsSchema, deliveryMethodSchema, deliveryWindowSchema, orderFeedbackSchema, orderItemSchema, orderNumberSchema, orderStatusSchema, FEEDBACK_COMMENT_MAX_LENGTH } from '@orderpulse/contracts';
+import {
+  addressSchema,
+  customerSchema,
+  deliveryInstructionsSchema,
+  deliveryMethodSchema,
+  deliveryWindowSchema,
+  orderFeedbackSchema,
+  orderItemSchema,
+  orderNumberSchema,
+  orderStatusSchema,
+  FEEDBACK_COMMENT_MAX_LENGTH,
+} from '@orderpulse/contracts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/list-orders.js';
 import { cursorSchema } from './order-cursor.js';
 

@@ -20,11 +20,7 @@ async function trackingAccess(order: OrderSnapshot, access: OrderAccess) {
  * count, but does not clear earlier failures either: knowing one's own order must not buy more
  * guesses at other people's.
  */
-export function trackingRoutes(
-  deps: Pick<OrderUseCaseDeps, 'repository' | 'logger'>,
-  access: OrderAccess,
-  failedLookups: AttemptGuard,
-): Router {
+export function trackingRoutes(deps: Pick<OrderUseCaseDeps, 'repository' | 'logger'>, access: OrderAccess, failedLookups: AttemptGuard): Router {
   const router = new Router({ prefix: '/tracking' });
 
   router.post('/lookup', access.guards.lookUpTracking, async (ctx) => {

@@ -30,7 +30,11 @@ export function expectTooManyAttempts(response: JsonResponse, what: 'failed logi
   expect(retryAfter).toBeGreaterThan(0);
   expect(retryAfter).toBeLessThanOrEqual(maxWaitSeconds);
   expect(response.body).toEqual({
-    error: { code: 'too_many_attempts', message: expect.stringMatching(new RegExp(`^too many ${what}; try again in \\d+ (seconds?|minutes)$`)), details: { retryAfterSeconds: retryAfter } },
+    error: {
+      code: 'too_many_attempts',
+      message: expect.stringMatching(new RegExp(`^too many ${what}; try again in \\d+ (seconds?|minutes)$`)),
+      details: { retryAfterSeconds: retryAfter },
+    },
   });
   expect(response.body.token).toBeUndefined();
   expect(response.body.trackingToken).toBeUndefined();

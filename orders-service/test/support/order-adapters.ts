@@ -42,7 +42,8 @@ export async function openJournaled(): Promise<OpenedOrderRepository> {
 export async function openMongo(url: string): Promise<OpenedOrderRepository> {
   const database = aTestDatabase(url, 'orders');
   const dbName = database.name;
-  const open = (outbox?: MongoOutboxOptions) => connectMongoOrderRepository({ url, dbName, logger: silent, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE, ...(outbox ? { outbox } : {}) });
+  const open = (outbox?: MongoOutboxOptions) =>
+    connectMongoOrderRepository({ url, dbName, logger: silent, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE, ...(outbox ? { outbox } : {}) });
   const repository = await open();
   return {
     repository,

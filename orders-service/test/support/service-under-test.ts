@@ -24,8 +24,19 @@ export interface ServiceUnderTestOptions {
 }
 
 /** The real service on a free port with the in-memory store and the test run's RabbitMQ namespace. */
-export function startServiceUnderTest(namespace: string, overrides: OrdersServiceOverrides = {}, options: ServiceUnderTestOptions = {}): Promise<RunningOrdersService> {
-  const config = loadOrdersConfig({ ORDERS_PORT: '0', METRICS_PORT: '0', AMQP_URL: amqpUrl(), AMQP_NAMESPACE: namespace, OUTBOX_SWEEP_MS: '200', ...options.env });
+export function startServiceUnderTest(
+  namespace: string,
+  overrides: OrdersServiceOverrides = {},
+  options: ServiceUnderTestOptions = {},
+): Promise<RunningOrdersService> {
+  const config = loadOrdersConfig({
+    ORDERS_PORT: '0',
+    METRICS_PORT: '0',
+    AMQP_URL: amqpUrl(),
+    AMQP_NAMESPACE: namespace,
+    OUTBOX_SWEEP_MS: '200',
+    ...options.env,
+  });
   return startOrdersService(config, options.logger ?? createLogger('orders-service-test', 'silent'), { clock: steppingClock(), ...overrides });
 }
 

@@ -6,7 +6,10 @@ export interface BackoffOptions {
 /** Exponential backoff with full jitter and a cap; `reset()` after a success. */
 export class Backoff {
   private attempt = 0;
-  constructor(private readonly options: BackoffOptions, private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly options: BackoffOptions,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   nextDelayMs(): number {
     const ceiling = Math.min(this.options.maxMs, this.options.initialMs * 2 ** this.attempt);

@@ -37,10 +37,7 @@ export class DependencyUnavailableError extends Error {
 }
 
 export function amqpUnreachableMessage(url: string): string {
-  return (
-    `RabbitMQ is not reachable at ${redactUrl(url)}: start it (e.g. \`rabbitmq-server -detached\`) ` +
-    `or point AMQP_URL at a running broker`
-  );
+  return `RabbitMQ is not reachable at ${redactUrl(url)}: start it (e.g. \`rabbitmq-server -detached\`) ` + `or point AMQP_URL at a running broker`;
 }
 
 /**

@@ -72,8 +72,10 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
 
   const deadLetter = (msg: ConsumeMessage, reason: string) => {
     const raw = msg.content.toString('utf8');
-    logger.error({ queue, reason, messageId: msg.properties.messageId, routingKey: msg.fields.routingKey, sample: raw.slice(0, 200) },
-      'invalid message moved to the dead-letter queue');
+    logger.error(
+      { queue, reason, messageId: msg.properties.messageId, routingKey: msg.fields.routingKey, sample: raw.slice(0, 200) },
+      'invalid message moved to the dead-letter queue',
+    );
     if (settle(msg, 'dead-letter')) emitter.emit('dead-lettered', reason, raw);
   };
 

@@ -22,7 +22,10 @@ export interface FieldProblem {
 }
 
 export class BadRequestError extends HttpError {
-  constructor(message: string, readonly fields: FieldProblem[] = []) {
+  constructor(
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
     super(400, 'bad_request', message, fields.length ? { fields } : undefined);
   }
 }

@@ -182,9 +182,15 @@ export class TooManyAttemptsError extends HttpError {
 
   constructor(retryAfterMs: number, what = 'failed attempts') {
     const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    super(429, 'too_many_attempts', `too many ${what}; try again in ${describeWait(retryAfterSeconds)}`, { retryAfterSeconds }, {
-      'Retry-After': String(retryAfterSeconds),
-    });
+    super(
+      429,
+      'too_many_attempts',
+      `too many ${what}; try again in ${describeWait(retryAfterSeconds)}`,
+      { retryAfterSeconds },
+      {
+        'Retry-After': String(retryAfterSeconds),
+      },
+    );
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

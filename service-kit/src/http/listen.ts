@@ -12,7 +12,11 @@ export interface RunningServer {
 /** Listens on `port` (0 picks a free one) and reports the real port. */
 export function listen(app: Koa, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   const handle = app.callback();
-  return listenServer(createServer((req, res) => void handle(req, res)), port, host);
+  return listenServer(
+    createServer((req, res) => void handle(req, res)),
+    port,
+    host,
+  );
 }
 
 /** The same for any HTTP server. */

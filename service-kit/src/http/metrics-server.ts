@@ -11,7 +11,9 @@ export function listenMetrics(registry: Registry, port: number, host: string, lo
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'this port serves GET /metrics only' } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'not_found', message: 'this port serves GET /metrics only' } }));
       return;
     }
     registry.metrics().then(

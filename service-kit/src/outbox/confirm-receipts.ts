@@ -35,7 +35,13 @@ export class ConfirmReceipts {
     if (typeof orderId !== 'string') return;
     const list = this.byOrder.get(orderId) ?? [];
     this.byOrder.delete(orderId);
-    list.push({ eventId: event.id, type: event.type, version: event.version, occurredAt: event.occurredAt, confirmedAt: new Date(confirmedAtMs).toISOString() });
+    list.push({
+      eventId: event.id,
+      type: event.type,
+      version: event.version,
+      occurredAt: event.occurredAt,
+      confirmedAt: new Date(confirmedAtMs).toISOString(),
+    });
     if (list.length > this.options.perOrder) list.splice(0, list.length - this.options.perOrder);
     this.byOrder.set(orderId, list);
     if (this.byOrder.size > this.options.maxOrders) {

@@ -39,7 +39,10 @@ export interface OutboxNudge {
 
 /** Another process is draining this aggregate's outbox (see OutboxStore.exclusiveDrain); not a failure. */
 export class OutboxDrainBusyError extends Error {
-  constructor(readonly aggregateId: string, waitedMs: number) {
+  constructor(
+    readonly aggregateId: string,
+    waitedMs: number,
+  ) {
     super(`another instance has been draining the outbox of ${aggregateId} for over ${waitedMs} ms; left to it and to the next sweep`);
     this.name = 'OutboxDrainBusyError';
   }

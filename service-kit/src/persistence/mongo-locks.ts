@@ -14,7 +14,10 @@ export interface LockOptions {
 
 /** Another process held the lock for longer than the caller was willing to wait. */
 export class LockBusyError extends Error {
-  constructor(readonly key: string, waitedMs: number) {
+  constructor(
+    readonly key: string,
+    waitedMs: number,
+  ) {
     super(`${key} has been held by another instance for over ${waitedMs} ms`);
     this.name = 'LockBusyError';
   }
@@ -72,13 +75,16 @@ export function createMongoLocks(connection: Connection, owner = `${hostname()}-
       let renewal: NodeJS.Timeout | undefined;
       if (renew) {
         // A renewal that finds the lock gone (taken over after a stall) or fails stops renewing.
-        renewal = setInterval(() => {
-          void locks
-            .updateOne({ _id: key, owner }, { $set: { until: new Date(Date.now() + ttlMs) } })
-            .then((r) => r.matchedCount === 1)
-            .catch(() => false)
-            .then((held) => held || clearInterval(renewal));
-        }, Math.max(1, Math.floor(ttlMs / 3)));
+        renewal = setInterval(
+          () => {
+            void locks
+              .updateOne({ _id: key, owner }, { $set: { until: new Date(Date.now() + ttlMs) } })
+              .then((r) => r.matchedCount === 1)
+              .catch(() => false)
+              .then((held) => held || clearInterval(renewal));
+          },
+          Math.max(1, Math.floor(ttlMs / 3)),
+        );
         renewal.unref();
       }
       try {

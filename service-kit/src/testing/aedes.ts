@@ -54,14 +54,11 @@ export function recordingAuthenticator(accept: (username: string | undefined, pa
   const authenticate: NonNullable<AedesOptions['authenticate']> = (client, username, password, done) => {
     const presented = password?.toString('utf8');
     const refuse = () => done(Object.assign(new Error('not authorized'), { returnCode: 5 as const }), false);
-    void accept(username, presented).then(
-      (accepted) => {
-        logins.push({ clientId: client.id, username, password: presented, accepted });
-        if (accepted) done(null, true);
-        else refuse();
-      },
-      refuse,
-    );
+    void accept(username, presented).then((accepted) => {
+      logins.push({ clientId: client.id, username, password: presented, accepted });
+      if (accepted) done(null, true);
+      else refuse();
+    }, refuse);
   };
   return { authenticate, logins };
 }

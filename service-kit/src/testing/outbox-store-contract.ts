@@ -77,7 +77,8 @@ export function describeOutboxStoreContract<E extends OutboxEvent>(name: string,
     });
 
     describe('shared by several processes', () => {
-      const sharedIt = (title: string, test: () => Promise<void>) => it(title, async () => (subject.openPeer ? test() : expect(subject.store.exclusiveDrain).toBeUndefined()));
+      const sharedIt = (title: string, test: () => Promise<void>) =>
+        it(title, async () => (subject.openPeer ? test() : expect(subject.store.exclusiveDrain).toBeUndefined()));
 
       sharedIt('when two processes drain one aggregate, then the second waits for the first; other aggregates do not wait', async () => {
         const peer = await subject.openPeer!({ leaseMs: 10_000, waitMs: 5_000 });

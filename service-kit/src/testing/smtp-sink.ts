@@ -90,10 +90,14 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       deferred = count;
     },
     async waitForMails(count, match = () => true, timeoutMs = 10_000) {
-      return waitFor(() => {
-        const matching = mails.filter(match);
-        return matching.length >= count ? matching : undefined;
-      }, `${count} mail(s) at the SMTP sink (${mails.filter(match).length} so far)`, timeoutMs);
+      return waitFor(
+        () => {
+          const matching = mails.filter(match);
+          return matching.length >= count ? matching : undefined;
+        },
+        `${count} mail(s) at the SMTP sink (${mails.filter(match).length} so far)`,
+        timeoutMs,
+      );
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -33,7 +33,11 @@ export async function fail(limiter: FailedAttemptLimiter, party: AttemptParty, t
 /** A party no other test uses. */
 export function aParty(overrides: Partial<AttemptParty> = {}): AttemptParty {
   const n = randomUUID();
-  return { subject: `user-${n.slice(0, 8)}`, address: `10.${parseInt(n.slice(0, 2), 16)}.${parseInt(n.slice(2, 4), 16)}.${parseInt(n.slice(4, 6), 16)}`, ...overrides };
+  return {
+    subject: `user-${n.slice(0, 8)}`,
+    address: `10.${parseInt(n.slice(0, 2), 16)}.${parseInt(n.slice(2, 4), 16)}.${parseInt(n.slice(4, 6), 16)}`,
+    ...overrides,
+  };
 }
 
 /** What every store behind FailedAttemptLimiter must do; time does not move in these tests. */

@@ -36,7 +36,11 @@ export function createInMemoryOutboxStore(): InMemoryOutboxStore {
     },
     async removePendingEvent(aggregateId, eventId) {
       const events = pending.get(aggregateId);
-      if (events) pending.set(aggregateId, events.filter((e) => e.id !== eventId));
+      if (events)
+        pending.set(
+          aggregateId,
+          events.filter((e) => e.id !== eventId),
+        );
     },
   };
 }

@@ -4,7 +4,10 @@ import { tileUrlTemplateSchema } from './map-settings.js';
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 const urlWithProtocol = (protocol: RegExp, fallback: string, hint: string) =>
-  z.url({ protocol, error: `expected ${hint}` }).default(fallback).transform(trimSlash);
+  z
+    .url({ protocol, error: `expected ${hint}` })
+    .default(fallback)
+    .transform(trimSlash);
 
 /** Every setting of the web-client server: env name, default and check. */
 export const webClientConfigShape = {

@@ -11,8 +11,16 @@ export function chromiumMissing(): string | undefined {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -37,6 +45,9 @@ export async function waitForValue(page: Page, testId: string, expected: string,
   } catch (err) {
     const locator = page.locator(byTestId(testId));
     const actual = (await locator.count()) ? await (attribute ? locator.getAttribute(attribute) : locator.textContent()) : '(no such element)';
-    throw new Error(`${testId}${attribute ? `[${attribute}]` : ''} stayed ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    throw new Error(
+      `${testId}${attribute ? `[${attribute}]` : ''} stayed ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}: ${(err as Error).message.split('\n')[0]}`,
+      { cause: err },
+    );
   }
 }

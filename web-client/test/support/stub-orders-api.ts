@@ -63,12 +63,14 @@ export async function startStubOrdersApi(): Promise<StubOrdersApi> {
     }
     if (req.method === 'POST' && path === '/auth/login') {
       void readBody(req).then((body) => {
-        if (body.username !== STUB_ADMIN.username || body.password !== STUB_ADMIN.password) return error(res, 401, 'unauthorized', 'wrong username or password');
+        if (body.username !== STUB_ADMIN.username || body.password !== STUB_ADMIN.password)
+          return error(res, 401, 'unauthorized', 'wrong username or password');
         return send(res, 200, { token: STUB_ADMIN.token, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), role: 'admin' });
       });
       return;
     }
-    if (!isAdmin && (path === '/orders' || path === '/riders' || path === '/deliveries' || path.endsWith('/status'))) return error(res, 401, 'unauthorized', 'admin only');
+    if (!isAdmin && (path === '/orders' || path === '/riders' || path === '/deliveries' || path.endsWith('/status')))
+      return error(res, 401, 'unauthorized', 'admin only');
     if (req.method === 'GET' && path === '/orders') return send(res, 200, { items: [...orders.values()].map((o) => o.snapshot), nextCursor: null });
     if (req.method === 'GET' && (path === '/riders' || path === '/deliveries')) return send(res, 200, { items: [] });
     if (req.method === 'PATCH' && path.endsWith('/status') && refusal) {
@@ -94,9 +96,10 @@ export async function startStubOrdersApi(): Promise<StubOrdersApi> {
     requests,
     put: (snapshot, token) => void orders.set(snapshot.id, { snapshot, token }),
     refuseNextChange: (details) => void (refusal = details),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,4 +1,13 @@
-import { adminFeedMessageSchema, hopReceiptSchema, orderSnapshotSchema, orderStatusMessageSchema, riderHeartbeatSchema, riderPresenceMessageSchema, topics, type OrderStatus } from '@orderpulse/contracts';
+import {
+  adminFeedMessageSchema,
+  hopReceiptSchema,
+  orderSnapshotSchema,
+  orderStatusMessageSchema,
+  riderHeartbeatSchema,
+  riderPresenceMessageSchema,
+  topics,
+  type OrderStatus,
+} from '@orderpulse/contracts';
 import { ApiClient, ApiError, fetchImageAsDataUrl } from '../shared/api-client.js';
 import { describeApiError } from '../shared/api-error-text.js';
 import type { ClientConfig } from '../shared/client-config.js';
@@ -58,7 +67,8 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
 
   let cursor: string | null | undefined;
   const loadOrders = (query: { status?: OrderStatus; cursor?: string } = {}) =>
-    deps.orders.listOrders({ limit: PAGE_SIZE, ...query })
+    deps.orders
+      .listOrders({ limit: PAGE_SIZE, ...query })
       .then((page) => {
         store.upsertSnapshots(page.items);
         if (!query.status) {
@@ -93,13 +103,30 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
   const signOutButton = el('button', { type: 'button', class: 'secondary', 'data-testid': 'sign-out' }, 'Sign out');
   signOutButton.addEventListener('click', () => end());
 
-  container.replaceChildren(el('main', { class: 'page console' },
-    el('header', { class: 'bar' }, el('span', { class: 'brand' }, 'orderpulse · admin'), el('div', { class: 'row' }, connection.element, signOutButton)),
-    problem.element,
-    el('div', { class: 'console-grid' },
-      el('div', { class: 'stack' }, table.element, feed.element),
-      el('div', { class: 'stack' }, panel.element, createHopStatsView(receipts), lateness, createFleetView(fleet, config.map, openOrder), punctuality, ratings.element, createRidersView(deps))),
-  ));
+  container.replaceChildren(
+    el(
+      'main',
+      { class: 'page console' },
+      el('header', { class: 'bar' }, el('span', { class: 'brand' }, 'orderpulse · admin'), el('div', { class: 'row' }, connection.element, signOutButton)),
+      problem.element,
+      el(
+        'div',
+        { class: 'console-grid' },
+        el('div', { class: 'stack' }, table.element, feed.element),
+        el(
+          'div',
+          { class: 'stack' },
+          panel.element,
+          createHopStatsView(receipts),
+          lateness,
+          createFleetView(fleet, config.map, openOrder),
+          punctuality,
+          ratings.element,
+          createRidersView(deps),
+        ),
+      ),
+    ),
+  );
 
   let wasLive = false;
   live.on('state', (state) => {
@@ -157,5 +184,8 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
 
   void loadOrders();
   void loadFleet();
-  deps.delivery.riders().then((list) => riders.replace(list)).catch((err: unknown) => problem.show(deps.failed(err)));
+  deps.delivery
+    .riders()
+    .then((list) => riders.replace(list))
+    .catch((err: unknown) => problem.show(deps.failed(err)));
 }

@@ -45,10 +45,31 @@ export function createDeliverySection(deps: ConsoleDeps): { element: HTMLElement
   let extras: DeliveryExtras | undefined;
   let shownImage: string | undefined;
   const problem = problemBox('assign-error');
-  const form = el('form', { class: 'row', 'aria-label': 'Assign a rider' },
-    el('div', { class: 'field' }, el('label', { for: 'assign-rider' }, 'Rider'), select), submit);
-  const details = el('div', { class: 'delivery-details' }, el('p', {}, 'Delivery: ', status, ' · Rider: ', rider), handover, proofText, unlock, proofImage, form);
-  const element = el('div', { class: 'delivery-section', 'data-testid': 'delivery-section' }, el('h3', {}, 'Delivery'), summary, details, result, problem.element);
+  const form = el(
+    'form',
+    { class: 'row', 'aria-label': 'Assign a rider' },
+    el('div', { class: 'field' }, el('label', { for: 'assign-rider' }, 'Rider'), select),
+    submit,
+  );
+  const details = el(
+    'div',
+    { class: 'delivery-details' },
+    el('p', {}, 'Delivery: ', status, ' · Rider: ', rider),
+    handover,
+    proofText,
+    unlock,
+    proofImage,
+    form,
+  );
+  const element = el(
+    'div',
+    { class: 'delivery-section', 'data-testid': 'delivery-section' },
+    el('h3', {}, 'Delivery'),
+    summary,
+    details,
+    result,
+    problem.element,
+  );
 
   result.hidden = true;
   let orderId: string | undefined;
@@ -76,7 +97,9 @@ export function createDeliverySection(deps: ConsoleDeps): { element: HTMLElement
     form.hidden = !ASSIGNABLE.has(state.status);
     submit.disabled = deps.riders.list.length === 0;
     const known = extras?.deliveryId === state.deliveryId ? extras : undefined;
-    const how = [known?.method ? `Method: ${METHOD_TEXT[known.method]}` : '', known?.instructions ? `Instructions: ${known.instructions}` : ''].filter(Boolean).join(' · ');
+    const how = [known?.method ? `Method: ${METHOD_TEXT[known.method]}` : '', known?.instructions ? `Instructions: ${known.instructions}` : '']
+      .filter(Boolean)
+      .join(' · ');
     setText(handover, how);
     handover.hidden = !how;
     renderProof(state, known);
@@ -91,7 +114,11 @@ export function createDeliverySection(deps: ConsoleDeps): { element: HTMLElement
     let line: string;
     if (proof.required === 'pin') {
       const wrong = known && known.failedPinAttempts > 0 && !proof.givenAt ? `, ${known.failedPinAttempts} wrong` : '';
-      line = proof.givenAt ? 'Proof: PIN entered by the rider' : proof.lockedAt ? `Proof: PIN ${proof.pin ?? ''} locked after too many wrong ones` : `Proof: PIN ${proof.pin ?? ''}, not entered yet${wrong}`;
+      line = proof.givenAt
+        ? 'Proof: PIN entered by the rider'
+        : proof.lockedAt
+          ? `Proof: PIN ${proof.pin ?? ''} locked after too many wrong ones`
+          : `Proof: PIN ${proof.pin ?? ''}, not entered yet${wrong}`;
     } else {
       line = proof.file ? `Proof: ${proof.file.kind} stored` : `Proof: a ${proof.required} when handed over`;
     }
@@ -102,7 +129,8 @@ export function createDeliverySection(deps: ConsoleDeps): { element: HTMLElement
       const key = `${current.deliveryId}/${file.at}`;
       shownImage = key;
       proofImage.alt = `${file.kind === 'photo' ? 'Photo' : 'Signature'} given at the handover`;
-      deps.proofImage(current.deliveryId)
+      deps
+        .proofImage(current.deliveryId)
         .then((url) => {
           if (shownImage !== key) return;
           proofImage.src = url;
@@ -116,7 +144,8 @@ export function createDeliverySection(deps: ConsoleDeps): { element: HTMLElement
     if (!state) return;
     unlock.disabled = true;
     problem.show(null);
-    deps.delivery.unlockPin(state.deliveryId)
+    deps.delivery
+      .unlockPin(state.deliveryId)
       .then((d) => {
         extras = { deliveryId: d.id, instructions: d.instructions, method: d.method, failedPinAttempts: d.proof?.failedPinAttempts ?? 0 };
         apply({ deliveryId: d.id, status: d.status, rider: d.rider ?? undefined, arrivingAt: d.arrivingAt, proof: d.proof, version: d.version });
@@ -139,7 +168,8 @@ export function createDeliverySection(deps: ConsoleDeps): { element: HTMLElement
     submit.disabled = true;
     problem.show(null);
     result.hidden = true;
-    deps.delivery.assign(state.deliveryId, select.value)
+    deps.delivery
+      .assign(state.deliveryId, select.value)
       .then((d) => {
         apply({ deliveryId: d.id, status: d.status, rider: d.rider ?? undefined, arrivingAt: d.arrivingAt, proof: d.proof, version: d.version });
         setText(result, `Assigned to ${d.rider?.name ?? 'the rider'}.`);
@@ -176,12 +206,20 @@ export function createDeliverySection(deps: ConsoleDeps): { element: HTMLElement
         schema: orderTrackingMessageSchema,
         onMessage: (m) => apply({ deliveryId: m.deliveryId, status: m.status, rider: m.rider, arrivingAt: m.arrivingAt, proof: m.proof, version: m.version }),
       });
-      deps.delivery.deliveriesOfOrder(id)
+      deps.delivery
+        .deliveriesOfOrder(id)
         .then((items) => {
           const latest = [...items].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
           if (!latest || orderId !== id) return;
           extras = { deliveryId: latest.id, instructions: latest.instructions, method: latest.method, failedPinAttempts: latest.proof?.failedPinAttempts ?? 0 };
-          apply({ deliveryId: latest.id, status: latest.status, rider: latest.rider ?? undefined, arrivingAt: latest.arrivingAt, proof: latest.proof, version: latest.version });
+          apply({
+            deliveryId: latest.id,
+            status: latest.status,
+            rider: latest.rider ?? undefined,
+            arrivingAt: latest.arrivingAt,
+            proof: latest.proof,
+            version: latest.version,
+          });
           render();
         })
         .catch((err: unknown) => problem.show(deps.failed(err)));

@@ -45,7 +45,15 @@ export interface FleetRider {
 
 export const ACTIVE_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['awaiting_assignment', 'assigned', 'picked_up', 'in_transit'];
 const FINISHED: ReadonlySet<DeliveryStatus> = new Set(['delivered', 'failed']);
-const SNAPSHOT_EVENTS = new Set(['delivery.created', 'delivery.assigned', 'delivery.status_changed', 'delivery.arriving', 'delivery.proof_updated', 'delivery.late', 'delivery.stops_changed']);
+const SNAPSHOT_EVENTS = new Set([
+  'delivery.created',
+  'delivery.assigned',
+  'delivery.status_changed',
+  'delivery.arriving',
+  'delivery.proof_updated',
+  'delivery.late',
+  'delivery.stops_changed',
+]);
 const locationDataSchema = positionSchema.extend({ deliveryId: z.uuid(), riderId: riderIdSchema, eta: etaSchema.optional() });
 
 /**
@@ -144,7 +152,12 @@ export class FleetModel extends TypedEmitter<{ changed: [] }> {
     const current = this.deliveries.get(location.deliveryId);
     if (!current || version <= current.version) return false;
     const { lat, lng, at, heading } = location;
-    this.deliveries.set(current.deliveryId, { ...current, position: { lat, lng, at, ...(heading !== undefined ? { heading } : {}) }, eta: location.eta ?? null, version });
+    this.deliveries.set(current.deliveryId, {
+      ...current,
+      position: { lat, lng, at, ...(heading !== undefined ? { heading } : {}) },
+      eta: location.eta ?? null,
+      version,
+    });
     return true;
   }
 }

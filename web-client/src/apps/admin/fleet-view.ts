@@ -35,11 +35,19 @@ export function createFleetView(fleet: FleetModel, map: MapSettings | null, open
     const active = fleet.active;
     setText(empty, 'No deliveries are open right now.');
     empty.hidden = active.length > 0;
-    list.replaceChildren(...active.map((d) => {
-      const button = el('button', { type: 'button', class: 'link', 'aria-label': `Open order ${d.orderNumber} from the deliveries` }, d.orderNumber);
-      button.addEventListener('click', () => open(d.orderId));
-      return el('li', { 'data-delivery-id': d.deliveryId, 'data-status': d.status }, button, el('span', { class: 'muted small' }, ` ${describe(d)}`), signalOf(d));
-    }));
+    list.replaceChildren(
+      ...active.map((d) => {
+        const button = el('button', { type: 'button', class: 'link', 'aria-label': `Open order ${d.orderNumber} from the deliveries` }, d.orderNumber);
+        button.addEventListener('click', () => open(d.orderId));
+        return el(
+          'li',
+          { 'data-delivery-id': d.deliveryId, 'data-status': d.status },
+          button,
+          el('span', { class: 'muted small' }, ` ${describe(d)}`),
+          signalOf(d),
+        );
+      }),
+    );
     panel?.show({ markers: markersOf(fleet), path: [] });
   };
   /** The rider's signal, as the customer's page says it: "updated 5 s ago", "signal lost 2 min ago". */
@@ -59,6 +67,12 @@ export function createFleetView(fleet: FleetModel, map: MapSettings | null, open
   render();
   // The ages move on every second; only their text is rewritten (the list's buttons keep the focus).
   setInterval(() => list.querySelectorAll<HTMLElement>('.rider-signal').forEach(showSignal), 1_000);
-  return el('section', { class: 'card', 'aria-labelledby': 'fleet-heading' },
-    el('h2', { id: 'fleet-heading', class: 'card-title' }, 'Deliveries on the road'), panel?.element, empty, list);
+  return el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'fleet-heading' },
+    el('h2', { id: 'fleet-heading', class: 'card-title' }, 'Deliveries on the road'),
+    panel?.element,
+    empty,
+    list,
+  );
 }

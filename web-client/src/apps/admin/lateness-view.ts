@@ -87,17 +87,24 @@ export function createLatenessView(fleet: FleetModel, orders: OrdersStore, open:
     const at = now();
     const flagged = flaggedEntries(fleet.active, orders.query(), at);
     empty.hidden = flagged.length > 0;
-    list.replaceChildren(...flagged.map((f) => {
-      const button = el('button', { type: 'button', class: 'link', 'aria-label': `Open order ${f.orderNumber} from the late orders` }, f.orderNumber);
-      button.addEventListener('click', () => open(f.orderId));
-      const text = el('span', { class: 'small', 'data-testid': 'lateness-text' }, ` ${describe(f, at)} · ${f.detail}`);
-      return el('li', { 'data-order-number': f.orderNumber, 'data-lateness': f.lateness.state, class: f.lateness.state }, button, text);
-    }));
+    list.replaceChildren(
+      ...flagged.map((f) => {
+        const button = el('button', { type: 'button', class: 'link', 'aria-label': `Open order ${f.orderNumber} from the late orders` }, f.orderNumber);
+        button.addEventListener('click', () => open(f.orderId));
+        const text = el('span', { class: 'small', 'data-testid': 'lateness-text' }, ` ${describe(f, at)} · ${f.detail}`);
+        return el('li', { 'data-order-number': f.orderNumber, 'data-lateness': f.lateness.state, class: f.lateness.state }, button, text);
+      }),
+    );
   };
   fleet.on('changed', render);
   orders.on('changed', render);
   setInterval(render, RECHECK_MS);
   render();
-  return el('section', { class: 'card', 'aria-labelledby': 'lateness-heading', 'data-testid': 'lateness-panel' },
-    el('h2', { id: 'lateness-heading', class: 'card-title' }, 'Late and at-risk orders'), empty, list);
+  return el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'lateness-heading', 'data-testid': 'lateness-panel' },
+    el('h2', { id: 'lateness-heading', class: 'card-title' }, 'Late and at-risk orders'),
+    empty,
+    list,
+  );
 }

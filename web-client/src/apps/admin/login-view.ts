@@ -12,7 +12,9 @@ export function createLoginView(logIn: LogIn, onSignedIn: (login: AdminLogin) =>
   const submit = el('button', { type: 'submit' }, 'Sign in');
   const error = problemBox('login-error');
   if (notice) error.show(notice);
-  const form = el('form', { class: 'form', 'data-testid': 'login-form', 'aria-labelledby': 'login-heading' },
+  const form = el(
+    'form',
+    { class: 'form', 'data-testid': 'login-form', 'aria-labelledby': 'login-heading' },
     el('div', { class: 'field' }, el('label', { for: 'admin-username' }, 'Username'), username),
     el('div', { class: 'field' }, el('label', { for: 'admin-password' }, 'Password'), password),
     submit,
@@ -31,7 +33,9 @@ export function createLoginView(logIn: LogIn, onSignedIn: (login: AdminLogin) =>
         submit.disabled = false;
       });
   });
-  return el('main', { class: 'page' },
+  return el(
+    'main',
+    { class: 'page' },
     el('header', { class: 'bar' }, el('span', { class: 'brand' }, 'orderpulse · admin')),
     el('section', { class: 'card' }, el('h1', { id: 'login-heading', class: 'title' }, 'Sign in'), form),
     error.element,

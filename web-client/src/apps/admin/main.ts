@@ -14,10 +14,14 @@ const session = new AdminSession(sessionStorageOrUndefined());
 
 function showLogin(config: ClientConfig, notice?: string): void {
   const orders = new OrdersApi(new ApiClient({ baseUrl: config.ordersUrl }));
-  const view = createLoginView((username, password) => orders.login(username, password), (login) => {
-    session.save(login);
-    showConsole(config);
-  }, notice);
+  const view = createLoginView(
+    (username, password) => orders.login(username, password),
+    (login) => {
+      session.save(login);
+      showConsole(config);
+    },
+    notice,
+  );
   container.replaceChildren(view);
   document.getElementById('admin-username')?.focus();
 }
@@ -38,5 +42,11 @@ fetchClientConfig()
   .then(showConsole)
   .catch((err: unknown) => {
     console.error('could not load the client configuration', err);
-    container.replaceChildren(el('main', { class: 'page' }, el('p', { class: 'problem', role: 'alert' }, 'The console cannot start: its configuration did not load. Reload the page in a moment.')));
+    container.replaceChildren(
+      el(
+        'main',
+        { class: 'page' },
+        el('p', { class: 'problem', role: 'alert' }, 'The console cannot start: its configuration did not load. Reload the page in a moment.'),
+      ),
+    );
   });

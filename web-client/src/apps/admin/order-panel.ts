@@ -21,17 +21,41 @@ function detailsOf(order: OrderSnapshot): HTMLElement[] {
   const a = order.deliveryAddress;
   const total = order.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
   return [
-    el('dl', { class: 'pairs' },
-      el('dt', {}, 'Customer'), el('dd', {}, `${order.customer.name} <${order.customer.email}>`),
-      el('dt', {}, 'Address'), el('dd', {}, [a.line1, a.line2, `${a.postcode} ${a.city}`, a.country].filter(Boolean).join(', ')),
-      el('dt', {}, 'Items'), el('dd', {}, `${order.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')} (total ${money(total)})`),
-      el('dt', {}, 'Tracking number'), el('dd', {}, order.trackingNumber ?? '—'),
+    el(
+      'dl',
+      { class: 'pairs' },
+      el('dt', {}, 'Customer'),
+      el('dd', {}, `${order.customer.name} <${order.customer.email}>`),
+      el('dt', {}, 'Address'),
+      el('dd', {}, [a.line1, a.line2, `${a.postcode} ${a.city}`, a.country].filter(Boolean).join(', ')),
+      el('dt', {}, 'Items'),
+      el('dd', {}, `${order.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')} (total ${money(total)})`),
+      el('dt', {}, 'Tracking number'),
+      el('dd', {}, order.trackingNumber ?? '—'),
       // Issue 18 points 5 and 7.
-      el('dt', {}, 'Promised window'), el('dd', { 'data-testid': 'order-window' }, order.deliveryWindow ? `${formatWhen(order.deliveryWindow.start)} – ${formatWhen(order.deliveryWindow.end)}` : '—'),
-      el('dt', {}, 'Customer rating'), el('dd', { 'data-testid': 'order-rating' }, order.feedback ? feedbackText(order.feedback) : order.status === 'delivered' ? 'Not rated yet' : '—')),
+      el('dt', {}, 'Promised window'),
+      el(
+        'dd',
+        { 'data-testid': 'order-window' },
+        order.deliveryWindow ? `${formatWhen(order.deliveryWindow.start)} – ${formatWhen(order.deliveryWindow.end)}` : '—',
+      ),
+      el('dt', {}, 'Customer rating'),
+      el('dd', { 'data-testid': 'order-rating' }, order.feedback ? feedbackText(order.feedback) : order.status === 'delivered' ? 'Not rated yet' : '—'),
+    ),
     el('h3', {}, 'History'),
-    el('ol', { class: 'history', 'data-testid': 'order-history' }, ...order.history.map((h) =>
-      el('li', {}, el('time', { datetime: h.at }, formatWhen(h.at)), ` ${ORDER_STATUS_LABELS[h.status]}`, h.note ? el('span', { class: 'muted' }, ` · ${h.note}`) : null))),
+    el(
+      'ol',
+      { class: 'history', 'data-testid': 'order-history' },
+      ...order.history.map((h) =>
+        el(
+          'li',
+          {},
+          el('time', { datetime: h.at }, formatWhen(h.at)),
+          ` ${ORDER_STATUS_LABELS[h.status]}`,
+          h.note ? el('span', { class: 'muted' }, ` · ${h.note}`) : null,
+        ),
+      ),
+    ),
   ];
 }
 
@@ -48,9 +72,17 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
   const delivery = createDeliverySection(deps);
   const replay = createReplayView(deps, deps.map ?? null);
   const receipts = deps.receipts ? createOrderReceiptsView(deps, deps.receipts) : undefined;
-  const element = el('section', { class: 'card panel', 'aria-labelledby': 'panel-heading', 'data-testid': 'order-panel' },
+  const element = el(
+    'section',
+    { class: 'card panel', 'aria-labelledby': 'panel-heading', 'data-testid': 'order-panel' },
     el('div', { class: 'bar' }, el('div', {}, heading, badge), closeButton),
-    problem.element, details, statusForm.element, receipts?.element ?? null, delivery.element, replay.element);
+    problem.element,
+    details,
+    statusForm.element,
+    receipts?.element ?? null,
+    delivery.element,
+    replay.element,
+  );
   element.hidden = true;
 
   let orderId: string | undefined;
@@ -67,7 +99,8 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
   }
   function load(id: string): void {
     loading = true;
-    deps.orders.getOrder(id)
+    deps.orders
+      .getOrder(id)
       .then(showSnapshot)
       .catch((err: unknown) => {
         if (orderId === id) problem.show(deps.failed(err));

@@ -28,7 +28,9 @@ function rowOf(row: OrderRow, selected: boolean, flash: boolean, open: (id: stri
   const button = el('button', { type: 'button', class: 'link', 'aria-label': `Open order ${row.orderNumber}` }, row.orderNumber);
   button.addEventListener('click', () => open(row.id));
   const classes = [selected ? 'selected' : '', flash ? 'flash' : ''].filter(Boolean).join(' ');
-  return el('tr', { 'data-order-id': row.id, 'data-order-number': row.orderNumber, class: classes || undefined, 'aria-selected': selected ? 'true' : undefined },
+  return el(
+    'tr',
+    { 'data-order-id': row.id, 'data-order-number': row.orderNumber, class: classes || undefined, 'aria-selected': selected ? 'true' : undefined },
     el('td', {}, button),
     el('td', {}, row.customerName ?? '…', row.city ? el('span', { class: 'muted small' }, ` · ${row.city}`) : null),
     el('td', {}, el('span', { class: 'badge', 'data-status': row.status, 'data-testid': 'row-status' }, ORDER_STATUS_LABELS[row.status])),
@@ -39,23 +41,34 @@ function rowOf(row: OrderRow, selected: boolean, flash: boolean, open: (id: stri
 
 /** Filter, search and the live table of orders; it redraws whenever the store changes. */
 export function createOrdersTableView(store: OrdersStore, handlers: OrdersTableHandlers): OrdersTableView {
-  const filter = el('select', { id: 'status-filter', name: 'status' },
+  const filter = el(
+    'select',
+    { id: 'status-filter', name: 'status' },
     el('option', { value: '' }, 'All statuses'),
-    ...ORDER_STATUSES.map((s) => el('option', { value: s }, ORDER_STATUS_LABELS[s])));
+    ...ORDER_STATUSES.map((s) => el('option', { value: s }, ORDER_STATUS_LABELS[s])),
+  );
   const search = el('input', { id: 'order-search', type: 'search', name: 'search', placeholder: 'OP-…', autocomplete: 'off', spellcheck: 'false' });
   const body = el('tbody', {});
   const count = el('p', { class: 'muted small', 'data-testid': 'orders-count', 'aria-live': 'polite' });
   const more = el('button', { type: 'button', class: 'secondary' }, 'Load older orders');
   more.hidden = true;
-  const table = el('table', { class: 'orders', 'data-testid': 'orders-table' },
+  const table = el(
+    'table',
+    { class: 'orders', 'data-testid': 'orders-table' },
     el('caption', { class: 'visually-hidden' }, 'Orders, newest first'),
     el('thead', {}, el('tr', {}, ...['Order', 'Customer', 'Status', 'Updated', 'Version'].map((h) => el('th', { scope: 'col' }, h)))),
-    body);
-  const element = el('section', { class: 'card orders-card', 'aria-labelledby': 'orders-heading' },
+    body,
+  );
+  const element = el(
+    'section',
+    { class: 'card orders-card', 'aria-labelledby': 'orders-heading' },
     el('h2', { id: 'orders-heading', class: 'card-title' }, 'Orders'),
-    el('div', { class: 'row filters' },
+    el(
+      'div',
+      { class: 'row filters' },
       el('div', { class: 'field' }, el('label', { for: 'status-filter' }, 'Filter by status'), filter),
-      el('div', { class: 'field' }, el('label', { for: 'order-search' }, 'Search by order number'), search)),
+      el('div', { class: 'field' }, el('label', { for: 'order-search' }, 'Search by order number'), search),
+    ),
     el('div', { class: 'table-scroll' }, table),
     count,
     more,

@@ -9,7 +9,12 @@ const minutes = (value: number | null) => (value === null ? '—' : `${value} mi
 
 function describe(report: PunctualityReport): Array<[string, string, string]> {
   const eta = report.etaAccuracy;
-  const bias = eta.meanSignedErrorMinutes === null ? '' : eta.meanSignedErrorMinutes >= 0 ? ` (riders arrive ${eta.meanSignedErrorMinutes} min after it on average)` : ` (riders arrive ${-eta.meanSignedErrorMinutes} min before it on average)`;
+  const bias =
+    eta.meanSignedErrorMinutes === null
+      ? ''
+      : eta.meanSignedErrorMinutes >= 0
+        ? ` (riders arrive ${eta.meanSignedErrorMinutes} min after it on average)`
+        : ` (riders arrive ${-eta.meanSignedErrorMinutes} min before it on average)`;
   return [
     ['on-time-rate', 'On time', `${percent(report.onTimeRate)} (${report.onTime} of ${report.withWindow} with a promised window; ${report.late} late)`],
     ['eta-error', 'ETA at pickup vs arrival', `${minutes(eta.meanAbsoluteErrorMinutes)} off on average${bias}`],
@@ -29,10 +34,13 @@ export function createPunctualityView(deps: ConsoleDeps, now: () => Date = () =>
   const submit = el('button', { type: 'submit', 'data-testid': 'punctuality-submit' }, 'Show');
   const problem = problemBox('punctuality-error');
   const figures = el('dl', { class: 'pairs figures', 'data-testid': 'punctuality-figures' });
-  const form = el('form', { class: 'row', 'aria-label': 'Punctuality over a period' },
+  const form = el(
+    'form',
+    { class: 'row', 'aria-label': 'Punctuality over a period' },
     el('div', { class: 'field' }, el('label', { for: 'punctuality-from' }, 'From'), from),
     el('div', { class: 'field' }, el('label', { for: 'punctuality-to' }, 'To (included)'), to),
-    submit);
+    submit,
+  );
 
   const load = () => {
     // Whole days in the browser's time zone; `to` includes its day.
@@ -41,7 +49,8 @@ export function createPunctualityView(deps: ConsoleDeps, now: () => Date = () =>
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return problem.show('Choose both dates.');
     submit.disabled = true;
     problem.show(null);
-    deps.delivery.punctuality(start, end)
+    deps.delivery
+      .punctuality(start, end)
       .then((report) => {
         figures.replaceChildren(...describe(report).flatMap(([id, label, text]) => [el('dt', {}, label), el('dd', { 'data-testid': id }, text)]));
         figures.dataset.from = report.from;
@@ -57,5 +66,12 @@ export function createPunctualityView(deps: ConsoleDeps, now: () => Date = () =>
   });
   load();
   const heading = el('h2', { id: 'punctuality-heading', class: 'card-title' }, 'Punctuality');
-  return el('section', { class: 'card', 'aria-labelledby': 'punctuality-heading', 'data-testid': 'punctuality-panel' }, heading, form, problem.element, figures);
+  return el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'punctuality-heading', 'data-testid': 'punctuality-panel' },
+    heading,
+    form,
+    problem.element,
+    figures,
+  );
 }

@@ -72,7 +72,10 @@ export class ReceiptsModel extends TypedEmitter<{ changed: [orderId: string]; st
   private samples: Array<{ hop: Hop; ms: number; at: number }> = [];
   private readonly limits: ReceiptsLimits;
 
-  constructor(limits: Partial<ReceiptsLimits> = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    limits: Partial<ReceiptsLimits> = {},
+    private readonly now: () => number = Date.now,
+  ) {
     super();
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
@@ -86,13 +89,22 @@ export class ReceiptsModel extends TypedEmitter<{ changed: [orderId: string]; st
     const kind = kindOfTopic(receipt.topic);
     if (!kind) return;
     if (receipt.hop === 'published') this.update(receipt.orderId, kind, receipt.version, { brokerAt: Date.parse(receipt.pubackAt) });
-    else this.update(receipt.orderId, kind, receipt.version, { watching: receipt.watching, ...(receipt.deviceAckAt ? { deviceAt: Date.parse(receipt.deviceAckAt) } : {}) });
+    else
+      this.update(receipt.orderId, kind, receipt.version, {
+        watching: receipt.watching,
+        ...(receipt.deviceAckAt ? { deviceAt: Date.parse(receipt.deviceAckAt) } : {}),
+      });
   }
 
   applyConfirms(orderId: string, receipts: readonly ConfirmReceipt[]): void {
     for (const r of receipts) {
       const kind = kindOfEvent(r.type);
-      if (kind) this.update(orderId, kind, r.version, { type: r.type, confirmedAt: Date.parse(r.confirmedAt), ...(r.occurredAt ? { writtenAt: Date.parse(r.occurredAt) } : {}) });
+      if (kind)
+        this.update(orderId, kind, r.version, {
+          type: r.type,
+          confirmedAt: Date.parse(r.confirmedAt),
+          ...(r.occurredAt ? { writtenAt: Date.parse(r.occurredAt) } : {}),
+        });
     }
   }
 
@@ -106,7 +118,10 @@ export class ReceiptsModel extends TypedEmitter<{ changed: [orderId: string]; st
     this.prune();
     const out = {} as Record<Hop, { p50: number; p99: number; count: number } | undefined>;
     for (const hop of HOPS) {
-      const values = this.samples.filter((s) => s.hop === hop).map((s) => s.ms).sort((a, b) => a - b);
+      const values = this.samples
+        .filter((s) => s.hop === hop)
+        .map((s) => s.ms)
+        .sort((a, b) => a - b);
       out[hop] = values.length === 0 ? undefined : { p50: percentile(values, 50), p99: percentile(values, 99), count: values.length };
     }
     return out;

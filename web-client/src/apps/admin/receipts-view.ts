@@ -29,12 +29,22 @@ function cellOf(row: ReceiptRow, index: number): HTMLElement {
   const previous = since ? row[since] : undefined;
   if (hop === 'device' && row.watching === false) return el('td', { 'data-hop': hop, class: 'muted' }, 'no customer device is watching');
   if (at === undefined) return el('td', { 'data-hop': hop, class: 'muted' }, '…');
-  return el('td', { 'data-hop': hop, 'data-at': String(at) }, clockTime(at), previous !== undefined ? el('span', { class: 'muted' }, ` ${gapText(at - previous)}`) : null);
+  return el(
+    'td',
+    { 'data-hop': hop, 'data-at': String(at) },
+    clockTime(at),
+    previous !== undefined ? el('span', { class: 'muted' }, ` ${gapText(at - previous)}`) : null,
+  );
 }
 
 function rowOf(row: ReceiptRow): HTMLElement {
   const what = `${row.kind === 'status' ? 'Status' : 'Rider report'} v${row.version}${row.type ? ` · ${row.type}` : ''}`;
-  return el('tr', { 'data-testid': 'receipt-row', 'data-kind': row.kind, 'data-version': String(row.version) }, el('th', { scope: 'row' }, what), ...HOP_CELLS.map((_, i) => cellOf(row, i)));
+  return el(
+    'tr',
+    { 'data-testid': 'receipt-row', 'data-kind': row.kind, 'data-version': String(row.version) },
+    el('th', { scope: 'row' }, what),
+    ...HOP_CELLS.map((_, i) => cellOf(row, i)),
+  );
 }
 
 /**
@@ -45,10 +55,24 @@ function rowOf(row: ReceiptRow): HTMLElement {
  */
 export function createOrderReceiptsView(deps: Pick<ConsoleDeps, 'orders' | 'delivery'>, model: ReceiptsModel) {
   const body = el('tbody', {});
-  const table = el('table', { class: 'receipts', 'data-testid': 'order-receipts' },
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Change'), el('th', { scope: 'col' }, 'Written'), el('th', { scope: 'col' }, 'RabbitMQ confirmed'),
-      el('th', { scope: 'col' }, 'Broker accepted'), el('th', { scope: 'col' }, 'First customer device'))),
-    body);
+  const table = el(
+    'table',
+    { class: 'receipts', 'data-testid': 'order-receipts' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, 'Change'),
+        el('th', { scope: 'col' }, 'Written'),
+        el('th', { scope: 'col' }, 'RabbitMQ confirmed'),
+        el('th', { scope: 'col' }, 'Broker accepted'),
+        el('th', { scope: 'col' }, 'First customer device'),
+      ),
+    ),
+    body,
+  );
   const empty = el('p', { class: 'muted' }, 'No status change or rider report seen since the console opened.');
   const note = el('p', { class: 'muted small' }, 'Gaps: confirmed and broker after written (RabbitMQ may confirm after delivering), device after broker.');
   const element = el('div', { class: 'receipts-section' }, el('h3', {}, 'Delivery receipts'), empty, table, note);
@@ -62,7 +86,8 @@ export function createOrderReceiptsView(deps: Pick<ConsoleDeps, 'orders' | 'deli
     body.replaceChildren(...rows.map(rowOf));
   };
   // Only rows recently written and still missing their confirm time make it worth asking (again).
-  const missingConfirms = (id: string) => model.rowsOf(id).some((r) => r.confirmedAt === undefined && r.writtenAt !== undefined && Date.now() - r.writtenAt < CONFIRMS_RETRY_WITHIN_MS);
+  const missingConfirms = (id: string) =>
+    model.rowsOf(id).some((r) => r.confirmedAt === undefined && r.writtenAt !== undefined && Date.now() - r.writtenAt < CONFIRMS_RETRY_WITHIN_MS);
   const scheduleConfirms = (id: string) => {
     if (timer || !missingConfirms(id)) return;
     timer = setTimeout(() => {
@@ -71,7 +96,12 @@ export function createOrderReceiptsView(deps: Pick<ConsoleDeps, 'orders' | 'deli
     }, CONFIRMS_DEBOUNCE_MS);
   };
   const fetchConfirms = (id: string) => {
-    const asked = [deps.orders, deps.delivery].map((api) => api.hopReceipts(id).then((r) => model.applyConfirms(id, r.receipts)).catch(() => undefined));
+    const asked = [deps.orders, deps.delivery].map((api) =>
+      api
+        .hopReceipts(id)
+        .then((r) => model.applyConfirms(id, r.receipts))
+        .catch(() => undefined),
+    );
     void Promise.all(asked).then(() => {
       if (orderId === id) scheduleConfirms(id);
     });
@@ -103,10 +133,12 @@ export function createHopStatsView(model: ReceiptsModel, windowMinutes = 5): HTM
   const figures = el('dl', { class: 'pairs figures', 'data-testid': 'hop-stats' });
   const render = () => {
     const stats = model.stats();
-    figures.replaceChildren(...HOPS.flatMap((hop) => {
-      const s = stats[hop];
-      return [el('dt', {}, hop), el('dd', { 'data-hop': hop }, s ? `p50 ${gapText(s.p50).slice(1)} · p99 ${gapText(s.p99).slice(1)} (${s.count})` : '—')];
-    }));
+    figures.replaceChildren(
+      ...HOPS.flatMap((hop) => {
+        const s = stats[hop];
+        return [el('dt', {}, hop), el('dd', { 'data-hop': hop }, s ? `p50 ${gapText(s.p50).slice(1)} · p99 ${gapText(s.p99).slice(1)} (${s.count})` : '—')];
+      }),
+    );
   };
   model.on('stats', render);
   render();

@@ -55,8 +55,14 @@ type Item = { at: number; step?: Omit<ReplayStep, 'offsetMs' | 'skippedMs'>; poi
  */
 export function buildReplayScript(order: Pick<OrderSnapshot, 'history'>, track: DeliveryTrack | null): ReplayScript {
   const items: Item[] = [
-    ...order.history.map((h): Item => ({ at: Date.parse(h.at), step: { kind: 'order', status: h.status, label: ORDER_STATUS_LABELS[h.status], note: h.note, at: h.at } })),
-    ...(track?.history ?? []).map((h): Item => ({ at: Date.parse(h.at), step: { kind: 'delivery', status: h.status, label: DELIVERY_STATUS_LABELS[h.status], note: h.note, at: h.at } })),
+    ...order.history.map((h): Item => ({
+      at: Date.parse(h.at),
+      step: { kind: 'order', status: h.status, label: ORDER_STATUS_LABELS[h.status], note: h.note, at: h.at },
+    })),
+    ...(track?.history ?? []).map((h): Item => ({
+      at: Date.parse(h.at),
+      step: { kind: 'delivery', status: h.status, label: DELIVERY_STATUS_LABELS[h.status], note: h.note, at: h.at },
+    })),
     ...(track?.points ?? []).map((p): Item => ({ at: Date.parse(p.at), point: { lat: p.lat, lng: p.lng, at: p.at } })),
   ];
   const rank = (item: Item) => (item.point ? 2 : item.step?.kind === 'delivery' ? 1 : 0);
@@ -97,7 +103,10 @@ export class ReplayClock {
   private startedAt: number | undefined;
   private currentSpeed: ReplaySpeed = 10;
 
-  constructor(private readonly now: () => number, private readonly durationMs: number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly durationMs: number,
+  ) {}
 
   get speed(): ReplaySpeed {
     return this.currentSpeed;

@@ -43,9 +43,15 @@ export function createReplayView(deps: ConsoleDeps, map: MapSettings | null): Re
   const mapPanel = map ? createMapPanel(map, { label: 'Map of the replayed ride', testId: 'replay-map' }) : undefined;
   const timeline = el('ol', { class: 'replay-timeline', 'data-testid': 'replay-timeline' });
   const problem = problemBox('replay-error');
-  const player = el('div', { class: 'replay-player' },
+  const player = el(
+    'div',
+    { class: 'replay-player' },
     el('div', { class: 'row' }, el('div', { class: 'field' }, el('label', { for: 'replay-speed' }, 'Speed'), speed), play, restart),
-    clock, mapPanel?.element, path, timeline);
+    clock,
+    mapPanel?.element,
+    path,
+    timeline,
+  );
   const element = el('div', { class: 'replay', 'data-testid': 'replay', 'data-state': 'idle' }, el('h3', {}, 'Replay'), start, problem.element, player);
   element.hidden = true;
   player.hidden = true;
@@ -86,7 +92,9 @@ export function createReplayView(deps: ConsoleDeps, map: MapSettings | null): Re
     drawn = frame.pointsReached;
     const reached = script.points.slice(0, frame.pointsReached);
     if (script.points.length > 0) {
-      path.replaceChildren(drawReplayPath(script.points, reached, script.destination, `The rider's path: ${reached.length} of ${script.points.length} positions ridden.`));
+      path.replaceChildren(
+        drawReplayPath(script.points, reached, script.destination, `The rider's path: ${reached.length} of ${script.points.length} positions ridden.`),
+      );
     } else {
       path.replaceChildren(el('p', { class: 'muted small' }, 'No rider positions are kept for this order.'));
     }
@@ -110,7 +118,8 @@ export function createReplayView(deps: ConsoleDeps, map: MapSettings | null): Re
   function load(current: OrderSnapshot): void {
     setState('loading');
     problem.show(null);
-    deps.delivery.deliveriesOfOrder(current.id)
+    deps.delivery
+      .deliveriesOfOrder(current.id)
       .then(async (items) => {
         const latest = [...items].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
         const track: DeliveryTrack | null = latest ? await deps.delivery.track(latest.id) : null;
@@ -120,12 +129,18 @@ export function createReplayView(deps: ConsoleDeps, map: MapSettings | null): Re
         replayClock.setSpeed(Number(speed.value) as ReplaySpeed);
         element.dataset.speed = speed.value;
         drawn = -1;
-        timeline.replaceChildren(...script.steps.map((step) =>
-          el('li', { 'data-kind': step.kind, 'data-status': step.status, 'data-reached': 'false' },
-            step.skippedMs > 0 ? el('span', { class: 'muted small' }, `… ${later(step.skippedMs)} later · `) : null,
-            el('time', { datetime: step.at }, formatWhen(step.at)),
-            ` ${step.kind === 'order' ? 'Order' : 'Delivery'}: ${step.label}`,
-            step.note ? el('span', { class: 'muted' }, ` · ${step.note}`) : null)));
+        timeline.replaceChildren(
+          ...script.steps.map((step) =>
+            el(
+              'li',
+              { 'data-kind': step.kind, 'data-status': step.status, 'data-reached': 'false' },
+              step.skippedMs > 0 ? el('span', { class: 'muted small' }, `… ${later(step.skippedMs)} later · `) : null,
+              el('time', { datetime: step.at }, formatWhen(step.at)),
+              ` ${step.kind === 'order' ? 'Order' : 'Delivery'}: ${step.label}`,
+              step.note ? el('span', { class: 'muted' }, ` · ${step.note}`) : null,
+            ),
+          ),
+        );
         player.hidden = false;
         setState('paused');
         render(frameAt(script, 0));

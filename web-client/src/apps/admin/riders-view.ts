@@ -28,15 +28,19 @@ export function createRidersView(deps: ConsoleDeps): HTMLElement {
   const linkNote = el('p', { class: 'muted small', role: 'status', 'data-testid': 'rider-link-note' });
   const linkBox = el('div', { class: 'field link-box' }, el('label', { for: 'rider-link' }, 'Rider link'), link, linkNote);
   linkBox.hidden = true;
-  const form = el('form', { class: 'row', 'aria-label': 'Add a rider' },
+  const form = el(
+    'form',
+    { class: 'row', 'aria-label': 'Add a rider' },
     el('div', { class: 'field' }, el('label', { for: 'new-rider-name' }, 'Name'), name),
     el('div', { class: 'field' }, el('label', { for: 'new-rider-phone' }, 'Phone (optional)'), phone),
-    submit);
+    submit,
+  );
 
   const issueLink = (rider: RiderSummary, button: HTMLButtonElement) => {
     button.disabled = true;
     problem.show(null);
-    deps.delivery.issueRiderToken(rider.id)
+    deps.delivery
+      .issueRiderToken(rider.id)
       .then(async ({ token, expiresAt }) => {
         link.value = riderLink(window.location.origin, token);
         link.dataset.riderId = rider.id;
@@ -55,15 +59,20 @@ export function createRidersView(deps: ConsoleDeps): HTMLElement {
   // Issue 18 point 6: the dispatcher's order of a rider's stops.
   const stops = createStopsEditor(deps);
   const render = () => {
-    list.replaceChildren(...deps.riders.list.map((rider) => {
-      const button = el('button', { type: 'button', class: 'secondary', 'aria-label': `Copy link: a sign-in link for ${rider.name}` }, 'Copy link');
-      button.addEventListener('click', () => issueLink(rider, button));
-      const stopsButton = el('button', { type: 'button', class: 'secondary', 'aria-label': `Stops of ${rider.name}` }, 'Stops');
-      stopsButton.addEventListener('click', () => stops.open(rider));
-      return el('li', { 'data-rider-id': rider.id, 'data-rider-name': rider.name },
-        el('span', {}, el('strong', {}, rider.name), rider.phone ? el('span', { class: 'muted small' }, ` · ${rider.phone}`) : null),
-        el('span', { class: 'row' }, stopsButton, button));
-    }));
+    list.replaceChildren(
+      ...deps.riders.list.map((rider) => {
+        const button = el('button', { type: 'button', class: 'secondary', 'aria-label': `Copy link: a sign-in link for ${rider.name}` }, 'Copy link');
+        button.addEventListener('click', () => issueLink(rider, button));
+        const stopsButton = el('button', { type: 'button', class: 'secondary', 'aria-label': `Stops of ${rider.name}` }, 'Stops');
+        stopsButton.addEventListener('click', () => stops.open(rider));
+        return el(
+          'li',
+          { 'data-rider-id': rider.id, 'data-rider-name': rider.name },
+          el('span', {}, el('strong', {}, rider.name), rider.phone ? el('span', { class: 'muted small' }, ` · ${rider.phone}`) : null),
+          el('span', { class: 'row' }, stopsButton, button),
+        );
+      }),
+    );
     if (!deps.riders.list.length) list.replaceChildren(el('li', { class: 'muted' }, 'No riders yet.'));
   };
   deps.riders.on('changed', render);
@@ -73,7 +82,8 @@ export function createRidersView(deps: ConsoleDeps): HTMLElement {
     event.preventDefault();
     submit.disabled = true;
     problem.show(null);
-    deps.delivery.createRider({ name: name.value.trim(), ...(phone.value.trim() ? { phone: phone.value.trim() } : {}) })
+    deps.delivery
+      .createRider({ name: name.value.trim(), ...(phone.value.trim() ? { phone: phone.value.trim() } : {}) })
       .then((rider) => {
         deps.riders.add(rider);
         name.value = '';
@@ -85,6 +95,14 @@ export function createRidersView(deps: ConsoleDeps): HTMLElement {
       });
   });
 
-  return el('section', { class: 'card', 'aria-labelledby': 'riders-heading' },
-    el('h2', { id: 'riders-heading', class: 'card-title' }, 'Riders'), list, stops.element, form, linkBox, problem.element);
+  return el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'riders-heading' },
+    el('h2', { id: 'riders-heading', class: 'card-title' }, 'Riders'),
+    list,
+    stops.element,
+    form,
+    linkBox,
+    problem.element,
+  );
 }

@@ -19,11 +19,14 @@ export function createStatusForm(deps: ConsoleDeps, onChanged: (snapshot: OrderS
   const result = el('p', { class: 'notice', role: 'status', 'data-testid': 'status-result' });
   const problem = problemBox('status-error');
   const final = el('p', { class: 'muted', 'data-testid': 'status-final' });
-  const form = el('form', { class: 'form', 'aria-label': 'Change status' },
+  const form = el(
+    'form',
+    { class: 'form', 'aria-label': 'Change status' },
     el('div', { class: 'field' }, el('label', { for: 'next-status' }, 'New status'), next),
     el('div', { class: 'field' }, el('label', { for: 'status-note' }, 'Note (optional)'), note),
     trackingField,
-    submit);
+    submit,
+  );
   const element = el('div', { class: 'status-form' }, el('h3', {}, 'Change status'), form, final, result, problem.element);
   result.hidden = true;
 
@@ -47,7 +50,8 @@ export function createStatusForm(deps: ConsoleDeps, onChanged: (snapshot: OrderS
     submit.disabled = true;
     problem.show(null);
     result.hidden = true;
-    deps.orders.changeStatus(orderId, change)
+    deps.orders
+      .changeStatus(orderId, change)
       .then((snapshot) => {
         submitted = snapshot.status;
         note.value = '';

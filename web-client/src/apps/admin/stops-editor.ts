@@ -18,22 +18,30 @@ export function createStopsEditor(deps: ConsoleDeps): { element: HTMLElement; op
 
   const show = (stops: RiderStops) => {
     setText(note, stops.length ? '' : `${rider?.name ?? 'This rider'} carries nothing right now.`);
-    list.replaceChildren(...stops.map((stop, index) => {
-      const up = el('button', { type: 'button', class: 'secondary', 'aria-label': `Move ${stop.orderNumber} up` }, 'Move up');
-      up.disabled = index === 0;
-      up.addEventListener('click', () => {
-        const order = stops.map((s) => s.deliveryId);
-        [order[index - 1], order[index]] = [order[index]!, order[index - 1]!];
-        save(order, up);
-      });
-      return el('li', { 'data-order-number': stop.orderNumber }, el('span', {}, el('strong', {}, stop.orderNumber), el('span', { class: 'muted small' }, ` · ${DELIVERY_STATUS_LABELS[stop.status]}`)), up);
-    }));
+    list.replaceChildren(
+      ...stops.map((stop, index) => {
+        const up = el('button', { type: 'button', class: 'secondary', 'aria-label': `Move ${stop.orderNumber} up` }, 'Move up');
+        up.disabled = index === 0;
+        up.addEventListener('click', () => {
+          const order = stops.map((s) => s.deliveryId);
+          [order[index - 1], order[index]] = [order[index]!, order[index - 1]!];
+          save(order, up);
+        });
+        return el(
+          'li',
+          { 'data-order-number': stop.orderNumber },
+          el('span', {}, el('strong', {}, stop.orderNumber), el('span', { class: 'muted small' }, ` · ${DELIVERY_STATUS_LABELS[stop.status]}`)),
+          up,
+        );
+      }),
+    );
   };
   const save = (order: string[], button: HTMLButtonElement) => {
     if (!rider) return;
     button.disabled = true;
     problem.show(null);
-    deps.delivery.setRiderStops(rider.id, order)
+    deps.delivery
+      .setRiderStops(rider.id, order)
       .then((stops) => {
         show(stops);
         setText(note, 'Order saved; each customer sees their new place.');
@@ -48,7 +56,10 @@ export function createStopsEditor(deps: ConsoleDeps): { element: HTMLElement; op
       element.hidden = false;
       setText(heading, `Stops of ${next.name}`);
       problem.show(null);
-      deps.delivery.riderStops(next.id).then(show).catch((err: unknown) => problem.show(deps.failed(err)));
+      deps.delivery
+        .riderStops(next.id)
+        .then(show)
+        .catch((err: unknown) => problem.show(deps.failed(err)));
     },
   };
 }

@@ -21,8 +21,12 @@ function labelElement(text: string): HTMLElement {
 /** A dot (rider) or a house-coloured pin (address); CSS draws them, no image requests. */
 function markerFor(marker: MapMarker): L.Marker {
   const icon = L.divIcon({ className: `map-marker map-marker-${marker.kind}`, iconSize: [18, 18], html: '' });
-  return L.marker([marker.lat, marker.lng], { icon, interactive: false, keyboard: false })
-    .bindTooltip(labelElement(marker.label), { permanent: true, direction: 'top', offset: [0, -10], className: 'map-label' });
+  return L.marker([marker.lat, marker.lng], { icon, interactive: false, keyboard: false }).bindTooltip(labelElement(marker.label), {
+    permanent: true,
+    direction: 'top',
+    offset: [0, -10],
+    className: 'map-label',
+  });
 }
 
 /**

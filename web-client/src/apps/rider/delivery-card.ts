@@ -32,9 +32,7 @@ const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-d
 
 function resultText(reported: ReportedStatus): string {
   const label = DELIVERY_STATUS_LABELS[reported.status];
-  return reported.sent
-    ? `Sent “${label}” (${clock(reported.at)}).`
-    : `“${label}” is saved on this phone and goes out as soon as there is a connection.`;
+  return reported.sent ? `Sent “${label}” (${clock(reported.at)}).` : `“${label}” is saved on this phone and goes out as soon as there is a connection.`;
 }
 
 /** One assigned delivery: where to, its status, and the buttons that report progress. */
@@ -56,8 +54,12 @@ export function createDeliveryCard(initial: CardState, handlers: DeliveryCardHan
   const failButton = el('button', { type: 'submit', class: 'danger', 'data-action': 'failed' }, 'Report failed');
   const ride = el('button', { type: 'button', class: 'secondary demo', 'data-action': 'ride' }, 'Demo only: simulate a ride to this address');
   const actions = ACTIONS.map((action) => el('button', { type: 'button', 'data-action': action }, DELIVERY_STATUS_LABELS[action]));
-  const failForm = el('form', { class: 'row', 'aria-label': 'Report a failed delivery' },
-    el('div', { class: 'field' }, el('label', { for: `reason-${id}` }, 'Reason it failed'), reason), failButton);
+  const failForm = el(
+    'form',
+    { class: 'row', 'aria-label': 'Report a failed delivery' },
+    el('div', { class: 'field' }, el('label', { for: `reason-${id}` }, 'Reason it failed'), reason),
+    failButton,
+  );
   let busy = false;
   /** The last report's outcome stays in view after the assignments have caught up with it. */
   let lastReport: ReportedStatus | undefined;
@@ -66,7 +68,8 @@ export function createDeliveryCard(initial: CardState, handlers: DeliveryCardHan
     problem.show(null);
     busy = true;
     render();
-    handlers.report(state.delivery, action, note)
+    handlers
+      .report(state.delivery, action, note)
       .then(() => {
         if (action === 'failed') reason.value = '';
       })
@@ -112,7 +115,9 @@ export function createDeliveryCard(initial: CardState, handlers: DeliveryCardHan
   }
   render();
 
-  const element = el('li', { class: 'card delivery-card', 'data-delivery-id': id, 'data-order-number': state.delivery.orderNumber, 'aria-labelledby': `heading-${id}` },
+  const element = el(
+    'li',
+    { class: 'card delivery-card', 'data-delivery-id': id, 'data-order-number': state.delivery.orderNumber, 'aria-labelledby': `heading-${id}` },
     el('div', { class: 'bar' }, el('h2', { id: `heading-${id}`, class: 'card-title' }, state.delivery.orderNumber), status),
     address,
     method,
@@ -122,7 +127,8 @@ export function createDeliveryCard(initial: CardState, handlers: DeliveryCardHan
     failForm,
     ride,
     result,
-    problem.element);
+    problem.element,
+  );
 
   return {
     element,

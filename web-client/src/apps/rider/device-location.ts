@@ -11,11 +11,7 @@ export interface Fix {
 }
 
 export type LocationStatus =
-  | { state: 'unsupported' }
-  | { state: 'waiting' }
-  | { state: 'denied' }
-  | { state: 'unavailable'; reason: string }
-  | { state: 'ok'; fix: Fix };
+  { state: 'unsupported' } | { state: 'waiting' } | { state: 'denied' } | { state: 'unavailable'; reason: string } | { state: 'ok'; fix: Fix };
 
 export type GeolocationLike = Pick<Geolocation, 'watchPosition' | 'clearWatch'>;
 export type PermissionsLike = { query(descriptor: { name: 'geolocation' }): Promise<Pick<PermissionStatus, 'state' | 'addEventListener'>> };

@@ -31,8 +31,12 @@ export function describeLocation({ status, carrying, demoRide }: LocationViewSta
 /** The location card; `data-state` is the device's state (`ok`, `denied`, …) for styling and tests. */
 export function createLocationView(): { element: HTMLElement; render(state: LocationViewState): void } {
   const text = el('p', { 'data-testid': 'location-text' });
-  const element = el('section', { class: 'card location', 'aria-labelledby': 'location-heading', 'data-testid': 'location-state', 'data-state': 'waiting' },
-    el('h2', { id: 'location-heading', class: 'card-title' }, 'Your location'), text);
+  const element = el(
+    'section',
+    { class: 'card location', 'aria-labelledby': 'location-heading', 'data-testid': 'location-state', 'data-state': 'waiting' },
+    el('h2', { id: 'location-heading', class: 'card-title' }, 'Your location'),
+    text,
+  );
   return {
     element,
     render(state) {

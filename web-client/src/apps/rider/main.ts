@@ -15,9 +15,14 @@ const access = session.open();
 registerServiceWorker();
 
 const showProblem = (title: string, text: string) =>
-  container.replaceChildren(el('main', { class: 'page' },
-    el('header', { class: 'bar' }, el('span', { class: 'brand' }, 'orderpulse · rider')),
-    el('section', { class: 'card', role: 'alert', 'data-testid': 'rider-access-error' }, el('h1', { class: 'title' }, title), el('p', {}, text))));
+  container.replaceChildren(
+    el(
+      'main',
+      { class: 'page' },
+      el('header', { class: 'bar' }, el('span', { class: 'brand' }, 'orderpulse · rider')),
+      el('section', { class: 'card', role: 'alert', 'data-testid': 'rider-access-error' }, el('h1', { class: 'title' }, title), el('p', {}, text)),
+    ),
+  );
 
 if (!access.ok) showProblem('Cannot sign in', access.problem);
 else {

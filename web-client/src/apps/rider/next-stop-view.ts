@@ -14,7 +14,13 @@ export interface NextStop {
 export function createNextStopView(map: MapSettings | null): { element: HTMLElement; render(next: NextStop | undefined): void } {
   const text = el('p', { 'data-testid': 'next-stop' });
   const panel = map ? createMapPanel(map, { label: 'Map of your next delivery', testId: 'rider-map' }) : undefined;
-  const element = el('section', { class: 'card', 'aria-labelledby': 'next-heading' }, el('h2', { id: 'next-heading', class: 'card-title' }, 'Next stop'), text, panel?.element);
+  const element = el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'next-heading' },
+    el('h2', { id: 'next-heading', class: 'card-title' }, 'Next stop'),
+    text,
+    panel?.element,
+  );
   element.hidden = true;
 
   return {

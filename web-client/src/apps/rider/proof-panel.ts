@@ -46,7 +46,14 @@ async function shrinkPhoto(file: File): Promise<Blob> {
 
 /** A canvas the customer signs on with a finger (pointer events); `isEmpty` until they do. */
 function createSignaturePad(id: string): { element: HTMLCanvasElement; clear(): void; isEmpty(): boolean } {
-  const canvas = el('canvas', { id, class: 'signature', width: '600', height: '240', 'aria-label': 'Signature: the customer signs here with a finger', 'data-testid': 'signature-pad' });
+  const canvas = el('canvas', {
+    id,
+    class: 'signature',
+    width: '600',
+    height: '240',
+    'aria-label': 'Signature: the customer signs here with a finger',
+    'data-testid': 'signature-pad',
+  });
   const ctx = canvas.getContext('2d');
   let drawing = false;
   let empty = true;
@@ -105,10 +112,22 @@ export function createProofPanel(deliveryId: string, handlers: ProofHandlers) {
   done.hidden = true;
   const heading = el('h3', { class: 'proof-title' });
 
-  const pinInput = el('input', { id: `pin-${deliveryId}`, name: 'pin', inputmode: 'numeric', pattern: '[0-9]{4}', maxlength: '4', autocomplete: 'off', required: '' });
+  const pinInput = el('input', {
+    id: `pin-${deliveryId}`,
+    name: 'pin',
+    inputmode: 'numeric',
+    pattern: '[0-9]{4}',
+    maxlength: '4',
+    autocomplete: 'off',
+    required: '',
+  });
   const pinButton = el('button', { type: 'submit' }, 'Check PIN');
-  const pinForm = el('form', { class: 'row', 'aria-label': 'Enter the PIN' },
-    el('div', { class: 'field' }, el('label', { for: `pin-${deliveryId}` }, "Customer's PIN"), pinInput), pinButton);
+  const pinForm = el(
+    'form',
+    { class: 'row', 'aria-label': 'Enter the PIN' },
+    el('div', { class: 'field' }, el('label', { for: `pin-${deliveryId}` }, "Customer's PIN"), pinInput),
+    pinButton,
+  );
 
   const photoInput = el('input', { id: `photo-${deliveryId}`, type: 'file', accept: 'image/jpeg,image/png,image/webp', capture: 'environment' });
   const photoField = el('div', { class: 'field' }, el('label', { for: `photo-${deliveryId}` }, 'Take a photo of the parcel where you leave it'), photoInput);
@@ -116,9 +135,24 @@ export function createProofPanel(deliveryId: string, handlers: ProofHandlers) {
   const pad = createSignaturePad(`signature-${deliveryId}`);
   const clearButton = el('button', { type: 'button', class: 'secondary' }, 'Clear');
   const saveSignature = el('button', { type: 'button' }, 'Save signature');
-  const signatureField = el('div', { class: 'field' }, el('label', { for: `signature-${deliveryId}` }, 'Customer signs here'), pad.element, el('div', { class: 'row' }, clearButton, saveSignature));
+  const signatureField = el(
+    'div',
+    { class: 'field' },
+    el('label', { for: `signature-${deliveryId}` }, 'Customer signs here'),
+    pad.element,
+    el('div', { class: 'row' }, clearButton, saveSignature),
+  );
 
-  const element = el('section', { class: 'proof', 'data-testid': 'proof', 'aria-label': 'Proof of delivery' }, heading, pinForm, photoField, signatureField, done, problem.element);
+  const element = el(
+    'section',
+    { class: 'proof', 'data-testid': 'proof', 'aria-label': 'Proof of delivery' },
+    heading,
+    pinForm,
+    photoField,
+    signatureField,
+    done,
+    problem.element,
+  );
 
   const run = (work: () => Promise<void>, success: string) => {
     if (!delivery || busy) return;
@@ -131,7 +165,10 @@ export function createProofPanel(deliveryId: string, handlers: ProofHandlers) {
         setText(done, success);
       })
       .catch((err: unknown) => {
-        if (err instanceof ApiError && (err.code === 'pin_locked' || (err.code === 'wrong_pin' && (err.details as { attemptsLeft?: number })?.attemptsLeft === 0))) {
+        if (
+          err instanceof ApiError &&
+          (err.code === 'pin_locked' || (err.code === 'wrong_pin' && (err.details as { attemptsLeft?: number })?.attemptsLeft === 0))
+        ) {
           lockedHere = true;
         }
         problem.show(answerText(err));
@@ -175,7 +212,14 @@ export function createProofPanel(deliveryId: string, handlers: ProofHandlers) {
     element.hidden = !delivery || required === 'none' || !HANDOVER.has(status);
     element.dataset.required = required;
     element.dataset.given = String(given);
-    setText(heading, required === 'pin' ? 'Proof: the PIN on the customer’s tracking page' : required === 'photo' ? 'Proof: a photo of the parcel' : 'Proof: the customer’s signature');
+    setText(
+      heading,
+      required === 'pin'
+        ? 'Proof: the PIN on the customer’s tracking page'
+        : required === 'photo'
+          ? 'Proof: a photo of the parcel'
+          : 'Proof: the customer’s signature',
+    );
     pinForm.hidden = required !== 'pin' || given || locked;
     photoField.hidden = required !== 'photo' || given;
     signatureField.hidden = required !== 'signature' || given;

@@ -13,7 +13,7 @@ export function bearingDegrees(a: LatLng, b: LatLng): number {
   const rad = Math.PI / 180;
   const y = Math.sin((b.lng - a.lng) * rad) * Math.cos(b.lat * rad);
   const x = Math.cos(a.lat * rad) * Math.sin(b.lat * rad) - Math.sin(a.lat * rad) * Math.cos(b.lat * rad) * Math.cos((b.lng - a.lng) * rad);
-  return ((Math.atan2(y, x) / rad) % 360 + 360) % 360;
+  return (((Math.atan2(y, x) / rad) % 360) + 360) % 360;
 }
 
 /** Points from `from` (or a default start near `to`) to `to`, about STEP_KM apart, both ends included. */

@@ -13,8 +13,13 @@ export function createRideView(simulator: RideSimulator): { element: HTMLElement
   const text = el('p', { 'data-testid': 'ride-state' });
   const stop = el('button', { type: 'button', class: 'secondary', 'data-testid': 'ride-stop' }, 'Stop the demo ride');
   stop.addEventListener('click', () => simulator.stop());
-  const element = el('section', { class: 'card ride', 'aria-labelledby': 'ride-heading', 'aria-live': 'polite' },
-    el('h2', { id: 'ride-heading', class: 'card-title' }, 'Demo ride (simulated positions)'), text, stop);
+  const element = el(
+    'section',
+    { class: 'card ride', 'aria-labelledby': 'ride-heading', 'aria-live': 'polite' },
+    el('h2', { id: 'ride-heading', class: 'card-title' }, 'Demo ride (simulated positions)'),
+    text,
+    stop,
+  );
   element.hidden = true;
 
   return {

@@ -51,7 +51,13 @@ function nextStop(deliveries: readonly Assignment[], reporting: RiderReporting):
  * reports and the device's location, all kept on the phone until sent, a map of the next stop
  * and a demo ride.
  */
-export async function startRiderPage(container: HTMLElement, config: ClientConfig, rider: RiderIdentity, storage: StorageLike | undefined, signOut: () => void): Promise<void> {
+export async function startRiderPage(
+  container: HTMLElement,
+  config: ClientConfig,
+  rider: RiderIdentity,
+  storage: StorageLike | undefined,
+  signOut: () => void,
+): Promise<void> {
   const { riderId, token } = rider;
   const connection = createConnectionIndicator();
   const problem = problemBox('rider-error');
@@ -90,7 +96,9 @@ export async function startRiderPage(container: HTMLElement, config: ClientConfi
 
   const render = () => {
     const deliveries = latest?.deliveries;
-    assignments.render(deliveries?.map((delivery) => ({ delivery, status: reporting.statusOf(delivery), reported: reporting.reportedFor(delivery.deliveryId) })));
+    assignments.render(
+      deliveries?.map((delivery) => ({ delivery, status: reporting.statusOf(delivery), reported: reporting.reportedFor(delivery.deliveryId) })),
+    );
     waiting.render(outbox.waiting, live.state === 'live');
     location.render({ status: device.status, carrying: reporting.isCarrying(), demoRide: reporting.simulator.running });
     const stop = deliveries ? nextStop(deliveries, reporting) : undefined;
@@ -110,16 +118,20 @@ export async function startRiderPage(container: HTMLElement, config: ClientConfi
   };
 
   const signOutButton = el('button', { type: 'button', class: 'secondary', 'data-testid': 'sign-out' }, 'Sign out');
-  container.replaceChildren(el('main', { class: 'page' },
-    el('header', { class: 'bar' }, el('span', { class: 'brand' }, 'orderpulse · rider'), el('div', { class: 'row' }, connection.element, signOutButton)),
-    el('p', { class: 'muted small', 'data-testid': 'rider-name' }, rider.name ? `Signed in as ${rider.name}` : 'Signed in'),
-    problem.element,
-    waiting.element,
-    location.element,
-    next.element,
-    ride.element,
-    assignments.element,
-  ));
+  container.replaceChildren(
+    el(
+      'main',
+      { class: 'page' },
+      el('header', { class: 'bar' }, el('span', { class: 'brand' }, 'orderpulse · rider'), el('div', { class: 'row' }, connection.element, signOutButton)),
+      el('p', { class: 'muted small', 'data-testid': 'rider-name' }, rider.name ? `Signed in as ${rider.name}` : 'Signed in'),
+      problem.element,
+      waiting.element,
+      location.element,
+      next.element,
+      ride.element,
+      assignments.element,
+    ),
+  );
 
   const stopAll = (text: string) => {
     reporting.simulator.stop();
@@ -148,8 +160,11 @@ export async function startRiderPage(container: HTMLElement, config: ClientConfi
   if (cached) show(cached);
   render();
   device.start();
-  api.assignments(riderId).then(show).catch((err: unknown) => {
-    if (err instanceof ApiError && err.isAccessDenied) stopAll(NOT_ACCEPTED);
-    else console.warn(`could not load the assignments: ${describeApiError(err)}`);
-  });
+  api
+    .assignments(riderId)
+    .then(show)
+    .catch((err: unknown) => {
+      if (err instanceof ApiError && err.isAccessDenied) stopAll(NOT_ACCEPTED);
+      else console.warn(`could not load the assignments: ${describeApiError(err)}`);
+    });
 }

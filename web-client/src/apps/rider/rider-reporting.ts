@@ -76,7 +76,8 @@ export class RiderReporting extends TypedEmitter<{ changed: [] }> {
     // Reports waiting from before a reload show as reported, and the newest position waiting is
     // not reported again when the device finds the rider still there.
     for (const waiting of outbox.waiting) {
-      if (waiting.kind === 'status') this.reported.set(waiting.deliveryId, { status: waiting.payload.status, reportId: waiting.id, sent: false, at: waiting.payload.at });
+      if (waiting.kind === 'status')
+        this.reported.set(waiting.deliveryId, { status: waiting.payload.status, reportId: waiting.id, sent: false, at: waiting.payload.at });
       else this.reporter.alreadySent(waiting.payload, Date.parse(waiting.payload.at));
     }
   }

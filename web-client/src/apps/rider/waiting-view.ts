@@ -32,7 +32,13 @@ export function createWaitingView(): { element: HTMLElement; render(reports: rea
   const heading = el('h2', { id: 'waiting-heading', class: 'card-title' });
   const note = el('p', { class: 'muted small' });
   const list = el('ul', { class: 'waiting-list' });
-  const element = el('section', { class: 'card waiting', 'aria-labelledby': 'waiting-heading', 'data-testid': 'waiting', 'data-count': '0' }, heading, note, list);
+  const element = el(
+    'section',
+    { class: 'card waiting', 'aria-labelledby': 'waiting-heading', 'data-testid': 'waiting', 'data-count': '0' },
+    heading,
+    note,
+    list,
+  );
   element.hidden = true;
 
   return {

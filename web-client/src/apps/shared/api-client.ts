@@ -81,7 +81,11 @@ export class ApiClient {
     const parsed = options.schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ApiError(response.status, 'invalid_response', `unexpected answer from ${method} ${path}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+      throw new ApiError(
+        response.status,
+        'invalid_response',
+        `unexpected answer from ${method} ${path}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+      );
     }
     return parsed.data;
   }
@@ -91,7 +95,11 @@ export class ApiClient {
  * An image the service serves (a proof photo), as a `data:` URL the page can show under its
  * Content-Security-Policy (img-src allows data:, not the service's origin).
  */
-export async function fetchImageAsDataUrl(url: string, token: string | undefined, fetchFn: typeof fetch = (input, init) => fetch(input, init)): Promise<string> {
+export async function fetchImageAsDataUrl(
+  url: string,
+  token: string | undefined,
+  fetchFn: typeof fetch = (input, init) => fetch(input, init),
+): Promise<string> {
   const response = await fetchFn(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, cache: 'no-store' });
   if (!response.ok) throw errorFrom(response.status, parseJson(await response.text()));
   const blob = await response.blob();

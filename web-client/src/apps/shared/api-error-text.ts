@@ -17,7 +17,9 @@ function fieldProblems(details: unknown): string[] {
   const fields = (details as { fields?: unknown } | null | undefined)?.fields;
   if (!Array.isArray(fields)) return [];
   return fields
-    .map((f: { field?: unknown; message?: unknown }) => (typeof f?.message === 'string' ? `${typeof f.field === 'string' ? `${f.field}: ` : ''}${f.message}` : undefined))
+    .map((f: { field?: unknown; message?: unknown }) =>
+      typeof f?.message === 'string' ? `${typeof f.field === 'string' ? `${f.field}: ` : ''}${f.message}` : undefined,
+    )
     .filter((s): s is string => s !== undefined);
 }
 

@@ -6,7 +6,10 @@ export const clientConfigSchema = z.object({
   ordersUrl: z.url(),
   deliveryUrl: z.url(),
   /** Raster tiles for the maps; null: the pages draw without a map. */
-  map: z.object({ tileUrl: z.string().regex(/^https?:\/\//), attribution: z.string() }).nullable().default(null),
+  map: z
+    .object({ tileUrl: z.string().regex(/^https?:\/\//), attribution: z.string() })
+    .nullable()
+    .default(null),
   /** The tracking page shows the rider's path once the order is delivered (CUSTOMER_PATH_AFTER_DELIVERY). */
   customerPathAfterDelivery: z.boolean().default(false),
 });

@@ -20,8 +20,12 @@ const LABELS: Readonly<Record<IndicatorState, string>> = {
 /** A coloured dot and a word; `data-state` carries the state for styling and tests. */
 export function createConnectionIndicator(initial: IndicatorState = 'connecting'): ConnectionIndicator {
   const label = el('span', { class: 'conn-label' }, LABELS[initial]);
-  const element = el('span', { class: 'conn', role: 'status', 'data-testid': 'connection-state', 'data-state': initial, title: 'Live updates' },
-    el('span', { class: 'conn-dot', 'aria-hidden': 'true' }), label);
+  const element = el(
+    'span',
+    { class: 'conn', role: 'status', 'data-testid': 'connection-state', 'data-state': initial, title: 'Live updates' },
+    el('span', { class: 'conn-dot', 'aria-hidden': 'true' }),
+    label,
+  );
   return {
     element,
     show(state) {

@@ -92,7 +92,10 @@ export class DeliveryApi {
 
   /** A photo or signature of the handover (image/jpeg, png or webp, up to 2 MB). */
   uploadProof(deliveryId: string, kind: 'photo' | 'signature', image: Blob): Promise<DeliverySnapshot> {
-    return this.http.request('POST', `/deliveries/${encodeURIComponent(deliveryId)}/proof/${kind}`, { raw: { data: image, contentType: image.type }, schema: deliverySnapshotSchema });
+    return this.http.request('POST', `/deliveries/${encodeURIComponent(deliveryId)}/proof/${kind}`, {
+      raw: { data: image, contentType: image.type },
+      schema: deliverySnapshotSchema,
+    });
   }
 
   /** Admin: lets the rider enter a PIN again after too many wrong ones. */

@@ -17,7 +17,11 @@ export function setText(element: Element, text: string): void {
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** Creates an SVG element; numbers are written as attributes too. */
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number | undefined> = {}, ...children: Child[]): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | number | undefined> = {},
+  ...children: Child[]
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attributes)) if (value !== undefined) element.setAttribute(name, String(value));
   for (const child of children) if (child) element.append(child);

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { confirmReceiptsResponseSchema, type ConfirmReceiptsResponse, orderFeedbackSchema, orderNumberSchema, orderSnapshotSchema, type OrderFeedback, type OrderSnapshot, type OrderStatus } from '@orderpulse/contracts';
+import {
+  confirmReceiptsResponseSchema,
+  type ConfirmReceiptsResponse,
+  orderFeedbackSchema,
+  orderNumberSchema,
+  orderSnapshotSchema,
+  type OrderFeedback,
+  type OrderSnapshot,
+  type OrderStatus,
+} from '@orderpulse/contracts';
 import type { ApiClient } from './api-client.js';
 
 const loginSchema = z.object({ token: z.string().min(1), expiresAt: z.string(), role: z.literal('admin') });

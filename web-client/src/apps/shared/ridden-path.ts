@@ -20,7 +20,9 @@ export function drawReplayPath(all: readonly LatLng[], reached: readonly LatLng[
   const y = (p: LatLng) => (SIZE - MARGIN - (p.lat - Math.min(...lats)) * scale).toFixed(1);
   const line = (points: readonly LatLng[]) => points.map((p) => `${x(p)},${y(p)}`).join(' ');
   const rider = reached.at(-1);
-  return svg('svg', { viewBox: `0 0 ${SIZE} ${SIZE}`, role: 'img', 'aria-label': description, class: 'replay-svg' },
+  return svg(
+    'svg',
+    { viewBox: `0 0 ${SIZE} ${SIZE}`, role: 'img', 'aria-label': description, class: 'replay-svg' },
     svg('title', {}, description),
     all.length > 1 ? svg('polyline', { class: 'replay-planned', points: line(all) }) : null,
     reached.length > 1 ? svg('polyline', { class: 'replay-ridden', points: line(reached) }) : null,

@@ -24,8 +24,7 @@ export interface FreshnessText {
   etaNote: string | undefined;
 }
 
-const newest = (...times: Array<string | undefined>) =>
-  times.filter((t): t is string => t !== undefined).sort((a, b) => Date.parse(b) - Date.parse(a))[0];
+const newest = (...times: Array<string | undefined>) => times.filter((t): t is string => t !== undefined).sort((a, b) => Date.parse(b) - Date.parse(a))[0];
 
 /** How fresh what the page knows of the rider is, in words; undefined when nothing is known yet. */
 export function describeFreshness(facts: SignalFacts, nowMs: number): FreshnessText | undefined {
@@ -34,7 +33,11 @@ export function describeFreshness(facts: SignalFacts, nowMs: number): FreshnessT
     facts.positionAt ? `The arrival time is based on the rider's position from ${formatAge(nowMs - Date.parse(facts.positionAt))}${what}.` : undefined;
   if (facts.online === false) {
     const lostAt = facts.lostAt ?? heardAt;
-    return { freshness: 'lost', text: lostAt ? `Signal lost ${formatAge(nowMs - Date.parse(lostAt))}` : 'Signal lost', etaNote: positionNote(', before the signal was lost') };
+    return {
+      freshness: 'lost',
+      text: lostAt ? `Signal lost ${formatAge(nowMs - Date.parse(lostAt))}` : 'Signal lost',
+      etaNote: positionNote(', before the signal was lost'),
+    };
   }
   if (!heardAt) return undefined;
   const ageMs = nowMs - Date.parse(heardAt);

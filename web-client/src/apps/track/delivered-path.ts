@@ -21,7 +21,11 @@ export function createDeliveredPath(delivery: Pick<DeliveryApi, 'track'>): { ele
     element.dataset.points = String(track.points.length);
     element.replaceChildren(
       el('h2', { id: 'delivered-path-heading', class: 'card-title' }, 'The way your order came'),
-      el('figure', { class: 'replay-path' }, drawReplayPath(track.points, track.points, track.destination, `The rider's path to you: ${track.points.length} positions.`)),
+      el(
+        'figure',
+        { class: 'replay-path' },
+        drawReplayPath(track.points, track.points, track.destination, `The rider's path to you: ${track.points.length} positions.`),
+      ),
     );
     element.hidden = false;
   };

@@ -27,7 +27,11 @@ export function createDeliveryView(map: MapSettings | null, loadProofImage?: Pro
   const status = el('p', { class: 'delivery-status', 'data-testid': 'delivery-status' });
   const riderName = el('dd', { 'data-testid': 'rider-name' }, '—');
   const eta = el('dd', { 'data-testid': 'eta' }, '—');
-  const arriving = el('p', { class: 'notice arriving', role: 'status', 'data-testid': 'arriving' }, 'Your rider is almost there: they are close to your address.');
+  const arriving = el(
+    'p',
+    { class: 'notice arriving', role: 'status', 'data-testid': 'arriving' },
+    'Your rider is almost there: they are close to your address.',
+  );
   arriving.hidden = true;
   // Issue 18 point 6: where this stop is in the rider's round (a count only).
   const stops = el('p', { class: 'stops', 'data-testid': 'stops', 'aria-live': 'polite' });
@@ -37,15 +41,15 @@ export function createDeliveryView(map: MapSettings | null, loadProofImage?: Pro
   const signal = el('p', { class: 'signal small', 'data-testid': 'rider-signal', 'data-freshness': '', 'aria-live': 'polite' });
   const etaNote = el('p', { class: 'eta-note small', 'data-testid': 'eta-freshness' });
   const whereabouts = createRiderWhereabouts(map);
-  const element = el('section', { class: 'card delivery', 'aria-labelledby': 'delivery-heading', 'data-testid': 'delivery' },
+  const element = el(
+    'section',
+    { class: 'card delivery', 'aria-labelledby': 'delivery-heading', 'data-testid': 'delivery' },
     el('h2', { id: 'delivery-heading', class: 'card-title' }, 'Delivery'),
     status,
     arriving,
     stops,
     proof.element,
-    el('dl', { class: 'facts' },
-      el('div', {}, el('dt', {}, 'Rider'), riderName),
-      el('div', {}, el('dt', {}, 'Arrival'), eta)),
+    el('dl', { class: 'facts' }, el('div', {}, el('dt', {}, 'Rider'), riderName), el('div', {}, el('dt', {}, 'Arrival'), eta)),
     etaNote,
     signal,
     whereabouts.element,
@@ -70,9 +74,14 @@ export function createDeliveryView(map: MapSettings | null, loadProofImage?: Pro
       stops.hidden = before === undefined;
       if (before !== undefined) setText(stops, stopsText(before));
       const estimate = state.eta;
-      setText(eta, estimate
-        ? `${formatDuration(estimate.minutes)} (around ${formatWhen(estimate.at)}), ${formatDistance(state.distanceKm ?? estimate.distanceKm)} away`
-        : tracking.status === 'delivered' ? 'Delivered' : 'Not known yet');
+      setText(
+        eta,
+        estimate
+          ? `${formatDuration(estimate.minutes)} (around ${formatWhen(estimate.at)}), ${formatDistance(state.distanceKm ?? estimate.distanceKm)} away`
+          : tracking.status === 'delivered'
+            ? 'Delivered'
+            : 'Not known yet',
+      );
       whereabouts.render(state);
       proof.render(tracking);
     },

@@ -10,7 +10,8 @@ export interface FeedbackView {
   render(state: TrackingState): void;
 }
 
-const thanks = (feedback: OrderFeedback) => `Thank you: you rated this delivery ${feedback.rating} out of 5.${feedback.comment ? ` “${feedback.comment}”` : ''}`;
+const thanks = (feedback: OrderFeedback) =>
+  `Thank you: you rated this delivery ${feedback.rating} out of 5.${feedback.comment ? ` “${feedback.comment}”` : ''}`;
 
 /**
  * Issue 18 point 7: once the order is delivered, the customer rates the delivery (1 to 5 stars
@@ -18,20 +19,40 @@ const thanks = (feedback: OrderFeedback) => `Thank you: you rated this delivery 
  */
 export function createFeedbackView(orders: OrdersApi, orderId: string): FeedbackView {
   const starInputs = [1, 2, 3, 4, 5].map((n) => el('input', { type: 'radio', name: 'rating', value: String(n), id: `rating-${n}`, required: '' }));
-  const stars = el('fieldset', { class: 'stars' },
+  const stars = el(
+    'fieldset',
+    { class: 'stars' },
     el('legend', {}, 'Your rating'),
-    ...starInputs.map((input, i) => el('label', { for: input.id, title: `${i + 1} out of 5` }, input, el('span', { 'aria-hidden': 'true' }, '★'), el('span', { class: 'visually-hidden' }, `${i + 1} star${i ? 's' : ''}`))));
+    ...starInputs.map((input, i) =>
+      el(
+        'label',
+        { for: input.id, title: `${i + 1} out of 5` },
+        input,
+        el('span', { 'aria-hidden': 'true' }, '★'),
+        el('span', { class: 'visually-hidden' }, `${i + 1} star${i ? 's' : ''}`),
+      ),
+    ),
+  );
   const comment = el('textarea', { id: 'rating-comment', name: 'comment', rows: '3', maxlength: String(FEEDBACK_COMMENT_MAX_LENGTH) });
   const submit = el('button', { type: 'submit', 'data-testid': 'rating-submit' }, 'Send rating');
   const problem = problemBox('rating-error');
-  const form = el('form', { class: 'rating-form', 'aria-label': 'Rate your delivery' },
+  const form = el(
+    'form',
+    { class: 'rating-form', 'aria-label': 'Rate your delivery' },
     stars,
     el('div', { class: 'field' }, el('label', { for: 'rating-comment' }, 'Comment (optional)'), comment),
-    submit);
+    submit,
+  );
   const done = el('p', { class: 'rating-done', role: 'status', 'data-testid': 'rating-result' });
   done.hidden = true;
-  const element = el('section', { class: 'card', 'aria-labelledby': 'rating-heading', 'data-testid': 'rating' },
-    el('h2', { id: 'rating-heading', class: 'card-title' }, 'How was your delivery?'), form, problem.element, done);
+  const element = el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'rating-heading', 'data-testid': 'rating' },
+    el('h2', { id: 'rating-heading', class: 'card-title' }, 'How was your delivery?'),
+    form,
+    problem.element,
+    done,
+  );
   element.hidden = true;
 
   const showDone = (text: string) => {
@@ -48,7 +69,8 @@ export function createFeedbackView(orders: OrdersApi, orderId: string): Feedback
     const text = comment.value.trim();
     submit.disabled = true;
     problem.show(null);
-    orders.rate(orderId, { rating, ...(text ? { comment: text } : {}) })
+    orders
+      .rate(orderId, { rating, ...(text ? { comment: text } : {}) })
       .then((feedback) => showDone(thanks(feedback)))
       .catch((err: unknown) => {
         if (err instanceof ApiError && err.code === 'already_rated') showDone('This delivery has already been rated. Thank you!');

@@ -10,9 +10,12 @@ export function addressLines(address: Address): string[] {
 }
 
 function itemRow(item: OrderItem): HTMLElement {
-  return el('li', {},
+  return el(
+    'li',
+    {},
     el('span', { class: 'item-name' }, `${item.quantity} × ${item.name}`),
-    el('span', { class: 'item-price' }, formatMoney(item.quantity * item.unitPriceCents)));
+    el('span', { class: 'item-price' }, formatMoney(item.quantity * item.unitPriceCents)),
+  );
 }
 
 /** What the customer ordered and where it is going, from the order as orders-service has it. */
@@ -20,12 +23,15 @@ export function createOrderDetailsView(): { element: HTMLElement; render(content
   const items = el('ul', { class: 'items', 'data-testid': 'order-items', 'aria-label': 'Items' });
   const total = el('p', { class: 'items-total', 'data-testid': 'order-total' });
   const address = el('address', { class: 'delivery-address', 'data-testid': 'delivery-address' });
-  const element = el('section', { class: 'card', 'aria-labelledby': 'details-heading' },
+  const element = el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'details-heading' },
     el('h2', { id: 'details-heading', class: 'card-title' }, 'Your order'),
     items,
     total,
     el('h3', { class: 'subheading' }, 'Delivering to'),
-    address);
+    address,
+  );
   element.hidden = true;
   let shown: OrderContents | undefined;
 

@@ -31,21 +31,25 @@ export function createPositionPlot(): { element: HTMLElement; render(input: Plot
     }
     const layout = layoutPlot(destination, rider, trail);
     const { center, size } = layout;
-    const picture = svg('svg', { viewBox: `0 0 ${size} ${size}`, role: 'img', 'aria-label': description, class: 'plot-svg' },
+    const picture = svg(
+      'svg',
+      { viewBox: `0 0 ${size} ${size}`, role: 'img', 'aria-label': description, class: 'plot-svg' },
       svg('title', {}, description),
       ...layout.rings.map((ring) => svg('circle', { class: 'plot-ring', cx: center, cy: center, r: ring.r })),
       ...layout.rings.map((ring) => svg('text', { class: 'plot-ring-label', x: center + 3, y: center - ring.r - 3 }, formatDistance(ring.km))),
       svg('text', { class: 'plot-north', x: center, y: 11, 'text-anchor': 'middle' }, 'N'),
-      layout.trail.length
-        ? svg('polyline', { class: 'plot-trail', points: [...layout.trail, layout.rider].map((p) => `${p.x},${p.y}`).join(' ') })
-        : null,
+      layout.trail.length ? svg('polyline', { class: 'plot-trail', points: [...layout.trail, layout.rider].map((p) => `${p.x},${p.y}`).join(' ') }) : null,
       svg('line', { class: 'plot-leg', x1: center, y1: center, x2: layout.rider.x, y2: layout.rider.y }),
-      svg('g', { class: 'plot-home', transform: `translate(${center} ${center})` },
-        svg('path', { d: 'M-8 1 L0 -7 L8 1 L6 1 L6 8 L-6 8 L-6 1 Z' })),
-      svg('g', { class: 'plot-rider', transform: `translate(${layout.rider.x} ${layout.rider.y})` },
+      svg('g', { class: 'plot-home', transform: `translate(${center} ${center})` }, svg('path', { d: 'M-8 1 L0 -7 L8 1 L6 1 L6 8 L-6 8 L-6 1 Z' })),
+      svg(
+        'g',
+        { class: 'plot-rider', transform: `translate(${layout.rider.x} ${layout.rider.y})` },
         svg('circle', { r: 9 }),
         // An arrowhead pointing where the rider is heading (0° = north, clockwise).
-        rider.heading !== undefined ? svg('path', { class: 'plot-heading', d: 'M0 -6 L5 4 L0 1.5 L-5 4 Z', transform: `rotate(${Math.round(rider.heading)})` }) : null),
+        rider.heading !== undefined
+          ? svg('path', { class: 'plot-heading', d: 'M0 -6 L5 4 L0 1.5 L-5 4 Z', transform: `rotate(${Math.round(rider.heading)})` })
+          : null,
+      ),
     );
     element.replaceChildren(picture);
   }

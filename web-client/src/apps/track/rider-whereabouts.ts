@@ -32,7 +32,10 @@ export function createRiderWhereabouts(map: MapSettings | null): { element: HTML
       const distanceKm = state.distanceKm;
       caption.hidden = !rider || !destination || distanceKm === undefined;
       if (rider && destination && distanceKm !== undefined) {
-        const approximate = rider.approximateMeters !== undefined ? ` Approximate position (within ${formatDistance(rider.approximateMeters / 1000)}) until the rider is close.` : '';
+        const approximate =
+          rider.approximateMeters !== undefined
+            ? ` Approximate position (within ${formatDistance(rider.approximateMeters / 1000)}) until the rider is close.`
+            : '';
         setText(caption, whereaboutsSentence(rider, destination, distanceKm) + approximate);
       }
       if (plot) {

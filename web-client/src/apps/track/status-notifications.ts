@@ -48,10 +48,13 @@ export function createStatusNotifications(env: NotificationEnvironment = browser
   };
   button.addEventListener('click', () => {
     button.disabled = true;
-    void env.requestPermission().catch(() => 'denied').finally(() => {
-      button.disabled = false;
-      refresh();
-    });
+    void env
+      .requestPermission()
+      .catch(() => 'denied')
+      .finally(() => {
+        button.disabled = false;
+        refresh();
+      });
   });
   refresh();
 

@@ -1,4 +1,11 @@
-import { orderLocationMessageSchema, orderSignalMessageSchema, orderStatusMessageSchema, orderTrackingMessageSchema, topics, type OrderReceiptMessage } from '@orderpulse/contracts';
+import {
+  orderLocationMessageSchema,
+  orderSignalMessageSchema,
+  orderStatusMessageSchema,
+  orderTrackingMessageSchema,
+  topics,
+  type OrderReceiptMessage,
+} from '@orderpulse/contracts';
 import { ApiClient, ApiError, fetchImageAsDataUrl } from '../shared/api-client.js';
 import { describeApiError } from '../shared/api-error-text.js';
 import { fetchClientConfig, type ClientConfig } from '../shared/client-config.js';
@@ -48,7 +55,9 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
     return;
   }
   const deliveryUrl = config.deliveryUrl.replace(/\/+$/, '');
-  const view = createTrackingView(config.map, (deliveryId) => fetchImageAsDataUrl(`${deliveryUrl}/deliveries/${encodeURIComponent(deliveryId)}/proof/file`, token));
+  const view = createTrackingView(config.map, (deliveryId) =>
+    fetchImageAsDataUrl(`${deliveryUrl}/deliveries/${encodeURIComponent(deliveryId)}/proof/file`, token),
+  );
   container.replaceChildren(view.root);
 
   const state = new TrackingState(orderId);
@@ -58,7 +67,9 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
   // Issue 18 point 7: the rating form, once delivered.
   const feedback = createFeedbackView(orders, orderId);
   view.extras.before(feedback.element);
-  const deliveredPath = config.customerPathAfterDelivery ? createDeliveredPath(new DeliveryApi(new ApiClient({ baseUrl: config.deliveryUrl, token: () => token }))) : undefined;
+  const deliveredPath = config.customerPathAfterDelivery
+    ? createDeliveredPath(new DeliveryApi(new ApiClient({ baseUrl: config.deliveryUrl, token: () => token })))
+    : undefined;
   if (deliveredPath) view.extras.append(deliveredPath.element);
   let liveState: ConnectionState = 'connecting';
   let denied = false;
@@ -74,13 +85,21 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
     const tracking = state.tracking;
     if (tracking?.arrivingAt && (tracking.status === 'picked_up' || tracking.status === 'in_transit') && announcedArrival !== tracking.deliveryId) {
       announcedArrival = tracking.deliveryId;
-      notifications.notify(`${state.order?.orderNumber ?? 'Your order'}: arriving`, 'Your rider is almost there: they are close to your address.', `${orderId}-arriving`);
+      notifications.notify(
+        `${state.order?.orderNumber ?? 'Your order'}: arriving`,
+        'Your rider is almost there: they are close to your address.',
+        `${orderId}-arriving`,
+      );
     }
     deliveredPath?.update(state);
     const order = state.order;
     if (!order || order.status === announcedStatus) return;
     if (announcedStatus !== undefined) {
-      notifications.notify(`${order.orderNumber}: ${ORDER_STATUS_LABELS[order.status]}`, `Your order is now “${ORDER_STATUS_LABELS[order.status]}”.`, order.orderId);
+      notifications.notify(
+        `${order.orderNumber}: ${ORDER_STATUS_LABELS[order.status]}`,
+        `Your order is now “${ORDER_STATUS_LABELS[order.status]}”.`,
+        order.orderId,
+      );
     }
     announcedStatus = order.status;
   };
@@ -132,19 +151,28 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
     deny(NOT_THIS_ORDER);
   });
   // Issue 17 point 1: "this page has it", for the admins' per-hop receipts (the broker keeps only the first per version).
-  const receipt = (topic: OrderReceiptMessage['topic'], version: number) => void client.publish(topics.orderReceipt(orderId), { topic, version }).catch(() => undefined);
-  client.subscribe({ topic: topics.orderStatus(orderId), schema: orderStatusMessageSchema, onMessage: (m) => {
-    if (state.applyStatus(m)) {
-      refresh();
-      receipt('status', m.version);
-    }
-  } });
-  client.subscribe({ topic: topics.orderTracking(orderId), schema: orderTrackingMessageSchema, onMessage: (m) => {
-    if (state.applyTracking(m)) {
-      refresh();
-      receipt('tracking', m.version);
-    }
-  } });
+  const receipt = (topic: OrderReceiptMessage['topic'], version: number) =>
+    void client.publish(topics.orderReceipt(orderId), { topic, version }).catch(() => undefined);
+  client.subscribe({
+    topic: topics.orderStatus(orderId),
+    schema: orderStatusMessageSchema,
+    onMessage: (m) => {
+      if (state.applyStatus(m)) {
+        refresh();
+        receipt('status', m.version);
+      }
+    },
+  });
+  client.subscribe({
+    topic: topics.orderTracking(orderId),
+    schema: orderTrackingMessageSchema,
+    onMessage: (m) => {
+      if (state.applyTracking(m)) {
+        refresh();
+        receipt('tracking', m.version);
+      }
+    },
+  });
   client.subscribe({
     topic: topics.orderLocation(orderId),
     schema: orderLocationMessageSchema,

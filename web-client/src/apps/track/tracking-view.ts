@@ -48,18 +48,25 @@ export function createTrackingView(map: MapSettings | null, loadProofImage?: Pro
   const orderDetails = createOrderDetailsView();
   const timeline = createTimelineView();
   const extras = el('div', { class: 'extras' });
-  const summary = el('section', { class: 'card', 'aria-live': 'polite', 'data-testid': 'order-summary' },
+  const summary = el(
+    'section',
+    { class: 'card', 'aria-live': 'polite', 'data-testid': 'order-summary' },
     el('p', { class: 'eyebrow' }, 'Order'),
     orderNumber,
     status,
     steps,
-    el('dl', { class: 'facts' },
+    el(
+      'dl',
+      { class: 'facts' },
       el('div', {}, el('dt', {}, 'Tracking number'), trackingNumber),
-      el('div', {}, el('dt', {}, 'Last updated'), el('dd', {}, updated))),
+      el('div', {}, el('dt', {}, 'Last updated'), el('dd', {}, updated)),
+    ),
   );
   const details = el('div', { class: 'stack' }, summary, delivery.element, orderDetails.element, timeline.element, extras);
 
-  const root = el('main', { class: 'page' },
+  const root = el(
+    'main',
+    { class: 'page' },
     el('header', { class: 'bar' }, el('a', { class: 'brand', href: '/track' }, 'orderpulse'), connection.element),
     accessError,
     details,
