@@ -11,6 +11,7 @@ import { connectRedisState, describeRedisUrl, type RedisState } from './redis-st
 import { createRefusals, type RefuseFn } from './refusals/refuse.js';
 import { truncateForLog } from './refusals/truncate.js';
 import { trackRiderPresence } from './presence/rider-presence.js';
+import { trackDeviceReceipts } from './receipts/device-receipts.js';
 import { createPersistentSessions } from './sessions/persistent-sessions.js';
 import { deliverQueuedFirst } from './sessions/resume-in-order.js';
 import { forgetSessionsTakenElsewhere } from './sessions/watch-other-brokers.js';
@@ -123,6 +124,7 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     closers.add('aedes', () => closeAedes(aedes, redis && (redis.isReady() ? SHARED_CLOSE_TIMEOUT_MS : SHARED_CLOSE_TIMEOUT_REDIS_DOWN_MS), logger));
     aedes.on('unsubscribe', (filters, client) => subscriptions.release(client, filters));
     trackRiderPresence({ aedes, claimsOf: (client) => sessionOf(client)?.claims, logger });
+    trackDeviceReceipts({ aedes, claimsOf: (client) => sessionOf(client)?.claims, logger });
     await forgetSessionsTakenElsewhere(aedes, persistentSessions);
     registerConnectedClientsGauge(metrics.registry, () => aedes.connectedClients);
     registerPersistentSessionsGauge(metrics.registry, persistentSessions.size);

@@ -118,3 +118,47 @@ export const orderSignalMessageSchema = z.object({
   lostAt: isoDateTime.optional(),
 });
 export type OrderSignalMessage = z.infer<typeof orderSignalMessageSchema>;
+
+/**
+ * Issue 17 point 1, on `admin/receipts/<orderId>` (not retained, admins only). `published`: the
+ * notifier's publish of a customer message and when the broker's PUBACK came back. `device`:
+ * the broker got the first customer device's receipt of that (topic, version), or saw
+ * that no customer device was subscribed when it was published (`watching: false`).
+ */
+export const hopReceiptSchema = z.discriminatedUnion('hop', [
+  z.object({
+    hop: z.literal('published'),
+    orderId: z.uuid(),
+    eventId: z.uuid().optional(),
+    topic: z.string().max(200),
+    version: z.number().int().min(1),
+    publishedAt: isoDateTime,
+    pubackAt: isoDateTime,
+  }),
+  z.object({
+    hop: z.literal('device'),
+    orderId: z.uuid(),
+    topic: z.string().max(200),
+    version: z.number().int().min(1),
+    watching: z.boolean(),
+    /** When the broker got the first customer device's receipt of it; absent when nobody was watching. */
+    deviceAckAt: isoDateTime.optional(),
+  }),
+]);
+export type HopReceipt = z.infer<typeof hopReceiptSchema>;
+
+/** Issue 17 point 1: `GET /receipts/:orderId` of orders-service and delivery-service (admins): when RabbitMQ confirmed each recent event. */
+export const confirmReceiptsResponseSchema = z.object({
+  orderId: z.uuid(),
+  receipts: z.array(
+    z.object({ eventId: z.string(), type: z.string(), version: z.number().int().min(1), occurredAt: isoDateTime.optional(), confirmedAt: isoDateTime }),
+  ),
+});
+export type ConfirmReceiptsResponse = z.infer<typeof confirmReceiptsResponseSchema>;
+
+/** Issue 17 point 1: the largest payload a customer device may publish on `orders/<orderId>/receipt`. */
+export const ORDER_RECEIPT_MAX_BYTES = 128;
+
+/** Issue 17 point 1, published (not retained) by a customer's page on `orders/<orderId>/receipt` once it applied a status or tracking message. */
+export const orderReceiptMessageSchema = z.object({ topic: z.enum(['status', 'tracking']), version: z.number().int().min(1) });
+export type OrderReceiptMessage = z.infer<typeof orderReceiptMessageSchema>;

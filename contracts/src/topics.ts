@@ -15,7 +15,11 @@ export const topics = {
   orderLocation: (orderId: string) => `orders/${assertId('orderId', orderId)}/location`,
   /** Retained, by the notifier: how fresh the rider's signal is, while the rider is on the way. */
   orderSignal: (orderId: string) => `orders/${assertId('orderId', orderId)}/signal`,
+  /** Issue 17 point 1: written only by the order's customer devices, "this page applied that message" (the broker turns it into an admin receipt). */
+  orderReceipt: (orderId: string) => `orders/${assertId('orderId', orderId)}/receipt`,
   adminOrders: () => 'admin/orders',
+  /** Issue 17 point 1: per-hop receipts of one order's messages (the notifier's PUBACKs, the first customer device's), admins only. */
+  adminReceipts: (orderId: string) => `admin/receipts/${assertId('orderId', orderId)}`,
   riderAssignments: (riderId: string) => `riders/${assertId('riderId', riderId)}/assignments`,
   riderDeliveryStatus: (riderId: string, deliveryId: string) =>
     `riders/${assertId('riderId', riderId)}/deliveries/${assertId('deliveryId', deliveryId)}/status`,
@@ -27,12 +31,18 @@ export const topics = {
 } as const;
 
 export type ParsedTopic =
-  | { kind: 'order-status' | 'order-tracking' | 'order-location' | 'order-signal'; orderId: string }
+  | { kind: 'order-status' | 'order-tracking' | 'order-location' | 'order-signal' | 'order-receipt'; orderId: string }
   | { kind: 'admin-orders' }
   | { kind: 'rider-assignments' | 'rider-location' | 'rider-heartbeat' | 'rider-presence'; riderId: string }
   | { kind: 'rider-delivery-status'; riderId: string; deliveryId: string };
 
-const ORDER_KINDS = { status: 'order-status', tracking: 'order-tracking', location: 'order-location', signal: 'order-signal' } as const;
+const ORDER_KINDS = {
+  status: 'order-status',
+  tracking: 'order-tracking',
+  location: 'order-location',
+  signal: 'order-signal',
+  receipt: 'order-receipt',
+} as const;
 const RIDER_KINDS = { assignments: 'rider-assignments', location: 'rider-location', heartbeat: 'rider-heartbeat', presence: 'rider-presence' } as const;
 
 /** Recognises a concrete (wildcard-free) topic; anything else is `null`. */

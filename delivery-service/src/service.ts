@@ -72,7 +72,7 @@ export async function startDeliveryService(config: DeliveryConfig, logger: Logge
     const store = overrides.store ?? (await openDeliveryStore(config, logger));
     if (!overrides.store) closers.add('delivery store', () => store.close());
 
-    const { connection, registry, relay } = await openEventPipeline<DeliveryEvent>({
+    const { connection, registry, relay, confirmReceipts } = await openEventPipeline<DeliveryEvent>({
       service: 'delivery-service',
       amqpUrl: config.AMQP_URL,
       namespace: config.AMQP_NAMESPACE,
@@ -142,6 +142,7 @@ export async function startDeliveryService(config: DeliveryConfig, logger: Logge
       corsOrigins: config.CORS_ORIGINS,
       trackRetention,
       customerTrackAfterDelivery: config.CUSTOMER_TRACK_AFTER_DELIVERY,
+      confirmReceipts,
     });
     const server = await listen(app, config.DELIVERY_PORT, config.HOST);
     closers.add('HTTP server', () => server.close());

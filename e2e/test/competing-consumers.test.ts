@@ -165,7 +165,7 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
           if (res.status === 409) conflicts += 1;
           expect(res.status).toBe(200);
         }
-        const delivery = await waitFor(() => deliveryClients[i % 2]!.deliveryOf(order.id), `the delivery of order ${order.id}`, 30_000, 50);
+        const delivery = await waitFor(() => deliveryClients[i % 2]!.deliveryOf(order.id), `the delivery of order ${order.id}`, 120_000, 50);
         expect((await retried(() => deliveryClients[(i + 1) % 2]!.assign(delivery.id, riderIds[i % riderIds.length]!))).status).toBe(200);
         for (const [step, status] of DELIVERY_STEPS.entries()) {
           const res = await retried(() => deliveryClients[(i + step) % 2]!.changeStatus(delivery.id, { status }));

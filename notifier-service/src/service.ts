@@ -23,6 +23,7 @@ import { createNotifierMetrics } from './metrics.js';
 import { connectMqttPublisher, type MqttPublisher } from './mqtt/mqtt-publisher.js';
 import { createRiderAssignmentsClient } from './delivery-client/rider-assignments-client.js';
 import { startSignalRelay } from './freshness/signal-relay.js';
+import { hopReceiptMessage, isReceipted } from './messages/hop-receipt.js';
 
 export type NotifierSettings = Omit<NotifierConfig, 'NODE_ENV' | 'LOG_LEVEL'>;
 
@@ -68,7 +69,16 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
       publishTimeoutMs: config.MQTT_PUBLISH_TIMEOUT_MS,
-      onPubAck: (_message, seconds) => metrics.pubAckSeconds.observe(seconds),
+      onPubAck: (message, seconds, times) => {
+        // Hop receipts are the admins' side traffic: neither counted as published nor timed.
+        if (message.kind === 'hop-receipt') return;
+        metrics.pubAckSeconds.observe(seconds);
+        // Issue 17 point 1: the admins' receipt of this hop, sent after the PUBACK and never awaited (the event's ack does not wait for it).
+        if (!isReceipted(message)) return;
+        publisher.publish(hopReceiptMessage(message, times)).catch((err: Error) => {
+          logger.warn({ orderId: message.cause.orderId, eventId: message.cause.eventId, topic: message.topic, err: err.message }, 'hop receipt not published');
+        });
+      },
     });
     closers.add('mqtt', () => publisher.close());
 

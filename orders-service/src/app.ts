@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import { createHttpApp, type ReadinessChecks, type Registry } from '@orderpulse/service-kit';
+import { createHttpApp, type ConfirmReceipts, type ReadinessChecks, type Registry } from '@orderpulse/service-kit';
 import type { OrderUseCaseDeps } from './domain/order-use-case-deps.js';
 import type { OrderAccess } from './auth/order-access.js';
 import type { AttemptGuards } from './auth/attempt-limiters.js';
@@ -7,6 +7,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { feedbackRoutes } from './routes/feedback-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { trackingRoutes } from './routes/tracking-routes.js';
+import { receiptsRoutes } from './routes/receipts-routes.js';
 
 export interface OrdersAppDeps extends OrderUseCaseDeps {
   registry: Registry;
@@ -17,6 +18,8 @@ export interface OrdersAppDeps extends OrderUseCaseDeps {
   attemptGuards: AttemptGuards;
   /** X-Forwarded-For is trusted only with this > 0 (config: TRUST_PROXY_HOPS). */
   trustProxyHops?: number;
+  /** Issue 17 point 1: when RabbitMQ confirmed the recent events (GET /receipts/:orderId). */
+  confirmReceipts?: ConfirmReceipts;
 }
 
 /** The orders HTTP API on service-kit's scaffold. Does not listen: see service.ts. */
@@ -28,6 +31,7 @@ export function createOrdersApp(deps: OrdersAppDeps): Koa {
     orderRoutes(deps, access),
     trackingRoutes(deps, access, attemptGuards.trackingLookup),
     feedbackRoutes(deps, access),
+    receiptsRoutes(deps.confirmReceipts, access.guards.hopReceipts),
   ];
   for (const router of routers) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));

@@ -60,7 +60,7 @@ export async function startOrdersService(config: OrdersConfig, logger: Logger, o
     const repository = overrides.repository ?? (await openOrderRepository(config, logger));
     if (!overrides.repository) closers.add('order store', () => repository.close());
 
-    const { connection, registry, relay } = await openEventPipeline<OrderEvent>({
+    const { connection, registry, relay, confirmReceipts } = await openEventPipeline<OrderEvent>({
       service: 'orders-service',
       amqpUrl: config.AMQP_URL,
       namespace: config.AMQP_NAMESPACE,
@@ -98,6 +98,7 @@ export async function startOrdersService(config: OrdersConfig, logger: Logger, o
       readiness: () => ({ amqp: connection.isConnected(), store: repository.isReady() }),
       corsOrigins: config.CORS_ORIGINS,
       trustProxyHops: config.TRUST_PROXY_HOPS,
+      confirmReceipts,
       attemptGuards: await openAttemptGuards(config, logger, registry, closers),
       access: createOrderAccess({
         tokens: createTokenService(config.JWT_SECRET),

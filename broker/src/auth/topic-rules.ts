@@ -14,6 +14,7 @@ import {
   isValidFilter,
   isValidTopicName,
   levelsOf,
+  ORDER_RECEIPT_MAX_BYTES,
   RIDER_HEARTBEAT_MAX_BYTES,
   type Levels,
   type Role,
@@ -43,7 +44,8 @@ function grantsFor(claims: TokenClaims): GrantList {
   switch (claims.role) {
     case 'customer': {
       const order = `orders/${claims.orderId}`;
-      return { subscribe: [`${order}/status`, `${order}/tracking`, `${order}/location`, `${order}/signal`], publish: [] };
+      // Its page's receipts (issue 17 point 1): its own order only; the broker turns them into admin receipts.
+      return { subscribe: [`${order}/status`, `${order}/tracking`, `${order}/location`, `${order}/signal`], publish: [`${order}/receipt`] };
     }
     case 'rider': {
       const own = `riders/${claims.riderId}`;
@@ -106,10 +108,11 @@ export function publishDecision(access: Access | undefined, topic: string): Deci
 
 /**
  * A topic whose payloads must stay smaller than the broker's general limit: a heartbeat says
- * only "still here", so anything bigger is not one. Undefined: the general limit applies.
+ * only "still here" and a customer's receipt names a topic and a version, so anything bigger is not one. Undefined: the general limit applies.
  */
 export function topicPayloadLimit(topic: string): number | undefined {
-  return topic.startsWith('riders/') && topic.endsWith('/heartbeat') ? RIDER_HEARTBEAT_MAX_BYTES : undefined;
+  if (topic.startsWith('riders/') && topic.endsWith('/heartbeat')) return RIDER_HEARTBEAT_MAX_BYTES;
+  return topic.startsWith('orders/') && topic.endsWith('/receipt') ? ORDER_RECEIPT_MAX_BYTES : undefined;
 }
 
 /** Runs for every delivery, retained messages included, so it must stay cheap: it allocates nothing when it allows. */

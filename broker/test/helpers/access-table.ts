@@ -8,11 +8,13 @@ export const TOPIC_CLASSES = [
   { label: 'A/tracking', short: 'A/tr', topic: `orders/${orderA}/tracking` },
   { label: 'A/location', short: 'A/lo', topic: `orders/${orderA}/location` },
   { label: 'A/signal', short: 'A/sg', topic: `orders/${orderA}/signal` },
+  { label: 'A/receipt', short: 'A/rc', topic: `orders/${orderA}/receipt` },
   { label: 'B/status', short: 'B/st', topic: `orders/${orderB}/status` },
   { label: 'orders/+/status', short: 'o/+/s', topic: 'orders/+/status' },
   { label: 'orders/#', short: 'o/#', topic: 'orders/#' },
   { label: 'admin/orders', short: 'ad/o', topic: 'admin/orders' },
   { label: 'admin/#', short: 'ad/#', topic: 'admin/#' },
+  { label: 'A/receipts', short: 'ad/rA', topic: `admin/receipts/${orderA}` },
   { label: 'X/assignments', short: 'X/as', topic: `riders/${riderX}/assignments` },
   { label: 'Y/assignments', short: 'Y/as', topic: `riders/${riderY}/assignments` },
   { label: 'X/deliveries/D/status', short: 'X/d/s', topic: `riders/${riderX}/deliveries/${delivery}/status` },
@@ -32,15 +34,15 @@ export type Rights = 'S' | 'P' | 'SP' | '-';
 
 // prettier-ignore
 const TABLE: Record<Persona, Rights[]> = {
-  //               A/st  A/tr  A/lo  A/sg  B/st  o/+/s o/#   ad/o  ad/#  X/as  Y/as  X/d/s X/loc r/+/l X/hb  X/pr  r/+/h $SYS  #
-  anonymous:       ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
-  customerA:       ['S',  'S',  'S',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
-  customerB:       ['-',  '-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
-  riderX:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  'SP', 'SP', '-',  'SP', 'S',  '-',  '-',  '-'],
-  riderY:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
-  admin:           ['S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  '-'],
-  notifier:        ['SP', 'SP', 'SP', 'SP', 'SP', 'S',  'S',  'SP', 'S',  'SP', 'SP', '-',  '-',  '-',  'S',  'S',  'S',  '-',  '-'],
-  deliveryService: ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  'S',  'S',  '-',  '-',  '-',  '-',  '-'],
+  //               A/st  A/tr  A/lo  A/sg  A/rc  B/st  o/+/s o/#   ad/o  ad/#  ad/rA X/as  Y/as  X/d/s X/loc r/+/l X/hb  X/pr  r/+/h $SYS  #
+  anonymous:       ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  customerA:       ['S',  'S',  'S',  'S',  'P',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  customerB:       ['-',  '-',  '-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  riderX:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  'SP', 'SP', '-',  'SP', 'S',  '-',  '-',  '-'],
+  riderY:          ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-'],
+  admin:           ['S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  'S',  '-'],
+  notifier:        ['SP', 'SP', 'SP', 'SP', 'SP', 'SP', 'S',  'S',  'SP', 'S',  'SP', 'SP', 'SP', '-',  '-',  '-',  'S',  'S',  'S',  '-',  '-'],
+  deliveryService: ['-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  '-',  'S',  'S',  'S',  '-',  '-',  '-',  '-',  '-'],
 };
 
 /** The expected rights of one persona, by topic label. */

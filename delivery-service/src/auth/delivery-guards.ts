@@ -70,5 +70,6 @@ export function createDeliveryGuards(tokens: TokenService, deps: Pick<DeliveryUs
     readProofFile: proofViewers,
     punctuality: adminOnly,
     setRiderStops: adminOnly,
+    hopReceipts: adminOnly,
   };
 }

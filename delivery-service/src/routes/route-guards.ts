@@ -17,4 +17,6 @@ export interface DeliveryRouteGuards {
   punctuality: RouterMiddleware;
   /** Issue 18 point 6: the dispatcher sets the order of a rider's stops (admins). */
   setRiderStops: RouterMiddleware;
+  /** Issue 17 point 1: when RabbitMQ confirmed an order's recent events (admins). */
+  hopReceipts: RouterMiddleware;
 }

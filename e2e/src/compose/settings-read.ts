@@ -8,7 +8,8 @@ function configFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return configFiles(path);
-    return entry.name === 'config.ts' ? [path] : [];
+    // config.ts, and the setting groups a config.ts spreads from elsewhere (track/track-settings.ts).
+    return entry.name === 'config.ts' || entry.name.endsWith('-settings.ts') ? [path] : [];
   });
 }
 

@@ -15,7 +15,8 @@ export interface MqttPublisherOptions {
   reconnectBackoff?: BackoffOptions;
   /** Retained topics whose last message is kept to publish again after a reconnect. */
   retainedMemoryCapacity?: number;
-  onPubAck?: (message: MqttMessage, seconds: number) => void;
+  /** `sentAt` and `ackedAt` are wall-clock times (ms since the epoch) of the PUBLISH and its PUBACK. */
+  onPubAck?: (message: MqttMessage, seconds: number, times: { sentAt: number; ackedAt: number }) => void;
 }
 
 export interface MqttPublisher {
@@ -64,9 +65,10 @@ export async function connectMqttPublisher(options: MqttPublisherOptions): Promi
       await connection.whenConnected(deadline - performance.now());
       if (message.retain) retained.set(message.topic, message);
       const sent = performance.now();
+      const sentAt = Date.now();
       const acked = client.publishAsync(message.topic, message.payload, { qos: 1, retain: message.retain });
       await withDeadline(acked, deadline - sent, `PUBACK for ${message.topic}`);
-      options.onPubAck?.(message, (performance.now() - sent) / 1000);
+      options.onPubAck?.(message, (performance.now() - sent) / 1000, { sentAt, ackedAt: Date.now() });
     },
     isConnected: connection.isConnected,
     close: connection.close,

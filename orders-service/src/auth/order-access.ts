@@ -45,6 +45,7 @@ export function createOrderAccess(settings: OrderAccessSettings): OrderAccess {
     guards: {
       rateOrder: rateOwnOrder,
       readFeedback: requireRole(tokens, 'admin'),
+      hopReceipts: requireRole(tokens, 'admin'),
       createOrder: open,
       lookUpTracking: open,
       listOrders: requireRole(tokens, 'admin'),

@@ -10,4 +10,6 @@ export interface OrderRouteGuards {
   /** Issue 18 point 7: only the order's customer rates it; admins read the ratings. */
   rateOrder: RouterMiddleware;
   readFeedback: RouterMiddleware;
+  /** Issue 17 point 1: when RabbitMQ confirmed an order's recent events (admins). */
+  hopReceipts: RouterMiddleware;
 }

@@ -5,6 +5,7 @@ import { namespaced } from '../amqp/topology.js';
 import type { Logger } from '../logger.js';
 import { createMetricsRegistry, type Registry } from '../metrics.js';
 import type { CloserStack } from '../shutdown.js';
+import { ConfirmReceipts } from './confirm-receipts.js';
 import { createOutboxMetrics } from './outbox-metrics.js';
 import { OutboxRelay } from './outbox-relay.js';
 import type { OutboxStore } from './outbox-store.js';
@@ -32,6 +33,8 @@ export interface EventPipeline<E extends DomainEvent> {
   connection: AmqpConnection;
   registry: Registry;
   relay: OutboxRelay<E>;
+  /** Issue 17 point 1: when RabbitMQ confirmed each recent event, per order (served to admins by the service). */
+  confirmReceipts: ConfirmReceipts;
 }
 
 /**
@@ -63,8 +66,10 @@ export async function openEventPipeline<E extends DomainEvent>(options: EventPip
     aggregateIdField: options.aggregateIdField,
   });
   closers.add('outbox relay', () => relay.stop());
+  const confirmReceipts = new ConfirmReceipts();
+  relay.on('published', (event, confirmedAtMs) => confirmReceipts.record(event, confirmedAtMs));
   // Events whose publish failed while RabbitMQ was away go out as soon as it is back, not at the
   // next sweep (and fresh ones too: the instance that wrote them saw its own publish fail).
   connection.manager.on('connect', () => void relay.sweep({ freshToo: true }));
-  return { connection, registry, relay };
+  return { connection, registry, relay, confirmReceipts };
 }

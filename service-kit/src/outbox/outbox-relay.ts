@@ -4,7 +4,8 @@ import type { OutboxMetrics } from './outbox-metrics.js';
 import { OutboxDrainBusyError, type OutboxEvent, type OutboxNudge, type OutboxStore } from './outbox-store.js';
 
 export interface OutboxRelayEvents<E> {
-  published: [event: E];
+  /** `confirmedAtMs`: when RabbitMQ's confirm arrived (before the event left the outbox). */
+  published: [event: E, confirmedAtMs: number];
   'publish-failed': [event: E, error: Error];
 }
 
@@ -143,8 +144,10 @@ export class OutboxRelay<E extends OutboxEvent> extends EventEmitter<OutboxRelay
       if (this.stopped) return;
       if (graceMs > 0 && event.occurredAt !== undefined && Math.abs(now - Date.parse(event.occurredAt)) < graceMs) return;
       const ids = { [this.idField]: aggregateId, ...correlationOf(event), eventId: event.id, type: event.type, version: event.version };
+      let confirmedAtMs: number;
       try {
         await publisher.publish(event);
+        confirmedAtMs = Date.now();
       } catch (err) {
         metrics?.publishFailures.inc({ type: event.type });
         logger.warn({ ...ids, err: (err as Error).message }, 'event publish failed; left in the outbox for the next sweep');
@@ -155,7 +158,7 @@ export class OutboxRelay<E extends OutboxEvent> extends EventEmitter<OutboxRelay
       this.publishedCount += 1;
       metrics?.published.inc({ type: event.type });
       logger.info(ids, 'event published');
-      this.emit('published', event);
+      this.emit('published', event, confirmedAtMs);
     }
   }
 }

@@ -1,5 +1,6 @@
 import {
   adminFeedMessageSchema,
+  hopReceiptSchema,
   orderSnapshotSchema,
   orderStatusMessageSchema,
   riderHeartbeatSchema,
@@ -26,6 +27,8 @@ import { createOrderPanel } from './order-panel.js';
 import { OrdersStore } from './orders-store.js';
 import { createOrdersTableView } from './orders-table-view.js';
 import { RidersModel } from './riders-model.js';
+import { ReceiptsModel } from './receipts-model.js';
+import { createHopStatsView } from './receipts-view.js';
 import { createRidersView } from './riders-view.js';
 
 const PAGE_SIZE = 50;
@@ -38,6 +41,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
   const store = new OrdersStore();
   const riders = new RidersModel();
   const fleet = new FleetModel();
+  const receipts = new ReceiptsModel();
   const live = openLiveConnection({ url: config.mqttWsUrl, role: 'admin', token, clientIdPrefix: 'admin' });
   let ended = false;
   const end = (notice?: string) => {
@@ -54,6 +58,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     riders,
     live,
     map: config.map,
+    receipts,
     failed(err) {
       if (err instanceof ApiError && err.status === 401) end(EXPIRED);
       return describeApiError(err);
@@ -112,6 +117,7 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
           'div',
           { class: 'stack' },
           panel.element,
+          createHopStatsView(receipts),
           lateness,
           createFleetView(fleet, config.map, openOrder),
           punctuality,
@@ -141,10 +147,18 @@ export function startConsole(container: HTMLElement, config: ClientConfig, token
     onMessage: (entry) => {
       feed.add(entry);
       fleet.applyFeed(entry);
+      receipts.applyFeed(entry);
       if (entry.type !== 'order.created') return;
       const snapshot = orderSnapshotSchema.safeParse(entry.data);
       if (snapshot.success) store.upsertSnapshot(snapshot.data);
     },
+  });
+  // Issue 17 point 1: the notifier's and the broker's receipts of every order's messages.
+  live.subscribe({
+    topic: 'admin/receipts/+',
+    schema: hopReceiptSchema,
+    versionOf: () => undefined,
+    onMessage: (receipt) => receipts.applyReceipt(receipt),
   });
   live.subscribe({
     topic: 'riders/+/presence',

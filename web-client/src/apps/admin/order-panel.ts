@@ -7,6 +7,7 @@ import { createDeliverySection } from './delivery-section.js';
 import { feedbackText } from './ratings-view.js';
 import { createStatusForm } from './status-form.js';
 import { createReplayView } from './replay-view.js';
+import { createOrderReceiptsView } from './receipts-view.js';
 
 export interface OrderPanel {
   readonly element: HTMLElement;
@@ -70,6 +71,7 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
   const statusForm = createStatusForm(deps, (snapshot) => showSnapshot(snapshot));
   const delivery = createDeliverySection(deps);
   const replay = createReplayView(deps, deps.map ?? null);
+  const receipts = deps.receipts ? createOrderReceiptsView(deps, deps.receipts) : undefined;
   const element = el(
     'section',
     { class: 'card panel', 'aria-labelledby': 'panel-heading', 'data-testid': 'order-panel' },
@@ -77,6 +79,7 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
     problem.element,
     details,
     statusForm.element,
+    receipts?.element ?? null,
     delivery.element,
     replay.element,
   );
@@ -123,6 +126,7 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
     snapshot = undefined;
     delivery.close();
     replay.close();
+    receipts?.close();
     element.hidden = true;
     if (closed) onClose(closed);
   }
@@ -144,6 +148,7 @@ export function createOrderPanel(deps: ConsoleDeps, onClose: (orderId: string) =
       element.hidden = false;
       syncFromStore();
       delivery.open(id);
+      receipts?.open(id);
       load(id);
       element.scrollIntoView?.({ block: 'nearest' });
       heading.focus({ preventScroll: true });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  confirmReceiptsResponseSchema,
+  type ConfirmReceiptsResponse,
   deliverySnapshotSchema,
   deliveryStatusSchema,
   deliveryTrackSchema,
@@ -102,6 +104,11 @@ export class DeliveryApi {
   }
 
   /** Issue 18 point 5: on-time rate and ETA accuracy of the deliveries handed over in [from, to) (admin). */
+  /** Issue 17 point 1: when RabbitMQ confirmed the recent delivery events of an order (admin). */
+  hopReceipts(orderId: string): Promise<ConfirmReceiptsResponse> {
+    return this.http.request('GET', `/receipts/${encodeURIComponent(orderId)}`, { schema: confirmReceiptsResponseSchema });
+  }
+
   punctuality(from: Date, to: Date): Promise<PunctualityReport> {
     const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
     return this.http.request('GET', `/stats/punctuality?${query.toString()}`, { schema: punctualityReportSchema });

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { orderFeedbackSchema, orderNumberSchema, orderSnapshotSchema, type OrderFeedback, type OrderSnapshot, type OrderStatus } from '@orderpulse/contracts';
+import {
+  confirmReceiptsResponseSchema,
+  type ConfirmReceiptsResponse,
+  orderFeedbackSchema,
+  orderNumberSchema,
+  orderSnapshotSchema,
+  type OrderFeedback,
+  type OrderSnapshot,
+  type OrderStatus,
+} from '@orderpulse/contracts';
 import type { ApiClient } from './api-client.js';
 
 const loginSchema = z.object({ token: z.string().min(1), expiresAt: z.string(), role: z.literal('admin') });
@@ -59,6 +68,11 @@ export class OrdersApi {
   /** Issue 18 point 7: the average rating and the newest ratings (admin). */
   feedbackSummary(): Promise<FeedbackSummary> {
     return this.http.request('GET', '/feedback', { schema: feedbackSummarySchema });
+  }
+
+  /** Issue 17 point 1: when RabbitMQ confirmed the order's recent events (admin). */
+  hopReceipts(orderId: string): Promise<ConfirmReceiptsResponse> {
+    return this.http.request('GET', `/receipts/${encodeURIComponent(orderId)}`, { schema: confirmReceiptsResponseSchema });
   }
 
   changeStatus(orderId: string, change: StatusChange): Promise<OrderSnapshot> {

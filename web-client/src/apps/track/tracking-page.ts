@@ -1,4 +1,11 @@
-import { orderLocationMessageSchema, orderSignalMessageSchema, orderStatusMessageSchema, orderTrackingMessageSchema, topics } from '@orderpulse/contracts';
+import {
+  orderLocationMessageSchema,
+  orderSignalMessageSchema,
+  orderStatusMessageSchema,
+  orderTrackingMessageSchema,
+  topics,
+  type OrderReceiptMessage,
+} from '@orderpulse/contracts';
 import { ApiClient, ApiError, fetchImageAsDataUrl } from '../shared/api-client.js';
 import { describeApiError } from '../shared/api-error-text.js';
 import { fetchClientConfig, type ClientConfig } from '../shared/client-config.js';
@@ -143,8 +150,29 @@ export async function startTrackingPage(container: HTMLElement, orderId: string,
     console.warn(`subscription refused: ${topic}`);
     deny(NOT_THIS_ORDER);
   });
-  client.subscribe({ topic: topics.orderStatus(orderId), schema: orderStatusMessageSchema, onMessage: (m) => state.applyStatus(m) && refresh() });
-  client.subscribe({ topic: topics.orderTracking(orderId), schema: orderTrackingMessageSchema, onMessage: (m) => state.applyTracking(m) && refresh() });
+  // Issue 17 point 1: "this page has it", for the admins' per-hop receipts (the broker keeps only the first per version).
+  const receipt = (topic: OrderReceiptMessage['topic'], version: number) =>
+    void client.publish(topics.orderReceipt(orderId), { topic, version }).catch(() => undefined);
+  client.subscribe({
+    topic: topics.orderStatus(orderId),
+    schema: orderStatusMessageSchema,
+    onMessage: (m) => {
+      if (state.applyStatus(m)) {
+        refresh();
+        receipt('status', m.version);
+      }
+    },
+  });
+  client.subscribe({
+    topic: topics.orderTracking(orderId),
+    schema: orderTrackingMessageSchema,
+    onMessage: (m) => {
+      if (state.applyTracking(m)) {
+        refresh();
+        receipt('tracking', m.version);
+      }
+    },
+  });
   client.subscribe({
     topic: topics.orderLocation(orderId),
     schema: orderLocationMessageSchema,

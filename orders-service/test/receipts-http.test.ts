@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { OrderSnapshot } from '@orderpulse/contracts';
+import { deleteAmqpNamespace, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { DELIVERY_EVENTS_QUEUE } from '../src/messaging/delivery-events-consumer.js';
+import type { RunningOrdersService } from '../src/service.js';
+import { httpClient } from './support/http-client.js';
+import { aNewOrder } from './support/order-factories.js';
+import { adminToken, amqpUrl, startServiceUnderTest } from './support/service-under-test.js';
+
+/** Issue 17 point 1: GET /receipts/:orderId, when RabbitMQ confirmed each of the order's events (real RabbitMQ). */
+describe('orders HTTP API: confirm receipts', () => {
+  const namespace = testNamespace('orders-receipts');
+  let service: RunningOrdersService;
+  let admin: ReturnType<typeof httpClient>;
+
+  beforeAll(async () => {
+    service = await startServiceUnderTest(namespace);
+    admin = httpClient(service.url, await adminToken());
+  });
+  afterAll(async () => {
+    await service?.close();
+    await deleteAmqpNamespace(amqpUrl(), namespace, [DELIVERY_EVENTS_QUEUE]);
+  });
+
+  it('when an order is created and confirmed, then an admin reads when RabbitMQ confirmed each event, after it was written', async () => {
+    const created = await httpClient(service.url).post('/orders', aNewOrder());
+    const order = created.body as OrderSnapshot & { trackingToken: string };
+    expect((await admin.patch(`/orders/${order.id}/status`, { status: 'confirmed' })).status).toBe(200);
+    const body = await waitFor(async () => {
+      const response = await admin.get(`/receipts/${order.id}`);
+      return response.body.receipts?.length === 2 ? response.body : undefined;
+    }, 'two confirm receipts');
+    expect(body.receipts.map((r: { version: number }) => r.version)).toEqual([1, 2]);
+    for (const receipt of body.receipts) expect(Date.parse(receipt.confirmedAt)).toBeGreaterThanOrEqual(Date.parse(receipt.occurredAt));
+    // The customer's own token is not enough.
+    expect((await httpClient(service.url, order.trackingToken).get(`/receipts/${order.id}`)).status).toBe(403);
+  });
+
+  it('when the order id is not a uuid, then 400 names it; without a token, 401', async () => {
+    const bad = await admin.get('/receipts/not-a-uuid');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/orderId/);
+    expect((await httpClient(service.url).get('/receipts/6f1c1b8e-2f4a-4c1e-9a53-0c7f5a1e0001')).status).toBe(401);
+  });
+});
