@@ -87,7 +87,8 @@ describeIfAvailable('in the browser: per-hop receipts of a status change in the 
     // RabbitMQ may confirm after it delivered to the notifier (it confirms once on disk): the confirm and the broker's hop both follow the write.
     expect(written).toBeLessThanOrEqual(confirmed!);
     expect(written).toBeLessThanOrEqual(broker!);
-    expect(broker).toBeLessThanOrEqual(device!);
+    // The broker hands the message to subscribers before it PUBACKs the notifier, so the page's receipt may come first.
+    expect(written).toBeLessThanOrEqual(device!);
     expect(device! - written!).toBeLessThan(10_000);
     await waitForText(row.locator('td[data-hop="device"]'), /^\d\d:\d\d:\d\d\.\d{3} \+\d+ ms$/);
     // The p50/p99 panel has counted the hops it saw.
@@ -144,7 +145,8 @@ describeIfAvailable('in the browser: per-hop receipts of a status change in the 
       const [written, confirmed, broker, device] = await timesOf(statusRow(version, 'tracking'), HOPS);
       expect(written).toBeLessThanOrEqual(confirmed!);
       expect(written).toBeLessThanOrEqual(broker!);
-      expect(broker).toBeLessThanOrEqual(device!);
+      // The broker hands the message to subscribers before it PUBACKs the notifier, so the page's receipt may come first.
+      expect(written).toBeLessThanOrEqual(device!);
     } finally {
       await rider.close();
     }

@@ -115,6 +115,7 @@ describeIfAvailable('docker-compose.yml run as processes (no Docker engine here)
       ordersUrl: `${origin}/api/orders`,
       deliveryUrl: `${origin}/api/delivery`,
       map: null,
+      customerPathAfterDelivery: false,
     });
     expect((await httpsRequest(`${config.ordersUrl!}/readyz`, caddyRoot!)).status).toBe(200);
     expect((await httpsRequest(`${config.deliveryUrl!}/readyz`, caddyRoot!)).status).toBe(200);

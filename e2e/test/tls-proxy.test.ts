@@ -105,6 +105,7 @@ describeIfAvailable(
         ordersUrl: `${proxy.origin}/api/orders`,
         deliveryUrl: `${proxy.origin}/api/delivery`,
         map: null,
+        customerPathAfterDelivery: false,
       });
     });
 

@@ -33,7 +33,8 @@ function cellOf(row: ReceiptRow, index: number): HTMLElement {
     'td',
     { 'data-hop': hop, 'data-at': String(at) },
     clockTime(at),
-    previous !== undefined ? el('span', { class: 'muted' }, ` ${gapText(at - previous)}`) : null,
+    // A page's receipt can precede the notifier's PUBACK by a millisecond (see receipts-model.ts): shown as +0.
+    previous !== undefined ? el('span', { class: 'muted' }, ` ${gapText(hop === 'device' ? Math.max(0, at - previous) : at - previous)}`) : null,
   );
 }
 
