@@ -64,8 +64,13 @@ interface OutboxDocument {
   version: number;
 }
 
-/** A single write holds its aggregate's lock for a round trip or two; one that died frees it after this. */
-const WRITE_LOCK = { ttlMs: 3_000, waitMs: 10_000 };
+/**
+ * A single write holds its aggregate's lock for a round trip or two; one that died frees it after
+ * 3 s. Renewed every second while held: on a loaded store a read and write can take longer than
+ * that, and a lock that lapsed under a live holder let a second writer in (FerretDB writes whole
+ * documents, so one write could put back an event the other had just removed: it left twice).
+ */
+const WRITE_LOCK = { ttlMs: 3_000, waitMs: 10_000, renew: true };
 
 /**
  * The outbox port over one collection of aggregates. Several processes may share it: a drain
