@@ -8,8 +8,27 @@ export interface LockOptions {
   ttlMs: number;
   /** How long to wait for another holder before giving up with LockBusyError. */
   waitMs: number;
-  /** Renew every third of ttlMs while `work` runs (long holds such as an outbox drain). */
+  /** Renew while `work` runs (every third of ttlMs, at most a second apart). */
   renew?: boolean;
+}
+
+/** The holder's view of its lock while `work` runs. */
+export interface Lease {
+  /**
+   * False once the lock may be another's: a renewal found it gone, or less than half its ttl is
+   * left since the last confirmed take or renewal (renewals are stuck behind a slow store). A
+   * read-then-write checks this between its read and its write: on FerretDB a write that
+   * overlaps another process's loses one of them.
+   */
+  held(): boolean;
+}
+
+/** The lock may have lapsed while held; the work was not finished and may be retried. */
+export class LockLostError extends Error {
+  constructor(readonly key: string) {
+    super(`${key} may have lapsed while held (the store answered too slowly to renew it); not written, retry`);
+    this.name = 'LockLostError';
+  }
 }
 
 /** Another process held the lock for longer than the caller was willing to wait. */
@@ -25,7 +44,7 @@ export class LockBusyError extends Error {
 
 export interface MongoLocks {
   readonly owner: string;
-  withLock<T>(key: string, options: LockOptions, work: () => Promise<T>): Promise<T>;
+  withLock<T>(key: string, options: LockOptions, work: (lease: Lease) => Promise<T>): Promise<T>;
 }
 
 interface LockDocument {
@@ -66,29 +85,42 @@ export function createMongoLocks(connection: Connection, owner = `${hostname()}-
     async withLock(key, { ttlMs, waitMs, renew }, work) {
       const deadline = Date.now() + waitMs;
       let pause = 5;
+      let takenAt = Date.now();
       while (!(await tryTake(key, ttlMs))) {
         if (Date.now() >= deadline) throw new LockBusyError(key, waitMs);
         // Jittered, so waiters for one lock do not poll in step.
         await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
         pause = Math.min(pause * 2, 100);
+        takenAt = Date.now();
       }
+      // `until` as written was computed after takenAt, so the lock lasts at least this long.
+      let heldUntil = takenAt + ttlMs;
+      let lost = false;
       let renewal: NodeJS.Timeout | undefined;
       if (renew) {
         // A renewal that finds the lock gone (taken over after a stall) or fails stops renewing.
         renewal = setInterval(
           () => {
+            const sentAt = Date.now();
             void locks
-              .updateOne({ _id: key, owner }, { $set: { until: new Date(Date.now() + ttlMs) } })
+              .updateOne({ _id: key, owner }, { $set: { until: new Date(sentAt + ttlMs) } })
               .then((r) => r.matchedCount === 1)
               .catch(() => false)
-              .then((held) => held || clearInterval(renewal));
+              .then((held) => {
+                if (held) heldUntil = Math.max(heldUntil, sentAt + ttlMs);
+                else {
+                  lost = true;
+                  clearInterval(renewal);
+                }
+              });
           },
-          Math.max(1, Math.floor(ttlMs / 3)),
+          Math.max(1, Math.min(1_000, Math.floor(ttlMs / 3))),
         );
         renewal.unref();
       }
+      const lease: Lease = { held: () => !lost && Date.now() < heldUntil - ttlMs / 2 };
       try {
-        return await work();
+        return await work(lease);
       } finally {
         clearInterval(renewal);
         await locks.deleteOne({ _id: key, owner }).catch(() => undefined);

@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 import { OutboxDrainBusyError, type OutboxEvent, type OutboxStore } from '../outbox/outbox-store.js';
-import { LockBusyError, type MongoLocks } from './mongo-locks.js';
+import { LockBusyError, LockLostError, type Lease, type MongoLocks } from './mongo-locks.js';
 
 /**
  * The outbox inside each aggregate's MongoDB document: `pendingEvents` (the events written with
@@ -65,12 +65,14 @@ interface OutboxDocument {
 }
 
 /**
- * A single write holds its aggregate's lock for a round trip or two; one that died frees it after
- * 3 s. Renewed every second while held: on a loaded store a read and write can take longer than
- * that, and a lock that lapsed under a live holder let a second writer in (FerretDB writes whole
- * documents, so one write could put back an event the other had just removed: it left twice).
+ * A single write holds its aggregate's lock for a round trip or two; one whose holder died frees
+ * it after 10 s. Renewed every second while held, and a write starts only while at least 5 s of
+ * it are confirmed left (Lease.held): on a loaded store the renewals queue behind other queries,
+ * and a lock that lapsed under a live holder let a second writer in. FerretDB writes whole
+ * documents, so overlapping writes lost one: an event removed twice left twice, and a removal
+ * that overlapped the next change's write dropped that change's event (CI: 2 of 1,650 never left).
  */
-const WRITE_LOCK = { ttlMs: 3_000, waitMs: 10_000, renew: true };
+const WRITE_LOCK = { ttlMs: 10_000, waitMs: 10_000, renew: true };
 
 /**
  * The outbox port over one collection of aggregates. Several processes may share it: a drain
@@ -85,7 +87,15 @@ export function createMongoOutbox<E extends OutboxEvent, D extends OutboxFields<
   const drainLock = { ttlMs: options.leaseMs ?? 15_000, waitMs: options.waitMs ?? 2_000, renew: true };
   // Mongoose's typings cannot follow filters over a generic document type; the contract suites check these queries.
   const collection = model as unknown as Model<OutboxDocument>;
-  const writeLocked = <T>(id: string, write: () => Promise<T>) => locks.withLock(`write:${collection.collection.name}:${id}`, WRITE_LOCK, write);
+  /** `write` may check the lease again between a read and its write; it is checked before `write` starts. */
+  const withWriteLock = <T>(id: string, write: (lease: Lease) => Promise<T>) => {
+    const key = `write:${collection.collection.name}:${id}`;
+    return locks.withLock(key, WRITE_LOCK, (lease) => {
+      if (!lease.held()) throw new LockLostError(key);
+      return write(lease);
+    });
+  };
+  const writeLocked = <T>(id: string, write: () => Promise<T>) => withWriteLock(id, () => write());
 
   return {
     writeLocked,
@@ -106,7 +116,7 @@ export function createMongoOutbox<E extends OutboxEvent, D extends OutboxFields<
 
     removePendingEvent(id, eventId) {
       // Not `$pull` by condition (FerretDB 1.24 ignores it): read, then write back the rest.
-      return writeLocked(id, async () => {
+      return withWriteLock(id, async (lease) => {
         const doc = await collection.findById(id, { pendingEvents: 1, version: 1 }).lean<{ pendingEvents?: E[]; version: number }>();
         const pending = doc?.pendingEvents ?? [];
         if (!doc || !pending.some((event) => event.id === eventId)) return;
@@ -116,6 +126,8 @@ export function createMongoOutbox<E extends OutboxEvent, D extends OutboxFields<
           return min === undefined || at < min ? at : min;
         }, undefined);
         const update = oldest ? { $set: { pendingEvents: rest, outboxSince: oldest } } : { $set: { pendingEvents: rest }, $unset: { outboxSince: '' } };
+        // The read may have been slow: a lock lapsed since then leaves the event for a later drain (a copy, not a loss).
+        if (!lease.held()) throw new LockLostError(`write:${collection.collection.name}:${id}`);
         await collection.updateOne({ _id: id, version: doc.version }, update);
       });
     },

@@ -23,6 +23,8 @@ const OUTAGE_ERROR_NAMES = new Set([
   'MongoExpiredSessionError',
   // Another instance kept an aggregate's write lock (service-kit's MongoLocks) too long.
   'LockBusyError',
+  // Its write lock may have lapsed under a slow store before the write began (nothing was written).
+  'LockLostError',
 ]);
 
 /** True for errors that mean "the store is away or busy", not "the request is wrong". */
