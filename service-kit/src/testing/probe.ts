@@ -35,19 +35,46 @@ function canListen(port: number): Promise<boolean> {
 }
 
 const LOWEST_PICKED_PORT = 10_000;
+/** Jest workers (and anything else naming a slot in JEST_WORKER_ID) pick from disjoint slices. */
+const SLICES = 8;
+/** A port handed out is not handed out again by this process for this long (its child may not have bound it yet). */
+const HANDED_OUT_FOR_MS = 10 * 60_000;
+const handedOut = new Map<number, number>();
+
+function notRecentlyHandedOut(port: number, now: number): boolean {
+  const at = handedOut.get(port);
+  return at === undefined || now - at > HANDED_OUT_FOR_MS;
+}
+
+/** The range this process picks from: its worker's slice, or all of it outside Jest. */
+export function pickRange(low: number, high: number, workerId = process.env.JEST_WORKER_ID): [number, number] {
+  const slot = Number(workerId);
+  if (!Number.isInteger(slot) || slot < 1) return [low, high];
+  const size = Math.floor((high - low + 1) / SLICES);
+  const start = low + ((slot - 1) % SLICES) * size;
+  return [start, start + size - 1];
+}
 
 /**
  * A port that was free a moment ago, for child processes that must be told their port. Picked
  * below the kernel's ephemeral range: a port from that range (what `listen(0)` hands out) can be
  * taken by any outgoing connection before the child binds it, and benchmarks open thousands.
+ * Two picks must not meet before their children bind: this process never hands out a port twice
+ * within minutes (one system asks for a dozen before any binds), and each Jest worker picks from
+ * a slice of its own.
  */
 export async function freePort(): Promise<number> {
   const [ephemeralLow] = ephemeralPortRange();
-  const highest = ephemeralLow - 1;
-  if (highest - LOWEST_PICKED_PORT >= 1_000) {
+  const [low, high] = pickRange(LOWEST_PICKED_PORT, ephemeralLow - 1);
+  if (high - low >= 1_000) {
     for (let attempt = 0; attempt < 50; attempt += 1) {
-      const port = LOWEST_PICKED_PORT + Math.floor(Math.random() * (highest - LOWEST_PICKED_PORT + 1));
+      const port = low + Math.floor(Math.random() * (high - low + 1));
+      const now = Date.now();
+      if (!notRecentlyHandedOut(port, now)) continue;
+      // Marked before the check, so that concurrent calls in this process never pick it too.
+      handedOut.set(port, now);
       if (await canListen(port)) return port;
+      handedOut.delete(port);
     }
   }
   return new Promise((resolve, reject) => {
