@@ -25,30 +25,34 @@ describeIfAvailable('MongoDB locks: the holder knows when its lock may have laps
 
   it('when the lock is not renewed, then its lease stops being held once half its ttl has passed, before anyone may take it over', async () => {
     const locks = createMongoLocks(connection);
-    await locks.withLock('a', { ttlMs: 600, waitMs: 1_000 }, async (lease: Lease) => {
+    // Long enough that a loaded store's round trips fit in each half.
+    const ttlMs = 8_000;
+    await locks.withLock('a', { ttlMs, waitMs: 1_000 }, async (lease: Lease) => {
       expect(lease.held()).toBe(true);
-      await waitFor(() => !lease.held(), 'the unrenewed lease to end', 2_000, 10);
+      await waitFor(() => !lease.held(), 'the unrenewed lease to end', ttlMs, 20);
       // Another holder could take it only after the ttl, which has not passed yet.
       const other = createMongoLocks(connection, 'other');
-      await expect(other.withLock('a', { ttlMs: 600, waitMs: 0 }, async () => 'taken')).rejects.toThrow(/held by another instance/);
+      await expect(other.withLock('a', { ttlMs, waitMs: 0 }, async () => 'taken')).rejects.toThrow(/held by another instance/);
     });
   });
 
   it('when the lock is renewed, then its lease stays held for longer than its ttl', async () => {
     const locks = createMongoLocks(connection);
-    await locks.withLock('b', { ttlMs: 600, waitMs: 1_000, renew: true }, async (lease: Lease) => {
-      const until = Date.now() + 1_500;
-      await waitFor(() => !lease.held() || Date.now() > until, 'a second and a half to pass', 3_000, 20);
+    const ttlMs = 4_000;
+    await locks.withLock('b', { ttlMs, waitMs: 1_000, renew: true }, async (lease: Lease) => {
+      const until = Date.now() + ttlMs + 500;
+      await waitFor(() => !lease.held() || Date.now() > until, 'more than the ttl to pass', 2 * ttlMs, 20);
       expect(lease.held()).toBe(true);
     });
   });
 
   it('when another process removed the lock under its holder, then the next renewal notices and the lease is no longer held', async () => {
     const locks = createMongoLocks(connection);
-    await locks.withLock('c', { ttlMs: 3_000, waitMs: 1_000, renew: true }, async (lease: Lease) => {
+    await locks.withLock('c', { ttlMs: 10_000, waitMs: 1_000, renew: true }, async (lease: Lease) => {
       expect(lease.held()).toBe(true);
       await connection.collection('locks').deleteOne({ _id: 'c' as never });
-      await waitFor(() => !lease.held(), 'the renewal to find the lock gone', 3_000, 20);
+      // Well before the 5 s after which the lease would end anyway without a renewal.
+      await waitFor(() => !lease.held(), 'the renewal to find the lock gone', 4_000, 20);
     });
   });
 
