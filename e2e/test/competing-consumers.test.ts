@@ -39,8 +39,8 @@ const DELIVERY_STEPS = ['picked_up', 'in_transit', 'delivered'] as const;
 const FINAL_VERSION = 1 + ORDER_STEPS.length + 2;
 /** created, assigned, then the delivery steps. */
 const FINAL_DELIVERY_VERSION = 2 + DELIVERY_STEPS.length;
-/** Orders whose next change is in flight at once (each order's changes stay sequential). */
-const CONCURRENCY = 40;
+/** Orders whose next change is in flight at once (each order's changes stay sequential); more only queue in FerretDB. */
+const CONCURRENCY = 20;
 
 async function metric(metricsUrl: string, name: string): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
@@ -153,6 +153,10 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     };
+    /** The answer's body is in the failure: a 503 says what the store was busy with. */
+    const expectOk = (res: { status: number; body: unknown }) => {
+      if (res.status !== 200) throw new Error(`expected 200, got ${res.status}: ${JSON.stringify(res.body)}`);
+    };
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < orders.length; i = next++) {
@@ -164,15 +168,15 @@ describeIfAvailable('two orders-services, two delivery-services and two notifier
           );
           patches += 1;
           if (res.status === 409) conflicts += 1;
-          expect(res.status).toBe(200);
+          expectOk(res);
         }
         const delivery = await waitFor(() => deliveryClients[i % 2]!.deliveryOf(order.id), `the delivery of order ${order.id}`, 120_000, 50);
-        expect((await retried(() => deliveryClients[(i + 1) % 2]!.assign(delivery.id, riderIds[i % riderIds.length]!))).status).toBe(200);
+        expectOk(await retried(() => deliveryClients[(i + 1) % 2]!.assign(delivery.id, riderIds[i % riderIds.length]!)));
         for (const [step, status] of DELIVERY_STEPS.entries()) {
           const res = await retried(() => deliveryClients[(i + step) % 2]!.changeStatus(delivery.id, { status }));
           patches += 1;
           if (res.status === 409) conflicts += 1;
-          expect(res.status).toBe(200);
+          expectOk(res);
         }
       }
     };
