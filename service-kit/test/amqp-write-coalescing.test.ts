@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, it, expect } from '@jest/globals';
 import * as amqplib from 'amqplib';
 import { orderEventSchema, type OrderEvent } from '@orderpulse/contracts';
-import { createAmqpConnection, createEventConsumer, createEventPublisher, namespaced, type AmqpConnection } from '../src/index.js';
+import { createAmqpConnection, createEventConsumer, createEventPublisher, namespaced, type AmqpConnection, type Logger } from '../src/index.js';
 import { captureLogger, deleteAmqpNamespace, testNamespace, waitFor } from '../src/testing/index.js';
 
 const url = process.env.AMQP_URL as string;
@@ -66,6 +66,38 @@ describe('AMQP frames leave together against a real RabbitMQ', () => {
     return connection;
   }
 
+  /** A consumer of the test queue on its own connection, fed by a publisher on another; 'acked' events are listed. */
+  async function consumerOf(name: string, options: { prefetch: number; retryDelayMs?: number; logger?: Logger; handle: (event: OrderEvent) => Promise<void> }) {
+    const connection = await connect(name);
+    const consumer = createEventConsumer({
+      connection,
+      namespace,
+      queue: QUEUE,
+      bindings: [{ exchange: 'orders', pattern: 'order.*' }],
+      schema: orderEventSchema,
+      logger: options.logger ?? captureLogger('silent').logger,
+      prefetch: options.prefetch,
+      ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+      handle: options.handle,
+    });
+    await consumer.start();
+    closers.push(() => consumer.stop());
+    const acked: string[] = [];
+    consumer.on('acked', (event) => acked.push(event.id));
+    const publisher = createEventPublisher({ connection: await connect(`${name}-feed`), namespace, logger: captureLogger('silent').logger });
+    closers.push(() => publisher.close());
+    const publishAll = (events: OrderEvent[]) => Promise.all(events.map((e) => publisher.publish(e)));
+    return { connection, consumer, acked, publishAll };
+  }
+
+  /** Messages left in the test queue once nothing consumes it (an unacked one goes back to it). */
+  async function messagesLeft(): Promise<number> {
+    const raw = await amqplib.connect(url);
+    closers.push(() => raw.close());
+    const channel = await raw.createChannel();
+    return (await channel.checkQueue(namespaced(namespace, QUEUE))).messageCount;
+  }
+
   it('when 20 events are published in one turn, then they reach RabbitMQ in one socket write and all are confirmed', async () => {
     const connection = await connect('coalesce-publisher');
     const publisher = createEventPublisher({ connection, namespace, logger: captureLogger('silent').logger });
@@ -80,31 +112,17 @@ describe('AMQP frames leave together against a real RabbitMQ', () => {
   });
 
   it('when 20 handlers finish in one turn, then one ack frame (multiple) settles them all, and nothing is redelivered', async () => {
-    const connection = await connect('coalesce-consumer');
     const gate = aGate();
     const started: string[] = [];
-    const consumer = createEventConsumer({
-      connection,
-      namespace,
-      queue: QUEUE,
-      bindings: [{ exchange: 'orders', pattern: 'order.*' }],
-      schema: orderEventSchema,
-      logger: captureLogger('silent').logger,
+    const { connection, consumer, acked, publishAll } = await consumerOf('coalesce-consumer', {
       prefetch: 32,
       handle: async (event) => {
         started.push(event.id);
         await gate.wait;
       },
     });
-    await consumer.start();
-    closers.push(() => consumer.stop());
-    const acked: string[] = [];
-    consumer.on('acked', (event) => acked.push(event.id));
-    const publisherConnection = await connect('coalesce-consumer-feed');
-    const publisher = createEventPublisher({ connection: publisherConnection, namespace, logger: captureLogger('silent').logger });
-    closers.push(() => publisher.close());
     const events = Array.from({ length: 20 }, (_, i) => aStatusEvent(i + 2));
-    await Promise.all(events.map((e) => publisher.publish(e)));
+    await publishAll(events);
     await waitFor(() => started.length === 20, 'all 20 handlers running');
     const counter = countWrites(connection);
 
@@ -116,27 +134,18 @@ describe('AMQP frames leave together against a real RabbitMQ', () => {
     expect(new Set(acked)).toEqual(new Set(events.map((e) => e.id)));
     // Nothing left unacked: after the consumer stops, RabbitMQ has no message to give back.
     await consumer.stop();
-    const raw = await amqplib.connect(url);
-    closers.push(() => raw.close());
-    const channel = await raw.createChannel();
-    expect((await channel.checkQueue(namespaced(namespace, QUEUE))).messageCount).toBe(0);
+    expect(await messagesLeft()).toBe(0);
   });
 
   it('when handlers finish out of delivery order and some fail once, then every message is acked exactly once', async () => {
-    const connection = await connect('coalesce-out-of-order');
     const gates = new Map<string, Gate>();
     const attempts = new Map<string, number>();
     const failOnce = new Set<string>();
     const log = captureLogger('warn');
-    const consumer = createEventConsumer({
-      connection,
-      namespace,
-      queue: QUEUE,
-      bindings: [{ exchange: 'orders', pattern: 'order.*' }],
-      schema: orderEventSchema,
-      logger: log.logger,
+    const { consumer, acked, publishAll } = await consumerOf('coalesce-out-of-order', {
       prefetch: 40,
       retryDelayMs: 5,
+      logger: log.logger,
       handle: async (event) => {
         const attempt = (attempts.get(event.id) ?? 0) + 1;
         attempts.set(event.id, attempt);
@@ -147,16 +156,9 @@ describe('AMQP frames leave together against a real RabbitMQ', () => {
         if (failOnce.has(event.id)) throw new Error('dependency down');
       },
     });
-    await consumer.start();
-    closers.push(() => consumer.stop());
-    const acked: string[] = [];
-    consumer.on('acked', (event) => acked.push(event.id));
-    const publisherConnection = await connect('coalesce-out-of-order-feed');
-    const publisher = createEventPublisher({ connection: publisherConnection, namespace, logger: captureLogger('silent').logger });
-    closers.push(() => publisher.close());
     const events = Array.from({ length: 40 }, (_, i) => aStatusEvent(i + 2));
     for (const [i, e] of events.entries()) if (i % 7 === 3) failOnce.add(e.id);
-    await Promise.all(events.map((e) => publisher.publish(e)));
+    await publishAll(events);
     await waitFor(() => gates.size === 40, 'all 40 handlers running');
 
     // Release in an order unlike delivery order, a few at a time, each batch in its own turn.
@@ -172,9 +174,6 @@ describe('AMQP frames leave together against a real RabbitMQ', () => {
     for (const e of events) expect(attempts.get(e.id)).toBe(failOnce.has(e.id) ? 2 : 1);
     // A double or unknown ack would close the channel (PRECONDITION_FAILED) and be logged.
     expect(log.lines.filter((l) => /channel error|unknown delivery tag/i.test(String(l.msg) + String(l.err)))).toEqual([]);
-    const raw = await amqplib.connect(url);
-    closers.push(() => raw.close());
-    const channel = await raw.createChannel();
-    expect((await channel.checkQueue(namespaced(namespace, QUEUE))).messageCount).toBe(0);
+    expect(await messagesLeft()).toBe(0);
   });
 });
