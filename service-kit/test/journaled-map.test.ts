@@ -111,4 +111,22 @@ describe('JournaledMap while it runs', () => {
     ]);
     reopened.close();
   });
+  it('when 5,000 documents (over 1 MiB) are compacted, then they are written in a few large writes, not one per document, and read back whole', () => {
+    const file = aFile();
+    const map = JournaledMap.open<{ n: number; text: string }>(file);
+    for (let n = 0; n < 5_000; n += 1) map.set(`doc-${n}`, { n, text: 'x'.repeat(200) });
+    map.close();
+    const writeCalls = () => Number(/^syscw:\s+(\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1]);
+    const before = writeCalls();
+    const reopened = JournaledMap.open<{ n: number; text: string }>(file); // opening compacts
+    const writes = writeCalls() - before;
+    expect(statSync(file).size).toBeGreaterThan(1 << 20);
+    expect(writes).toBeLessThan(20);
+    expect(reopened.size).toBe(5_000);
+    expect(reopened.get('doc-4999')).toEqual({ n: 4_999, text: 'x'.repeat(200) });
+    reopened.close();
+    const again = JournaledMap.open<{ n: number; text: string }>(file);
+    expect([...again.keys()]).toEqual(Array.from({ length: 5_000 }, (_, n) => `doc-${n}`));
+    again.close();
+  });
 });

@@ -122,6 +122,11 @@ export function e2eTables(steps: StepResult[], tap: AmqpTap | undefined, store: 
     cpu['services ms/update'] = x.ok.length ? round((total * 1000) / x.ok.length, 3) : '–';
     cpu['broker µs/update'] = x.ok.length && step.usage.broker ? round((step.usage.broker.cpuSeconds * 1e6) / x.ok.length, 0) : '–';
     cpu['broker RSS MiB'] = step.usage.broker ? round(step.usage.broker.rssMiB, 0) : '–';
+    // Write system calls per update (socket writes, mostly: each is a trip through the kernel's TCP stack).
+    for (const name of ['orders', 'delivery', 'notifier', 'broker', 'rabbitmq'] as const) {
+      const u = step.usage[name];
+      cpu[`${name} writes/update`] = x.ok.length && u && Number.isFinite(u.writeCalls) ? round(u.writeCalls / x.ok.length, 2) : '–';
+    }
     cpuRows.push(cpu);
     if (x.failed) process.stdout.write(`  ${scenario}: failed PATCHes by code: ${JSON.stringify(x.codes)}\n`);
   }

@@ -1,11 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readProcessCpu, readRssBytes } from '../lib/index.js';
 
-/** Bytes a process has read and written through system calls so far (/proc/<pid>/io rchar/wchar). */
-export function readProcessIo(pid: number): { rchar: number; wchar: number } {
+/**
+ * Bytes a process has read and written through system calls so far, and how many write calls
+ * (write, writev: every socket write of Node and RabbitMQ) it made (/proc/<pid>/io rchar/wchar/syscw).
+ */
+export function readProcessIo(pid: number): { rchar: number; wchar: number; syscw: number } {
   const text = readFileSync(`/proc/${pid}/io`, 'utf8');
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
-  return { rchar: field('rchar'), wchar: field('wchar') };
+  return { rchar: field('rchar'), wchar: field('wchar'), syscw: field('syscw') };
 }
 
 /** The RabbitMQ server's Erlang VM (beam.smp), if one runs on this machine; shared with everything else using it. */
@@ -27,12 +30,13 @@ export interface ProcessSample {
   rssBytes: number;
   rchar: number;
   wchar: number;
+  syscw: number;
 }
 
 function sample(pid: number): ProcessSample | undefined {
   try {
     const cpu = readProcessCpu(pid);
-    let io = { rchar: NaN, wchar: NaN };
+    let io = { rchar: NaN, wchar: NaN, syscw: NaN };
     try {
       io = readProcessIo(pid);
     } catch {
@@ -50,6 +54,8 @@ export interface ProcessUsage {
   rssMiB: number;
   /** Bytes written by system calls in the window (sockets, pipes and files). */
   wcharBytes: number;
+  /** Write system calls in the window (NaN where /proc/<pid>/io is unreadable). */
+  writeCalls: number;
 }
 
 /** CPU (and written bytes) of named processes over a window, from /proc. */
@@ -78,6 +84,7 @@ export class ProcessWindow {
         cpuSeconds: (after.cpuMs - before.cpuMs) / 1000,
         rssMiB: after.rssBytes / 2 ** 20,
         wcharBytes: after.wchar - before.wchar,
+        writeCalls: after.syscw - before.syscw,
       };
     }
     return { wallSeconds: (performance.now() - this.startWall) / 1000, usage };

@@ -1,6 +1,7 @@
 import { connect, type AmqpConnectionManager } from 'amqp-connection-manager';
 import type { Logger } from '../logger.js';
 import { Backoff } from './backoff.js';
+import { coalesceFrameWrites } from './coalesce-frames.js';
 
 export interface AmqpConnectionOptions {
   url: string;
@@ -66,7 +67,9 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
     },
     connectionOptions: { clientProperties: { connection_name: name } },
   });
-  manager.on('connect', () => {
+  manager.on('connect', ({ connection }) => {
+    // Frames queued in one turn of the event loop (acks, publishes) leave in one socket write.
+    if (!coalesceFrameWrites(connection)) logger.debug('amqplib internals not recognised; AMQP frames are written one by one');
     if (backoff.attempts > 0) logger.info({ attempts: backoff.attempts }, 'reconnected to RabbitMQ');
     else logger.info({ url: redactUrl(url) }, 'connected to RabbitMQ');
     backoff.reset();

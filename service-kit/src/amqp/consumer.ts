@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { nextTick } from 'node:process';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { z } from 'zod';
@@ -60,13 +61,58 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
   // message from an older channel is left alone: RabbitMQ redelivers it.
   let generation = 0;
   const generationOf = new WeakMap<ConsumeMessage, number>();
-  const settle = (msg: ConsumeMessage, how: 'ack' | 'dead-letter' | 'requeue'): boolean => {
-    if (!channel || generationOf.get(msg) !== generation) {
-      logger.warn({ queue, messageId: msg.properties.messageId }, 'channel replaced since delivery; leaving the message for redelivery');
-      return false;
+  const current = (msg: ConsumeMessage): boolean => {
+    if (channel && generationOf.get(msg) === generation) return true;
+    logger.warn({ queue, messageId: msg.properties.messageId }, 'channel replaced since delivery; leaving the message for redelivery');
+    return false;
+  };
+  // Acks are sent at the end of the turn in which their handlers finished, so the ones that
+  // finish together go as one frame: `multiple` up to the highest tag of the run of oldest
+  // deliveries that are all acked, and one ack each for the rest (a handler still running, or
+  // a message waiting to be requeued, holds back every tag above it). Nacks go at once.
+  /** Delivery tags of this channel not yet acked or nacked, in delivery (ascending) order. */
+  let unsettled = new Set<number>();
+  const acksDue = new Map<number, { msg: ConsumeMessage; message: T }>();
+  let flushScheduled = false;
+  const flushAcks = () => {
+    flushScheduled = false;
+    if (acksDue.size === 0) return;
+    const due = new Map([...acksDue].filter(([, { msg }]) => current(msg)));
+    acksDue.clear();
+    if (!channel || due.size === 0) return;
+    let upTo: ConsumeMessage | undefined;
+    let run = 0;
+    for (const tag of unsettled) {
+      const next = due.get(tag);
+      if (!next) break;
+      upTo = next.msg;
+      run += 1;
     }
-    if (how === 'ack') channel.ack(msg);
-    else channel.nack(msg, false, how === 'requeue');
+    if (upTo && run > 1) {
+      channel.ack(upTo, true);
+      for (const tag of due.keys()) if (tag <= upTo.fields.deliveryTag) unsettled.delete(tag);
+    }
+    for (const [tag, { msg }] of due) if (unsettled.delete(tag)) channel.ack(msg);
+    for (const { message } of due.values()) {
+      try {
+        emitter.emit('acked', message);
+      } catch (err) {
+        logger.error({ queue, err: (err as Error).message }, "an 'acked' listener failed");
+      }
+    }
+  };
+  const ack = (msg: ConsumeMessage, message: T) => {
+    if (!current(msg)) return;
+    acksDue.set(msg.fields.deliveryTag, { msg, message });
+    if (!flushScheduled) {
+      flushScheduled = true;
+      nextTick(flushAcks);
+    }
+  };
+  const nack = (msg: ConsumeMessage, requeue: boolean): boolean => {
+    if (!current(msg)) return false;
+    unsettled.delete(msg.fields.deliveryTag);
+    channel!.nack(msg, false, requeue);
     return true;
   };
 
@@ -76,7 +122,7 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
       { queue, reason, messageId: msg.properties.messageId, routingKey: msg.fields.routingKey, sample: raw.slice(0, 200) },
       'invalid message moved to the dead-letter queue',
     );
-    if (settle(msg, 'dead-letter')) emitter.emit('dead-lettered', reason, raw);
+    if (nack(msg, false)) emitter.emit('dead-lettered', reason, raw);
   };
 
   const process = async (msg: ConsumeMessage) => {
@@ -95,7 +141,7 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
     const message = parsed.data as T;
     try {
       await handle(message);
-      if (settle(msg, 'ack')) emitter.emit('acked', message);
+      ack(msg, message);
     } catch (err) {
       const settlement = settlementOf(err);
       if (settlement.how === 'dead-letter') {
@@ -104,18 +150,19 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
       }
       if (settlement.how === 'ack') {
         logger.warn({ queue, reason: settlement.reason, ...idsOf(message) }, 'message refused by the domain; acknowledged without applying it');
-        if (settle(msg, 'ack')) emitter.emit('acked', message);
+        ack(msg, message);
         return;
       }
       const error = err as Error;
       logger.warn({ queue, err: error.message, ...idsOf(message) }, 'handler failed; message will be redelivered');
       await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 500));
-      if (settle(msg, 'requeue')) emitter.emit('requeued', message, error);
+      if (nack(msg, true)) emitter.emit('requeued', message, error);
     }
   };
 
   const onMessage = (msg: ConsumeMessage) => {
     generationOf.set(msg, generation);
+    unsettled.add(msg.fields.deliveryTag);
     const work = process(msg).catch((err: Error) => logger.error({ queue, err: err.message }, 'consumer failure'));
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
@@ -135,6 +182,7 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
           // consumers right after the setups and only then emits 'connect'; messages delivered in
           // between must count as the new channel's, or they would never be acked.
           generation += 1;
+          unsettled = new Set();
           await assertConsumerQueue(ch, { queue, deadLetterExchange: namespaced(namespace, DEAD_LETTER_EXCHANGE), bindings });
         },
       });
@@ -148,6 +196,7 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
       stopping = true;
       await channel.cancelAll().catch(() => undefined);
       await Promise.allSettled([...inFlight]);
+      flushAcks();
       await channel.close();
       channel = undefined;
     },

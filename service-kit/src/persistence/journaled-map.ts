@@ -6,6 +6,16 @@ type JournalLine<V> = [id: string, document: V | null];
 /** A journal is rewritten once it holds this many lines more than live documents, and twice as many. */
 const COMPACT_SLACK_LINES = 1_000;
 
+/** Characters of lines gathered before each write while compacting. */
+const COMPACT_CHUNK_CHARS = 1 << 20;
+
+/** writeSync may write less than it was given; the rest follows. */
+function writeFully(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+}
+
 /**
  * A Map whose every `set` and `delete` is appended to a file before it returns, and which is
  * rebuilt from that file when opened: the zero-setup store keeps its data across restarts
@@ -85,7 +95,20 @@ export class JournaledMap<V> extends Map<string, V> {
     const temporary = `${this.file}.compacting`;
     const fd = openSync(temporary, 'w');
     try {
-      for (const [id, value] of super.entries()) writeSync(fd, `${JSON.stringify([id, value] satisfies JournalLine<V>)}\n`);
+      // Lines are gathered into chunks of about 1 MiB, one write each, not one write per document.
+      let chunk: string[] = [];
+      let chunkLength = 0;
+      for (const [id, value] of super.entries()) {
+        const line = `${JSON.stringify([id, value] satisfies JournalLine<V>)}\n`;
+        chunk.push(line);
+        chunkLength += line.length;
+        if (chunkLength >= COMPACT_CHUNK_CHARS) {
+          writeFully(fd, chunk.join(''));
+          chunk = [];
+          chunkLength = 0;
+        }
+      }
+      if (chunk.length > 0) writeFully(fd, chunk.join(''));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
