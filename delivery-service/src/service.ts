@@ -27,6 +27,7 @@ import { createOrderEventsConsumer, ORDER_EVENTS_QUEUE } from './messaging/order
 import { instrumentIntakes } from './metrics.js';
 import { createFolderProofFiles } from './data-access/proof-files.js';
 import { startTrackPruner } from './track/track-pruner.js';
+import { keepEventHop, keepReceiptHop, withHopKept } from './hops/hop-history.js';
 
 /** Replacements for what the service would otherwise build itself. What is passed in is not closed by close(). */
 export interface DeliveryServiceOverrides {
@@ -98,7 +99,10 @@ export async function startDeliveryService(config: DeliveryConfig, logger: Logge
       proofFiles: config.PROOF_DIR ? createFolderProofFiles(config.PROOF_DIR) : store.proofFiles,
       reportTimeLimits: { maxFutureSkewMs: config.RIDER_REPORT_MAX_FUTURE_SECONDS * 1000, maxAgeMs: config.RIDER_REPORT_MAX_AGE_SECONDS * 1000 },
       positions: store.positions,
+      hops: store.hops,
     };
+    // Issue 17 point 4: each event's write and RabbitMQ's confirm of it, kept for the order's replay.
+    relay.on('published', (event, confirmedAtMs) => void keepEventHop(deps, event, confirmedAtMs));
     const trackRetention = { maxPerDelivery: config.POSITION_HISTORY_MAX_PER_DELIVERY, retentionDays: config.POSITION_HISTORY_RETENTION_DAYS };
     const pruner = startTrackPruner({ ...deps, trackRetention }, config.POSITION_HISTORY_PRUNE_MS);
     closers.add('track pruner', async () => pruner.stop());
@@ -107,7 +111,7 @@ export async function startDeliveryService(config: DeliveryConfig, logger: Logge
       connection,
       namespace: config.AMQP_NAMESPACE,
       logger,
-      handle: createOrderEventHandler(deps, { unknownOrderAttempts: overrides.unknownOrderAttempts ?? DEFAULT_UNKNOWN_ORDER_ATTEMPTS }),
+      handle: withHopKept(deps, createOrderEventHandler(deps, { unknownOrderAttempts: overrides.unknownOrderAttempts ?? DEFAULT_UNKNOWN_ORDER_ATTEMPTS })),
       ...(overrides.consumerRetryDelayMs ? { retryDelayMs: overrides.consumerRetryDelayMs } : {}),
     });
     closers.add('order events consumer', () => consumer.stop());
@@ -124,6 +128,7 @@ export async function startDeliveryService(config: DeliveryConfig, logger: Logge
         settings: 'that it shares JWT_SECRET with delivery-service',
       }),
       handle: createRiderMessageHandler(deps, { log: reportLog }),
+      receipts: (topic, payload) => keepReceiptHop(deps, topic, payload),
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
     });

@@ -37,3 +37,5 @@ export * from './persistence/mongo-outbox.js';
 export * from './persistence/store-outage.js';
 export * from './persistence/mongo-locks.js';
 export * from './deadline.js';
+export * from './persistence/hop-history.js';
+export * from './persistence/mongo-hop-history.js';

@@ -4,7 +4,7 @@ import type { DeliveryUseCaseDeps } from '../domain/delivery-use-case-deps.js';
 import { getDelivery } from '../domain/query-deliveries.js';
 import type { TrackRetention } from './position-history.js';
 
-export interface TrackDeps extends Pick<DeliveryUseCaseDeps, 'store' | 'positions'> {
+export interface TrackDeps extends Pick<DeliveryUseCaseDeps, 'store' | 'positions' | 'hops'> {
   logger: Logger;
   trackRetention: TrackRetention;
 }
@@ -26,10 +26,15 @@ export async function getDeliveryTrack(deps: TrackDeps, deliveryId: string, know
   };
 }
 
-/** Drops the tracks past their retention; started by service.ts, every POSITION_HISTORY_PRUNE_MS. */
+/**
+ * Drops the tracks, and the orders' hop times (issue 17 point 4), past their retention; started
+ * by service.ts, every POSITION_HISTORY_PRUNE_MS. Returns how many tracks went.
+ */
 export async function pruneTracks(deps: TrackDeps & { clock: () => Date }): Promise<number> {
-  if (!deps.positions) return 0;
   const cutoff = new Date(deps.clock().getTime() - deps.trackRetention.retentionDays * 86_400_000);
+  const hopsDropped = deps.hops ? await deps.hops.pruneKeptBefore(cutoff) : 0;
+  if (hopsDropped > 0) deps.logger.info({ dropped: hopsDropped, cutoff: cutoff.toISOString() }, 'hop times past their retention dropped');
+  if (!deps.positions) return 0;
   const dropped = await deps.positions.pruneKeptBefore(cutoff);
   if (dropped > 0) deps.logger.info({ dropped, cutoff: cutoff.toISOString() }, 'rider positions past their retention dropped');
   return dropped;
