@@ -1,12 +1,19 @@
 import type Koa from 'koa';
-import { createHttpApp, DEFAULT_HOPS_PER_ORDER, type ConfirmReceipts, type ReadinessChecks, type Registry, type TokenService } from '@orderpulse/service-kit';
+import {
+  createHttpApp,
+  DEFAULT_HOPS_PER_ORDER,
+  hopHistoryRoutes,
+  type ConfirmReceipts,
+  type ReadinessChecks,
+  type Registry,
+  type TokenService,
+} from '@orderpulse/service-kit';
 import { deliveryRoutes } from './routes/delivery-routes.js';
 import { riderRoutes, type RiderRouteDeps } from './routes/rider-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { createDeliveryGuards } from './auth/delivery-guards.js';
 import { trackRoutes } from './routes/track-routes.js';
 import { receiptsRoutes } from './routes/receipts-routes.js';
-import { hopHistoryRoutes } from './routes/hop-history-routes.js';
 import type { TrackRetention } from './track/position-history.js';
 
 export interface DeliveryAppDeps extends RiderRouteDeps {
@@ -37,7 +44,11 @@ export function createDeliveryApp(deps: DeliveryAppDeps): Koa {
     statsRoutes(deps, guards),
     receiptsRoutes(deps.confirmReceipts, guards.hopReceipts),
     hopHistoryRoutes(
-      { hops: deps.hops, store: deps.store, hopRetention: { maxPerOrder: DEFAULT_HOPS_PER_ORDER, retentionDays: deps.trackRetention.retentionDays } },
+      {
+        hops: deps.hops,
+        knowsOrder: async (orderId) => (await deps.store.orders.find(orderId)) !== null,
+        kept: { maxPerOrder: DEFAULT_HOPS_PER_ORDER, retentionDays: deps.trackRetention.retentionDays },
+      },
       guards.hopReceipts,
     ),
   ]) {

@@ -4,6 +4,7 @@ import {
   CloserStack,
   createRateLimitedLog,
   createTokenService,
+  keepEventHop,
   type EventConsumer,
   listen,
   listenMetrics,
@@ -27,7 +28,7 @@ import { createOrderEventsConsumer, ORDER_EVENTS_QUEUE } from './messaging/order
 import { instrumentIntakes } from './metrics.js';
 import { createFolderProofFiles } from './data-access/proof-files.js';
 import { startTrackPruner } from './track/track-pruner.js';
-import { keepEventHop, keepReceiptHop, withHopKept } from './hops/hop-history.js';
+import { keepReceiptHop, withHopKept } from './hops/hop-history.js';
 
 /** Replacements for what the service would otherwise build itself. What is passed in is not closed by close(). */
 export interface DeliveryServiceOverrides {

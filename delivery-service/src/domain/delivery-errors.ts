@@ -7,12 +7,6 @@ export class DeliveryNotFoundError extends DomainError {
   }
 }
 
-export class OrderNotFoundError extends DomainError {
-  constructor(orderId: string) {
-    super('not_found', `order ${orderId} not found`);
-  }
-}
-
 export class RiderNotFoundError extends DomainError {
   constructor(riderId: string) {
     super('not_found', `rider ${riderId} not found`);

@@ -1,5 +1,5 @@
 import type { DeliverySnapshot, DeliveryTrack } from '@orderpulse/contracts';
-import type { Logger } from '@orderpulse/service-kit';
+import { pruneHopHistory, type Logger } from '@orderpulse/service-kit';
 import type { DeliveryUseCaseDeps } from '../domain/delivery-use-case-deps.js';
 import { getDelivery } from '../domain/query-deliveries.js';
 import type { TrackRetention } from './position-history.js';
@@ -31,10 +31,9 @@ export async function getDeliveryTrack(deps: TrackDeps, deliveryId: string, know
  * by service.ts, every POSITION_HISTORY_PRUNE_MS. Returns how many tracks went.
  */
 export async function pruneTracks(deps: TrackDeps & { clock: () => Date }): Promise<number> {
-  const cutoff = new Date(deps.clock().getTime() - deps.trackRetention.retentionDays * 86_400_000);
-  const hopsDropped = deps.hops ? await deps.hops.pruneKeptBefore(cutoff) : 0;
-  if (hopsDropped > 0) deps.logger.info({ dropped: hopsDropped, cutoff: cutoff.toISOString() }, 'hop times past their retention dropped');
+  await pruneHopHistory(deps, deps.trackRetention.retentionDays);
   if (!deps.positions) return 0;
+  const cutoff = new Date(deps.clock().getTime() - deps.trackRetention.retentionDays * 86_400_000);
   const dropped = await deps.positions.pruneKeptBefore(cutoff);
   if (dropped > 0) deps.logger.info({ dropped, cutoff: cutoff.toISOString() }, 'rider positions past their retention dropped');
   return dropped;

@@ -2,7 +2,7 @@
 // runs this suite. Imports Jest, so it is not part of ./testing's index.
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { HopHistory } from '../persistence/hop-history.js';
+import type { HopHistory } from '../hops/hop-history.js';
 
 export interface HopHistoryUnderTest {
   hops: HopHistory;

@@ -1,7 +1,7 @@
 import type { HopKind, HopPatch, HopRow } from '@orderpulse/contracts';
 import type { Connection } from 'mongoose';
 import { DEFAULT_HOPS_PER_ORDER, hopRowsOverBound, sortHopRows, type HopHistory } from './hop-history.js';
-import { duplicateKeyOn } from './mongo-connection.js';
+import { duplicateKeyOn } from '../persistence/mongo-connection.js';
 
 /** One time (or the type, or the status) of one row: `_id` is `<orderId>|<kind>|<version>|<field>`. */
 interface HopFieldDocument {
