@@ -24,7 +24,8 @@ export function describeHopHistoryContract(name: string, open: (maxPerOrder: num
         await subject.hops.record(id, 'tracking', 3, { watching: true, deviceAt: t(40) }, NOW);
         await subject.hops.record(id, 'tracking', 3, { brokerAt: t(30) }, NOW);
         await subject.hops.record(id, 'tracking', 3, { type: 'delivery.status_changed', status: 'picked_up', writtenAt: t(0), confirmedAt: t(20) }, NOW);
-        await subject.hops.record(id, 'tracking', 3, { writtenAt: t(0), confirmedAt: t(99), brokerAt: t(99) }, NOW);
+        // A source reporting again later (a redelivered event, a second confirm) changes nothing kept.
+        await subject.hops.record(id, 'tracking', 3, { writtenAt: t(0), confirmedAt: t(99), brokerAt: t(99) }, new Date(NOW.getTime() + 1_000));
         await subject.hops.record(id, 'status', 1, { type: 'order.created', status: 'pending', writtenAt: t(-5), confirmedAt: t(-1) }, NOW);
         await subject.hops.record(id, 'status', 2, { watching: false }, NOW);
         let hops = subject.hops;
