@@ -39,7 +39,7 @@ describe('orders HTTP API: confirm receipts', () => {
     expect((await httpClient(service.url, order.trackingToken).get(`/receipts/${order.id}`)).status).toBe(403);
   });
 
-  it('when an order is created and confirmed, then an admin reads its kept confirm times; a customer 403, no token 401, an unknown order 404', async () => {
+  it('when an order is created and confirmed, then an admin reads its kept confirm times; a customer 403, no token 401, an unknown order 404, a bad id 400', async () => {
     const created = await httpClient(service.url).post('/orders', aNewOrder());
     const order = created.body as OrderSnapshot & { trackingToken: string };
     expect((await admin.patch(`/orders/${order.id}/status`, { status: 'confirmed' })).status).toBe(200);
@@ -56,6 +56,7 @@ describe('orders HTTP API: confirm receipts', () => {
     expect((await httpClient(service.url, order.trackingToken).get(`/hop-history/${order.id}`)).status).toBe(403);
     expect((await httpClient(service.url).get(`/hop-history/${order.id}`)).status).toBe(401);
     expect((await admin.get('/hop-history/6f1c1b8e-2f4a-4c1e-9a53-0c7f5a1e0001')).status).toBe(404);
+    expect((await admin.get('/hop-history/not-a-uuid')).status).toBe(400);
   });
 
   it('when the order id is not a uuid, then 400 names it; without a token, 401', async () => {
