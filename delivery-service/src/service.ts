@@ -4,7 +4,7 @@ import {
   CloserStack,
   createRateLimitedLog,
   createTokenService,
-  keepEventHop,
+  HopKeeper,
   type EventConsumer,
   listen,
   listenMetrics,
@@ -102,8 +102,10 @@ export async function startDeliveryService(config: DeliveryConfig, logger: Logge
       positions: store.positions,
       hops: store.hops,
     };
-    // Issue 17 point 4: each event's write and RabbitMQ's confirm of it, kept for the order's replay.
-    relay.on('published', (event, confirmedAtMs) => void keepEventHop(deps, event, confirmedAtMs));
+    // Issue 17 point 4: each event's write and RabbitMQ's confirm of it, every receipt, kept for the order's replay.
+    const hopKeeper = new HopKeeper(deps);
+    closers.add('hop keeper', () => hopKeeper.close());
+    relay.on('published', (event, confirmedAtMs) => hopKeeper.keepEvent(event, confirmedAtMs));
     const trackRetention = { maxPerDelivery: config.POSITION_HISTORY_MAX_PER_DELIVERY, retentionDays: config.POSITION_HISTORY_RETENTION_DAYS };
     const pruner = startTrackPruner({ ...deps, trackRetention }, config.POSITION_HISTORY_PRUNE_MS);
     closers.add('track pruner', async () => pruner.stop());
@@ -112,7 +114,7 @@ export async function startDeliveryService(config: DeliveryConfig, logger: Logge
       connection,
       namespace: config.AMQP_NAMESPACE,
       logger,
-      handle: withHopKept(deps, createOrderEventHandler(deps, { unknownOrderAttempts: overrides.unknownOrderAttempts ?? DEFAULT_UNKNOWN_ORDER_ATTEMPTS })),
+      handle: withHopKept(hopKeeper, createOrderEventHandler(deps, { unknownOrderAttempts: overrides.unknownOrderAttempts ?? DEFAULT_UNKNOWN_ORDER_ATTEMPTS })),
       ...(overrides.consumerRetryDelayMs ? { retryDelayMs: overrides.consumerRetryDelayMs } : {}),
     });
     closers.add('order events consumer', () => consumer.stop());
@@ -129,7 +131,7 @@ export async function startDeliveryService(config: DeliveryConfig, logger: Logge
         settings: 'that it shares JWT_SECRET with delivery-service',
       }),
       handle: createRiderMessageHandler(deps, { log: reportLog }),
-      receipts: (topic, payload) => keepReceiptHop(deps, topic, payload),
+      receipts: (topic, payload) => keepReceiptHop(hopKeeper, logger, topic, payload),
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
     });

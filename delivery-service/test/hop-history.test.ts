@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createLogger } from '@orderpulse/service-kit';
+import { createLogger, HopKeeper } from '@orderpulse/service-kit';
 import { aTestDatabase, FERRETDB_CLIENT_POOL_SIZE } from '@orderpulse/service-kit/testing';
 import { describeHopHistoryContract, describeIfAvailable, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -58,7 +58,7 @@ describe('hop receipts kept from admin/receipts/<orderId>', () => {
   it('when the broker and a device report a status change, then both are kept; bogus, oversized or misaddressed ones are not', async () => {
     const store = createInMemoryDeliveryStore();
     const { logger: captured, lines } = captureLogger();
-    const deps = { hops: store.hops, logger: captured, clock: () => NOW };
+    const keeper = new HopKeeper({ hops: store.hops, logger: captured, clock: () => NOW });
     const orderId = randomUUID();
     const topic = `admin/receipts/${orderId}`;
     const published = {
@@ -69,22 +69,25 @@ describe('hop receipts kept from admin/receipts/<orderId>', () => {
       publishedAt: '2026-11-26T11:59:59.000Z',
       pubackAt: '2026-11-26T11:59:59.010Z',
     };
-    await keepReceiptHop(deps, topic, Buffer.from(JSON.stringify(published)));
-    await keepReceiptHop(
-      deps,
+    keepReceiptHop(keeper, captured, topic, Buffer.from(JSON.stringify(published)));
+    keepReceiptHop(
+      keeper,
+      captured,
       topic,
       Buffer.from(
         JSON.stringify({ hop: 'device', orderId, topic: `orders/${orderId}/status`, version: 2, watching: true, deviceAckAt: '2026-11-26T11:59:59.030Z' }),
       ),
     );
-    await keepReceiptHop(deps, topic, Buffer.from('not json'));
-    await keepReceiptHop(
-      deps,
+    keepReceiptHop(keeper, captured, topic, Buffer.from('not json'));
+    keepReceiptHop(
+      keeper,
+      captured,
       topic,
       Buffer.from(JSON.stringify({ ...published, version: 3, topic: `orders/${orderId}/status`, pad: 'x'.repeat(MAX_HOP_RECEIPT_BYTES) })),
     );
-    await keepReceiptHop(deps, `admin/receipts/${randomUUID()}`, Buffer.from(JSON.stringify({ ...published, version: 4 })));
-    await keepReceiptHop(deps, topic, Buffer.from(JSON.stringify({ ...published, version: 5, topic: `orders/${orderId}/location` })));
+    keepReceiptHop(keeper, captured, `admin/receipts/${randomUUID()}`, Buffer.from(JSON.stringify({ ...published, version: 4 })));
+    keepReceiptHop(keeper, captured, topic, Buffer.from(JSON.stringify({ ...published, version: 5, topic: `orders/${orderId}/location` })));
+    await keeper.idle();
     expect(await store.hops!.list(orderId)).toEqual([
       { kind: 'status', version: 2, brokerAt: '2026-11-26T11:59:59.010Z', deviceAt: '2026-11-26T11:59:59.030Z', watching: true },
     ]);

@@ -4,7 +4,7 @@ import {
   CloserStack,
   countConsumedEvents,
   createTokenService,
-  keepEventHop,
+  HopKeeper,
   startHopHistoryPruner,
   type EventConsumer,
   type EventPublisher,
@@ -79,7 +79,9 @@ export async function startOrdersService(config: OrdersConfig, logger: Logger, o
 
     // Issue 17 point 4: each order event's write and RabbitMQ's confirm of it, kept for the order's replay.
     const hopDeps = { hops: repository.hops, logger, clock: overrides.clock ?? (() => new Date()) };
-    relay.on('published', (event, confirmedAtMs) => void keepEventHop(hopDeps, event, confirmedAtMs));
+    const hopKeeper = new HopKeeper(hopDeps);
+    closers.add('hop keeper', () => hopKeeper.close());
+    relay.on('published', (event, confirmedAtMs) => hopKeeper.keepEvent(event, confirmedAtMs));
     const hopPruner = startHopHistoryPruner(hopDeps, config.POSITION_HISTORY_RETENTION_DAYS, config.POSITION_HISTORY_PRUNE_MS);
     closers.add('hop history pruner', async () => hopPruner.stop());
 

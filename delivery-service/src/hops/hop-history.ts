@@ -1,11 +1,11 @@
 import { hopReceiptSchema, hopRowOfReceipt } from '@orderpulse/contracts';
-import { keepEventHop, keepHop, type HopDeps } from '@orderpulse/service-kit';
+import type { HopKeeper, Logger } from '@orderpulse/service-kit';
 
 /** The largest receipt taken from `admin/receipts/+` (they are ~250 bytes; the broker writes them). */
 export const MAX_HOP_RECEIPT_BYTES = 1024;
 
-/** A broker or device receipt from `admin/receipts/<orderId>` (issue 17 point 4): bogus or oversized ones are dropped with a line. */
-export function keepReceiptHop(deps: HopDeps, topic: string, payload: Buffer): Promise<void> {
+/** A broker or device receipt from `admin/receipts/<orderId>` (issue 17 point 4), queued to be kept: bogus or oversized ones are dropped with a line. */
+export function keepReceiptHop(keeper: HopKeeper, logger: Logger, topic: string, payload: Buffer): void {
   const orderId = topic.split('/')[2];
   let parsed: ReturnType<typeof hopReceiptSchema.safeParse> | undefined;
   if (payload.length <= MAX_HOP_RECEIPT_BYTES) {
@@ -16,19 +16,19 @@ export function keepReceiptHop(deps: HopDeps, topic: string, payload: Buffer): P
     }
   }
   if (!parsed?.success || parsed.data.orderId !== orderId) {
-    deps.logger.warn({ topic, bytes: payload.length }, 'a hop receipt that is not one was ignored');
-    return Promise.resolve();
+    logger.warn({ topic, bytes: payload.length }, 'a hop receipt that is not one was ignored');
+    return;
   }
-  return keepHop(deps, parsed.data.orderId, hopRowOfReceipt(parsed.data));
+  keeper.keep(parsed.data.orderId, hopRowOfReceipt(parsed.data));
 }
 
-/** An order event's handler that, once the event is handled, keeps its write time (its confirm is orders-service's to keep). */
+/** An order event's handler that, once the event is handled, queues its write time (its confirm is orders-service's to keep). */
 export function withHopKept<E extends { orderId: string; type: string; version: number; occurredAt: string; data: unknown }>(
-  deps: HopDeps,
+  keeper: HopKeeper,
   handle: (event: E) => Promise<void>,
 ): (event: E) => Promise<void> {
   return async (event) => {
     await handle(event);
-    await keepEventHop(deps, event);
+    keeper.keepEvent(event);
   };
 }

@@ -21,8 +21,8 @@ export interface RiderIngestOptions {
   reconnectBackoff?: BackoffOptions;
   /** Between attempts to apply a message whose write failed (store down). */
   retryBackoff?: BackoffOptions;
-  /** Given: the session also takes HOP_RECEIPT_TOPICS and hands them here (not counted as rider reports); it logs its own failures. */
-  receipts?: (topic: string, payload: Buffer) => Promise<void>;
+  /** Given: the session also takes HOP_RECEIPT_TOPICS and hands them here (not counted as rider reports); it must not wait on the store. */
+  receipts?: (topic: string, payload: Buffer) => void;
 }
 
 export interface RiderIngestEvents {
@@ -57,7 +57,7 @@ export function createRiderIngest(options: RiderIngestOptions): RiderIngest {
 
   const apply = async (packet: IPublishPacket): Promise<boolean> => {
     if (receipts && packet.topic.startsWith('admin/receipts/')) {
-      await receipts(packet.topic, Buffer.from(packet.payload));
+      receipts(packet.topic, Buffer.from(packet.payload));
       return true;
     }
     const retry = new Backoff(options.retryBackoff ?? { initialMs: 100, maxMs: 5_000 });

@@ -2,6 +2,9 @@ import { hopRowOfEvent, type HopKind, type HopPatch } from '@orderpulse/contract
 import type { Logger } from '../logger.js';
 import type { HopHistory } from './hop-history.js';
 
+type KeptEvent = { orderId: string; type: string; version: number; occurredAt: string; data: unknown };
+type KeptRow = HopPatch & { kind: HopKind; version: number };
+
 export interface HopDeps {
   hops?: HopHistory | undefined;
   logger: Logger;
@@ -12,7 +15,7 @@ export interface HopDeps {
  * Keeps what one source knows of a change's hops (issue 17 point 4). After the change's own
  * write: a failure is logged and loses only that time of the replay, never the change.
  */
-export async function keepHop(deps: HopDeps, orderId: string, row: (HopPatch & { kind: HopKind; version: number }) | undefined): Promise<void> {
+export async function keepHop(deps: HopDeps, orderId: string, row: KeptRow | undefined): Promise<void> {
   if (!deps.hops || !row) return;
   const { kind, version, ...patch } = row;
   try {
@@ -22,13 +25,75 @@ export async function keepHop(deps: HopDeps, orderId: string, row: (HopPatch & {
   }
 }
 
-/** An event's write time, and RabbitMQ's confirm of it when given (the outbox relay's 'published'). */
-export function keepEventHop(
-  deps: HopDeps,
-  event: { orderId: string; type: string; version: number; occurredAt: string; data: unknown },
-  confirmedAtMs?: number,
-): Promise<void> {
-  return keepHop(deps, event.orderId, hopRowOfEvent(event, confirmedAtMs));
+export interface HopKeeperOptions {
+  /** Writes under way at once: hop times never take more of the store's pool than this. */
+  concurrency: number;
+  /** Times waiting to be written; past it a time is dropped (and counted), never the change it belongs to. */
+  maxQueued: number;
+}
+
+export const DEFAULT_HOP_KEEPER: HopKeeperOptions = { concurrency: 2, maxQueued: 5_000 };
+
+/**
+ * Takes hop times from the relay, the event intake and the receipts without making them wait
+ * (issue 17 point 4): each is queued and written by a few workers, so publishing, consuming and
+ * rider reports never queue behind a replay's bookkeeping. Bounded; a full queue drops times.
+ */
+export class HopKeeper {
+  private readonly queue: Array<{ orderId: string; row: KeptRow }> = [];
+  private running = 0;
+  private closed = false;
+  private droppedCount = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly deps: HopDeps,
+    private readonly options: HopKeeperOptions = DEFAULT_HOP_KEEPER,
+  ) {}
+
+  keep(orderId: string, row: KeptRow | undefined): void {
+    if (!row || !this.deps.hops || this.closed) return;
+    if (this.queue.length >= this.options.maxQueued) {
+      this.droppedCount += 1;
+      if (this.droppedCount % 1_000 === 1) this.deps.logger.warn({ dropped: this.droppedCount }, 'hop times dropped: the store is not keeping up');
+      return;
+    }
+    this.queue.push({ orderId, row });
+    this.pump();
+  }
+
+  /** An event's write time, and RabbitMQ's confirm of it when given (the outbox relay's 'published'). */
+  keepEvent(event: KeptEvent, confirmedAtMs?: number): void {
+    this.keep(event.orderId, hopRowOfEvent(event, confirmedAtMs));
+  }
+
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /** Resolves once every time queued so far is written (or failed and logged). */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Takes no more; resolves once what was queued is written. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle();
+  }
+
+  private pump(): void {
+    while (this.running < this.options.concurrency && this.queue.length > 0) {
+      const { orderId, row } = this.queue.shift()!;
+      this.running += 1;
+      void keepHop(this.deps, orderId, row).finally(() => {
+        this.running -= 1;
+        this.pump();
+        if (this.running === 0 && this.queue.length === 0) for (const resolve of this.waiters.splice(0)) resolve();
+      });
+    }
+  }
 }
 
 /** Drops the orders whose hop times are past `retentionDays`; returns how many. */
