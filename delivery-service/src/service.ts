@@ -28,7 +28,7 @@ import { createOrderEventsConsumer, ORDER_EVENTS_QUEUE } from './messaging/order
 import { instrumentIntakes } from './metrics.js';
 import { createFolderProofFiles } from './data-access/proof-files.js';
 import { startTrackPruner } from './track/track-pruner.js';
-import { keepReceiptHop, withHopKept } from './hops/hop-history.js';
+import { keepReceiptHop } from './hops/hop-history.js';
 
 /** Replacements for what the service would otherwise build itself. What is passed in is not closed by close(). */
 export interface DeliveryServiceOverrides {
@@ -114,7 +114,7 @@ export async function startDeliveryService(config: DeliveryConfig, logger: Logge
       connection,
       namespace: config.AMQP_NAMESPACE,
       logger,
-      handle: withHopKept(hopKeeper, createOrderEventHandler(deps, { unknownOrderAttempts: overrides.unknownOrderAttempts ?? DEFAULT_UNKNOWN_ORDER_ATTEMPTS })),
+      handle: createOrderEventHandler(deps, { unknownOrderAttempts: overrides.unknownOrderAttempts ?? DEFAULT_UNKNOWN_ORDER_ATTEMPTS }),
       ...(overrides.consumerRetryDelayMs ? { retryDelayMs: overrides.consumerRetryDelayMs } : {}),
     });
     closers.add('order events consumer', () => consumer.stop());

@@ -30,6 +30,8 @@ describe('hop keeper', () => {
     const slow = slowHistory();
     const keeper = new HopKeeper({ hops: slow.hops, logger: captureLogger().logger, clock: () => NOW }, { concurrency: 2, maxQueued: 10 });
     for (let version = 1; version <= 5; version += 1) keeper.keep('order-1', row(version));
+    expect(slow.waiting()).toBe(0); // gathered for flushMs first
+    keeper.flush();
     expect(slow.waiting()).toBe(2);
     const idle = keeper.idle();
     while (slow.waiting() > 0) {
@@ -46,7 +48,11 @@ describe('hop keeper', () => {
     const { logger, lines } = captureLogger();
     const keeper = new HopKeeper({ hops: slow.hops, logger, clock: () => NOW }, { concurrency: 1, maxQueued: 2 });
     for (let version = 1; version <= 6; version += 1) keeper.keep('order-1', row(version));
-    expect(keeper.dropped).toBe(3); // one writing, two queued
+    expect(keeper.dropped).toBe(4); // two gathered
+    keeper.flush();
+    keeper.keep('order-1', row(3)); // one writing, one queued, this one gathered
+    keeper.keep('order-1', row(4));
+    expect(keeper.dropped).toBe(5);
     expect(lines.filter((l) => l.msg === 'hop times dropped: the store is not keeping up')).toHaveLength(1);
     const closed = keeper.close();
     keeper.keep('order-1', row(7));
@@ -56,5 +62,20 @@ describe('hop keeper', () => {
     }
     await closed;
     expect((await slow.inner.list('order-1')).map((r) => r.version)).toEqual([1, 2, 3]);
+  });
+
+  it("when a change's times come close together, then they make one write, the first of each hop kept", async () => {
+    const slow = slowHistory();
+    const keeper = new HopKeeper({ hops: slow.hops, logger: captureLogger().logger, clock: () => NOW }, { concurrency: 2, maxQueued: 10 });
+    keeper.keep('order-1', { kind: 'tracking', version: 3, brokerAt: '2026-11-26T12:00:00.010Z' });
+    keeper.keep('order-1', { kind: 'tracking', version: 3, watching: true, deviceAt: '2026-11-26T12:00:00.020Z' });
+    keeper.keep('order-1', { kind: 'tracking', version: 3, brokerAt: '2026-11-26T12:00:09.999Z' });
+    const idle = keeper.idle();
+    expect(slow.waiting()).toBe(1);
+    slow.release();
+    await idle;
+    expect(await slow.inner.list('order-1')).toEqual([
+      { kind: 'tracking', version: 3, brokerAt: '2026-11-26T12:00:00.010Z', watching: true, deviceAt: '2026-11-26T12:00:00.020Z' },
+    ]);
   });
 });

@@ -21,14 +21,3 @@ export function keepReceiptHop(keeper: HopKeeper, logger: Logger, topic: string,
   }
   keeper.keep(parsed.data.orderId, hopRowOfReceipt(parsed.data));
 }
-
-/** An order event's handler that, once the event is handled, queues its write time (its confirm is orders-service's to keep). */
-export function withHopKept<E extends { orderId: string; type: string; version: number; occurredAt: string; data: unknown }>(
-  keeper: HopKeeper,
-  handle: (event: E) => Promise<void>,
-): (event: E) => Promise<void> {
-  return async (event) => {
-    await handle(event);
-    keeper.keepEvent(event);
-  };
-}

@@ -28,38 +28,58 @@ export async function keepHop(deps: HopDeps, orderId: string, row: KeptRow | und
 export interface HopKeeperOptions {
   /** Writes under way at once: hop times never take more of the store's pool than this. */
   concurrency: number;
-  /** Times waiting to be written; past it a time is dropped (and counted), never the change it belongs to. */
+  /** Changes waiting to be written; past it a time is dropped (and counted), never the change it belongs to. */
   maxQueued: number;
+  /** How long times are gathered before they are written: a change's times that come close together (a broker's and a device's receipt) make one write. */
+  flushMs: number;
 }
 
-export const DEFAULT_HOP_KEEPER: HopKeeperOptions = { concurrency: 2, maxQueued: 5_000 };
+export const DEFAULT_HOP_KEEPER: HopKeeperOptions = { concurrency: 2, maxQueued: 5_000, flushMs: 250 };
 
 /**
- * Takes hop times from the relay, the event intake and the receipts without making them wait
- * (issue 17 point 4): each is queued and written by a few workers, so publishing, consuming and
- * rider reports never queue behind a replay's bookkeeping. Bounded; a full queue drops times.
+ * Takes hop times from the relay and the receipts without making them wait (issue 17 point 4):
+ * they are gathered for `flushMs`, the times of one change merged into one write, and written by
+ * a few workers, so publishing, consuming and rider reports never queue behind a replay's
+ * bookkeeping, and the store gets one write per change and source batch. Bounded; a full queue
+ * drops times.
  */
 export class HopKeeper {
+  /** Gathered, by order, kind and version. */
+  private gathered = new Map<string, { orderId: string; row: KeptRow }>();
   private readonly queue: Array<{ orderId: string; row: KeptRow }> = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private running = 0;
   private closed = false;
   private droppedCount = 0;
   private waiters: Array<() => void> = [];
+  private readonly options: HopKeeperOptions;
 
   constructor(
     private readonly deps: HopDeps,
-    private readonly options: HopKeeperOptions = DEFAULT_HOP_KEEPER,
-  ) {}
+    options: Partial<HopKeeperOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_HOP_KEEPER, ...options };
+  }
 
   keep(orderId: string, row: KeptRow | undefined): void {
     if (!row || !this.deps.hops || this.closed) return;
-    if (this.queue.length >= this.options.maxQueued) {
+    const key = `${orderId}|${row.kind}|${row.version}`;
+    const known = this.gathered.get(key);
+    if (known) {
+      // The first time of each hop counts, as in the store.
+      known.row = { ...row, ...known.row };
+      return;
+    }
+    if (this.gathered.size + this.queue.length >= this.options.maxQueued) {
       this.droppedCount += 1;
       if (this.droppedCount % 1_000 === 1) this.deps.logger.warn({ dropped: this.droppedCount }, 'hop times dropped: the store is not keeping up');
       return;
     }
-    this.queue.push({ orderId, row });
-    this.pump();
+    this.gathered.set(key, { orderId, row });
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.options.flushMs);
+      this.timer.unref?.();
+    }
   }
 
   /** An event's write time, and RabbitMQ's confirm of it when given (the outbox relay's 'published'). */
@@ -67,17 +87,27 @@ export class HopKeeper {
     this.keep(event.orderId, hopRowOfEvent(event, confirmedAtMs));
   }
 
+  /** Hands what was gathered to the writers now. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue.push(...this.gathered.values());
+    this.gathered = new Map();
+    this.pump();
+  }
+
   get dropped(): number {
     return this.droppedCount;
   }
 
-  /** Resolves once every time queued so far is written (or failed and logged). */
+  /** Writes what was gathered; resolves once everything taken so far is written (or failed and logged). */
   idle(): Promise<void> {
+    this.flush();
     if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Takes no more; resolves once what was queued is written. */
+  /** Takes no more; resolves once what was taken is written. */
   async close(): Promise<void> {
     this.closed = true;
     await this.idle();
