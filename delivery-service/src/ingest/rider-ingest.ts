@@ -47,7 +47,11 @@ export interface RiderIngest extends EventEmitter<RiderIngestEvents> {
  */
 export function createRiderIngest(options: RiderIngestOptions): RiderIngest {
   const { url, clientId, credentials, handle, logger, receipts } = options;
-  const subscriptions = receipts ? [...RIDER_REPORT_TOPICS, ...HOP_RECEIPT_TOPICS] : RIDER_REPORT_TOPICS;
+  // Receipts at QoS 0: the broker neither queues them in the session while the service is away nor waits for
+  // a PUBACK, so they add nothing to what rider reports go through (a receipt missed during a restart is a lost time).
+  const subscriptions: Record<string, { qos: 0 | 1 }> = {};
+  for (const topic of RIDER_REPORT_TOPICS) subscriptions[topic] = { qos: 1 };
+  if (receipts) for (const topic of HOP_RECEIPT_TOPICS) subscriptions[topic] = { qos: 0 };
   const emitter = new EventEmitter<RiderIngestEvents>();
   let starting: Promise<void> | undefined;
   let connection: MqttConnection | undefined;
@@ -108,10 +112,10 @@ export function createRiderIngest(options: RiderIngestOptions): RiderIngest {
         prepare: takeMessages,
         // The first subscription is part of start-up; the session keeps it, and subscribing again
         // after a reconnect covers a broker that lost its sessions.
-        afterFirstConnect: async (client) => void (await client.subscribeAsync(subscriptions, { qos: 1 })),
+        afterFirstConnect: async (client) => void (await client.subscribeAsync(subscriptions)),
         onConnect: ({ reconnect, client }) => {
           if (!reconnect) return;
-          client.subscribe(subscriptions, { qos: 1 }, (err) => {
+          client.subscribe(subscriptions, (err) => {
             if (err) logger.error({ err: err.message }, 'subscribing to rider reports failed');
           });
         },
