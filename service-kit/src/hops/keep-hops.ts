@@ -52,6 +52,8 @@ export class HopKeeper {
   private closed = false;
   private droppedCount = 0;
   private waiters: Array<() => void> = [];
+  /** The fields already taken per change (the newest changes): a repeat (a redelivered event's receipts) costs no write. */
+  private readonly taken = new Map<string, Set<string>>();
   private readonly options: HopKeeperOptions;
 
   constructor(
@@ -64,18 +66,24 @@ export class HopKeeper {
   keep(orderId: string, row: KeptRow | undefined): void {
     if (!row || !this.deps.hops || this.closed) return;
     const key = `${orderId}|${row.kind}|${row.version}`;
+    const fields = Object.keys(row).filter((field) => field !== 'kind' && field !== 'version' && row[field as keyof KeptRow] !== undefined);
+    const taken = this.taken.get(key) ?? new Set<string>();
+    if (fields.every((field) => taken.has(field))) return;
     const known = this.gathered.get(key);
     if (known) {
       // The first time of each hop counts, as in the store.
       known.row = { ...row, ...known.row };
-      return;
-    }
-    if (this.gathered.size + this.queue.length >= this.options.maxQueued) {
+    } else if (this.gathered.size + this.queue.length >= this.options.maxQueued) {
       this.droppedCount += 1;
       if (this.droppedCount % 1_000 === 1) this.deps.logger.warn({ dropped: this.droppedCount }, 'hop times dropped: the store is not keeping up');
       return;
+    } else {
+      this.gathered.set(key, { orderId, row });
     }
-    this.gathered.set(key, { orderId, row });
+    for (const field of fields) taken.add(field);
+    this.taken.delete(key);
+    this.taken.set(key, taken);
+    if (this.taken.size > this.options.maxQueued * 4) this.taken.delete(this.taken.keys().next().value!);
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.options.flushMs);
       this.timer.unref?.();
