@@ -120,9 +120,13 @@ describe('topic rules: services', () => {
     expect(may.publish(notifier, topics.riderDeliveryStatus(riderX, 'd1'))).toBe(false);
   });
 
-  it('when delivery-service subscribes to every rider report, then it is allowed, and nothing else is', () => {
+  it('when delivery-service subscribes to every rider report and every hop receipt, then it is allowed, and nothing else is', () => {
     expect(may.subscribe(deliveryService, 'riders/+/deliveries/+/status')).toBe(true);
     expect(may.subscribe(deliveryService, 'riders/+/location')).toBe(true);
+    expect(may.subscribe(deliveryService, 'admin/receipts/+')).toBe(true);
+    expect(may.subscribe(deliveryService, 'admin/orders')).toBe(false);
+    expect(may.subscribe(deliveryService, 'admin/#')).toBe(false);
+    expect(may.publish(deliveryService, topics.adminReceipts(orderA))).toBe(false);
     expect(may.subscribe(deliveryService, 'riders/#')).toBe(false);
     expect(may.subscribe(deliveryService, 'riders/+/assignments')).toBe(false);
     expect(may.publish(deliveryService, topics.riderAssignments(riderX))).toBe(false);

@@ -10,3 +10,4 @@ export * from './topic-filter.js';
 export * from './mqtt-messages.js';
 export * from './geo.js';
 export * from './lateness.js';
+export * from './hop-history.js';

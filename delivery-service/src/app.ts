@@ -1,5 +1,13 @@
 import type Koa from 'koa';
-import { createHttpApp, type ConfirmReceipts, type ReadinessChecks, type Registry, type TokenService } from '@orderpulse/service-kit';
+import {
+  createHttpApp,
+  DEFAULT_HOPS_PER_ORDER,
+  hopHistoryRoutes,
+  type ConfirmReceipts,
+  type ReadinessChecks,
+  type Registry,
+  type TokenService,
+} from '@orderpulse/service-kit';
 import { deliveryRoutes } from './routes/delivery-routes.js';
 import { riderRoutes, type RiderRouteDeps } from './routes/rider-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
@@ -35,6 +43,14 @@ export function createDeliveryApp(deps: DeliveryAppDeps): Koa {
     riderRoutes(deps, guards),
     statsRoutes(deps, guards),
     receiptsRoutes(deps.confirmReceipts, guards.hopReceipts),
+    hopHistoryRoutes(
+      {
+        hops: deps.hops,
+        knowsOrder: async (orderId) => (await deps.store.orders.find(orderId)) !== null,
+        kept: { maxPerOrder: DEFAULT_HOPS_PER_ORDER, retentionDays: deps.trackRetention.retentionDays },
+      },
+      guards.hopReceipts,
+    ),
   ]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   }

@@ -4,6 +4,7 @@ import {
   CloserStack,
   createRateLimitedLog,
   createTokenService,
+  HopKeeper,
   type EventConsumer,
   listen,
   listenMetrics,
@@ -27,6 +28,7 @@ import { createOrderEventsConsumer, ORDER_EVENTS_QUEUE } from './messaging/order
 import { instrumentIntakes } from './metrics.js';
 import { createFolderProofFiles } from './data-access/proof-files.js';
 import { startTrackPruner } from './track/track-pruner.js';
+import { keepReceiptHop } from './hops/hop-history.js';
 
 /** Replacements for what the service would otherwise build itself. What is passed in is not closed by close(). */
 export interface DeliveryServiceOverrides {
@@ -98,7 +100,12 @@ export async function startDeliveryService(config: DeliveryConfig, logger: Logge
       proofFiles: config.PROOF_DIR ? createFolderProofFiles(config.PROOF_DIR) : store.proofFiles,
       reportTimeLimits: { maxFutureSkewMs: config.RIDER_REPORT_MAX_FUTURE_SECONDS * 1000, maxAgeMs: config.RIDER_REPORT_MAX_AGE_SECONDS * 1000 },
       positions: store.positions,
+      hops: store.hops,
     };
+    // Issue 17 point 4: each event's write and RabbitMQ's confirm of it, every receipt, kept for the order's replay.
+    const hopKeeper = new HopKeeper(deps);
+    closers.add('hop keeper', () => hopKeeper.close());
+    relay.on('published', (event, confirmedAtMs) => hopKeeper.keepEvent(event, confirmedAtMs));
     const trackRetention = { maxPerDelivery: config.POSITION_HISTORY_MAX_PER_DELIVERY, retentionDays: config.POSITION_HISTORY_RETENTION_DAYS };
     const pruner = startTrackPruner({ ...deps, trackRetention }, config.POSITION_HISTORY_PRUNE_MS);
     closers.add('track pruner', async () => pruner.stop());
@@ -124,6 +131,7 @@ export async function startDeliveryService(config: DeliveryConfig, logger: Logge
         settings: 'that it shares JWT_SECRET with delivery-service',
       }),
       handle: createRiderMessageHandler(deps, { log: reportLog }),
+      receipts: (topic, payload) => keepReceiptHop(hopKeeper, logger, topic, payload),
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
     });

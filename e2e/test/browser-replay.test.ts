@@ -18,13 +18,34 @@ interface ReplaySample {
   points: number;
 }
 
+/** A kept hop row, as GET /hop-history/:orderId returns it. */
+interface KeptRow {
+  kind: string;
+  status?: string;
+  writtenAt?: string;
+  confirmedAt?: string;
+  brokerAt?: string;
+  deviceAt?: string;
+  watching?: boolean;
+}
+
+async function keptRows(serviceUrl: string, token: string, orderId: string): Promise<KeptRow[]> {
+  const response = await fetch(`${serviceUrl}/hop-history/${orderId}`, { headers: { authorization: `Bearer ${token}` } });
+  return response.ok ? ((await response.json()) as { rows: KeptRow[] }).rows : [];
+}
+
 /**
  * A new order shipped through the API, picked up by a new rider (an mqtt.js client with a rider
  * token), `positions` reports `paceMs` apart on the way to the address, then delivered; resolves
  * once orders-service has the order delivered. Returns the positions ridden, the first one
- * being the pick-up's.
+ * being the pick-up's. `beforePickUp` runs once the rider is assigned (e.g. a customer page opens).
  */
-async function deliverAfterARide(system: RunningSystem, positions: number, paceMs: number) {
+async function deliverAfterARide(
+  system: RunningSystem,
+  positions: number,
+  paceMs: number,
+  beforePickUp?: (order: { id: string; trackingToken: string }) => Promise<void>,
+) {
   const adminToken = await new TestTokens(system.jwtSecret).admin();
   const deliveries = new DeliveryClient(system.urls.delivery, adminToken);
   const { order, deliveryId } = await shipNewOrder(system.urls, adminToken);
@@ -37,6 +58,7 @@ async function deliverAfterARide(system: RunningSystem, positions: number, paceM
     password: (await deliveries.riderToken(created.body.id)).body.token,
   });
   try {
+    await beforePickUp?.(order);
     const statusTopic = topics.riderDeliveryStatus(created.body.id, deliveryId);
     const applied = (check: (d: DeliverySnapshot) => boolean, what: string) =>
       waitFor(async () => check((await deliveries.getDelivery(deliveryId)).body), what, 10_000);
@@ -71,8 +93,9 @@ async function deliverAfterARide(system: RunningSystem, positions: number, paceM
 /**
  * Replay of a delivered order in the admin console, against the whole system as real processes:
  * the order is walked to shipped through the API, a rider (an mqtt.js client with a rider token)
- * picks it up, rides for 10 s reporting positions and delivers it; the console then replays the
- * stored statuses and positions.
+ * picks it up, rides for 10 s reporting positions and delivers it while the customer's tracking
+ * page watches; orders-service and delivery-service are restarted (their live receipts are gone),
+ * and the console then replays the stored statuses, positions and hop times.
  */
 describeIfAvailable('in the browser: when an admin replays a delivered order', chromiumMissing(), () => {
   const namespace = testNamespace('replay');
@@ -90,8 +113,36 @@ describeIfAvailable('in the browser: when an admin replays a delivered order', c
     await deleteAmqpNamespace(amqpUrl, namespace, QUEUES);
   });
 
-  it('then the timeline shows the statuses in time order and the path advances at the chosen speed until the order is delivered', async () => {
-    const { order, ridden } = await deliverAfterARide(system, RIDE_POSITIONS, 1_000);
+  it('then the timeline shows the statuses in time order, each with its kept hop times, and the path advances at the chosen speed until the order is delivered', async () => {
+    const adminToken = await new TestTokens(system.jwtSecret).admin();
+    let customer: Awaited<ReturnType<BrowserSession['open']>> | undefined;
+    const { order, ridden } = await deliverAfterARide(system, RIDE_POSITIONS, 1_000, async (shipped) => {
+      customer = await browser.open(TrackPage.url(system.urls.web, shipped.id, shipped.trackingToken), { phone: true });
+      const track = new TrackPage(customer.page);
+      await track.waitForDeliveryStatus('Rider assigned');
+      await track.waitForConnection('live');
+    });
+    // The pick-up's four times are kept (its device receipt from the watching page), and the order's delivered status confirmed.
+    await waitFor(
+      async () => (await keptRows(system.urls.delivery, adminToken, order.id)).some((r) => r.status === 'picked_up' && r.deviceAt && r.confirmedAt),
+      "the pick-up's kept device receipt",
+      20_000,
+    );
+    await waitFor(
+      async () => (await keptRows(system.urls.orders, adminToken, order.id)).some((r) => r.status === 'delivered' && r.confirmedAt),
+      "the order's kept confirm of delivered",
+      20_000,
+    );
+    await customer?.page.close();
+    // Both services start again: what RabbitMQ confirmed lives on only in what they stored.
+    for (const name of ['orders', 'delivery'] as const) {
+      await system.processes.get(name)!.stop();
+      await system.restart(name);
+    }
+    for (const url of [system.urls.orders, system.urls.delivery]) {
+      const live = await fetch(`${url}/receipts/${order.id}`, { headers: { authorization: `Bearer ${adminToken}` } });
+      expect(((await live.json()) as { receipts: unknown[] }).receipts).toEqual([]);
+    }
 
     const opened = await browser.open(`${system.urls.web}/admin`);
     const admin = new AdminConsole(opened.page);
@@ -117,6 +168,10 @@ describeIfAvailable('in the browser: when an admin replays a delivered order', c
     const replay = page.locator(byTestId('replay'));
     expect(await replay.getAttribute('data-points-reached')).toBe('0');
     expect(await replay.getAttribute('data-steps-reached')).toBe('1');
+    // The hop times of a change show once the replay reaches it.
+    const hopsOf = (kind: string, status: string) =>
+      page.locator(`${byTestId('replay-timeline')} li[data-kind="${kind}"][data-status="${status}"] ${byTestId('replay-hops')}`);
+    expect(await hopsOf('delivery', 'picked_up').isHidden()).toBe(true);
 
     // Every change of the replay's position, with the page's own clock, from Play to the end.
     await page.evaluate(() => {
@@ -154,6 +209,28 @@ describeIfAvailable('in the browser: when an admin replays a delivered order', c
     expect(rate).toBeLessThan(12);
     expect(await replay.getAttribute('data-rider')).toBe(`${ridden.at(-1)!.lat},${ridden.at(-1)!.lng}`);
     expect(await page.locator(`${byTestId('replay-timeline')} li[data-reached="false"]`).count()).toBe(0);
+
+    // The pick-up, watched by the customer's page: written, confirmed, broker accepted and the device, from stored history.
+    const pickUp = hopsOf('delivery', 'picked_up');
+    expect(await pickUp.isVisible()).toBe(true);
+    const timesOf = (hops: typeof pickUp, names: string[]) =>
+      Promise.all(names.map(async (hop) => Number(await hops.locator(`[data-hop="${hop}"]`).getAttribute('data-at'))));
+    const [written, confirmed, broker, device] = await timesOf(pickUp, ['written', 'confirmed', 'broker', 'device']);
+    for (const time of [written, confirmed, broker, device]) expect(time).toBeGreaterThan(0);
+    // RabbitMQ may confirm after it delivered to the notifier; the broker hands the message on before it PUBACKs the notifier.
+    expect(written).toBeLessThanOrEqual(confirmed!);
+    expect(written).toBeLessThanOrEqual(broker!);
+    expect(written).toBeLessThanOrEqual(device!);
+    expect(device! - written!).toBeLessThan(10_000);
+    expect(await pickUp.textContent()).toMatch(
+      /^written \d\d:\d\d:\d\d\.\d{3} → RabbitMQ confirmed \d\d:\d\d:\d\d\.\d{3} \(\+\d+ ms\) → broker accepted \d\d:\d\d:\d\d\.\d{3} \(\+\d+ ms\) → first customer device \d\d:\d\d:\d\d\.\d{3} \(\+\d+ ms\)$/,
+    );
+    // The order's creation, before any page watched: confirmed by orders-service's relay, and nobody watching.
+    const placed = hopsOf('order', 'pending');
+    const [placedWritten, placedConfirmed, placedBroker] = await timesOf(placed, ['written', 'confirmed', 'broker']);
+    expect(placedWritten).toBeLessThanOrEqual(placedConfirmed!);
+    expect(placedWritten).toBeLessThanOrEqual(placedBroker!);
+    expect(await placed.locator('[data-hop="device"]').textContent()).toBe('no customer device was watching');
 
     copyScreenshotToDocs(await browser.screenshot(page, 'admin-replay'), 'admin-replay');
     expect(opened.errors).toEqual([]);

@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import { createHttpApp, type ConfirmReceipts, type ReadinessChecks, type Registry } from '@orderpulse/service-kit';
+import { createHttpApp, DEFAULT_HOPS_PER_ORDER, hopHistoryRoutes, type ConfirmReceipts, type ReadinessChecks, type Registry } from '@orderpulse/service-kit';
 import type { OrderUseCaseDeps } from './domain/order-use-case-deps.js';
 import type { OrderAccess } from './auth/order-access.js';
 import type { AttemptGuards } from './auth/attempt-limiters.js';
@@ -20,6 +20,8 @@ export interface OrdersAppDeps extends OrderUseCaseDeps {
   trustProxyHops?: number;
   /** Issue 17 point 1: when RabbitMQ confirmed the recent events (GET /receipts/:orderId). */
   confirmReceipts?: ConfirmReceipts;
+  /** Issue 17 point 4: days the confirm times are kept (GET /hop-history/:orderId reports it). */
+  hopRetentionDays: number;
 }
 
 /** The orders HTTP API on service-kit's scaffold. Does not listen: see service.ts. */
@@ -32,6 +34,14 @@ export function createOrdersApp(deps: OrdersAppDeps): Koa {
     trackingRoutes(deps, access, attemptGuards.trackingLookup),
     feedbackRoutes(deps, access),
     receiptsRoutes(deps.confirmReceipts, access.guards.hopReceipts),
+    hopHistoryRoutes(
+      {
+        hops: deps.repository.hops,
+        knowsOrder: async (orderId) => (await deps.repository.findById(orderId)) !== null,
+        kept: { maxPerOrder: DEFAULT_HOPS_PER_ORDER, retentionDays: deps.hopRetentionDays },
+      },
+      access.guards.hopReceipts,
+    ),
   ];
   for (const router of routers) {
     app.use(router.routes()).use(router.allowedMethods({ throw: true }));

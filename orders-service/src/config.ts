@@ -12,6 +12,7 @@ import {
   port,
   positiveInt,
   refuseDevSecretsInProduction,
+  replayHistoryConfig,
   sharedRedisConfig,
   text,
 } from '@orderpulse/service-kit';
@@ -24,6 +25,8 @@ export const ordersConfigShape = {
   ...mongoStoreConfig,
   /** Without MONGO_URL: journal the store to `<DATA_DIR>/orders-service/` so it survives restarts. */
   DATA_DIR: optionalText(),
+  /** Issue 17 point 4: how long the confirm times kept for replays stay (POSITION_HISTORY_RETENTION_DAYS, as delivery-service's). */
+  ...replayHistoryConfig,
   /** Signs customer tracking tokens and admin tokens, and checks every bearer token. */
   ...jwtSecretConfig,
   /** The console's login. The default password is refused when NODE_ENV=production. */

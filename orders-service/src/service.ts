@@ -4,6 +4,8 @@ import {
   CloserStack,
   countConsumedEvents,
   createTokenService,
+  HopKeeper,
+  startHopHistoryPruner,
   type EventConsumer,
   type EventPublisher,
   listen,
@@ -75,6 +77,14 @@ export async function startOrdersService(config: OrdersConfig, logger: Logger, o
       ...(overrides.publisher ? { publisher: overrides.publisher } : {}),
     });
 
+    // Issue 17 point 4: each order event's write and RabbitMQ's confirm of it, kept for the order's replay.
+    const hopDeps = { hops: repository.hops, logger, clock: overrides.clock ?? (() => new Date()) };
+    const hopKeeper = new HopKeeper(hopDeps);
+    closers.add('hop keeper', () => hopKeeper.close());
+    relay.on('published', (event, confirmedAtMs) => hopKeeper.keepEvent(event, confirmedAtMs));
+    const hopPruner = startHopHistoryPruner(hopDeps, config.POSITION_HISTORY_RETENTION_DAYS, config.POSITION_HISTORY_PRUNE_MS);
+    closers.add('hop history pruner', async () => hopPruner.stop());
+
     const deps = {
       repository,
       outbox: relay,
@@ -99,6 +109,7 @@ export async function startOrdersService(config: OrdersConfig, logger: Logger, o
       corsOrigins: config.CORS_ORIGINS,
       trustProxyHops: config.TRUST_PROXY_HOPS,
       confirmReceipts,
+      hopRetentionDays: config.POSITION_HISTORY_RETENTION_DAYS,
       attemptGuards: await openAttemptGuards(config, logger, registry, closers),
       access: createOrderAccess({
         tokens: createTokenService(config.JWT_SECRET),

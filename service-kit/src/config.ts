@@ -70,6 +70,17 @@ export const outboxRelayConfig = {
   OUTBOX_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(1_000),
 };
 
+/**
+ * How long a finished order's replay history is kept (issue 17 point 4): delivery-service's rider
+ * positions and hop times, orders-service's confirm times. One setting for both services.
+ */
+export const replayHistoryConfig = {
+  /** Days a delivery's positions, or an order's hop times, are kept after the last one was. */
+  POSITION_HISTORY_RETENTION_DAYS: positiveInt(30),
+  /** How often what is past its retention is pruned. */
+  POSITION_HISTORY_PRUNE_MS: positiveInt(3_600_000),
+};
+
 /** Where each process serves /metrics (its own port, never the public one), by service. */
 export const DEFAULT_METRICS_PORTS = {
   'web-client': 9400,

@@ -37,3 +37,7 @@ export * from './persistence/mongo-outbox.js';
 export * from './persistence/store-outage.js';
 export * from './persistence/mongo-locks.js';
 export * from './deadline.js';
+export * from './hops/hop-history.js';
+export * from './hops/keep-hops.js';
+export * from './hops/hop-history-routes.js';
+export * from './hops/mongo-hop-history.js';

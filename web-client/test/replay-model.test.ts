@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { DeliveryTrack, OrderSnapshot } from '@orderpulse/contracts';
-import { buildReplayScript, frameAt, MAX_QUIET_MS, ReplayClock } from '../src/apps/admin/replay-model.js';
+import { buildReplayScript, frameAt, MAX_QUIET_MS, mergeHopRows, ReplayClock } from '../src/apps/admin/replay-model.js';
 
 const t = (seconds: number) => new Date(Date.UTC(2026, 10, 26, 10, 0, seconds)).toISOString();
 
@@ -33,6 +33,48 @@ const track: DeliveryTrack = {
 };
 
 describe('replay script', () => {
+  it("when hop rows are kept by both services, then each status step gets its change's four times, and a step without a row none", () => {
+    const fromOrders = [
+      { kind: 'status' as const, version: 1, type: 'order.created', status: 'pending', writtenAt: t(0), confirmedAt: '2026-11-26T10:00:00.012Z' },
+      { kind: 'status' as const, version: 4, type: 'order.status_changed', status: 'delivered', writtenAt: t(50), confirmedAt: '2026-11-26T10:00:50.020Z' },
+    ];
+    const fromDelivery = [
+      { kind: 'status' as const, version: 1, type: 'order.created', status: 'pending', writtenAt: t(0), brokerAt: '2026-11-26T10:00:00.009Z', watching: false },
+      {
+        kind: 'tracking' as const,
+        version: 3,
+        type: 'delivery.status_changed',
+        status: 'picked_up',
+        writtenAt: t(20),
+        confirmedAt: '2026-11-26T10:00:20.015Z',
+      },
+      { kind: 'tracking' as const, version: 3, brokerAt: '2026-11-26T10:00:20.010Z', deviceAt: '2026-11-26T10:00:20.030Z', watching: true },
+      { kind: 'tracking' as const, version: 4, type: 'delivery.location_updated' },
+    ];
+    const rows = mergeHopRows(fromOrders, fromDelivery);
+    expect(rows).toHaveLength(4);
+    const script = buildReplayScript(order, track, rows);
+    const hops = Object.fromEntries(script.steps.map((s) => [`${s.kind}:${s.status}`, s.hops]));
+    const ms = (iso: string) => Date.parse(iso);
+    expect(hops['order:pending']).toEqual({
+      writtenAt: ms(t(0)),
+      confirmedAt: ms('2026-11-26T10:00:00.012Z'),
+      brokerAt: ms('2026-11-26T10:00:00.009Z'),
+      watching: false,
+    });
+    expect(hops['delivery:picked_up']).toEqual({
+      writtenAt: ms(t(20)),
+      confirmedAt: ms('2026-11-26T10:00:20.015Z'),
+      brokerAt: ms('2026-11-26T10:00:20.010Z'),
+      deviceAt: ms('2026-11-26T10:00:20.030Z'),
+      watching: true,
+    });
+    expect(hops['order:delivered']).toEqual({ writtenAt: ms(t(50)), confirmedAt: ms('2026-11-26T10:00:50.020Z') });
+    // Not kept (or no status change): no times, and the delivery's "delivered" does not take the order's.
+    expect(hops['order:shipped']).toBeUndefined();
+    expect(hops['delivery:delivered']).toBeUndefined();
+  });
+
   it('when built, then order and delivery statuses and positions are one time line (order, then delivery, then position at the same instant)', () => {
     const script = buildReplayScript(order, track);
     expect(script.steps.map((s) => `${s.kind}:${s.status}@${s.offsetMs}`)).toEqual([

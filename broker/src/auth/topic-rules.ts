@@ -34,8 +34,9 @@ const NOTIFIER_TOPICS = ['orders/#', 'admin/#', 'riders/+/assignments'];
 const SERVICE_GRANTS: Record<Extract<TokenClaims, { role: 'service' }>['sub'], GrantList> = {
   // Also reads riders' heartbeats and the presence the broker publishes, to tell customers how fresh the signal is.
   notifier: { subscribe: [...NOTIFIER_TOPICS, 'riders/+/heartbeat', 'riders/+/presence'], publish: NOTIFIER_TOPICS },
-  // Ingests what riders report; it publishes nothing over MQTT (its events go to RabbitMQ).
-  'delivery-service': { subscribe: ['riders/+/deliveries/+/status', 'riders/+/location'], publish: [] },
+  // Ingests what riders report, and keeps the per-hop receipts for replays (issue 17 point 4); it
+  // publishes nothing over MQTT (its events go to RabbitMQ).
+  'delivery-service': { subscribe: ['riders/+/deliveries/+/status', 'riders/+/location', 'admin/receipts/+'], publish: [] },
   'orders-service': NOTHING,
 };
 

@@ -11,6 +11,7 @@ import type {
 import type { OutboxStore } from '@orderpulse/service-kit';
 import type { ProofFileStore } from './proof-files.js';
 import type { PositionHistory } from '../track/position-history.js';
+import type { HopHistory } from '@orderpulse/service-kit';
 
 /** A delivery as stored: its public snapshot plus the events not yet confirmed by RabbitMQ (the outbox). */
 export interface StoredDelivery {
@@ -100,6 +101,8 @@ export interface DeliveryStore {
   proofFiles: ProofFileStore;
   /** Rider positions kept per delivery for replay (track/); absent: none are kept. */
   positions?: PositionHistory;
+  /** Issue 17 point 4: each order's hop times kept for replay (hops/); absent: none are kept. */
+  hops?: HopHistory;
   isReady(): boolean;
   close(): Promise<void>;
 }

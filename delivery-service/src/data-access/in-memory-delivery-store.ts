@@ -1,3 +1,4 @@
+import { createMapHopHistory, DEFAULT_HOPS_PER_ORDER, type KeptHopRow } from '@orderpulse/service-kit';
 import type { Rider } from '@orderpulse/contracts';
 import type { DeliveryStore, KnownOrder, StoredDelivery } from './delivery-store.js';
 import { createInMemoryDeliveries } from './in-memory-deliveries.js';
@@ -14,6 +15,8 @@ export interface DeliveryMaps {
   orders: Map<string, KnownOrder>;
   /** Rider positions kept for replay, one entry per point. */
   trackPoints?: Map<string, KeptPoint>;
+  /** Hop times kept for replay, one entry per row. */
+  hopRows?: Map<string, KeptHopRow>;
 }
 
 /** The zero-setup store over plain Maps (data lives as long as the process) or journaled ones. */
@@ -22,6 +25,7 @@ export function createInMemoryDeliveryStore(
   onClose: () => void = () => undefined,
   proofFiles: ProofFileStore = createInMemoryProofFiles(),
   maxTrackPoints: number = DEFAULT_TRACK_RETENTION.maxPerDelivery,
+  maxHopsPerOrder: number = DEFAULT_HOPS_PER_ORDER,
 ): DeliveryStore {
   let closed = false;
   return {
@@ -30,6 +34,7 @@ export function createInMemoryDeliveryStore(
     orders: createInMemoryOrderDirectory(maps.orders),
     proofFiles,
     positions: createMapPositionHistory(maps.trackPoints ?? new Map<string, KeptPoint>(), { maxPerDelivery: maxTrackPoints }),
+    hops: createMapHopHistory(maps.hopRows ?? new Map<string, KeptHopRow>(), maxHopsPerOrder),
     isReady: () => !closed,
     async close() {
       if (closed) return;

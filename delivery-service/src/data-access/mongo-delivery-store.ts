@@ -1,4 +1,4 @@
-import { isMongoConnected, openMongoConnection, reportStoreOutages, type Logger, type MongoOutboxOptions } from '@orderpulse/service-kit';
+import { isMongoConnected, openMongoConnection, openMongoHopHistory, reportStoreOutages, type Logger, type MongoOutboxOptions } from '@orderpulse/service-kit';
 import type { DeliveryStore } from './delivery-store.js';
 import { openMongoDeliveries } from './mongo-deliveries.js';
 import { openMongoOrderDirectory } from './mongo-order-directory.js';
@@ -17,6 +17,8 @@ export interface MongoDeliveryStoreOptions {
   outbox?: MongoOutboxOptions;
   /** Rider positions kept per delivery for replay (the newest). */
   maxTrackPoints?: number;
+  /** Hop rows kept per order for replay (tests use a small bound). */
+  maxHopsPerOrder?: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function connectMongoDeliveryStore(options: MongoDeliveryStoreOptio
         await openMongoPositionHistory(connection, { maxPerDelivery: options.maxTrackPoints ?? DEFAULT_TRACK_RETENTION.maxPerDelivery }),
         'MongoDB',
       ),
+      hops: reportStoreOutages(await openMongoHopHistory(connection, options.maxHopsPerOrder), 'MongoDB'),
       isReady: () => isMongoConnected(connection),
       close: () => connection.close(),
     };

@@ -1,4 +1,4 @@
-import type { Logger, OutboxNudge } from '@orderpulse/service-kit';
+import type { HopHistory, Logger, OutboxNudge } from '@orderpulse/service-kit';
 import type { DeliveryStore } from '../data-access/delivery-store.js';
 import type { ProofFileStore } from '../data-access/proof-files.js';
 import type { ProofPolicy } from './proof-of-delivery.js';
@@ -23,4 +23,6 @@ export interface DeliveryUseCaseDeps {
   reportTimeLimits: ReportTimeLimits;
   /** Where rider positions are kept for replay; absent: not kept. */
   positions?: PositionHistory | undefined;
+  /** Issue 17 point 4: where each order's hop times are kept for replay; absent: not kept. */
+  hops?: HopHistory | undefined;
 }

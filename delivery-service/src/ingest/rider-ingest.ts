@@ -6,6 +6,8 @@ import type { RiderMessageHandler, RiderMessageOutcome } from './rider-message-h
 
 /** `+` is a rider id, then a delivery id. */
 export const RIDER_REPORT_TOPICS = ['riders/+/deliveries/+/status', 'riders/+/location'];
+/** Issue 17 point 4: the broker's and the notifier's per-hop receipts (`+` is an order id), kept for replays. */
+export const HOP_RECEIPT_TOPICS = ['admin/receipts/+'];
 
 export interface RiderIngestOptions {
   url: string;
@@ -19,6 +21,8 @@ export interface RiderIngestOptions {
   reconnectBackoff?: BackoffOptions;
   /** Between attempts to apply a message whose write failed (store down). */
   retryBackoff?: BackoffOptions;
+  /** Given: the session also takes HOP_RECEIPT_TOPICS and hands them here (not counted as rider reports); it must not wait on the store. */
+  receipts?: (topic: string, payload: Buffer) => void;
 }
 
 export interface RiderIngestEvents {
@@ -42,7 +46,12 @@ export interface RiderIngest extends EventEmitter<RiderIngestEvents> {
  * Nothing connects until `start()`, so listeners see the reports queued while it was away.
  */
 export function createRiderIngest(options: RiderIngestOptions): RiderIngest {
-  const { url, clientId, credentials, handle, logger } = options;
+  const { url, clientId, credentials, handle, logger, receipts } = options;
+  // Receipts at QoS 0: the broker neither queues them in the session while the service is away nor waits for
+  // a PUBACK, so they add nothing to what rider reports go through (a receipt missed during a restart is a lost time).
+  const subscriptions: Record<string, { qos: 0 | 1 }> = {};
+  for (const topic of RIDER_REPORT_TOPICS) subscriptions[topic] = { qos: 1 };
+  if (receipts) for (const topic of HOP_RECEIPT_TOPICS) subscriptions[topic] = { qos: 0 };
   const emitter = new EventEmitter<RiderIngestEvents>();
   let starting: Promise<void> | undefined;
   let connection: MqttConnection | undefined;
@@ -51,6 +60,10 @@ export function createRiderIngest(options: RiderIngestOptions): RiderIngest {
   const stopSignal = new AbortController();
 
   const apply = async (packet: IPublishPacket): Promise<boolean> => {
+    if (receipts && packet.topic.startsWith('admin/receipts/')) {
+      receipts(packet.topic, Buffer.from(packet.payload));
+      return true;
+    }
     const retry = new Backoff(options.retryBackoff ?? { initialMs: 100, maxMs: 5_000 });
     while (!stopping) {
       try {
@@ -99,10 +112,10 @@ export function createRiderIngest(options: RiderIngestOptions): RiderIngest {
         prepare: takeMessages,
         // The first subscription is part of start-up; the session keeps it, and subscribing again
         // after a reconnect covers a broker that lost its sessions.
-        afterFirstConnect: async (client) => void (await client.subscribeAsync(RIDER_REPORT_TOPICS, { qos: 1 })),
+        afterFirstConnect: async (client) => void (await client.subscribeAsync(subscriptions)),
         onConnect: ({ reconnect, client }) => {
           if (!reconnect) return;
-          client.subscribe(RIDER_REPORT_TOPICS, { qos: 1 }, (err) => {
+          client.subscribe(subscriptions, (err) => {
             if (err) logger.error({ err: err.message }, 'subscribing to rider reports failed');
           });
         },

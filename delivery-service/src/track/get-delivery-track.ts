@@ -1,10 +1,10 @@
 import type { DeliverySnapshot, DeliveryTrack } from '@orderpulse/contracts';
-import type { Logger } from '@orderpulse/service-kit';
+import { pruneHopHistory, type Logger } from '@orderpulse/service-kit';
 import type { DeliveryUseCaseDeps } from '../domain/delivery-use-case-deps.js';
 import { getDelivery } from '../domain/query-deliveries.js';
 import type { TrackRetention } from './position-history.js';
 
-export interface TrackDeps extends Pick<DeliveryUseCaseDeps, 'store' | 'positions'> {
+export interface TrackDeps extends Pick<DeliveryUseCaseDeps, 'store' | 'positions' | 'hops'> {
   logger: Logger;
   trackRetention: TrackRetention;
 }
@@ -26,8 +26,12 @@ export async function getDeliveryTrack(deps: TrackDeps, deliveryId: string, know
   };
 }
 
-/** Drops the tracks past their retention; started by service.ts, every POSITION_HISTORY_PRUNE_MS. */
+/**
+ * Drops the tracks, and the orders' hop times (issue 17 point 4), past their retention; started
+ * by service.ts, every POSITION_HISTORY_PRUNE_MS. Returns how many tracks went.
+ */
 export async function pruneTracks(deps: TrackDeps & { clock: () => Date }): Promise<number> {
+  await pruneHopHistory(deps, deps.trackRetention.retentionDays);
   if (!deps.positions) return 0;
   const cutoff = new Date(deps.clock().getTime() - deps.trackRetention.retentionDays * 86_400_000);
   const dropped = await deps.positions.pruneKeptBefore(cutoff);

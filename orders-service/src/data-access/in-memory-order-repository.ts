@@ -1,4 +1,5 @@
 import type { OrderCreatedEvent, OrderEvent, OrderSnapshot } from '@orderpulse/contracts';
+import { createMapHopHistory, type KeptHopRow } from '@orderpulse/service-kit';
 import {
   DuplicateOrderNumberError,
   type ListOrdersQuery,
@@ -28,7 +29,12 @@ function oldestPendingAt(stored: StoredOrder): string {
  * service-kit JournaledMap: across restarts). Everything going in or out is copied, and stored
  * values are only ever replaced, never mutated, so a journal sees every change.
  */
-export function createInMemoryOrderRepository(orders: Map<string, StoredOrder> = new Map(), onClose: () => void = () => undefined): OrderRepository {
+export function createInMemoryOrderRepository(
+  orders: Map<string, StoredOrder> = new Map(),
+  onClose: () => void = () => undefined,
+  hopRows: Map<string, KeptHopRow> = new Map(),
+  maxHopsPerOrder?: number,
+): OrderRepository {
   let closed = false;
   // Order numbers never change: an index instead of a scan of every order per insert and lookup.
   const idByOrderNumber = new Map<string, string>();
@@ -113,6 +119,7 @@ export function createInMemoryOrderRepository(orders: Map<string, StoredOrder> =
       return structuredClone(rated.sort((a, b) => byCodePoint(b.feedback.at, a.feedback.at)).slice(0, limit));
     },
 
+    hops: createMapHopHistory(hopRows, maxHopsPerOrder),
     isReady: () => !closed,
 
     async close() {

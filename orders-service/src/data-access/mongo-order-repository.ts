@@ -7,6 +7,7 @@ import {
   duplicateKeyOn,
   isMongoConnected,
   openMongoConnection,
+  openMongoHopHistory,
   reportStoreOutages,
   type Logger,
   type MongoOutboxOptions,
@@ -22,6 +23,8 @@ export interface MongoOrderRepositoryOptions {
   connectTimeoutMs?: number;
   maxPoolSize?: number;
   outbox?: MongoOutboxOptions;
+  /** Hop rows kept per order for replay (tests use a small bound). */
+  maxHopsPerOrder?: number;
 }
 
 const withoutOutbox = { pendingEvents: 0, outboxSince: 0 };
@@ -35,6 +38,7 @@ export async function connectMongoOrderRepository(options: MongoOrderRepositoryO
   const connection = await openMongoConnection({ ...options, whatIsKept: 'orders' });
   const orders = connection.model<OrderDocument>('Order', orderSchema);
   await orders.createIndexes();
+  const hops = await openMongoHopHistory(connection, options.maxHopsPerOrder);
   const outbox = createMongoOutbox<OrderEvent, OrderDocument>(orders, createMongoLocks(connection), options.outbox);
 
   const repository: OrderRepository = {
@@ -105,6 +109,7 @@ export async function connectMongoOrderRepository(options: MongoOrderRepositoryO
       return docs.map((doc) => ({ orderId: doc._id, orderNumber: doc.orderNumber, feedback: toFeedback(doc.feedback!) }));
     },
 
+    hops: reportStoreOutages(hops, 'MongoDB'),
     isReady: () => isMongoConnected(connection),
 
     close: () => connection.close(),

@@ -1,5 +1,5 @@
 import type { OrderCreatedEvent, OrderEvent, OrderFeedback, OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
-import type { OutboxStore } from '@orderpulse/service-kit';
+import type { HopHistory, OutboxStore } from '@orderpulse/service-kit';
 
 /** An order as stored: its public snapshot plus the events not yet confirmed by RabbitMQ (the outbox). */
 export interface StoredOrder {
@@ -58,6 +58,8 @@ export interface OrderRepository extends OutboxStore<OrderEvent> {
   recordFeedback(orderId: string, feedback: OrderFeedback): Promise<FeedbackWrite>;
   /** The newest `limit` ratings, newest first. */
   listFeedback(limit: number): Promise<RatedOrder[]>;
+  /** Issue 17 point 4: when RabbitMQ confirmed each order event, kept for the order's replay; absent: not kept. */
+  hops?: HopHistory;
   isReady(): boolean;
   close(): Promise<void>;
 }

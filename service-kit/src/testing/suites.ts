@@ -3,6 +3,7 @@
 import { describe, it } from '@jest/globals';
 
 export { describeOutboxStoreContract, type OutboxStoreUnderTest } from './outbox-store-contract.js';
+export { describeHopHistoryContract, type HopHistoryUnderTest } from './hop-history-contract.js';
 
 /** What a suite (or test) that needs a dependency does: run, fail with the reason (CI), or skip loudly. */
 export type AvailabilityDecision = { action: 'run' } | { action: 'fail'; message: string } | { action: 'skip'; message: string };

@@ -1,8 +1,8 @@
-import type { AdminFeedMessage, HopReceipt } from '@orderpulse/contracts';
+import { hopKindOfEvent, hopKindOfTopic, type AdminFeedMessage, type HopKind, type HopReceipt } from '@orderpulse/contracts';
 import { TypedEmitter } from '../shared/typed-emitter.js';
 
 /** What reached the customer: a status change (orders/<id>/status) or a rider report (orders/<id>/tracking). */
-export type ReceiptKind = 'status' | 'tracking';
+export type ReceiptKind = HopKind;
 
 /** When RabbitMQ confirmed one event (GET /receipts/:orderId of orders-service or delivery-service). */
 export interface ConfirmReceipt {
@@ -44,19 +44,6 @@ export interface ReceiptsLimits {
 
 const DEFAULT_LIMITS: ReceiptsLimits = { maxOrders: 200, rowsPerOrder: 40, windowMs: 5 * 60_000, maxSamples: 5_000 };
 
-/** The customer-facing kind an event or a topic is about; rider positions are not receipted (too many). */
-export function kindOfEvent(type: string): ReceiptKind | undefined {
-  if (type.startsWith('order.')) return 'status';
-  if (type.startsWith('delivery.') && type !== 'delivery.location_updated') return 'tracking';
-  return undefined;
-}
-
-export function kindOfTopic(topic: string): ReceiptKind | undefined {
-  if (topic.endsWith('/status')) return 'status';
-  if (topic.endsWith('/tracking')) return 'tracking';
-  return undefined;
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
@@ -81,12 +68,12 @@ export class ReceiptsModel extends TypedEmitter<{ changed: [orderId: string]; st
   }
 
   applyFeed(entry: AdminFeedMessage): void {
-    const kind = kindOfEvent(entry.type);
+    const kind = hopKindOfEvent(entry.type);
     if (kind) this.update(entry.orderId, kind, entry.version, { type: entry.type, writtenAt: Date.parse(entry.occurredAt) });
   }
 
   applyReceipt(receipt: HopReceipt): void {
-    const kind = kindOfTopic(receipt.topic);
+    const kind = hopKindOfTopic(receipt.topic);
     if (!kind) return;
     if (receipt.hop === 'published') this.update(receipt.orderId, kind, receipt.version, { brokerAt: Date.parse(receipt.pubackAt) });
     else
@@ -98,7 +85,7 @@ export class ReceiptsModel extends TypedEmitter<{ changed: [orderId: string]; st
 
   applyConfirms(orderId: string, receipts: readonly ConfirmReceipt[]): void {
     for (const r of receipts) {
-      const kind = kindOfEvent(r.type);
+      const kind = hopKindOfEvent(r.type);
       if (kind)
         this.update(orderId, kind, r.version, {
           type: r.type,

@@ -15,8 +15,8 @@ export function clockTime(ms: number): string {
 export const gapText = (ms: number) => (ms >= 10_000 ? `+${(ms / 1000).toFixed(1)} s` : `+${Math.round(ms)} ms`);
 
 type TimeField = 'writtenAt' | 'confirmedAt' | 'brokerAt' | 'deviceAt';
-/** Each time's gap is counted from `since` (see HOPS: the confirm and the broker's hop both follow the write). */
-const HOP_CELLS: Array<{ hop: string; field: TimeField; since?: TimeField }> = [
+/** Each time's gap is counted from `since` (see HOPS: the confirm and the broker's hop both follow the write). Also the replay's. */
+export const HOP_CELLS: Array<{ hop: 'written' | 'confirmed' | 'broker' | 'device'; field: TimeField; since?: TimeField }> = [
   { hop: 'written', field: 'writtenAt' },
   { hop: 'confirmed', field: 'confirmedAt', since: 'writtenAt' },
   { hop: 'broker', field: 'brokerAt', since: 'writtenAt' },

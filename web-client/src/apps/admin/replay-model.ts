@@ -1,4 +1,4 @@
-import type { DeliveryTrack, LatLng, OrderSnapshot } from '@orderpulse/contracts';
+import type { DeliveryTrack, HopRow, LatLng, OrderSnapshot } from '@orderpulse/contracts';
 import { DELIVERY_STATUS_LABELS, ORDER_STATUS_LABELS } from '../shared/status-labels.js';
 
 /** The replay speeds offered: story time per wall-clock time. */
@@ -22,6 +22,60 @@ export interface ReplayStep {
   offsetMs: number;
   /** The quiet stretch before it that was shortened, in real milliseconds (0: none). */
   skippedMs: number;
+  /** Issue 17 point 4: the hop times kept for this status change (ms since the epoch), when any are. */
+  hops?: StepHops | undefined;
+}
+
+/** When a status change was written, confirmed by RabbitMQ, accepted by the broker and had by the first customer device. */
+export interface StepHops {
+  writtenAt?: number;
+  confirmedAt?: number;
+  brokerAt?: number;
+  deviceAt?: number;
+  /** False: no customer device was watching when it was published. */
+  watching?: boolean;
+}
+
+const msOf = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+
+function stepHopsOf(row: HopRow): StepHops {
+  const hops: StepHops = {};
+  for (const field of ['writtenAt', 'confirmedAt', 'brokerAt', 'deviceAt'] as const) {
+    const ms = msOf(row[field]);
+    if (ms !== undefined) hops[field] = ms;
+  }
+  if (row.watching !== undefined) hops.watching = row.watching;
+  return hops;
+}
+
+/**
+ * One list from the services' kept rows (orders-service: its confirms; delivery-service: its
+ * own confirms, the broker's and the devices' receipts): the same change's times side by side,
+ * the first list's time where two know one.
+ */
+export function mergeHopRows(...lists: ReadonlyArray<readonly HopRow[]>): HopRow[] {
+  const rows = new Map<string, HopRow>();
+  for (const row of lists.flat()) {
+    const key = `${row.kind}:${row.version}`;
+    rows.set(key, { ...row, ...rows.get(key) });
+  }
+  return [...rows.values()];
+}
+
+/**
+ * Pairs each status step with its kept hop row: the order's steps with the `status` rows, the
+ * delivery's with the `tracking` rows, by the status moved to; a status reached twice takes the
+ * rows in version order. A step whose row is not kept (pruned, or written before rows were) has none.
+ */
+function withHops(steps: ReplayStep[], rows: readonly HopRow[]): void {
+  const unused = [...rows].filter((r) => r.status !== undefined).sort((a, b) => a.version - b.version);
+  for (const step of steps) {
+    const kind = step.kind === 'order' ? 'status' : 'tracking';
+    const at = unused.findIndex((r) => r.kind === kind && r.status === step.status);
+    if (at < 0) continue;
+    step.hops = stepHopsOf(unused[at]!);
+    unused.splice(at, 1);
+  }
 }
 
 export interface ReplayPoint extends LatLng {
@@ -49,11 +103,11 @@ export interface ReplayFrame {
 type Item = { at: number; step?: Omit<ReplayStep, 'offsetMs' | 'skippedMs'>; point?: Omit<ReplayPoint, 'offsetMs'> };
 
 /**
- * One timeline from what is stored: the order's statuses, the delivery's statuses and the rider's
- * kept positions, in time order (at the same instant: order, then delivery, then position), on
+ * One timeline from what is stored: the order's statuses (each with its kept hop times), the
+ * delivery's statuses (likewise) and the rider's kept positions, in time order (at the same instant: order, then delivery, then position), on
  * an axis where quiet stretches are shortened to MAX_QUIET_MS.
  */
-export function buildReplayScript(order: Pick<OrderSnapshot, 'history'>, track: DeliveryTrack | null): ReplayScript {
+export function buildReplayScript(order: Pick<OrderSnapshot, 'history'>, track: DeliveryTrack | null, hops: readonly HopRow[] = []): ReplayScript {
   const items: Item[] = [
     ...order.history.map((h): Item => ({
       at: Date.parse(h.at),
@@ -79,6 +133,7 @@ export function buildReplayScript(order: Pick<OrderSnapshot, 'history'>, track: 
     if (item.step) steps.push({ ...item.step, offsetMs, skippedMs });
     if (item.point) points.push({ ...item.point, offsetMs });
   }
+  withHops(steps, hops);
   return { steps, points, destination: track?.destination ?? null, durationMs: offsetMs };
 }
 

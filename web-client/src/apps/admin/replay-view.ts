@@ -1,10 +1,21 @@
-import type { DeliveryTrack, OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
+import type { OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
 import { el, problemBox, setText } from '../shared/dom.js';
 import { createMapPanel } from '../shared/map-panel.js';
 import type { MapMarker, MapSettings } from '../shared/map-scene.js';
 import { formatWhen } from '../shared/relative-time.js';
 import type { ConsoleDeps } from './console-deps.js';
-import { buildReplayScript, frameAt, REPLAY_SPEEDS, ReplayClock, type ReplayFrame, type ReplayScript, type ReplaySpeed } from './replay-model.js';
+import {
+  buildReplayScript,
+  frameAt,
+  mergeHopRows,
+  REPLAY_SPEEDS,
+  ReplayClock,
+  type ReplayFrame,
+  type ReplayScript,
+  type ReplaySpeed,
+  type StepHops,
+} from './replay-model.js';
+import { clockTime, gapText, HOP_CELLS } from './receipts-view.js';
 import { drawReplayPath } from '../shared/ridden-path.js';
 
 /** Orders whose story is over: these can be replayed. */
@@ -18,6 +29,28 @@ const clockText = (ms: number) => {
 };
 const later = (ms: number) => (ms >= 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : `${Math.max(1, Math.round(ms / 60_000))} min`);
 
+const HOP_LABELS = { written: 'written', confirmed: 'RabbitMQ confirmed', broker: 'broker accepted', device: 'first customer device' } as const;
+
+/**
+ * Issue 17 point 4: a status change's kept hop times and gaps on its timeline entry, each a
+ * `data-hop` span with `data-at` (ms), the device's saying when nobody was watching. Shown once
+ * the replay reaches the change.
+ */
+function hopsElement(hops: StepHops): HTMLElement {
+  const parts = HOP_CELLS.map(({ hop, field, since }) => {
+    const at = hops[field];
+    const label = HOP_LABELS[hop];
+    if (hop === 'device' && hops.watching === false) return el('span', { 'data-hop': hop, 'data-watching': 'false' }, 'no customer device was watching');
+    if (at === undefined) return el('span', { 'data-hop': hop, class: 'muted' }, `${label} …`);
+    const previous = since ? hops[since] : undefined;
+    // A page's receipt can precede the notifier's PUBACK by a millisecond (see receipts-model.ts): shown as +0.
+    const gap = previous === undefined ? '' : ` (${gapText(hop === 'device' ? Math.max(0, at - previous) : at - previous)})`;
+    return el('span', { 'data-hop': hop, 'data-at': String(at) }, `${label} ${clockTime(at)}${gap}`);
+  });
+  const list = parts.flatMap((part, i) => (i === 0 ? [part] : [' → ', part]));
+  return el('div', { class: 'replay-hops muted small', 'data-testid': 'replay-hops' }, ...list);
+}
+
 export interface ReplayView {
   readonly element: HTMLElement;
   /** The open order as last loaded: a finished one gets the Replay button. */
@@ -27,7 +60,8 @@ export interface ReplayView {
 
 /**
  * Replay of a finished order, from stored history only: the order's and the delivery's
- * statuses and the rider's kept positions in one timeline, at 1×, 10× or 60×. For tests and
+ * statuses (with their kept hop times) and the rider's kept positions in one timeline, at 1×,
+ * 10× or 60×. For tests and
  * tools the section says where the replay is: `data-state` (idle, loading, paused, playing,
  * ended, failed), `data-speed`, `data-offset-ms` (story time reached, on the replay's axis),
  * `data-steps-reached`, `data-points-reached` and `data-rider` (`lat,lng`).
@@ -85,6 +119,8 @@ export function createReplayView(deps: ConsoleDeps, map: MapSettings | null): Re
       const reached = i < frame.stepsReached;
       li.dataset.reached = String(reached);
       li.classList.toggle('reached', reached);
+      const hops = li.querySelector<HTMLElement>('.replay-hops');
+      if (hops) hops.hidden = !reached;
       if (i === frame.stepsReached - 1) li.setAttribute('aria-current', 'step');
       else li.removeAttribute('aria-current');
     });
@@ -122,9 +158,19 @@ export function createReplayView(deps: ConsoleDeps, map: MapSettings | null): Re
       .deliveriesOfOrder(current.id)
       .then(async (items) => {
         const latest = [...items].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
-        const track: DeliveryTrack | null = latest ? await deps.delivery.track(latest.id) : null;
+        // Hop times are an addition: without them (none kept, or a service never saw the order) the replay still runs.
+        const keptHops = (api: Pick<ConsoleDeps['orders'], 'hopHistory'>) =>
+          api.hopHistory(current.id).then(
+            (history) => history.rows,
+            () => [],
+          );
+        const [track, ordersHops, deliveryHops] = await Promise.all([
+          latest ? deps.delivery.track(latest.id) : Promise.resolve(null),
+          keptHops(deps.orders),
+          keptHops(deps.delivery),
+        ]);
         if (order?.id !== current.id) return;
-        script = buildReplayScript(current, track);
+        script = buildReplayScript(current, track, mergeHopRows(ordersHops, deliveryHops));
         replayClock = new ReplayClock(() => performance.now(), script.durationMs);
         replayClock.setSpeed(Number(speed.value) as ReplaySpeed);
         element.dataset.speed = speed.value;
@@ -138,6 +184,7 @@ export function createReplayView(deps: ConsoleDeps, map: MapSettings | null): Re
               el('time', { datetime: step.at }, formatWhen(step.at)),
               ` ${step.kind === 'order' ? 'Order' : 'Delivery'}: ${step.label}`,
               step.note ? el('span', { class: 'muted' }, ` · ${step.note}`) : null,
+              step.hops ? hopsElement(step.hops) : null,
             ),
           ),
         );

@@ -5,6 +5,8 @@ import {
   deliverySnapshotSchema,
   deliveryStatusSchema,
   deliveryTrackSchema,
+  hopHistoryResponseSchema,
+  type HopHistoryResponse,
   riderAssignmentsMessageSchema,
   riderSchema,
   type DeliverySnapshot,
@@ -105,6 +107,11 @@ export class DeliveryApi {
 
   /** Issue 18 point 5: on-time rate and ETA accuracy of the deliveries handed over in [from, to) (admin). */
   /** Issue 17 point 1: when RabbitMQ confirmed the recent delivery events of an order (admin). */
+  /** Issue 17 point 4: the order's hop times kept for its replay: its delivery's confirms, every change's broker and device receipts (admins). */
+  hopHistory(orderId: string): Promise<HopHistoryResponse> {
+    return this.http.request('GET', `/hop-history/${encodeURIComponent(orderId)}`, { schema: hopHistoryResponseSchema });
+  }
+
   hopReceipts(orderId: string): Promise<ConfirmReceiptsResponse> {
     return this.http.request('GET', `/receipts/${encodeURIComponent(orderId)}`, { schema: confirmReceiptsResponseSchema });
   }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   confirmReceiptsResponseSchema,
   type ConfirmReceiptsResponse,
+  hopHistoryResponseSchema,
+  type HopHistoryResponse,
   orderFeedbackSchema,
   orderNumberSchema,
   orderSnapshotSchema,
@@ -73,6 +75,11 @@ export class OrdersApi {
   /** Issue 17 point 1: when RabbitMQ confirmed the order's recent events (admin). */
   hopReceipts(orderId: string): Promise<ConfirmReceiptsResponse> {
     return this.http.request('GET', `/receipts/${encodeURIComponent(orderId)}`, { schema: confirmReceiptsResponseSchema });
+  }
+
+  /** Issue 17 point 4: when RabbitMQ confirmed the order's events, as kept for its replay (admin). */
+  hopHistory(orderId: string): Promise<HopHistoryResponse> {
+    return this.http.request('GET', `/hop-history/${encodeURIComponent(orderId)}`, { schema: hopHistoryResponseSchema });
   }
 
   changeStatus(orderId: string, change: StatusChange): Promise<OrderSnapshot> {
