@@ -4,6 +4,11 @@
  */
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Whether `id` may be one level of a topic (what every builder below checks). */
+export function isTopicId(id: string): boolean {
+  return ID.test(id);
+}
+
 function assertId(kind: string, id: string): string {
   if (!ID.test(id)) throw new Error(`invalid ${kind} for an MQTT topic: ${JSON.stringify(id)}`);
   return id;

@@ -1,7 +1,8 @@
 import type { Aedes, Client } from 'aedes';
-import { orderReceiptMessageSchema, parseTopic, topics, type HopReceipt, type TokenClaims } from '@orderpulse/contracts';
+import { orderReceiptMessageSchema, topics, type HopReceipt, type TokenClaims } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
 import { DeviceReceiptBook, type DeviceReceiptBookOptions } from './device-receipt-book.js';
+import { messageVersionOf, receiptedOrderOf } from './receipted-message.js';
 
 export interface DeviceReceiptsOptions {
   aedes: Aedes;
@@ -13,23 +14,6 @@ export interface DeviceReceiptsOptions {
 }
 
 const DEFAULT_LIMITS: DeviceReceiptBookOptions = { maxPendingTopics: 10_000, maxVersionsPerTopic: 4, ttlMs: 5 * 60_000 };
-
-/** The customer topics whose delivery is receipted: a status change and a rider report. */
-function receiptedOrderOf(topic: string): string | undefined {
-  const parsed = parseTopic(topic);
-  return parsed && (parsed.kind === 'order-status' || parsed.kind === 'order-tracking') ? parsed.orderId : undefined;
-}
-
-function versionOf(payload: unknown): number | undefined {
-  if (!Buffer.isBuffer(payload) && typeof payload !== 'string') return undefined;
-  if (payload.length === 0) return undefined;
-  try {
-    const version = (JSON.parse(payload.toString()) as { version?: unknown }).version;
-    return typeof version === 'number' && Number.isInteger(version) && version > 0 ? version : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Issue 17 point 1, the last hop. A customer's page publishes `{topic, version}` on
@@ -69,7 +53,7 @@ export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = D
     if (claims?.role === 'customer') return customerReceipt(claims.orderId, packet.topic, packet.payload);
     if (claims?.role !== 'service' || claims.sub !== 'notifier') return;
     const orderId = receiptedOrderOf(packet.topic);
-    const version = orderId && versionOf(packet.payload);
+    const version = orderId && messageVersionOf(packet.payload);
     if (!orderId || !version) return;
     const outcome = book.published(packet.topic, { orderId, version, publishedAtMs: clock() });
     if (outcome === 'nobody-watching') publish({ hop: 'device', orderId, topic: packet.topic, version, watching: false });
