@@ -17,8 +17,12 @@ export interface AuthorizeForwardOptions {
 export function createAuthorizeForward({ sessions, refuse }: AuthorizeForwardOptions): AuthorizeForwardHook {
   return (client, packet) => {
     const session = sessions.get(client);
+    if (session && session.lastForwardedTopic === packet.topic) return packet;
     const decision = forwardDecision(session?.access, packet.topic);
-    if (decision.allow) return packet;
+    if (decision.allow) {
+      if (session) session.lastForwardedTopic = packet.topic;
+      return packet;
+    }
     refuse({
       reason: 'forward_not_authorized',
       detail: decision.reason,

@@ -10,6 +10,11 @@ export interface Session {
   access: Access;
   /** When the token expires (its `exp`, in ms since the epoch); the session ends then. */
   expiresAtMs: number;
+  /**
+   * The last topic authorizeForward allowed for this session. `access` never changes within a
+   * session, and a subscriber mostly receives one topic, so a repeat skips matching the grants.
+   */
+  lastForwardedTopic?: string;
 }
 
 /** Sessions by client; an entry goes with its client object, so nothing needs cleaning up. */
