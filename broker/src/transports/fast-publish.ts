@@ -11,7 +11,8 @@ import * as mqttPacket from 'mqtt-packet';
  * - QoS 0: the bytes are the same for every subscriber, so the last encoding is reused while
  *   the same payload goes to the same topic with the same flags (a fan-out), and shared;
  * - QoS 1/2: the same, copied with this delivery's message id patched in.
- * PUBACKs (one per QoS 1 message a publisher sends) are written as one 4-byte buffer too.
+ * PUBACKs (one per QoS 1 message a publisher sends) are written as one 4-byte buffer too, and
+ * PINGRESPs as one shared 2-byte buffer.
  * Everything else (other packets, other streams, anything unusual) goes to mqtt-packet as before.
  * aedes speaks MQTT 3.1.1 and calls writeToStream without options, so the encoding is 3.1.1's.
  */
@@ -131,11 +132,23 @@ export function encodePuback(packet: PublishLike): Buffer | undefined {
   return bytes;
 }
 
+/** A PINGRESP is always these two bytes; one buffer serves every reply (nothing writes into it). */
+const PINGRESP = Buffer.from([0xd0, 0x00]);
+
+/** The packets written here instead of by mqtt-packet, by `cmd`. */
+const FAST_ENCODERS = new Map<string, (packet: PublishLike) => Buffer | undefined>([
+  ['publish', encodePublish],
+  ['puback', encodePuback],
+  // Every idle client sends a PINGREQ per keepalive period: 15,000 watching customers with a 60 s
+  // keepalive are 250 replies a second.
+  ['pingresp', () => PINGRESP],
+]);
+
 let installed = false;
 
 /**
  * Wraps mqtt-packet's writeToStream (the module aedes writes every packet with) once per process.
- * Only PUBLISH and PUBACK packets to streams marked with FAST_PUBLISH take the new path.
+ * Only PUBLISH, PUBACK and PINGRESP packets to streams marked with FAST_PUBLISH take the new path.
  */
 export function installFastPublish(): void {
   if (installed) return;
@@ -144,8 +157,9 @@ export function installFastPublish(): void {
   const original = target.writeToStream;
   const writeToStream: WriteToStream = (packet, stream, opts) => {
     const mark = (stream as Marked)[FAST_PUBLISH];
-    if (mark !== undefined && opts === undefined && (packet.cmd === 'publish' || packet.cmd === 'puback')) {
-      const bytes = packet.cmd === 'publish' ? encodePublish(packet) : encodePuback(packet);
+    const encoder = opts === undefined && packet.cmd !== undefined ? FAST_ENCODERS.get(packet.cmd) : undefined;
+    if (mark !== undefined && encoder !== undefined) {
+      const bytes = encoder(packet);
       if (bytes !== undefined) {
         if (mark !== true) {
           const written = mark(bytes);
