@@ -73,11 +73,12 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
         // Hop receipts are the admins' side traffic: neither counted as published nor timed.
         if (message.kind === 'hop-receipt') return;
         metrics.pubAckSeconds.observe(seconds);
-        // Issue 17 point 1: the admins' receipt of this hop, sent after the PUBACK and never awaited (the event's ack does not wait for it).
+        // Issue 17 point 1: the admins' receipt of this hop, sent after the PUBACK at QoS 0 (delivery-service takes
+        // them at QoS 0 too): never awaited, and no PUBACK of its own to wake the broker and this process again.
         if (!isReceipted(message)) return;
-        publisher.publish(hopReceiptMessage(message, times)).catch((err: Error) => {
-          logger.warn({ orderId: message.cause.orderId, eventId: message.cause.eventId, topic: message.topic, err: err.message }, 'hop receipt not published');
-        });
+        if (!publisher.publishAtMostOnce(hopReceiptMessage(message, times))) {
+          logger.warn({ orderId: message.cause.orderId, eventId: message.cause.eventId, topic: message.topic }, 'hop receipt not published: disconnected');
+        }
       },
     });
     closers.add('mqtt', () => publisher.close());

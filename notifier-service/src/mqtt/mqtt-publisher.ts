@@ -22,6 +22,12 @@ export interface MqttPublisherOptions {
 export interface MqttPublisher {
   /** Publishes at QoS 1; resolves only once the broker's PUBACK is in, rejects on timeout. */
   publish(message: MqttMessage): Promise<void>;
+  /**
+   * Publishes at QoS 0, for side traffic nobody waits for (the admins' hop receipts): no PUBACK,
+   * so neither the broker nor this process wakes up again for it. While disconnected the message
+   * is dropped and false returned.
+   */
+  publishAtMostOnce(message: MqttMessage): boolean;
   isConnected(): boolean;
   close(): Promise<void>;
 }
@@ -69,6 +75,13 @@ export async function connectMqttPublisher(options: MqttPublisherOptions): Promi
       const acked = client.publishAsync(message.topic, message.payload, { qos: 1, retain: message.retain });
       await withDeadline(acked, deadline - sent, `PUBACK for ${message.topic}`);
       options.onPubAck?.(message, (performance.now() - sent) / 1000, { sentAt, ackedAt: Date.now() });
+    },
+    publishAtMostOnce(message) {
+      if (!connection.isConnected()) return false;
+      client.publish(message.topic, message.payload, { qos: 0, retain: message.retain }, (err) => {
+        if (err) logger.warn({ topic: message.topic, err: err.message }, 'QoS 0 message not written');
+      });
+      return true;
     },
     isConnected: connection.isConnected,
     close: connection.close,
