@@ -13,6 +13,7 @@ import {
   markdownTable,
   formatTable,
   localAddress,
+  resultsDir,
   readProcessCpu,
   readRssBytes,
   CpuMeter,
@@ -259,5 +260,26 @@ describe('process stats and addresses', () => {
 
   it('keeps the old summarise export', () => {
     expect(summarise([1, 2, 3]).p50).toBe(2);
+  });
+});
+
+describe('resultsDir', () => {
+  it('reads a relative BENCH_RESULTS_DIR from where the command was typed (npm -w runs in bench/)', () => {
+    const saved = { dir: process.env.BENCH_RESULTS_DIR, init: process.env.INIT_CWD };
+    try {
+      process.env.BENCH_RESULTS_DIR = 'bench/results';
+      process.env.INIT_CWD = '/repo';
+      expect(resultsDir()).toBe(path.resolve('/repo/bench/results'));
+      process.env.BENCH_RESULTS_DIR = '/elsewhere/results';
+      expect(resultsDir()).toBe(path.resolve('/elsewhere/results'));
+    } finally {
+      for (const [name, value] of [
+        ['BENCH_RESULTS_DIR', saved.dir],
+        ['INIT_CWD', saved.init],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });

@@ -23,7 +23,8 @@ let runDir: string | undefined;
  * folder of this process's own under bench/results/runs/, so a run never overwrites what is committed.
  */
 export function resultsDir(): string {
-  if (process.env.BENCH_RESULTS_DIR) return path.resolve(process.env.BENCH_RESULTS_DIR);
+  // Relative to where the command was typed: `npm run … -w bench` runs in bench/, and npm keeps the caller's folder in INIT_CWD.
+  if (process.env.BENCH_RESULTS_DIR) return path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.BENCH_RESULTS_DIR);
   runDir ??= path.join(COMMITTED_RESULTS_DIR, 'runs', runFolderName(new Date()));
   return runDir;
 }
