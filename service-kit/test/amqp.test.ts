@@ -9,6 +9,7 @@ import {
   createLogger,
   DomainError,
   namespaced,
+  RetryLaterError,
   UnprocessableMessageError,
   type AmqpConnection,
 } from '../src/index.js';
@@ -21,6 +22,9 @@ const UNPROCESSABLE_VERSION = 99;
 /** The test handler refuses events at these versions with a domain error of that kind. */
 const CONFLICT_VERSION = 98;
 const NOT_FOUND_VERSION = 97;
+/** The test handler refuses events at this version once with a RetryLaterError of RETRY_AFTER_MS. */
+const RETRY_LATER_VERSION = 96;
+const RETRY_AFTER_MS = 1_200;
 
 function aStatusEvent(orderId: string, version: number): OrderEvent {
   return {
@@ -40,6 +44,7 @@ describe('AMQP publisher and consumer against a real RabbitMQ', () => {
   let rawChannel: amqplib.Channel;
   const handled: OrderEvent[] = [];
   let failNext = 0;
+  const retriedLater = new Map<string, number>();
   const consumer = () =>
     createEventConsumer({
       connection,
@@ -53,6 +58,10 @@ describe('AMQP publisher and consumer against a real RabbitMQ', () => {
         if (event.version === UNPROCESSABLE_VERSION) throw new UnprocessableMessageError(`order ${event.orderId} can never be applied`);
         if (event.version === CONFLICT_VERSION) throw new DomainError('conflict', `order ${event.orderId} is cancelled`);
         if (event.version === NOT_FOUND_VERSION) throw new DomainError('not_found', `order ${event.orderId} not found`);
+        if (event.version === RETRY_LATER_VERSION && !retriedLater.has(event.id)) {
+          retriedLater.set(event.id, performance.now());
+          throw new RetryLaterError('the dependency asked for a pause', RETRY_AFTER_MS);
+        }
         if (failNext > 0) {
           failNext -= 1;
           throw new Error('dependency down');
@@ -129,6 +138,21 @@ describe('AMQP publisher and consumer against a real RabbitMQ', () => {
     await publisher.publish(event);
     await requeued;
     await acked;
+    expect(handled.filter((e) => e.id === event.id)).toHaveLength(1);
+    await publisher.close();
+  });
+
+  it('when the handler says when to retry (RetryLaterError), then the message is requeued after that long, not after the usual delay', async () => {
+    const publisher = createEventPublisher({ connection, namespace, logger });
+    const event = aStatusEvent(randomUUID(), RETRY_LATER_VERSION);
+    const requeued = nextEvent<[OrderEvent]>(running, 'requeued', 5_000, (e) => e.id === event.id);
+    const acked = nextEvent<[OrderEvent]>(running, 'acked', 5_000, (e) => e.id === event.id);
+    await publisher.publish(event);
+    await requeued;
+    const requeuedAfterMs = performance.now() - retriedLater.get(event.id)!;
+    await acked;
+    // The consumer's usual delay is 10 ms; the handler asked for 1,200 (timer slack allowed).
+    expect(requeuedAfterMs).toBeGreaterThanOrEqual(RETRY_AFTER_MS - 20);
     expect(handled.filter((e) => e.id === event.id)).toHaveLength(1);
     await publisher.close();
   });

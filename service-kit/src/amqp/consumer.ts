@@ -154,8 +154,9 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
         return;
       }
       const error = err as Error;
-      logger.warn({ queue, err: error.message, ...idsOf(message) }, 'handler failed; message will be redelivered');
-      await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 500));
+      const delayMs = settlement.retryAfterMs ?? options.retryDelayMs ?? 500;
+      logger.warn({ queue, err: error.message, retryInMs: delayMs, ...idsOf(message) }, 'handler failed; message will be redelivered');
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (nack(msg, true)) emitter.emit('requeued', message, error);
     }
   };
