@@ -32,6 +32,12 @@ export const notifierConfigShape = {
   DELIVERY_URL: z.url({ protocol: /^https?$/ }).default(`http://127.0.0.1:${DEFAULT_PORTS.DELIVERY_PORT}`),
   /** How long one request to delivery-service may take before the event is requeued. */
   DELIVERY_TIMEOUT_MS: positiveInt(3_000),
+  /**
+   * Circuit breaker on those requests: once half of at least this many within 10 s failed for want
+   * of an answer (timeout, 5xx, 429), they stop for DELIVERY_BREAKER_OPEN_MS and the events wait.
+   */
+  DELIVERY_BREAKER_MIN_REQUESTS: positiveInt(5),
+  DELIVERY_BREAKER_OPEN_MS: positiveInt(2_000),
   /** Unacked AMQP messages in flight at once; events of one order still run one at a time. */
   PREFETCH: positiveInt(32),
   /** How long a publish may wait for the broker (connection + PUBACK) before the event is requeued. */

@@ -21,6 +21,7 @@ import { createEventHandler } from './routing/event-handler.js';
 import { openNotifierLedger } from './ledger/open-ledger.js';
 import { createNotifierMetrics } from './metrics.js';
 import { connectMqttPublisher, type MqttPublisher } from './mqtt/mqtt-publisher.js';
+import { guardAssignmentsSource } from './delivery-client/guarded-assignments-source.js';
 import { createRiderAssignmentsClient } from './delivery-client/rider-assignments-client.js';
 import { startSignalRelay } from './freshness/signal-relay.js';
 import { hopReceiptMessage, isReceipted } from './messages/hop-receipt.js';
@@ -105,6 +106,12 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
     const metricsServer = await listenMetrics(registry, config.METRICS_PORT, config.METRICS_HOST, logger);
     closers.add('metrics', () => metricsServer.close());
 
+    const assignments = guardAssignmentsSource(
+      createRiderAssignmentsClient({ baseUrl: config.DELIVERY_URL, token: credentials.current, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
+      { failuresToOpen: config.DELIVERY_BREAKER_MIN_REQUESTS, openMs: config.DELIVERY_BREAKER_OPEN_MS, windowMs: 10_000 },
+      logger,
+    );
+    closers.add('delivery breaker', async () => assignments.close());
     const consumer = createNotifierConsumer({
       connection,
       namespace: config.AMQP_NAMESPACE,
@@ -113,7 +120,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       logger,
       handle: createEventHandler({
         publisher,
-        assignments: createRiderAssignmentsClient({ baseUrl: config.DELIVERY_URL, token: credentials.current, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
+        assignments,
         ledger,
         logger,
         metrics,

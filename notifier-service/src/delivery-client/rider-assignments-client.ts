@@ -14,7 +14,11 @@ export interface RiderAssignmentsClientOptions {
 }
 
 export class RiderAssignmentsFetchError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** delivery-service did not answer in time, or answered 5xx or 429: down or overloaded. */
+    readonly unavailable = false,
+  ) {
     super(message);
     this.name = 'RiderAssignmentsFetchError';
   }
@@ -33,10 +37,13 @@ export function createRiderAssignmentsClient(options: RiderAssignmentsClientOpti
           signal: AbortSignal.timeout(options.timeoutMs),
         });
       } catch (err) {
-        throw new RiderAssignmentsFetchError(`delivery-service did not answer GET ${url}: ${(err as Error).message}`);
+        throw new RiderAssignmentsFetchError(`delivery-service did not answer GET ${url}: ${(err as Error).message}`, true);
       }
       const text = await response.text().catch(() => '');
-      if (!response.ok) throw new RiderAssignmentsFetchError(`delivery-service answered GET ${url} with ${response.status}: ${text.slice(0, 200)}`);
+      if (!response.ok) {
+        const overloaded = response.status >= 500 || response.status === 429;
+        throw new RiderAssignmentsFetchError(`delivery-service answered GET ${url} with ${response.status}: ${text.slice(0, 200)}`, overloaded);
+      }
       let json: unknown;
       try {
         json = JSON.parse(text);

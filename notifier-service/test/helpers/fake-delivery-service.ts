@@ -11,12 +11,15 @@ export interface AssignmentsRequest {
 
 /**
  * A real HTTP server standing in for delivery-service's `GET /riders/:id/assignments`: it serves
- * the lists a test sets, records every request, and answers 503 while `down`.
+ * the lists a test sets, records every request, and answers 503 while `down`, never while
+ * `hanging`, and 401 while `refusing`.
  */
 export class FakeDeliveryService {
   readonly requests: AssignmentsRequest[] = [];
   private readonly lists = new Map<string, Deliveries>();
   private down = false;
+  private hanging = false;
+  private refusing = false;
 
   private constructor(
     private readonly server: Server,
@@ -39,6 +42,14 @@ export class FakeDeliveryService {
     this.down = down;
   }
 
+  setHanging(hanging: boolean): void {
+    this.hanging = hanging;
+  }
+
+  setRefusing(refusing: boolean): void {
+    this.refusing = refusing;
+  }
+
   requestsFor(riderId: string): AssignmentsRequest[] {
     return this.requests.filter((r) => r.riderId === riderId);
   }
@@ -56,6 +67,11 @@ export class FakeDeliveryService {
     }
     const riderId = decodeURIComponent(match[1]!);
     this.requests.push({ riderId, authorization: req.headers.authorization });
+    if (this.hanging) return;
+    if (this.refusing) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"token invalid"}');
+      return;
+    }
     if (this.down) {
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"database unavailable"}');
       return;
