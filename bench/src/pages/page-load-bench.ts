@@ -10,8 +10,7 @@
  *      BENCH_MAP_TILES=1: MAP_TILE_URL points at a local tile server (the e2e tests' one), so the
  *      pages load and draw their maps; otherwise they draw without one (the default set-up).
  */
-import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH, startTileServer, type TileServer } from '@orderpulse/e2e/browser';
+import { launchChromium, startTileServer, type TileServer } from '@orderpulse/e2e/browser';
 import { printTable, writeResults, type BenchRow } from '../lib/index.js';
 import { machineLine, writeMarkdown } from '../system/report.js';
 import { envNumber } from '../system/settings.js';
@@ -27,19 +26,7 @@ const COLUMNS = ['page', 'network', 'web-client KB', 'uncompressed KB', 'request
 async function main(): Promise<void> {
   const tiles: TileServer | undefined = WITH_MAP ? await startTileServer() : undefined;
   const sut = await startSystemUnderTest({ prefix: 'pages', ...(tiles ? { env: { web: { MAP_TILE_URL: tiles.template } } } : {}) });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const web = sut.system.urls.web;
     const scenario = await prepareDeliveryInProgress(sut);

@@ -8,3 +8,4 @@ export * from './redis.js';
 export * from './ferretdb.js';
 export * from './mongo.js';
 export * from './suback.js';
+export * from './chromium-options.js';
