@@ -1,21 +1,21 @@
 /**
  * Issue 8 part 3: push vs polling. N customers watch their own orders for a minute while the
- * orders change a few times a minute: (a) push, MQTT over WebSocket subscribers; (b) polling,
+ * orders change (6 times an hour by default, BENCH_CHANGES_PER_MIN): (a) push, MQTT over WebSocket subscribers; (b) polling,
  * `GET /orders/:id` with the customer's tracking token every 5 s. Server CPU seconds (/proc) and
  * bytes the clients received (socket.bytesRead on the client side) are compared.
  *
- *   npm run bench:polling -w bench             full: 1,000 and 5,000 customers, 60 s per mode (~4 min)
+ *   npm run bench:polling -w bench             full: 1,000, 5,000 and 15,000 customers, 60 s per mode + 60 s idle (~15 min)
  *   BENCH_QUICK=1 npm run bench:polling -w bench   1,000 customers, 15 s per mode (~1 min)
- * Env: BENCH_CUSTOMERS=1000,5000  BENCH_RUN_S=60  BENCH_POLL_S=5  BENCH_CHANGES_PER_MIN=3
+ * Env: BENCH_CUSTOMERS=1000,5000  BENCH_RUN_S=60  BENCH_POLL_S=5  BENCH_CHANGES_PER_MIN=0.1  BENCH_IDLE_S=60 (idle windows)
  */
 import path from 'node:path';
 import { GeneratorPool } from '../lib/index.js';
 import { generatorWindow } from './generator-window.js';
 import { HttpJsonClient } from './http-client.js';
-import { runMode, type ModeResult } from './polling-mode.js';
+import { idleLine, measureIdle, runMode, type ModeResult } from './polling-mode.js';
 import { printPollingTables, pollingTables, writePollingReport } from './polling-report.js';
-import { GENERATORS, POLL_MS, RUN_MS, SIZES } from './polling-settings.js';
-import { QUICK } from './settings.js';
+import { GENERATORS, IDLE_MS, POLL_MS, RUN_MS, SETTLE_MS, SIZES } from './polling-settings.js';
+import { QUICK, sleep } from './settings.js';
 import { startSystemUnderTest } from './system-under-test.js';
 
 async function main(): Promise<void> {
@@ -29,6 +29,10 @@ async function main(): Promise<void> {
   try {
     pool = await GeneratorPool.start({ script: path.join(__dirname, 'customers-child.js'), count: GENERATORS });
     const windowOf = generatorWindow(sut, pool);
+    // The system alone: every process up, nobody connected, nothing changing.
+    await sleep(SETTLE_MS);
+    const alone = await measureIdle(windowOf);
+    process.stdout.write(`\nnothing connected, nothing changing, ${IDLE_MS / 1000} s: ${idleLine(alone)}\n`);
     const results: ModeResult[] = [];
     for (const customers of SIZES) {
       for (const mode of ['push', 'polling'] as const) {
@@ -36,7 +40,7 @@ async function main(): Promise<void> {
         sut.assertAlive();
       }
     }
-    const tables = pollingTables(results);
+    const tables = pollingTables(results, alone);
     printPollingTables(tables);
     writePollingReport(tables, results, { sut, started });
   } finally {

@@ -4,7 +4,7 @@ import type { PollStats } from './customers-child.js';
 import { customersWithOrders } from './customers.js';
 import type { HttpJsonClient } from './http-client.js';
 import { createOrders, type CreatedOrder } from './orders-setup.js';
-import { CHANGES_PER_MINUTE, cpuOf, POLL_MS, POLL_SERVERS, PUSH_SERVERS, RUN_MS, SETTLE_MS } from './polling-settings.js';
+import { CHANGES_PER_MINUTE, cpuOf, IDLE_MS, POLL_MS, POLL_SERVERS, PUSH_SERVERS, RUN_MS, SETTLE_MS } from './polling-settings.js';
 import { collectUntilDelivered, type Receipts } from './receipts.js';
 import type { ProcessUsage, ProcessWindow } from './server-processes.js';
 import { deal, sleep } from './settings.js';
@@ -22,10 +22,24 @@ export interface ModeResult {
   notSent: number;
   usage: Record<string, ProcessUsage>;
   wallSeconds: number;
+  /** The same processes over IDLE_MS with the customers watching and nothing changing, after the changes. */
+  idle: IdleWindow;
   clientBytes: number;
   seenAfter: LatencyRecorder;
   unseen: number;
   poll?: { requests: number; errors: number; skipped: number; newSockets: number; statuses: Record<string, number>; latency: LatencyRecorder };
+}
+
+export interface IdleWindow {
+  usage: Record<string, ProcessUsage>;
+  wallSeconds: number;
+}
+
+/** CPU per process over IDLE_MS in which nothing changes (the idle cost of what is connected). */
+export async function measureIdle(windowOf: ProcessWindow): Promise<IdleWindow> {
+  windowOf.begin();
+  await sleep(IDLE_MS);
+  return windowOf.end();
 }
 
 interface Watchers {
@@ -120,6 +134,10 @@ export async function runMode(
 
   // Outside the measured window: wait until every change was seen (polling needs up to one interval).
   const receipts = await collectUntilDelivered(pool, patches, { adminConsoles: 0, deadlineMs: POLL_MS * 2 + 5_000, exact: false });
+  // Then the idle cost of what is connected: after the changes, so that the customers have been up
+  // longer than one keepalive period and their pings are in the window (with the default 60 s, one each).
+  const idle = await measureIdle(windowOf);
+  process.stdout.write(`  idle (watching, nothing changing) for ${IDLE_MS / 1000} s: ${idleLine(idle)}\n`);
   let poll: ModeResult['poll'];
   if (mode === 'polling') {
     await pool.call('stopPolling', () => ({ group }));
@@ -136,6 +154,7 @@ export async function runMode(
     notSent: patches.skipped + patches.exhausted,
     usage,
     wallSeconds,
+    idle,
     clientBytes,
     seenAfter,
     unseen,
@@ -146,4 +165,12 @@ export async function runMode(
     `  → servers ${counted.toFixed(2)} CPU s, clients received ${(clientBytes / 2 ** 20).toFixed(2)} MiB, change seen after p50 ${seenAfter.summary().p50.toFixed(1)} ms\n`,
   );
   return result;
+}
+
+/** `broker 1.2 ms/s, …`: CPU per second of wall time for each process that used any. */
+export function idleLine({ usage, wallSeconds }: IdleWindow): string {
+  return Object.entries(usage)
+    .filter(([name]) => !name.startsWith('generator') && name !== 'bench')
+    .map(([name, u]) => `${name} ${((u.cpuSeconds * 1000) / wallSeconds).toFixed(1)} ms/s`)
+    .join(', ');
 }

@@ -1,7 +1,7 @@
 /** The push vs polling bench's report: per mode, polling vs push, printed and written to bench/results. */
 import { printTable, writeResults, type BenchRow, type LatencyRecorder } from '../lib/index.js';
-import type { ModeResult } from './polling-mode.js';
-import { CHANGES_PER_MINUTE, cpuOf, POLL_MS, POLL_SERVERS, PUSH_SERVERS, RUN_MS, SETTLE_MS, SIZES } from './polling-settings.js';
+import type { IdleWindow, ModeResult } from './polling-mode.js';
+import { CHANGES_PER_MINUTE, cpuOf, IDLE_MS, IDLE_PROCESSES, POLL_MS, POLL_SERVERS, PUSH_SERVERS, RUN_MS, SETTLE_MS, SIZES } from './polling-settings.js';
 import { machineLine, writeMarkdown } from './report.js';
 import { QUICK, round } from './settings.js';
 import type { SystemUnderTest } from './system-under-test.js';
@@ -12,13 +12,31 @@ export interface PollingTables {
   histograms: Record<string, LatencyRecorder>;
   columns: string[];
   ratioColumns: string[];
+  idleRows: BenchRow[];
+  idleColumns: string[];
+}
+
+const msPerSecond = (window: IdleWindow, names: string[]) => round((cpuOf(window.usage, names) * 1000) / window.wallSeconds, 2);
+
+/** Issue 15 point 3: what each process costs while nothing changes, alone and with each mode's customers watching. */
+function idleRow(scenario: string, window: IdleWindow, counted: string[] | undefined): BenchRow {
+  const row: BenchRow = { scenario, system: 'orderpulse', 'window s': round(window.wallSeconds, 1) };
+  for (const name of IDLE_PROCESSES) row[`${name} ms/s`] = msPerSecond(window, [name]);
+  row['all ms/s'] = msPerSecond(window, IDLE_PROCESSES);
+  row['counted servers'] = counted ? counted.join('+') : '';
+  row['counted ms/s'] = counted ? msPerSecond(window, counted) : '';
+  return row;
 }
 
 /** A row per mode and customer count, and one comparing the two modes per customer count. */
-export function pollingTables(results: ModeResult[]): PollingTables {
+export function pollingTables(results: ModeResult[], alone: IdleWindow): PollingTables {
   const rows: BenchRow[] = [];
   const ratioRows: BenchRow[] = [];
   const histograms: Record<string, LatencyRecorder> = {};
+  const idleRows: BenchRow[] = [idleRow('nothing connected', alone, undefined)];
+  for (const r of results) {
+    idleRows.push(idleRow(`${r.mode}, ${r.customers} customers watching`, r.idle, r.mode === 'push' ? ['broker', 'notifier'] : POLL_SERVERS));
+  }
   for (const r of results) {
     const u = r.usage;
     const counted = cpuOf(u, r.mode === 'push' ? PUSH_SERVERS : POLL_SERVERS);
@@ -82,6 +100,10 @@ export function pollingTables(results: ModeResult[]): PollingTables {
       'polling CPU s/min, watchers only (orders − push run)': round(pollMarginal * 60, 2),
       'polling ÷ push, watchers only': round(pollMarginal / pushMarginal, 1),
       'polling ÷ push bytes': round(pollBytes / pushBytes, 1),
+      'idle: polling ÷ push CPU (orders vs broker+notifier, nothing changing)': round(
+        cpuOf(polling.idle.usage, POLL_SERVERS) / polling.idle.wallSeconds / (cpuOf(push.idle.usage, ['broker', 'notifier']) / push.idle.wallSeconds),
+        1,
+      ),
       'orders ms/PATCH': round(patchMs, 2),
       'broker+notifier ms/change': round(notifyMs, 2),
       'orders ms/GET': round(getMs, 3),
@@ -115,10 +137,13 @@ export function pollingTables(results: ModeResult[]): PollingTables {
     'new TCP connections',
   ];
   const ratioColumns = Object.keys(ratioRows[0] ?? {}).filter((c) => c !== 'system' && c !== 'scenario');
-  return { rows, ratioRows, histograms, columns, ratioColumns };
+  const idleColumns = Object.keys(idleRows[0] ?? {}).filter((c) => c !== 'system');
+  return { rows, ratioRows, histograms, columns, ratioColumns, idleRows, idleColumns };
 }
 
-export function printPollingTables({ rows, ratioRows, columns, ratioColumns }: PollingTables): void {
+export function printPollingTables({ rows, ratioRows, columns, ratioColumns, idleRows, idleColumns }: PollingTables): void {
+  process.stdout.write(`\nidle cost (CPU ms per second of wall time over ${IDLE_MS / 1000} s with nothing changing)\n`);
+  printTable(idleRows, idleColumns);
   process.stdout.write('\nper mode (CPU seconds from /proc over the measured window; bytes = socket.bytesRead at the clients)\n');
   printTable(rows, columns);
   process.stdout.write('\npolling vs push\n');
@@ -127,7 +152,7 @@ export function printPollingTables({ rows, ratioRows, columns, ratioColumns }: P
 
 /** bench/results/polling.json, .svg and .md with the run's notes, and the services' complaints. */
 export function writePollingReport(
-  { rows, ratioRows, histograms, columns, ratioColumns }: PollingTables,
+  { rows, ratioRows, histograms, columns, ratioColumns, idleRows, idleColumns }: PollingTables,
   results: ModeResult[],
   run: { sut: SystemUnderTest; started: number },
 ): void {
@@ -139,6 +164,7 @@ export function writePollingReport(
     `Push: one MQTT-over-WebSocket connection per customer (customer token, subscribed to orders/<id>/status, QoS 1, keepalive 60 s). Polling: one keep-alive HTTP connection per customer, GET /orders/:id with the tracking token every ${POLL_MS / 1000} s, first polls spread over one interval; orders-service closes idle keep-alive sockets after 5 s, so some polls open a new connection ("new TCP connections").`,
     `"server CPU s" counts ${PUSH_SERVERS.join('+')} for push and ${POLL_SERVERS.join('+')} for polling (clients call orders-service directly; the web-client is not involved). Both include orders-service taking the PATCHes and publishing their events; "watchers only" removes that: push = broker + notifier, polling = orders-service CPU minus its CPU in the push run with the same changes. In the polling run the notifier and broker still publish every change (to no subscriber); their CPU is shown but not counted.`,
     `Unit costs: orders ms/PATCH = orders-service CPU in the push run ÷ status changes (taking the PATCH, journaling, outbox publish, plus its idle share); broker+notifier ms/change = their CPU in the push run ÷ changes (includes holding the connections); orders ms/GET = the polling run's extra orders-service CPU ÷ GETs. "20× at ≤ changes per order-hour" solves (P·PATCH + ${60_000 / POLL_MS}·GET) ÷ (P·(PATCH + broker+notifier)) = 20 for P: with changes that rare or rarer, push is 20× cheaper by the counting above. The ratio depends on how often orders change far more than on the number of customers.`,
+    `Idle cost: CPU per second of wall time of each process over ${IDLE_MS / 1000} s in which nothing changes: once with the system up and nobody connected, then in each mode with its customers watching (push: connected and subscribed; polling: polling), after that mode's changes were all seen, so the push customers have been connected for more than one keepalive period. For push that is what holding the connections costs (each customer's keepalive ping, 60 s, timers); for polling it is the GETs themselves.`,
     `Bytes are what the clients read from their sockets (socket.bytesRead: HTTP headers and bodies, or WebSocket frames with MQTT packets, keepalive pings included).`,
     `"seen after" = from the scheduled PATCH to the first moment the customer had that version or a newer one; unseen = changes never seen within ${(POLL_MS * 2 + 5_000) / 1000} s.`,
     `Services log at warn; lines at warn or above during the run: ${JSON.stringify(Object.fromEntries(Object.entries(complaints).map(([k, v]) => [k, v.count])))}.`,
@@ -151,6 +177,7 @@ export function writePollingReport(
     pollMs: POLL_MS,
     changesPerMinute: CHANGES_PER_MINUTE,
     ratios: ratioRows,
+    idle: idleRows,
     usage: results.map((r) => ({ mode: r.mode, customers: r.customers, usage: r.usage, poll: r.poll && { ...r.poll, latency: r.poll.latency.summary() } })),
   };
   const written = writeResults('polling', { rows, notes, histograms, meta });
@@ -160,6 +187,7 @@ export function writePollingReport(
     [`\`npm run bench:polling -w bench\`${QUICK ? ' (BENCH_QUICK=1)' : ''}. ${notes[0]}`],
     [
       { title: 'Polling vs push', rows: ratioRows, columns: ratioColumns },
+      { title: 'Idle cost of each process (CPU ms per second, nothing changing)', rows: idleRows, columns: idleColumns },
       { title: 'Per mode', rows, columns },
     ],
     notes.slice(1),
