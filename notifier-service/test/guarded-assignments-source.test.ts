@@ -55,6 +55,23 @@ describe('the circuit breaker on rider-assignment requests, against a real HTTP 
     );
   });
 
+  it('while the one request after the pause is running, then the other events wait a whole pause, not a moment', async () => {
+    const { fake, guarded } = await start(1_000);
+    fake.setDown(true);
+    for (let i = 0; i < 5; i += 1) await expect(guarded.fetch('rider-dee')).rejects.toBeInstanceOf(RiderAssignmentsFetchError);
+    fake.setDown(false);
+    fake.setHanging(true);
+    await waitFor(() => guarded.state === 'half-open', 'the pause to end');
+    const probe = guarded.fetch('rider-dee');
+    await waitFor(() => fake.requests.length === 6 || undefined, 'the one request after the pause');
+    const meanwhile = await guarded.fetch('rider-dee').catch((err: unknown) => err);
+    expect(meanwhile).toBeInstanceOf(RetryLaterError);
+    expect((meanwhile as RetryLaterError).retryAfterMs).toBe(OPEN_MS);
+    await expect(probe).rejects.toThrow(/did not answer/);
+    expect(guarded.state).toBe('open');
+    expect(fake.requests).toHaveLength(6);
+  });
+
   it('when delivery-service does not answer in time, then the timeouts open the breaker too', async () => {
     const { fake, guarded } = await start(100);
     fake.setHanging(true);

@@ -61,7 +61,10 @@ export function guardAssignmentsSource(
         return await breaker.fire(riderId);
       } catch (err) {
         if ((err as { code?: string }).code !== 'EOPENBREAKER') throw err;
-        const retryAfterMs = Math.max(0, openedAt + settings.openMs - now()) + 50;
+        // Open: until the pause ends. Half-open (one request is trying delivery-service): a whole
+        // pause, or every event waiting would come straight back while that request runs.
+        const left = openedAt + settings.openMs - now();
+        const retryAfterMs = left > 0 ? left + 50 : settings.openMs;
         throw new RetryLaterError(`delivery-service is not answering; the list of rider ${riderId} is asked for again in ${retryAfterMs} ms`, retryAfterMs);
       }
     },
