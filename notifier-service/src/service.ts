@@ -71,8 +71,6 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
       publishTimeoutMs: config.MQTT_PUBLISH_TIMEOUT_MS,
       onPubAck: (message, seconds, times) => {
-        // Hop receipts are the admins' side traffic: neither counted as published nor timed.
-        if (message.kind === 'hop-receipt') return;
         metrics.pubAckSeconds.observe(seconds);
         // Issue 17 point 1: the admins' receipt of this hop, sent after the PUBACK at QoS 0 (delivery-service takes
         // them at QoS 0 too): never awaited, and no PUBACK of its own to wake the broker and this process again.
