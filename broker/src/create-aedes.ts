@@ -5,6 +5,7 @@ import type { Logger } from '@orderpulse/service-kit';
 import type { AuthHooks } from './auth/index.js';
 import type { BrokerMetrics } from './metrics.js';
 import { indexRetainedByTopic, type RetainedStore } from './retained-index.js';
+import { cacheTopicMatches } from './delivery/topic-match-cache.js';
 
 export interface CreateAedesOptions {
   hooks: AuthHooks;
@@ -50,6 +51,9 @@ export async function createAedes({
     persistence: persistence ?? createMemoryPersistence(),
     ...(mq && { mq }),
   });
+  if (!cacheTopicMatches((aedes as unknown as { mq: { _matcher?: unknown } }).mq)) {
+    logger.warn('aedes changed: subscription matches are not cached (delivery/topic-match-cache.ts)');
+  }
   aedes.on('client', (client) => {
     metrics.connections.inc({ transport: client.req ? 'websocket' : 'tcp' });
     logger.debug({ clientId: client.id }, 'client connected');

@@ -12,6 +12,7 @@ import { createRefusals, type RefuseFn } from './refusals/refuse.js';
 import { truncateForLog } from './refusals/truncate.js';
 import { trackRiderPresence } from './presence/rider-presence.js';
 import { trackDeviceReceipts } from './receipts/device-receipts.js';
+import { directDelivery } from './delivery/direct-delivery.js';
 import { createPersistentSessions } from './sessions/persistent-sessions.js';
 import { deliverQueuedFirst } from './sessions/resume-in-order.js';
 import { forgetSessionsTakenElsewhere } from './sessions/watch-other-brokers.js';
@@ -113,6 +114,7 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
       hooks,
       preConnect: chainPreConnect(
         boundKeepalive(config.MQTT_MAX_KEEPALIVE_SECONDS, (requested) => metrics.keepaliveCapped.inc({ requested })),
+        directDelivery(),
         deliverQueuedFirst(),
       ),
       logger,
