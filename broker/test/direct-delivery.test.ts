@@ -33,7 +33,7 @@ describe('direct delivery (aedes deliver0 / deliverQoS replaced)', () => {
     aedes.on('client', (client) => aedesClients.set(client.id, client));
     aedes.on('clientDisconnect', (client) => disconnected.add(client.id));
     server = createServer((socket) => {
-      markFastPublish(socket, undefined, socket);
+      markFastPublish(socket);
       aedes.handle(socket);
     });
     server.listen(0, '127.0.0.1');

@@ -3,8 +3,7 @@ import { connect as connectTcp } from 'node:net';
 import * as mqttPacket from 'mqtt-packet';
 import { WebSocket } from 'ws';
 import { waitFor } from '@orderpulse/service-kit/testing';
-import { Writable } from 'node:stream';
-import { encodePublish, encodePuback, installFastPublish, markFastPublish } from '../src/transports/fast-publish.js';
+import { encodePublish, encodePuback } from '../src/transports/fast-publish.js';
 import { captureLogger } from './helpers/capture-logger.js';
 import { credentialsOf } from './helpers/personas.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
@@ -19,35 +18,6 @@ describe('packets the broker encodes itself (fast-publish.ts)', () => {
     ];
     for (const packet of cases) expect(encodePublish(packet)).toEqual(mqttPacket.generate(packet));
     expect(encodePuback({ cmd: 'puback', messageId: 258 })).toEqual(mqttPacket.generate({ cmd: 'puback', messageId: 258 }));
-  });
-
-  it('joins the PUBACKs of one event-loop turn, with whatever else was written meanwhile, into one writev, in order', async () => {
-    installFastPublish();
-    const calls: Buffer[][] = [];
-    const socket = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        calls.push([chunk]);
-        callback();
-      },
-      writev(chunks, callback) {
-        calls.push(chunks.map(({ chunk }) => chunk as Buffer));
-        callback();
-      },
-    });
-    markFastPublish(socket, undefined, socket);
-    // What aedes calls (its default import of mqtt-packet), as patched by installFastPublish.
-    const { writeToStream } = ((mqttPacket as unknown as { default?: typeof mqttPacket }).default ?? mqttPacket) as typeof mqttPacket;
-    for (let id = 1; id <= 5; id++) writeToStream({ cmd: 'puback', messageId: id }, socket);
-    writeToStream({ cmd: 'pingresp' }, socket);
-    expect(calls).toEqual([]); // held until the next turn
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(calls).toHaveLength(1);
-    expect(calls[0]).toHaveLength(6); // one buffer per packet: the fast encodings, not mqtt-packet's chunks
-    const expected = [...[1, 2, 3, 4, 5].map((messageId) => mqttPacket.generate({ cmd: 'puback', messageId })), mqttPacket.generate({ cmd: 'pingresp' })];
-    expect(Buffer.concat(calls.splice(0)[0]!)).toEqual(Buffer.concat(expected));
-    // The socket is uncorked: a later write goes out at once.
-    writeToStream({ cmd: 'pingresp' }, socket);
-    expect(calls).toEqual([[mqttPacket.generate({ cmd: 'pingresp' })]]);
   });
 
   describe('PINGRESP', () => {

@@ -11,9 +11,8 @@ import * as mqttPacket from 'mqtt-packet';
  * - QoS 0: the bytes are the same for every subscriber, so the last encoding is reused while
  *   the same payload goes to the same topic with the same flags (a fan-out), and shared;
  * - QoS 1/2: the same, copied with this delivery's message id patched in.
- * PUBACKs (one per QoS 1 message a publisher sends) are written as one 4-byte buffer too, those
- * of one event-loop turn joined in one system call (corkUntilNextTurn), and PINGRESPs as one
- * shared 2-byte buffer.
+ * PUBACKs (one per QoS 1 message a publisher sends) are written as one 4-byte buffer too, and
+ * PINGRESPs as one shared 2-byte buffer.
  * Everything else (other packets, other streams, anything unusual) goes to mqtt-packet as before.
  * aedes speaks MQTT 3.1.1 and calls writeToStream without options, so the encoding is 3.1.1's.
  */
@@ -26,17 +25,11 @@ export const FAST_PUBLISH = Symbol('orderpulse.fastPublish');
  */
 export type PublishWriter = (bytes: Buffer) => boolean | undefined;
 
-const SOCKET = Symbol('orderpulse.socket');
+type Marked = Writable & { [FAST_PUBLISH]?: true | PublishWriter };
 
-type Marked = Writable & { [FAST_PUBLISH]?: true | PublishWriter; [SOCKET]?: Writable };
-
-/**
- * Marks a stream (a socket, or a WebSocket stream) as one we created for aedes. `socket` is the
- * socket every byte for it ends up in (the stream itself for TCP), corked to join PUBACKs.
- */
-export function markFastPublish(stream: Writable, writer?: PublishWriter, socket?: Writable): void {
+/** Marks a stream (a socket, or a WebSocket stream) as one we created for aedes. */
+export function markFastPublish(stream: Writable, writer?: PublishWriter): void {
   (stream as Marked)[FAST_PUBLISH] = writer ?? true;
-  if (socket) (stream as Marked)[SOCKET] = socket;
 }
 
 interface PublishLike {
@@ -164,27 +157,6 @@ export function writeEncoded(stream: Writable, bytes: Buffer): boolean {
   return stream.write(bytes);
 }
 
-const corked = new Set<Writable>();
-
-/**
- * A publisher sending QoS 1 messages back to back gets one PUBACK per message, each its own
- * `write` system call. Its socket is corked at the first PUBACK of an event-loop turn and
- * uncorked in the next turn, so that the PUBACKs of one read (and anything else written to that
- * socket meanwhile, in order) leave in one `writev`.
- */
-function corkUntilNextTurn(socket: Writable | undefined): void {
-  if (socket === undefined || corked.has(socket) || socket.destroyed) return;
-  if (corked.size === 0) setImmediate(uncorkAll);
-  corked.add(socket);
-  socket.cork();
-}
-
-function uncorkAll(): void {
-  const sockets = [...corked];
-  corked.clear();
-  for (const socket of sockets) socket.uncork();
-}
-
 let installed = false;
 
 /**
@@ -200,10 +172,7 @@ export function installFastPublish(): void {
     const encoder = opts === undefined && packet.cmd !== undefined ? FAST_ENCODERS.get(packet.cmd) : undefined;
     if ((stream as Marked)[FAST_PUBLISH] !== undefined && encoder !== undefined) {
       const bytes = encoder(packet);
-      if (bytes !== undefined) {
-        if (packet.cmd === 'puback') corkUntilNextTurn((stream as Marked)[SOCKET]);
-        return writeEncoded(stream, bytes);
-      }
+      if (bytes !== undefined) return writeEncoded(stream, bytes);
     }
     return original(packet, stream, opts);
   };

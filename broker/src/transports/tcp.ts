@@ -15,7 +15,7 @@ export async function listenTcp(admission: Admission, port: number, host: string
       return;
     }
     sockets.add(socket);
-    markFastPublish(socket, undefined, socket);
+    markFastPublish(socket);
     socket.once('close', () => {
       sockets.delete(socket);
       release();
