@@ -65,6 +65,7 @@ function addMosquittoRatios(rows: BenchRow[]): void {
 function fixedNotes(): string[] {
   return [
     'Latency = receive time − scheduled send time (open-loop publisher, no coordinated omission), merged over subscribers; medians over repeats.',
+    'Runs alternate between the systems scenario by scenario (ours then Mosquitto, then Mosquitto then ours, …), so the figures a ratio compares were taken minutes apart.',
     'lost = deliveries expected but not received within 5 s after deliveries stopped progressing.',
     'cpu µs/delivery = broker process CPU (user+system, /proc) during the measured run and its drain ÷ messages delivered.',
     `RSS KiB/conn = marginal broker RSS per idle subscribed client: (RSS with ${2 * settings.idleConnections} clients − RSS with ${settings.idleConnections}) ÷ ${settings.idleConnections}.`,

@@ -46,8 +46,8 @@ export class ScenarioRunner {
     private readonly notes: string[],
   ) {}
 
-  /** Connects the shape's subscribers and the publisher, then runs every QoS level BENCH_REPEAT times. */
-  async runShape(target: Target, shape: Shape, qosLevels: QoS[]): Promise<Map<QoS, RunResult[]>> {
+  /** Connects the shape's subscribers and the publisher, then runs every QoS level `repeat` times. */
+  async runShape(target: Target, shape: Shape, qosLevels: QoS[], repeat = settings.repeat): Promise<Map<QoS, RunResult[]>> {
     const orders = Array.from({ length: shape.topics }, () => randomUUID());
     const topics = orders.map((id) => `orders/${id}/status`);
     await this.clients.connectSubscribers(target, await this.clients.subscriberSpecs(target, orders, shape.subscribers, shape.name));
@@ -56,7 +56,7 @@ export class ScenarioRunner {
     const results = new Map<QoS, RunResult[]>();
     for (const qos of qosLevels) {
       const runs: RunResult[] = [];
-      for (let r = 0; r < settings.repeat; r++) runs.push(await this.runOnce(target, { shape, qos, topics, perTopic }));
+      for (let r = 0; r < repeat; r++) runs.push(await this.runOnce(target, { shape, qos, topics, perTopic }));
       results.set(qos, runs);
     }
     await this.clients.disconnectAll();
