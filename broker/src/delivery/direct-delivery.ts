@@ -76,7 +76,9 @@ export function installDirectDelivery(client: DeliveringClient): boolean {
     let qos = toForward.qos;
     const subscription = client.subscriptions[toForward.topic];
     if (subscription && (subscription.qos ?? 0) < qos) qos = subscription.qos ?? 0;
-    send(client, toForward, qos, qos > 0 ? (toForward.messageId ?? nextMessageId(client)) : undefined, done);
+    // As aedes' QoSPacket: a message id of its own only when the packet has none (0 is none).
+    const id = toForward.messageId !== undefined && toForward.messageId > 0 ? toForward.messageId : nextMessageId(client);
+    send(client, toForward, qos, qos > 0 ? id : undefined, done);
   };
   (client as DeliveringClient & { [DIRECT_DELIVERY]?: true })[DIRECT_DELIVERY] = true;
   return true;
