@@ -1,4 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
+import { RetryLaterError } from '@orderpulse/service-kit';
 import { createSerialByKey, EarlierTaskFailedError } from '../src/routing/serial-by-key.js';
 
 /** A promise the test settles by hand. */
@@ -69,5 +70,24 @@ describe('createSerialByKey', () => {
     await settled();
     await serial.run('order-1', async () => void ran.push('v2 again'));
     expect(ran).toEqual(['v2', 'v2 again']);
+  });
+
+  it('when a task is told to retry later, then the tasks waiting behind it are told to wait as long', async () => {
+    const serial = createSerialByKey();
+    const ran: string[] = [];
+    const first = serial.run('rider-1', async () => {
+      ran.push('v2');
+      throw new RetryLaterError('delivery-service is not answering', 1_500);
+    });
+    const second = serial.run('rider-1', async () => void ran.push('v3'));
+    await expect(first).rejects.toBeInstanceOf(RetryLaterError);
+    const waiting = await second.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(waiting).toBeInstanceOf(RetryLaterError);
+    expect(waiting).not.toBeInstanceOf(EarlierTaskFailedError);
+    expect((waiting as RetryLaterError).retryAfterMs).toBe(1_500);
+    expect(ran).toEqual(['v2']);
   });
 });
