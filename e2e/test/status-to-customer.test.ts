@@ -97,17 +97,22 @@ describe('when an admin changes an order, then its subscribed customer sees it l
   });
 
   it('then one grep for the order id follows the change from the HTTP request to the MQTT publish', async () => {
-    const trail = logLines.filter((line) => line.startsWith('{') && line.includes(order.id)).map((line) => JSON.parse(line) as Record<string, unknown>);
-    const changed = trail.find((l) => l.msg === 'order status changed' && l.to === 'confirmed');
-    expect(changed).toMatchObject({ service: 'orders-service', orderId: order.id, version: 2 });
-    const eventId = changed!.eventId as string;
-    expect(trail).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ service: 'orders-service', msg: 'request', method: 'PATCH', path: `/orders/${order.id}/status`, status: 200 }),
-        expect.objectContaining({ service: 'orders-service', msg: 'event published', eventId, orderId: order.id }),
-        expect.objectContaining({ service: 'notifier-service', msg: 'event published to MQTT', eventId, orderId: order.id, version: 2 }),
-      ]),
-    );
+    // The processes write their logs asynchronously: a line may reach us after the customer got the
+    // message it is about, so the lines are looked for until they are all there (or 10 s pass).
+    await waitFor(() => {
+      const trail = logLines.filter((line) => line.startsWith('{') && line.includes(order.id)).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const changed = trail.find((l) => l.msg === 'order status changed' && l.to === 'confirmed');
+      expect(changed).toMatchObject({ service: 'orders-service', orderId: order.id, version: 2 });
+      const eventId = changed!.eventId as string;
+      expect(trail).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ service: 'orders-service', msg: 'request', method: 'PATCH', path: `/orders/${order.id}/status`, status: 200 }),
+          expect.objectContaining({ service: 'orders-service', msg: 'event published', eventId, orderId: order.id }),
+          expect.objectContaining({ service: 'notifier-service', msg: 'event published to MQTT', eventId, orderId: order.id, version: 2 }),
+        ]),
+      );
+      return true;
+    }, 'the log lines of the change to confirmed');
   });
 
   it('then the admin feed saw every change', async () => {
