@@ -33,7 +33,7 @@ export function cacheTopicMatches(emitter: { _matcher?: unknown }, maxTopics = 1
   };
   matcher.remove = (filter, value) => {
     forget(filter);
-    return value === undefined ? remove(filter) : remove(filter, value);
+    return remove(filter, value);
   };
   matcher.match = (topic, ctx) => {
     if (ctx !== undefined) return match(topic, ctx);
