@@ -34,7 +34,13 @@ interface DeliveringClient {
   deliverQoS: Deliver;
   waitForDrain(done: (err?: Error | null) => void): void;
   _onError(err?: Error | null): void;
+  /** The last message delivered to this client, by its broker's id and counter (see firstSight). */
+  [LAST_BROKER_ID]?: string;
+  [LAST_BROKER_COUNTER]?: number;
 }
+
+const LAST_BROKER_ID = Symbol('orderpulse.lastBrokerId');
+const LAST_BROKER_COUNTER = Symbol('orderpulse.lastBrokerCounter');
 
 export const DIRECT_DELIVERY = Symbol('orderpulse.directDelivery');
 
@@ -43,8 +49,8 @@ export const DIRECT_DELIVERY = Symbol('orderpulse.directDelivery');
  * `deliverQoS`) that copy the packet once more and take two `setImmediate` hops: one before the
  * write and one after it to tell mqemitter the delivery is done. At 10,000 deliveries a second
  * those hops, copies and aedes' `write` wrapper are a tenth of the broker's CPU. This replaces
- * both closures with ones that do the same checks in the same order (MQTT 5 no-local, aedes'
- * per-broker dedupe, our authorizeForward, QoS downgrade to the subscription's, message ids
+ * both closures with ones that do the same checks in the same order (MQTT 5 no-local, one copy
+ * per message (see firstSight: not aedes' rule, which lost messages), our authorizeForward, QoS downgrade to the subscription's, message ids
  * from the client's counter) and write the encoded PUBLISH at once; mqemitter's callbacks of a
  * whole event-loop turn are then called from one `setImmediate`. A full socket still waits
  * for 'drain' under aedes' drain timeout.
@@ -70,7 +76,11 @@ export function installDirectDelivery(client: DeliveringClient): boolean {
   };
   client.deliverQoS = (packet, done) => {
     if (packet.qos === 0) return client.deliver0(packet, done);
-    if (!client.clean && !packet.retain) return aedesDeliverQoS(packet, done);
+    if (!client.clean && !packet.retain) {
+      // aedes' path, with our decision on duplicates: its own record is set so that it agrees.
+      if (packet.brokerId) client.duplicates[packet.brokerId] = (packet.brokerCounter ?? 0) - (firstSight(client, packet) ? 1 : 0);
+      return aedesDeliverQoS(packet, done);
+    }
     const toForward = forwardable(client, packet);
     if (!toForward) return later(done);
     let qos = toForward.qos;
@@ -98,20 +108,32 @@ function hasDeliveryFields(client: DeliveringClient): boolean {
   );
 }
 
-/** aedes' getToForwardPacket: no-local, then dedupe, then the authorizeForward hook. */
+/** aedes' getToForwardPacket: no-local, then duplicates, then the authorizeForward hook. */
 function forwardable(client: DeliveringClient, packet: DeliveredPacket): DeliveredPacket | null | undefined {
   if (packet.nl && packet.clientId === client.id) return undefined;
   if (!firstSight(client, packet)) return undefined;
   return client.broker.authorizeForward(client, packet);
 }
 
-/** aedes' dedupe: a message seen again from the same broker (same or lower counter) is dropped. */
+/**
+ * False for the second copy of a message a client gets because two of its subscriptions match it
+ * (`orders/#` and `orders/1/status`): it is sent once. Both copies come from one mqemitter emit,
+ * which calls every matching subscription in one loop, so a duplicate is the same message as the
+ * last one this client was given.
+ *
+ * aedes instead drops every message whose broker counter is not above the highest it has delivered
+ * to the client. Counters are taken when a message arrives, but a QoS 1/2 message first waits for
+ * the persistence (its offline queues) and a QoS 0 one does not, so messages reach subscribers out
+ * of counter order, and that rule dropped real ones (moscajs/aedes#994, #955). Here it lost a
+ * rider's QoS 1 report: delivery-service got a hop receipt (QoS 0) published a moment later first.
+ */
 function firstSight(client: DeliveringClient, packet: DeliveredPacket): boolean {
   const id = packet.brokerId;
   if (!id) return true;
   const counter = packet.brokerCounter ?? 0;
-  if ((client.duplicates[id] ?? 0) >= counter) return false;
-  client.duplicates[id] = counter;
+  if (client[LAST_BROKER_COUNTER] === counter && client[LAST_BROKER_ID] === id) return false;
+  client[LAST_BROKER_ID] = id;
+  client[LAST_BROKER_COUNTER] = counter;
   return true;
 }
 

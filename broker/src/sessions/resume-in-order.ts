@@ -15,8 +15,8 @@ interface ResumingClient {
   deliverQoS: Deliver;
   broker: { persistence: Persistence };
   once(event: 'connected', listener: () => void): unknown;
-  /** While resuming: the highest broker counter the queue has sent, per broker id. */
-  [RESUMING]?: Map<string, number>;
+  /** While resuming: the broker counters of the messages the queue has sent, per broker id. */
+  [RESUMING]?: Map<string, Set<number>>;
 }
 
 const RESUMING = Symbol('resuming persistent session');
@@ -42,7 +42,7 @@ function holdLiveUntilResumed(client: ResumingClient): void {
   recordQueuedCounters(client.broker.persistence);
   const deliver = client.deliverQoS;
   let held: QueuedPacket[] | undefined = [];
-  const sentFromQueue = new Map<string, number>();
+  const sentFromQueue = new Map<string, Set<number>>();
   client[RESUMING] = sentFromQueue;
   // aedes reads client.deliverQoS when it restores the session's subscriptions, after this hook.
   client.deliverQoS = (packet, cb) => {
@@ -59,8 +59,10 @@ function holdLiveUntilResumed(client: ResumingClient): void {
   };
   // A message published while aedes was restoring the session was queued too, and the queue has
   // just sent it. Skipped here rather than by aedes' dedupe, which would clear another queued message.
+  // Exactly those: counters do not follow the order messages are queued in (see firstSight in
+  // delivery/direct-delivery.ts), so a lower one than the queue sent may not have been in it yet.
   const alreadySent = (packet: QueuedPacket) =>
-    packet.brokerId !== undefined && packet.brokerCounter !== undefined && packet.brokerCounter <= (sentFromQueue.get(packet.brokerId) ?? 0);
+    packet.brokerId !== undefined && packet.brokerCounter !== undefined && sentFromQueue.get(packet.brokerId)?.has(packet.brokerCounter) === true;
   client.once('connected', () => release((packet) => alreadySent(packet) || deliver(packet, noop)));
   // aedes queues every QoS 1/2 message for a persistent session before delivering it live, so
   // what is still held when the connection ends stays queued for the next one.
@@ -70,15 +72,17 @@ function holdLiveUntilResumed(client: ResumingClient): void {
   });
 }
 
-/** While a session resumes, each queued message it is sent marks its broker counter as forwarded. */
+/** While a session resumes, each queued message it is sent is noted by its broker counter. */
 function recordQueuedCounters(persistence: Persistence): void {
   if (patched.has(persistence)) return;
   patched.add(persistence);
   const update = persistence.outgoingUpdate.bind(persistence);
   persistence.outgoingUpdate = (client, packet) => {
     const sent = (client as ResumingClient)[RESUMING];
-    if (sent && packet.brokerId && packet.brokerCounter !== undefined && (sent.get(packet.brokerId) ?? 0) < packet.brokerCounter) {
-      sent.set(packet.brokerId, packet.brokerCounter);
+    if (sent && packet.brokerId && packet.brokerCounter !== undefined) {
+      const counters = sent.get(packet.brokerId) ?? new Set<number>();
+      counters.add(packet.brokerCounter);
+      sent.set(packet.brokerId, counters);
     }
     return update(client, packet);
   };
