@@ -29,7 +29,8 @@ export function trackRiderPresence({ aedes, claimsOf, logger, clock = () => new 
     aedes.publish(
       { cmd: 'publish', topic: topics.riderPresence(riderId), payload: Buffer.from(JSON.stringify(message)), qos: 1, retain: true, dup: false },
       (err) => {
-        if (err) logger.warn({ riderId, online, err: err.message }, 'rider presence not published');
+        // A publish still in flight when the broker shuts down fails with it (Redis closed): not worth a warning.
+        if (err) logger[aedes.closed ? 'debug' : 'warn']({ riderId, online, err: err.message }, 'rider presence not published');
       },
     );
     // Debug like every connection's line (create-aedes.ts): a token holder reconnecting in a loop must not flood the log.

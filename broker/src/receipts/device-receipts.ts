@@ -33,7 +33,8 @@ export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = D
     aedes.publish(
       { cmd: 'publish', topic: topics.adminReceipts(receipt.orderId), payload: Buffer.from(JSON.stringify(receipt)), qos: 1, retain: false, dup: false },
       (err) => {
-        if (err) logger.warn({ orderId: receipt.orderId, topic: receipt.topic, err: err.message }, 'device receipt not published');
+        // As for rider presence: one in flight when the broker shuts down fails with it.
+        if (err) logger[aedes.closed ? 'debug' : 'warn']({ orderId: receipt.orderId, topic: receipt.topic, err: err.message }, 'device receipt not published');
       },
     );
   };
