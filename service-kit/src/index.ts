@@ -25,6 +25,7 @@ export * from './run-service.js';
 export * from './outbox/outbox-store.js';
 export * from './outbox/outbox-metrics.js';
 export * from './outbox/outbox-relay.js';
+export * from './outbox/pending-index.js';
 export * from './outbox/confirm-receipts.js';
 export * from './http/auth.js';
 export * from './persistence/journaled-map.js';

@@ -1,3 +1,4 @@
+import { PendingEventsIndex } from '@orderpulse/service-kit';
 import { deliveredAt, type DeliveryCreatedEvent, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
 
 /** Issue 18 point 5: the statuses a delivery can still become late in. */
@@ -13,10 +14,6 @@ function newestFirst(a: DeliverySnapshot, b: DeliverySnapshot): number {
   return Date.parse(b.createdAt) - Date.parse(a.createdAt) || byCodePoint(b.id, a.id);
 }
 
-function oldestPendingAt(stored: StoredDelivery): string {
-  return stored.pendingEvents.reduce((min, e) => (e.occurredAt < min ? e.occurredAt : min), '\uffff');
-}
-
 function matches(delivery: DeliverySnapshot, query: DeliveryQuery): boolean {
   if (query.orderId && delivery.orderId !== query.orderId) return false;
   if (query.riderId && delivery.rider?.id !== query.riderId) return false;
@@ -29,19 +26,26 @@ function matches(delivery: DeliverySnapshot, query: DeliveryQuery): boolean {
  * restarts. Everything in or out is copied, and every change is a `set`, never an in-place edit.
  */
 export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery> = new Map()): DeliveryRepository {
+  // A delivery's order never changes: an index instead of a scan of every delivery per order event.
+  const idByOrderId = new Map<string, string>();
+  for (const [id, stored] of deliveries) idByOrderId.set(stored.delivery.orderId, id);
+  const pending = new PendingEventsIndex(deliveries);
+  const put = (id: string, stored: StoredDelivery) => {
+    deliveries.set(id, stored);
+    pending.changed(id, stored);
+  };
   return {
     async insert(delivery: DeliverySnapshot, created: DeliveryCreatedEvent) {
-      for (const stored of deliveries.values()) {
-        if (stored.delivery.orderId === delivery.orderId) throw new DuplicateDeliveryError(delivery.orderId);
-      }
+      if (idByOrderId.has(delivery.orderId)) throw new DuplicateDeliveryError(delivery.orderId);
       if (deliveries.has(delivery.id)) throw new Error(`delivery ${delivery.id} already exists`);
-      deliveries.set(delivery.id, structuredClone({ delivery, pendingEvents: [created] }));
+      put(delivery.id, structuredClone({ delivery, pendingEvents: [created] }));
+      idByOrderId.set(delivery.orderId, delivery.id);
     },
 
     async update(next: DeliverySnapshot, expectedVersion: number, event: DeliveryEvent) {
       const stored = deliveries.get(next.id);
       if (!stored || stored.delivery.version !== expectedVersion) return false;
-      deliveries.set(next.id, structuredClone({ delivery: next, pendingEvents: [...stored.pendingEvents, event] }));
+      put(next.id, structuredClone({ delivery: next, pendingEvents: [...stored.pendingEvents, event] }));
       return true;
     },
 
@@ -51,8 +55,9 @@ export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery>
     },
 
     async findByOrderId(orderId) {
-      for (const stored of deliveries.values()) if (stored.delivery.orderId === orderId) return structuredClone(stored.delivery);
-      return null;
+      const id = idByOrderId.get(orderId);
+      const stored = id === undefined ? undefined : deliveries.get(id);
+      return stored ? structuredClone(stored.delivery) : null;
     },
 
     async list(query) {
@@ -61,11 +66,7 @@ export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery>
     },
 
     async idsWithPendingEvents(limit) {
-      return [...deliveries.values()]
-        .filter((stored) => stored.pendingEvents.length > 0)
-        .sort((a, b) => byCodePoint(oldestPendingAt(a), oldestPendingAt(b)) || byCodePoint(a.delivery.id, b.delivery.id))
-        .slice(0, limit)
-        .map((stored) => stored.delivery.id);
+      return pending.oldestFirst(limit);
     },
 
     async pendingEventsOf(id) {
@@ -75,7 +76,7 @@ export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery>
     async removePendingEvent(id, eventId) {
       const stored = deliveries.get(id);
       if (stored?.pendingEvents.some((event) => event.id === eventId)) {
-        deliveries.set(id, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
+        put(id, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
       }
     },
 
@@ -95,9 +96,7 @@ export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery>
     },
 
     async countPendingEvents() {
-      let count = 0;
-      for (const stored of deliveries.values()) count += stored.pendingEvents.length;
-      return count;
+      return pending.count();
     },
   };
 }

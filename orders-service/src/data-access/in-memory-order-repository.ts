@@ -1,5 +1,5 @@
 import type { OrderCreatedEvent, OrderEvent, OrderSnapshot } from '@orderpulse/contracts';
-import { createMapHopHistory, type KeptHopRow } from '@orderpulse/service-kit';
+import { createMapHopHistory, PendingEventsIndex, type KeptHopRow } from '@orderpulse/service-kit';
 import {
   DuplicateOrderNumberError,
   type ListOrdersQuery,
@@ -20,10 +20,6 @@ function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function oldestPendingAt(stored: StoredOrder): string {
-  return stored.pendingEvents.reduce((min, e) => (e.occurredAt < min ? e.occurredAt : min), '\uffff');
-}
-
 /**
  * The zero-setup store: data lives as long as `orders` does (a plain Map: the process; a
  * service-kit JournaledMap: across restarts). Everything going in or out is copied, and stored
@@ -39,19 +35,24 @@ export function createInMemoryOrderRepository(
   // Order numbers never change: an index instead of a scan of every order per insert and lookup.
   const idByOrderNumber = new Map<string, string>();
   for (const [id, stored] of orders) idByOrderNumber.set(stored.order.orderNumber, id);
+  const pending = new PendingEventsIndex(orders);
+  const put = (id: string, stored: StoredOrder) => {
+    orders.set(id, stored);
+    pending.changed(id, stored);
+  };
 
   return {
     async insert(order: OrderSnapshot, created: OrderCreatedEvent) {
       if (idByOrderNumber.has(order.orderNumber)) throw new DuplicateOrderNumberError(order.orderNumber);
       if (orders.has(order.id)) throw new Error(`order ${order.id} already exists`);
-      orders.set(order.id, structuredClone({ order, pendingEvents: [created] }));
+      put(order.id, structuredClone({ order, pendingEvents: [created] }));
       idByOrderNumber.set(order.orderNumber, order.id);
     },
 
     async update(next: OrderSnapshot, expectedVersion: number, event: OrderEvent) {
       const stored = orders.get(next.id);
       if (!stored || stored.order.version !== expectedVersion) return false;
-      orders.set(next.id, structuredClone({ order: next, pendingEvents: [...stored.pendingEvents, event] }));
+      put(next.id, structuredClone({ order: next, pendingEvents: [...stored.pendingEvents, event] }));
       return true;
     },
 
@@ -79,11 +80,7 @@ export function createInMemoryOrderRepository(
     },
 
     async idsWithPendingEvents(limit) {
-      return [...orders.values()]
-        .filter((stored) => stored.pendingEvents.length > 0)
-        .sort((a, b) => byCodePoint(oldestPendingAt(a), oldestPendingAt(b)) || byCodePoint(a.order.id, b.order.id))
-        .slice(0, limit)
-        .map((stored) => stored.order.id);
+      return pending.oldestFirst(limit);
     },
 
     async pendingEventsOf(orderId) {
@@ -93,14 +90,12 @@ export function createInMemoryOrderRepository(
     async removePendingEvent(orderId, eventId) {
       const stored = orders.get(orderId);
       if (stored?.pendingEvents.some((event) => event.id === eventId)) {
-        orders.set(orderId, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
+        put(orderId, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
       }
     },
 
     async countPendingEvents() {
-      let count = 0;
-      for (const stored of orders.values()) count += stored.pendingEvents.length;
-      return count;
+      return pending.count();
     },
 
     async recordFeedback(orderId, feedback) {
@@ -108,7 +103,7 @@ export function createInMemoryOrderRepository(
       if (!stored) return 'not_found';
       if (stored.order.feedback) return 'already_rated';
       if (stored.order.status !== 'delivered') return 'not_delivered';
-      orders.set(orderId, structuredClone({ ...stored, order: { ...stored.order, feedback } }));
+      put(orderId, structuredClone({ ...stored, order: { ...stored.order, feedback } }));
       return 'recorded';
     },
 

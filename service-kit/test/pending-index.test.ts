@@ -1,0 +1,50 @@
+import { describe, expect, it } from '@jest/globals';
+import { PendingEventsIndex } from '../src/index.js';
+
+interface Stored {
+  pendingEvents: { occurredAt: string }[];
+}
+
+const at = (minute: number) => ({ occurredAt: `2026-12-06T10:${String(minute).padStart(2, '0')}:00.000Z` });
+
+/** A Map that refuses to be walked once `frozen`: what the index may read is `get` only. */
+class NoScanMap extends Map<string, Stored> {
+  frozen = false;
+  override [Symbol.iterator]() {
+    if (this.frozen) throw new Error('scanned every stored aggregate');
+    return super[Symbol.iterator]();
+  }
+  override values() {
+    if (this.frozen) throw new Error('scanned every stored aggregate');
+    return super.values();
+  }
+}
+
+describe('the in-memory stores’ index of aggregates with pending events', () => {
+  it('when aggregates gain and lose pending events, then it lists those that have some, oldest event first, and counts their events', () => {
+    const stored = new NoScanMap([
+      ['b', { pendingEvents: [at(5)] }],
+      ['a', { pendingEvents: [] }],
+      ['c', { pendingEvents: [at(7), at(2)] }],
+    ]);
+    const index = new PendingEventsIndex(stored);
+    for (let i = 0; i < 10_000; i++) stored.set(`quiet-${i}`, { pendingEvents: [] });
+    stored.frozen = true;
+    expect(index.oldestFirst(10)).toEqual(['c', 'b']);
+    expect(index.count()).toBe(3);
+
+    const put = (id: string, value: Stored) => {
+      stored.set(id, value);
+      index.changed(id, value);
+    };
+    put('a', { pendingEvents: [at(2)] }); // same oldest time as c: by id
+    put('c', { pendingEvents: [at(7)] });
+    expect(index.oldestFirst(10)).toEqual(['a', 'b', 'c']);
+    expect(index.oldestFirst(2)).toEqual(['a', 'b']);
+    put('b', { pendingEvents: [] });
+    expect(index.oldestFirst(10)).toEqual(['a', 'c']);
+    expect(index.count()).toBe(2);
+    index.changed('a', undefined);
+    expect(index.oldestFirst(10)).toEqual(['c']);
+  });
+});
