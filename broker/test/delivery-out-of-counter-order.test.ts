@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 import { connect, type MqttClient } from 'mqtt';
 import { waitFor } from '@orderpulse/service-kit/testing';
@@ -8,7 +7,8 @@ import { createMemoryPersistence } from '../src/create-aedes.js';
 import { directDelivery } from '../src/delivery/direct-delivery.js';
 import { deliverQueuedFirst } from '../src/sessions/resume-in-order.js';
 import { chainPreConnect } from '../src/admission/pre-connect.js';
-import { installFastPublish, markFastPublish } from '../src/transports/fast-publish.js';
+import { installFastPublish } from '../src/transports/fast-publish.js';
+import { serveAedesOverTcp, type PlainAedesServer } from './helpers/plain-aedes-server.js';
 
 type SubscriptionsByTopic = (topic: string) => Promise<unknown[]>;
 
@@ -21,7 +21,7 @@ type SubscriptionsByTopic = (topic: string) => Promise<unknown[]>;
  */
 describe('a message that reaches its subscribers after a later one', () => {
   let aedes: Aedes;
-  let server: Server;
+  let served: PlainAedesServer;
   let url: string;
   const clients: MqttClient[] = [];
   const heldTopics = new Set<string>();
@@ -38,13 +38,8 @@ describe('a message that reaches its subscribers after a later one', () => {
       });
     };
     aedes = await Aedes.createBroker({ persistence: persistence as never, preConnect: chainPreConnect(directDelivery(), deliverQueuedFirst()) });
-    server = createServer((socket) => {
-      markFastPublish(socket);
-      aedes.handle(socket);
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveAedesOverTcp(aedes);
+    url = served.url;
   });
   afterEach(async () => {
     heldTopics.clear();
@@ -52,8 +47,7 @@ describe('a message that reaches its subscribers after a later one', () => {
     await Promise.all(clients.splice(0).map((client) => client.endAsync(true)));
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => aedes.close(() => resolve()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await served.close();
   });
 
   const client = async (clientId: string, clean = true): Promise<MqttClient> => {

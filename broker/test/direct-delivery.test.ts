@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
-import { createServer, connect as connectTcp, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { connect as connectTcp, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import { connect, type MqttClient } from 'mqtt';
 import { waitFor } from '@orderpulse/service-kit/testing';
 import { DIRECT_DELIVERY, directDelivery, type DeliveredPacket } from '../src/delivery/direct-delivery.js';
-import { installFastPublish, markFastPublish } from '../src/transports/fast-publish.js';
+import { installFastPublish } from '../src/transports/fast-publish.js';
+import { serveAedesOverTcp, type PlainAedesServer } from './helpers/plain-aedes-server.js';
 import { PacketClient } from './helpers/packet-client.js';
 
 /**
@@ -15,7 +15,7 @@ import { PacketClient } from './helpers/packet-client.js';
  */
 describe('direct delivery (aedes deliver0 / deliverQoS replaced)', () => {
   let aedes: Aedes;
-  let server: Server;
+  let served: PlainAedesServer;
   let url: string;
   const clients: MqttClient[] = [];
   const sockets: Socket[] = [];
@@ -32,21 +32,15 @@ describe('direct delivery (aedes deliver0 / deliverQoS replaced)', () => {
     });
     aedes.on('client', (client) => aedesClients.set(client.id, client));
     aedes.on('clientDisconnect', (client) => disconnected.add(client.id));
-    server = createServer((socket) => {
-      markFastPublish(socket);
-      aedes.handle(socket);
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveAedesOverTcp(aedes);
+    url = served.url;
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.endAsync(true)));
     for (const socket of sockets.splice(0)) socket.destroy();
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => aedes.close(() => resolve()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await served.close();
   });
 
   const client = async (clientId: string, options: { clean?: boolean } = {}): Promise<MqttClient> => {
@@ -123,7 +117,7 @@ describe('direct delivery (aedes deliver0 / deliverQoS replaced)', () => {
   });
 
   it('drops a subscriber that stops reading (drain timeout) and keeps delivering to the others', async () => {
-    const raw = connectTcp((server.address() as AddressInfo).port, '127.0.0.1');
+    const raw = connectTcp(Number(new URL(url).port), '127.0.0.1');
     sockets.push(raw);
     await once(raw, 'connect');
     const stuck = new PacketClient(raw);
