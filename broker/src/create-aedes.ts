@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { Socket } from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import memoryPersistence from 'aedes-persistence';
 import type { Logger } from '@orderpulse/service-kit';
@@ -55,7 +56,7 @@ export async function createAedes({
     logger.warn('aedes changed: subscription matches are not cached (delivery/topic-match-cache.ts)');
   }
   aedes.on('client', (client) => {
-    metrics.connections.inc({ transport: client.req ? 'websocket' : 'tcp' });
+    metrics.connections.inc({ transport: client.conn instanceof Socket ? 'tcp' : 'websocket' });
     logger.debug({ clientId: client.id }, 'client connected');
   });
   aedes.on('clientDisconnect', (client) => logger.debug({ clientId: client.id }, 'client disconnected'));

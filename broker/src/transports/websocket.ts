@@ -136,7 +136,8 @@ export async function listenWebSocket(admission: Admission, options: WebSocketTr
     },
   });
   wss.on('connection', (ws, req) => {
-    admission.handle(toMqttStream(ws, req.socket), { transport: 'websocket', address: addressOf(req), bytesRead: () => req.socket.bytesRead, req });
+    const socket = req.socket; // not `req`: nothing may keep the upgrade request (see admission.ts)
+    admission.handle(toMqttStream(ws, socket), { transport: 'websocket', address: addressOf(req), bytesRead: () => socket.bytesRead });
   });
   return {
     port: actualPort,
