@@ -34,13 +34,11 @@ interface DeliveringClient {
   deliverQoS: Deliver;
   waitForDrain(done: (err?: Error | null) => void): void;
   _onError(err?: Error | null): void;
-  /** The last message delivered to this client, by its broker's id and counter (see firstSight). */
-  [LAST_BROKER_ID]?: string;
-  [LAST_BROKER_COUNTER]?: number;
+  /** The last message delivered to this client (see firstSight); set when the hook is installed, so the client's shape never changes after. */
+  [LAST_DELIVERED]?: { brokerId: string; counter: number };
 }
 
-const LAST_BROKER_ID = Symbol('orderpulse.lastBrokerId');
-const LAST_BROKER_COUNTER = Symbol('orderpulse.lastBrokerCounter');
+const LAST_DELIVERED = Symbol('orderpulse.lastDelivered');
 
 export const DIRECT_DELIVERY = Symbol('orderpulse.directDelivery');
 
@@ -68,6 +66,7 @@ export function directDelivery(): PreConnectHook {
 
 export function installDirectDelivery(client: DeliveringClient): boolean {
   if (!hasDeliveryFields(client)) return false;
+  client[LAST_DELIVERED] = { brokerId: '', counter: 0 };
   const aedesDeliverQoS = client.deliverQoS;
   client.deliver0 = (packet, done) => {
     const toForward = forwardable(client, packet);
@@ -131,9 +130,10 @@ function firstSight(client: DeliveringClient, packet: DeliveredPacket): boolean 
   const id = packet.brokerId;
   if (!id) return true;
   const counter = packet.brokerCounter ?? 0;
-  if (client[LAST_BROKER_COUNTER] === counter && client[LAST_BROKER_ID] === id) return false;
-  client[LAST_BROKER_ID] = id;
-  client[LAST_BROKER_COUNTER] = counter;
+  const last = client[LAST_DELIVERED]!;
+  if (last.counter === counter && last.brokerId === id) return false;
+  last.brokerId = id;
+  last.counter = counter;
   return true;
 }
 
