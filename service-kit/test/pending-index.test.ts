@@ -33,10 +33,7 @@ describe('the in-memory stores’ index of aggregates with pending events', () =
     expect(index.oldestFirst(10)).toEqual(['c', 'b']);
     expect(index.count()).toBe(3);
 
-    const put = (id: string, value: Stored) => {
-      stored.set(id, value);
-      index.changed(id, value);
-    };
+    const put = (id: string, value: Stored) => index.set(id, value);
     put('a', { pendingEvents: [at(2)] }); // same oldest time as c: by id
     put('c', { pendingEvents: [at(7)] });
     expect(index.oldestFirst(10)).toEqual(['a', 'b', 'c']);

@@ -34,7 +34,7 @@ interface DeliveringClient {
   deliverQoS: Deliver;
   waitForDrain(done: (err?: Error | null) => void): void;
   _onError(err?: Error | null): void;
-  /** The last message delivered to this client (see firstSight); set when the hook is installed, so the client's shape never changes after. */
+  /** The last message delivered to this client (see firstSight); set when the hook is installed, so the shape stays. */
   [LAST_DELIVERED]?: { brokerId: string; counter: number };
 }
 
@@ -48,8 +48,9 @@ export const DIRECT_DELIVERY = Symbol('orderpulse.directDelivery');
  * write and one after it to tell mqemitter the delivery is done. At 10,000 deliveries a second
  * those hops, copies and aedes' `write` wrapper are a tenth of the broker's CPU. This replaces
  * both closures with ones that do the same checks in the same order (MQTT 5 no-local, one copy
- * per message (see firstSight: not aedes' rule, which lost messages), our authorizeForward, QoS downgrade to the subscription's, message ids
- * from the client's counter) and write the encoded PUBLISH at once; mqemitter's callbacks of a
+ * per message (see firstSight: not aedes' rule, which lost messages), our authorizeForward, QoS
+ * downgrade to the subscription's, message ids from the client's counter) and write the encoded
+ * PUBLISH at once; mqemitter's callbacks of a
  * whole event-loop turn are then called from one `setImmediate`. A full socket still waits
  * for 'drain' under aedes' drain timeout.
  *

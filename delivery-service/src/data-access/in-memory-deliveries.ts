@@ -29,23 +29,19 @@ export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery>
   // A delivery's order never changes: an index instead of a scan of every delivery per order event.
   const idByOrderId = new Map<string, string>();
   for (const [id, stored] of deliveries) idByOrderId.set(stored.delivery.orderId, id);
-  const pending = new PendingEventsIndex(deliveries);
-  const put = (id: string, stored: StoredDelivery) => {
-    deliveries.set(id, stored);
-    pending.changed(id, stored);
-  };
+  const indexedDeliveries = new PendingEventsIndex(deliveries); // writes go through it (set) to keep its index of pending events
   return {
     async insert(delivery: DeliverySnapshot, created: DeliveryCreatedEvent) {
       if (idByOrderId.has(delivery.orderId)) throw new DuplicateDeliveryError(delivery.orderId);
       if (deliveries.has(delivery.id)) throw new Error(`delivery ${delivery.id} already exists`);
-      put(delivery.id, structuredClone({ delivery, pendingEvents: [created] }));
+      indexedDeliveries.set(delivery.id, structuredClone({ delivery, pendingEvents: [created] }));
       idByOrderId.set(delivery.orderId, delivery.id);
     },
 
     async update(next: DeliverySnapshot, expectedVersion: number, event: DeliveryEvent) {
       const stored = deliveries.get(next.id);
       if (!stored || stored.delivery.version !== expectedVersion) return false;
-      put(next.id, structuredClone({ delivery: next, pendingEvents: [...stored.pendingEvents, event] }));
+      indexedDeliveries.set(next.id, structuredClone({ delivery: next, pendingEvents: [...stored.pendingEvents, event] }));
       return true;
     },
 
@@ -66,7 +62,7 @@ export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery>
     },
 
     async idsWithPendingEvents(limit) {
-      return pending.oldestFirst(limit);
+      return indexedDeliveries.oldestFirst(limit);
     },
 
     async pendingEventsOf(id) {
@@ -76,7 +72,7 @@ export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery>
     async removePendingEvent(id, eventId) {
       const stored = deliveries.get(id);
       if (stored?.pendingEvents.some((event) => event.id === eventId)) {
-        put(id, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
+        indexedDeliveries.set(id, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
       }
     },
 
@@ -96,7 +92,7 @@ export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery>
     },
 
     async countPendingEvents() {
-      return pending.count();
+      return indexedDeliveries.count();
     },
   };
 }

@@ -35,24 +35,20 @@ export function createInMemoryOrderRepository(
   // Order numbers never change: an index instead of a scan of every order per insert and lookup.
   const idByOrderNumber = new Map<string, string>();
   for (const [id, stored] of orders) idByOrderNumber.set(stored.order.orderNumber, id);
-  const pending = new PendingEventsIndex(orders);
-  const put = (id: string, stored: StoredOrder) => {
-    orders.set(id, stored);
-    pending.changed(id, stored);
-  };
+  const indexedOrders = new PendingEventsIndex(orders); // writes go through it (set) to keep its index of pending events
 
   return {
     async insert(order: OrderSnapshot, created: OrderCreatedEvent) {
       if (idByOrderNumber.has(order.orderNumber)) throw new DuplicateOrderNumberError(order.orderNumber);
       if (orders.has(order.id)) throw new Error(`order ${order.id} already exists`);
-      put(order.id, structuredClone({ order, pendingEvents: [created] }));
+      indexedOrders.set(order.id, structuredClone({ order, pendingEvents: [created] }));
       idByOrderNumber.set(order.orderNumber, order.id);
     },
 
     async update(next: OrderSnapshot, expectedVersion: number, event: OrderEvent) {
       const stored = orders.get(next.id);
       if (!stored || stored.order.version !== expectedVersion) return false;
-      put(next.id, structuredClone({ order: next, pendingEvents: [...stored.pendingEvents, event] }));
+      indexedOrders.set(next.id, structuredClone({ order: next, pendingEvents: [...stored.pendingEvents, event] }));
       return true;
     },
 
@@ -80,7 +76,7 @@ export function createInMemoryOrderRepository(
     },
 
     async idsWithPendingEvents(limit) {
-      return pending.oldestFirst(limit);
+      return indexedOrders.oldestFirst(limit);
     },
 
     async pendingEventsOf(orderId) {
@@ -90,12 +86,12 @@ export function createInMemoryOrderRepository(
     async removePendingEvent(orderId, eventId) {
       const stored = orders.get(orderId);
       if (stored?.pendingEvents.some((event) => event.id === eventId)) {
-        put(orderId, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
+        indexedOrders.set(orderId, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
       }
     },
 
     async countPendingEvents() {
-      return pending.count();
+      return indexedOrders.count();
     },
 
     async recordFeedback(orderId, feedback) {
@@ -103,7 +99,7 @@ export function createInMemoryOrderRepository(
       if (!stored) return 'not_found';
       if (stored.order.feedback) return 'already_rated';
       if (stored.order.status !== 'delivered') return 'not_delivered';
-      put(orderId, structuredClone({ ...stored, order: { ...stored.order, feedback } }));
+      indexedOrders.set(orderId, structuredClone({ ...stored, order: { ...stored.order, feedback } }));
       return 'recorded';
     },
 
