@@ -216,6 +216,17 @@ describe('Dockerfile checker: when the Dockerfile breaks a rule, then it says wh
     }
   });
 
+  it("flags a CMD without the deployable's node options (the broker's --no-memory-reducer)", () => {
+    const broker = DEPLOYABLES.find(({ name }) => name === 'broker') as (typeof DEPLOYABLES)[number];
+    expect(broker.nodeArgs).toEqual(['--no-memory-reducer']);
+    const withCmd = (cmd: string) =>
+      checkDeployableTarget(parseDockerfile(['FROM node:20-alpine AS broker', 'WORKDIR /app', cmd].join('\n')), broker, REPO_ROOT).join('\n');
+    expect(withCmd('CMD ["node", "broker/dist/main.js"]')).toContain(
+      'CMD is ["node","broker/dist/main.js"], expected ["node","--no-memory-reducer","broker/dist/main.js"]',
+    );
+    expect(withCmd('CMD ["node", "--no-memory-reducer", "./broker/dist/main.js"]')).not.toContain('CMD is');
+  });
+
   it('flags a runtime stage that copies the whole build or installs every workspace', () => {
     const dockerfile = parseDockerfile(
       [

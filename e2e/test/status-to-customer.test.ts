@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import * as amqplib from 'amqplib';
 import type { OrderSnapshot, OrderStatus } from '@orderpulse/contracts';
 import { topics } from '@orderpulse/contracts';
 import { namespaced } from '@orderpulse/service-kit';
 import { deleteAmqpNamespace, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
-import { MqttRecorder, OrdersClient, TestTokens, startSystem, type ReceivedMessage, type RunningSystem } from '../src/harness/index.js';
+import { MqttRecorder, NODE_ARGS, OrdersClient, TestTokens, startSystem, type ReceivedMessage, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
 
@@ -68,6 +69,14 @@ describe('when an admin changes an order, then its subscribed customer sees it l
     if (latencies.length) {
       process.stdout.write(`\nPATCH → MQTT receipt (ms): ${latencies.map((l) => `${l.status} v${l.version} ${l.ms.toFixed(1)}`).join(', ')}\n`);
     }
+  });
+
+  it('then each process runs with its node options (the broker without the memory reducer)', () => {
+    for (const [name, process] of system.processes) {
+      const argv = readFileSync(`/proc/${process.child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      expect({ name, nodeArgs: argv.slice(1, -1) }).toEqual({ name, nodeArgs: [...NODE_ARGS[name]] });
+    }
+    expect(NODE_ARGS.broker).toContain('--no-memory-reducer');
   });
 
   it('then the new order arrives as pending, version 1', async () => {

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { NODE_ARGS } from '@orderpulse/e2e/harness';
 import { freePort } from '@orderpulse/service-kit/testing';
 import { BENCH_DIR, killOnExit, pinnedCommand, pinProcess, processAffinity, registerCleanup } from '../lib/index.js';
 import type { Endpoint, Transport } from './protocol.js';
@@ -77,15 +78,15 @@ export const OUR_BROKER_MAIN = process.env.BENCH_BROKER_MAIN
 
 export interface OurBrokerOptions {
   jwtSecret: string;
-  /** Extra node arguments, e.g. --cpu-prof (BENCH_BROKER_NODE_ARGS). */
+  /** Extra node arguments, e.g. --cpu-prof (BENCH_BROKER_NODE_ARGS), after the ones it is deployed with. */
   nodeArgs: string[];
 }
 
-/** Our broker (`node broker/dist/main.js`), auth on, pinned to BROKER_CPU. Serves both transports. */
+/** Our broker (`node <its NODE_ARGS> broker/dist/main.js`, as deployed), auth on, pinned to BROKER_CPU. Serves both transports. */
 export async function startOurBroker(transport: Transport, options: OurBrokerOptions): Promise<Target> {
   if (!existsSync(OUR_BROKER_MAIN)) throw new Error(`${OUR_BROKER_MAIN} is missing: run \`npm run build\` at the repository root first`);
   const [mqttPort, wsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
-  const { command, args } = pinnedCommand(BROKER_CPU, process.execPath, [...options.nodeArgs, OUR_BROKER_MAIN]);
+  const { command, args } = pinnedCommand(BROKER_CPU, process.execPath, [...NODE_ARGS.broker, ...options.nodeArgs, OUR_BROKER_MAIN]);
   const env: NodeJS.ProcessEnv = { ...process.env };
   // In memory, like a single broker; and never the caller's Redis.
   delete env.REDIS_URL;

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { createTokenService } from '@orderpulse/service-kit';
 import { freePort } from '@orderpulse/service-kit/testing';
-import { ENTRY_POINTS, startServiceProcess, type ServiceProcess } from '@orderpulse/e2e/harness';
+import { ENTRY_POINTS, NODE_ARGS, startServiceProcess, type ServiceProcess } from '@orderpulse/e2e/harness';
 import { nowMs } from '../lib/index.js';
 import { profileEnvFor } from '../system/profiling.js';
 import { mapLimit } from '../system/settings.js';
@@ -34,7 +34,14 @@ export async function startBrokerUnderTest(jwtSecret: string): Promise<BrokerUnd
     ...profileEnvFor('broker'),
   };
   const start = () =>
-    startServiceProcess({ name: 'broker', entry: ENTRY_POINTS.broker, env, readyUrl: `http://127.0.0.1:${ports.http}/readyz`, startTimeoutMs: 30_000 });
+    startServiceProcess({
+      name: 'broker',
+      entry: ENTRY_POINTS.broker,
+      nodeArgs: NODE_ARGS.broker,
+      env,
+      readyUrl: `http://127.0.0.1:${ports.http}/readyz`,
+      startTimeoutMs: 30_000,
+    });
   let broker: ServiceProcess = await start();
   return {
     wsUrl: `ws://127.0.0.1:${ports.ws}/mqtt`,

@@ -142,6 +142,7 @@ export async function startComposeAsProcesses(
         const process = await startServiceProcess({
           name: replicas > 1 ? `${deployable.name}-${replica}` : deployable.name,
           entry: ENTRY_POINTS[deployable.harnessName],
+          nodeArgs: deployable.nodeArgs,
           env,
           readyUrl: `${httpUrl}${deployable.name === 'web-client' ? '/healthz' : '/readyz'}`,
           ...(options.onLine ? { onLine: options.onLine } : {}),

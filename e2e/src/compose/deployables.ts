@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS } from '@orderpulse/service-kit';
-import { ENTRY_POINTS, REPO_ROOT, type ServiceName } from '../harness/paths.js';
+import { ENTRY_POINTS, NODE_ARGS, REPO_ROOT, type ServiceName } from '../harness/paths.js';
 
 /** One process that ships as its own image and compose service. */
 export interface Deployable {
@@ -10,6 +10,8 @@ export interface Deployable {
   harnessName: ServiceName;
   /** The compiled entry point, relative to the repository root (the harness runs the same file). */
   entry: string;
+  /** Node options before the entry, in the harness and in the image's CMD (paths.ts NODE_ARGS). */
+  nodeArgs: readonly string[];
   /** The env key of its HTTP port (/healthz, /readyz). */
   httpPortKey: keyof typeof DEFAULT_PORTS;
   /** Its METRICS_PORT (/metrics): reached over the compose network only, never published. */
@@ -27,6 +29,7 @@ export const DEPLOYABLES: readonly Deployable[] = [
     name: 'broker',
     harnessName: 'broker',
     entry: entry('broker'),
+    nodeArgs: NODE_ARGS.broker,
     httpPortKey: 'BROKER_HTTP_PORT',
     metricsPort: DEFAULT_METRICS_PORTS.broker,
     ports: { BROKER_HTTP_PORT: DEFAULT_PORTS.BROKER_HTTP_PORT, MQTT_PORT: DEFAULT_PORTS.MQTT_PORT, MQTT_WS_PORT: DEFAULT_PORTS.MQTT_WS_PORT },
@@ -35,6 +38,7 @@ export const DEPLOYABLES: readonly Deployable[] = [
     name: 'orders-service',
     harnessName: 'orders',
     entry: entry('orders'),
+    nodeArgs: NODE_ARGS.orders,
     httpPortKey: 'ORDERS_PORT',
     metricsPort: DEFAULT_METRICS_PORTS['orders-service'],
     ports: { ORDERS_PORT: DEFAULT_PORTS.ORDERS_PORT },
@@ -43,6 +47,7 @@ export const DEPLOYABLES: readonly Deployable[] = [
     name: 'delivery-service',
     harnessName: 'delivery',
     entry: entry('delivery'),
+    nodeArgs: NODE_ARGS.delivery,
     httpPortKey: 'DELIVERY_PORT',
     metricsPort: DEFAULT_METRICS_PORTS['delivery-service'],
     ports: { DELIVERY_PORT: DEFAULT_PORTS.DELIVERY_PORT },
@@ -51,6 +56,7 @@ export const DEPLOYABLES: readonly Deployable[] = [
     name: 'notifier-service',
     harnessName: 'notifier',
     entry: entry('notifier'),
+    nodeArgs: NODE_ARGS.notifier,
     httpPortKey: 'NOTIFIER_PORT',
     metricsPort: DEFAULT_METRICS_PORTS['notifier-service'],
     ports: { NOTIFIER_PORT: DEFAULT_PORTS.NOTIFIER_PORT },
@@ -59,6 +65,7 @@ export const DEPLOYABLES: readonly Deployable[] = [
     name: 'mail-service',
     harnessName: 'mail',
     entry: entry('mail'),
+    nodeArgs: NODE_ARGS.mail,
     httpPortKey: 'MAIL_PORT',
     metricsPort: DEFAULT_METRICS_PORTS['mail-service'],
     ports: { MAIL_PORT: DEFAULT_PORTS.MAIL_PORT },
@@ -67,6 +74,7 @@ export const DEPLOYABLES: readonly Deployable[] = [
     name: 'web-client',
     harnessName: 'web',
     entry: entry('web'),
+    nodeArgs: NODE_ARGS.web,
     httpPortKey: 'WEB_PORT',
     metricsPort: DEFAULT_METRICS_PORTS['web-client'],
     ports: { WEB_PORT: DEFAULT_PORTS.WEB_PORT },

@@ -17,6 +17,13 @@ export function checkDockerfile(dockerfile: Dockerfile): string[] {
 const covers = (directory: string, path: string) => path === directory || path.startsWith(`${directory.replace(/\/+$/, '')}/`);
 
 /** Does a stage (with the stages it is built from) run a command matching `pattern`? */
+/** The same argv, its last element (the entry point) compared as a path in the image. */
+function sameCommand(argv: readonly string[], expected: readonly string[], resolvePath: (path: string) => string): boolean {
+  if (argv.length !== expected.length) return false;
+  const last = expected.length - 1;
+  return argv.every((arg, i) => (i === last ? resolvePath(arg) === resolvePath(expected[i]!) : arg === expected[i]));
+}
+
 function stageRuns(dockerfile: Dockerfile, stage: string, pattern: RegExp): boolean {
   if (!findStage(dockerfile, stage)) return false;
   return effectiveTarget(dockerfile, stage).runs.some((run) => pattern.test(run));
@@ -24,7 +31,7 @@ function stageRuns(dockerfile: Dockerfile, stage: string, pattern: RegExp): bool
 
 /**
  * Rules for one deployable's target: non-root, production, health-checked on /healthz with node
- * (no curl in slim images), `CMD ["node", "<entry>"]`, and an image made only of stage outputs:
+ * (no curl in slim images), `CMD ["node", ...<node args>, "<entry>"]`, and an image made only of stage outputs:
  * production dependencies of its own workspace and the built dist of it and its workspace deps.
  */
 export function checkDeployableTarget(dockerfile: Dockerfile, deployable: Deployable, repoRoot: string): string[] {
@@ -43,12 +50,12 @@ export function checkDeployableTarget(dockerfile: Dockerfile, deployable: Deploy
   if (target.env.NODE_ENV !== 'production') say(`NODE_ENV is ${target.env.NODE_ENV ?? 'unset'}, expected production`);
   problems.push(...checkHealthcheck(target, deployable).map((problem) => `${deployable.name}: ${problem}`));
 
-  const expectedEntry = inWorkdir(target, deployable.entry);
+  const expectedCmd = ['node', ...deployable.nodeArgs, deployable.entry];
   const cmd = target.cmd;
   if (!cmd) say('no CMD');
-  else if (cmd.shell) say(`CMD is in shell form (${cmd.argv[2]}); use ["node", "${deployable.entry}"] so node gets the signals`);
-  else if (cmd.argv[0] !== 'node' || cmd.argv.length !== 2 || inWorkdir(target, cmd.argv[1] as string) !== expectedEntry) {
-    say(`CMD is ${JSON.stringify(cmd.argv)}, expected ["node", "${deployable.entry}"]`);
+  else if (cmd.shell) say(`CMD is in shell form (${cmd.argv[2]}); use ${JSON.stringify(expectedCmd)} so node gets the signals`);
+  else if (!sameCommand(cmd.argv, expectedCmd, (path) => inWorkdir(target, path))) {
+    say(`CMD is ${JSON.stringify(cmd.argv)}, expected ${JSON.stringify(expectedCmd)}`);
   }
 
   for (const copy of target.copies) {

@@ -6,6 +6,8 @@ export interface ServiceProcessOptions {
   name: string;
   /** The compiled entry point run with this Node; or, with `command`, nothing. */
   entry: string;
+  /** Node options before the entry point (paths.ts NODE_ARGS). */
+  nodeArgs?: readonly string[];
   /** Another program instead (e.g. `caddy`), run with `args`. */
   command?: { file: string; args: string[] };
   env: Record<string, string>;
@@ -37,11 +39,11 @@ async function isReady(url: string): Promise<boolean> {
   }
 }
 
-/** Starts `node <entry>` (or `command`) and resolves once `readyUrl` answers 200; fails early if the process dies. */
+/** Starts `node [nodeArgs] <entry>` (or `command`) and resolves once `readyUrl` answers 200; fails early if the process dies. */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const { name, entry, env, readyUrl, command } = options;
   if (!command && !existsSync(entry)) throw new Error(`${name}: ${entry} does not exist; run \`npm run build\` first`);
-  const child = spawn(command?.file ?? process.execPath, command?.args ?? [entry], {
+  const child = spawn(command?.file ?? process.execPath, command?.args ?? [...(options.nodeArgs ?? []), entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
