@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, orderNumberSchema, orderSnapshotSchema, statusHistoryEntrySchema } from './order.js';
-import { orderStatusSchema, type OrderStatus } from './order-status.js';
+import { orderStatusSchema } from './order-status.js';
 import { deliverySnapshotSchema, etaSchema, positionSchema, riderIdSchema } from './delivery.js';
 
 /** Exchanges are topic exchanges; the routing key is the event type. */
@@ -112,21 +112,4 @@ export type DomainEvent = z.infer<typeof domainEventSchema>;
 
 export function exchangeForEvent(type: DomainEvent['type']): ExchangeName {
   return type.startsWith('order.') ? EXCHANGES.orders : EXCHANGES.delivery;
-}
-
-/** The routing key an order status change to `to` also carries (see statusRoutingKeys). */
-export function orderStatusRoutingKey(to: OrderStatus): string {
-  return `order.status_changed.${to}`;
-}
-
-/**
- * Routing keys an event is published with besides its type, in RabbitMQ's `CC` header
- * (sender-selected distribution): an order status change also goes out as
- * `order.status_changed.<to>`, so a consumer that acts on one status binds to that alone instead
- * of taking, and acking, every change. A binding on the type (`order.status_changed`, `order.*`)
- * does not match the longer key, and RabbitMQ puts a message in a queue once however many of its
- * keys match, so no consumer gets a message twice.
- */
-export function statusRoutingKeys(event: DomainEvent): string[] {
-  return event.type === 'order.status_changed' ? [orderStatusRoutingKey(event.data.to)] : [];
 }

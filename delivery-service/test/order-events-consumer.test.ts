@@ -31,23 +31,13 @@ describe('order events from RabbitMQ (queue delivery-service.orders)', () => {
   }
   const deliveriesOf = (orderId: string) => sut.service.store.deliveries.list({ orderId, limit: 10 });
 
-  it('when an order is created, confirmed and then ships, then only the change to shipped reaches the queue, one delivery is created and delivery.created is published', async () => {
+  it('when an order is created and then ships, then one delivery is created and delivery.created is published', async () => {
     const order = anOrder();
-    const consumed: OrderEvent[] = [];
-    const record = (event: OrderEvent) => consumed.push(event);
-    consumer().on('acked', record);
     await deliver(orderCreated(order));
-    const confirmed = orderStatusChanged(order, 'confirmed', 2);
-    await orders.publish(confirmed.type, confirmed);
+    await deliver(orderStatusChanged(order, 'confirmed', 2));
     expect(await deliveriesOf(order.id)).toEqual([]);
 
     await deliver(orderStatusChanged(order, 'shipped', 4));
-    // One queue delivers in order: had the confirmed change been routed here, it would have come before this one.
-    await deliver(orderCreated(anOrder()));
-    consumer().off('acked', record);
-    expect(consumed.filter((event) => event.orderId === order.id).map((event) => (event.type === 'order.status_changed' ? event.data.to : event.type))).toEqual(
-      ['order.created', 'shipped'],
-    );
 
     const [delivery] = await deliveriesOf(order.id);
     expect(delivery).toMatchObject({ orderNumber: order.orderNumber, address: order.deliveryAddress, status: 'awaiting_assignment', version: 1 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
 import * as amqplib from 'amqplib';
-import { orderEventSchema, orderStatusRoutingKey, type OrderEvent } from '@orderpulse/contracts';
+import { orderEventSchema, type OrderEvent } from '@orderpulse/contracts';
 import {
   createAmqpConnection,
   createEventConsumer,
@@ -12,7 +12,6 @@ import {
   RetryLaterError,
   UnprocessableMessageError,
   type AmqpConnection,
-  type QueueBinding,
 } from '../src/index.js';
 import { deleteAmqpNamespace, nextEvent, testNamespace, waitFor } from '../src/testing/index.js';
 
@@ -204,90 +203,6 @@ describe('AMQP publisher and consumer against a real RabbitMQ', () => {
     const [reason] = await deadLettered;
     expect(reason).toBe(`not_found: order ${event.orderId} not found`);
     await publisher.close();
-  });
-});
-
-describe('AMQP routing by status: the CC key, and bindings an earlier release made', () => {
-  const namespace = testNamespace('kit-routing');
-  const queues = ['kit-shipped-only', 'kit-every-order-event'];
-  let connection: AmqpConnection;
-  let raw: amqplib.ChannelModel;
-  let channel: amqplib.ConfirmChannel;
-  const exchange = namespaced(namespace, 'orders');
-  const messagesIn = async (queue: string) => (await channel.checkQueue(namespaced(namespace, queue))).messageCount;
-  const consumerOf = (queue: string, bindings: QueueBinding[], retiredBindings?: QueueBinding[]) =>
-    createEventConsumer({
-      connection,
-      namespace,
-      queue,
-      bindings,
-      ...(retiredBindings ? { retiredBindings } : {}),
-      schema: orderEventSchema,
-      logger,
-      handle: async () => {},
-    });
-
-  beforeAll(async () => {
-    connection = createAmqpConnection({ url, logger, name: 'kit-routing' });
-    await connection.waitUntilConnected(5_000);
-    raw = await amqplib.connect(url);
-    channel = await raw.createConfirmChannel();
-  });
-  afterAll(async () => {
-    await connection?.close();
-    await raw?.close();
-    await deleteAmqpNamespace(url, namespace, queues);
-  });
-
-  it('when a status change is published, then a queue bound to its status key gets it, one bound to order.* gets it once, and other statuses reach neither by that key', async () => {
-    // Declared by starting and stopping consumers: the queues keep their bindings and hold what arrives.
-    for (const [queue, pattern] of [
-      ['kit-shipped-only', orderStatusRoutingKey('shipped')],
-      ['kit-every-order-event', 'order.*'],
-    ] as const) {
-      const declared = consumerOf(queue, [{ exchange: 'orders', pattern }]);
-      await declared.start();
-      await declared.stop();
-    }
-    const publisher = createEventPublisher({ connection, namespace, logger });
-    await publisher.publish({
-      ...aStatusEvent(randomUUID(), 2),
-      data: { orderNumber: 'OP-ABCDEF12', from: 'processing', to: 'shipped', trackingNumber: null, history: [] },
-    });
-    await publisher.publish(aStatusEvent(randomUUID(), 2)); // to: confirmed
-    await publisher.close();
-
-    expect(await messagesIn('kit-shipped-only')).toBe(1);
-    expect(await messagesIn('kit-every-order-event')).toBe(2);
-    const held = await channel.get(namespaced(namespace, 'kit-shipped-only'), { noAck: true });
-    expect(held && JSON.parse(held.content.toString('utf8'))).toMatchObject({ type: 'order.status_changed', data: { to: 'shipped' } });
-  });
-
-  it('when a consumer starts with retiredBindings, then the queue loses them and keeps its new ones', async () => {
-    const queue = 'kit-shipped-only';
-    const earlier = consumerOf(queue, [{ exchange: 'orders', pattern: 'order.status_changed' }]);
-    await earlier.start();
-    await earlier.stop();
-    await channel.purgeQueue(namespaced(namespace, queue));
-    const publishOn = async (routingKey: string) => {
-      channel.publish(exchange, routingKey, Buffer.from('{}'));
-      await channel.waitForConfirms();
-    };
-    await publishOn('order.status_changed');
-    expect(await messagesIn(queue)).toBe(1);
-    await channel.purgeQueue(namespaced(namespace, queue));
-
-    const current = consumerOf(
-      queue,
-      [{ exchange: 'orders', pattern: orderStatusRoutingKey('shipped') }],
-      [{ exchange: 'orders', pattern: 'order.status_changed' }],
-    );
-    await current.start();
-    await current.stop();
-    await publishOn('order.status_changed');
-    expect(await messagesIn(queue)).toBe(0);
-    await publishOn(orderStatusRoutingKey('shipped'));
-    expect(await messagesIn(queue)).toBe(1);
   });
 });
 

@@ -1,5 +1,5 @@
 import * as amqplib from 'amqplib';
-import { deliveryEventSchema, domainEventSchema, statusRoutingKeys, type DeliveryEvent } from '@orderpulse/contracts';
+import { deliveryEventSchema, type DeliveryEvent } from '@orderpulse/contracts';
 import { namespaced } from '@orderpulse/service-kit';
 import { waitFor } from '@orderpulse/service-kit/testing';
 
@@ -27,10 +27,7 @@ export async function bindDeliveryExchangeProbe(url: string, namespace: string):
 }
 
 export interface RawOrdersPublisher {
-  /**
-   * Publishes `message` (an object is sent as JSON) on the namespaced `orders` exchange, as
-   * orders-service would: a valid event also carries its status routing key in `CC`.
-   */
+  /** Publishes `message` (an object is sent as JSON) on the namespaced `orders` exchange, as orders-service would. */
   publish(routingKey: string, message: unknown): Promise<void>;
   close(): Promise<void>;
 }
@@ -43,9 +40,7 @@ export async function rawOrdersPublisher(url: string, namespace: string): Promis
   return {
     async publish(routingKey, message) {
       const body = Buffer.from(typeof message === 'string' ? message : JSON.stringify(message));
-      const event = domainEventSchema.safeParse(message);
-      const cc = event.success ? statusRoutingKeys(event.data) : [];
-      channel.publish(exchange, routingKey, body, { persistent: true, contentType: 'application/json', ...(cc.length ? { CC: cc } : {}) });
+      channel.publish(exchange, routingKey, body, { persistent: true, contentType: 'application/json' });
       await channel.waitForConfirms();
     },
     close: () => connection.close(),

@@ -21,8 +21,6 @@ export interface EventConsumerOptions<S extends z.ZodType> {
   queue: string;
   /** Exchange names before namespacing, with their routing patterns. */
   bindings: QueueBinding[];
-  /** Bindings an earlier release made that this one no longer wants; removed at start (same form as `bindings`). */
-  retiredBindings?: QueueBinding[];
   schema: S;
   handle: (message: z.infer<S>) => Promise<void>;
   logger: Logger;
@@ -53,9 +51,7 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
   type T = z.infer<S>;
   const { connection, namespace, schema, handle, logger } = options;
   const queue = namespaced(namespace, options.queue);
-  const inNamespace = (list: QueueBinding[] = []) => list.map((b) => ({ exchange: namespaced(namespace, b.exchange), pattern: b.pattern }));
-  const bindings = inNamespace(options.bindings);
-  const retiredBindings = inNamespace(options.retiredBindings);
+  const bindings = options.bindings.map((b) => ({ exchange: namespaced(namespace, b.exchange), pattern: b.pattern }));
   const emitter = new EventEmitter<ConsumerEvents<T>>();
   const inFlight = new Set<Promise<void>>();
   let channel: ChannelWrapper | undefined;
@@ -188,7 +184,7 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
           // between must count as the new channel's, or they would never be acked.
           generation += 1;
           unsettled = new Set();
-          await assertConsumerQueue(ch, { queue, deadLetterExchange: namespaced(namespace, DEAD_LETTER_EXCHANGE), bindings, retiredBindings });
+          await assertConsumerQueue(ch, { queue, deadLetterExchange: namespaced(namespace, DEAD_LETTER_EXCHANGE), bindings });
         },
       });
       channel.on('error', (err: Error) => logger.warn({ queue, err: err.message }, 'consumer channel error; it is re-created on the next connection'));

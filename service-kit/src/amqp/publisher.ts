@@ -1,15 +1,12 @@
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
-import { domainEventSchema, exchangeForEvent, EXCHANGES, statusRoutingKeys, type DomainEvent } from '@orderpulse/contracts';
+import { domainEventSchema, exchangeForEvent, EXCHANGES, type DomainEvent } from '@orderpulse/contracts';
 import type { Logger } from '../logger.js';
 import type { AmqpConnection } from './connection.js';
 import { assertEventExchange, namespaced } from './topology.js';
 
 export interface EventPublisher {
-  /**
-   * Validates, publishes persistently (routing key: the type, plus contracts' statusRoutingKeys in
-   * `CC`) and resolves once RabbitMQ has confirmed the message.
-   */
+  /** Validates, publishes persistently and resolves once RabbitMQ has confirmed the message. */
   publish(event: DomainEvent): Promise<void>;
   close(): Promise<void>;
 }
@@ -39,9 +36,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
     async publish(event) {
       const valid = domainEventSchema.parse(event);
       const exchange = namespaced(namespace, exchangeForEvent(valid.type));
-      const cc = statusRoutingKeys(valid);
       await channel.publish(exchange, valid.type, Buffer.from(JSON.stringify(valid)), {
-        ...(cc.length ? { CC: cc } : {}),
         persistent: true,
         contentType: 'application/json',
         messageId: valid.id,

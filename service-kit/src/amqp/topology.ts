@@ -22,12 +22,11 @@ export interface QueueBinding {
 
 /**
  * A durable queue whose rejected messages go to `<queue>.dlq` through a direct dead-letter
- * exchange, keyed by the queue's name. `retiredBindings`, bindings an earlier release made, are
- * removed (RabbitMQ keeps a durable queue's bindings; removing one that is not there is a no-op).
+ * exchange, keyed by the queue's name.
  */
 export async function assertConsumerQueue(
   channel: Channel | ConfirmChannel,
-  options: { queue: string; deadLetterExchange: string; bindings: QueueBinding[]; retiredBindings?: QueueBinding[] },
+  options: { queue: string; deadLetterExchange: string; bindings: QueueBinding[] },
 ): Promise<void> {
   const { queue, deadLetterExchange, bindings } = options;
   await channel.assertExchange(deadLetterExchange, 'direct', { durable: true });
@@ -41,9 +40,5 @@ export async function assertConsumerQueue(
   for (const binding of bindings) {
     await assertEventExchange(channel, binding.exchange);
     await channel.bindQueue(queue, binding.exchange, binding.pattern);
-  }
-  for (const binding of options.retiredBindings ?? []) {
-    await assertEventExchange(channel, binding.exchange);
-    await channel.unbindQueue(queue, binding.exchange, binding.pattern);
   }
 }
