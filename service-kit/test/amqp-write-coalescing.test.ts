@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'node:net';
-import { afterEach, describe, it, expect } from '@jest/globals';
+import { Socket } from 'node:net';
+import { afterEach, describe, it, expect, jest } from '@jest/globals';
 import * as amqplib from 'amqplib';
 import { orderEventSchema, type OrderEvent } from '@orderpulse/contracts';
 import { createAmqpConnection, createEventConsumer, createEventPublisher, namespaced, type AmqpConnection, type Logger } from '../src/index.js';
@@ -65,6 +65,18 @@ describe('AMQP frames leave together against a real RabbitMQ', () => {
     closers.push(() => connection.close());
     return connection;
   }
+
+  it("when a connection opens, then Nagle's algorithm is off on its socket (acks, publishes and confirms are small awaited writes)", async () => {
+    const noDelay = jest.spyOn(Socket.prototype, 'setNoDelay');
+    try {
+      const connection = await connect('no-delay');
+      const socket = (connection.manager.connection as unknown as { connection: { stream: Socket } }).connection.stream;
+      const calls = noDelay.mock.contexts.flatMap((context, i) => (context === socket ? [noDelay.mock.calls[i]![0]] : []));
+      expect(calls.at(-1)).toBe(true);
+    } finally {
+      noDelay.mockRestore();
+    }
+  });
 
   /** A consumer of the test queue on its own connection, fed by a publisher on another; 'acked' events are listed. */
   async function consumerOf(name: string, options: { prefetch: number; retryDelayMs?: number; logger?: Logger; handle: (event: OrderEvent) => Promise<void> }) {

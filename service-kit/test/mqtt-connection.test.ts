@@ -1,4 +1,5 @@
-import { afterEach, describe, it, expect } from '@jest/globals';
+import { afterEach, describe, it, expect, jest } from '@jest/globals';
+import { Socket } from 'node:net';
 import { connectAsync } from 'mqtt';
 import { DependencyUnavailableError } from '../src/index.js';
 import { connectMqtt, type MqttConnection, type MqttConnectionOptions, type MqttCredentialSource } from '../src/mqtt/index.js';
@@ -61,6 +62,21 @@ describe('the MQTT connection lifecycle', () => {
     expect(log.lines.filter((l) => l.msg === LINES.lost)).toEqual([expect.objectContaining({ level: 40, url: broker.url })]);
     expect(log.lines.filter((l) => l.msg === LINES.reconnected)).toEqual([expect.objectContaining({ url: broker.url, attempts: expect.any(Number) })]);
     expect(log.lines.find((l) => l.msg === LINES.connected)).not.toHaveProperty('sessionPresent');
+  });
+
+  it("when it connects and reconnects over TCP, then Nagle's algorithm is off on each new socket", async () => {
+    const noDelay = jest.spyOn(Socket.prototype, 'setNoDelay');
+    try {
+      broker = await startAedes({ authenticate: auth.authenticate });
+      connection = await open({ url: broker.url });
+      const sockets = () => noDelay.mock.contexts.filter((socket, i) => socket.remotePort === broker!.port && noDelay.mock.calls[i]![0] === true);
+      expect(sockets()).toHaveLength(1);
+      await restart();
+      expect(sockets()).toHaveLength(2);
+      expect(sockets()[1]).not.toBe(sockets()[0]);
+    } finally {
+      noDelay.mockRestore();
+    }
   });
 
   it('when the session is persistent, then the lines say whether the broker kept it, and onConnect runs on every CONNACK', async () => {

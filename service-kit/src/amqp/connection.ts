@@ -65,7 +65,8 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
       immediate = false;
       return url;
     },
-    connectionOptions: { clientProperties: { connection_name: name } },
+    // noDelay: Nagle off, as for MQTT (mqtt/connection.ts): acks, publishes and confirms are small awaited writes.
+    connectionOptions: { noDelay: true, clientProperties: { connection_name: name } },
   });
   manager.on('connect', ({ connection }) => {
     // Frames queued in one turn of the event loop (acks, publishes) leave in one socket write.
