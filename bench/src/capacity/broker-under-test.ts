@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { createTokenService } from '@orderpulse/service-kit';
 import { freePort } from '@orderpulse/service-kit/testing';
-import { ENTRY_POINTS, NODE_ARGS, startServiceProcess, type ServiceProcess } from '@orderpulse/e2e/harness';
+import { nodeLaunch, startServiceProcess, type ServiceProcess } from '@orderpulse/e2e/harness';
 import { nowMs } from '../lib/index.js';
 import { profileEnvFor } from '../system/profiling.js';
 import { mapLimit } from '../system/settings.js';
@@ -36,8 +36,7 @@ export async function startBrokerUnderTest(jwtSecret: string): Promise<BrokerUnd
   const start = () =>
     startServiceProcess({
       name: 'broker',
-      entry: ENTRY_POINTS.broker,
-      nodeArgs: NODE_ARGS.broker,
+      ...nodeLaunch('broker'),
       env,
       readyUrl: `http://127.0.0.1:${ports.http}/readyz`,
       startTimeoutMs: 30_000,

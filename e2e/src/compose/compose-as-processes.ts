@@ -1,6 +1,6 @@
 import { DEFAULT_PORTS, mongoDatabaseOf, redactMongoUrl, withMongoDatabase } from '@orderpulse/service-kit';
 import { FERRETDB_CLIENT_POOL_SIZE, freePort } from '@orderpulse/service-kit/testing';
-import { ENTRY_POINTS } from '../harness/paths.js';
+import { nodeLaunch } from '../harness/paths.js';
 import { startServiceProcess, type ServiceProcess } from '../harness/service-process.js';
 import { environmentOf, type ComposeDocument } from './compose-file.js';
 import { startTlsProxy, type RunningTlsProxy } from '../tls/tls-proxy.js';
@@ -141,8 +141,7 @@ export async function startComposeAsProcesses(
         const httpUrl = `http://127.0.0.1:${env[deployable.httpPortKey]}`;
         const process = await startServiceProcess({
           name: replicas > 1 ? `${deployable.name}-${replica}` : deployable.name,
-          entry: ENTRY_POINTS[deployable.harnessName],
-          nodeArgs: deployable.nodeArgs,
+          ...nodeLaunch(deployable.harnessName),
           env,
           readyUrl: `${httpUrl}${deployable.name === 'web-client' ? '/healthz' : '/readyz'}`,
           ...(options.onLine ? { onLine: options.onLine } : {}),

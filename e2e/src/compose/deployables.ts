@@ -24,64 +24,60 @@ export interface Deployable {
 
 const entry = (name: ServiceName) => relative(REPO_ROOT, ENTRY_POINTS[name]).split('\\').join('/');
 
-export const DEPLOYABLES: readonly Deployable[] = [
-  {
-    name: 'broker',
-    harnessName: 'broker',
-    entry: entry('broker'),
-    nodeArgs: NODE_ARGS.broker,
-    httpPortKey: 'BROKER_HTTP_PORT',
-    metricsPort: DEFAULT_METRICS_PORTS.broker,
-    ports: { BROKER_HTTP_PORT: DEFAULT_PORTS.BROKER_HTTP_PORT, MQTT_PORT: DEFAULT_PORTS.MQTT_PORT, MQTT_WS_PORT: DEFAULT_PORTS.MQTT_WS_PORT },
-  },
-  {
-    name: 'orders-service',
-    harnessName: 'orders',
-    entry: entry('orders'),
-    nodeArgs: NODE_ARGS.orders,
-    httpPortKey: 'ORDERS_PORT',
-    metricsPort: DEFAULT_METRICS_PORTS['orders-service'],
-    ports: { ORDERS_PORT: DEFAULT_PORTS.ORDERS_PORT },
-  },
-  {
-    name: 'delivery-service',
-    harnessName: 'delivery',
-    entry: entry('delivery'),
-    nodeArgs: NODE_ARGS.delivery,
-    httpPortKey: 'DELIVERY_PORT',
-    metricsPort: DEFAULT_METRICS_PORTS['delivery-service'],
-    ports: { DELIVERY_PORT: DEFAULT_PORTS.DELIVERY_PORT },
-  },
-  {
-    name: 'notifier-service',
-    harnessName: 'notifier',
-    entry: entry('notifier'),
-    nodeArgs: NODE_ARGS.notifier,
-    httpPortKey: 'NOTIFIER_PORT',
-    metricsPort: DEFAULT_METRICS_PORTS['notifier-service'],
-    ports: { NOTIFIER_PORT: DEFAULT_PORTS.NOTIFIER_PORT },
-  },
-  {
-    name: 'mail-service',
-    harnessName: 'mail',
-    entry: entry('mail'),
-    nodeArgs: NODE_ARGS.mail,
-    httpPortKey: 'MAIL_PORT',
-    metricsPort: DEFAULT_METRICS_PORTS['mail-service'],
-    ports: { MAIL_PORT: DEFAULT_PORTS.MAIL_PORT },
-  },
-  {
-    name: 'web-client',
-    harnessName: 'web',
-    entry: entry('web'),
-    nodeArgs: NODE_ARGS.web,
-    httpPortKey: 'WEB_PORT',
-    metricsPort: DEFAULT_METRICS_PORTS['web-client'],
-    ports: { WEB_PORT: DEFAULT_PORTS.WEB_PORT },
-    // `vite build` puts the browser apps there; the server refuses to start without them.
-    assets: ['web-client/dist/public'],
-  },
-];
+export const DEPLOYABLES: readonly Deployable[] = (
+  [
+    {
+      name: 'broker',
+      harnessName: 'broker',
+      entry: entry('broker'),
+      httpPortKey: 'BROKER_HTTP_PORT',
+      metricsPort: DEFAULT_METRICS_PORTS.broker,
+      ports: { BROKER_HTTP_PORT: DEFAULT_PORTS.BROKER_HTTP_PORT, MQTT_PORT: DEFAULT_PORTS.MQTT_PORT, MQTT_WS_PORT: DEFAULT_PORTS.MQTT_WS_PORT },
+    },
+    {
+      name: 'orders-service',
+      harnessName: 'orders',
+      entry: entry('orders'),
+      httpPortKey: 'ORDERS_PORT',
+      metricsPort: DEFAULT_METRICS_PORTS['orders-service'],
+      ports: { ORDERS_PORT: DEFAULT_PORTS.ORDERS_PORT },
+    },
+    {
+      name: 'delivery-service',
+      harnessName: 'delivery',
+      entry: entry('delivery'),
+      httpPortKey: 'DELIVERY_PORT',
+      metricsPort: DEFAULT_METRICS_PORTS['delivery-service'],
+      ports: { DELIVERY_PORT: DEFAULT_PORTS.DELIVERY_PORT },
+    },
+    {
+      name: 'notifier-service',
+      harnessName: 'notifier',
+      entry: entry('notifier'),
+      httpPortKey: 'NOTIFIER_PORT',
+      metricsPort: DEFAULT_METRICS_PORTS['notifier-service'],
+      ports: { NOTIFIER_PORT: DEFAULT_PORTS.NOTIFIER_PORT },
+    },
+    {
+      name: 'mail-service',
+      harnessName: 'mail',
+      entry: entry('mail'),
+      httpPortKey: 'MAIL_PORT',
+      metricsPort: DEFAULT_METRICS_PORTS['mail-service'],
+      ports: { MAIL_PORT: DEFAULT_PORTS.MAIL_PORT },
+    },
+    {
+      name: 'web-client',
+      harnessName: 'web',
+      entry: entry('web'),
+      httpPortKey: 'WEB_PORT',
+      metricsPort: DEFAULT_METRICS_PORTS['web-client'],
+      ports: { WEB_PORT: DEFAULT_PORTS.WEB_PORT },
+      // `vite build` puts the browser apps there; the server refuses to start without them.
+      assets: ['web-client/dist/public'],
+    },
+  ] satisfies Array<Omit<Deployable, 'nodeArgs'>>
+).map((deployable) => ({ ...deployable, nodeArgs: NODE_ARGS[deployable.harnessName] }));
 
 /** Third-party services compose runs beside them, and what each must publish (only the TLS proxy faces the outside). */
 export const INFRASTRUCTURE = {

@@ -16,7 +16,6 @@ export function checkDockerfile(dockerfile: Dockerfile): string[] {
 
 const covers = (directory: string, path: string) => path === directory || path.startsWith(`${directory.replace(/\/+$/, '')}/`);
 
-/** Does a stage (with the stages it is built from) run a command matching `pattern`? */
 /** The same argv, its last element (the entry point) compared as a path in the image. */
 function sameCommand(argv: readonly string[], expected: readonly string[], resolvePath: (path: string) => string): boolean {
   if (argv.length !== expected.length) return false;
@@ -24,6 +23,7 @@ function sameCommand(argv: readonly string[], expected: readonly string[], resol
   return argv.every((arg, i) => (i === last ? resolvePath(arg) === resolvePath(expected[i]!) : arg === expected[i]));
 }
 
+/** Does a stage (with the stages it is built from) run a command matching `pattern`? */
 function stageRuns(dockerfile: Dockerfile, stage: string, pattern: RegExp): boolean {
   if (!findStage(dockerfile, stage)) return false;
   return effectiveTarget(dockerfile, stage).runs.some((run) => pattern.test(run));

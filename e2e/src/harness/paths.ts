@@ -32,3 +32,8 @@ export const NODE_ARGS: Record<ServiceName, readonly string[]> = {
   mail: [],
   web: [],
 };
+
+/** How a deployable is started with this Node: its entry point and node options, always together. */
+export function nodeLaunch(name: ServiceName): { entry: string; nodeArgs: readonly string[] } {
+  return { entry: ENTRY_POINTS[name], nodeArgs: NODE_ARGS[name] };
+}

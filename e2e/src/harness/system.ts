@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, withMongoDatabase } from '@orderpulse/service-kit';
 import { freePort } from '@orderpulse/service-kit/testing';
 import { logFileFromEnv } from './log-file.js';
-import { ENTRY_POINTS, NODE_ARGS, type ServiceName } from './paths.js';
+import { nodeLaunch, type ServiceName } from './paths.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 
 export interface SystemPorts {
@@ -203,8 +203,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const start = async (name: ServiceName) => {
     const process = await startServiceProcess({
       name,
-      entry: ENTRY_POINTS[name],
-      nodeArgs: NODE_ARGS[name],
+      ...nodeLaunch(name),
       env: { ...common, METRICS_PORT: String(ports.metrics[name]), ...settings[name].env, ...(options.env?.[name] ?? {}) },
       readyUrl: settings[name].readyUrl,
       ...(onLine ? { onLine } : {}),
@@ -219,8 +218,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const url = `http://${host}:${port}`;
     const process = await startServiceProcess({
       name: label,
-      entry: ENTRY_POINTS[name],
-      nodeArgs: NODE_ARGS[name],
+      ...nodeLaunch(name),
       env: {
         ...common,
         ...settings[name].env,
