@@ -20,6 +20,7 @@ export const STEPS: BenchStep[] = [
   { name: 'e2e', script: 'dist/system/e2e-bench.js' },
   { name: 'polling', script: 'dist/system/polling-bench.js' },
   { name: 'capacity', script: 'dist/capacity/capacity-bench.js' },
+  { name: 'journal', script: 'dist/journal/journal-bench.js' },
 ];
 
 export interface Durations {

@@ -1,6 +1,6 @@
-import { mkdtempSync, appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, it, expect } from '@jest/globals';
 import { JournaledMap } from '../src/index.js';
 
@@ -128,5 +128,93 @@ describe('JournaledMap while it runs', () => {
     const again = JournaledMap.open<{ n: number; text: string }>(file);
     expect([...again.keys()]).toEqual(Array.from({ length: 5_000 }, (_, n) => `doc-${n}`));
     again.close();
+  });
+});
+
+describe('JournaledMap compacting a large map a slice per turn', () => {
+  const dirs: string[] = [];
+  const aFile = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+    dirs.push(dir);
+    return join(dir, 'docs.jsonl');
+  };
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  const body = 'z'.repeat(400);
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const rewriteFiles = (file: string) => readdirSync(dirname(file)).filter((name) => name.includes('.compacting'));
+
+  /** 3,000 documents of ~420 bytes (~1.3 MB, several slices), each rewritten until a compaction starts. */
+  function mapAboutToCompact(file: string, onCompactionFailed?: (err: Error) => void) {
+    const map = JournaledMap.open<{ n: number; body: string }>(file, { slackLines: 10, incrementalFrom: 100, onCompactionFailed });
+    for (let n = 0; n < 3_000; n += 1) map.set(`doc-${n}`, { n, body });
+    for (let n = 0; n < 10_000 && rewriteFiles(file).length === 0; n += 1) map.set(`doc-${n % 3_000}`, { n, body });
+    expect(rewriteFiles(file)).toHaveLength(1); // a rewrite is under way, not done in place
+    return map;
+  }
+
+  it('when it compacts, then writes and deletes go on between its slices, and the new file holds them all', async () => {
+    const file = aFile();
+    const map = mapAboutToCompact(file);
+    const linesBefore = map.journalLines;
+    let done = false;
+    void map.whenCompacted().then(() => (done = true));
+    let turns = 0;
+    while (!done) {
+      map.set('hot', { n: turns, body: 'h' });
+      map.delete(`doc-${turns}`);
+      turns += 1;
+      await nextTurn();
+    }
+    // The rewrite took several turns, and each of them could write.
+    expect(turns).toBeGreaterThan(2);
+    expect(map.journalLines).toBeLessThan(linesBefore);
+    expect(rewriteFiles(file)).toEqual([]);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(map.journalLines);
+    const inMemory = [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+    map.close();
+    const reopened = JournaledMap.open<{ n: number; body: string }>(file);
+    expect([...reopened.entries()].sort(([a], [b]) => a.localeCompare(b))).toEqual(inMemory);
+    expect(reopened.get('hot')).toEqual({ n: turns - 1, body: 'h' });
+    expect(reopened.has('doc-0')).toBe(false);
+    reopened.close();
+  });
+
+  it('when it is closed mid-compaction, then the old journal loads whole and the half-written rewrite is gone', async () => {
+    const file = aFile();
+    const map = mapAboutToCompact(file);
+    map.set('last', { n: -1, body: 'l' });
+    const inMemory = [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+    map.close();
+    const reopened = JournaledMap.open<{ n: number; body: string }>(file);
+    expect([...reopened.entries()].sort(([a], [b]) => a.localeCompare(b))).toEqual(inMemory);
+    await map.whenCompacted();
+    await nextTurn();
+    expect(rewriteFiles(file)).toEqual([]);
+    reopened.close();
+  });
+
+  it('when the rewrite fails, then it is reported, the old journal stays in use and whole, and the next growth tries again', async () => {
+    const file = aFile();
+    const failures: Error[] = [];
+    const map = mapAboutToCompact(file, (err) => failures.push(err));
+    for (const name of rewriteFiles(file)) rmSync(join(dirname(file), name)); // the rename will find nothing
+    const pending = map.whenCompacted();
+    map.set('during', { n: 1, body: 'd' });
+    await pending;
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.message).toMatch(/ENOENT/);
+    // The journal is still over the threshold: the next few writes start a new rewrite.
+    for (let n = 0; n < 10 && rewriteFiles(file).length === 0; n += 1) map.set('after', { n, body: 'a' });
+    expect(rewriteFiles(file)).toHaveLength(1);
+    await map.whenCompacted();
+    expect(failures).toHaveLength(1);
+    const inMemory = [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+    map.close();
+    const reopened = JournaledMap.open<{ n: number; body: string }>(file);
+    expect([...reopened.entries()].sort(([a], [b]) => a.localeCompare(b))).toEqual(inMemory);
+    expect(reopened.get('during')).toEqual({ n: 1, body: 'd' });
+    reopened.close();
   });
 });

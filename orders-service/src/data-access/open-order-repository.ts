@@ -24,8 +24,13 @@ export async function openOrderRepository(settings: StoreSettings, logger: Logge
   if (settings.DATA_DIR) {
     const file = join(settings.DATA_DIR, 'orders-service', 'orders.jsonl');
     logger.warn({ store: 'journal', file }, `MONGO_URL is not set: orders are kept in memory and journaled to ${file} (one process per file)`);
-    const orders = JournaledMap.open<StoredOrder>(file);
-    const hopRows = JournaledMap.open<KeptHopRow>(join(settings.DATA_DIR, 'orders-service', 'hop-rows.jsonl'));
+    const onCompactionFailed = (err: Error) =>
+      logger.error(
+        { store: 'journal', err: err.message },
+        'journal compaction failed: the journal stays whole and grows until a retry succeeds; check free space in DATA_DIR',
+      );
+    const orders = JournaledMap.open<StoredOrder>(file, { onCompactionFailed });
+    const hopRows = JournaledMap.open<KeptHopRow>(join(settings.DATA_DIR, 'orders-service', 'hop-rows.jsonl'), { onCompactionFailed });
     return createInMemoryOrderRepository(
       orders,
       () => {

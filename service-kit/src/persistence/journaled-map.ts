@@ -1,5 +1,5 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 type JournalLine<V> = [id: string, document: V | null];
 
@@ -8,6 +8,29 @@ const COMPACT_SLACK_LINES = 1_000;
 
 /** Characters of lines gathered before each write while compacting. */
 const COMPACT_CHUNK_CHARS = 1 << 20;
+
+/**
+ * From this many live documents a running map compacts a slice per event-loop turn instead of
+ * all at once: rewriting 7,400 orders held orders-service's loop for 33–50 ms, 20,000 for ~90 ms,
+ * and every request that arrived meanwhile waited (a 1,000 updates/s tail). Below it a rewrite
+ * takes a few milliseconds and is done in place.
+ */
+const INCREMENTAL_FROM_DOCUMENTS = 1_000;
+
+/** Characters serialised per turn while compacting incrementally (~1–2 ms of JSON.stringify). */
+const SLICE_CHARS = 256 * 1024;
+
+/** A rewrite in progress: the snapshot it writes, and the lines appended since it was taken. */
+interface Compaction {
+  readonly temporary: string;
+  readonly fd: number;
+  /** Lines written to the journal after the snapshot; they follow it in the new file. */
+  readonly since: string[];
+  aborted: boolean;
+  readonly done: Promise<void>;
+}
+
+let compactions = 0;
 
 /** writeSync may write less than it was given; the rest follows. */
 function writeFully(fd: number, text: string): void {
@@ -23,23 +46,42 @@ function writeFully(fd: number, text: string): void {
  * The file stays small: once it holds more than twice as many lines as there are live
  * documents (and 1,000 more), it is rewritten with one line per document, atomically (write,
  * fsync, rename), so a crash mid-way leaves the old journal whole. One process per file.
- * Values must be replaced with `set`, never mutated in place.
+ * Values must be replaced with `set`, never mutated in place. A large map is rewritten a slice per
+ * turn (see INCREMENTAL_FROM_DOCUMENTS) while writes go on to the old journal as before.
  */
 export class JournaledMap<V> extends Map<string, V> {
   private fd: number | undefined;
   /** Lines in the file now. */
   private lines = 0;
+  private compaction: Compaction | undefined;
 
   private constructor(
     private readonly file: string,
     private readonly slackLines: number,
+    private readonly incrementalFrom: number,
+    private readonly onCompactionFailed: (err: Error) => void,
   ) {
     super();
   }
 
-  static open<V>(file: string, options: { slackLines?: number } = {}): JournaledMap<V> {
-    const map = new JournaledMap<V>(file, options.slackLines ?? COMPACT_SLACK_LINES);
+  /**
+   * `incrementalFrom`: live documents from which compaction runs a slice per turn (tests lower it).
+   * `onCompactionFailed`: an incremental rewrite that failed (e.g. the disk is full); the old journal
+   * stays in use and whole, and the next write that finds it grown tries again.
+   */
+  static open<V>(file: string, options: { slackLines?: number; incrementalFrom?: number; onCompactionFailed?: (err: Error) => void } = {}): JournaledMap<V> {
+    const map = new JournaledMap<V>(
+      file,
+      options.slackLines ?? COMPACT_SLACK_LINES,
+      options.incrementalFrom ?? INCREMENTAL_FROM_DOCUMENTS,
+      options.onCompactionFailed ??
+        ((err) =>
+          process.emitWarning(
+            `journal ${file}: compaction failed (${err.message}); it stays whole and is retried as it grows: check free space in ${dirname(file)}`,
+          )),
+    );
     mkdirSync(dirname(file), { recursive: true });
+    removeLeftoverRewrites(file);
     if (existsSync(file)) {
       const lines = readFileSync(file, 'utf8').split('\n');
       for (const line of lines) {
@@ -83,7 +125,14 @@ export class JournaledMap<V> extends Map<string, V> {
     for (const id of [...this.keys()]) this.delete(id);
   }
 
+  /** Resolves when the incremental rewrite in progress, if any, has finished (or failed). */
+  whenCompacted(): Promise<void> {
+    return this.compaction?.done ?? Promise.resolve();
+  }
+
   close(): void {
+    if (this.compaction) this.compaction.aborted = true;
+    this.compaction = undefined;
     if (this.fd === undefined) return;
     fsyncSync(this.fd);
     closeSync(this.fd);
@@ -122,12 +171,84 @@ export class JournaledMap<V> extends Map<string, V> {
   private append(line: JournalLine<V>): void {
     // During construction Map calls set() before the file is open; those entries come from it.
     if (this.fd === undefined) return;
-    writeSync(this.fd, `${JSON.stringify(line)}\n`);
+    const text = `${JSON.stringify(line)}\n`;
+    writeSync(this.fd, text);
     this.lines += 1;
+    this.compaction?.since.push(text);
   }
 
   /** After a change is in memory and in the file: compaction writes what memory holds. */
   private compactWhenGrown(): void {
-    if (this.fd !== undefined && this.lines > 2 * super.size + this.slackLines) this.compact();
+    if (this.fd === undefined || this.compaction || this.lines <= 2 * super.size + this.slackLines) return;
+    if (super.size < this.incrementalFrom) this.compact();
+    else this.compaction = this.compactInSlices();
   }
+
+  /**
+   * The same rewrite as compact(), from a snapshot of the entries (values are never mutated, so
+   * the snapshot holds what they were), a slice per turn. Writes made meanwhile go to the old
+   * journal and are remembered; once the snapshot is on disk they are appended to the new file
+   * and it replaces the old one, all in one synchronous step.
+   */
+  private compactInSlices(): Compaction {
+    const entries = [...super.entries()];
+    const temporary = `${this.file}.compacting.${process.pid}.${(compactions += 1)}`;
+    const job = { temporary, fd: openSync(temporary, 'w'), since: [] as string[], aborted: false } as Omit<Compaction, 'done'>;
+    const finish = (err?: Error) => {
+      try {
+        closeSync(job.fd);
+        if (err || job.aborted) rmSync(temporary, { force: true });
+      } catch {
+        // Nothing more to undo: a leftover rewrite file is removed when the journal is next opened.
+      }
+      if (this.compaction === (job as Compaction)) this.compaction = undefined;
+      if (err && !job.aborted) this.onCompactionFailed(err);
+    };
+    const done = new Promise<void>((resolve) => {
+      let next = 0;
+      const slice = () => {
+        try {
+          if (job.aborted) return resolve(finish());
+          let text = '';
+          while (next < entries.length && text.length < SLICE_CHARS) {
+            const [id, value] = entries[next]!;
+            text += `${JSON.stringify([id, value] satisfies JournalLine<V>)}\n`;
+            next += 1;
+          }
+          if (text) writeFully(job.fd, text);
+          if (next < entries.length) return void setImmediate(slice);
+          // The snapshot is written: make it durable off the loop, then swap.
+          fsync(job.fd, (fsyncErr) => {
+            try {
+              if (fsyncErr) throw fsyncErr;
+              if (!job.aborted) this.replaceJournal(job, entries.length);
+              resolve(finish());
+            } catch (err) {
+              resolve(finish(err as Error));
+            }
+          });
+        } catch (err) {
+          resolve(finish(err as Error));
+        }
+      };
+      setImmediate(slice);
+    });
+    return Object.assign(job, { done });
+  }
+
+  /** Appends the writes made during the rewrite to the new file and puts it in the old one's place. */
+  private replaceJournal(job: Omit<Compaction, 'done'>, snapshotLines: number): void {
+    if (job.since.length > 0) writeFully(job.fd, job.since.join(''));
+    renameSync(job.temporary, this.file);
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = openSync(this.file, 'a');
+    this.lines = snapshotLines + job.since.length;
+  }
+}
+
+/** Rewrites a crash cut short (`<file>.compacting…`) are left beside the journal; the journal itself is whole. */
+function removeLeftoverRewrites(file: string): void {
+  const prefix = `${basename(file)}.compacting`;
+  const dir = dirname(file);
+  for (const name of readdirSync(dir)) if (name.startsWith(prefix)) rmSync(join(dir, name), { force: true });
 }
