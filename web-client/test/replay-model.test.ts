@@ -148,4 +148,15 @@ describe('replay clock at the end', () => {
     expect(clock.offset()).toBe(500);
     expect(clock.playing).toBe(true);
   });
+
+  it('when the clock passes the end while it is read, then the position says "at the end" only with the offset of the end, so the last frame is drawn', () => {
+    // Each reading of the clock moves it on, as a busy page's performance.now() does between two calls.
+    let now = 0;
+    const clock = new ReplayClock(() => (now += 300), 1_000);
+    clock.setSpeed(1);
+    clock.play();
+    const positions = [clock.position(), clock.position(), clock.position(), clock.position()];
+    expect(positions.map((p) => p.offsetMs)).toEqual([300, 600, 900, 1_000]);
+    expect(positions.map((p) => p.atEnd)).toEqual([false, false, false, true]);
+  });
 });

@@ -176,6 +176,16 @@ export class ReplayClock {
     return Math.min(this.baseOffset + running, this.durationMs);
   }
 
+  /**
+   * Where the replay is and whether that is its end, from one reading of the clock. Reading
+   * `offset()` and then `playing` reads it twice: the end could pass in between, and a view that
+   * drew the first and stopped on the second would never draw the last frame.
+   */
+  position(): { offsetMs: number; atEnd: boolean } {
+    const offsetMs = this.offset();
+    return { offsetMs, atEnd: offsetMs >= this.durationMs };
+  }
+
   play(): void {
     if (this.startedAt !== undefined && this.offset() < this.durationMs) return;
     this.pause();

@@ -144,8 +144,9 @@ export function createReplayView(deps: ConsoleDeps, map: MapSettings | null): Re
 
   function tick(): void {
     if (!script || !replayClock) return;
-    render(frameAt(script, replayClock.offset()));
-    if (!replayClock.playing && element.dataset.state === 'playing') {
+    const { offsetMs, atEnd } = replayClock.position();
+    render(frameAt(script, offsetMs));
+    if (atEnd && element.dataset.state === 'playing') {
       stopTicking();
       setState('ended');
     }
