@@ -4,17 +4,18 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, it, expect } from '@jest/globals';
 import { JournaledMap } from '../src/index.js';
 
-describe('JournaledMap', () => {
-  const dirs: string[] = [];
-  const aFile = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'journal-'));
-    dirs.push(dir);
-    return join(dir, 'nested', 'docs.jsonl');
-  };
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const dirs: string[] = [];
+/** A journal path in a fresh temporary folder (`nested` puts it one folder further down). */
+function aFile(where: 'nested' | 'top' = 'top'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+  dirs.push(dir);
+  return where === 'nested' ? join(dir, 'nested', 'docs.jsonl') : join(dir, 'docs.jsonl');
+}
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+describe('JournaledMap', () => {
   it('when reopened, then it holds what was last set and nothing deleted', () => {
-    const file = aFile();
+    const file = aFile('nested');
     const first = JournaledMap.open<{ v: number }>(file);
     first.set('a', { v: 1 });
     first.set('b', { v: 1 });
@@ -28,7 +29,7 @@ describe('JournaledMap', () => {
   });
 
   it('when reopened, then the file is compacted to one line per document', () => {
-    const file = aFile();
+    const file = aFile('nested');
     const map = JournaledMap.open<number>(file);
     for (let i = 0; i < 10; i += 1) map.set('x', i);
     map.close();
@@ -37,7 +38,7 @@ describe('JournaledMap', () => {
   });
 
   it('when the last line was cut short by a crash, then the complete lines still load', () => {
-    const file = aFile();
+    const file = aFile('nested');
     const map = JournaledMap.open<number>(file);
     map.set('kept', 1);
     map.close();
@@ -48,7 +49,7 @@ describe('JournaledMap', () => {
   });
 
   it('when a write returns, then it is already in the file (it survives a kill)', () => {
-    const file = aFile();
+    const file = aFile('nested');
     const map = JournaledMap.open<string>(file);
     map.set('k', 'v');
     expect(readFileSync(file, 'utf8')).toBe('["k","v"]\n');
@@ -57,14 +58,6 @@ describe('JournaledMap', () => {
 });
 
 describe('JournaledMap while it runs', () => {
-  const dirs: string[] = [];
-  const aFile = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'journal-'));
-    dirs.push(dir);
-    return join(dir, 'docs.jsonl');
-  };
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-
   it('when one document is rewritten 20,000 times, then the file stays bounded and keeps the last value', () => {
     const file = aFile();
     const map = JournaledMap.open<{ n: number; pad: string }>(file, { slackLines: 100 });
@@ -132,14 +125,6 @@ describe('JournaledMap while it runs', () => {
 });
 
 describe('JournaledMap compacting a large map a slice per turn', () => {
-  const dirs: string[] = [];
-  const aFile = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'journal-'));
-    dirs.push(dir);
-    return join(dir, 'docs.jsonl');
-  };
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-
   const body = 'z'.repeat(400);
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
   const rewriteFiles = (file: string) => readdirSync(dirname(file)).filter((name) => name.includes('.compacting'));
