@@ -81,7 +81,7 @@ COPY --from=build /app/broker/dist broker/dist
 EXPOSE 3004 1884 8083
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.BROKER_HTTP_PORT || 3004) + '/healthz', { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--no-memory-reducer", "broker/dist/main.js"]
+CMD ["node", "--no-memory-reducer", "--max-semi-space-size=64", "broker/dist/main.js"]
 
 FROM runtime AS orders-service
 COPY --from=orders-service-deps /app ./

@@ -216,15 +216,16 @@ describe('Dockerfile checker: when the Dockerfile breaks a rule, then it says wh
     }
   });
 
-  it("flags a CMD without the deployable's node options (the broker's --no-memory-reducer)", () => {
+  it("flags a CMD without the deployable's node options (the broker's --no-memory-reducer and --max-semi-space-size)", () => {
     const broker = DEPLOYABLES.find(({ name }) => name === 'broker') as (typeof DEPLOYABLES)[number];
-    expect(broker.nodeArgs).toEqual(['--no-memory-reducer']);
+    expect(broker.nodeArgs).toEqual(['--no-memory-reducer', '--max-semi-space-size=64']);
     const withCmd = (cmd: string) =>
       checkDeployableTarget(parseDockerfile(['FROM node:20-alpine AS broker', 'WORKDIR /app', cmd].join('\n')), broker, REPO_ROOT).join('\n');
     expect(withCmd('CMD ["node", "broker/dist/main.js"]')).toContain(
-      'CMD is ["node","broker/dist/main.js"], expected ["node","--no-memory-reducer","broker/dist/main.js"]',
+      'CMD is ["node","broker/dist/main.js"], expected ["node","--no-memory-reducer","--max-semi-space-size=64","broker/dist/main.js"]',
     );
-    expect(withCmd('CMD ["node", "--no-memory-reducer", "./broker/dist/main.js"]')).not.toContain('CMD is');
+    expect(withCmd('CMD ["node", "--no-memory-reducer", "broker/dist/main.js"]')).toContain('CMD is');
+    expect(withCmd('CMD ["node", "--no-memory-reducer", "--max-semi-space-size=64", "./broker/dist/main.js"]')).not.toContain('CMD is');
   });
 
   it('flags a runtime stage that copies the whole build or installs every workspace', () => {
