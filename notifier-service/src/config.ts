@@ -38,8 +38,13 @@ export const notifierConfigShape = {
    */
   DELIVERY_BREAKER_MIN_REQUESTS: positiveInt(5),
   DELIVERY_BREAKER_OPEN_MS: positiveInt(2_000),
-  /** Unacked AMQP messages in flight at once; events of one order still run one at a time. */
-  PREFETCH: positiveInt(32),
+  /**
+   * Unacked AMQP messages in flight at once; events of one order still run one at a time. Each is
+   * held until the broker's PUBACK, so this over the PUBACK's latency caps the rate: with 32, a
+   * busy broker's 20–30 ms PUBACKs capped it near 1,000–1,500 events/s and a queue built up at
+   * 1,000 updates/s (p99 650 ms end to end; 256: 100–250 ms, README Performance).
+   */
+  PREFETCH: positiveInt(256),
   /** How long a publish may wait for the broker (connection + PUBACK) before the event is requeued. */
   MQTT_PUBLISH_TIMEOUT_MS: positiveInt(5_000),
   /** How long start-up waits for RabbitMQ and for the MQTT broker before giving up. */
