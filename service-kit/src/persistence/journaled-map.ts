@@ -54,6 +54,8 @@ export class JournaledMap<V> extends Map<string, V> {
   /** Lines in the file now. */
   private lines = 0;
   private compaction: Compaction | undefined;
+  /** After a failed rewrite, the next is tried once the journal has this many lines (not on every write). */
+  private retryAtLines = 0;
 
   private constructor(
     private readonly file: string,
@@ -179,7 +181,7 @@ export class JournaledMap<V> extends Map<string, V> {
 
   /** After a change is in memory and in the file: compaction writes what memory holds. */
   private compactWhenGrown(): void {
-    if (this.fd === undefined || this.compaction || this.lines <= 2 * super.size + this.slackLines) return;
+    if (this.fd === undefined || this.compaction || this.lines <= 2 * super.size + this.slackLines || this.lines < this.retryAtLines) return;
     if (super.size < this.incrementalFrom) this.compact();
     else this.compaction = this.compactInSlices();
   }
@@ -202,7 +204,10 @@ export class JournaledMap<V> extends Map<string, V> {
         // Nothing more to undo: a leftover rewrite file is removed when the journal is next opened.
       }
       if (this.compaction === (job as Compaction)) this.compaction = undefined;
-      if (err && !job.aborted) this.onCompactionFailed(err);
+      if (err && !job.aborted) {
+        this.retryAtLines = this.lines + this.slackLines;
+        this.onCompactionFailed(err);
+      }
     };
     const done = new Promise<void>((resolve) => {
       let next = 0;
