@@ -27,7 +27,7 @@ interface Compaction {
   /** Lines written to the journal after the snapshot; they follow it in the new file. */
   readonly since: string[];
   aborted: boolean;
-  readonly done: Promise<void>;
+  done: Promise<void>;
 }
 
 let compactions = 0;
@@ -37,6 +37,21 @@ function writeFully(fd: number, text: string): void {
   const bytes = Buffer.from(text, 'utf8');
   let offset = 0;
   while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+}
+
+/**
+ * Writes one line per entry from `entries[start]` on, about `maxChars` of them in one write (not
+ * one write per document), and returns the index of the first entry not written.
+ */
+function writeLines<V>(fd: number, entries: ReadonlyArray<[string, V]>, start: number, maxChars: number): number {
+  let text = '';
+  let next = start;
+  while (next < entries.length && text.length < maxChars) {
+    text += `${JSON.stringify(entries[next]! satisfies JournalLine<V>)}\n`;
+    next += 1;
+  }
+  if (text) writeFully(fd, text);
+  return next;
 }
 
 /**
@@ -145,29 +160,22 @@ export class JournaledMap<V> extends Map<string, V> {
   private compact(): void {
     const temporary = `${this.file}.compacting`;
     const fd = openSync(temporary, 'w');
+    const entries = [...super.entries()];
     try {
-      // Lines are gathered into chunks of about 1 MiB, one write each, not one write per document.
-      let chunk: string[] = [];
-      let chunkLength = 0;
-      for (const [id, value] of super.entries()) {
-        const line = `${JSON.stringify([id, value] satisfies JournalLine<V>)}\n`;
-        chunk.push(line);
-        chunkLength += line.length;
-        if (chunkLength >= COMPACT_CHUNK_CHARS) {
-          writeFully(fd, chunk.join(''));
-          chunk = [];
-          chunkLength = 0;
-        }
-      }
-      if (chunk.length > 0) writeFully(fd, chunk.join(''));
+      for (let next = 0; next < entries.length;) next = writeLines(fd, entries, next, COMPACT_CHUNK_CHARS);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
+    this.swapIn(temporary, entries.length);
+  }
+
+  /** The rewritten file (`lines` long) replaces the journal, and writes are appended to it from now on. */
+  private swapIn(temporary: string, lines: number): void {
     renameSync(temporary, this.file);
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = openSync(this.file, 'a');
-    this.lines = super.size;
+    this.lines = lines;
   }
 
   private append(line: JournalLine<V>): void {
@@ -195,7 +203,7 @@ export class JournaledMap<V> extends Map<string, V> {
   private compactInSlices(): Compaction {
     const entries = [...super.entries()];
     const temporary = `${this.file}.compacting.${process.pid}.${(compactions += 1)}`;
-    const job = { temporary, fd: openSync(temporary, 'w'), since: [] as string[], aborted: false } as Omit<Compaction, 'done'>;
+    const job: Compaction = { temporary, fd: openSync(temporary, 'w'), since: [], aborted: false, done: Promise.resolve() };
     const finish = (err?: Error) => {
       try {
         closeSync(job.fd);
@@ -203,24 +211,18 @@ export class JournaledMap<V> extends Map<string, V> {
       } catch {
         // Nothing more to undo: a leftover rewrite file is removed when the journal is next opened.
       }
-      if (this.compaction === (job as Compaction)) this.compaction = undefined;
+      if (this.compaction === job) this.compaction = undefined;
       if (err && !job.aborted) {
         this.retryAtLines = this.lines + this.slackLines;
         this.onCompactionFailed(err);
       }
     };
-    const done = new Promise<void>((resolve) => {
+    job.done = new Promise<void>((resolve) => {
       let next = 0;
       const slice = () => {
         try {
           if (job.aborted) return resolve(finish());
-          let text = '';
-          while (next < entries.length && text.length < SLICE_CHARS) {
-            const [id, value] = entries[next]!;
-            text += `${JSON.stringify([id, value] satisfies JournalLine<V>)}\n`;
-            next += 1;
-          }
-          if (text) writeFully(job.fd, text);
+          next = writeLines(job.fd, entries, next, SLICE_CHARS);
           if (next < entries.length) return void setImmediate(slice);
           // The snapshot is written: make it durable off the loop, then swap.
           fsync(job.fd, (fsyncErr) => {
@@ -238,16 +240,13 @@ export class JournaledMap<V> extends Map<string, V> {
       };
       setImmediate(slice);
     });
-    return Object.assign(job, { done });
+    return job;
   }
 
   /** Appends the writes made during the rewrite to the new file and puts it in the old one's place. */
-  private replaceJournal(job: Omit<Compaction, 'done'>, snapshotLines: number): void {
+  private replaceJournal(job: Compaction, snapshotLines: number): void {
     if (job.since.length > 0) writeFully(job.fd, job.since.join(''));
-    renameSync(job.temporary, this.file);
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = openSync(this.file, 'a');
-    this.lines = snapshotLines + job.since.length;
+    this.swapIn(job.temporary, snapshotLines + job.since.length);
   }
 }
 
