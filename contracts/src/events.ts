@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { isoDateTime, orderNumberSchema, orderSnapshotSchema, statusHistoryEntrySchema } from './order.js';
-import { orderStatusSchema } from './order-status.js';
+import { orderStatusSchema, type OrderStatus } from './order-status.js';
+import type { DeliveryStatus } from './delivery-status.js';
 import { deliverySnapshotSchema, etaSchema, positionSchema, riderIdSchema } from './delivery.js';
 
-/** Exchanges are topic exchanges; the routing key is the event type. */
+/**
+ * Exchanges are topic exchanges; the routing key is the event type. A status change also goes
+ * under its status-qualified key (`statusRoutingKey`), so a queue can bind only the statuses it acts on.
+ */
 export const EXCHANGES = { orders: 'orders', delivery: 'delivery' } as const;
 export type ExchangeName = (typeof EXCHANGES)[keyof typeof EXCHANGES];
 
@@ -113,3 +117,20 @@ export type DomainEvent = z.infer<typeof domainEventSchema>;
 export function exchangeForEvent(type: DomainEvent['type']): ExchangeName {
   return type.startsWith('order.') ? EXCHANGES.orders : EXCHANGES.delivery;
 }
+
+/**
+ * `order.status_changed.<to>` / `delivery.status_changed.<status>`: the extra routing key a status
+ * change is published under (as a BCC header, which RabbitMQ routes by and then strips), so a
+ * consumer that acts on one or two statuses binds those instead of waking for every change. A
+ * queue bound to both keys, or to `order.*`, still gets one copy. Undefined for other events.
+ */
+export function statusRoutingKey(event: DomainEvent): string | undefined {
+  if (event.type === 'order.status_changed') return statusChangedKey.order(event.data.to);
+  if (event.type === 'delivery.status_changed') return statusChangedKey.delivery(event.data.status);
+  return undefined;
+}
+
+export const statusChangedKey = {
+  order: (to: OrderStatus) => `order.status_changed.${to}`,
+  delivery: (status: DeliveryStatus) => `delivery.status_changed.${status}`,
+};

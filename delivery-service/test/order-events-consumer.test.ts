@@ -31,13 +31,23 @@ describe('order events from RabbitMQ (queue delivery-service.orders)', () => {
   }
   const deliveriesOf = (orderId: string) => sut.service.store.deliveries.list({ orderId, limit: 10 });
 
-  it('when an order is created and then ships, then one delivery is created and delivery.created is published', async () => {
+  it('when an order is created and then ships, then one delivery is created and delivery.created is published; other status changes never reach the queue', async () => {
     const order = anOrder();
     await deliver(orderCreated(order));
-    await deliver(orderStatusChanged(order, 'confirmed', 2));
-    expect(await deliveriesOf(order.id)).toEqual([]);
-
-    await deliver(orderStatusChanged(order, 'shipped', 4));
+    const acked: string[] = [];
+    const record = (e: OrderEvent) => void acked.push(e.id);
+    consumer().on('acked', record);
+    const confirmed = orderStatusChanged(order, 'confirmed', 2);
+    const shipped = orderStatusChanged(order, 'shipped', 4);
+    try {
+      await orders.publish(confirmed.type, confirmed);
+      expect(await deliveriesOf(order.id)).toEqual([]);
+      // Published after `confirmed` on the same confirmed channel: had `confirmed` been routed here, it would be acked first.
+      await deliver(shipped);
+    } finally {
+      consumer().off('acked', record);
+    }
+    expect(acked).toEqual([shipped.id]);
 
     const [delivery] = await deliveriesOf(order.id);
     expect(delivery).toMatchObject({ orderNumber: order.orderNumber, address: order.deliveryAddress, status: 'awaiting_assignment', version: 1 });

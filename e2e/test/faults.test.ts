@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as amqplib from 'amqplib';
-import { topics } from '@orderpulse/contracts';
-import { namespaced } from '@orderpulse/service-kit';
+import { domainEventSchema, topics } from '@orderpulse/contracts';
+import { eventPublishOptions, namespaced } from '@orderpulse/service-kit';
 import { deleteAmqpNamespace, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
 import { itIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import {
@@ -103,7 +103,9 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
     // Each captured event is published again, twice, in a shuffled order.
     const replay = async (batch: amqplib.ConsumeMessage[]) => {
       const copies = [...batch, ...batch].map((m) => ({ m, key: Math.random() })).sort((x, y) => x.key - y.key);
-      for (const { m } of copies) channel.publish(exchange, m.fields.routingKey, m.content, { ...m.properties, persistent: true });
+      // As orders-service publishes them, so a status change reaches the queues bound to its status too (delivery-service's `shipped`).
+      for (const { m } of copies)
+        channel.publish(exchange, m.fields.routingKey, m.content, eventPublishOptions(domainEventSchema.parse(JSON.parse(m.content.toString()))));
       await channel.waitForConfirms();
       replayed += copies.length;
     };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as amqplib from 'amqplib';
-import type { DeliveryStatusChangedEvent, OrderSnapshot } from '@orderpulse/contracts';
-import { namespaced } from '@orderpulse/service-kit';
+import { statusChangedKey, type DeliveryEvent, type DeliveryStatusChangedEvent, type OrderSnapshot } from '@orderpulse/contracts';
+import { eventPublishOptions, namespaced } from '@orderpulse/service-kit';
 import { deleteAmqpNamespace, nextEvent, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
 import { DELIVERY_EVENTS_QUEUE } from '../src/messaging/delivery-events-consumer.js';
 import type { RunningOrdersService } from '../src/service.js';
@@ -33,9 +33,10 @@ describe('delivery events from RabbitMQ (queue orders-service.delivery)', () => 
     await deleteAmqpNamespace(amqpUrl(), namespace, [DELIVERY_EVENTS_QUEUE]);
   });
 
-  async function publish(message: unknown, routingKey = 'delivery.status_changed'): Promise<void> {
+  /** As delivery-service publishes an event (a status change also under its status-qualified key); a bad message under `routingKey`. */
+  async function publish(message: DeliveryEvent | string, routingKey = 'delivery.status_changed'): Promise<void> {
     const body = Buffer.from(typeof message === 'string' ? message : JSON.stringify(message));
-    channel.publish(namespaced(namespace, 'delivery'), routingKey, body, { persistent: true });
+    channel.publish(namespaced(namespace, 'delivery'), routingKey, body, typeof message === 'string' ? { persistent: true } : eventPublishOptions(message));
     await channel.waitForConfirms();
   }
   async function deliver(event: DeliveryStatusChangedEvent): Promise<void> {
@@ -59,6 +60,23 @@ describe('delivery events from RabbitMQ (queue orders-service.delivery)', () => 
 
     const last = await probe.waitForEvent('order.status_changed → delivered', (e) => e.orderId === order.id && e.version === 6);
     expect(last.event.data).toMatchObject({ from: 'out_for_delivery', to: 'delivered' });
+  });
+
+  it('when a delivery status does not move orders (assigned, in_transit), then it never reaches this queue: only picked_up and delivered are bound', async () => {
+    const order = await shippedOrder();
+    const seen: string[] = [];
+    const record = (e: DeliveryStatusChangedEvent) => void seen.push(e.data.status);
+    service.deliveryConsumer.on('acked', record);
+    try {
+      await publish(deliveryStatusChanged(order, 'assigned', 2));
+      await publish(deliveryStatusChanged(order, 'in_transit', 4));
+      // Published after the other two on the same confirmed channel: once it is acked, they would have been too.
+      await deliver(deliveryStatusChanged(order, 'picked_up', 3));
+    } finally {
+      service.deliveryConsumer.off('acked', record);
+    }
+    expect(seen).toEqual(['picked_up']);
+    expect(await statusOf(order.id)).toBe('out_for_delivery');
   });
 
   it('when a delivery event is redelivered or arrives late, then it is acked and the order is unchanged', async () => {
@@ -86,7 +104,7 @@ describe('delivery events from RabbitMQ (queue orders-service.delivery)', () => 
 
   it('when a message is not a valid delivery event, then it is dead-lettered and the next good one applies', async () => {
     const deadLettered = nextEvent<[string, string]>(service.deliveryConsumer, 'dead-lettered', 10_000);
-    await publish('{"type": "delivery.status_changed"');
+    await publish('{"type": "delivery.status_changed"', statusChangedKey.delivery('delivered'));
     expect((await deadLettered)[0]).toMatch(/not JSON/);
 
     const order = await shippedOrder();

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
 import * as amqplib from 'amqplib';
-import { orderEventSchema, type OrderEvent } from '@orderpulse/contracts';
+import { orderEventSchema, statusChangedKey, type OrderEvent } from '@orderpulse/contracts';
 import {
   createAmqpConnection,
   createEventConsumer,
   createEventPublisher,
   createLogger,
+  DEAD_LETTER_EXCHANGE,
   DomainError,
+  eventPublishOptions,
   namespaced,
   RetryLaterError,
   UnprocessableMessageError,
@@ -94,6 +96,77 @@ describe('AMQP publisher and consumer against a real RabbitMQ', () => {
     const [received] = await acked;
     expect(received).toEqual(event);
     await publisher.close();
+  });
+
+  it('when a status change is published, then it also goes under its status-qualified key: a queue bound to that key gets only that status, order.* still one copy, and no BCC header', async () => {
+    const exchange = namespaced(namespace, 'orders');
+    const only = async (pattern: string) => {
+      const { queue } = await rawChannel.assertQueue('', { exclusive: true, autoDelete: true });
+      await rawChannel.bindQueue(queue, exchange, pattern);
+      const got: amqplib.ConsumeMessage[] = [];
+      await rawChannel.consume(queue, (msg) => msg && got.push(msg), { noAck: true });
+      return got;
+    };
+    const shippedOnly = await only(statusChangedKey.order('shipped'));
+    const everyOrderEvent = await only('order.*');
+    const publisher = createEventPublisher({ connection, namespace, logger });
+    const orderId = randomUUID();
+    const confirmed = aStatusEvent(orderId, 2);
+    const shipped = { ...aStatusEvent(orderId, 3), data: { ...confirmed.data, from: 'processing' as const, to: 'shipped' as const } };
+    await publisher.publish(confirmed);
+    await publisher.publish(shipped);
+    await publisher.close();
+
+    const ids = (got: amqplib.ConsumeMessage[]) => got.map((m) => m.properties.messageId as string);
+    await waitFor(() => everyOrderEvent.length >= 2 && shippedOnly.length >= 1, 'both probe queues to get their events');
+    // The second publish was confirmed after the first: anything routed to `shippedOnly` is there by now.
+    expect(ids(shippedOnly)).toEqual([shipped.id]);
+    expect(ids(everyOrderEvent)).toEqual([confirmed.id, shipped.id]);
+    expect(shippedOnly[0]!.fields.routingKey).toBe('order.status_changed');
+    expect(shippedOnly[0]!.properties.headers?.BCC).toBeUndefined();
+    expect(eventPublishOptions(aStatusEvent(orderId, 4)).headers).toEqual({ BCC: ['order.status_changed.confirmed'] });
+  });
+
+  it('when a queue had a binding an earlier release used (retiredBindings), then starting the consumer removes it', async () => {
+    const queue = 'kit-retired';
+    const exchange = namespaced(namespace, 'orders');
+    await rawChannel.assertExchange(exchange, 'topic', { durable: true });
+    await rawChannel.assertQueue(namespaced(namespace, queue), {
+      durable: true,
+      arguments: { 'x-dead-letter-exchange': namespaced(namespace, DEAD_LETTER_EXCHANGE), 'x-dead-letter-routing-key': namespaced(namespace, queue) },
+    });
+    await rawChannel.bindQueue(namespaced(namespace, queue), exchange, 'order.status_changed');
+    const seen: OrderEvent[] = [];
+    const narrowed = createEventConsumer({
+      connection,
+      namespace,
+      queue,
+      bindings: [{ exchange: 'orders', pattern: statusChangedKey.order('shipped') }],
+      retiredBindings: [
+        { exchange: 'orders', pattern: 'order.status_changed' },
+        { exchange: 'orders', pattern: 'order.never_bound' },
+      ],
+      schema: orderEventSchema,
+      logger,
+      handle: async (event) => void seen.push(event),
+    });
+    await narrowed.start();
+    try {
+      const publisher = createEventPublisher({ connection, namespace, logger });
+      const orderId = randomUUID();
+      const confirmed = aStatusEvent(orderId, 2);
+      const shipped = { ...aStatusEvent(orderId, 3), data: { ...confirmed.data, from: 'processing' as const, to: 'shipped' as const } };
+      const acked = nextEvent<[OrderEvent]>(narrowed, 'acked', 5_000, (e) => e.id === shipped.id);
+      await publisher.publish(confirmed);
+      await publisher.publish(shipped);
+      await acked;
+      await publisher.close();
+      expect(seen.map((e) => e.id)).toEqual([shipped.id]);
+    } finally {
+      await narrowed.stop();
+      await rawChannel.deleteQueue(namespaced(namespace, queue));
+      await rawChannel.deleteQueue(namespaced(namespace, `${queue}.dlq`));
+    }
   });
 
   it('when an event is invalid, then the publisher refuses it before it reaches RabbitMQ', async () => {

@@ -1,6 +1,6 @@
 import * as amqplib from 'amqplib';
-import { deliveryEventSchema, type DeliveryEvent } from '@orderpulse/contracts';
-import { namespaced } from '@orderpulse/service-kit';
+import { deliveryEventSchema, domainEventSchema, type DeliveryEvent } from '@orderpulse/contracts';
+import { eventPublishOptions, namespaced } from '@orderpulse/service-kit';
 import { waitFor } from '@orderpulse/service-kit/testing';
 
 export interface DeliveryExchangeProbe {
@@ -27,7 +27,11 @@ export async function bindDeliveryExchangeProbe(url: string, namespace: string):
 }
 
 export interface RawOrdersPublisher {
-  /** Publishes `message` (an object is sent as JSON) on the namespaced `orders` exchange, as orders-service would. */
+  /**
+   * Publishes `message` (an object is sent as JSON) on the namespaced `orders` exchange, as
+   * orders-service would: a valid event with its publish options (a status change also under its
+   * status-qualified key).
+   */
   publish(routingKey: string, message: unknown): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,7 +44,8 @@ export async function rawOrdersPublisher(url: string, namespace: string): Promis
   return {
     async publish(routingKey, message) {
       const body = Buffer.from(typeof message === 'string' ? message : JSON.stringify(message));
-      channel.publish(exchange, routingKey, body, { persistent: true, contentType: 'application/json' });
+      const event = typeof message === 'string' ? undefined : domainEventSchema.safeParse(message);
+      channel.publish(exchange, routingKey, body, event?.success ? eventPublishOptions(event.data) : { persistent: true, contentType: 'application/json' });
       await channel.waitForConfirms();
     },
     close: () => connection.close(),

@@ -1,10 +1,15 @@
-import { deliveryStatusChangedEventSchema, EXCHANGES, type DeliveryStatusChangedEvent } from '@orderpulse/contracts';
+import { deliveryStatusChangedEventSchema, EXCHANGES, statusChangedKey, type DeliveryStatusChangedEvent } from '@orderpulse/contracts';
 import { createEventConsumer, type AmqpConnection, type EventConsumer, type QueueBinding } from '@orderpulse/service-kit';
 import type { OrderUseCaseDeps } from '../domain/order-use-case-deps.js';
-import { applyDeliveryProgress } from './delivery-progress.js';
+import { applyDeliveryProgress, STATUSES_THAT_MOVE_AN_ORDER } from './delivery-progress.js';
 
 export const DELIVERY_EVENTS_QUEUE = 'orders-service.delivery';
-export const DELIVERY_EVENTS_BINDINGS: QueueBinding[] = [{ exchange: EXCHANGES.delivery, pattern: 'delivery.status_changed' }];
+/** Only the delivery statuses that move an order along. */
+export const DELIVERY_EVENTS_BINDINGS: QueueBinding[] = STATUSES_THAT_MOVE_AN_ORDER.map((status) => ({
+  exchange: EXCHANGES.delivery,
+  pattern: statusChangedKey.delivery(status),
+}));
+export const RETIRED_DELIVERY_EVENTS_BINDINGS: QueueBinding[] = [{ exchange: EXCHANGES.delivery, pattern: 'delivery.status_changed' }];
 
 export interface DeliveryEventsConsumerOptions {
   connection: AmqpConnection;
@@ -26,6 +31,7 @@ export function createDeliveryEventsConsumer(options: DeliveryEventsConsumerOpti
     namespace: options.namespace,
     queue: DELIVERY_EVENTS_QUEUE,
     bindings: DELIVERY_EVENTS_BINDINGS,
+    retiredBindings: RETIRED_DELIVERY_EVENTS_BINDINGS,
     schema: deliveryStatusChangedEventSchema,
     logger: deps.logger,
     handle: async (event) => void (await applyDeliveryProgress(deps, event)),

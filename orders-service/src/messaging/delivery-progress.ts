@@ -9,6 +9,9 @@ const ORDER_STATUS_FOR: Partial<Record<DeliveryStatus, OrderStatus>> = {
   delivered: 'delivered',
 };
 
+/** The delivery statuses the consumer binds (delivery-events-consumer.ts); the rest never reach it. */
+export const STATUSES_THAT_MOVE_AN_ORDER = Object.keys(ORDER_STATUS_FOR) as DeliveryStatus[];
+
 /** The order machine's only path once an order has shipped. */
 const DELIVERY_PATH: readonly OrderStatus[] = ['shipped', 'out_for_delivery', 'delivered'];
 

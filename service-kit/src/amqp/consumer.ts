@@ -21,6 +21,8 @@ export interface EventConsumerOptions<S extends z.ZodType> {
   queue: string;
   /** Exchange names before namespacing, with their routing patterns. */
   bindings: QueueBinding[];
+  /** Patterns an earlier release bound this queue to and this one does not: unbound at start. */
+  retiredBindings?: QueueBinding[];
   schema: S;
   handle: (message: z.infer<S>) => Promise<void>;
   logger: Logger;
@@ -51,7 +53,9 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
   type T = z.infer<S>;
   const { connection, namespace, schema, handle, logger } = options;
   const queue = namespaced(namespace, options.queue);
-  const bindings = options.bindings.map((b) => ({ exchange: namespaced(namespace, b.exchange), pattern: b.pattern }));
+  const inNamespace = (b: QueueBinding): QueueBinding => ({ exchange: namespaced(namespace, b.exchange), pattern: b.pattern });
+  const bindings = options.bindings.map(inNamespace);
+  const retiredBindings = (options.retiredBindings ?? []).map(inNamespace);
   const emitter = new EventEmitter<ConsumerEvents<T>>();
   const inFlight = new Set<Promise<void>>();
   let channel: ChannelWrapper | undefined;
@@ -184,7 +188,7 @@ export function createEventConsumer<S extends z.ZodType>(options: EventConsumerO
           // between must count as the new channel's, or they would never be acked.
           generation += 1;
           unsettled = new Set();
-          await assertConsumerQueue(ch, { queue, deadLetterExchange: namespaced(namespace, DEAD_LETTER_EXCHANGE), bindings });
+          await assertConsumerQueue(ch, { queue, deadLetterExchange: namespaced(namespace, DEAD_LETTER_EXCHANGE), bindings, retiredBindings });
         },
       });
       channel.on('error', (err: Error) => logger.warn({ queue, err: err.message }, 'consumer channel error; it is re-created on the next connection'));

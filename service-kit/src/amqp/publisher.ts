@@ -1,12 +1,12 @@
 import type { ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel } from 'amqplib';
-import { domainEventSchema, exchangeForEvent, EXCHANGES, type DomainEvent } from '@orderpulse/contracts';
+import type { ConfirmChannel, Options } from 'amqplib';
+import { domainEventSchema, exchangeForEvent, EXCHANGES, statusRoutingKey, type DomainEvent } from '@orderpulse/contracts';
 import type { Logger } from '../logger.js';
 import type { AmqpConnection } from './connection.js';
 import { assertEventExchange, namespaced } from './topology.js';
 
 export interface EventPublisher {
-  /** Validates, publishes persistently and resolves once RabbitMQ has confirmed the message. */
+  /** Validates, publishes persistently (a status change also under its status-qualified key) and resolves once RabbitMQ has confirmed the message. */
   publish(event: DomainEvent): Promise<void>;
   close(): Promise<void>;
 }
@@ -17,6 +17,23 @@ export interface EventPublisherOptions {
   logger: Logger;
   publishTimeoutMs?: number;
   onPublished?: (event: DomainEvent) => void;
+}
+
+/**
+ * The properties every event is published with: persistent, its id and type, and for a status
+ * change a BCC header with its status-qualified key (contracts `statusRoutingKey`). RabbitMQ
+ * routes by the BCC keys too and removes the header before delivery.
+ */
+export function eventPublishOptions(event: DomainEvent): Options.Publish {
+  const statusKey = statusRoutingKey(event);
+  return {
+    persistent: true,
+    contentType: 'application/json',
+    messageId: event.id,
+    timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
+    type: event.type,
+    ...(statusKey && { headers: { BCC: [statusKey] } }),
+  };
 }
 
 export function createEventPublisher(options: EventPublisherOptions): EventPublisher {
@@ -36,13 +53,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
     async publish(event) {
       const valid = domainEventSchema.parse(event);
       const exchange = namespaced(namespace, exchangeForEvent(valid.type));
-      await channel.publish(exchange, valid.type, Buffer.from(JSON.stringify(valid)), {
-        persistent: true,
-        contentType: 'application/json',
-        messageId: valid.id,
-        timestamp: Math.floor(Date.parse(valid.occurredAt) / 1000),
-        type: valid.type,
-      });
+      await channel.publish(exchange, valid.type, Buffer.from(JSON.stringify(valid)), eventPublishOptions(valid));
       logger.debug({ eventId: valid.id, orderId: valid.orderId, type: valid.type, version: valid.version }, 'event published');
       options.onPublished?.(valid);
     },

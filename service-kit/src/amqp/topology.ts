@@ -22,13 +22,14 @@ export interface QueueBinding {
 
 /**
  * A durable queue whose rejected messages go to `<queue>.dlq` through a direct dead-letter
- * exchange, keyed by the queue's name.
+ * exchange, keyed by the queue's name. `retiredBindings`, an earlier release's patterns, are
+ * removed from an existing queue.
  */
 export async function assertConsumerQueue(
   channel: Channel | ConfirmChannel,
-  options: { queue: string; deadLetterExchange: string; bindings: QueueBinding[] },
+  options: { queue: string; deadLetterExchange: string; bindings: QueueBinding[]; retiredBindings?: QueueBinding[] },
 ): Promise<void> {
-  const { queue, deadLetterExchange, bindings } = options;
+  const { queue, deadLetterExchange, bindings, retiredBindings = [] } = options;
   await channel.assertExchange(deadLetterExchange, 'direct', { durable: true });
   const dlq = deadLetterQueueName(queue);
   await channel.assertQueue(dlq, { durable: true });
@@ -41,4 +42,6 @@ export async function assertConsumerQueue(
     await assertEventExchange(channel, binding.exchange);
     await channel.bindQueue(queue, binding.exchange, binding.pattern);
   }
+  // Removing a binding that is not there is not an error in RabbitMQ.
+  for (const binding of retiredBindings) await channel.unbindQueue(queue, binding.exchange, binding.pattern);
 }
