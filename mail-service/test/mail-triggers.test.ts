@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { supersededBy, type MailKind } from '../src/domain/mail-kinds.js';
-import { mailDetailsOf, mailKindFor } from '../src/domain/mail-triggers.js';
+import { mailDetailsOf, mailKindFor, MAIL_ROUTING_KEYS } from '../src/domain/mail-triggers.js';
 import { aDeliveryOf, anOrder, at, deliveryEvent, orderCreated, orderStatusChanged } from './support/factories.js';
 
 describe('which event sends which mail', () => {
@@ -22,8 +22,12 @@ describe('which event sends which mail', () => {
     ['delivery.location_updated', { type: 'delivery.location_updated', data: { lat: 1, lng: 2 } }, null],
     ['a type nobody defined yet', { type: 'delivery.proof_recorded', data: {} }, null],
     ['an event without data', { type: 'order.status_changed', data: null }, null],
-  ])('when %s arrives, then the mail is %s', (_title, event, kind) => {
+  ])('when %s arrives, then the mail is %s, and the queue is bound to it exactly when that sends one', (_title, event, kind) => {
     expect(mailKindFor(event)).toBe(kind);
+    const data = (event.data ?? {}) as { to?: string; status?: string };
+    const status = event.type === 'order.status_changed' ? data.to : event.type === 'delivery.status_changed' ? data.status : undefined;
+    const keys = status === undefined ? [event.type] : [event.type, `${event.type}.${status}`];
+    expect(keys.some((key) => MAIL_ROUTING_KEYS.includes(key))).toBe(kind !== null);
   });
 
   it('when a delivery event carries a failure reason, an ETA and a rider, then the mail gets them, cut to size', () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as amqplib from 'amqplib';
 import { statusChangedKey, type DeliveryEvent, type DeliveryStatusChangedEvent, type OrderSnapshot } from '@orderpulse/contracts';
-import { eventPublishOptions, namespaced } from '@orderpulse/service-kit';
-import { deleteAmqpNamespace, nextEvent, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { namespaced } from '@orderpulse/service-kit';
+import { deleteAmqpNamespace, nextEvent, rawPublishOptions, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
 import { DELIVERY_EVENTS_QUEUE } from '../src/messaging/delivery-events-consumer.js';
 import type { RunningOrdersService } from '../src/service.js';
 import { deliveryStatusChanged } from './support/delivery-events.js';
@@ -36,7 +36,7 @@ describe('delivery events from RabbitMQ (queue orders-service.delivery)', () => 
   /** As delivery-service publishes an event (a status change also under its status-qualified key); a bad message under `routingKey`. */
   async function publish(message: DeliveryEvent | string, routingKey = 'delivery.status_changed'): Promise<void> {
     const body = Buffer.from(typeof message === 'string' ? message : JSON.stringify(message));
-    channel.publish(namespaced(namespace, 'delivery'), routingKey, body, typeof message === 'string' ? { persistent: true } : eventPublishOptions(message));
+    channel.publish(namespaced(namespace, 'delivery'), routingKey, body, rawPublishOptions(message));
     await channel.waitForConfirms();
   }
   async function deliver(event: DeliveryStatusChangedEvent): Promise<void> {

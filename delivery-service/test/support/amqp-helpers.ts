@@ -1,7 +1,7 @@
 import * as amqplib from 'amqplib';
-import { deliveryEventSchema, domainEventSchema, type DeliveryEvent } from '@orderpulse/contracts';
-import { eventPublishOptions, namespaced } from '@orderpulse/service-kit';
-import { waitFor } from '@orderpulse/service-kit/testing';
+import { deliveryEventSchema, type DeliveryEvent } from '@orderpulse/contracts';
+import { namespaced } from '@orderpulse/service-kit';
+import { rawPublishOptions, waitFor } from '@orderpulse/service-kit/testing';
 
 export interface DeliveryExchangeProbe {
   received: DeliveryEvent[];
@@ -44,8 +44,7 @@ export async function rawOrdersPublisher(url: string, namespace: string): Promis
   return {
     async publish(routingKey, message) {
       const body = Buffer.from(typeof message === 'string' ? message : JSON.stringify(message));
-      const event = typeof message === 'string' ? undefined : domainEventSchema.safeParse(message);
-      channel.publish(exchange, routingKey, body, event?.success ? eventPublishOptions(event.data) : { persistent: true, contentType: 'application/json' });
+      channel.publish(exchange, routingKey, body, rawPublishOptions(message));
       await channel.waitForConfirms();
     },
     close: () => connection.close(),

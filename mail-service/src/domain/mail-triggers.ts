@@ -1,3 +1,4 @@
+import { statusChangedKey } from '@orderpulse/contracts';
 import type { MailKind } from './mail-kinds.js';
 
 /** What the mail of each kind may say beyond the order: taken from the event that triggered it. */
@@ -30,6 +31,20 @@ const TRIGGERS: Readonly<Record<string, Trigger>> = {
   'delivery.arriving': () => 'arriving',
   'delivery.late': () => 'late',
 };
+
+/**
+ * The routing keys of every event above that can send a mail, a status change by its status: the
+ * queue binds these and nothing else, so the events that never send one (rider positions, other
+ * statuses, assignments) are not delivered to this service at all.
+ */
+export const MAIL_ROUTING_KEYS: readonly string[] = [
+  'order.created',
+  statusChangedKey.order('out_for_delivery'),
+  statusChangedKey.order('delivered'),
+  statusChangedKey.delivery('failed'),
+  'delivery.arriving',
+  'delivery.late',
+];
 
 export function mailKindFor(event: TriggeringEvent): MailKind | null {
   const trigger = TRIGGERS[event.type];

@@ -1,10 +1,17 @@
 import { EXCHANGES } from '@orderpulse/contracts';
+import { MAIL_ROUTING_KEYS } from '../domain/mail-triggers.js';
 import { createEventConsumer, type AmqpConnection, type EventConsumer, type Logger, type QueueBinding } from '@orderpulse/service-kit';
 import { mailEventSchema, type MailEvent } from './mail-event-schema.js';
 
 export const MAIL_QUEUE = 'mail-service';
 
-export const MAIL_BINDINGS: QueueBinding[] = [
+/** Only what can send a mail (mail-triggers.ts). */
+export const MAIL_BINDINGS: QueueBinding[] = MAIL_ROUTING_KEYS.map((key) => ({
+  exchange: key.startsWith('order.') ? EXCHANGES.orders : EXCHANGES.delivery,
+  pattern: key,
+}));
+/** Every event of both exchanges woke this service before, rider positions included, to send no mail for most. */
+export const RETIRED_MAIL_BINDINGS: QueueBinding[] = [
   { exchange: EXCHANGES.orders, pattern: 'order.*' },
   { exchange: EXCHANGES.delivery, pattern: 'delivery.*' },
 ];
@@ -25,6 +32,7 @@ export function createMailConsumer(options: MailConsumerOptions): EventConsumer<
     namespace: options.namespace,
     queue: MAIL_QUEUE,
     bindings: MAIL_BINDINGS,
+    retiredBindings: RETIRED_MAIL_BINDINGS,
     schema: mailEventSchema,
     handle: options.handle,
     logger: options.logger,

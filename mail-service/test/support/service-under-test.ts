@@ -1,5 +1,6 @@
 import * as amqplib from 'amqplib';
 import { createLogger, namespaced, type Logger } from '@orderpulse/service-kit';
+import { rawPublishOptions } from '@orderpulse/service-kit/testing';
 import { loadMailConfig } from '../../src/config.js';
 import { MAIL_QUEUE } from '../../src/messaging/mail-events-consumer.js';
 import { startMailService, type MailServiceOverrides, type RunningMailService } from '../../src/service.js';
@@ -35,7 +36,7 @@ export async function startServiceUnderTest(
 }
 
 export interface RawEventPublisher {
-  /** Publishes `message` (an object is sent as JSON) on the namespaced `orders` or `delivery` exchange, as the services' outboxes would. */
+  /** Publishes `message` (an object is sent as JSON) on the namespaced `orders` or `delivery` exchange, as the services' outboxes would (rawPublishOptions). */
   publish(exchange: 'orders' | 'delivery', routingKey: string, message: unknown): Promise<void>;
   /** Messages waiting in `<queue>.dlq`. */
   deadLetterCount(): Promise<number>;
@@ -49,7 +50,7 @@ export async function rawEventPublisher(url: string, namespace: string): Promise
   return {
     async publish(exchange, routingKey, message) {
       const body = Buffer.from(typeof message === 'string' ? message : JSON.stringify(message));
-      channel.publish(namespaced(namespace, exchange), routingKey, body, { persistent: true, contentType: 'application/json' });
+      channel.publish(namespaced(namespace, exchange), routingKey, body, rawPublishOptions(message));
       await channel.waitForConfirms();
     },
     async deadLetterCount() {

@@ -9,3 +9,4 @@ export * from './ferretdb.js';
 export * from './mongo.js';
 export * from './suback.js';
 export * from './chromium-options.js';
+export * from './raw-publish-options.js';
