@@ -1,6 +1,6 @@
 import { EXCHANGES } from '@orderpulse/contracts';
-import { MAIL_ROUTING_KEYS } from '../domain/mail-triggers.js';
 import { createEventConsumer, type AmqpConnection, type EventConsumer, type Logger, type QueueBinding } from '@orderpulse/service-kit';
+import { MAIL_ROUTING_KEYS } from '../domain/mail-triggers.js';
 import { mailEventSchema, type MailEvent } from './mail-event-schema.js';
 
 export const MAIL_QUEUE = 'mail-service';
