@@ -18,7 +18,10 @@ describe('device receipts on admin/receipts/<orderId>', () => {
   let broker: TestBroker;
   let admin: RecordingClient;
   let notifier: RecordingClient;
-  const receipts = () => admin.messages.filter((m) => m.topic === topics.adminReceipts(IDS.orderA)).map((m) => hopReceiptSchema.parse(JSON.parse(m.payload)));
+  const allReceipts = () =>
+    admin.messages.filter((m) => m.topic === topics.adminReceipts(IDS.orderA)).map((m) => hopReceiptSchema.parse(JSON.parse(m.payload)));
+  const receipts = () => allReceipts().filter((r) => r.hop === 'device');
+  const accepted = () => allReceipts().filter((r) => r.hop === 'published');
 
   beforeAll(async () => {
     broker = await startTestBroker(captureLogger('warn').logger);
@@ -31,10 +34,37 @@ describe('device receipts on admin/receipts/<orderId>', () => {
     await broker.close();
   });
 
-  it('when nobody watches the order, then the broker says so once the notifier publishes', async () => {
+  it('when nobody watches the order, then the broker says so once the notifier publishes, after its own receipt of the publish', async () => {
+    const before = Date.now();
     await notifier.client.publishAsync(status, statusMessage(1), { qos: 1, retain: true });
+    const after = Date.now();
     await waitFor(() => receipts().length === 1, 'the nobody-watching receipt');
     expect(receipts()[0]).toEqual({ hop: 'device', orderId: IDS.orderA, topic: status, version: 1, watching: false });
+    expect(accepted()).toHaveLength(1);
+    const own = accepted()[0]!;
+    expect(own).toMatchObject({ hop: 'published', orderId: IDS.orderA, topic: status, version: 1 });
+    // Accepted between the PUBLISH going out and its PUBACK coming back; the broker's own hop, not the notifier's.
+    expect(own.hop === 'published' && Date.parse(own.pubackAt)).toBeGreaterThanOrEqual(before);
+    expect(own.hop === 'published' && Date.parse(own.pubackAt)).toBeLessThanOrEqual(after);
+    expect(allReceipts().map((r) => r.hop)).toEqual(['published', 'device']);
+  });
+
+  it('when the notifier publishes anything but a versioned status or tracking message, then no receipt is made', async () => {
+    const onAnyOrder = () => admin.messages.filter((m) => m.topic.startsWith('admin/receipts/')).map((m) => hopReceiptSchema.parse(JSON.parse(m.payload)));
+    const count = onAnyOrder().length;
+    await notifier.client.publishAsync(topics.adminOrders(), JSON.stringify({ version: 9 }), { qos: 1 });
+    await notifier.client.publishAsync(topics.orderStatus(IDS.orderB), 'no version here', { qos: 1, retain: true });
+    // A marker after them (order B, version 1): its two receipts arrive after anything the two above could have made.
+    await notifier.client.publishAsync(topics.orderStatus(IDS.orderB), JSON.stringify({ orderId: IDS.orderB, version: 1 }), { qos: 1, retain: true });
+    await waitFor(() => onAnyOrder().length >= count + 2, "the marker's receipts");
+    expect(
+      onAnyOrder()
+        .slice(count)
+        .map((r) => [r.hop, r.orderId, r.version]),
+    ).toEqual([
+      ['published', IDS.orderB, 1],
+      ['device', IDS.orderB, 1],
+    ]);
   });
 
   it('when customers watch, then the broker publishes when the first device sent its receipt, once per version', async () => {
@@ -67,6 +97,7 @@ describe('device receipts on admin/receipts/<orderId>', () => {
     await notifier.client.publishAsync(status, statusMessage(4), { qos: 1, retain: true });
     await waitFor(() => receipts().length === 4, 'the receipt of version 4');
     expect(receipts()[3]).toMatchObject({ version: 4, watching: false });
+    expect(accepted().map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 
   it('when a receipt is bigger than a topic and a version need, then the customer is disconnected', async () => {

@@ -120,8 +120,9 @@ export const orderSignalMessageSchema = z.object({
 export type OrderSignalMessage = z.infer<typeof orderSignalMessageSchema>;
 
 /**
- * Issue 17 point 1, on `admin/receipts/<orderId>` (not retained, admins only). `published`: the
- * notifier's publish of a customer message and when the broker's PUBACK came back. `device`:
+ * Issue 17 point 1, on `admin/receipts/<orderId>` (not retained, admins only). `published`: when
+ * the broker accepted the notifier's publish of a customer message (both times are that moment;
+ * `eventId` is not known there). `device`:
  * the broker got the first customer device's receipt of that (topic, version), or saw
  * that no customer device was subscribed when it was published (`watching: false`).
  */

@@ -23,7 +23,7 @@ export const topics = {
   /** Issue 17 point 1: written only by the order's customer devices, "this page applied that message" (the broker turns it into an admin receipt). */
   orderReceipt: (orderId: string) => `orders/${assertId('orderId', orderId)}/receipt`,
   adminOrders: () => 'admin/orders',
-  /** Issue 17 point 1: per-hop receipts of one order's messages (the notifier's PUBACKs, the first customer device's), admins only. */
+  /** Issue 17 point 1: per-hop receipts of one order's messages (the broker's acceptance of each, the first customer device's), written by the broker, admins only. */
   adminReceipts: (orderId: string) => `admin/receipts/${assertId('orderId', orderId)}`,
   riderAssignments: (riderId: string) => `riders/${assertId('riderId', riderId)}/assignments`,
   riderDeliveryStatus: (riderId: string, deliveryId: string) =>

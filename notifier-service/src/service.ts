@@ -24,7 +24,6 @@ import { connectMqttPublisher, type MqttPublisher } from './mqtt/mqtt-publisher.
 import { guardAssignmentsSource } from './delivery-client/guarded-assignments-source.js';
 import { createRiderAssignmentsClient } from './delivery-client/rider-assignments-client.js';
 import { startSignalRelay } from './freshness/signal-relay.js';
-import { hopReceiptMessage, isReceipted } from './messages/hop-receipt.js';
 
 export type NotifierSettings = Omit<NotifierConfig, 'NODE_ENV' | 'LOG_LEVEL'>;
 
@@ -70,15 +69,7 @@ export async function startNotifier(config: NotifierSettings, logger: Logger): P
       logger,
       connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
       publishTimeoutMs: config.MQTT_PUBLISH_TIMEOUT_MS,
-      onPubAck: (message, seconds, times) => {
-        metrics.pubAckSeconds.observe(seconds);
-        // Issue 17 point 1: the admins' receipt of this hop, sent after the PUBACK at QoS 0 (delivery-service takes
-        // them at QoS 0 too): never awaited, and no PUBACK of its own to wake the broker and this process again.
-        if (!isReceipted(message)) return;
-        if (!publisher.publishAtMostOnce(hopReceiptMessage(message, times))) {
-          logger.warn({ orderId: message.cause.orderId, eventId: message.cause.eventId, topic: message.topic }, 'hop receipt not published: disconnected');
-        }
-      },
+      onPubAck: (_message, seconds) => metrics.pubAckSeconds.observe(seconds),
     });
     closers.add('mqtt', () => publisher.close());
 

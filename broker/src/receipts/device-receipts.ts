@@ -16,7 +16,10 @@ export interface DeviceReceiptsOptions {
 const DEFAULT_LIMITS: DeviceReceiptBookOptions = { maxPendingTopics: 10_000, maxVersionsPerTopic: 4, ttlMs: 5 * 60_000 };
 
 /**
- * Issue 17 point 1, the last hop. A customer's page publishes `{topic, version}` on
+ * Issue 17 point 1, the broker's two hops. When the notifier's status or tracking message is
+ * accepted (stored, and about to be PUBACKed), the broker publishes `published` on
+ * `admin/receipts/<orderId>` itself; the notifier used to send that receipt after each PUBACK,
+ * one more write and one more publish for the broker to take per event. Then the last hop. A customer's page publishes `{topic, version}` on
  * `orders/<orderId>/receipt` (only that order's customers may write it) once it applied a status
  * or tracking message. (Its QoS 1 PUBACK would do, but aedes forgets which message a clean
  * session's PUBACK answers.) For every status or tracking message the notifier publishes, the
@@ -29,9 +32,10 @@ export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = D
   const book = new DeviceReceiptBook<Client>({ ...DEFAULT_LIMITS, ...limits });
   const isCustomer = (client: Client | null | undefined) => !!client && claimsOf(client)?.role === 'customer';
 
-  const publish = (receipt: HopReceipt) => {
+  /** The broker's own hop at QoS 0, as the notifier sent it before: no PUBACK from delivery-service to wake the broker again. */
+  const publish = (receipt: HopReceipt, qos: 0 | 1 = 1) => {
     aedes.publish(
-      { cmd: 'publish', topic: topics.adminReceipts(receipt.orderId), payload: Buffer.from(JSON.stringify(receipt)), qos: 1, retain: false, dup: false },
+      { cmd: 'publish', topic: topics.adminReceipts(receipt.orderId), payload: Buffer.from(JSON.stringify(receipt)), qos, retain: false, dup: false },
       (err) => {
         // As for rider presence: one in flight when the broker shuts down fails with it.
         if (err) logger[aedes.closed ? 'debug' : 'warn']({ orderId: receipt.orderId, topic: receipt.topic, err: err.message }, 'device receipt not published');
@@ -56,7 +60,10 @@ export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = D
     const orderId = receiptedOrderOf(packet.topic);
     const version = orderId && messageVersionOf(packet.payload);
     if (!orderId || !version) return;
-    const outcome = book.published(packet.topic, { orderId, version, publishedAtMs: clock() });
+    const now = clock();
+    const acceptedAt = new Date(now).toISOString();
+    publish({ hop: 'published', orderId, topic: packet.topic, version, publishedAt: acceptedAt, pubackAt: acceptedAt }, 0);
+    const outcome = book.published(packet.topic, { orderId, version, publishedAtMs: now });
     if (outcome === 'nobody-watching') publish({ hop: 'device', orderId, topic: packet.topic, version, watching: false });
   });
 

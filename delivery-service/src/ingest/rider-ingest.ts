@@ -6,7 +6,7 @@ import type { RiderMessageHandler, RiderMessageOutcome } from './rider-message-h
 
 /** `+` is a rider id, then a delivery id. */
 export const RIDER_REPORT_TOPICS = ['riders/+/deliveries/+/status', 'riders/+/location'];
-/** Issue 17 point 4: the broker's and the notifier's per-hop receipts (`+` is an order id), kept for replays. */
+/** Issue 17 point 4: the broker's per-hop receipts (`+` is an order id), kept for replays. */
 export const HOP_RECEIPT_TOPICS = ['admin/receipts/+'];
 
 export interface RiderIngestOptions {

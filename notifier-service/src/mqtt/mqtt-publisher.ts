@@ -15,19 +15,12 @@ export interface MqttPublisherOptions {
   reconnectBackoff?: BackoffOptions;
   /** Retained topics whose last message is kept to publish again after a reconnect. */
   retainedMemoryCapacity?: number;
-  /** `sentAt` and `ackedAt` are wall-clock times (ms since the epoch) of the PUBLISH and its PUBACK. */
-  onPubAck?: (message: MqttMessage, seconds: number, times: { sentAt: number; ackedAt: number }) => void;
+  onPubAck?: (message: MqttMessage, seconds: number) => void;
 }
 
 export interface MqttPublisher {
   /** Publishes at QoS 1; resolves only once the broker's PUBACK is in, rejects on timeout. */
   publish(message: MqttMessage): Promise<void>;
-  /**
-   * Publishes at QoS 0, for side traffic nobody waits for (the admins' hop receipts): no PUBACK,
-   * so neither the broker nor this process wakes up again for it. While disconnected the message
-   * is dropped and false returned.
-   */
-  publishAtMostOnce(message: MqttMessage): boolean;
   isConnected(): boolean;
   close(): Promise<void>;
 }
@@ -71,17 +64,9 @@ export async function connectMqttPublisher(options: MqttPublisherOptions): Promi
       await connection.whenConnected(deadline - performance.now());
       if (message.retain) retained.set(message.topic, message);
       const sent = performance.now();
-      const sentAt = Date.now();
       const acked = client.publishAsync(message.topic, message.payload, { qos: 1, retain: message.retain });
       await withDeadline(acked, deadline - sent, `PUBACK for ${message.topic}`);
-      options.onPubAck?.(message, (performance.now() - sent) / 1000, { sentAt, ackedAt: Date.now() });
-    },
-    publishAtMostOnce(message) {
-      if (!connection.isConnected()) return false;
-      client.publish(message.topic, message.payload, { qos: 0, retain: message.retain }, (err) => {
-        if (err) logger.warn({ topic: message.topic, err: err.message }, 'QoS 0 message not written');
-      });
-      return true;
+      options.onPubAck?.(message, (performance.now() - sent) / 1000);
     },
     isConnected: connection.isConnected,
     close: connection.close,

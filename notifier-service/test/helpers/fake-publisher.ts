@@ -11,20 +11,17 @@ export interface PendingPublish {
 export function fakePublisher() {
   const pending: PendingPublish[] = [];
   const acked: MqttMessage[] = [];
-  /** What went out at QoS 0 (no PUBACK to hand out). */
-  const atMostOnce: MqttMessage[] = [];
   const publisher: MqttPublisher = {
     publish: (message) =>
       new Promise<void>((resolve, reject) => {
         pending.push({ message, ack: () => (acked.push(message), resolve()), fail: reject });
       }),
-    publishAtMostOnce: (message) => (atMostOnce.push(message), true),
     isConnected: () => true,
     close: async () => undefined,
   };
   /** Acks everything pending now; returns what was acked. */
   const ackAll = () => pending.splice(0).map((p) => (p.ack(), p.message));
-  return { publisher, pending, acked, ackAll, atMostOnce };
+  return { publisher, pending, acked, ackAll };
 }
 
 /** Lets promise callbacks queued so far run. */
