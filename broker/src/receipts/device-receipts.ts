@@ -16,10 +16,12 @@ export interface DeviceReceiptsOptions {
 const DEFAULT_LIMITS: DeviceReceiptBookOptions = { maxPendingTopics: 10_000, maxVersionsPerTopic: 4, ttlMs: 5 * 60_000 };
 
 /**
- * Issue 17 point 1, the broker's two hops. When the notifier's status or tracking message is
- * accepted (stored, and about to be PUBACKed), the broker publishes `published` on
- * `admin/receipts/<orderId>` itself; the notifier used to send that receipt after each PUBACK,
- * one more write and one more publish for the broker to take per event. Then the last hop. A customer's page publishes `{topic, version}` on
+ * Issue 17 point 1, the broker's two hops. When it accepts the notifier's status or tracking
+ * message (stored, about to be PUBACKed), the broker publishes `published` on
+ * `admin/receipts/<orderId>` itself. (The notifier used to send that receipt after each PUBACK:
+ * one more write, and one more publish for the broker to take in, per event.)
+ *
+ * Then the last hop. A customer's page publishes `{topic, version}` on
  * `orders/<orderId>/receipt` (only that order's customers may write it) once it applied a status
  * or tracking message. (Its QoS 1 PUBACK would do, but aedes forgets which message a clean
  * session's PUBACK answers.) For every status or tracking message the notifier publishes, the
@@ -38,7 +40,11 @@ export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = D
       { cmd: 'publish', topic: topics.adminReceipts(receipt.orderId), payload: Buffer.from(JSON.stringify(receipt)), qos, retain: false, dup: false },
       (err) => {
         // As for rider presence: one in flight when the broker shuts down fails with it.
-        if (err) logger[aedes.closed ? 'debug' : 'warn']({ orderId: receipt.orderId, topic: receipt.topic, err: err.message }, 'device receipt not published');
+        if (err)
+          logger[aedes.closed ? 'debug' : 'warn'](
+            { orderId: receipt.orderId, topic: receipt.topic, hop: receipt.hop, err: err.message },
+            'hop receipt not published',
+          );
       },
     );
   };

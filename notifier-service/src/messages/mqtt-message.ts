@@ -4,6 +4,4 @@ export interface MqttMessage {
   topic: string;
   payload: string;
   retain: boolean;
-  /** The event this message tells about: an order-status or order-tracking message carrying it gets a hop receipt (issue 17 point 1). */
-  cause?: { eventId: string; orderId: string; version: number };
 }

@@ -58,7 +58,7 @@ export function createDeliveryEventNotifier(deps: NotifyDeliveryEventDeps): (eve
     const next = messagesForDeliveryEvent(event, await tracking.get(event.orderId), maxPayloadBytes, privacy);
     await settleAll([
       ...next.messages.map(async (message) => {
-        await publisher.publish({ ...message, cause: { eventId: event.id, orderId: event.orderId, version: event.version } });
+        await publisher.publish(message);
         metrics.published.inc({ kind: message.kind });
       }),
       ...next.riders.map((riderId) => refreshRider(riderId, cause)),

@@ -43,7 +43,7 @@ export function createOrderEventNotifier(deps: NotifyOrderEventDeps): (event: Or
     const { status, messages } = messagesForOrderEvent(event, claim.progress, maxPayloadBytes);
     await settleAll(
       messages.map(async (message) => {
-        await publisher.publish({ ...message, cause: { eventId: event.id, orderId: event.orderId, version: event.version } });
+        await publisher.publish(message);
         metrics.published.inc({ kind: message.kind });
       }),
     );
