@@ -114,8 +114,9 @@ export const domainEventSchema = z.discriminatedUnion('type', [
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;
 
-export function exchangeForEvent(type: DomainEvent['type']): ExchangeName {
-  return type.startsWith('order.') ? EXCHANGES.orders : EXCHANGES.delivery;
+/** The exchange an event type, or any routing key under it (`order.status_changed.shipped`), travels on. */
+export function exchangeForEvent(typeOrKey: string): ExchangeName {
+  return typeOrKey.startsWith('order.') ? EXCHANGES.orders : EXCHANGES.delivery;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { EXCHANGES } from '@orderpulse/contracts';
+import { EXCHANGES, exchangeForEvent } from '@orderpulse/contracts';
 import { createEventConsumer, type AmqpConnection, type EventConsumer, type Logger, type QueueBinding } from '@orderpulse/service-kit';
 import { MAIL_ROUTING_KEYS } from '../domain/mail-triggers.js';
 import { mailEventSchema, type MailEvent } from './mail-event-schema.js';
@@ -6,10 +6,7 @@ import { mailEventSchema, type MailEvent } from './mail-event-schema.js';
 export const MAIL_QUEUE = 'mail-service';
 
 /** Only what can send a mail (mail-triggers.ts). */
-export const MAIL_BINDINGS: QueueBinding[] = MAIL_ROUTING_KEYS.map((key) => ({
-  exchange: key.startsWith('order.') ? EXCHANGES.orders : EXCHANGES.delivery,
-  pattern: key,
-}));
+export const MAIL_BINDINGS: QueueBinding[] = MAIL_ROUTING_KEYS.map((key) => ({ exchange: exchangeForEvent(key), pattern: key }));
 /** Every event of both exchanges woke this service before, rider positions included, to send no mail for most. */
 export const RETIRED_MAIL_BINDINGS: QueueBinding[] = [
   { exchange: EXCHANGES.orders, pattern: 'order.*' },
