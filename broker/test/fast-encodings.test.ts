@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, it, expect } from '@jest/globals';
 import { connect as connectTcp } from 'node:net';
 import * as mqttPacket from 'mqtt-packet';
 import { WebSocket } from 'ws';
+import { Writable } from 'node:stream';
 import { waitFor } from '@orderpulse/service-kit/testing';
-import { encodePublish, encodePuback } from '../src/transports/fast-publish.js';
+import { encodePublish, encodePuback, installFastPublish, markFastPublish } from '../src/transports/fast-publish.js';
 import { captureLogger } from './helpers/capture-logger.js';
-import { credentialsOf } from './helpers/personas.js';
+import { credentialsOf, IDS } from './helpers/personas.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
 
 describe('packets the broker encodes itself (fast-publish.ts)', () => {
@@ -18,6 +19,35 @@ describe('packets the broker encodes itself (fast-publish.ts)', () => {
     ];
     for (const packet of cases) expect(encodePublish(packet)).toEqual(mqttPacket.generate(packet));
     expect(encodePuback({ cmd: 'puback', messageId: 258 })).toEqual(mqttPacket.generate({ cmd: 'puback', messageId: 258 }));
+  });
+
+  it('joins the PUBACKs written in one task, with whatever else was written meanwhile, into one writev, in order', async () => {
+    installFastPublish();
+    const calls: Buffer[][] = [];
+    const socket = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        calls.push([chunk]);
+        callback();
+      },
+      writev(chunks, callback) {
+        calls.push(chunks.map(({ chunk }) => chunk as Buffer));
+        callback();
+      },
+    });
+    markFastPublish(socket, undefined, socket);
+    // What aedes calls (its default import of mqtt-packet), as patched by installFastPublish.
+    const { writeToStream } = ((mqttPacket as unknown as { default?: typeof mqttPacket }).default ?? mqttPacket) as typeof mqttPacket;
+    for (let id = 1; id <= 5; id++) writeToStream({ cmd: 'puback', messageId: id }, socket);
+    writeToStream({ cmd: 'pingresp' }, socket);
+    expect(calls).toEqual([]); // held until the task is over
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toHaveLength(6); // one buffer per packet: the fast encodings, not mqtt-packet's chunks
+    const expected = [...[1, 2, 3, 4, 5].map((messageId) => mqttPacket.generate({ cmd: 'puback', messageId })), mqttPacket.generate({ cmd: 'pingresp' })];
+    expect(Buffer.concat(calls.splice(0)[0]!)).toEqual(Buffer.concat(expected));
+    // The socket is uncorked: a later write that is not a PUBACK goes out at once.
+    writeToStream({ cmd: 'pingresp' }, socket);
+    expect(calls).toEqual([[mqttPacket.generate({ cmd: 'pingresp' })]]);
   });
 
   describe('PINGRESP', () => {
@@ -56,6 +86,57 @@ describe('packets the broker encodes itself (fast-publish.ts)', () => {
       await waitFor(() => frames.length >= 3, 'the second PINGRESP');
       ws.close();
       expect(frames.slice(1)).toEqual([PINGRESP, PINGRESP]);
+    });
+
+    it("answers a publisher's QoS 1 messages of one read with their PUBACKs in order, over TCP and WebSocket", async () => {
+      const { username, password } = await credentialsOf('notifier');
+      const connect = mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        keepalive: 30,
+        clientId: 'puback-join',
+        username,
+        password: Buffer.from(password!),
+      });
+      const ids = [11, 12, 13, 14, 15];
+      const publishes = Buffer.concat(
+        ids.map((messageId) =>
+          mqttPacket.generate({
+            cmd: 'publish',
+            topic: `orders/${IDS.orderA}/status`,
+            payload: Buffer.from('{}'),
+            qos: 1,
+            retain: false,
+            dup: false,
+            messageId,
+          }),
+        ),
+      );
+      const expected = Buffer.concat([...ids.map((messageId) => mqttPacket.generate({ cmd: 'puback', messageId })), PINGRESP]);
+
+      const tcp = connectTcp(Number(new URL(broker.tcpUrl).port), '127.0.0.1');
+      const overTcp: Buffer[] = [];
+      tcp.on('data', (data: Buffer) => overTcp.push(data));
+      await new Promise((resolve, reject) => tcp.once('connect', resolve).once('error', reject));
+      tcp.write(connect);
+      await waitFor(() => Buffer.concat(overTcp).length >= 4, 'CONNACK over TCP');
+      tcp.write(Buffer.concat([publishes, PINGREQ]));
+      await waitFor(() => Buffer.concat(overTcp).length >= 4 + expected.length, 'five PUBACKs and a PINGRESP over TCP');
+      tcp.destroy();
+      expect(Buffer.concat(overTcp).subarray(4)).toEqual(expected);
+
+      const ws = new WebSocket(broker.wsUrl, 'mqtt');
+      const overWs: Buffer[] = [];
+      ws.on('message', (data: Buffer) => overWs.push(data));
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      ws.send(connect);
+      await waitFor(() => overWs.length >= 1, 'CONNACK over WebSocket');
+      ws.send(Buffer.concat([publishes, PINGREQ]));
+      await waitFor(() => Buffer.concat(overWs).length >= 4 + expected.length, 'five PUBACKs and a PINGRESP over WebSocket');
+      ws.close();
+      expect(Buffer.concat(overWs).subarray(4)).toEqual(expected);
     });
 
     it('answers each PINGREQ over TCP with a PINGRESP', async () => {

@@ -20,7 +20,7 @@ export async function listenTcp(admission: Admission, port: number, host: string
     // peer's delayed ACK, 40 ms on Linux: the notifier's PUBACKs took 25–50 ms at 1,000 updates/s
     // (README, Performance). Writes of one turn already leave together (fast-publish.ts).
     socket.setNoDelay(true);
-    markFastPublish(socket);
+    markFastPublish(socket, undefined, socket);
     socket.once('close', () => {
       sockets.delete(socket);
       release();

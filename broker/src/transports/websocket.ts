@@ -96,7 +96,7 @@ export function toMqttStream(ws: WebSocket, socket?: Socket): Duplex {
       ws.send(joinChunks(chunks), { binary: true }, callback);
     },
   });
-  markFastPublish(stream, socket && directPublishWriter(ws, stream, socket));
+  markFastPublish(stream, socket && directPublishWriter(ws, stream, socket), socket);
   return stream;
 }
 
