@@ -2,6 +2,7 @@ import type { Aedes, Client } from 'aedes';
 import { orderReceiptMessageSchema, topics, type HopReceipt, type TokenClaims } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
 import { DeviceReceiptBook, type DeviceReceiptBookOptions } from './device-receipt-book.js';
+import { isoTimeOfMs, publishedReceiptJson } from './receipt-json.js';
 import { messageVersionOf, receiptedOrderOf } from './receipted-message.js';
 
 export interface DeviceReceiptsOptions {
@@ -34,20 +35,16 @@ export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = D
   const book = new DeviceReceiptBook<Client>({ ...DEFAULT_LIMITS, ...limits });
   const isCustomer = (client: Client | null | undefined) => !!client && claimsOf(client)?.role === 'customer';
 
+  const isoTimeOf = isoTimeOfMs();
+
   /** The broker's own hop at QoS 0, as the notifier sent it before: no PUBACK from delivery-service to wake the broker again. */
-  const publish = (receipt: HopReceipt, qos: 0 | 1 = 1) => {
-    aedes.publish(
-      { cmd: 'publish', topic: topics.adminReceipts(receipt.orderId), payload: Buffer.from(JSON.stringify(receipt)), qos, retain: false, dup: false },
-      (err) => {
-        // As for rider presence: one in flight when the broker shuts down fails with it.
-        if (err)
-          logger[aedes.closed ? 'debug' : 'warn'](
-            { orderId: receipt.orderId, topic: receipt.topic, hop: receipt.hop, err: err.message },
-            'hop receipt not published',
-          );
-      },
-    );
+  const publishJson = (orderId: string, topic: string, hop: HopReceipt['hop'], payload: Buffer, qos: 0 | 1) => {
+    aedes.publish({ cmd: 'publish', topic: topics.adminReceipts(orderId), payload, qos, retain: false, dup: false }, (err) => {
+      // As for rider presence: one in flight when the broker shuts down fails with it.
+      if (err) logger[aedes.closed ? 'debug' : 'warn']({ orderId, topic, hop, err: err.message }, 'hop receipt not published');
+    });
   };
+  const publish = (receipt: HopReceipt, qos: 0 | 1 = 1) => publishJson(receipt.orderId, receipt.topic, receipt.hop, Buffer.from(JSON.stringify(receipt)), qos);
 
   aedes.on('subscribe', (subscriptions, client) => {
     if (!isCustomer(client)) return;
@@ -67,8 +64,9 @@ export function trackDeviceReceipts({ aedes, claimsOf, logger, limits, clock = D
     const version = orderId && messageVersionOf(packet.payload);
     if (!orderId || !version) return;
     const now = clock();
-    const acceptedAt = new Date(now).toISOString();
-    publish({ hop: 'published', orderId, topic: packet.topic, version, publishedAt: acceptedAt, pubackAt: acceptedAt }, 0);
+    // latin1: that JSON is ASCII (receipt-json.ts), and this encoder is the cheaper one.
+    const json = publishedReceiptJson(orderId, packet.topic, version, isoTimeOf(now));
+    publishJson(orderId, packet.topic, 'published', Buffer.from(json, 'latin1'), 0);
     const outcome = book.published(packet.topic, { orderId, version, publishedAtMs: now });
     if (outcome === 'nobody-watching') publish({ hop: 'device', orderId, topic: packet.topic, version, watching: false });
   });
