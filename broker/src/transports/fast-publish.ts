@@ -172,8 +172,9 @@ const corked = new Set<Writable>();
  * of the broker's CPU at 10,000 QoS 1 messages/s over TCP). The socket is corked at its first
  * PUBACK and uncorked once the current task is over (process.nextTick, before any I/O or timer),
  * so the PUBACKs written in it, and anything else written to that socket meanwhile, leave in one
- * `writev`, in order. An earlier version uncorked in the next event-loop turn (setImmediate); with
- * Nagle's algorithm still on in the services' clients, that held the notifier's PUBACKs ~20 ms.
+ * `writev`, in order. An earlier version uncorked in the next event-loop turn (setImmediate) and
+ * held the notifier's PUBACKs ~20 ms in the end-to-end bench (the mechanism was not found; Nagle's
+ * algorithm was then still on in the services' clients). This one holds nothing past the task.
  */
 function joinPubacksOfThisTask(socket: Writable | undefined): void {
   if (socket === undefined || corked.has(socket) || socket.destroyed) return;
