@@ -37,7 +37,7 @@ export function createOrdersApp(deps: OrdersAppDeps): Koa {
     hopHistoryRoutes(
       {
         hops: deps.repository.hops,
-        knowsOrder: async (orderId) => (await deps.repository.findById(orderId)) !== null,
+        knowsOrder: async (orderId) => (await deps.repository.findOrder(orderId)) !== null,
         kept: { maxPerOrder: DEFAULT_HOPS_PER_ORDER, retentionDays: deps.hopRetentionDays },
       },
       access.guards.hopReceipts,

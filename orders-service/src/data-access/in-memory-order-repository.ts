@@ -57,6 +57,11 @@ export function createInMemoryOrderRepository(
       return stored ? structuredClone(stored) : null;
     },
 
+    async findOrder(id) {
+      const stored = orders.get(id);
+      return stored ? structuredClone(stored.order) : null;
+    },
+
     async findByOrderNumber(orderNumber) {
       const id = idByOrderNumber.get(orderNumber);
       const stored = id === undefined ? undefined : orders.get(id);

@@ -70,6 +70,11 @@ export async function connectMongoOrderRepository(options: MongoOrderRepositoryO
       return doc ? { order: toOrderSnapshot(doc), pendingEvents: doc.pendingEvents } : null;
     },
 
+    async findOrder(id) {
+      const doc = await orders.findById(id, withoutOutbox).lean<OrderDocument>();
+      return doc ? toOrderSnapshot(doc) : null;
+    },
+
     async findByOrderNumber(orderNumber) {
       const doc = await orders.findOne({ orderNumber }, withoutOutbox).lean<OrderDocument>();
       return doc ? toOrderSnapshot(doc) : null;

@@ -45,7 +45,10 @@ export interface OrderRepository extends OutboxStore<OrderEvent> {
    * the stored version is still `expectedVersion`. False when it is not (or the order is gone).
    */
   update(next: OrderSnapshot, expectedVersion: number, event: OrderEvent): Promise<boolean>;
+  /** The order with its pending events (what the outbox has not published yet). */
   findById(id: string): Promise<StoredOrder | null>;
+  /** The order alone: what every request reads, without copying or fetching its pending events. */
+  findOrder(id: string): Promise<OrderSnapshot | null>;
   findByOrderNumber(orderNumber: string): Promise<OrderSnapshot | null>;
   /** Newest first (createdAt, then id, descending). */
   list(query: ListOrdersQuery): Promise<OrderPage>;

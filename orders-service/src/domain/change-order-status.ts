@@ -22,9 +22,8 @@ const MAX_ATTEMPTS = 5;
 export async function changeOrderStatus(deps: OrderUseCaseDeps, change: StatusChange): Promise<OrderSnapshot> {
   const { repository, outbox, clock, logger } = deps;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-    const stored = await repository.findById(change.orderId);
-    if (!stored) throw new OrderNotFoundError(change.orderId);
-    const current = stored.order;
+    const current = await repository.findOrder(change.orderId);
+    if (!current) throw new OrderNotFoundError(change.orderId);
     if (!canTransitionOrder(current.status, change.status)) throw new InvalidTransitionError(current.status, change.status);
 
     const next = applyStatusChange(current, change, clock());

@@ -3,7 +3,7 @@ import { OrderNotFoundError } from './order-errors.js';
 import type { OrderUseCaseDeps } from './order-use-case-deps.js';
 
 export async function getOrder(deps: Pick<OrderUseCaseDeps, 'repository'>, orderId: string): Promise<OrderSnapshot> {
-  const stored = await deps.repository.findById(orderId);
-  if (!stored) throw new OrderNotFoundError(orderId);
-  return stored.order;
+  const order = await deps.repository.findOrder(orderId);
+  if (!order) throw new OrderNotFoundError(orderId);
+  return order;
 }

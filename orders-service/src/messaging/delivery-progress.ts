@@ -40,18 +40,18 @@ export async function applyDeliveryProgress(deps: OrderUseCaseDeps, event: Deliv
   }
   let stepped = false;
   for (let round = 1; round <= MAX_ROUNDS; round += 1) {
-    const stored = await repository.findById(event.orderId);
-    if (!stored) {
+    const order = await repository.findOrder(event.orderId);
+    if (!order) {
       logger.warn({ ...ids, reason: 'unknown order' }, 'delivery event refused');
       return 'refused';
     }
-    const position = DELIVERY_PATH.indexOf(stored.order.status);
+    const position = DELIVERY_PATH.indexOf(order.status);
     if (position === -1) {
-      logger.warn({ ...ids, reason: `order is ${stored.order.status}, not on its way` }, 'delivery event refused');
+      logger.warn({ ...ids, reason: `order is ${order.status}, not on its way` }, 'delivery event refused');
       return 'refused';
     }
     if (position >= DELIVERY_PATH.indexOf(target)) {
-      if (!stepped) logger.info({ ...ids, orderStatus: stored.order.status }, 'delivery event already applied (duplicate or older); ignored');
+      if (!stepped) logger.info({ ...ids, orderStatus: order.status }, 'delivery event already applied (duplicate or older); ignored');
       return stepped ? 'applied' : 'already-applied';
     }
     const next = DELIVERY_PATH[position + 1] as OrderStatus;

@@ -50,6 +50,7 @@ export function describeOrderRepositoryContract(name: string, factory: () => Pro
       it('when an id or order number is unknown, then reads return null', async () => {
         await inserted();
         expect(await repo.findById('00000000-0000-4000-8000-000000000000')).toBeNull();
+        expect(await repo.findOrder('00000000-0000-4000-8000-000000000000')).toBeNull();
         expect(await repo.findByOrderNumber('OP-NOPE0000')).toBeNull();
       });
 
@@ -70,6 +71,27 @@ export function describeOrderRepositoryContract(name: string, factory: () => Pro
         expect(again?.order.status).toBe('pending');
         expect(again?.pendingEvents).toHaveLength(1);
       });
+
+      it('when the order alone is read, then it is the stored order, without its pending events, and a copy', async () => {
+        const { order } = await inserted({ deliveryWindow: { start: at(0), end: at(90) }, trackingNumber: 'TRK-2' });
+        const read = await repo.findOrder(order.id);
+        expect(read).toStrictEqual(order);
+        read!.status = 'cancelled';
+        read!.history.push({ status: 'cancelled', at: at(1) });
+        expect(await repo.findOrder(order.id)).toStrictEqual(order);
+      });
+
+      it('when a caller mutates what it wrote, then the stored order and event do not change', async () => {
+        const { order, created } = await inserted();
+        const { next, event } = changedTo(order, 'confirmed', at(5));
+        const expected = { order: structuredClone(next), pendingEvents: [created, structuredClone(event)] };
+        expect(await repo.update(next, 1, event)).toBe(true);
+        next.status = 'cancelled';
+        next.history.length = 0;
+        (event.data as { status: string }).status = 'cancelled';
+        expect(await repo.findById(order.id)).toEqual(expected);
+        expect(await repo.findOrder(order.id)).toStrictEqual(expected.order);
+      });
     });
 
     describe('optimistic updates with the outbox', () => {
@@ -78,6 +100,7 @@ export function describeOrderRepositoryContract(name: string, factory: () => Pro
         const { next, event } = changedTo(order, 'confirmed', at(5));
         expect(await repo.update(next, 1, event)).toBe(true);
         expect(await repo.findById(order.id)).toEqual({ order: next, pendingEvents: [created, event] });
+        expect(await repo.findOrder(order.id)).toStrictEqual(next);
       });
 
       it('when the expected version is stale, then neither the state nor the event is written', async () => {
