@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { waitFor } from '@orderpulse/service-kit/testing';
 import { encodePublish, encodePuback, installFastPublish, markFastPublish } from '../src/transports/fast-publish.js';
 import { captureLogger } from './helpers/capture-logger.js';
-import { credentialsOf, IDS } from './helpers/personas.js';
+import { credentialsOf, IDS, type Persona } from './helpers/personas.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
 
 describe('packets the broker encodes itself (fast-publish.ts)', () => {
@@ -57,8 +57,8 @@ describe('packets the broker encodes itself (fast-publish.ts)', () => {
     });
     afterAll(async () => broker.close());
 
-    const connectPacket = async (clientId: string) => {
-      const { username, password } = await credentialsOf('admin');
+    const connectPacket = async (clientId: string, persona: Persona = 'admin') => {
+      const { username, password } = await credentialsOf(persona);
       return mqttPacket.generate({
         cmd: 'connect',
         protocolId: 'MQTT',
@@ -89,17 +89,7 @@ describe('packets the broker encodes itself (fast-publish.ts)', () => {
     });
 
     it("answers a publisher's QoS 1 messages of one read with their PUBACKs in order, over TCP and WebSocket", async () => {
-      const { username, password } = await credentialsOf('notifier');
-      const connect = mqttPacket.generate({
-        cmd: 'connect',
-        protocolId: 'MQTT',
-        protocolVersion: 4,
-        clean: true,
-        keepalive: 30,
-        clientId: 'puback-join',
-        username,
-        password: Buffer.from(password!),
-      });
+      const connect = await connectPacket('puback-join', 'notifier');
       const ids = [11, 12, 13, 14, 15];
       const publishes = Buffer.concat(
         ids.map((messageId) =>
