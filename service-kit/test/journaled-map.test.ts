@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, it, expect } from '@jest/globals';
 import { JournaledMap } from '../src/index.js';
+import { waitFor } from '../src/testing/wait-for.js';
 
 const dirs: string[] = [];
 /** A journal path in a fresh temporary folder (`nested` puts it one folder further down). */
@@ -12,6 +13,14 @@ function aFile(where: 'nested' | 'top' = 'top'): string {
   return where === 'nested' ? join(dir, 'nested', 'docs.jsonl') : join(dir, 'docs.jsonl');
 }
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** What the journal at `file` holds when opened again. */
+function reopenedEntries(file: string): Array<[string, unknown]> {
+  const reopened = JournaledMap.open<unknown>(file);
+  const entries = [...reopened.entries()];
+  reopened.close();
+  return entries;
+}
 
 describe('JournaledMap', () => {
   it('when reopened, then it holds what was last set and nothing deleted', () => {
@@ -46,6 +55,64 @@ describe('JournaledMap', () => {
     const reopened = JournaledMap.open<number>(file);
     expect([...reopened.entries()]).toEqual([['kept', 1]]);
     reopened.close();
+  });
+
+  it('when many are set at once, then all their lines are in the file, in order, when it returns, and a reopen holds the last of each', () => {
+    const file = aFile();
+    const map = JournaledMap.open<number>(file);
+    map.set('a', 0);
+    map.setMany([
+      ['a', 1],
+      ['b', 2],
+      ['a', 3],
+    ]);
+    map.setMany([]);
+    expect(readFileSync(file, 'utf8')).toBe('["a",0]\n["a",1]\n["b",2]\n["a",3]\n');
+    expect(map.journalLines).toBe(4);
+    expect([...map.entries()]).toEqual([
+      ['a', 3],
+      ['b', 2],
+    ]);
+    map.close();
+    expect(reopenedEntries(file)).toEqual([...map.entries()]);
+  });
+
+  it('when a change is set soon, then it is in memory at once and its line goes first in the next write, in order', () => {
+    const file = aFile();
+    const map = JournaledMap.open<number>(file);
+    map.setSoon('a', 1);
+    expect(map.get('a')).toBe(1);
+    expect(readFileSync(file, 'utf8')).toBe('');
+    map.setSoon('b', 2);
+    map.set('a', 3);
+    expect(readFileSync(file, 'utf8')).toBe('["a",1]\n["b",2]\n["a",3]\n');
+    expect(map.journalLines).toBe(3);
+    map.close();
+  });
+
+  it('when nothing else is written, then a line set soon is written within a moment, and close writes what still waits', async () => {
+    const file = aFile();
+    const map = JournaledMap.open<number>(file);
+    map.setSoon('a', 1);
+    await waitFor(() => readFileSync(file, 'utf8') === '["a",1]\n', 'the line set soon in the file', 2_000);
+    map.setSoon('b', 2);
+    map.close();
+    expect(readFileSync(file, 'utf8')).toBe('["a",1]\n["b",2]\n');
+    expect(reopenedEntries(file)).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+  });
+
+  it('when the process dies before a line set soon was written, then a reopen has the value before it (what setSoon is for: changes made again after a restart)', () => {
+    const file = aFile();
+    const map = JournaledMap.open<string>(file);
+    map.set('order', 'with its event pending');
+    map.setSoon('order', 'event published');
+    const afterKill = JournaledMap.open<string>(file); // the first map never wrote its waiting line
+    expect(afterKill.get('order')).toBe('with its event pending');
+    afterKill.close();
+    map.close();
   });
 
   it('when a write returns, then it is already in the file (it survives a kill)', () => {
@@ -148,6 +215,11 @@ describe('JournaledMap compacting a large map a slice per turn', () => {
     while (!done) {
       map.set('hot', { n: turns, body: 'h' });
       map.delete(`doc-${turns}`);
+      map.setMany([
+        [`batch-${turns}`, { n: turns, body: 'b' }],
+        ['hot-batch', { n: turns, body: 'b' }],
+      ]);
+      map.setSoon('hot-soon', { n: turns, body: 's' });
       turns += 1;
       await nextTurn();
     }
@@ -162,6 +234,9 @@ describe('JournaledMap compacting a large map a slice per turn', () => {
     const reopened = JournaledMap.open<{ n: number; body: string }>(file);
     expect([...reopened.entries()].sort(([a], [b]) => a.localeCompare(b))).toEqual(inMemory);
     expect(reopened.get('hot')).toEqual({ n: turns - 1, body: 'h' });
+    expect(reopened.get('hot-batch')).toEqual({ n: turns - 1, body: 'b' });
+    expect(reopened.get('hot-soon')).toEqual({ n: turns - 1, body: 's' });
+    expect(reopened.get('batch-0')).toEqual({ n: 0, body: 'b' });
     expect(reopened.has('doc-0')).toBe(false);
     reopened.close();
   });

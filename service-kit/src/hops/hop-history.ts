@@ -1,4 +1,5 @@
 import type { HopKind, HopPatch, HopRow } from '@orderpulse/contracts';
+import { JournaledMap } from '../persistence/journaled-map.js';
 
 /** How many hop rows are kept per order (the newest versions of each kind) by default. */
 export const DEFAULT_HOPS_PER_ORDER = 200;
@@ -11,10 +12,20 @@ export const DEFAULT_HOPS_PER_ORDER = 200;
 export interface HopHistory {
   /** Adds what `patch` knows to the order's row (kind, version); a time already kept stays (the first one counts). */
   record(orderId: string, kind: HopKind, version: number, patch: HopPatch, now: Date): Promise<void>;
+  /** `record` for each, in order, as one write to the store (one journal write, one insert of many). */
+  recordMany(records: ReadonlyArray<HopRecord>, now: Date): Promise<void>;
   /** Kind by kind, oldest version first; empty when none is kept. */
   list(orderId: string): Promise<HopRow[]>;
   /** Drops the orders whose newest row was kept before `cutoff`; returns how many. */
   pruneKeptBefore(cutoff: Date): Promise<number>;
+}
+
+/** What one source said of one row: the arguments of HopHistory.record. */
+export interface HopRecord {
+  orderId: string;
+  kind: HopKind;
+  version: number;
+  patch: HopPatch;
 }
 
 /** `row` with the fields `patch` adds (only those not known yet); null when it adds nothing. */
@@ -66,20 +77,35 @@ export function createMapHopHistory(entries: Map<string, KeptHopRow>, maxPerOrde
   };
   for (const kept of entries.values()) index(kept);
 
-  return {
-    async record(orderId, kind, version, patch, now) {
-      const key = keyOf(orderId, { kind, version });
-      const order = orders.get(orderId);
-      const before = order?.rows.get(key) ?? { kind, version };
-      const row = mergeHopRow(before, patch);
-      if (!row) return;
-      const kept: KeptHopRow = { orderId, row, keptAt: now.toISOString() };
-      entries.set(key, kept);
-      index(kept);
-      const rows = orders.get(orderId)!.rows;
-      for (const old of hopRowsOverBound([...rows.values()], maxPerOrder)) {
-        rows.delete(keyOf(orderId, old));
-        entries.delete(keyOf(orderId, old));
+  const writeAll = (changed: Array<[string, KeptHopRow]>) => {
+    if (entries instanceof JournaledMap) entries.setMany(changed);
+    else for (const [key, kept] of changed) entries.set(key, kept);
+  };
+
+  const history: HopHistory = {
+    record(orderId, kind, version, patch, now) {
+      return history.recordMany([{ orderId, kind, version, patch }], now);
+    },
+    async recordMany(records, now) {
+      const keptAt = now.toISOString();
+      const changed: Array<[string, KeptHopRow]> = [];
+      // Rows merged earlier in this batch: indexed only once the write has succeeded.
+      const merged = new Map<string, HopRow>();
+      for (const { orderId, kind, version, patch } of records) {
+        const key = keyOf(orderId, { kind, version });
+        const row = mergeHopRow(merged.get(key) ?? orders.get(orderId)?.rows.get(key) ?? { kind, version }, patch);
+        if (!row) continue;
+        merged.set(key, row);
+        changed.push([key, { orderId, row, keptAt }]);
+      }
+      writeAll(changed);
+      for (const [, kept] of changed) index(kept);
+      for (const orderId of new Set(changed.map(([, kept]) => kept.orderId))) {
+        const rows = orders.get(orderId)!.rows;
+        for (const old of hopRowsOverBound([...rows.values()], maxPerOrder)) {
+          rows.delete(keyOf(orderId, old));
+          entries.delete(keyOf(orderId, old));
+        }
       }
     },
     async list(orderId) {
@@ -96,4 +122,5 @@ export function createMapHopHistory(entries: Map<string, KeptHopRow>, maxPerOrde
       return dropped;
     },
   };
+  return history;
 }

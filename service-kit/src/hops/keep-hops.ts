@@ -12,16 +12,22 @@ export interface HopDeps {
 }
 
 /**
- * Keeps what one source knows of a change's hops (issue 17 point 4). After the change's own
- * write: a failure is logged and loses only that time of the replay, never the change.
+ * Keeps what sources know of changes' hops (issue 17 point 4), in one write. After the changes'
+ * own writes: a failure is logged and loses only those times of the replay, never a change.
  */
-export async function keepHop(deps: HopDeps, orderId: string, row: KeptRow | undefined): Promise<void> {
-  if (!deps.hops || !row) return;
-  const { kind, version, ...patch } = row;
+async function keepHops(deps: HopDeps, rows: ReadonlyArray<{ orderId: string; row: KeptRow }>): Promise<void> {
+  if (!deps.hops || rows.length === 0) return;
   try {
-    await deps.hops.record(orderId, kind, version, patch, deps.clock());
+    await deps.hops.recordMany(
+      rows.map(({ orderId, row: { kind, version, ...patch } }) => ({ orderId, kind, version, patch })),
+      deps.clock(),
+    );
   } catch (err) {
-    deps.logger.warn({ orderId, kind, version, err }, 'a hop time could not be kept for replay');
+    const first = rows[0]!;
+    deps.logger.warn(
+      { orderId: first.orderId, kind: first.row.kind, version: first.row.version, rows: rows.length, err },
+      'hop times could not be kept for replay',
+    );
   }
 }
 
@@ -32,16 +38,18 @@ export interface HopKeeperOptions {
   maxQueued: number;
   /** How long times are gathered before they are written: a change's times that come close together (a broker's and a device's receipt) make one write. */
   flushMs: number;
+  /** Changes' times handed to the store in one write (one journal write, one insert of many). */
+  rowsPerWrite: number;
 }
 
-export const DEFAULT_HOP_KEEPER: HopKeeperOptions = { concurrency: 2, maxQueued: 5_000, flushMs: 250 };
+export const DEFAULT_HOP_KEEPER: HopKeeperOptions = { concurrency: 2, maxQueued: 5_000, flushMs: 250, rowsPerWrite: 500 };
 
 /**
  * Takes hop times from the relay and the receipts without making them wait (issue 17 point 4):
  * they are gathered for `flushMs`, the times of one change merged into one write, and written by
  * a few workers, so publishing, consuming and rider reports never queue behind a replay's
- * bookkeeping, and the store gets one write per change and source batch. Bounded; a full queue
- * drops times.
+ * bookkeeping, and the store gets one write per `rowsPerWrite` changes' times. Bounded; a full
+ * queue drops times.
  */
 export class HopKeeper {
   /** Gathered, by order, kind and version. */
@@ -123,9 +131,9 @@ export class HopKeeper {
 
   private pump(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
-      const { orderId, row } = this.queue.shift()!;
+      const rows = this.queue.splice(0, this.options.rowsPerWrite);
       this.running += 1;
-      void keepHop(this.deps, orderId, row).finally(() => {
+      void keepHops(this.deps, rows).finally(() => {
         this.running -= 1;
         this.pump();
         if (this.running === 0 && this.queue.length === 0) for (const resolve of this.waiters.splice(0)) resolve();

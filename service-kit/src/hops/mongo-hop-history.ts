@@ -51,19 +51,24 @@ export async function openMongoHopHistory(connection: Connection, maxPerOrder: n
     if (over.length > 0) await sources.deleteMany({ orderId, $or: over.map((r) => ({ kind: r.kind, version: r.version })) });
   };
 
-  return {
-    async record(orderId, kind, version, patch, now) {
-      const known = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as HopPatch;
-      const fields = Object.keys(known).sort();
-      if (fields.length === 0) return;
-      try {
-        await sources.insertOne({ _id: `${orderId}|${kind}|${version}|${fields.join(',')}`, orderId, kind, version, patch: known, keptAt: now });
-      } catch (err) {
-        if (duplicateKeyOn(err, '_id') === false) throw err;
-        return;
+  const history: HopHistory = {
+    record(orderId, kind, version, patch, now) {
+      return history.recordMany([{ orderId, kind, version, patch }], now);
+    },
+    async recordMany(records, now) {
+      const docs: HopSourceDocument[] = [];
+      for (const { orderId, kind, version, patch } of records) {
+        const known = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as HopPatch;
+        const fields = Object.keys(known).sort();
+        if (fields.length > 0) docs.push({ _id: `${orderId}|${kind}|${version}|${fields.join(',')}`, orderId, kind, version, patch: known, keptAt: now });
       }
+      if (docs.length === 0) return;
+      // Unordered: a source repeating itself only loses its own insert (duplicate _id); the rest are kept.
+      await sources.insertMany(docs, { ordered: false }).catch((err: unknown) => {
+        if (!onlyDuplicateIds(err)) throw err;
+      });
       // Versions count per kind from 1: while both kinds stay within half the bound, so do the rows.
-      if (version > maxPerOrder / 2) await trim(orderId);
+      for (const orderId of new Set(docs.filter((doc) => doc.version > maxPerOrder / 2).map((doc) => doc.orderId))) await trim(orderId);
     },
     async list(orderId) {
       return sortHopRows(foldRows(await sources.find({ orderId }).toArray()));
@@ -82,4 +87,12 @@ export async function openMongoHopHistory(connection: Connection, maxPerOrder: n
       return dropped;
     },
   };
+  return history;
+}
+
+/** An insert of many that failed only because some `_id`s were already kept (documents have no other unique index). */
+function onlyDuplicateIds(err: unknown): boolean {
+  const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+  if (Array.isArray(writeErrors) && writeErrors.length > 0) return writeErrors.every((writeError: { code?: number }) => writeError.code === 11000);
+  return duplicateKeyOn(err, '_id') !== false;
 }

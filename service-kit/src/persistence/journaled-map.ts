@@ -17,6 +17,9 @@ const COMPACT_CHUNK_CHARS = 1 << 20;
  */
 const INCREMENTAL_FROM_DOCUMENTS = 1_000;
 
+/** The longest a setSoon line waits for another write to go with. */
+const SOON_MS = 100;
+
 /** Characters serialised per turn while compacting incrementally (~1–2 ms of JSON.stringify). */
 const SLICE_CHARS = 256 * 1024;
 
@@ -71,6 +74,9 @@ export class JournaledMap<V> extends Map<string, V> {
   private compaction: Compaction | undefined;
   /** After a failed rewrite, the next is tried once the journal has this many lines (not on every write). */
   private retryAtLines = 0;
+  /** Lines of setSoon not written yet. */
+  private soon: string[] = [];
+  private soonTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly file: string,
@@ -130,6 +136,28 @@ export class JournaledMap<V> extends Map<string, V> {
     return this;
   }
 
+  /**
+   * `set`, whose line may wait up to SOON_MS for the next write to go with it (one system call
+   * for both). Only for changes a crash may lose because they are made again after a restart:
+   * dropping an outbox event once RabbitMQ confirmed it (lost, the event is published again).
+   */
+  setSoon(id: string, value: V): this {
+    super.set(id, value);
+    if (this.fd === undefined) return this;
+    this.soon.push(`${JSON.stringify([id, value] satisfies JournalLine<V>)}\n`);
+    this.soonTimer ??= setTimeout(() => this.writeSoonLines(), SOON_MS).unref();
+    return this;
+  }
+
+  /** Sets each entry in order, with one write of all their lines (a batch that need not cost a system call per entry). */
+  setMany(entries: ReadonlyArray<readonly [string, V]>): this {
+    if (entries.length === 0) return this;
+    this.appendAll(entries);
+    for (const [id, value] of entries) super.set(id, value);
+    this.compactWhenGrown();
+    return this;
+  }
+
   override delete(id: string): boolean {
     if (!super.has(id)) return false;
     this.append([id, null]);
@@ -148,6 +176,7 @@ export class JournaledMap<V> extends Map<string, V> {
   }
 
   close(): void {
+    if (this.fd !== undefined) this.writeSoonLines();
     if (this.compaction) this.compaction.aborted = true;
     this.compaction = undefined;
     if (this.fd === undefined) return;
@@ -181,10 +210,27 @@ export class JournaledMap<V> extends Map<string, V> {
   private append(line: JournalLine<V>): void {
     // During construction Map calls set() before the file is open; those entries come from it.
     if (this.fd === undefined) return;
-    const text = `${JSON.stringify(line)}\n`;
-    writeSync(this.fd, text);
-    this.lines += 1;
-    this.compaction?.since.push(text);
+    this.writeTexts([`${JSON.stringify(line)}\n`]);
+  }
+
+  private appendAll(lines: ReadonlyArray<readonly [string, V | null]>): void {
+    if (this.fd === undefined) return;
+    this.writeTexts(lines.map((line) => `${JSON.stringify(line)}\n`));
+  }
+
+  private writeSoonLines(): void {
+    if (this.soon.length > 0 && this.fd !== undefined) this.writeTexts([]);
+  }
+
+  /** Writes the lines of setSoon that wait, then `texts`, in one write; the file keeps the order of the changes. */
+  private writeTexts(texts: string[]): void {
+    const all = this.soon.length > 0 ? this.soon.splice(0).concat(texts) : texts;
+    clearTimeout(this.soonTimer);
+    this.soonTimer = undefined;
+    if (all.length === 1) writeSync(this.fd!, all[0]!);
+    else writeFully(this.fd!, all.join(''));
+    this.lines += all.length;
+    this.compaction?.since.push(...all); // a line each: the rewrite counts its lines by them
   }
 
   /** After a change is in memory and in the file: compaction writes what memory holds. */

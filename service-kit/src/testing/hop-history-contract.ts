@@ -51,6 +51,35 @@ export function describeHopHistoryContract(name: string, open: (maxPerOrder: num
       }
     });
 
+    it("when many changes' times come in one write, repeats and a row's two sources among them, then each row holds the first of each, as one by one", async () => {
+      const subject = await open(50);
+      try {
+        const [a, b] = [randomUUID(), randomUUID()];
+        await subject.hops.record(a, 'status', 1, { writtenAt: t(0) }, NOW);
+        await subject.hops.recordMany(
+          [
+            { orderId: a, kind: 'status', version: 1, patch: { writtenAt: t(0) } }, // kept already: skipped, the rest still kept
+            { orderId: a, kind: 'status', version: 1, patch: { confirmedAt: t(5) } },
+            { orderId: b, kind: 'status', version: 2, patch: { writtenAt: t(1), confirmedAt: t(2) } },
+            { orderId: b, kind: 'status', version: 2, patch: { brokerAt: t(3) } },
+            { orderId: b, kind: 'tracking', version: 1, patch: { brokerAt: t(4), deviceAt: undefined } },
+            { orderId: b, kind: 'tracking', version: 2, patch: {} }, // nothing known: no row
+          ],
+          NOW,
+        );
+        await subject.hops.recordMany([], NOW);
+        let hops = subject.hops;
+        if (subject.reopen) hops = await subject.reopen();
+        expect(await hops.list(a)).toEqual([{ kind: 'status', version: 1, writtenAt: t(0), confirmedAt: t(5) }]);
+        expect(await hops.list(b)).toEqual([
+          { kind: 'status', version: 2, writtenAt: t(1), confirmedAt: t(2), brokerAt: t(3) },
+          { kind: 'tracking', version: 1, brokerAt: t(4) },
+        ]);
+      } finally {
+        await subject.dispose();
+      }
+    });
+
     it('when an order has more rows than the bound, then the oldest go', async () => {
       const subject = await open(3);
       try {
