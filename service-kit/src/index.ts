@@ -29,6 +29,7 @@ export * from './outbox/pending-index.js';
 export * from './outbox/confirm-receipts.js';
 export * from './http/auth.js';
 export * from './persistence/journaled-map.js';
+export * from './persistence/deep-freeze.js';
 export * from './secrets-config.js';
 export * from './persistence/mongo-connection.js';
 export * from './outbox/open-event-pipeline.js';

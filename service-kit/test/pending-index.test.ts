@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { PendingEventsIndex } from '../src/index.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JournaledMap, PendingEventsIndex } from '../src/index.js';
 
 interface Stored {
   pendingEvents: { occurredAt: string }[];
@@ -43,5 +46,28 @@ describe('the in-memory stores’ index of aggregates with pending events', () =
     expect(index.count()).toBe(2);
     index.changed('a', undefined);
     expect(index.oldestFirst(10)).toEqual(['c']);
+  });
+
+  it('when a published event is dropped from a journaled store, then the index knows at once and the line waits for the next write', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pending-index-'));
+    try {
+      const file = join(dir, 'stored.jsonl');
+      const journal = JournaledMap.open<Stored>(file);
+      const index = new PendingEventsIndex(journal);
+      index.set('a', { pendingEvents: [at(1)] });
+      index.setPublished('a', { pendingEvents: [] });
+      expect(index.oldestFirst(10)).toEqual([]);
+      expect(journal.get('a')).toEqual({ pendingEvents: [] });
+      expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
+      index.set('b', { pendingEvents: [at(2)] });
+      expect(readFileSync(file, 'utf8').trim().split('\n')).toEqual([
+        JSON.stringify(['a', { pendingEvents: [at(1)] }]),
+        JSON.stringify(['a', { pendingEvents: [] }]),
+        JSON.stringify(['b', { pendingEvents: [at(2)] }]),
+      ]);
+      journal.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

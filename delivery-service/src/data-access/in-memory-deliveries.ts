@@ -1,4 +1,4 @@
-import { PendingEventsIndex } from '@orderpulse/service-kit';
+import { deepFreeze, PendingEventsIndex } from '@orderpulse/service-kit';
 import { deliveredAt, type DeliveryCreatedEvent, type DeliveryEvent, type DeliverySnapshot, type DeliveryStatus } from '@orderpulse/contracts';
 
 /** Issue 18 point 5: the statuses a delivery can still become late in. */
@@ -23,25 +23,31 @@ function matches(delivery: DeliverySnapshot, query: DeliveryQuery): boolean {
 
 /**
  * Deliveries in a Map: a plain one lives as long as the process, a JournaledMap survives
- * restarts. Everything in or out is copied, and every change is a `set`, never an in-place edit.
+ * restarts. What goes in is copied and frozen, and every change is a `set`, never an in-place
+ * edit. The outbox's read (pendingEventsOf) hands out those frozen values; the other reads copy.
  */
 export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery> = new Map()): DeliveryRepository {
   // A delivery's order never changes: an index instead of a scan of every delivery per order event.
   const idByOrderId = new Map<string, string>();
-  for (const [id, stored] of deliveries) idByOrderId.set(stored.delivery.orderId, id);
+  for (const [id, stored] of deliveries) {
+    idByOrderId.set(stored.delivery.orderId, id);
+    deepFreeze(stored); // loaded from a journal
+  }
   const indexedDeliveries = new PendingEventsIndex(deliveries); // writes go through it (set) to keep its index of pending events
   return {
     async insert(delivery: DeliverySnapshot, created: DeliveryCreatedEvent) {
       if (idByOrderId.has(delivery.orderId)) throw new DuplicateDeliveryError(delivery.orderId);
       if (deliveries.has(delivery.id)) throw new Error(`delivery ${delivery.id} already exists`);
-      indexedDeliveries.set(delivery.id, structuredClone({ delivery, pendingEvents: [created] }));
+      indexedDeliveries.set(delivery.id, deepFreeze(structuredClone({ delivery, pendingEvents: [created] })));
       idByOrderId.set(delivery.orderId, delivery.id);
     },
 
     async update(next: DeliverySnapshot, expectedVersion: number, event: DeliveryEvent) {
       const stored = deliveries.get(next.id);
       if (!stored || stored.delivery.version !== expectedVersion) return false;
-      indexedDeliveries.set(next.id, structuredClone({ delivery: next, pendingEvents: [...stored.pendingEvents, event] }));
+      // Only the new parts are copied (in one call: the event shares parts of the delivery); the pending events are frozen already.
+      const copied = structuredClone({ delivery: next, event });
+      indexedDeliveries.set(next.id, deepFreeze({ delivery: copied.delivery, pendingEvents: [...stored.pendingEvents, copied.event] }));
       return true;
     },
 
@@ -66,13 +72,13 @@ export function createInMemoryDeliveries(deliveries: Map<string, StoredDelivery>
     },
 
     async pendingEventsOf(id) {
-      return structuredClone(deliveries.get(id)?.pendingEvents ?? []);
+      return deliveries.get(id)?.pendingEvents ?? [];
     },
 
     async removePendingEvent(id, eventId) {
       const stored = deliveries.get(id);
       if (stored?.pendingEvents.some((event) => event.id === eventId)) {
-        indexedDeliveries.set(id, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
+        indexedDeliveries.setPublished(id, deepFreeze({ ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) }));
       }
     },
 

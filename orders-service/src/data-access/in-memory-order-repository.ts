@@ -1,5 +1,5 @@
 import type { OrderCreatedEvent, OrderEvent, OrderSnapshot } from '@orderpulse/contracts';
-import { createMapHopHistory, PendingEventsIndex, type KeptHopRow } from '@orderpulse/service-kit';
+import { createMapHopHistory, deepFreeze, PendingEventsIndex, type KeptHopRow } from '@orderpulse/service-kit';
 import {
   DuplicateOrderNumberError,
   type ListOrdersQuery,
@@ -22,8 +22,9 @@ function byCodePoint(a: string, b: string): number {
 
 /**
  * The zero-setup store: data lives as long as `orders` does (a plain Map: the process; a
- * service-kit JournaledMap: across restarts). Everything going in or out is copied, and stored
- * values are only ever replaced, never mutated, so a journal sees every change.
+ * service-kit JournaledMap: across restarts). What goes in is copied and frozen; stored values are
+ * only ever replaced, never mutated, so a journal sees every change. The hot reads (findOrder,
+ * pendingEventsOf) hand out those frozen values instead of copies; the others copy.
  */
 export function createInMemoryOrderRepository(
   orders: Map<string, StoredOrder> = new Map(),
@@ -32,6 +33,7 @@ export function createInMemoryOrderRepository(
   maxHopsPerOrder?: number,
 ): OrderRepository {
   let closed = false;
+  for (const stored of orders.values()) deepFreeze(stored); // loaded from a journal
   // Order numbers never change: an index instead of a scan of every order per insert and lookup.
   const idByOrderNumber = new Map<string, string>();
   for (const [id, stored] of orders) idByOrderNumber.set(stored.order.orderNumber, id);
@@ -41,14 +43,16 @@ export function createInMemoryOrderRepository(
     async insert(order: OrderSnapshot, created: OrderCreatedEvent) {
       if (idByOrderNumber.has(order.orderNumber)) throw new DuplicateOrderNumberError(order.orderNumber);
       if (orders.has(order.id)) throw new Error(`order ${order.id} already exists`);
-      indexedOrders.set(order.id, structuredClone({ order, pendingEvents: [created] }));
+      indexedOrders.set(order.id, deepFreeze(structuredClone({ order, pendingEvents: [created] })));
       idByOrderNumber.set(order.orderNumber, order.id);
     },
 
     async update(next: OrderSnapshot, expectedVersion: number, event: OrderEvent) {
       const stored = orders.get(next.id);
       if (!stored || stored.order.version !== expectedVersion) return false;
-      indexedOrders.set(next.id, structuredClone({ order: next, pendingEvents: [...stored.pendingEvents, event] }));
+      // Only the new parts are copied (in one call: the event shares parts of the order); the pending events are frozen already.
+      const copied = structuredClone({ order: next, event });
+      indexedOrders.set(next.id, deepFreeze({ order: copied.order, pendingEvents: [...stored.pendingEvents, copied.event] }));
       return true;
     },
 
@@ -58,8 +62,7 @@ export function createInMemoryOrderRepository(
     },
 
     async findOrder(id) {
-      const stored = orders.get(id);
-      return stored ? structuredClone(stored.order) : null;
+      return orders.get(id)?.order ?? null;
     },
 
     async findByOrderNumber(orderNumber) {
@@ -85,13 +88,13 @@ export function createInMemoryOrderRepository(
     },
 
     async pendingEventsOf(orderId) {
-      return structuredClone(orders.get(orderId)?.pendingEvents ?? []);
+      return orders.get(orderId)?.pendingEvents ?? [];
     },
 
     async removePendingEvent(orderId, eventId) {
       const stored = orders.get(orderId);
       if (stored?.pendingEvents.some((event) => event.id === eventId)) {
-        indexedOrders.set(orderId, { ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) });
+        indexedOrders.setPublished(orderId, deepFreeze({ ...stored, pendingEvents: stored.pendingEvents.filter((event) => event.id !== eventId) }));
       }
     },
 
@@ -104,7 +107,7 @@ export function createInMemoryOrderRepository(
       if (!stored) return 'not_found';
       if (stored.order.feedback) return 'already_rated';
       if (stored.order.status !== 'delivered') return 'not_delivered';
-      indexedOrders.set(orderId, structuredClone({ ...stored, order: { ...stored.order, feedback } }));
+      indexedOrders.set(orderId, deepFreeze({ ...stored, order: { ...stored.order, feedback: structuredClone(feedback) } }));
       return 'recorded';
     },
 

@@ -47,7 +47,7 @@ export interface OrderRepository extends OutboxStore<OrderEvent> {
   update(next: OrderSnapshot, expectedVersion: number, event: OrderEvent): Promise<boolean>;
   /** The order with its pending events (what the outbox has not published yet). */
   findById(id: string): Promise<StoredOrder | null>;
-  /** The order alone: what every request reads, without copying or fetching its pending events. */
+  /** The order alone: what every request reads, without its pending events. Read-only: the in-memory store hands out its own frozen value. */
   findOrder(id: string): Promise<OrderSnapshot | null>;
   findByOrderNumber(orderNumber: string): Promise<OrderSnapshot | null>;
   /** Newest first (createdAt, then id, descending). */

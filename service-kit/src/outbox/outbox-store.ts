@@ -17,7 +17,7 @@ export interface OutboxEvent {
 export interface OutboxStore<E extends OutboxEvent> {
   /** Ids of aggregates that have pending events, the one whose oldest pending event is oldest first. */
   idsWithPendingEvents(limit: number): Promise<string[]>;
-  /** The aggregate's pending events, in any order (the relay sorts them by version); [] when it is unknown. */
+  /** The aggregate's pending events, in any order (the relay sorts a copy by version); [] when it is unknown. Read-only: a store may hand out what it holds. */
   pendingEventsOf(aggregateId: string): Promise<E[]>;
   /** Drops a published event; a no-op when it (or the aggregate) is already gone. */
   removePendingEvent(aggregateId: string, eventId: string): Promise<void>;

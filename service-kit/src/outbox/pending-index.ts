@@ -1,3 +1,5 @@
+import { JournaledMap } from '../persistence/journaled-map.js';
+
 /** A stored aggregate as the in-memory stores keep it: its events still to publish, each with the time it was written. */
 export interface WithPendingEvents {
   pendingEvents: readonly { occurredAt: string }[];
@@ -27,6 +29,16 @@ export class PendingEventsIndex<S extends WithPendingEvents> {
   /** Stores `value` under `id` in the store's map, and notes whether it has pending events. */
   set(id: string, value: S): void {
     this.stored.set(id, value);
+    this.changed(id, value);
+  }
+
+  /**
+   * `set` for an aggregate whose published event was dropped: a JournaledMap may write its line
+   * with the next write (JournaledMap.setSoon). A crash before that publishes the event again.
+   */
+  setPublished(id: string, value: S): void {
+    if (this.stored instanceof JournaledMap) this.stored.setSoon(id, value);
+    else this.stored.set(id, value);
     this.changed(id, value);
   }
 

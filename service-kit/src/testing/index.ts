@@ -10,3 +10,4 @@ export * from './mongo.js';
 export * from './suback.js';
 export * from './chromium-options.js';
 export * from './raw-publish-options.js';
+export * from './try-to-change.js';

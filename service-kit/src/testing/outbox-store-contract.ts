@@ -3,6 +3,7 @@
 // (that index is also loaded by Jest's global setup, outside any test).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { OutboxEvent, OutboxStore } from '../outbox/outbox-store.js';
+import { tryToChange } from './try-to-change.js';
 
 export interface OutboxStoreUnderTest<E extends OutboxEvent> {
   store: OutboxStore<E> & { countPendingEvents(): Promise<number> };
@@ -66,6 +67,17 @@ export function describeOutboxStoreContract<E extends OutboxEvent>(name: string,
       await store.removePendingEvent(id, change.id);
       expect(await store.countPendingEvents()).toBe(0);
       expect(await store.idsWithPendingEvents(10)).toEqual([]);
+    });
+
+    it('when the pending events are read, then changing them changes nothing stored', async () => {
+      const { store } = subject;
+      const { id, event } = await subject.writeNew(at(1));
+      const read = await store.pendingEventsOf(id);
+      expect(read).toEqual([event]);
+      tryToChange(() => (read.length = 0));
+      tryToChange(() => ((read[0] as { version: number }).version = 99));
+      tryToChange(() => ((read[0] as unknown as { data: { id: string } }).data.id = 'changed'));
+      expect(await store.pendingEventsOf(id)).toEqual([event]);
     });
 
     it('when a change is written while an event is being removed, then the new event stays pending', async () => {
