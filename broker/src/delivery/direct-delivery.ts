@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { PreConnectHook } from '../admission/pre-connect.js';
 import { encodePublish, writeEncoded } from '../transports/fast-publish.js';
+import { holdReceipt, isHeldReceipt, writeHeld } from './held-receipts.js';
 
 /** A message as aedes hands it to a subscription's delivery function (an aedes-packet Packet). */
 export interface DeliveredPacket {
@@ -153,6 +154,11 @@ function send(client: DeliveringClient, packet: DeliveredPacket, qos: number, me
     client._onError(new Error('packet received not valid'));
     return later(done);
   }
+  if (isHeldReceipt(packet.topic, qos)) {
+    holdReceipt(client.conn, bytes);
+    return later(done);
+  }
+  writeHeld(client.conn);
   if (writeEncoded(client.conn, bytes) || client.errored) return later(done);
   client.waitForDrain((err) => {
     if (err) client._onError(err);

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { hopReceiptSchema, topics } from '@orderpulse/contracts';
+import { waitFor } from '@orderpulse/service-kit/testing';
+import { captureLogger } from './helpers/capture-logger.js';
+import { connectAs, endAll, type RecordingClient } from './helpers/mqtt-clients.js';
+import { IDS } from './helpers/personas.js';
+import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
+
+/** Socket reads of a connected mqtt.js client (each 'data' chunk its stream gave). */
+function countReads(recording: RecordingClient): () => number {
+  let reads = 0;
+  recording.client.stream.on('data', () => (reads += 1));
+  return () => reads;
+}
+
+/** Receipts (admin/receipts/…, QoS 0) to one client leave together within a moment; its other messages keep their order. */
+describe('hop receipts held to leave together', () => {
+  let broker: TestBroker;
+  let notifier: RecordingClient;
+  let deliveryService: RecordingClient;
+  let rider: RecordingClient;
+  const receiptsOf = (client: RecordingClient) => client.messages.filter((m) => m.topic.startsWith('admin/receipts/'));
+
+  beforeAll(async () => {
+    broker = await startTestBroker(captureLogger('warn').logger);
+    notifier = await connectAs(broker.tcpUrl, 'notifier', { clientId: 'notifier-held' });
+    deliveryService = await connectAs(broker.tcpUrl, 'deliveryService', { clientId: 'delivery-held' });
+    await deliveryService.client.subscribeAsync({ 'admin/receipts/+': { qos: 0 }, [topics.riderLocation(IDS.riderX)]: { qos: 1 } });
+    rider = await connectAs(broker.tcpUrl, 'riderX', { clientId: 'rider-held' });
+  });
+  afterAll(async () => {
+    await endAll([notifier, deliveryService, rider]);
+    await broker.close();
+  });
+
+  it('when receipts come one publish after another, then they reach their reader in fewer reads than receipts, all of them', async () => {
+    const reads = countReads(deliveryService);
+    const before = receiptsOf(deliveryService).length;
+    const orders = Array.from({ length: 5 }, () => randomUUID());
+    // One at a time, each awaiting its PUBACK: without holding, each publish's receipts would be a write of their own.
+    for (const orderId of orders) await notifier.client.publishAsync(topics.orderStatus(orderId), JSON.stringify({ orderId, version: 1 }), { qos: 1 });
+    await waitFor(() => receiptsOf(deliveryService).length >= before + 10, 'a published and a nobody-watching receipt per order');
+    const got = receiptsOf(deliveryService)
+      .slice(before)
+      .map((m) => hopReceiptSchema.parse(JSON.parse(m.payload)));
+    expect(got.map((r) => [r.orderId, r.hop])).toEqual(
+      orders.flatMap((orderId) => [
+        [orderId, 'published'],
+        [orderId, 'device'],
+      ]),
+    );
+    expect(reads()).toBeLessThanOrEqual(3);
+  });
+
+  it('when another message follows receipts to the same client, then the receipts are written first, in order', async () => {
+    const before = deliveryService.messages.length;
+    const orderId = randomUUID();
+    await notifier.client.publishAsync(topics.orderStatus(orderId), JSON.stringify({ orderId, version: 3 }), { qos: 1 });
+    await rider.client.publishAsync(topics.riderLocation(IDS.riderX), JSON.stringify({ lat: 51.5, lng: -0.1 }), { qos: 1 });
+    await waitFor(() => deliveryService.messages.some((m) => m.topic === topics.riderLocation(IDS.riderX)), "the rider's location");
+    expect(deliveryService.messages.slice(before).map((m) => m.topic)).toEqual([
+      topics.adminReceipts(orderId),
+      topics.adminReceipts(orderId),
+      topics.riderLocation(IDS.riderX),
+    ]);
+  });
+});
