@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { hopReceiptSchema, topics } from '@orderpulse/contracts';
 import { waitFor } from '@orderpulse/service-kit/testing';
 import { captureLogger } from './helpers/capture-logger.js';
 import { connectAs, endAll, type RecordingClient } from './helpers/mqtt-clients.js';
 import { IDS } from './helpers/personas.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
+import { heldReceiptsFor, holdReceipt, writeHeld } from '../src/delivery/held-receipts.js';
 
 /** Socket reads of a connected mqtt.js client (each 'data' chunk its stream gave). */
 function countReads(recording: RecordingClient): () => number {
@@ -64,5 +66,27 @@ describe('hop receipts held to leave together', () => {
       topics.adminReceipts(orderId),
       topics.riderLocation(IDS.riderX),
     ]);
+  });
+});
+
+describe('hop receipts held for one client: the bound', () => {
+  it('when a client has 64 KiB of receipts waiting, then they are written at once, not held for the rest of the 50 ms', () => {
+    const writes: Buffer[] = [];
+    const conn = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        writes.push(chunk);
+        callback();
+      },
+    });
+    const receipt = Buffer.alloc(250, 0x61);
+    for (let i = 0; i < 262; i += 1) holdReceipt(conn, receipt); // 65,500 bytes: just under the bound
+    expect(writes).toHaveLength(0);
+    expect(heldReceiptsFor(conn)).toBe(262);
+    holdReceipt(conn, receipt);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.length).toBe(263 * 250);
+    expect(heldReceiptsFor(conn)).toBe(0);
+    writeHeld(conn); // nothing left to write
+    expect(writes).toHaveLength(1);
   });
 });

@@ -53,9 +53,7 @@ function writeAllHeld(): void {
   for (const conn of [...held.keys()]) writeHeld(conn);
 }
 
-/** Receipts waiting, over all clients (for tests). */
-export function heldReceiptCount(): number {
-  let count = 0;
-  for (const waiting of held.values()) count += waiting.chunks.length;
-  return count;
+/** Receipts waiting for `conn` (for tests). */
+export function heldReceiptsFor(conn: Writable): number {
+  return held.get(conn)?.chunks.length ?? 0;
 }
