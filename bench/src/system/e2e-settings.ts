@@ -13,7 +13,8 @@ const MAX_UPDATES = envNumber('BENCH_MAX_UPDATES', 25_000);
 export const ADAPTIVE = process.env.BENCH_ADAPTIVE !== '0';
 export const stepMs = (rate: number) => Math.min(STEP_MS, Math.floor((MAX_UPDATES / rate) * 1000));
 export const IDLE = envNumber('BENCH_IDLE', QUICK ? 1_000 : 5_000);
-export const ADMIN_CONSOLES = 3;
+/** BENCH_ADMIN_CONSOLES: admin consoles on admin/orders through the run (each gets every change). */
+export const ADMIN_CONSOLES = envNumber('BENCH_ADMIN_CONSOLES', 3);
 export const DRAIN_MS = 15_000;
 export const CONNECT_CONCURRENCY = 100;
 export const SERVERS = ['broker', 'notifier', 'orders', 'delivery', 'web'] as const;
