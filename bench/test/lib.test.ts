@@ -1,4 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import {
   LatencyRecorder,
   openLoop,
   nowMs,
+  monotonicMs,
   renderLatencySvg,
   logRange,
   logTicks,
@@ -100,6 +102,23 @@ describe('openLoop', () => {
     await openLoop({ ratePerSecond: 2000, durationMs: 100, startAt: start, idle, send: (at) => sent.push(at) });
     expect(sent).toHaveLength(200);
     expect(sent[199]).toBeCloseTo(start + 99.5, 6);
+  });
+
+  it('when given a clock, then its scheduled times are on that clock', async () => {
+    const sent: number[] = [];
+    const before = monotonicMs();
+    await openLoop({ ratePerSecond: 1000, durationMs: 20, clock: monotonicMs, send: (at) => sent.push(at) });
+    expect(sent).toHaveLength(20);
+    expect(sent[0]).toBeGreaterThanOrEqual(before);
+    expect(sent[19]!).toBeLessThanOrEqual(monotonicMs());
+  });
+
+  it('the monotonic clock reads the same in another process (what cross-process latencies rest on)', () => {
+    const before = monotonicMs();
+    const child = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(Number(process.hrtime.bigint()) / 1e6))']).toString());
+    const after = monotonicMs();
+    expect(child).toBeGreaterThanOrEqual(before);
+    expect(child).toBeLessThanOrEqual(after);
   });
 
   it('when the event loop is blocked, then the missed sends go out in a burst with their scheduled times', async () => {

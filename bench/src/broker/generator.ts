@@ -8,7 +8,7 @@ import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { MqttClient, type IClientOptions } from 'mqtt';
 import { WebSocket, createWebSocketStream } from 'ws';
-import { LatencyRecorder, localAddress, nowMs, openLoop, serveGenerator } from '../lib/index.js';
+import { LatencyRecorder, localAddress, monotonicMs, openLoop, serveGenerator } from '../lib/index.js';
 import type { ArmRequest, ClientSpec, CollectReply, ConnectReply, ConnectRequest, Endpoint, ProgressReply, PublishReply, PublishRequest } from './protocol.js';
 
 const MAX_FRAME = 64 * 1024;
@@ -76,7 +76,7 @@ let lastError: string | undefined;
 let closing = false;
 
 function onMessage(entry: Held, payload: Buffer): void {
-  const at = nowMs();
+  const at = monotonicMs();
   let message: { r: number; s: number; t: number };
   try {
     message = JSON.parse(payload.toString()) as { r: number; s: number; t: number };
@@ -139,7 +139,7 @@ function connectOne(endpoint: Endpoint, spec: ClientSpec): Promise<boolean> {
 
 async function connect(request: ConnectRequest): Promise<ConnectReply> {
   closing = false;
-  const started = nowMs();
+  const started = monotonicMs();
   let next = 0;
   let connected = 0;
   let refused = 0;
@@ -151,7 +151,7 @@ async function connect(request: ConnectRequest): Promise<ConnectReply> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, request.concurrency) }, worker));
-  return { connected, refused, ms: nowMs() - started };
+  return { connected, refused, ms: monotonicMs() - started };
 }
 
 async function disconnect(): Promise<null> {
@@ -205,12 +205,12 @@ async function publish(request: PublishRequest): Promise<PublishReply> {
   const { run, qos, topics } = request;
   // ~payloadBytes of JSON shaped like a status update, carrying run, sequence and scheduled time.
   const head = `{"r":${run},"s":`;
-  const sample = `${head}${1e9},"t":${nowMs().toFixed(3)},"status":"out_for_delivery","version":7,"pad":""}`;
+  const sample = `${head}${1e9},"t":${monotonicMs().toFixed(3)},"status":"out_for_delivery","version":7,"pad":""}`;
   const pad = 'x'.repeat(Math.max(0, request.payloadBytes - sample.length));
   let sent = 0;
   let acked = 0;
   let maxSendLagMs = 0;
-  const started = nowMs();
+  const started = monotonicMs();
   let allAcked: (() => void) | undefined;
   const onAck = (err?: Error) => {
     if (!err) acked += 1;
@@ -220,8 +220,10 @@ async function publish(request: PublishRequest): Promise<PublishReply> {
     ratePerSecond: request.ratePerSecond,
     durationMs: request.durationMs,
     idle: request.pacing,
+    // Publisher and subscribers are different processes: the monotonic clock is one for all of them.
+    clock: monotonicMs,
     send: (scheduledAt, seq) => {
-      const lag = nowMs() - scheduledAt;
+      const lag = monotonicMs() - scheduledAt;
       if (lag > maxSendLagMs) maxSendLagMs = lag;
       const payload = `${head}${seq},"t":${scheduledAt.toFixed(3)},"status":"out_for_delivery","version":7,"pad":"${pad}"}`;
       sent += 1;
@@ -239,7 +241,7 @@ async function publish(request: PublishRequest): Promise<PublishReply> {
     sent,
     acked: qos === 1 ? acked : sent,
     maxSendLagMs,
-    elapsedMs: nowMs() - started,
+    elapsedMs: monotonicMs() - started,
     ...(publisher.connected ? {} : { error: `connection lost (${lastError ?? 'closed'})` }),
   };
 }
