@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { freePort, pickRange } from '../src/testing/index.js';
+import { freePort, pickRange, reachableByFetch } from '../src/testing/index.js';
 
 const ephemeralLow = (() => {
   try {
@@ -26,6 +26,12 @@ describe('freePort', () => {
   it('when one process asks for many ports at once, as a system does before any child binds, then none is handed out twice', async () => {
     const ports = await Promise.all(Array.from({ length: 300 }, () => freePort()));
     expect(new Set(ports).size).toBe(300);
+  });
+
+  it('when the pick falls on a port fetch refuses ("bad port"), then it is not handed out', async () => {
+    await expect(fetch('http://127.0.0.1:10080/')).rejects.toMatchObject({ cause: { message: 'bad port' } });
+    expect(reachableByFetch(10_080)).toBe(false);
+    expect(reachableByFetch(10_081)).toBe(true);
   });
 
   it('when Jest runs several workers, then each picks from a slice of its own', () => {

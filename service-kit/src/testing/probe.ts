@@ -35,6 +35,19 @@ function canListen(port: number): Promise<boolean> {
 }
 
 const LOWEST_PICKED_PORT = 10_000;
+
+/**
+ * Ports `fetch` refuses to connect to ("bad port", the Fetch standard's port blocking; Chromium's
+ * restricted ports are the same list), from LOWEST_PICKED_PORT up: a service given one started,
+ * but the harness's `fetch` of its /readyz failed until the deadline (CI, 2026-12-07: delivery on
+ * 10080). The rest of the list is below 10,000.
+ */
+const PORTS_BROWSERS_BLOCK = new Set([10_080]);
+
+/** Whether freePort may hand out `port`: a browser and `fetch` can reach it. */
+export function reachableByFetch(port: number): boolean {
+  return !PORTS_BROWSERS_BLOCK.has(port);
+}
 /** Jest workers (and anything else naming a slot in JEST_WORKER_ID) pick from disjoint slices. */
 const SLICES = 8;
 /** A port handed out is not handed out again by this process for this long (its child may not have bound it yet). */
@@ -70,7 +83,7 @@ export async function freePort(): Promise<number> {
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const port = low + Math.floor(Math.random() * (high - low + 1));
       const now = Date.now();
-      if (!notRecentlyHandedOut(port, now)) continue;
+      if (!reachableByFetch(port) || !notRecentlyHandedOut(port, now)) continue;
       // Marked before the check, so that concurrent calls in this process never pick it too.
       handedOut.set(port, now);
       if (await canListen(port)) return port;
