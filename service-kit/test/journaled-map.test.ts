@@ -212,14 +212,19 @@ describe('JournaledMap compacting a large map a slice per turn', () => {
     let done = false;
     void map.whenCompacted().then(() => (done = true));
     let turns = 0;
+    let lastBatch = 0;
     while (!done) {
       map.set('hot', { n: turns, body: 'h' });
       map.delete(`doc-${turns}`);
-      map.setMany([
-        [`batch-${turns}`, { n: turns, body: 'b' }],
-        ['hot-batch', { n: turns, body: 'b' }],
-      ]);
-      map.setSoon('hot-soon', { n: turns, body: 's' });
+      // Every eighth turn only: a slow fsync of the rewrite can take hundreds of turns, and their lines must stay fewer than the rewrite drops.
+      if (turns % 8 === 0) {
+        map.setMany([
+          [`batch-${turns}`, { n: turns, body: 'b' }],
+          ['hot-batch', { n: turns, body: 'b' }],
+        ]);
+        map.setSoon('hot-soon', { n: turns, body: 's' });
+        lastBatch = turns;
+      }
       turns += 1;
       await nextTurn();
     }
@@ -234,8 +239,8 @@ describe('JournaledMap compacting a large map a slice per turn', () => {
     const reopened = JournaledMap.open<{ n: number; body: string }>(file);
     expect([...reopened.entries()].sort(([a], [b]) => a.localeCompare(b))).toEqual(inMemory);
     expect(reopened.get('hot')).toEqual({ n: turns - 1, body: 'h' });
-    expect(reopened.get('hot-batch')).toEqual({ n: turns - 1, body: 'b' });
-    expect(reopened.get('hot-soon')).toEqual({ n: turns - 1, body: 's' });
+    expect(reopened.get('hot-batch')).toEqual({ n: lastBatch, body: 'b' });
+    expect(reopened.get('hot-soon')).toEqual({ n: lastBatch, body: 's' });
     expect(reopened.get('batch-0')).toEqual({ n: 0, body: 'b' });
     expect(reopened.has('doc-0')).toBe(false);
     reopened.close();

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-type JournalLine<V> = [id: string, document: V | null];
+type JournalLine<V> = readonly [id: string, document: V | null];
 
 /** A journal is rewritten once it holds this many lines more than live documents, and twice as many. */
 const COMPACT_SLACK_LINES = 1_000;
@@ -130,7 +130,7 @@ export class JournaledMap<V> extends Map<string, V> {
   }
 
   override set(id: string, value: V): this {
-    this.append([id, value]);
+    this.appendAll([[id, value]]);
     super.set(id, value);
     this.compactWhenGrown();
     return this;
@@ -160,7 +160,7 @@ export class JournaledMap<V> extends Map<string, V> {
 
   override delete(id: string): boolean {
     if (!super.has(id)) return false;
-    this.append([id, null]);
+    this.appendAll([[id, null]]);
     super.delete(id);
     this.compactWhenGrown();
     return true;
@@ -207,13 +207,8 @@ export class JournaledMap<V> extends Map<string, V> {
     this.lines = lines;
   }
 
-  private append(line: JournalLine<V>): void {
+  private appendAll(lines: ReadonlyArray<JournalLine<V>>): void {
     // During construction Map calls set() before the file is open; those entries come from it.
-    if (this.fd === undefined) return;
-    this.writeTexts([`${JSON.stringify(line)}\n`]);
-  }
-
-  private appendAll(lines: ReadonlyArray<readonly [string, V | null]>): void {
     if (this.fd === undefined) return;
     this.writeTexts(lines.map((line) => `${JSON.stringify(line)}\n`));
   }
