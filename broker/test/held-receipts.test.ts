@@ -1,13 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { connect as connectTcp } from 'node:net';
 import { Writable } from 'node:stream';
+import { Aedes } from 'aedes';
+import { connect } from 'mqtt';
 import { hopReceiptSchema, topics } from '@orderpulse/contracts';
 import { waitFor } from '@orderpulse/service-kit/testing';
 import { captureLogger } from './helpers/capture-logger.js';
 import { connectAs, endAll, type RecordingClient } from './helpers/mqtt-clients.js';
 import { IDS } from './helpers/personas.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
+import { directDelivery } from '../src/delivery/direct-delivery.js';
 import { heldReceiptsFor, holdReceipt, writeHeld } from '../src/delivery/held-receipts.js';
+import { installFastPublish } from '../src/transports/fast-publish.js';
+import { PacketClient } from './helpers/packet-client.js';
+import { serveAedesOverTcp } from './helpers/plain-aedes-server.js';
 
 /** Socket reads of a connected mqtt.js client (each 'data' chunk its stream gave). */
 function countReads(recording: RecordingClient): () => number {
@@ -88,5 +96,43 @@ describe('hop receipts held for one client: the bound', () => {
     expect(heldReceiptsFor(conn)).toBe(0);
     writeHeld(conn); // nothing left to write
     expect(writes).toHaveLength(1);
+  });
+});
+
+/** On aedes itself over real TCP: a reader that stops reading is not sent receipts without end. */
+describe('hop receipts held for a client that stops reading', () => {
+  it('when its socket fills, then its receipts wait for drain as any delivery does, the drain timeout drops it, and another reader gets them all', async () => {
+    installFastPublish();
+    const aedes = await Aedes.createBroker({ preConnect: directDelivery(), drainTimeout: 300 });
+    const disconnected = new Set<string>();
+    aedes.on('clientDisconnect', (client) => disconnected.add(client.id));
+    const served = await serveAedesOverTcp(aedes);
+    const raw = connectTcp(Number(new URL(served.url).port), '127.0.0.1');
+    const healthy = connect(served.url, { clientId: 'receipts-healthy', reconnectPeriod: 0 });
+    const publisher = connect(served.url, { clientId: 'receipts-publisher', reconnectPeriod: 0 });
+    const connected = Promise.all([once(healthy, 'connect'), once(publisher, 'connect')]);
+    try {
+      await once(raw, 'connect');
+      const stuck = new PacketClient(raw);
+      await stuck.connect('receipts-stuck');
+      stuck.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'admin/receipts/+', qos: 0 }] });
+      await waitFor(() => stuck.received.some((p) => p.cmd === 'suback'), 'SUBACK');
+      raw.pause(); // reads nothing more: the broker's socket fills up
+      let got = 0;
+      healthy.on('message', () => (got += 1));
+      await connected;
+      await healthy.subscribeAsync('admin/receipts/+', { qos: 0 });
+      const payload = Buffer.alloc(64 * 1024, 1).toString();
+      const count = 200; // 12.8 MB: far past what the two socket buffers hold
+      for (let i = 0; i < count; i++) publisher.publish(`admin/receipts/${i}`, payload, { qos: 0 });
+      // Without the fallback the held receipts would go on into the stuck socket's buffer, and nothing would drop it.
+      await waitFor(() => disconnected.has('receipts-stuck'), 'the stuck reader to be dropped', 10_000);
+      await waitFor(() => got === count, `all ${count} receipts at the healthy reader`, 15_000);
+      expect(got).toBe(count);
+    } finally {
+      raw.destroy();
+      await Promise.all([healthy.endAsync(true), publisher.endAsync(true)]);
+      await served.close();
+    }
   });
 });

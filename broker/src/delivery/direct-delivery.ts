@@ -154,7 +154,7 @@ function send(client: DeliveringClient, packet: DeliveredPacket, qos: number, me
     client._onError(new Error('packet received not valid'));
     return later(done);
   }
-  if (isHeldReceipt(packet.topic, qos)) {
+  if (isHeldReceipt(client.conn, packet.topic, qos)) {
     holdReceipt(client.conn, bytes);
     return later(done);
   }

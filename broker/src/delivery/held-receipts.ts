@@ -12,6 +12,8 @@ interface Held {
 }
 
 const held = new Map<Writable, Held>();
+/** Connections whose last flush found their buffer full: no receipt is held for them until 'drain'. */
+const backedUp = new WeakSet<Writable>();
 let timer: NodeJS.Timeout | undefined;
 
 /**
@@ -20,10 +22,13 @@ let timer: NodeJS.Timeout | undefined;
  * them: at 100 updates/s, 200 wake-ups a second in delivery-service for bookkeeping that is
  * gathered for 250 ms anyway. A receipt carries its own times, so it can wait: those to one
  * client leave together, within RECEIPT_HOLD_MS, in one write. Any other delivery to that client
- * writes them first, so its messages keep their order.
+ * writes them first, so its messages keep their order. Held receipts are written without waiting
+ * for 'drain'; so that a reader that stops reading is not sent them without end, a flush that
+ * finds its socket's buffer full stops the holding for that client until it drains: its receipts
+ * then take the ordinary path, which waits for 'drain' under aedes' drain timeout and drops it.
  */
-export function isHeldReceipt(topic: string, qos: number): boolean {
-  return qos === 0 && topic.startsWith('admin/receipts/');
+export function isHeldReceipt(conn: Writable, topic: string, qos: number): boolean {
+  return qos === 0 && topic.startsWith('admin/receipts/') && !backedUp.has(conn);
 }
 
 export function holdReceipt(conn: Writable, bytes: Buffer): void {
@@ -44,8 +49,13 @@ export function writeHeld(conn: Writable): void {
   const waiting = held.get(conn);
   if (waiting === undefined) return;
   held.delete(conn);
-  // QoS 0, as the receipts are sent: a client that stopped reading loses them, as it would have.
-  if (!conn.destroyed && conn.writable) writeEncoded(conn, waiting.chunks.length === 1 ? waiting.chunks[0]! : Buffer.concat(waiting.chunks, waiting.bytes));
+  // QoS 0, as the receipts are sent: a closed connection loses them, as it would have.
+  if (conn.destroyed || !conn.writable) return;
+  const ok = writeEncoded(conn, waiting.chunks.length === 1 ? waiting.chunks[0]! : Buffer.concat(waiting.chunks, waiting.bytes));
+  if (!ok && !backedUp.has(conn)) {
+    backedUp.add(conn);
+    conn.once('drain', () => backedUp.delete(conn));
+  }
 }
 
 function writeAllHeld(): void {
