@@ -9,7 +9,7 @@ class FakeMqtt extends EventEmitter implements MqttClientLike {
   readonly subscribed: { topic: string; qos: number }[] = [];
   readonly unsubscribed: string[] = [];
   grantQos = 1;
-  subscribe(topic: string, options: { qos: 1 }, callback: (error: Error | null, granted?: { topic: string; qos: number }[]) => void) {
+  subscribe(topic: string, options: { qos: 0 | 1 }, callback: (error: Error | null, granted?: { topic: string; qos: number }[]) => void) {
     this.subscribed.push({ topic, qos: options.qos });
     callback(null, [{ topic, qos: this.grantQos }]);
   }
@@ -45,7 +45,7 @@ class FakeNetwork {
   }
 }
 
-function setup(options: { network?: FakeNetwork } = {}) {
+function setup(options: { network?: FakeNetwork; subscribeQos?: 0 | 1 } = {}) {
   const fake = new FakeMqtt();
   let seenOptions: Record<string, unknown> = {};
   const client = new LiveClient({
@@ -58,6 +58,7 @@ function setup(options: { network?: FakeNetwork } = {}) {
       return fake;
     },
     network: (options.network ?? new FakeNetwork()).status,
+    ...(options.subscribeQos !== undefined && { subscribeQos: options.subscribeQos }),
   });
   const states: ConnectionState[] = [];
   client.on('state', (s) => states.push(s));
@@ -145,6 +146,16 @@ describe('LiveClient', () => {
     client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: () => undefined });
     expect(fake.subscribed).toEqual([{ topic: TOPIC, qos: 1 }]);
     expect(denied).toEqual([TOPIC]);
+  });
+
+  it('when told to subscribe at QoS 0 (the admin console), then every subscription asks for QoS 0', () => {
+    const { fake, client } = setup({ subscribeQos: 0 });
+    client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: () => undefined });
+    client.subscribe({ topic: 'admin/orders', schema: orderStatusMessageSchema, onMessage: () => undefined });
+    expect(fake.subscribed).toEqual([
+      { topic: TOPIC, qos: 0 },
+      { topic: 'admin/orders', qos: 0 },
+    ]);
   });
 
   it('when versions arrive out of order or twice, then only newer ones are delivered', () => {

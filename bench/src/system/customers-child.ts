@@ -10,6 +10,7 @@ import type { MqttClient } from 'mqtt';
 import { LatencyRecorder, localAddress, nowMs, serveGenerator } from '../lib/index.js';
 import { connectMqttOverWebSocket, SocketBytes, untilConnected } from './mqtt-ws.js';
 import { mapLimit } from './settings.js';
+import { ADMIN_QOS } from './e2e-settings.js';
 
 export interface MqttClientSpec {
   role: 'customer' | 'admin';
@@ -135,7 +136,8 @@ async function connectOne(spec: MqttClientSpec, request: ConnectRequest, group: 
   try {
     await untilConnected(client, 30_000);
     const topic = spec.role === 'admin' ? 'admin/orders' : `orders/${spec.orderId}/status`;
-    const granted = await client.subscribeAsync(topic, { qos: 1 });
+    // As the pages do: a customer's page at QoS 1, the admin console at QoS 0 (BENCH_ADMIN_QOS).
+    const granted = await client.subscribeAsync(topic, { qos: spec.role === 'admin' ? ADMIN_QOS : 1 });
     if (granted.some((g) => g.qos === 128)) throw new Error(`subscription to ${topic} refused`);
   } catch (err) {
     client.end(true);

@@ -7,7 +7,7 @@
  *
  *   npm run bench:e2e -w bench            full run (~4 min)
  *   BENCH_QUICK=1 npm run bench:e2e -w bench   ~1 min
- * Env: BENCH_RATES=100,500  BENCH_STEP_S=12  BENCH_IDLE=5000  BENCH_ADMIN_CONSOLES=3  BENCH_TAP=0 (no AMQP tap)
+ * Env: BENCH_RATES=100,500  BENCH_STEP_S=12  BENCH_IDLE=5000  BENCH_ADMIN_CONSOLES=3  BENCH_ADMIN_QOS=0  BENCH_TAP=0 (no AMQP tap)
  *      BENCH_STORE=journal|mongo (results e2e.* or e2e-mongo.*; see bench-store.ts).
  */
 import path from 'node:path';

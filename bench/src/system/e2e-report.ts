@@ -3,7 +3,7 @@ import { MAX_SOCKETS_PER_PROCESS, printTable, writeResults, type BenchRow, type 
 import type { AmqpTap } from './amqp-tap.js';
 import type { BenchStore, BenchStoreKind } from './bench-store.js';
 import { connectLog } from './customers.js';
-import { ADMIN_CONSOLES, DRAIN_MS, IDLE, met, RATES, SERVERS, stepMs, targetFor } from './e2e-settings.js';
+import { ADMIN_CONSOLES, ADMIN_QOS, DRAIN_MS, IDLE, met, RATES, SERVERS, stepMs, targetFor } from './e2e-settings.js';
 import { achievedRate, type StepResult } from './e2e-steps.js';
 import { machineLine, writeMarkdown } from './report.js';
 import { percentileOf, QUICK, round } from './settings.js';
@@ -173,7 +173,7 @@ export function writeE2eReport(
   const complaints = sut.complaints();
   const notes = [
     `${QUICK ? 'Quick' : 'Full'} run, ${new Date().toISOString()}, ${machineLine()}; store: ${store.label}; took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
-    `Each step creates its own orders (every order walks ${'confirmed → processing → shipped → out_for_delivery → delivered'}, 5 changes, so a step at R updates/s for T s needs R·T/5 orders) and connects one customer per order over MQTT over WebSocket (subscribed to orders/<id>/status, QoS 1); they are disconnected after the step. ${IDLE} idle customers (their own orders, never changed) and ${ADMIN_CONSOLES} admin consoles on admin/orders stay connected throughout.`,
+    `Each step creates its own orders (every order walks ${'confirmed → processing → shipped → out_for_delivery → delivered'}, 5 changes, so a step at R updates/s for T s needs R·T/5 orders) and connects one customer per order over MQTT over WebSocket (subscribed to orders/<id>/status, QoS 1); they are disconnected after the step. ${IDLE} idle customers (their own orders, never changed) and ${ADMIN_CONSOLES} admin consoles on admin/orders (QoS ${ADMIN_QOS}; the console page subscribes at 0) stay connected throughout.`,
     `Overload guard: while the oldest unanswered PATCH was scheduled more than 2 s ago, scheduled PATCHes are not sent and count in "not sent (overload)"; a step with any is over capacity, its latency figures describe a system that is behind, and achieved/s is what it took. Once a step saturates, later steps get orders for at most 1.5× the highest rate achieved so far (connecting their watchers is the slow part of the run); changes that fall on an order that has walked its whole path are not sent either and count the same way (BENCH_ADAPTIVE=0 turns this off).`,
     `Latency is measured from the open-loop scheduled send time of each PATCH (no coordinated omission) to the customer's receipt of that order's version; lost = successful PATCHes whose version never reached the watching customer within ${DRAIN_MS / 1000} s after the last response. Duplicates = messages with a version equal to the highest the client had; regressions = lower.`,
     `Hops: loop lag = issued − scheduled (generator lag, or an order's previous PATCH still running); HTTP response = response − issued; sent → updatedAt = the order's updatedAt (orders-service clock at the write, ms precision; the event's occurredAt and the status message's updatedAt carry the same value) − issued; updatedAt → RabbitMQ = when a passive tap queue on the orders exchange got the event (outbox relay + publisher confirm + routing); RabbitMQ → customer = notifier consume + MQTT publish (QoS 1, PUBACK) + broker fan-out + WebSocket; updatedAt → customer uses the status message's own updatedAt.`,
@@ -188,6 +188,7 @@ export function writeE2eReport(
     stepMs: RATES.map(stepMs),
     idle: IDLE,
     adminConsoles: ADMIN_CONSOLES,
+    adminQos: ADMIN_QOS,
     generators: children,
     complaints,
     hops: hopRows,

@@ -15,6 +15,8 @@ export const stepMs = (rate: number) => Math.min(STEP_MS, Math.floor((MAX_UPDATE
 export const IDLE = envNumber('BENCH_IDLE', QUICK ? 1_000 : 5_000);
 /** BENCH_ADMIN_CONSOLES: admin consoles on admin/orders through the run (each gets every change). */
 export const ADMIN_CONSOLES = envNumber('BENCH_ADMIN_CONSOLES', 3);
+/** BENCH_ADMIN_QOS: the QoS the admin consoles subscribe at; 0 as the console page does (1 to compare with before it did). */
+export const ADMIN_QOS: 0 | 1 = envNumber('BENCH_ADMIN_QOS', 0) === 1 ? 1 : 0;
 export const DRAIN_MS = 15_000;
 export const CONNECT_CONCURRENCY = 100;
 export const SERVERS = ['broker', 'notifier', 'orders', 'delivery', 'web'] as const;

@@ -25,7 +25,7 @@ export interface MqttClientLike {
   on(event: 'connect' | 'reconnect' | 'close' | 'offline' | 'end', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'message', listener: (topic: string, payload: Uint8Array) => void): unknown;
-  subscribe(topic: string, options: { qos: 1 }, callback: (error: Error | null, granted?: { topic: string; qos: number }[]) => void): unknown;
+  subscribe(topic: string, options: { qos: 0 | 1 }, callback: (error: Error | null, granted?: { topic: string; qos: number }[]) => void): unknown;
   unsubscribe(topic: string): unknown;
   publish(topic: string, message: string, options: { qos: 1; retain: false }, callback: (error?: Error) => void): unknown;
   end(force: boolean, options: object, callback: () => void): unknown;
@@ -58,6 +58,12 @@ export interface LiveClientOptions {
   reconnectPeriodMs?: number;
   maxPayloadBytes?: number;
   connect?: ConnectFn;
+  /**
+   * The QoS every subscription asks for (default 1). The session is clean, so QoS 1 redelivers
+   * nothing after a reconnect (retained state and the page's reload do); it costs a PUBACK per
+   * message, which a page that gets every order's messages (the admin console) need not send.
+   */
+  subscribeQos?: 0 | 1;
   /**
    * Whether the device has a network. Offline, the connection is dropped at once (an open
    * WebSocket can outlive the network, and a tunnel should not look live), nothing is retried,
@@ -95,6 +101,7 @@ export class LiveClient extends TypedEmitter<LiveClientEvents> {
   private readonly client: MqttClientLike;
   private readonly subscriptions = new Set<ActiveSubscription>();
   private readonly maxPayloadBytes: number;
+  private readonly subscribeQos: 0 | 1;
   private readonly network: NetworkStatus;
   /** Dropped because the device went offline; reconnect when it is back. */
   private droppedForNetwork = false;
@@ -107,6 +114,7 @@ export class LiveClient extends TypedEmitter<LiveClientEvents> {
     super();
     if (!/^wss?:\/\//.test(options.url)) throw new Error(`MQTT URL must be ws:// or wss:// in the browser, got ${options.url}`);
     this.maxPayloadBytes = options.maxPayloadBytes ?? 64 * 1024;
+    this.subscribeQos = options.subscribeQos ?? 1;
     this.network = options.network ?? browserNetwork;
     const connect: ConnectFn = options.connect ?? ((url, opts) => mqtt.connect(url, opts));
     this.client = connect(options.url, {
@@ -153,11 +161,11 @@ export class LiveClient extends TypedEmitter<LiveClientEvents> {
     return this.current;
   }
 
-  /** Subscribes at QoS 1; the returned function unsubscribes. */
+  /** Subscribes (at the client's subscribeQos); the returned function unsubscribes. */
   subscribe<T>(subscription: LiveSubscription<T>): () => void {
     const entry: ActiveSubscription = { filter: subscription.topic, deliver: this.deliverer(subscription) };
     this.subscriptions.add(entry);
-    this.client.subscribe(subscription.topic, { qos: 1 }, (error, granted) => {
+    this.client.subscribe(subscription.topic, { qos: this.subscribeQos }, (error, granted) => {
       if (error) this.emit('error', error);
       else if (granted?.some((g) => g.qos === 0x80)) this.emit('denied', subscription.topic);
     });
