@@ -21,6 +21,7 @@ export const STEPS: BenchStep[] = [
   { name: 'polling', script: 'dist/system/polling-bench.js' },
   { name: 'capacity', script: 'dist/capacity/capacity-bench.js' },
   { name: 'journal', script: 'dist/journal/journal-bench.js' },
+  { name: 'consoles', script: 'dist/broker/consoles-bench.js' },
 ];
 
 export interface Durations {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   LatencyRecorder,
+  median,
   openLoop,
   nowMs,
   monotonicMs,
@@ -300,5 +301,14 @@ describe('resultsDir', () => {
         else process.env[name] = value;
       }
     }
+  });
+});
+
+describe('median', () => {
+  it('is the middle value, the mean of the middle two for an even count, over finite values only; NaN for none', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([7, Number.NaN, 1, Number.POSITIVE_INFINITY])).toBe(4);
+    expect(median([])).toBeNaN();
   });
 });

@@ -36,9 +36,9 @@ describe('npm run bench', () => {
   });
 
   it('says before it starts how long the whole run takes, per bench, and where the results go', () => {
-    const line = planLine(STEPS, { broker: 420, e2e: 124, polling: 280, capacity: 200, journal: 180 }, '/r/runs/x');
-    expect(line).toContain('5 benchmarks, about 20 min');
-    expect(line).toContain('broker ~7 min, e2e ~2 min, polling ~5 min, capacity ~3 min, journal ~3 min');
+    const line = planLine(STEPS, { broker: 420, e2e: 124, polling: 280, capacity: 200, journal: 180, consoles: 660 }, '/r/runs/x');
+    expect(line).toContain('6 benchmarks, about 31 min');
+    expect(line).toContain('broker ~7 min, e2e ~2 min, polling ~5 min, capacity ~3 min, journal ~3 min, consoles ~11 min');
     expect(line).toContain('results → /r/runs/x');
     expect(planLine(STEPS, { broker: 420 }, '/r')).toContain('at least 7 min');
     expect(planLine(STEPS, {}, '/r')).toContain('duration unknown (first run)');

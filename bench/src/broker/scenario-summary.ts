@@ -1,15 +1,7 @@
 /** One scenario's runs on one system summarised: its table row (medians over repeats), notes and progress line. */
-import { LatencyRecorder, type BenchRow } from '../lib/index.js';
+import { LatencyRecorder, median, type BenchRow } from '../lib/index.js';
 import type { RunResult } from './run-scenario.js';
 import type { SystemName } from './targets.js';
-
-/** Median of the finite values (mean of the middle two for an even count); NaN when there are none. */
-function median(values: number[]): number {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 export function mergedHistogram(runs: RunResult[]): LatencyRecorder {
   const merged = new LatencyRecorder();

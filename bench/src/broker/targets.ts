@@ -80,13 +80,16 @@ export interface OurBrokerOptions {
   jwtSecret: string;
   /** Extra node arguments, e.g. --cpu-prof (BENCH_BROKER_NODE_ARGS), after the ones it is deployed with. */
   nodeArgs: string[];
+  /** Another build's main.js than OUR_BROKER_MAIN (the consoles bench compares builds in one run). */
+  main?: string;
 }
 
 /** Our broker (`node <its NODE_ARGS> broker/dist/main.js`, as deployed), auth on, pinned to BROKER_CPU. Serves both transports. */
 export async function startOurBroker(transport: Transport, options: OurBrokerOptions): Promise<Target> {
-  if (!existsSync(OUR_BROKER_MAIN)) throw new Error(`${OUR_BROKER_MAIN} is missing: run \`npm run build\` at the repository root first`);
+  const main = options.main ?? OUR_BROKER_MAIN;
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` at the repository root first`);
   const [mqttPort, wsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
-  const { command, args } = pinnedCommand(BROKER_CPU, process.execPath, [...NODE_ARGS.broker, ...options.nodeArgs, OUR_BROKER_MAIN]);
+  const { command, args } = pinnedCommand(BROKER_CPU, process.execPath, [...NODE_ARGS.broker, ...options.nodeArgs, main]);
   const env: NodeJS.ProcessEnv = { ...process.env };
   // In memory, like a single broker; and never the caller's Redis.
   delete env.REDIS_URL;
@@ -118,7 +121,7 @@ export async function startOurBroker(transport: Transport, options: OurBrokerOpt
     pid: child.pid!,
     endpoint: { transport, host: HOST, port, path: '/mqtt' },
     auth: true,
-    describe: `${path.relative(process.cwd(), OUR_BROKER_MAIN)} pid ${child.pid} (${transport} :${port})`,
+    describe: `${path.relative(process.cwd(), main)} pid ${child.pid} (${transport} :${port})`,
     output,
     stop: () => stopChild(child),
   };

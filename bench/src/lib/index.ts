@@ -5,3 +5,4 @@ export * from './local-addresses.js';
 export * from './results.js';
 export * from './svg.js';
 export * from './child-generators.js';
+export * from './median.js';
