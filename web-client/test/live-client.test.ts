@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from '@jest/globals';
 import { orderStatusMessageSchema, topics } from '@orderpulse/contracts';
+import { subscribeQosFor } from '../src/apps/shared/live-connection.js';
 import { LiveClient, type ConnectionState, type MqttClientLike } from '../src/apps/shared/mqtt-live-client.js';
 import { aStatusMessage, encode } from './support/factories.js';
 
@@ -146,6 +147,12 @@ describe('LiveClient', () => {
     client.subscribe({ topic: TOPIC, schema: orderStatusMessageSchema, onMessage: () => undefined });
     expect(fake.subscribed).toEqual([{ topic: TOPIC, qos: 1 }]);
     expect(denied).toEqual([TOPIC]);
+  });
+
+  it('when the pages open their connection, then the admin console subscribes at QoS 0 and the customer and rider pages at QoS 1', () => {
+    expect(subscribeQosFor('admin')).toBe(0);
+    expect(subscribeQosFor('customer')).toBe(1);
+    expect(subscribeQosFor('rider')).toBe(1);
   });
 
   it('when told to subscribe at QoS 0 (the admin console), then every subscription asks for QoS 0', () => {
