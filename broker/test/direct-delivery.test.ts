@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
-import { connect as connectTcp, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import { connect, type MqttClient } from 'mqtt';
 import { waitFor } from '@orderpulse/service-kit/testing';
 import { DIRECT_DELIVERY, directDelivery, type DeliveredPacket } from '../src/delivery/direct-delivery.js';
 import { installFastPublish } from '../src/transports/fast-publish.js';
 import { serveAedesOverTcp, type PlainAedesServer } from './helpers/plain-aedes-server.js';
-import { PacketClient } from './helpers/packet-client.js';
+import { subscriberThatStopsReading } from './helpers/packet-client.js';
 
 /**
  * delivery/direct-delivery.ts replaces aedes' per-client delivery closures. Run against aedes
@@ -117,14 +117,7 @@ describe('direct delivery (aedes deliver0 / deliverQoS replaced)', () => {
   });
 
   it('drops a subscriber that stops reading (drain timeout) and keeps delivering to the others', async () => {
-    const raw = connectTcp(Number(new URL(url).port), '127.0.0.1');
-    sockets.push(raw);
-    await once(raw, 'connect');
-    const stuck = new PacketClient(raw);
-    await stuck.connect('stuck');
-    stuck.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'bulk/1', qos: 0 }] });
-    await waitFor(() => stuck.received.some((p) => p.cmd === 'suback'), 'SUBACK');
-    raw.pause(); // reads nothing more: the broker's socket fills up
+    sockets.push(await subscriberThatStopsReading(url, 'stuck', 'bulk/1'));
     const healthy = await client('healthy');
     const got = messages(healthy);
     await healthy.subscribeAsync('bulk/1', { qos: 0 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { connect as connectTcp } from 'node:net';
+import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { Aedes } from 'aedes';
 import { connect } from 'mqtt';
@@ -14,7 +14,7 @@ import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
 import { directDelivery } from '../src/delivery/direct-delivery.js';
 import { heldReceiptsFor, holdReceipt, writeHeld } from '../src/delivery/held-receipts.js';
 import { installFastPublish } from '../src/transports/fast-publish.js';
-import { PacketClient } from './helpers/packet-client.js';
+import { subscriberThatStopsReading } from './helpers/packet-client.js';
 import { serveAedesOverTcp } from './helpers/plain-aedes-server.js';
 
 /** Socket reads of a connected mqtt.js client (each 'data' chunk its stream gave). */
@@ -107,17 +107,12 @@ describe('hop receipts held for a client that stops reading', () => {
     const disconnected = new Set<string>();
     aedes.on('clientDisconnect', (client) => disconnected.add(client.id));
     const served = await serveAedesOverTcp(aedes);
-    const raw = connectTcp(Number(new URL(served.url).port), '127.0.0.1');
+    let stuck: Socket | undefined;
     const healthy = connect(served.url, { clientId: 'receipts-healthy', reconnectPeriod: 0 });
     const publisher = connect(served.url, { clientId: 'receipts-publisher', reconnectPeriod: 0 });
     const connected = Promise.all([once(healthy, 'connect'), once(publisher, 'connect')]);
     try {
-      await once(raw, 'connect');
-      const stuck = new PacketClient(raw);
-      await stuck.connect('receipts-stuck');
-      stuck.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'admin/receipts/+', qos: 0 }] });
-      await waitFor(() => stuck.received.some((p) => p.cmd === 'suback'), 'SUBACK');
-      raw.pause(); // reads nothing more: the broker's socket fills up
+      stuck = await subscriberThatStopsReading(served.url, 'receipts-stuck', 'admin/receipts/+');
       let got = 0;
       healthy.on('message', () => (got += 1));
       await connected;
@@ -130,7 +125,7 @@ describe('hop receipts held for a client that stops reading', () => {
       await waitFor(() => got === count, `all ${count} receipts at the healthy reader`, 15_000);
       expect(got).toBe(count);
     } finally {
-      raw.destroy();
+      stuck?.destroy();
       await Promise.all([healthy.endAsync(true), publisher.endAsync(true)]);
       await served.close();
     }

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect as connectTcp, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as mqttPacket from 'mqtt-packet';
 import { waitFor } from '@orderpulse/service-kit/testing';
@@ -76,5 +78,26 @@ export class PacketClient {
 
   close(): void {
     this.stream.destroy();
+  }
+}
+
+/**
+ * A raw TCP client of the broker at `url` that connects as `clientId`, subscribes to `topic` at
+ * QoS 0 and then reads nothing more, so the broker's socket to it fills up. Destroy the socket
+ * when done.
+ */
+export async function subscriberThatStopsReading(url: string, clientId: string, topic: string): Promise<Socket> {
+  const raw = connectTcp(Number(new URL(url).port), '127.0.0.1');
+  try {
+    await once(raw, 'connect');
+    const client = new PacketClient(raw);
+    await client.connect(clientId);
+    client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos: 0 }] });
+    await waitFor(() => client.received.some((p) => p.cmd === 'suback'), 'SUBACK');
+    raw.pause();
+    return raw;
+  } catch (err) {
+    raw.destroy();
+    throw err;
   }
 }
