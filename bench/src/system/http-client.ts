@@ -19,7 +19,11 @@ export class HttpJsonClient {
     maxSockets = 64,
   ) {
     this.url = new URL(baseUrl);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 1_000 });
+    // `timeout` makes the agent retire an idle socket a second before the server's Keep-Alive
+    // hint (5 s): Node 20 applies that hint only when an agent timeout is set. Without it a socket
+    // left idle between steps was reused just as orders-service closed it: ECONNRESET, and the
+    // order's later changes 409.
+    this.agent = new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 1_000, timeout: 30_000 });
   }
 
   request<T>(method: string, path: string, body?: unknown, token = this.token): Promise<HttpResult<T>> {
