@@ -1,5 +1,5 @@
 // First: swaps the `debug` module for silent loggers before aedes/mqtt-packet load (see the file).
-import './quiet-debug.js';
+import '@orderpulse/service-kit/quiet-debug';
 import { runService } from '@orderpulse/service-kit';
 import { loadBrokerConfig } from './config.js';
 import { createBroker } from './create-broker.js';

@@ -1,3 +1,5 @@
+// First: swaps the `debug` module for silent loggers before mqtt.js loads (see the file).
+import '@orderpulse/service-kit/quiet-debug';
 import { runService } from '@orderpulse/service-kit';
 import { loadNotifierConfig } from './config.js';
 import { startNotifier } from './service.js';

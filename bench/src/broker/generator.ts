@@ -2,8 +2,8 @@
  * Generator child of the broker bench: holds MQTT clients (subscribers or the publisher) and
  * answers the parent's requests (see protocol.ts and lib/child-generators.ts).
  */
-// First, before mqtt.js loads mqtt-packet.
-import './quiet-debug.js';
+// First, before mqtt.js loads mqtt-packet: debug() calls become empty functions (see the file).
+import '@orderpulse/service-kit/quiet-debug';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { MqttClient, type IClientOptions } from 'mqtt';
