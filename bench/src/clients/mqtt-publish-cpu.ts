@@ -3,8 +3,10 @@
  * unacknowledged), with the `debug` module as it is and with service-kit's quiet-debug in place.
  * Each run is its own child process, the two kinds alternating; prints each run and the medians.
  *
- *   node bench/dist/clients/mqtt-publish-cpu.js        (BENCH_MQTT_URL, default the local Mosquitto on 1883;
- *                                                       BENCH_PUBLISHES per run, default 40,000; BENCH_REPEAT, default 3)
+ *   npm run bench:mqtt-client -w bench
+ *
+ * BENCH_MQTT_URL (default the local Mosquitto, mqtt://127.0.0.1:1883; any broker will do, it only
+ * acknowledges), BENCH_PUBLISHES per run (default 40,000), BENCH_REPEAT (default 3).
  */
 import { execFileSync } from 'node:child_process';
 import { median } from '../lib/index.js';
@@ -50,7 +52,14 @@ function main(): void {
     for (const kind of ['real', 'quiet'] as const) {
       const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CHILD: kind };
       delete env.DEBUG;
-      const us = Number(execFileSync(process.execPath, [__filename], { env, encoding: 'utf8' }));
+      let us: number;
+      try {
+        us = Number(execFileSync(process.execPath, [__filename], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+      } catch (err) {
+        const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
+        process.stderr.write(`the ${kind} run failed (${stderr || (err as Error).message}); is an MQTT broker answering on ${url}? Set BENCH_MQTT_URL.\n`);
+        process.exit(1);
+      }
       results[kind]!.push(us);
       process.stdout.write(`run ${run} ${kind.padEnd(5)} ${us.toFixed(2)} µs CPU per publish\n`);
     }
@@ -60,5 +69,9 @@ function main(): void {
   process.stdout.write(`medians: debug as it is ${real.toFixed(2)} µs, quiet-debug ${quiet.toFixed(2)} µs (${(((quiet - real) / real) * 100).toFixed(0)} %)\n`);
 }
 
-if (process.env.BENCH_CHILD) void child(process.env.BENCH_CHILD);
-else main();
+if (process.env.BENCH_CHILD) {
+  child(process.env.BENCH_CHILD).catch((err: Error) => {
+    process.stderr.write(err.message);
+    process.exit(1);
+  });
+} else main();
