@@ -19,9 +19,16 @@ export function listen(app: Koa, port: number, host = '127.0.0.1'): Promise<Runn
   );
 }
 
+/**
+ * How long an idle keep-alive connection stays open (announced as `Keep-Alive: timeout=5`). A
+ * client or proxy that keeps idle connections longer may send a request on one just as it closes:
+ * deploy/Caddyfile keeps its upstream connections idle for less than this.
+ */
+export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
 /** The same for any HTTP server. */
 export async function listenServer(server: Server, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = HTTP_KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
