@@ -22,6 +22,7 @@ import {
   CpuMeter,
   summarise,
 } from '../src/index.js';
+import { readContextSwitches } from '../src/system/server-processes.js';
 
 describe('LatencyRecorder', () => {
   it('when given 1..1000 ms, then percentiles are within HDR precision and in milliseconds', () => {
@@ -270,6 +271,14 @@ describe('process stats and addresses', () => {
     meter.start();
     const used = meter.stop();
     expect(used.cpuMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts a wake-up each time the process blocks on a timer', async () => {
+    const before = readContextSwitches(process.pid);
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setTimeout(resolve, 2));
+    const after = readContextSwitches(process.pid);
+    expect(after.voluntary - before.voluntary).toBeGreaterThanOrEqual(20);
+    expect(after.involuntary).toBeGreaterThanOrEqual(before.involuntary);
   });
 
   it('spreads clients over 127.0.0.2 and up', () => {

@@ -127,6 +127,13 @@ export function e2eTables(steps: StepResult[], tap: AmqpTap | undefined, store: 
       const u = step.usage[name];
       cpu[`${name} writes/update`] = x.ok.length && u && Number.isFinite(u.writeCalls) ? round(u.writeCalls / x.ok.length, 2) : '–';
     }
+    // Wake-ups per update: at low rates each one runs the process's code on cold caches (e2e-eleventh-round.md).
+    for (const name of ['orders', 'delivery', 'notifier', 'broker'] as const) {
+      const u = step.usage[name];
+      const per = (n: number | undefined) => (x.ok.length && n !== undefined && Number.isFinite(n) ? round(n / x.ok.length, 2) : '–');
+      cpu[`${name} wake-ups/update`] = per(u?.wakeups);
+      cpu[`${name} preempted/update`] = per(u?.preemptions);
+    }
     cpuRows.push(cpu);
     if (x.failed) process.stdout.write(`  ${scenario}: failed PATCHes by code: ${JSON.stringify(x.codes)}\n`);
   }
@@ -178,6 +185,7 @@ export function writeE2eReport(
     `Latency is measured from the open-loop scheduled send time of each PATCH (no coordinated omission) to the customer's receipt of that order's version; lost = successful PATCHes whose version never reached the watching customer within ${DRAIN_MS / 1000} s after the last response. Duplicates = messages with a version equal to the highest the client had; regressions = lower.`,
     `Hops: loop lag = issued − scheduled (generator lag, or an order's previous PATCH still running); HTTP response = response − issued; sent → updatedAt = the order's updatedAt (orders-service clock at the write, ms precision; the event's occurredAt and the status message's updatedAt carry the same value) − issued; updatedAt → RabbitMQ = when a passive tap queue on the orders exchange got the event (outbox relay + publisher confirm + routing); RabbitMQ → customer = notifier consume + MQTT publish (QoS 1, PUBACK) + broker fan-out + WebSocket; updatedAt → customer uses the status message's own updatedAt.`,
     `Generators: ${children} child processes (< ${MAX_SOCKETS_PER_PROCESS} sockets each), sockets spread over 127.0.0.x; their mqtt.js WebSocket transport joins each packet into one WebSocket message, as mqtt.js does in a browser. The load generator shares the 2 cores with the system: see "generators s".`,
+    `Wake-ups/update = a service's voluntary context switches (all threads; a Node service's main thread blocks once per wait in epoll) ÷ the step's successful PATCHes; preempted/update = involuntary ones (the scheduler gave its CPU to another process). At low rates each wake-up runs cold: \`npm run bench:wakeup -w bench\` measures what one costs this machine.`,
     `Services log at warn; lines at warn or above during the run: ${JSON.stringify(Object.fromEntries(Object.entries(complaints).map(([k, v]) => [k, v.count])))}.`,
     `Connecting (WebSocket upgrade, CONNECT with token check, SUBSCRIBE with its retained message): ${connectLog.join('; ')}. Connect rates fall as orders accumulate: on every SUBSCRIBE aedes' in-memory persistence tests every retained topic against the filter (aedes-persistence asyncPersistence.js, retainedMessagesByPattern), so one subscribe costs time in proportion to the number of orders; this dominates the run time of this bench.`,
     `delivery-service is running: each "shipped" makes it create a delivery, so the notifier also publishes orders/<id>/tracking and admin feed messages for those.`,

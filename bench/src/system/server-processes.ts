@@ -11,6 +11,26 @@ export function readProcessIo(pid: number): { rchar: number; wchar: number; sysc
   return { rchar: field('rchar'), wchar: field('wchar'), syscw: field('syscw') };
 }
 
+/**
+ * Context switches of all a process's threads so far (/proc/<pid>/task/<tid>/status): voluntary
+ * ones are the times a thread blocked and was later woken (a Node service's main thread: once per
+ * wait in epoll), involuntary ones the times the scheduler took the CPU from a running thread.
+ */
+export function readContextSwitches(pid: number): { voluntary: number; involuntary: number } {
+  let voluntary = 0;
+  let involuntary = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+      involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(text)?.[1] ?? 0);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return { voluntary, involuntary };
+}
+
 /** The RabbitMQ server's Erlang VM (beam.smp), if one runs on this machine; shared with everything else using it. */
 export function findRabbitMqPid(): number | undefined {
   for (const entry of readdirSync('/proc')) {
@@ -31,6 +51,8 @@ export interface ProcessSample {
   rchar: number;
   wchar: number;
   syscw: number;
+  voluntarySwitches: number;
+  involuntarySwitches: number;
 }
 
 function sample(pid: number): ProcessSample | undefined {
@@ -42,7 +64,19 @@ function sample(pid: number): ProcessSample | undefined {
     } catch {
       // /proc/<pid>/io may be unreadable
     }
-    return { cpuMs: cpu.userMs + cpu.systemMs, rssBytes: readRssBytes(pid), ...io };
+    let switches = { voluntary: NaN, involuntary: NaN };
+    try {
+      switches = readContextSwitches(pid);
+    } catch {
+      // the process went away
+    }
+    return {
+      cpuMs: cpu.userMs + cpu.systemMs,
+      rssBytes: readRssBytes(pid),
+      ...io,
+      voluntarySwitches: switches.voluntary,
+      involuntarySwitches: switches.involuntary,
+    };
   } catch {
     return undefined;
   }
@@ -56,6 +90,10 @@ export interface ProcessUsage {
   wcharBytes: number;
   /** Write system calls in the window (NaN where /proc/<pid>/io is unreadable). */
   writeCalls: number;
+  /** Times its threads blocked and were woken again in the window. */
+  wakeups: number;
+  /** Times the scheduler took the CPU from one of its running threads in the window. */
+  preemptions: number;
 }
 
 /** CPU (and written bytes) of named processes over a window, from /proc. */
@@ -85,6 +123,8 @@ export class ProcessWindow {
         rssMiB: after.rssBytes / 2 ** 20,
         wcharBytes: after.wchar - before.wchar,
         writeCalls: after.syscw - before.syscw,
+        wakeups: after.voluntarySwitches - before.voluntarySwitches,
+        preemptions: after.involuntarySwitches - before.involuntarySwitches,
       };
     }
     return { wallSeconds: (performance.now() - this.startWall) / 1000, usage };
