@@ -63,6 +63,7 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
     await expectNoLoss('notifier SIGKILL + restart', async () => {
       expect(await system.processes.get('notifier')!.stop('SIGKILL')).toBeNull();
       await system.restart('notifier');
+      return performance.now(); // ready again
     });
   }, 180_000);
 
@@ -72,6 +73,7 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
     async () => {
       await expectNoLoss('rabbitmqctl close_connection (every connection of the system)', async () => {
         expect(await closeRabbitMqConnections(namespace)).toBeGreaterThanOrEqual(3);
+        return performance.now(); // RabbitMQ answers at once: only the connections went
       });
     },
     180_000,
@@ -81,6 +83,7 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
     await expectNoLoss('broker SIGKILL + restart', async () => {
       expect(await system.processes.get('broker')!.stop('SIGKILL')).toBeNull();
       await system.restart('broker');
+      return performance.now(); // ready again
     });
   }, 180_000);
 
@@ -88,6 +91,7 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
     await expectNoLoss('orders-service SIGKILL mid-PATCH + restart', async () => {
       expect(await system.processes.get('orders')!.stop('SIGKILL')).toBeNull();
       await system.restart('orders');
+      return performance.now(); // ready again
     });
   }, 180_000);
 

@@ -25,13 +25,20 @@ export interface FaultRow {
   regressions: number;
   /** The longest gap between two updates reaching a watching admin console once the fault hit (ms). */
   stallMs?: number;
+  /** From when what the fault took away answered again to the next update at that console (ms). */
+  resumedMs?: number;
   note?: string;
 }
 
 export function faultTable(rows: FaultRow[]): string {
-  const lines = ['| fault | events sent | orders checked | lost | regressions | stall (ms) |', '|---|---|---|---|---|---|'];
+  const lines = [
+    '| fault | events sent | orders checked | lost | regressions | stall (ms) | next update after it answered again (ms) |',
+    '|---|---|---|---|---|---|---|',
+  ];
   for (const r of rows)
-    lines.push(`| ${r.fault}${r.note ? ` (${r.note})` : ''} | ${r.events} | ${r.orders} | ${r.lost} | ${r.regressions} | ${r.stallMs ?? '–'} |`);
+    lines.push(
+      `| ${r.fault}${r.note ? ` (${r.note})` : ''} | ${r.events} | ${r.orders} | ${r.lost} | ${r.regressions} | ${r.stallMs ?? '–'} | ${r.resumedMs ?? '–'} |`,
+    );
   return lines.join('\n');
 }
 
@@ -152,19 +159,19 @@ export function createFaultRunner(options: FaultRunnerOptions) {
 
   /**
    * Drives the stream, calls `inject` once 40% of it is done, finishes the stream, then checks
-   * stored state and every subscriber. Resolves with the row (already added to `rows`) and the
-   * driver, whose stats say what the PATCHes met.
+   * stored state and every subscriber. `inject` may resolve with when (performance.now()) what it
+   * took away answered again, for the row's "next update after it answered again". Resolves with
+   * the row (already added to `rows`) and the driver, whose stats say what the PATCHes met.
    */
-  async function runFault(fault: string, inject: (driver: StreamDriver) => Promise<void>, faultOptions: FaultOptions = {}) {
+  async function runFault(fault: string, inject: (driver: StreamDriver) => Promise<number | void>, faultOptions: FaultOptions = {}) {
     const { created, subscribers, customers } = await prepare(fault);
     try {
       const driver = new StreamDriver(orders, created, { ratePerSecond: options.ratePerSecond ?? 150 });
       const running = driver.run(120_000);
       await Promise.race([driver.reached(0.4), running]);
       const faultAt = performance.now();
-      await inject(driver);
+      const answeredAt = await inject(driver);
       await running;
-      const stallMs = subscribers[0]!.longestGapSince(faultAt);
 
       // Stored state: the path walked exactly, every 200 PATCH at the version it returned.
       const stored = await pool(driver.orders, 16, (o) => getOrderEventually(orders, o.id));
@@ -187,6 +194,9 @@ export function createFaultRunner(options: FaultRunnerOptions) {
         ],
         convergeMs,
       );
+      // Only now: updates held back by the fault may arrive after the stream's last PATCH.
+      const stallMs = subscribers[0]!.longestGapSince(faultAt);
+      const nextUpdateAt = typeof answeredAt === 'number' ? subscribers[0]!.firstArrivalAfter(answeredAt) : undefined;
       // A subscriber that connects only now gets every order's final state, retained.
       if (faultOptions.lateSubscriberCheck !== false) {
         const late = await StatusSubscriber.connect(
@@ -207,6 +217,7 @@ export function createFaultRunner(options: FaultRunnerOptions) {
         lost: result.lost.length + storedProblems.length,
         regressions: result.regressions.length,
         stallMs,
+        ...(nextUpdateAt !== undefined ? { resumedMs: Math.round(nextUpdateAt - (answeredAt as number)) } : {}),
         ...(faultOptions.note ? { note: faultOptions.note } : {}),
       };
       rows.push(row);

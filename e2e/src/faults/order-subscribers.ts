@@ -92,6 +92,11 @@ export class StatusSubscriber {
     return Math.round(longest);
   }
 
+  /** When the first live message after `since` (performance.now()) arrived, or undefined if none has. */
+  firstArrivalAfter(since: number): number | undefined {
+    return this.arrivals.find((at) => at >= since);
+  }
+
   view(orderId: string): OrderView | undefined {
     return this.views.get(orderId);
   }
