@@ -14,6 +14,13 @@ function assertId(kind: string, id: string): string {
   return id;
 }
 
+/**
+ * The MQTT keepalive (seconds) the browser apps connect with: the page notices a connection that
+ * died silently within one to two of these, and the broker pings each page this often. The
+ * benchmarks' simulated pages use it too, so that what they cost the broker is what pages cost.
+ */
+export const BROWSER_KEEPALIVE_SECONDS = 30;
+
 export const topics = {
   orderStatus: (orderId: string) => `orders/${assertId('orderId', orderId)}/status`,
   orderTracking: (orderId: string) => `orders/${assertId('orderId', orderId)}/tracking`,

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from '@jest/globals';
-import { orderStatusMessageSchema, topics } from '@orderpulse/contracts';
+import { BROWSER_KEEPALIVE_SECONDS, orderStatusMessageSchema, topics } from '@orderpulse/contracts';
 import { subscribeQosFor } from '../src/apps/shared/live-connection.js';
 import { LiveClient, type ConnectionState, type MqttClientLike } from '../src/apps/shared/mqtt-live-client.js';
 import { aStatusMessage, encode } from './support/factories.js';
@@ -74,6 +74,8 @@ describe('LiveClient', () => {
     const { options, client } = setup();
     expect(client.state).toBe('connecting');
     expect(options()).toMatchObject({ username: 'customer', password: 'secret', clean: true, resubscribe: true, protocolVersion: 4 });
+    // The keepalive the benchmarks' simulated pages use too (what pages cost the broker when idle).
+    expect(options().keepalive).toBe(BROWSER_KEEPALIVE_SECONDS);
     expect(String(options().clientId)).toMatch(/^track-[a-z0-9]+$/);
   });
 

@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import { BROWSER_KEEPALIVE_SECONDS } from '@orderpulse/contracts';
 import type { MqttClient } from 'mqtt';
 import { LatencyRecorder, localAddress, nowMs, serveGenerator } from '../lib/index.js';
 import { connectMqttOverWebSocket, SocketBytes, untilConnected } from './mqtt-ws.js';
@@ -103,7 +104,7 @@ async function connectOne(spec: MqttClientSpec, request: ConnectRequest, group: 
     clientId: spec.clientId,
     clean: true,
     protocolVersion: 4,
-    keepalive: request.keepaliveSeconds ?? 60,
+    keepalive: request.keepaliveSeconds ?? BROWSER_KEEPALIVE_SECONDS,
     reconnectPeriod: 1_000,
     connectTimeout: 30_000,
     localAddress: localAddress(spec.addressIndex),

@@ -135,7 +135,7 @@ export async function runMode(
   // Outside the measured window: wait until every change was seen (polling needs up to one interval).
   const receipts = await collectUntilDelivered(pool, patches, { adminConsoles: 0, deadlineMs: POLL_MS * 2 + 5_000, exact: false });
   // Then the idle cost of what is connected: after the changes, so that the customers have been up
-  // longer than one keepalive period and their pings are in the window (with the default 60 s, one each).
+  // longer than one keepalive period and their pings are in the window (the pages' 30 s: two each in 60 s).
   const idle = await measureIdle(windowOf);
   process.stdout.write(`  idle (watching, nothing changing) for ${IDLE_MS / 1000} s: ${idleLine(idle)}\n`);
   let poll: ModeResult['poll'];

@@ -1,7 +1,7 @@
 import mqtt from 'mqtt';
 import type { z } from 'zod';
 import { decodePayload } from './decode-payload.js';
-import { topicMatches } from '@orderpulse/contracts';
+import { BROWSER_KEEPALIVE_SECONDS, topicMatches } from '@orderpulse/contracts';
 import { TypedEmitter } from './typed-emitter.js';
 import { VersionGate } from './version-gate.js';
 
@@ -125,7 +125,7 @@ export class LiveClient extends TypedEmitter<LiveClientEvents> {
       resubscribe: true,
       reconnectPeriod: options.reconnectPeriodMs ?? 1_000,
       connectTimeout: 10_000,
-      keepalive: 30,
+      keepalive: BROWSER_KEEPALIVE_SECONDS,
       ...(options.username !== undefined ? { username: options.username } : {}),
       ...(options.password !== undefined ? { password: options.password } : {}),
     });
