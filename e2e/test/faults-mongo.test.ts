@@ -10,8 +10,8 @@ import {
   type RunningFerretDb,
 } from '@orderpulse/service-kit/testing';
 import { describeIfAvailable, itIfAvailable, mongoTestTarget } from '@orderpulse/service-kit/testing/suites';
-import { closeRabbitMqConnections, createFaultRunner, faultTable, rabbitmqctlMissing, type FaultRow } from '../src/faults/index.js';
-import { OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
+import { closeRabbitMqConnections, createFaultRunner, faultTable, rabbitmqctlMissing, startFaultSystem, type FaultRow } from '../src/faults/index.js';
+import type { RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
@@ -30,25 +30,19 @@ describeIfAvailable(
     let database: RunningFerretDb;
     let system: RunningSystem;
     let runFault: ReturnType<typeof createFaultRunner>['runFault'];
-    let orders: OrdersClient;
 
     beforeAll(async () => {
       const postgresUrl = process.env.FERRETDB_POSTGRES_URL;
       database = await startFerretDb({ binary: ensureFerretDbBinary(), postgresPoolSize: 20, ...(postgresUrl ? { postgresUrl } : {}) });
-      system = await startSystem({
-        amqpUrl,
-        namespace,
-        ports: 'free',
-        services: ['broker', 'orders', 'delivery', 'notifier'],
-        logLevel: 'warn',
-        mongo: { url: database.url, databasePrefix: namespace, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE },
-      });
-      const tokens = new TestTokens(system.jwtSecret);
-      const adminToken = await tokens.admin();
-      orders = new OrdersClient(system.urls.orders, adminToken);
       // 100 orders (~570 events) per fault, half the in-memory suite's: on FerretDB a PATCH takes
       // ~0.5 s with the stream's 32 in flight, and the faults hit at 40 % of the stream either way.
-      ({ runFault } = createFaultRunner({ system, namespace, tokens, orders, adminToken, rows, ordersPerFault: 100 }));
+      ({ system, runFault } = await startFaultSystem({
+        amqpUrl,
+        namespace,
+        rows,
+        ordersPerFault: 100,
+        mongo: { url: database.url, databasePrefix: namespace, maxPoolSize: FERRETDB_CLIENT_POOL_SIZE },
+      }));
     }, 90_000);
 
     afterAll(async () => {

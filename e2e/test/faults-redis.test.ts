@@ -3,8 +3,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { deleteAmqpNamespace, freePort, testNamespace, waitFor } from '@orderpulse/service-kit/testing';
 import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
-import { createFaultRunner, faultTable, type FaultRow } from '../src/faults/index.js';
-import { OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
+import { createFaultRunner, faultTable, startFaultSystem, type FaultRow } from '../src/faults/index.js';
+import type { RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
@@ -40,18 +40,13 @@ describeIfAvailable('when Redis blips mid-stream, then updates resume at once an
     admin = new Redis(redisUrl, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
     await waitFor(() => admin.status === 'ready', `redis-server on port ${port}`, 10_000, 50);
     const shared = { REDIS_URL: redisUrl, REDIS_NAMESPACE: namespace };
-    system = await startSystem({
+    ({ system, runFault } = await startFaultSystem({
       amqpUrl,
       namespace,
-      ports: 'free',
-      services: ['broker', 'orders', 'delivery', 'notifier'],
-      logLevel: 'warn',
+      rows,
+      ordersPerFault: 100,
       env: { broker: shared, notifier: shared, orders: shared },
-    });
-    const tokens = new TestTokens(system.jwtSecret);
-    const adminToken = await tokens.admin();
-    const orders = new OrdersClient(system.urls.orders, adminToken);
-    ({ runFault } = createFaultRunner({ system, namespace, tokens, orders, adminToken, rows, ordersPerFault: 100 }));
+    }));
   }, 90_000);
 
   afterAll(async () => {

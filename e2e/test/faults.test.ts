@@ -12,11 +12,12 @@ import {
   getOrderEventually,
   pool,
   rabbitmqctlMissing,
+  startFaultSystem,
   StatusSubscriber,
   type Expected,
   type FaultRow,
 } from '../src/faults/index.js';
-import { DeliveryClient, OrdersClient, TestTokens, startSystem, type RunningSystem } from '../src/harness/index.js';
+import { DeliveryClient, OrdersClient, TestTokens, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
@@ -38,11 +39,7 @@ describe('when faults hit the system mid-stream, then no event is lost and no ve
   let runFault: ReturnType<typeof createFaultRunner>['runFault'];
 
   beforeAll(async () => {
-    system = await startSystem({ amqpUrl, namespace, ports: 'free', services: ['broker', 'orders', 'delivery', 'notifier'], logLevel: 'warn' });
-    tokens = new TestTokens(system.jwtSecret);
-    adminToken = await tokens.admin();
-    orders = new OrdersClient(system.urls.orders, adminToken);
-    ({ runFault } = createFaultRunner({ system, namespace, tokens, orders, adminToken, rows }));
+    ({ system, tokens, adminToken, orders, runFault } = await startFaultSystem({ amqpUrl, namespace, rows }));
   }, 60_000);
 
   afterAll(async () => {
