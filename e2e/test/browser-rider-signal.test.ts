@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { orderSignalMessageSchema, topics } from '@orderpulse/contracts';
-import { deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
+import { CutProxy, deleteAmqpNamespace, testNamespace } from '@orderpulse/service-kit/testing';
 import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
 import {
   AdminConsole,
@@ -13,7 +13,7 @@ import {
   waitForAttribute,
   waitForText,
 } from '../src/browser/index.js';
-import { aNewOrder, CutProxy, DeliveryClient, MqttRecorder, shipNewOrder, startSystem, TestTokens, type RunningSystem } from '../src/harness/index.js';
+import { aNewOrder, DeliveryClient, MqttRecorder, shipNewOrder, startSystem, TestTokens, type RunningSystem } from '../src/harness/index.js';
 
 const amqpUrl = process.env.AMQP_URL as string;
 const QUEUES = ['notifier', 'delivery-service.orders', 'orders-service.delivery'];
@@ -51,7 +51,7 @@ describeIfAvailable(
         amqpUrl,
         namespace,
         ports: 'free',
-        env: { web: { MQTT_WS_URL: proxy.wsUrl() }, orders: { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password } },
+        env: { web: { MQTT_WS_URL: proxy.url('ws:', '/mqtt') }, orders: { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password } },
       });
       proxy.forwardTo(system.urls.mqttWs);
       adminToken = await new TestTokens(system.jwtSecret).admin();

@@ -7,4 +7,3 @@ export * from './tokens.js';
 export * from './delivery-client.js';
 export * from './shipped-order.js';
 export * from './mosquitto-sub.js';
-export * from './cut-proxy.js';

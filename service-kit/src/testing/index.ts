@@ -11,3 +11,4 @@ export * from './suback.js';
 export * from './chromium-options.js';
 export * from './raw-publish-options.js';
 export * from './try-to-change.js';
+export * from './cut-proxy.js';

@@ -1,11 +1,10 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy in front of the broker's WebSocket port that a test can cut: the connections
- * opened since a mark are reset (TCP RST both ways: no MQTT DISCONNECT, no WebSocket close, as
- * when a phone loses its network or its browser is killed), and new connections are refused
- * from then on, so the page cannot reconnect through it. Connections opened before the mark
- * (other pages) are left alone.
+ * A TCP proxy a test can cut: the connections opened since a mark are reset (TCP RST both ways:
+ * no MQTT DISCONNECT, no WebSocket close, no Redis QUIT, as when a phone loses its network or a
+ * link goes down), and new connections are refused until `allow()`, so the other side cannot
+ * reconnect through it meanwhile. Connections opened before the mark are left alone.
  */
 export class CutProxy {
   private readonly sockets: Array<{ client: Socket; upstream: Socket }> = [];
@@ -25,15 +24,19 @@ export class CutProxy {
     return holder.proxy;
   }
 
-  /** The WebSocket URL pages should use (`MQTT_WS_URL`), with the broker's path. */
-  wsUrl(path = '/mqtt'): string {
-    return `ws://127.0.0.1:${this.port}${path}`;
+  /** The proxy's address as a URL of the target's kind: `url('ws:', '/mqtt')`, `url('redis:', '/0')`. */
+  url(protocol: string, path = ''): string {
+    return `${protocol}//127.0.0.1:${this.port}${path}`;
   }
 
-  /** Where connections go (the broker's WebSocket listener); set once the system is up. */
-  forwardTo(url: string): void {
-    const parsed = new URL(url);
-    this.target = { host: parsed.hostname, port: Number(parsed.port) };
+  /** Where connections go (a URL or host and port); set before the first connection comes. */
+  forwardTo(target: string | { host: string; port: number }): void {
+    if (typeof target === 'string') {
+      const parsed = new URL(target);
+      this.target = { host: parsed.hostname, port: Number(parsed.port) };
+    } else {
+      this.target = target;
+    }
   }
 
   /** How many connections were opened so far: `cutSince(mark())` cuts only later ones. */
@@ -41,8 +44,8 @@ export class CutProxy {
     return this.sockets.length;
   }
 
-  /** Refuses new connections and resets those opened since `mark`; returns how many were open. */
-  cutSince(mark: number): number {
+  /** Refuses new connections and resets those opened since `mark` (default: all); returns how many were open. */
+  cutSince(mark = 0): number {
     this.refusing = true;
     let cut = 0;
     for (const { client, upstream } of this.sockets.slice(mark)) {
@@ -52,6 +55,11 @@ export class CutProxy {
       client.resetAndDestroy();
     }
     return cut;
+  }
+
+  /** Accepts new connections again after a cut. */
+  allow(): void {
+    this.refusing = false;
   }
 
   async close(): Promise<void> {
