@@ -75,4 +75,21 @@ describeIfAvailable(`the notifier's per-order locks in Redis (${redisUrl})`, 'sk
     const locks = redisLocks(b, prefix, { ttlMs: 5_000, waitMs: 3_000 });
     await expect(locks.run('order:orphan', async () => 'taken over')).resolves.toBe('taken over');
   });
+
+  it('when the reply to a lock SET is lost and ioredis sends the SET again, then the notifier knows the lock is its own and runs at once', async () => {
+    // ioredis re-sends a command whose reply a dropped connection took with it (autoResendUnfulfilledCommands):
+    // Redis runs it twice, and the second SET NX is refused because the first one took the lock.
+    const resending = new Proxy(a, {
+      get(target, property, receiver) {
+        if (property !== 'set') return Reflect.get(target, property, receiver) as unknown;
+        return async (...args: Parameters<Redis['set']>) => {
+          await (target.set as (...a: unknown[]) => Promise<unknown>)(...args);
+          return (target.set as (...a: unknown[]) => Promise<unknown>)(...args);
+        };
+      },
+    });
+    const locks = redisLocks(resending, prefix, { ttlMs: 5_000, waitMs: 200 });
+    await expect(locks.run('order:resent', async () => 'ran')).resolves.toBe('ran');
+    expect(await a.exists(`${prefix}lock:order:resent`)).toBe(0);
+  });
 });

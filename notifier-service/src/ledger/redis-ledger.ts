@@ -90,6 +90,9 @@ export function redisLocks(redis: Redis, prefix: string, options: RedisLockOptio
     const started = Date.now();
     for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, 25)) {
       if ((await redis.set(key, token, 'PX', options.ttlMs, 'NX')) === 'OK') return;
+      // A SET that ran but whose reply was lost with the connection is sent again by ioredis and
+      // refused: the lock is ours all the same (the token is this run's), not another notifier's.
+      if ((await redis.get(key)) === token) return;
       if (Date.now() - started >= options.waitMs) throw new LockTimeoutError(key, options.waitMs);
       await delay(pauseMs);
     }
