@@ -8,6 +8,7 @@ import { MQTT_WS_PATH, type BrokerConfig } from './config.js';
 import { createAedes, createMemoryPersistence } from './create-aedes.js';
 import { createBrokerMetrics, registerConnectedClientsGauge, registerPersistentSessionsGauge } from './metrics.js';
 import { connectRedisState, describeRedisUrl, type RedisState } from './redis-state.js';
+import { createRetainedResend, type ClientsHolder, type RetainedSource } from './delivery/retained-resend.js';
 import { createRefusals, type RefuseFn } from './refusals/refuse.js';
 import { truncateForLog } from './refusals/truncate.js';
 import { trackRiderPresence } from './presence/rider-presence.js';
@@ -130,6 +131,15 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
     await forgetSessionsTakenElsewhere(aedes, persistentSessions);
     registerConnectedClientsGauge(metrics.registry, () => aedes.connectedClients);
     registerPersistentSessionsGauge(metrics.registry, persistentSessions.size);
+    if (redis) {
+      const resend = createRetainedResend({
+        aedes: aedes as unknown as ClientsHolder,
+        persistence: persistence as RetainedSource,
+        emitter: redis.mq,
+        logger,
+      });
+      redis.onSubscriptionRestored(() => void resend());
+    }
 
     const transports: Transport[] = [];
     const app = createHttpApp({

@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import mqemitterRedis from 'mqemitter-redis';
 import aedesPersistenceRedis from 'aedes-persistence-redis';
 import { connectRedisClients, describeRedisUrl, withTimeout, type Logger } from '@orderpulse/service-kit';
+import { LocalFirstEmitter, type SharedEmitter } from './delivery/local-first-emitter.js';
 
 export { describeRedisUrl };
 
@@ -25,15 +26,21 @@ export interface RedisStateOptions {
 }
 
 /**
- * What several brokers share through one Redis: `mq` (mqemitter-redis: live messages and the
- * brokers' own $SYS traffic) and `persistence` (aedes-persistence-redis: retained messages,
- * QoS 1/2 subscriptions of persistent sessions and their queued messages). Pass both to aedes.
+ * What several brokers share through one Redis: `mq` (live messages and the brokers' own $SYS
+ * traffic: mqemitter-redis behind a LocalFirstEmitter) and `persistence` (aedes-persistence-redis:
+ * retained messages, QoS 1/2 subscriptions of persistent sessions and their queued messages).
+ * Pass both to aedes.
  */
 export interface RedisState {
-  mq: object;
+  mq: LocalFirstEmitter;
   persistence: object;
   /** All three connections are up. */
   isReady(): boolean;
+  /**
+   * Calls `listener` each time the subscribing connection is back after it was lost, once its
+   * subscriptions are in place again: messages the other brokers published meanwhile were missed.
+   */
+  onSubscriptionRestored(listener: () => void): void;
   /**
    * Detaches the persistence and closes every connection. Call after aedes has closed (it closes
    * `mq` itself); safe to call when aedes never started, and more than once.
@@ -41,7 +48,7 @@ export interface RedisState {
   close(): Promise<void>;
 }
 
-type MQEmitter = EventEmitter & { close(cb: () => void): void; closed?: boolean; closing?: boolean; state: EventEmitter };
+type MQEmitter = SharedEmitter & { closed?: boolean; closing?: boolean; state: EventEmitter };
 type MQEmitterRedisPrefix = new (prefix: string, options: object) => MQEmitter;
 
 type SubscriptionStore = { addSubscriptions(client: object, subs: object[]): Promise<unknown> };
@@ -98,6 +105,23 @@ export async function connectRedisState({
     aedesPersistenceRedis({ conn: db, packetTTL: () => queuedMessageTtlSeconds }) as unknown as SubscriptionStore & { destroy(): Promise<void> },
   );
 
+  const restoredListeners: Array<() => void> = [];
+  let subscriptionLost = false;
+  subConn.on('close', () => {
+    subscriptionLost = true;
+  });
+  subConn.on('ready', () => {
+    if (!subscriptionLost) return;
+    // ioredis re-subscribes as it gets ready; a PING's answer comes after those subscriptions'.
+    subConn.ping().then(
+      () => {
+        subscriptionLost = false;
+        for (const listener of restoredListeners) listener();
+      },
+      (err: Error) => logger.debug({ redis: where, err: err.message }, 'redis subscription not confirmed; waiting for the next reconnect'),
+    );
+  });
+
   let closing: Promise<void> | undefined;
   const close = async () => {
     redis.beginClose();
@@ -116,9 +140,10 @@ export async function connectRedisState({
     redis.disconnect();
   };
   return {
-    mq,
+    mq: new LocalFirstEmitter(mq),
     persistence,
     isReady: redis.isReady,
+    onSubscriptionRestored: (listener) => restoredListeners.push(listener),
     close: () => (closing ??= close()),
   };
 }

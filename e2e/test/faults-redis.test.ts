@@ -59,40 +59,24 @@ describeIfAvailable('when Redis blips mid-stream, then updates resume at once an
 
   /**
    * Runs the fault (`inject` resolves with when Redis answered again) and asserts that nothing was
-   * lost from the stored and retained state and no version went backwards. With
-   * `liveMissesKnown`, live messages the connected subscribers missed are counted in the row, not
-   * failed on: a known bug (README, "Reliability"): a message the broker publishes while its Redis
-   * subscription is reconnecting never comes back to it, so its live subscribers miss it; a
-   * subscriber that connects afterwards gets it retained, and that is still asserted.
+   * lost, live or from the stored and retained state, and no version went backwards.
    */
-  async function expectNoLoss(fault: string, inject: () => Promise<number>, liveMissesKnown = false) {
+  async function expectNoLoss(fault: string, inject: () => Promise<number>) {
     const outcome = await runFault(fault, inject);
     expect(outcome.storedProblems.slice(0, 5)).toEqual([]);
-    const retainedLost = outcome.lost.filter((l) => l.subscriber === 'late');
-    expect(retainedLost.slice(0, 5)).toEqual([]);
-    if (liveMissesKnown) {
-      const missed = outcome.lost.length - retainedLost.length;
-      outcome.row.note = `live subscribers missed ${missed} final states (known bug); none missing from retained state`;
-      outcome.row.lost = retainedLost.length;
-    } else {
-      expect(outcome.lost.slice(0, 5)).toEqual([]);
-    }
+    expect(outcome.lost.slice(0, 5)).toEqual([]);
     expect(outcome.regressions.slice(0, 5)).toEqual([]);
     // Updates came again after Redis did (how soon is the row's figure: a measurement, not a bound).
     expect(outcome.row.resumedMs).toBeGreaterThanOrEqual(0);
   }
 
   it('(a) Redis drops every connection of the system', async () => {
-    await expectNoLoss(
-      'Redis: every connection dropped (CLIENT KILL)',
-      async () => {
-        // SKIPME (the default) keeps this admin connection; every service's connection goes.
-        const killed = Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'normal')) + Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub'));
-        expect(killed).toBeGreaterThanOrEqual(3);
-        return performance.now(); // Redis answers at once: only the connections went
-      },
-      true,
-    );
+    await expectNoLoss('Redis: every connection dropped (CLIENT KILL)', async () => {
+      // SKIPME (the default) keeps this admin connection; every service's connection goes.
+      const killed = Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'normal')) + Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub'));
+      expect(killed).toBeGreaterThanOrEqual(3);
+      return performance.now(); // Redis answers at once: only the connections went
+    });
   }, 180_000);
 
   it('(b) Redis stops answering for 2 s and comes back', async () => {

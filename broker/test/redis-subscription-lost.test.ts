@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { topics } from '@orderpulse/contracts';
+import { CutProxy, deleteRedisNamespace, redisTarget, uniqueRedisNamespace, waitFor } from '@orderpulse/service-kit/testing';
+import { describeIfAvailable } from '@orderpulse/service-kit/testing/suites';
+import { connectRedisState, type RedisState } from '../src/redis-state.js';
+import type { Message } from '../src/delivery/local-first-emitter.js';
+import { captureLogger } from './helpers/capture-logger.js';
+import { connectAs, endAll, type RecordingClient } from './helpers/mqtt-clients.js';
+import { IDS } from './helpers/personas.js';
+import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
+
+/**
+ * Redis pub/sub keeps nothing for a subscription that is away. These tests put one broker's Redis
+ * connections behind a proxy that can cut them and refuse new ones, so that a message is
+ * published, for certain, while that broker's subscription is gone (the Redis fault suite found
+ * the loss with a real CLIENT KILL, by chance of timing).
+ */
+const target = redisTarget();
+const redisUrl = 'url' in target ? target.url : '';
+const WAIT_MS = 15_000;
+const TEST_TIMEOUT_MS = 45_000;
+
+const RESTORED = "redis subscription restored: retained messages resent to this broker's subscribers, for what other brokers published meanwhile";
+
+/** A message as aedes emits it: its broker's id and counter identify it. */
+function message(topic: string, n: number, brokerId = 'broker-a'): Message {
+  return { topic, payload: Buffer.from(`{"n":${n}}`), qos: 0, retain: false, brokerId, brokerCounter: n };
+}
+const numbers = (received: Message[]) => received.map((m) => (JSON.parse(String(m.payload)) as { n: number }).n);
+
+function recordInto(received: Message[]) {
+  return (m: Message, done: () => void) => {
+    received.push(m);
+    done();
+  };
+}
+
+describeIfAvailable(`a broker whose Redis subscription is lost (${redisUrl})`, 'skipReason' in target ? target.skipReason : undefined, () => {
+  const log = captureLogger('info');
+  let namespace = '';
+  const closers: Array<() => Promise<unknown>> = [];
+
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    if (namespace) await deleteRedisNamespace(redisUrl, namespace);
+    namespace = '';
+    log.lines.length = 0;
+  });
+
+  /** Redis behind a proxy this test can cut. */
+  async function cuttableRedis(): Promise<{ proxy: CutProxy; url: string }> {
+    const proxy = await CutProxy.start();
+    proxy.forwardTo(redisUrl);
+    closers.push(() => proxy.close());
+    return { proxy, url: proxy.url('redis:') };
+  }
+
+  async function sharedState(url: string): Promise<RedisState> {
+    const state = await connectRedisState({ url, namespace, logger: log.logger, closeTimeoutMs: 1_000 });
+    closers.push(() => state.close()); // closes mqemitter-redis too, with a time limit
+    return state;
+  }
+
+  it(
+    "when a broker's Redis connections are cut, then its own messages still reach its own subscribers at once, the other broker's once Redis is back, and nobody twice",
+    async () => {
+      namespace = uniqueRedisNamespace('own-first');
+      const { proxy, url } = await cuttableRedis();
+      const a = await sharedState(url);
+      const b = await sharedState(redisUrl);
+      const topic = topics.orderStatus(IDS.orderA);
+      const atA: Message[] = [];
+      const atB: Message[] = [];
+      await new Promise<void>((resolve) => a.mq.on(topic, recordInto(atA), resolve));
+      await new Promise<void>((resolve) => b.mq.on(topic, recordInto(atB), resolve));
+
+      expect(proxy.cutSince()).toBe(3); // persistence, pub and sub: A has no Redis now
+      a.mq.emit(message(topic, 1));
+      expect(numbers(atA)).toEqual([1]); // delivered in memory, before anything else runs
+
+      proxy.allow();
+      await waitFor(() => atB.length > 0, "A's message at B once A's Redis connections are back", WAIT_MS);
+      // B answers through Redis; when it reaches A, A's own echo (if any) came before it.
+      await waitFor(() => a.isReady(), "A's Redis connections", WAIT_MS);
+      b.mq.emit(message(topic, 2, 'broker-b'));
+      await waitFor(() => atA.length >= 2, "B's message at A", WAIT_MS);
+      expect(numbers(atA)).toEqual([1, 2]);
+      expect(numbers(atB)).toEqual([1, 2]);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'when a message from another broker matches two filters of this one, then each local subscriber gets it once, and a filter nobody holds leaves Redis',
+    async () => {
+      namespace = uniqueRedisNamespace('two-filters');
+      const a = await sharedState(redisUrl);
+      const b = await sharedState(redisUrl);
+      const topic = topics.orderStatus(IDS.orderA);
+      const byWildcard: Message[] = [];
+      const byTopic: Message[] = [];
+      const wildcardListener = recordInto(byWildcard);
+      const topicListener = recordInto(byTopic);
+      await new Promise<void>((resolve) => a.mq.on('orders/+/status', wildcardListener, resolve));
+      await new Promise<void>((resolve) => a.mq.on(topic, topicListener, resolve));
+
+      b.mq.emit(message(topic, 1, 'broker-b'));
+      b.mq.emit(message(topic, 2, 'broker-b'));
+      await waitFor(() => byWildcard.length >= 2 && byTopic.length >= 2, 'both messages at both subscribers', WAIT_MS);
+      expect(numbers(byWildcard)).toEqual([1, 2]);
+      expect(numbers(byTopic)).toEqual([1, 2]);
+
+      const admin = new Redis(redisUrl);
+      closers.push(async () => admin.disconnect());
+      const channel = `${namespace}:${topic}`;
+      expect(await admin.call('PUBSUB', 'NUMSUB', channel)).toEqual([channel, 1]);
+      await new Promise<void>((resolve) => a.mq.removeListener(topic, topicListener, resolve));
+      expect(await admin.call('PUBSUB', 'NUMSUB', channel)).toEqual([channel, 0]);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it('when a live message on a topic comes during a catch-up, then the catch-up leaves that topic alone (its copy is older) and delivers the others', async () => {
+    namespace = uniqueRedisNamespace('catch-up');
+    const a = await sharedState(redisUrl);
+    const received: Message[] = [];
+    await new Promise<void>((resolve) => a.mq.on('orders/+/status', recordInto(received), resolve));
+    const [first, second] = [topics.orderStatus(IDS.orderA), topics.orderStatus(IDS.orderB)];
+
+    const catchUp = a.mq.beginCatchUp();
+    a.mq.emit(message(first, 3));
+    expect(catchUp.deliver(message(first, 2))).toBe(false);
+    expect(catchUp.deliver(message(second, 7))).toBe(true);
+    catchUp.end();
+    expect(received.map((m) => [m.topic, numbers([m])[0]])).toEqual([
+      [first, 3],
+      [second, 7],
+    ]);
+  });
+
+  describe('two brokers', () => {
+    let clients: RecordingClient[] = [];
+    afterEach(async () => {
+      await endAll(clients);
+      clients = [];
+    });
+
+    async function broker(url: string): Promise<TestBroker> {
+      const started = await startTestBroker(log.logger, { REDIS_URL: url, REDIS_NAMESPACE: namespace });
+      closers.push(() => started.close());
+      return started;
+    }
+
+    it(
+      "when the notifier publishes through A while B's Redis connections are cut, then B's watching customer gets that status once B's subscription is back",
+      async () => {
+        namespace = uniqueRedisNamespace('resend');
+        const { proxy, url } = await cuttableRedis();
+        const a = await broker(redisUrl);
+        const b = await broker(url);
+        const topic = topics.orderStatus(IDS.orderA);
+        const customer = await connectAs(b.tcpUrl, 'customerA', { clientId: 'customer-a-browser' });
+        clients.push(customer);
+        await customer.client.subscribeAsync(topic, { qos: 1 });
+        const notifier = await connectAs(a.tcpUrl, 'notifier', { clientId: 'notifier-1' });
+        clients.push(notifier);
+
+        expect(proxy.cutSince()).toBe(3);
+        // The PUBACK comes once A has stored and published it: B was not subscribed then.
+        await notifier.client.publishAsync(topic, '{"status":"preparing","version":2}', { qos: 1, retain: true });
+        expect(customer.messages).toEqual([]);
+        proxy.allow();
+
+        const received = await waitFor(() => customer.messages.length > 0 && customer.messages, "the status at B's customer", WAIT_MS);
+        expect(received).toEqual([{ topic, payload: '{"status":"preparing","version":2}', qos: 1, retain: false }]);
+        const restored = await waitFor(() => log.lines.find((line) => line.msg === RESTORED), "B's resend log line", WAIT_MS);
+        expect(restored).toMatchObject({ filters: 1, resent: 1 });
+      },
+      TEST_TIMEOUT_MS,
+    );
+  });
+});
