@@ -91,6 +91,21 @@ describeIfAvailable(`a broker whose Redis subscription is lost (${redisUrl})`, '
     TEST_TIMEOUT_MS,
   );
 
+  it("when a broker's coordination message ($SYS) is emitted while Redis is cut, then it reaches the broker itself only once Redis has it", async () => {
+    namespace = uniqueRedisNamespace('sys-after-redis');
+    const { proxy, url } = await cuttableRedis();
+    const a = await sharedState(url);
+    const received: Message[] = [];
+    await new Promise<void>((resolve) => a.mq.on('$SYS/sub/add', recordInto(received), resolve));
+
+    proxy.cutSince();
+    const taken = new Promise<Error | undefined>((resolve) => a.mq.emit(message('$SYS/sub/add', 1), resolve));
+    expect(received).toEqual([]);
+    proxy.allow();
+    expect(await taken).toBeUndefined();
+    expect(numbers(received)).toEqual([1]);
+  });
+
   it(
     'when a message from another broker matches two filters of this one, then each local subscriber gets it once, and a filter nobody holds leaves Redis',
     async () => {

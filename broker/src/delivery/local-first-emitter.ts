@@ -80,10 +80,23 @@ export class LocalFirstEmitter implements SharedEmitter {
     }
   }
 
-  /** Delivers to this broker's subscribers now, and through Redis to the other brokers' (`callback` once Redis has it). */
+  /**
+   * Delivers to this broker's subscribers now, and through Redis to the other brokers' (`callback`
+   * once Redis has it). The brokers' own coordination ($SYS: e.g. a persistent session's
+   * subscription added) reaches this broker only once Redis has it, as before: aedes answers the
+   * SUBSCRIBE when its own broadcast comes back, and that must still mean every broker has it.
+   */
   emit(message: Message, callback?: (error?: Error) => void): void {
+    const copy = { ...message, [ORIGIN]: this.origin };
+    if (message.topic.startsWith('$SYS/')) {
+      this.shared.emit(copy, (err) => {
+        if (!err) this.deliverLive(message);
+        callback?.(err);
+      });
+      return;
+    }
     this.deliverLive(message);
-    this.shared.emit({ ...message, [ORIGIN]: this.origin }, callback);
+    this.shared.emit(copy, callback);
   }
 
   /**
