@@ -13,6 +13,7 @@
  *   BENCH_SUBSCRIBER_PROCESSES=1        generator processes holding the subscribers
  *   BENCH_WS_WRITES=joined|stock        WebSocket client writes (joined = one frame per tick, as browsers)
  *   BENCH_BROKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   extra node args for our broker
+ *   BENCH_BROKER_REDIS_URL=redis://127.0.0.1:6379   our broker with its state on Redis (a namespace of its own), as when scaled out
  *   BENCH_RESULTS_NAME=broker           results file name (bench/results/<name>.json|.svg|.md)
  *
  * Latency = receive time − scheduled send time (open loop, no coordinated omission). Broker CPU

@@ -91,9 +91,14 @@ export async function startOurBroker(transport: Transport, options: OurBrokerOpt
   const [mqttPort, wsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
   const { command, args } = pinnedCommand(BROKER_CPU, process.execPath, [...NODE_ARGS.broker, ...options.nodeArgs, main]);
   const env: NodeJS.ProcessEnv = { ...process.env };
-  // In memory, like a single broker; and never the caller's Redis.
+  // In memory, like a single broker, unless BENCH_BROKER_REDIS_URL asks for shared state (as when
+  // scaled out); never the caller's REDIS_URL.
   delete env.REDIS_URL;
   delete env.REDIS_NAMESPACE;
+  if (process.env.BENCH_BROKER_REDIS_URL) {
+    env.REDIS_URL = process.env.BENCH_BROKER_REDIS_URL;
+    env.REDIS_NAMESPACE = `op-bench-${process.pid}-${randomBytes(4).toString('hex')}`;
+  }
   const child = spawn(command, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
