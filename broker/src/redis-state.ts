@@ -3,6 +3,7 @@ import mqemitterRedis from 'mqemitter-redis';
 import aedesPersistenceRedis from 'aedes-persistence-redis';
 import { connectRedisClients, describeRedisUrl, withTimeout, type Logger } from '@orderpulse/service-kit';
 import { LocalFirstEmitter, type SharedEmitter } from './delivery/local-first-emitter.js';
+import { cacheTopicMatches } from './delivery/topic-match-cache.js';
 
 export { describeRedisUrl };
 
@@ -101,6 +102,9 @@ export async function connectRedisState({
     : (mqemitterRedis(mqOptions) as unknown as MQEmitter);
   // mqemitter-redis re-emits connection and publish errors here; without a listener they would crash the process.
   mq.state.on('error', (err: Error) => logger.debug({ redis: where, err: err.message }, 'mqemitter-redis error'));
+  // Every message from Redis, this broker's own echoes included, is matched against its filters there.
+  if (!cacheTopicMatches(mq as { _matcher?: unknown }))
+    logger.warn('mqemitter-redis changed: its subscription matches are not cached (delivery/topic-match-cache.ts)');
   const persistence = coalesceAddSubscriptions(
     aedesPersistenceRedis({ conn: db, packetTTL: () => queuedMessageTtlSeconds }) as unknown as SubscriptionStore & { destroy(): Promise<void> },
   );
