@@ -99,6 +99,8 @@ export interface FaultOptions {
   note?: string;
   /** Extra events the fault itself sent (copies, poison messages), for the row. */
   extraEvents?: () => number;
+  /** Where the subscribers connect (default: the system's broker), e.g. a second broker sharing its Redis. */
+  watchUrl?: string;
 }
 
 /**
@@ -116,7 +118,7 @@ export function createFaultRunner(options: FaultRunnerOptions) {
   const convergeMs = options.convergeMs ?? 30_000;
 
   /** Creates the orders and connects their subscribers: two wildcard admins plus per-order customers. */
-  async function prepare(fault: string) {
+  async function prepare(fault: string, watchUrl: string) {
     const created = await pool(
       Array.from({ length: ordersPerFault }, (_, i) => i),
       16,
@@ -133,7 +135,7 @@ export function createFaultRunner(options: FaultRunnerOptions) {
       subscribers.push(
         await StatusSubscriber.connect(
           `admin-${a}`,
-          system.urls.mqtt,
+          watchUrl,
           ['orders/+/status'],
           { clientId: `fault-admin-${label}-${a}-${namespace}`, username: 'admin', password: adminToken },
           ids,
@@ -141,7 +143,7 @@ export function createFaultRunner(options: FaultRunnerOptions) {
       );
     }
     const customers = await pool(created.slice(0, customerSubscribers), 8, async (o) =>
-      StatusSubscriber.connect(`customer-${o.id.slice(0, 8)}`, system.urls.mqtt, [topics.orderStatus(o.id)], {
+      StatusSubscriber.connect(`customer-${o.id.slice(0, 8)}`, watchUrl, [topics.orderStatus(o.id)], {
         clientId: `fault-cust-${o.id}`,
         username: 'customer',
         password: await tokens.customer(o.id),
@@ -164,7 +166,8 @@ export function createFaultRunner(options: FaultRunnerOptions) {
    * the row (already added to `rows`) and the driver, whose stats say what the PATCHes met.
    */
   async function runFault(fault: string, inject: (driver: StreamDriver) => Promise<number | void>, faultOptions: FaultOptions = {}) {
-    const { created, subscribers, customers } = await prepare(fault);
+    const watchUrl = faultOptions.watchUrl ?? system.urls.mqtt;
+    const { created, subscribers, customers } = await prepare(fault, watchUrl);
     try {
       const driver = new StreamDriver(orders, created, { ratePerSecond: options.ratePerSecond ?? 150 });
       const running = driver.run(120_000);
@@ -201,7 +204,7 @@ export function createFaultRunner(options: FaultRunnerOptions) {
       if (faultOptions.lateSubscriberCheck !== false) {
         const late = await StatusSubscriber.connect(
           'late',
-          system.urls.mqtt,
+          watchUrl,
           ['orders/+/status'],
           { clientId: `fault-late-${namespace}`, username: 'admin', password: adminToken },
           created.map((o) => o.id),

@@ -71,10 +71,10 @@ export interface RunningSystem {
   /** Starts a service again (after a stop or kill) with the same settings. */
   restart(name: ServiceName): Promise<ServiceProcess>;
   /**
-   * Starts one more instance of an HTTP service on a fresh port, with the same settings plus
-   * `env` (scale-out tests); it is stopped with the system.
+   * Starts one more instance of a service on fresh ports, with the same settings plus `env`
+   * (scale-out tests); it is stopped with the system. A broker's also has its MQTT URL.
    */
-  addInstance(name: ScalableService, label: string, env?: Record<string, string>): Promise<{ process: ServiceProcess; url: string; metricsUrl: string }>;
+  addInstance(name: ScalableService, label: string, env?: Record<string, string>): Promise<AddedInstance>;
   stop(): Promise<void>;
 }
 
@@ -119,9 +119,24 @@ async function allocatePorts(mode: 'free' | 'default'): Promise<SystemPorts> {
   };
 }
 
-/** The services that run as several instances behind one address, and the variable naming their HTTP port. */
-const HTTP_PORT_VARIABLE = { orders: 'ORDERS_PORT', delivery: 'DELIVERY_PORT', notifier: 'NOTIFIER_PORT', web: 'WEB_PORT' } as const;
+/** The services that run as several instances (behind one address, or sharing Redis), and the variable naming their HTTP port. */
+const HTTP_PORT_VARIABLE = {
+  orders: 'ORDERS_PORT',
+  delivery: 'DELIVERY_PORT',
+  notifier: 'NOTIFIER_PORT',
+  web: 'WEB_PORT',
+  broker: 'BROKER_HTTP_PORT',
+} as const;
 export type ScalableService = keyof typeof HTTP_PORT_VARIABLE;
+
+export interface AddedInstance {
+  process: ServiceProcess;
+  /** Its HTTP address (a broker's: health and readiness). */
+  url: string;
+  metricsUrl: string;
+  /** A broker's MQTT over TCP. */
+  mqttUrl?: string;
+}
 
 const START_ORDER: ServiceName[] = ['broker', 'orders', 'delivery', 'notifier', 'mail', 'web'];
 
@@ -216,6 +231,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const port = await freePort();
     const metricsPort = await freePort();
     const url = `http://${host}:${port}`;
+    const mqttPort = name === 'broker' ? await freePort() : undefined;
+    const brokerPorts: Record<string, string> = mqttPort === undefined ? {} : { MQTT_PORT: String(mqttPort), MQTT_WS_PORT: String(await freePort()) };
     const process = await startServiceProcess({
       name: label,
       ...nodeLaunch(name),
@@ -225,13 +242,19 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         ...(options.env?.[name] ?? {}),
         [HTTP_PORT_VARIABLE[name]]: String(port),
         METRICS_PORT: String(metricsPort),
+        ...brokerPorts,
         ...env,
       },
       readyUrl: `${url}${name === 'web' ? '/healthz' : '/readyz'}`,
       ...(onLine ? { onLine } : {}),
     });
     extraInstances.push(process);
-    return { process, url, metricsUrl: `http://${host}:${metricsPort}/metrics` };
+    return {
+      process,
+      url,
+      metricsUrl: `http://${host}:${metricsPort}/metrics`,
+      ...(mqttPort === undefined ? {} : { mqttUrl: `mqtt://${host}:${mqttPort}` }),
+    };
   };
   const stop = async () => {
     for (const extra of extraInstances.reverse()) await extra.stop();
