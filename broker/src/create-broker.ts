@@ -137,6 +137,10 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
         persistence: persistence as RetainedSource,
         emitter: redis.mq,
         logger,
+        onCaughtUp: (resent) => {
+          metrics.redisCatchUps.inc();
+          metrics.retainedResent.inc(resent);
+        },
       });
       redis.onSubscriptionRestored(() => void resend());
     }

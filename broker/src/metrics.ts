@@ -19,6 +19,9 @@ export interface BrokerMetrics {
   /** Offline persistent sessions the broker wiped after MQTT_SESSION_EXPIRY_SECONDS. */
   persistentSessionsExpired: Counter;
   publishesDelayed: Counter;
+  /** Catch-ups after the Redis subscription came back, and the retained messages they resent (delivery/retained-resend.ts). */
+  redisCatchUps: Counter;
+  retainedResent: Counter;
 }
 
 const QOS_LABELS = ['0', '1', '2'] as const;
@@ -84,6 +87,16 @@ export function createBrokerMetrics(registry: Registry): BrokerMetrics {
     publishesDelayed: new Counter({
       name: 'mqtt_publishes_delayed_total',
       help: 'Publishes of a customer or rider token held back to keep it to MQTT_MAX_PUBLISHES_PER_SECOND',
+      registers: [registry],
+    }),
+    redisCatchUps: new Counter({
+      name: 'mqtt_redis_catch_ups_total',
+      help: "Times this broker's Redis subscription came back after it was lost and its subscribers were sent the retained messages they may have missed",
+      registers: [registry],
+    }),
+    retainedResent: new Counter({
+      name: 'mqtt_retained_resent_total',
+      help: 'Retained messages resent to subscribers by those catch-ups (topics with a newer live message since are left out)',
       registers: [registry],
     }),
   };

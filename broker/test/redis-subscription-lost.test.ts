@@ -7,6 +7,7 @@ import { connectRedisState, type RedisState } from '../src/redis-state.js';
 import type { Message } from '../src/delivery/local-first-emitter.js';
 import { captureLogger } from './helpers/capture-logger.js';
 import { connectAs, endAll, type RecordingClient } from './helpers/mqtt-clients.js';
+import { metricValue } from './helpers/metrics.js';
 import { IDS } from './helpers/personas.js';
 import { startTestBroker, type TestBroker } from './helpers/start-broker.js';
 
@@ -191,6 +192,9 @@ describeIfAvailable(`a broker whose Redis subscription is lost (${redisUrl})`, '
         expect(received).toEqual([{ topic, payload: '{"status":"preparing","version":2}', qos: 1, retain: false }]);
         const restored = await waitFor(() => log.lines.find((line) => line.msg === RESTORED), "B's resend log line", WAIT_MS);
         expect(restored).toMatchObject({ filters: 1, resent: 1 });
+        expect(await metricValue(b, 'mqtt_redis_catch_ups_total')).toBe(1);
+        expect(await metricValue(b, 'mqtt_retained_resent_total')).toBe(1);
+        expect(await metricValue(a, 'mqtt_redis_catch_ups_total')).toBe(0); // A's subscription never went
       },
       TEST_TIMEOUT_MS,
     );

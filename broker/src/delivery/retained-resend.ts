@@ -17,6 +17,8 @@ export interface RetainedResendOptions {
   /** Delivers to this broker's subscribers only, unless newer came live meanwhile (LocalFirstEmitter.beginCatchUp). */
   emitter: { beginCatchUp(): CatchUp };
   logger: Logger;
+  /** Called after each catch-up with how many messages it resent (metrics). */
+  onCaughtUp?: (resent: number) => void;
   /** Filters looked up per store call; calls run `concurrency` at a time. */
   batchSize?: number;
   concurrency?: number;
@@ -31,7 +33,15 @@ export interface RetainedResendOptions {
  * not made up for. The cost is that of every client resubscribing, once per lost subscription;
  * a restore that comes while one is running starts one more run after it, no more.
  */
-export function createRetainedResend({ aedes, persistence, emitter, logger, batchSize = 500, concurrency = 4 }: RetainedResendOptions): () => Promise<void> {
+export function createRetainedResend({
+  aedes,
+  persistence,
+  emitter,
+  logger,
+  onCaughtUp,
+  batchSize = 500,
+  concurrency = 4,
+}: RetainedResendOptions): () => Promise<void> {
   let running: Promise<void> | undefined;
   let again = false;
 
@@ -66,6 +76,7 @@ export function createRetainedResend({ aedes, persistence, emitter, logger, batc
     } finally {
       catchUp.end();
     }
+    onCaughtUp?.(resent);
     logger.info(
       { filters: exact.size + wildcards.size, retained: seen.size, resent, ms: Math.round(performance.now() - startedAt) },
       "redis subscription restored: retained messages resent to this broker's subscribers, for what other brokers published meanwhile",
