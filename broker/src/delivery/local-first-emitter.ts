@@ -41,8 +41,9 @@ export class LocalFirstEmitter implements SharedEmitter {
   private readonly remote = new Map<string, { listeners: number; forward: Listener }>();
   /** While a catch-up runs: the topics of the live messages delivered since it began. */
   private liveTopics: Set<string> | undefined;
-  /** The last message from Redis passed on (see forward). */
-  private lastForwarded: { brokerId: unknown; counter: unknown } = { brokerId: undefined, counter: undefined };
+  /** The broker id and counter of the last message from Redis passed on (see forward). */
+  private lastBrokerId: unknown;
+  private lastCounter: unknown;
 
   constructor(private readonly shared: SharedEmitter) {}
 
@@ -133,8 +134,9 @@ export class LocalFirstEmitter implements SharedEmitter {
     const brokerId: unknown = message.brokerId;
     const counter: unknown = message.brokerCounter;
     if (brokerId !== undefined) {
-      if (this.lastForwarded.brokerId === brokerId && this.lastForwarded.counter === counter) return;
-      this.lastForwarded = { brokerId, counter };
+      if (this.lastBrokerId === brokerId && this.lastCounter === counter) return;
+      this.lastBrokerId = brokerId;
+      this.lastCounter = counter;
     }
     this.deliverLive(message);
   }
