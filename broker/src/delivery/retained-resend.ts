@@ -1,3 +1,4 @@
+import { hasWildcard } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
 import type { CatchUp, Message } from './local-first-emitter.js';
 
@@ -52,7 +53,7 @@ export function createRetainedResend({
     for (const client of Object.values(aedes.clients)) {
       for (const filter of Object.keys(client.subscriptions)) {
         if (filter.startsWith('$')) continue; // the brokers' own $SYS traffic: never retained by us
-        (/[+#]/.test(filter) ? wildcards : exact).add(filter);
+        (hasWildcard(filter) ? wildcards : exact).add(filter);
       }
     }
     // Wildcards in one call (a scan of the store), so that a topic two of them match comes once.
