@@ -122,7 +122,13 @@ describe('hop receipts held for a client that stops reading', () => {
       for (let i = 0; i < count; i++) publisher.publish(`admin/receipts/${i}`, payload, { qos: 0 });
       // Without the fallback the held receipts would go on into the stuck socket's buffer, and nothing would drop it.
       await waitFor(() => disconnected.has('receipts-stuck'), 'the stuck reader to be dropped', 10_000);
-      await waitFor(() => got === count, `all ${count} receipts at the healthy reader`, 15_000);
+      try {
+        await waitFor(() => got >= count, `all ${count} receipts at the healthy reader`, 15_000);
+      } catch (err) {
+        // It failed once in CI (1 run of ~15) and never here: say how far it got and whom aedes dropped.
+        const state = `${got} arrived; healthy reader ${healthy.connected ? 'connected' : 'disconnected'}; dropped: ${[...disconnected].join(', ')}`;
+        throw new Error(`${(err as Error).message} (${state})`, { cause: err });
+      }
       expect(got).toBe(count);
     } finally {
       stuck?.destroy();
