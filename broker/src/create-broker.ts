@@ -9,6 +9,7 @@ import { createAedes, createMemoryPersistence } from './create-aedes.js';
 import { createBrokerMetrics, registerConnectedClientsGauge, registerPersistentSessionsGauge } from './metrics.js';
 import { connectRedisState, describeRedisUrl, type RedisState } from './redis-state.js';
 import { createRetainedResend, type ClientsHolder, type RetainedSource } from './delivery/retained-resend.js';
+import { createSessionQueueReplay, type SessionClient } from './delivery/session-queue-replay.js';
 import { createRefusals, type RefuseFn } from './refusals/refuse.js';
 import { truncateForLog } from './refusals/truncate.js';
 import { trackRiderPresence } from './presence/rider-presence.js';
@@ -142,7 +143,15 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
           metrics.retainedResent.inc(resent);
         },
       });
-      redis.onSubscriptionRestored(() => void resend());
+      const replaySessionQueues = createSessionQueueReplay({
+        aedes: aedes as unknown as { clients: Record<string, SessionClient> },
+        logger,
+        onReplayed: (sessions) => metrics.sessionQueuesReplayed.inc(sessions),
+      });
+      redis.onSubscriptionRestored(() => {
+        replaySessionQueues();
+        void resend();
+      });
     }
 
     const transports: Transport[] = [];

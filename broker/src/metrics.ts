@@ -22,6 +22,8 @@ export interface BrokerMetrics {
   /** Catch-ups after the Redis subscription came back, and the retained messages they resent (delivery/retained-resend.ts). */
   redisCatchUps: Counter;
   retainedResent: Counter;
+  /** Persistent sessions closed at those catch-ups so that aedes replays their queues (delivery/session-queue-replay.ts). */
+  sessionQueuesReplayed: Counter;
 }
 
 const QOS_LABELS = ['0', '1', '2'] as const;
@@ -97,6 +99,11 @@ export function createBrokerMetrics(registry: Registry): BrokerMetrics {
     retainedResent: new Counter({
       name: 'mqtt_retained_resent_total',
       help: 'Retained messages resent to subscribers by those catch-ups (topics with a newer live message since are left out)',
+      registers: [registry],
+    }),
+    sessionQueuesReplayed: new Counter({
+      name: 'mqtt_session_queues_replayed_total',
+      help: 'Connected persistent sessions closed at those catch-ups, so that they reconnect and get the QoS 1 messages other brokers queued for them meanwhile',
       registers: [registry],
     }),
   };

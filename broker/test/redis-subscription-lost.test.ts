@@ -198,5 +198,47 @@ describeIfAvailable(`a broker whose Redis subscription is lost (${redisUrl})`, '
       },
       TEST_TIMEOUT_MS,
     );
+
+    it(
+      "when a rider reports through A while B's Redis connections are cut, then delivery-service's persistent session on B gets it once B's subscription is back (B closes the session and the reconnect replays its queue), once, and clean sessions stay connected",
+      async () => {
+        namespace = uniqueRedisNamespace('session-queue');
+        const { proxy, url } = await cuttableRedis();
+        const a = await broker(redisUrl);
+        const b = await broker(url);
+        const report = topics.riderLocation(IDS.riderX);
+        // As delivery-service's rider ingest: a persistent session, QoS 1, reconnecting on its own.
+        const ingest = await connectAs(b.tcpUrl, 'deliveryService', { clientId: 'rider-ingest', clean: false, reconnectPeriod: 50 });
+        clients.push(ingest);
+        await ingest.client.subscribeAsync('riders/+/location', { qos: 1 });
+        const customer = await connectAs(b.tcpUrl, 'customerA', { clientId: 'customer-a-browser' });
+        clients.push(customer);
+        await customer.client.subscribeAsync(topics.orderStatus(IDS.orderA), { qos: 1 });
+        const closes = { ingest: 0, customer: 0 };
+        ingest.client.on('close', () => (closes.ingest += 1));
+        customer.client.on('close', () => (closes.customer += 1));
+        const rider = await connectAs(a.tcpUrl, 'riderX', { clientId: 'rider-x-phone' });
+        clients.push(rider);
+
+        expect(proxy.cutSince()).toBe(3);
+        // A queued it in Redis for the session (the PUBACK says so) and emitted it while B was not listening.
+        await rider.client.publishAsync(report, '{"n":1}', { qos: 1 });
+        expect(ingest.messages).toEqual([]);
+        proxy.allow();
+
+        await waitFor(() => ingest.messages.length > 0, "the rider's report at B's persistent session", WAIT_MS);
+        // A later report marks the end: the first must not come again before it.
+        await rider.client.publishAsync(report, '{"n":2}', { qos: 1 });
+        await waitFor(() => ingest.messages.some((m) => m.payload === '{"n":2}'), 'the next report', WAIT_MS);
+        expect(ingest.messages.map((m) => [m.topic, m.payload])).toEqual([
+          [report, '{"n":1}'],
+          [report, '{"n":2}'],
+        ]);
+        expect(closes).toEqual({ ingest: 1, customer: 0 });
+        expect(await metricValue(b, 'mqtt_session_queues_replayed_total')).toBe(1);
+        expect(await metricValue(a, 'mqtt_session_queues_replayed_total')).toBe(0);
+      },
+      TEST_TIMEOUT_MS,
+    );
   });
 });

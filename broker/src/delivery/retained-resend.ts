@@ -30,8 +30,9 @@ export interface RetainedResendOptions {
  * (Redis pub/sub keeps nothing for it): every retained message matching a filter this broker's
  * clients subscribe to is delivered to them again. The notifier's per-order and per-rider topics
  * are retained and versioned, so a subscriber that already had a message ignores it and one that
- * missed the last change gets it; what is not retained (the admin feed, riders' own reports) is
- * not made up for. The cost is that of every client resubscribing, once per lost subscription;
+ * missed the last change gets it. Riders' QoS 1 reports to a persistent session are replayed from
+ * its queue (session-queue-replay.ts); the admin feed, neither retained nor queued, is not made
+ * up for. The cost is that of every client resubscribing, once per lost subscription;
  * a restore that comes while one is running starts one more run after it, no more.
  */
 export function createRetainedResend({
