@@ -30,7 +30,9 @@ export interface SessionQueueReplayOptions {
  * Replaying the queue into the open connection instead was looked at and left: the persistence
  * keeps which message ids are in flight in the delivering broker's memory only, and a message
  * acknowledged twice would be counted off twice in the packet's shared subscriber count.
- * Clean sessions have no queue and are left alone: the retained resend covers them.
+ * Clean sessions have no queue and are left alone: the retained resend covers them. No client of
+ * ours sets a will; one that did would have it published here, as on any connection the broker
+ * closes.
  */
 export function createSessionQueueReplay({ aedes, logger, onReplayed }: SessionQueueReplayOptions): () => number {
   return () => {
