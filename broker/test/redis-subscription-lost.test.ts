@@ -168,13 +168,17 @@ describeIfAvailable(`a broker whose Redis subscription is lost (${redisUrl})`, '
       return started;
     }
 
+    /** A on Redis itself, B behind a proxy this test can cut, both in a namespace of their own. */
+    async function brokersWithBCuttable(name: string): Promise<{ a: TestBroker; b: TestBroker; proxy: CutProxy }> {
+      namespace = uniqueRedisNamespace(name);
+      const { proxy, url } = await cuttableRedis();
+      return { a: await broker(redisUrl), b: await broker(url), proxy };
+    }
+
     it(
       "when the notifier publishes through A while B's Redis connections are cut, then B's watching customer gets that status once B's subscription is back",
       async () => {
-        namespace = uniqueRedisNamespace('resend');
-        const { proxy, url } = await cuttableRedis();
-        const a = await broker(redisUrl);
-        const b = await broker(url);
+        const { a, b, proxy } = await brokersWithBCuttable('resend');
         const topic = topics.orderStatus(IDS.orderA);
         const customer = await connectAs(b.tcpUrl, 'customerA', { clientId: 'customer-a-browser' });
         clients.push(customer);
@@ -202,10 +206,7 @@ describeIfAvailable(`a broker whose Redis subscription is lost (${redisUrl})`, '
     it(
       "when a rider reports through A while B's Redis connections are cut, then delivery-service's persistent session on B gets it once B's subscription is back (B closes the session and the reconnect replays its queue), once, and clean sessions stay connected",
       async () => {
-        namespace = uniqueRedisNamespace('session-queue');
-        const { proxy, url } = await cuttableRedis();
-        const a = await broker(redisUrl);
-        const b = await broker(url);
+        const { a, b, proxy } = await brokersWithBCuttable('session-queue');
         const report = topics.riderLocation(IDS.riderX);
         // As delivery-service's rider ingest: a persistent session, QoS 1, reconnecting on its own.
         const ingest = await connectAs(b.tcpUrl, 'deliveryService', { clientId: 'rider-ingest', clean: false, reconnectPeriod: 50 });
