@@ -1,4 +1,5 @@
 import { CloserStack, createHttpApp, createMetricsRegistry, createTokenService, listen, listenMetrics, type Logger } from '@orderpulse/service-kit';
+import { topics } from '@orderpulse/contracts';
 import type { Aedes } from 'aedes';
 import { createAdmission } from './admission/admission.js';
 import { boundKeepalive } from './admission/keepalive.js';
@@ -10,6 +11,7 @@ import { createBrokerMetrics, registerConnectedClientsGauge, registerPersistentS
 import { connectRedisState, describeRedisUrl, type RedisState } from './redis-state.js';
 import { createRetainedResend, type ClientsHolder, type RetainedSource } from './delivery/retained-resend.js';
 import { createSessionQueueReplay, type SessionClient } from './delivery/session-queue-replay.js';
+import { createFeedResync, type FeedWatcher } from './delivery/feed-resync.js';
 import { createRefusals, type RefuseFn } from './refusals/refuse.js';
 import { truncateForLog } from './refusals/truncate.js';
 import { trackRiderPresence } from './presence/rider-presence.js';
@@ -148,8 +150,15 @@ export async function createBroker(config: BrokerSettings, logger: Logger): Prom
         logger,
         onReplayed: (sessions) => metrics.sessionQueuesReplayed.inc(sessions),
       });
+      const resyncFeeds = createFeedResync({
+        aedes: aedes as unknown as { clients: Record<string, FeedWatcher> },
+        logger,
+        feeds: [topics.adminOrders()],
+        onResynced: (clients) => metrics.feedWatchersResynced.inc(clients),
+      });
       redis.onSubscriptionRestored(() => {
         replaySessionQueues();
+        resyncFeeds();
         void resend();
       });
     }

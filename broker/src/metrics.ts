@@ -24,6 +24,8 @@ export interface BrokerMetrics {
   retainedResent: Counter;
   /** Persistent sessions closed at those catch-ups so that aedes replays their queues (delivery/session-queue-replay.ts). */
   sessionQueuesReplayed: Counter;
+  /** Clients watching a feed (admin consoles on `admin/orders`) closed at those catch-ups so that they reload (delivery/feed-resync.ts). */
+  feedWatchersResynced: Counter;
 }
 
 const QOS_LABELS = ['0', '1', '2'] as const;
@@ -104,6 +106,11 @@ export function createBrokerMetrics(registry: Registry): BrokerMetrics {
     sessionQueuesReplayed: new Counter({
       name: 'mqtt_session_queues_replayed_total',
       help: 'Connected persistent sessions closed at those catch-ups, so that they reconnect and get the QoS 1 messages other brokers queued for them meanwhile',
+      registers: [registry],
+    }),
+    feedWatchersResynced: new Counter({
+      name: 'mqtt_feed_watchers_resynced_total',
+      help: 'Clients watching admin/orders closed at those catch-ups, so that they reconnect and reload what the feed lines other brokers published meanwhile changed',
       registers: [registry],
     }),
   };

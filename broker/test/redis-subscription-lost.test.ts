@@ -241,5 +241,42 @@ describeIfAvailable(`a broker whose Redis subscription is lost (${redisUrl})`, '
       },
       TEST_TIMEOUT_MS,
     );
+
+    it(
+      "when the notifier publishes a feed line through A while B's Redis connections are cut, then B closes its admin consoles once its subscription is back (their reconnect reloads what the line changed) and leaves its customers connected",
+      async () => {
+        const { a, b, proxy } = await brokersWithBCuttable('feed-resync');
+        // As the admin console: a clean session on the feed at QoS 0, reconnecting on its own.
+        const console = await connectAs(b.tcpUrl, 'admin', { clientId: 'admin-console', reconnectPeriod: 50 });
+        clients.push(console);
+        await console.client.subscribeAsync(topics.adminOrders(), { qos: 0 });
+        const customer = await connectAs(b.tcpUrl, 'customerA', { clientId: 'customer-a-browser' });
+        clients.push(customer);
+        await customer.client.subscribeAsync(topics.orderStatus(IDS.orderA), { qos: 1 });
+        const closes = { console: 0, customer: 0 };
+        console.client.on('close', () => (closes.console += 1));
+        customer.client.on('close', () => (closes.customer += 1));
+        let reconnected = false;
+        console.client.on('connect', () => (reconnected = true));
+        const notifier = await connectAs(a.tcpUrl, 'notifier', { clientId: 'notifier-1' });
+        clients.push(notifier);
+
+        expect(proxy.cutSince()).toBe(3);
+        await notifier.client.publishAsync(topics.adminOrders(), '{"type":"order.created","n":1}', { qos: 1 });
+        proxy.allow();
+
+        await waitFor(() => reconnected, "B's admin console connected again", WAIT_MS);
+        expect(console.messages).toEqual([]); // the line itself is not replayed: the console reloads instead
+        expect(closes).toEqual({ console: 1, customer: 0 });
+        expect(await metricValue(b, 'mqtt_feed_watchers_resynced_total')).toBe(1);
+        expect(await metricValue(a, 'mqtt_feed_watchers_resynced_total')).toBe(0);
+        // Once subscribed again (the SUBACK also means mqtt.js's own resubscribe was handled), the next line reaches it.
+        await console.client.subscribeAsync(topics.adminOrders(), { qos: 0 });
+        await notifier.client.publishAsync(topics.adminOrders(), '{"type":"order.created","n":2}', { qos: 1 });
+        await waitFor(() => console.messages.length > 0, 'the next feed line at the console', WAIT_MS);
+        expect(console.messages.map((m) => m.payload)).toEqual(['{"type":"order.created","n":2}']);
+      },
+      TEST_TIMEOUT_MS,
+    );
   });
 });

@@ -74,6 +74,19 @@ describeIfAvailable('admin console in headless Chromium (in-process broker, stub
     await waitForValue(page, 'orders-count', '1 of 1 orders shown');
   });
 
+  it("when the broker closes the console's connection (as one does once its Redis subscription is back), then the console reconnects and reloads its table: an order whose feed line it never got is listed", async () => {
+    const missed = aSnapshot({ orderNumber: 'OP-M1SSED01', status: 'pending', version: 1 });
+    api.put(missed, 'customer-token-2');
+    await page.getByLabel('Search by order number').fill('');
+    await page.getByLabel('Filter by status').selectOption({ label: 'All statuses' });
+    await waitForValue(page, 'orders-count', '1 of 1 orders shown');
+
+    expect(broker.dropClients('admin-')).toBe(1);
+    await page.locator('tr[data-order-number="OP-M1SSED01"]').waitFor({ timeout: 10_000 });
+    await waitForValue(page, 'orders-count', '2 of 2 orders shown');
+    await waitForValue(page, 'connection-state', 'live', { attribute: 'data-state' });
+  });
+
   it('when signing out, then the session is gone and the sign-in form is back', async () => {
     await page.locator('[data-testid="sign-out"]').click();
     await page.locator('[data-testid="login-form"]').waitFor({ timeout: 10_000 });
