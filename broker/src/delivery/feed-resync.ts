@@ -1,13 +1,10 @@
 import { topicMatches } from '@orderpulse/contracts';
 import type { Logger } from '@orderpulse/service-kit';
+import { closeClients, type ClosableClient } from './close-clients.js';
 
 /** The parts of an aedes client read here. */
-export interface FeedWatcher {
-  id: string | null;
-  connected: boolean;
-  closed?: boolean;
+export interface FeedWatcher extends ClosableClient {
   subscriptions: Record<string, unknown>;
-  close(done?: () => void): void;
 }
 
 export interface FeedResyncOptions {
@@ -34,12 +31,7 @@ export interface FeedResyncOptions {
 export function createFeedResync({ aedes, logger, feeds, onResynced }: FeedResyncOptions): () => number {
   const watches = (client: FeedWatcher) => Object.keys(client.subscriptions).some((filter) => feeds.some((feed) => topicMatches(filter, feed)));
   return () => {
-    const closed: string[] = [];
-    for (const client of Object.values(aedes.clients)) {
-      if (!client.connected || client.closed || client.id === null || !watches(client)) continue;
-      closed.push(client.id);
-      client.close();
-    }
+    const closed = closeClients(aedes.clients, watches);
     onResynced?.(closed.length);
     if (closed.length > 0) {
       logger.info({ clients: closed, feeds }, 'redis subscription restored: feed watchers closed so that they reconnect and reload what they may have missed');

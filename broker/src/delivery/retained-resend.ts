@@ -32,7 +32,7 @@ export interface RetainedResendOptions {
  * are retained and versioned, so a subscriber that already had a message ignores it and one that
  * missed the last change gets it. Riders' QoS 1 reports to a persistent session are replayed from
  * its queue (session-queue-replay.ts); the admin feed, neither retained nor queued, is not made
- * up for. The cost is that of every client resubscribing, once per lost subscription;
+ * up for, but its watchers are closed so that they reload (feed-resync.ts). The cost is that of every client resubscribing, once per lost subscription;
  * a restore that comes while one is running starts one more run after it, no more.
  */
 export function createRetainedResend({

@@ -1,12 +1,10 @@
 import type { Logger } from '@orderpulse/service-kit';
+import { closeClients, type ClosableClient } from './close-clients.js';
 
 /** The parts of an aedes client read here. */
-export interface SessionClient {
-  id: string | null;
+export interface SessionClient extends ClosableClient {
   clean: boolean;
-  connected: boolean;
   subscriptions: Record<string, { qos?: number } | undefined>;
-  close(done?: () => void): void;
 }
 
 export interface SessionQueueReplayOptions {
@@ -36,13 +34,7 @@ export interface SessionQueueReplayOptions {
  */
 export function createSessionQueueReplay({ aedes, logger, onReplayed }: SessionQueueReplayOptions): () => number {
   return () => {
-    const closed: string[] = [];
-    for (const client of Object.values(aedes.clients)) {
-      if (client.clean || !client.connected || client.id === null) continue;
-      if (!Object.values(client.subscriptions).some((sub) => (sub?.qos ?? 0) > 0)) continue;
-      closed.push(client.id);
-      client.close();
-    }
+    const closed = closeClients(aedes.clients, (client) => !client.clean && Object.values(client.subscriptions).some((sub) => (sub?.qos ?? 0) > 0));
     onReplayed?.(closed.length);
     if (closed.length > 0) {
       logger.info(
